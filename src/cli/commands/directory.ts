@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { searchGroups, testDirectory } from '../../directory/diagnostics.js';
+import { IdsyncError } from '../../errors.js';
+import { selectDirectories, type GlobalOptions } from '../context.js';
+
+export function registerDirectoryCommands(program: Command): void {
+  const dir = program.command('directory').description('check and explore configured directories');
+
+  dir
+    .command('test')
+    .description('check connectivity, TLS and credentials of every server, one by one')
+    .option('-d, --directory <name>', 'only this directory')
+    .option('--json', 'print JSON')
+    .action(async (o: { directory?: string; json?: boolean }) => {
+      const config = loadConfig((program.opts() as GlobalOptions).config);
+      let failed = false;
+      const all = [];
+      for (const d of selectDirectories(config, o.directory)) {
+        const checks = await testDirectory(d);
+        all.push({ directory: d.name, servers: checks, warnings: d.warnings });
+        if (checks.some((c) => !c.ok)) failed = true;
+        if (!o.json) {
+          process.stdout.write(`${d.name} (${d.type})\n`);
+          for (const w of d.warnings) process.stdout.write(`  warning: ${w}\n`);
+          for (const c of checks) process.stdout.write(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.url} [${c.transport}] ${c.ms} ms — ${c.message}\n`);
+        }
+      }
+      if (o.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+      if (failed) process.exitCode = 3;
+    });
+
+  dir
+    .command('groups')
+    .description('list groups under the base DN; --search matches part of the name, or a full DN')
+    .option('-d, --directory <name>', 'directory (required when several are configured)')
+    .option('-s, --search <text>', 'part of a group name, or a group DN', '')
+    .option('-l, --limit <n>', 'at most this many', '50')
+    .option('--json', 'print JSON')
+    .action(async (o: { directory?: string; search: string; limit: string; json?: boolean }) => {
+      const config = loadConfig((program.opts() as GlobalOptions).config);
+      const dirs = selectDirectories(config, o.directory);
+      if (dirs.length !== 1) throw new IdsyncError('USAGE', 'several directories are configured: choose one with --directory NAME');
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new IdsyncError('USAGE', `--limit must be a positive integer, got "${o.limit}"`);
+      const { hits, truncated } = await searchGroups(dirs[0], o.search, limit);
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ groups: hits, truncated }, null, 2)}\n`);
+        return;
+      }
+      for (const h of hits) process.stdout.write(`${h.name}\t${h.dn}\n`);
+      if (truncated) process.stdout.write(`… more than ${limit} groups match; narrow the search\n`);
+      if (!hits.length) process.stdout.write('no matching groups\n');
+    });
+}

@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { IdsyncError } from '../../errors.js';
+import { exportStore } from '../../store/export.js';
+import { listRuns, showRun, userDetail } from '../../store/history.js';
+import { addLocalUser, editUser, type EditableField } from '../../store/users.js';
+import { clock, withStore, type GlobalOptions } from '../context.js';
+
+function json(v: unknown): void {
+  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+}
+
+function countsLine(c: Record<string, number>): string {
+  const keys = ['created', 'updated', 'unchanged', 'restored', 'disabled', 'trashed', 'deleted', 'skipped', 'conflict', 'held'];
+  return keys.filter((k) => c[k]).map((k) => `${c[k]} ${k}`).join(', ') || 'no changes';
+}
+
+export function registerStoreCommands(program: Command): void {
+  const g = () => program.opts() as GlobalOptions;
+
+  program
+    .command('export')
+    .description('print the store (users and groups) as JSON')
+    .action(async () => {
+      await withStore(g(), async ({ store }) => json(await exportStore(store)));
+    });
+
+  const runs = program
+    .command('runs')
+    .description('run history')
+    .option('-l, --limit <n>', 'how many', '20')
+    .option('--json', 'print JSON')
+    .action(async (o: { limit: string; json?: boolean }) => {
+      await withStore(g(), async ({ store }) => {
+        const list = await listRuns(store, Number(o.limit) || 20);
+        if (o.json) return json(list);
+        if (!list.length) return void process.stdout.write('No runs yet.\n');
+        for (const r of list) {
+          const dur = r.durationMs === null ? '' : ` ${(r.durationMs / 1000).toFixed(1)} s`;
+          process.stdout.write(`${String(r.id).padStart(5)}  ${r.startedAt}  ${r.directory}  ${r.kind}  ${r.status}${r.approval === 'pending' ? ' (removals held)' : ''}${dur}  ${r.error ?? countsLine(r.counts)}\n`);
+        }
+      });
+    });
+
+  runs
+    .command('show <id>')
+    .description('one run with its per-object outcomes')
+    .option('-o, --outcome <outcome>', 'only objects with this outcome (created, updated, disabled, trashed, restored, deleted, skipped, conflict, held)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { outcome?: string; json?: boolean }) => {
+      await withStore(g(), async ({ store }) => {
+        const { run, objects } = await showRun(store, Number(id), o.outcome);
+        if (o.json) return json({ run, objects });
+        process.stdout.write(`Run ${run.id}: ${run.kind} sync of "${run.directory}", ${run.status}, started ${run.startedAt}${run.server ? ` on ${run.server}` : ''}\n`);
+        process.stdout.write(`  ${countsLine(run.counts)}\n`);
+        if (run.error) process.stdout.write(`  error [${run.errorCode}]: ${run.error}\n`);
+        for (const w of run.warnings) process.stdout.write(`  warning: ${w}\n`);
+        for (const x of objects) {
+          process.stdout.write(`  ${x.outcome.padEnd(9)} ${x.objectType} ${x.name}${x.reason ? ` — ${x.reason}` : ''}\n`);
+          for (const [a, ch] of Object.entries(x.attributes ?? {})) process.stdout.write(`            ${a}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}\n`);
+        }
+      });
+    });
+
+  const users = program.command('users').description('users in the store');
+  users
+    .command('show <username>')
+    .description('a user, the sync item that brought them in, and the runs that changed them')
+    .option('--json', 'print JSON')
+    .action(async (username: string, o: { json?: boolean }) => {
+      await withStore(g(), async ({ store }) => {
+        const d = await userDetail(store, username);
+        if (o.json) return json(d);
+        const w = (s: string) => process.stdout.write(`${s}\n`);
+        w(`${d.username} — ${d.status}${d.statusReason ? ` (${d.statusReason})` : ''}`);
+        if (d.deleteAfter) w(`  in the trash since ${d.trashedAt}; deleted after ${d.deleteAfter} unless back in scope`);
+        w(`  directory: ${d.directory ?? '(none: a local user)'}${d.dn ? `, ${d.dn}` : ''}`);
+        if (d.syncItem) w(`  brought in by: ${d.syncItem}`);
+        w(`  groups: ${d.groups.join(', ') || '(none)'}`);
+        for (const [k, v] of Object.entries(d.attributes)) w(`  ${k}: ${Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).join(', ') : (v ?? '')}`);
+        if (d.history.length) w('  recent runs:');
+        for (const h of d.history) w(`    run ${h.runId} ${h.startedAt}: ${h.outcome}${h.reason ? ` — ${h.reason}` : ''}`);
+      });
+    });
+
+  users
+    .command('add <username>')
+    .description('create a local user (a directory syncing the same username adopts it)')
+    .option('--email <email>')
+    .option('--full-name <name>')
+    .action(async (username: string, o: { email?: string; fullName?: string }) => {
+      await withStore(g(), async ({ store }) => {
+        await addLocalUser(store.db, { username, email: o.email, fullName: o.fullName }, clock()());
+        process.stdout.write(`Created local user ${username}.\n`);
+      });
+    });
+
+  users
+    .command('edit <username>')
+    .description('change attributes of a user; attributes a directory owns are refused')
+    .option('--email <email>')
+    .option('--full-name <name>')
+    .option('--first-name <name>')
+    .option('--last-name <name>')
+    .option('--notes <text>')
+    .option('--status <status>', 'active or disabled')
+    .action(async (username: string, o: Record<string, string>) => {
+      const map: Record<string, EditableField> = { email: 'email', fullName: 'full_name', firstName: 'first_name', lastName: 'last_name', notes: 'notes', status: 'status' };
+      const patch: Partial<Record<EditableField, string>> = {};
+      for (const [k, v] of Object.entries(o)) if (map[k] && v !== undefined) patch[map[k]] = v;
+      if (!Object.keys(patch).length) throw new IdsyncError('USAGE', 'say what to change, e.g. --email new@example.com');
+      await withStore(g(), async ({ store }) => {
+        await editUser(store.db, username, patch, clock()());
+        process.stdout.write(`Updated ${username}.\n`);
+      });
+    });
+}

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { findDirectory } from '../../config/load.js';
+import { IdsyncError } from '../../errors.js';
+import { syncDirectory, SyncFailedError } from '../../sync/engine.js';
+import { decideApproval, listApprovals } from '../../sync/removals.js';
+import type { RunReport } from '../../sync/report.js';
+import { clock, selectDirectories, withStore, type GlobalOptions } from '../context.js';
+import { formatPlan, summarize } from '../format.js';
+import { progressReporter } from '../progress.js';
+
+export function registerSyncCommands(program: Command): void {
+  program
+    .command('sync')
+    .description('sync users and groups from the configured directories into the store')
+    .option('-d, --directory <name>', 'only this directory')
+    .option('-n, --dry-run', 'print what would change and write nothing')
+    .option('-u, --user <username>', 'sync only this user (needs --directory when several are configured)')
+    .option('--json', 'print the run report as JSON')
+    .action(async (o: { directory?: string; dryRun?: boolean; user?: string; json?: boolean }) => {
+      await withStore(program.opts() as GlobalOptions, async ({ config, store }) => {
+        const dirs = selectDirectories(config, o.directory);
+        if (o.user && dirs.length !== 1) throw new IdsyncError('USAGE', 'a single-user sync needs --directory NAME when several directories are configured');
+        if (!dirs.length) throw new IdsyncError('CONFIG_INVALID', 'no directories are configured');
+        const reports: RunReport[] = [];
+        let firstError: unknown;
+        for (const d of dirs) {
+          const bar = o.json ? { onProgress: () => undefined, stop: () => undefined } : progressReporter(d.name);
+          try {
+            const r = await syncDirectory(store, d, { dryRun: o.dryRun, user: o.user, now: clock(), onProgress: bar.onProgress });
+            bar.stop();
+            reports.push(r);
+            if (!o.json) {
+              if (o.dryRun) process.stdout.write(`${formatPlan(r)}\n\n`);
+              process.stdout.write(`${summarize(r)}\n`);
+            }
+          } catch (err) {
+            bar.stop();
+            // One broken directory does not stop the others; the exit code still reports it.
+            firstError ??= err;
+            if (err instanceof SyncFailedError) reports.push(err.report);
+            if (!o.json) process.stderr.write(`idsync: directory "${d.name}" failed: ${(err as Error).message}\n`);
+          }
+        }
+        if (o.json) process.stdout.write(`${JSON.stringify(dirs.length === 1 ? reports[0] : reports, null, 2)}\n`);
+        if (firstError) process.exitCode = (firstError as IdsyncError).exitCode ?? 1;
+      });
+    });
+
+  program
+    .command('approvals')
+    .description('list removals held by the safeguard, waiting for a decision')
+    .option('-a, --all', 'include decided ones')
+    .option('--json', 'print JSON')
+    .action(async (o: { all?: boolean; json?: boolean }) => {
+      await withStore(program.opts() as GlobalOptions, async ({ store }) => {
+        const list = await listApprovals(store, o);
+        if (o.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        if (!list.length) return void process.stdout.write('No removals are waiting for approval.\n');
+        for (const a of list) {
+          process.stdout.write(`run ${a.runId} — directory "${a.directory}" — ${a.count} removals — ${a.status} (held ${a.createdAt})\n`);
+          for (const u of a.users) process.stdout.write(`  ${u.action === 'trash' ? 'trash  ' : 'disable'} ${u.username}: ${u.reason}\n`);
+        }
+        if (list.some((a) => a.status === 'pending')) process.stdout.write('Decide with `idsync approve RUN` or `idsync reject RUN`.\n');
+      });
+    });
+
+  for (const decision of ['approve', 'reject'] as const) {
+    program
+      .command(`${decision} <run>`)
+      .description(decision === 'approve' ? 'apply the removals a run held' : 'discard the removals a run held (nothing is removed)')
+      .action(async (run: string) => {
+        const runId = Number(run);
+        if (!Number.isInteger(runId) || runId < 1) throw new IdsyncError('USAGE', `RUN must be a run number, got "${run}"`);
+        await withStore(program.opts() as GlobalOptions, async ({ config, store }) => {
+          const row = await store.db.selectFrom('runs').select('directory_name').where('id', '=', runId).executeTakeFirst();
+          if (!row) throw new IdsyncError('STORE_NOT_FOUND', `no run ${runId}`);
+          const cfg = decision === 'approve' ? findDirectory(config, row.directory_name) : config.directories.find((d) => d.name === row.directory_name);
+          const r = await decideApproval(store, cfg, runId, decision, clock()());
+          process.stdout.write(
+            decision === 'approve'
+              ? `Approved run ${runId}: ${r.applied} removals applied${r.skipped ? `, ${r.skipped} no longer needed` : ''}.\n`
+              : `Rejected run ${runId}: nothing removed. The next full sync will plan again from the directory.\n`,
+          );
+        });
+      });
+  }
+}

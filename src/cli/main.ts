@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { toIdsyncError } from '../errors.js';
+import { registerDirectoryCommands } from './commands/directory.js';
+import { registerStoreCommands } from './commands/store.js';
+import { registerSyncCommands } from './commands/sync.js';
+
+const program = new Command();
+program
+  .name('idsync')
+  .description('Directory synchronization hub: Active Directory and OpenLDAP users and groups into the idsync store.')
+  .option('-c, --config <file>', 'configuration file (default: $IDSYNC_CONFIG or ./idsync.yaml)')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerSyncCommands(program);
+registerDirectoryCommands(program);
+registerStoreCommands(program);
+
+/** The only place errors become exit codes and messages for people. */
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const e = toIdsyncError(err);
+    process.stderr.write(`idsync: error [${e.code}]: ${e.message}\n`);
+    if (e.code === 'INTERNAL' && process.env.IDSYNC_DEBUG && e.cause instanceof Error) process.stderr.write(`${e.cause.stack}\n`);
+    process.exitCode = e.exitCode;
+  }
+}
+
+await main();

@@ -1,0 +1,247 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { ZodIssue } from 'zod';
+import { IdsyncError } from '../errors.js';
+import { Secret } from '../secret.js';
+import { dnKey, isUnder } from '../directory/codecs.js';
+import { profileFor, type AttributeMap, type DirectoryProfile, type DirectoryType } from '../directory/profiles/index.js';
+import { configSchema, type DirectoryConfigInput, type SecretValue } from './schema.js';
+
+export type Transport = 'ldaps' | 'starttls' | 'clear';
+
+export interface ServerSpec {
+  url: string;
+  host: string;
+  port: number;
+  transport: Transport;
+}
+
+export type SyncItem =
+  | { kind: 'group'; dn: string; label: string }
+  | { kind: 'container'; dn: string; filter?: string; scope: 'sub' | 'one'; label: string };
+
+export interface DirectoryConfig {
+  name: string;
+  type: DirectoryType;
+  profile: DirectoryProfile;
+  servers: ServerSpec[];
+  tls: { ca?: string; verifyHostname: boolean };
+  bind?: { dn: string; password: Secret };
+  timeouts: { connectMs: number; operationMs: number };
+  baseDn: string;
+  filters: { user: string; group: string; container: string };
+  disabledFilter?: string;
+  syncItems: SyncItem[];
+  attributes: AttributeMap;
+  importPhones: boolean;
+  importNotes: boolean;
+  defaultCountry?: string;
+  pageSize: number;
+  memberRangeSize?: number;
+  trashDays: number;
+  safeguard: { enabled: boolean; maxRemovals: number | null; maxRemovalPercent: number | null };
+  /** Things that work but that an administrator should know, e.g. a password sent in the clear. */
+  warnings: string[];
+}
+
+export interface IdsyncConfig {
+  /** The file this came from, or undefined for a config built in code. */
+  file?: string;
+  store: string;
+  log: { level: string };
+  directories: DirectoryConfig[];
+}
+
+export const DEFAULT_CONFIG_FILE = 'idsync.yaml';
+
+function formatPath(p: (string | number)[]): string {
+  let out = '';
+  for (const part of p) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+  return out || '(top level)';
+}
+
+function issueMessage(issue: ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.received === 'undefined') return 'is required';
+  if (issue.code === 'invalid_union') {
+    const inner = issue.unionErrors.flatMap((e) => e.issues).filter((i) => i.code !== 'invalid_type');
+    if (inner.length) return inner.map(issueMessage).join('; ');
+  }
+  return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+}
+
+function configError(where: string, message: string): IdsyncError {
+  return new IdsyncError('CONFIG_INVALID', `${where}: ${message}`, { where });
+}
+
+function resolveSecret(value: SecretValue, where: string, baseDir: string, env: NodeJS.ProcessEnv): Secret {
+  if (typeof value === 'string') return new Secret(value);
+  if ('env' in value) {
+    const v = env[value.env];
+    if (v === undefined) throw new IdsyncError('CONFIG_SECRET_UNREADABLE', `${where}: environment variable ${value.env} is not set`, { where });
+    return new Secret(v);
+  }
+  const file = path.resolve(baseDir, value.file);
+  try {
+    return new Secret(readFileSync(file, 'utf8').replace(/\r?\n$/, ''));
+  } catch (err) {
+    throw new IdsyncError('CONFIG_SECRET_UNREADABLE', `${where}: cannot read secret file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { where });
+  }
+}
+
+function parseServer(url: string, transport: Transport | undefined, where: string): ServerSpec {
+  const u = new URL(url);
+  const scheme = u.protocol.replace(':', '').toLowerCase();
+  const resolved: Transport = transport ?? (scheme === 'ldaps' ? 'ldaps' : 'starttls');
+  if (scheme === 'ldaps' && resolved !== 'ldaps') throw configError(where, `transport "${resolved}" needs an ldap:// URL, not ${url}`);
+  if (scheme === 'ldap' && resolved === 'ldaps') throw configError(where, `transport "ldaps" needs an ldaps:// URL, not ${url}`);
+  const port = u.port ? Number(u.port) : scheme === 'ldaps' ? 636 : 389;
+  // URL keeps IPv6 literals bracketed; net/tls want them bare.
+  return { url: `${scheme}://${u.host}`, host: u.hostname.replace(/^\[|\]$/g, ''), port, transport: resolved };
+}
+
+function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, env: NodeJS.ProcessEnv): DirectoryConfig {
+  const at = `directories[${i}]`;
+  const profile = profileFor(d.type);
+  const warnings: string[] = [];
+  const servers = d.servers.map((s, j) => parseServer(s, d.transport, `${at}.servers[${j}]`));
+
+  let ca: string | undefined = d.ca;
+  if (d.caFile) {
+    const file = path.resolve(baseDir, d.caFile);
+    if (!existsSync(file)) throw configError(`${at}.caFile`, `file not found: ${file}`);
+    ca = readFileSync(file, 'utf8');
+  }
+  if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw configError(d.caFile ? `${at}.caFile` : `${at}.ca`, 'is not a PEM certificate bundle (no BEGIN CERTIFICATE line)');
+  }
+
+  const bind = d.bind ? { dn: d.bind.dn, password: resolveSecret(d.bind.password, `${at}.bind.password`, baseDir, env) } : undefined;
+  if (bind && !bind.password.isEmpty) {
+    servers.forEach((s, j) => {
+      if (s.transport === 'clear') warnings.push(`${at}.servers[${j}]: transport "clear" sends the bind password for ${bind.dn} unencrypted; use ldaps or starttls`);
+    });
+  }
+
+  const syncItems: SyncItem[] = [];
+  d.syncItems.forEach((item) => {
+    if ('group' in item) syncItems.push({ kind: 'group', dn: item.group, label: `group ${item.group}` });
+    else syncItems.push({ kind: 'container', dn: item.container, filter: item.filter, scope: item.scope, label: `container ${item.container}${item.filter ? ` filtered by ${item.filter}` : ''}` });
+  });
+  for (const g of d.groups) syncItems.push({ kind: 'group', dn: g, label: `group ${g}` });
+  if (syncItems.length === 0) {
+    throw configError(at, 'choose what to sync: list at least one group DN under "groups" or one item under "syncItems" (an empty selection would remove every user)');
+  }
+  const baseKey = dnKey(d.baseDn);
+  const seen = new Set<string>();
+  syncItems.forEach((item, j) => {
+    const key = `${item.kind}:${dnKey(item.dn)}`;
+    const where = d.syncItems.length > j ? `${at}.syncItems[${j}]` : `${at}.groups[${j - d.syncItems.length}]`;
+    if (seen.has(key)) throw configError(where, `${item.dn} is listed twice`);
+    seen.add(key);
+    if (!isUnder(dnKey(item.dn), baseKey)) throw configError(where, `${item.dn} is not under baseDn ${d.baseDn}`);
+  });
+
+  const a = d.attributes;
+  const attributes: AttributeMap = {
+    username: a.username ?? profile.attributes.username,
+    aliases: a.aliases ?? profile.attributes.aliases,
+    fullName: a.fullName ?? profile.attributes.fullName,
+    firstName: a.firstName ?? profile.attributes.firstName,
+    lastName: a.lastName ?? profile.attributes.lastName,
+    email: a.email ?? profile.attributes.email,
+    phones: a.phones ?? profile.attributes.phones,
+    notes: a.notes ?? profile.attributes.notes,
+    groupName: a.groupName ?? profile.attributes.groupName,
+    member: a.member ? [a.member] : profile.attributes.member,
+  };
+  if (d.disabledFilter && d.type === 'active-directory') {
+    warnings.push(`${at}.disabledFilter: also applied on Active Directory, in addition to userAccountControl and accountExpires`);
+  }
+
+  return {
+    name: d.name,
+    type: d.type,
+    profile,
+    servers,
+    tls: { ca, verifyHostname: d.verifyHostname },
+    bind,
+    timeouts: d.timeouts,
+    baseDn: d.baseDn,
+    filters: {
+      user: d.filters.user ?? profile.filters.user,
+      group: d.filters.group ?? profile.filters.group,
+      container: d.filters.container ?? profile.filters.container,
+    },
+    disabledFilter: d.disabledFilter,
+    syncItems,
+    attributes,
+    importPhones: d.importPhones,
+    importNotes: d.importNotes,
+    defaultCountry: d.defaultCountry,
+    pageSize: d.pageSize,
+    memberRangeSize: d.memberRangeSize ?? profile.memberRangeSize,
+    trashDays: d.trashDays,
+    safeguard: d.safeguard,
+    warnings,
+  };
+}
+
+/** Validates a parsed configuration object; `baseDir` anchors relative paths (CA files, the store). */
+export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string; env?: NodeJS.ProcessEnv }): IdsyncConfig {
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((iss) => `${formatPath(iss.path)}: ${issueMessage(iss)}`);
+    const first = parsed.error.issues[0];
+    throw new IdsyncError('CONFIG_INVALID', `invalid configuration${opts.file ? ` in ${opts.file}` : ''}:\n  ${lines.join('\n  ')}`, {
+      where: first ? formatPath(first.path) : undefined,
+    });
+  }
+  const c = parsed.data;
+  const names = new Set<string>();
+  c.directories.forEach((d, i) => {
+    if (names.has(d.name)) throw configError(`directories[${i}].name`, `directory name "${d.name}" is used twice`);
+    names.add(d.name);
+  });
+  const env = opts.env ?? process.env;
+  return {
+    file: opts.file,
+    store: resolveStoreUrl(c.store, opts.baseDir),
+    log: c.log,
+    directories: c.directories.map((d, i) => resolveDirectory(d, i, opts.baseDir, env)),
+  };
+}
+
+function resolveStoreUrl(store: string, baseDir: string): string {
+  if (store.startsWith('sqlite:')) {
+    const p = store.slice('sqlite:'.length);
+    if (p === ':memory:') return store;
+    return `sqlite:${path.resolve(baseDir, p)}`;
+  }
+  if (/^postgres(ql)?:\/\//.test(store)) return store;
+  throw configError('store', `must be sqlite:PATH or a postgres:// URL, got "${store.replace(/:\/\/[^@]*@/, '://…@')}"`);
+}
+
+export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env): IdsyncConfig {
+  const chosen = path.resolve(file ?? env.IDSYNC_CONFIG ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(chosen)) {
+    throw new IdsyncError('CONFIG_NOT_FOUND', `configuration file not found: ${chosen} (pass --config FILE or set IDSYNC_CONFIG)`);
+  }
+  const text = readFileSync(chosen, 'utf8');
+  const doc = YAML.parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    throw new IdsyncError('CONFIG_INVALID', `${chosen}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`);
+  }
+  return parseConfig(doc.toJS(), { baseDir: path.dirname(chosen), file: chosen, env });
+}
+
+export function findDirectory(config: IdsyncConfig, name: string): DirectoryConfig {
+  const d = config.directories.find((x) => x.name === name);
+  if (!d) {
+    throw new IdsyncError('UNKNOWN_DIRECTORY', `no directory named "${name}" in the configuration (known: ${config.directories.map((x) => x.name).join(', ') || 'none'})`);
+  }
+  return d;
+}

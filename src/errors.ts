@@ -1,0 +1,63 @@
+/**
+ * Every failure idsync reports carries a stable code. Codes are grouped by the exit code the CLI
+ * returns and the HTTP status an API would answer with, so that callers can branch on them without
+ * parsing messages. This file is the only place that maps errors to exit codes.
+ */
+export const ErrorCodes = {
+  // configuration (exit 2)
+  CONFIG_NOT_FOUND: { exit: 2, http: 400 },
+  CONFIG_INVALID: { exit: 2, http: 400 },
+  CONFIG_SECRET_UNREADABLE: { exit: 2, http: 400 },
+  USERNAME_ATTRIBUTE_LOCKED: { exit: 2, http: 409 },
+  UNKNOWN_DIRECTORY: { exit: 2, http: 404 },
+  USAGE: { exit: 2, http: 400 },
+  // directory (exit 3)
+  DIRECTORY_UNREACHABLE: { exit: 3, http: 502 },
+  DIRECTORY_TLS: { exit: 3, http: 502 },
+  DIRECTORY_BIND_FAILED: { exit: 3, http: 502 },
+  DIRECTORY_TIMEOUT: { exit: 3, http: 504 },
+  DIRECTORY_OPERATION_FAILED: { exit: 3, http: 502 },
+  DIRECTORY_MISCONFIGURED: { exit: 3, http: 422 },
+  // store (exit 4)
+  STORE_UNAVAILABLE: { exit: 4, http: 503 },
+  STORE_ATTRIBUTE_OWNED: { exit: 4, http: 409 },
+  STORE_NOT_FOUND: { exit: 4, http: 404 },
+  STORE_CONFLICT: { exit: 4, http: 409 },
+  // sync (exit 5)
+  SYNC_ALREADY_RUNNING: { exit: 5, http: 409 },
+  APPROVAL_NOT_PENDING: { exit: 5, http: 409 },
+  INTERNAL: { exit: 70, http: 500 },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class IdsyncError extends Error {
+  readonly code: ErrorCode;
+  /** Where the problem is: a config path (`directories[0].servers[1]`), a DN, a username. */
+  readonly where?: string;
+
+  constructor(code: ErrorCode, message: string, options: { where?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'IdsyncError';
+    this.code = code;
+    this.where = options.where;
+  }
+
+  get exitCode(): number {
+    return ErrorCodes[this.code].exit;
+  }
+
+  get httpStatus(): number {
+    return ErrorCodes[this.code].http;
+  }
+}
+
+export function toIdsyncError(err: unknown): IdsyncError {
+  if (err instanceof IdsyncError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new IdsyncError('INTERNAL', message, { cause: err });
+}
+
+export function exitCodeFor(err: unknown): number {
+  return toIdsyncError(err).exitCode;
+}

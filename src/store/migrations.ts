@@ -1,0 +1,139 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Migrations are code, in order, applied at start. They are written once for both databases:
+ * only the auto-increment key differs.
+ */
+function idColumn(dialect: Dialect): 'serial' | 'integer' {
+  return dialect === 'postgres' ? 'serial' : 'integer';
+}
+
+function initial(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('directories')
+        .addColumn('id', idColumn(dialect), (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('username_attribute', 'text', (c) => c.notNull())
+        .addColumn('first_synced_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', idColumn(dialect), (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull().unique())
+        .addColumn('directory_id', 'integer', (c) => c.references('directories.id'))
+        .addColumn('external_id', 'text')
+        .addColumn('dn', 'text')
+        .addColumn('aliases', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('full_name', 'text')
+        .addColumn('first_name', 'text')
+        .addColumn('last_name', 'text')
+        .addColumn('email', 'text')
+        .addColumn('phones', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('notes', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_reason', 'text')
+        .addColumn('sync_item', 'text')
+        .addColumn('trashed_at', 'text')
+        .addColumn('delete_after', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('users_directory_external_id', ['directory_id', 'external_id'])
+        .execute();
+
+      await db.schema
+        .createTable('groups')
+        .addColumn('id', idColumn(dialect), (c) => c.primaryKey())
+        .addColumn('directory_id', 'integer', (c) => c.notNull().references('directories.id'))
+        .addColumn('external_id', 'text', (c) => c.notNull())
+        .addColumn('dn', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('groups_directory_external_id', ['directory_id', 'external_id'])
+        .execute();
+
+      await db.schema
+        .createTable('group_members')
+        .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id').onDelete('cascade'))
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('group_members_pk', ['group_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('group_members_user').on('group_members').column('user_id').execute();
+
+      await db.schema
+        .createTable('runs')
+        .addColumn('id', idColumn(dialect), (c) => c.primaryKey())
+        .addColumn('directory_id', 'integer', (c) => c.references('directories.id'))
+        .addColumn('directory_name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('dry_run', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('duration_ms', 'integer')
+        .addColumn('counts', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('error_code', 'text')
+        .addColumn('error', 'text')
+        .addColumn('server', 'text')
+        .addColumn('attempts', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('warnings', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('pid', 'integer')
+        .addColumn('host', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('run_objects')
+        .addColumn('id', idColumn(dialect), (c) => c.primaryKey())
+        .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+        .addColumn('object_type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('external_id', 'text')
+        .addColumn('user_id', 'integer')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .execute();
+      await db.schema.createIndex('run_objects_run').on('run_objects').columns(['run_id', 'outcome']).execute();
+      await db.schema.createIndex('run_objects_user').on('run_objects').column('user_id').execute();
+
+      await db.schema
+        .createTable('approvals')
+        .addColumn('run_id', 'integer', (c) => c.primaryKey().references('runs.id'))
+        .addColumn('directory_id', 'integer', (c) => c.notNull().references('directories.id'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('decided_at', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('held_removals')
+        .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id'))
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('held_removals_pk', ['run_id', 'user_id'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const t of ['held_removals', 'approvals', 'run_objects', 'runs', 'group_members', 'groups', 'users', 'directories']) {
+        await sql`drop table if exists ${sql.table(t)}`.execute(db);
+      }
+    },
+  };
+}
+
+export class IdsyncMigrations implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { '0001_initial': initial(this.dialect) };
+  }
+}

@@ -1,0 +1,219 @@
+import type { DirectoryConfig } from '../config/load.js';
+import { DirectoryConnection } from '../directory/connection.js';
+import { IdsyncError, toIdsyncError } from '../errors.js';
+import type { Store } from '../store/db.js';
+import { ensureDirectory, markSynced } from '../store/directories.js';
+import { finishRun, recordObjects, startRun } from '../store/runs.js';
+import { findUserByUsername, usersByExternalId } from '../store/users.js';
+import { syncGroups } from './groups.js';
+import { DirectoryReader } from './read.js';
+import { applyRemovals, departures, holdRemovals, purgeTrash, safeguard } from './removals.js';
+import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
+import { syncUserPage, type PendingRemoval } from './user-changes.js';
+
+export interface SyncOptions {
+  dryRun?: boolean;
+  /** Single-user sync: only this username. */
+  user?: string;
+  /** The clock; tests move it forward to reach deletion dates. */
+  now?: () => Date;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export class SyncFailedError extends IdsyncError {
+  constructor(
+    cause: IdsyncError,
+    readonly report: RunReport,
+  ) {
+    super(cause.code, report.runId ? `${cause.message} (run ${report.runId})` : cause.message, { where: cause.where, cause });
+  }
+}
+
+/**
+ * One sync of one directory: plan → apply, page by page. Users are written a page per
+ * transaction together with their run log; group memberships, removals and purges follow in one
+ * last transaction once the whole directory has been read. Nothing is written before the
+ * directory has answered and every configured group and container has been found, so a broken
+ * connection or configuration leaves the store as it was; a run killed midway leaves complete
+ * pages behind, and the next run converges.
+ */
+export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: SyncOptions = {}): Promise<RunReport> {
+  const clock = opts.now ?? (() => new Date());
+  const startedAt = clock();
+  const dryRun = !!opts.dryRun;
+  const apply = !dryRun;
+  const progress = opts.onProgress ?? (() => undefined);
+  const counts = emptyCounts();
+  const report: RunReport = {
+    directory: cfg.name,
+    kind: opts.user ? 'user' : 'full',
+    dryRun,
+    status: 'succeeded',
+    attempts: [],
+    counts,
+    changes: [],
+    warnings: [...cfg.warnings],
+    durationMs: 0,
+  };
+  const keep = (changes: ObjectChange[]) => {
+    if (dryRun) report.changes.push(...changes);
+    else for (const c of changes) if (c.outcome !== 'unchanged' && report.changes.length < 1000) report.changes.push(c);
+  };
+
+  const dir = await ensureDirectoryFor(store, cfg, startedAt, dryRun);
+  if (!dryRun) report.runId = await startRun(store, dir.id, cfg.name, report.kind, startedAt);
+  let conn: DirectoryConnection | undefined;
+  try {
+    progress({ phase: 'connect' });
+    conn = await DirectoryConnection.open(cfg);
+    report.server = conn.server.url;
+    report.attempts = conn.attempts;
+    for (const a of conn.attempts) if (!a.ok) report.warnings.push(`server ${a.url} skipped: ${a.error?.message}`);
+    const reader = new DirectoryReader(conn, cfg);
+    await reader.loadGroups((read) => progress({ phase: 'groups', read }));
+    await reader.checkContainers();
+    const itemLabel = (i: number) => cfg.syncItems[i].label;
+
+    if (opts.user) {
+      await syncOneUser(store, cfg, dir.id, reader, opts.user, { now: clock(), apply, counts, keep, itemLabel, runId: report.runId });
+    } else {
+      progress({ phase: 'scopes' });
+      await reader.loadScopes();
+      const seen = new Set<string>();
+      const desired = new Map<number, Set<number>>();
+      const deferred: PendingRemoval[] = [];
+      const expected = dir.id > 0 ? await countUsers(store, dir.id) : undefined;
+      let read = 0;
+      for await (const page of reader.userPages()) {
+        const now = clock();
+        const run = async (db: typeof store.db) => {
+          const r = await syncUserPage(db, cfg, dir.id, page, { now, apply, counts, seen, itemLabel });
+          if (apply) await recordObjects(db, report.runId!, r.changes);
+          return r;
+        };
+        const r = apply ? await store.transaction((trx) => run(trx as unknown as typeof store.db)) : await run(store.db);
+        for (const m of r.members) for (const g of m.groups) (desired.get(g) ?? desired.set(g, new Set()).get(g)!).add(m.userId);
+        deferred.push(...r.removals);
+        keep(r.changes);
+        read += page.length;
+        progress({ phase: 'users', read, expected });
+      }
+
+      progress({ phase: 'removals' });
+      const finish = async (db: typeof store.db) => {
+        const now = clock();
+        const changes: ObjectChange[] = [];
+        changes.push(...(await syncGroups(db, cfg, dir.id, reader.chosen, desired, { now, apply, counts, onProgress: (done, total) => progress({ phase: 'memberships', done, total }) })));
+        const removals = [...deferred, ...(await departures(db, dir.id, seen))];
+        const population = await countUsers(db, dir.id);
+        const decision = safeguard(cfg, removals.length, population);
+        if (decision.hold) {
+          counts.held = removals.length;
+          report.heldForApproval = { runId: report.runId, count: removals.length, threshold: decision.threshold };
+          report.warnings.push(`${removals.length} removals held for approval (threshold: ${decision.threshold})${report.runId ? `; run \`idsync approve ${report.runId}\` or \`idsync reject ${report.runId}\`` : ''}`);
+          for (const r of removals) changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'held', reason: `${r.action === 'trash' ? 'trash' : 'disable'} held for approval: ${r.reason}` });
+          if (apply) await holdRemovals(db, report.runId!, dir.id, removals, now);
+        } else {
+          changes.push(...(await applyRemovals(db, removals, cfg, now, counts, apply)));
+        }
+        changes.push(...(await purgeTrash(db, dir.id, now, counts, apply)));
+        if (apply) {
+          await recordObjects(db, report.runId!, changes);
+          await finishRun(db, report.runId!, { status: 'succeeded', counts, startedAt, now, server: report.server, attempts: report.attempts, warnings: report.warnings });
+        }
+        keep(changes);
+      };
+      if (apply) await store.transaction((trx) => finish(trx as unknown as typeof store.db));
+      else await finish(store.db);
+      if (apply) await markSynced(store, dir.id, clock());
+    }
+    if (apply && opts.user) {
+      await finishRun(store.db, report.runId!, { status: 'succeeded', counts, startedAt, now: clock(), server: report.server, attempts: report.attempts, warnings: report.warnings });
+    }
+    report.durationMs = clock().getTime() - startedAt.getTime();
+    progress({ phase: 'done' });
+    return report;
+  } catch (err) {
+    const e = toIdsyncError(err);
+    report.status = 'failed';
+    report.error = { code: e.code, message: e.message };
+    report.durationMs = clock().getTime() - startedAt.getTime();
+    if (report.runId) {
+      await finishRun(store.db, report.runId, { status: 'failed', counts, startedAt, now: clock(), server: report.server, attempts: conn?.attempts ?? attemptsOf(e), warnings: report.warnings, error: report.error }).catch(() => undefined);
+    }
+    throw new SyncFailedError(e, report);
+  } finally {
+    await conn?.close();
+  }
+}
+
+function attemptsOf(e: IdsyncError): RunReport['attempts'] {
+  return [{ url: '', ok: false, ms: 0, error: { code: e.code, message: e.message } }];
+}
+
+async function ensureDirectoryFor(store: Store, cfg: DirectoryConfig, now: Date, dryRun: boolean): Promise<{ id: number }> {
+  if (!dryRun) return ensureDirectory(store, cfg, now);
+  // A dry run writes nothing, not even the directory's row; it still refuses what a real run would.
+  const row = await store.db.selectFrom('directories').selectAll().where('name', '=', cfg.name).executeTakeFirst();
+  if (!row) return { id: -1 };
+  if (row.first_synced_at && row.username_attribute.toLowerCase() !== cfg.attributes.username.toLowerCase()) {
+    return ensureDirectory(store, cfg, now);
+  }
+  return { id: row.id };
+}
+
+async function countUsers(db: Store | Store['db'], directoryId: number): Promise<number> {
+  const q = 'db' in db ? db.db : db;
+  const r = await q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+async function syncOneUser(
+  store: Store,
+  cfg: DirectoryConfig,
+  directoryId: number,
+  reader: DirectoryReader,
+  username: string,
+  o: { now: Date; apply: boolean; counts: ReturnType<typeof emptyCounts>; keep: (c: ObjectChange[]) => void; itemLabel: (i: number) => string; runId?: number },
+): Promise<void> {
+  const scoped = await reader.readUser(username);
+  const work = async (db: Store['db']) => {
+    const changes: ObjectChange[] = [];
+    if (!scoped || scoped.itemIndex === undefined) {
+      let externalId: string | undefined;
+      try {
+        externalId = scoped ? cfg.profile.externalId(scoped.entry) : undefined;
+      } catch {
+        externalId = undefined;
+      }
+      const byId = externalId ? (await usersByExternalId(db, directoryId, [externalId])).get(externalId) : undefined;
+      const byName = byId ?? (await findUserByUsername(db, username));
+      const user = byName && byName.directory_id === directoryId ? byName : undefined;
+      if (!user) {
+        throw new IdsyncError('STORE_NOT_FOUND', `user "${username}" is not in the scope of directory "${cfg.name}" and not in the store`, { where: username });
+      }
+      // Duo's rule: a single-user sync only disables a user who left scope; the next full sync trashes them.
+      if (user.status === 'active') {
+        changes.push(...(await applyRemovals(db, [{ userId: user.id, username: user.username, externalId: user.external_id, action: 'disable', reason: scoped ? 'no longer in scope (single-user sync)' : 'not found in the directory (single-user sync)' }], cfg, o.now, o.counts, o.apply)));
+      } else {
+        o.counts.unchanged++;
+      }
+      await syncGroups(db, cfg, directoryId, reader.chosen, new Map(), { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: new Set([user.id]) });
+    } else {
+      const r = await syncUserPage(db, cfg, directoryId, [scoped], { now: o.now, apply: o.apply, counts: o.counts, seen: new Set(), itemLabel: o.itemLabel });
+      changes.push(...r.changes);
+      changes.push(...(await applyRemovals(db, r.removals, cfg, o.now, o.counts, o.apply)));
+      const desired = new Map<number, Set<number>>();
+      const only = new Set<number>();
+      for (const m of r.members) {
+        only.add(m.userId);
+        for (const g of m.groups) (desired.get(g) ?? desired.set(g, new Set()).get(g)!).add(m.userId);
+      }
+      changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: only })));
+    }
+    if (o.apply) await recordObjects(db, o.runId!, changes);
+    o.keep(changes);
+  };
+  if (o.apply) await store.transaction((trx) => work(trx as unknown as Store['db']));
+  else await work(store.db);
+}

@@ -1,0 +1,82 @@
+import type { DirectoryConfig } from '../config/load.js';
+import type { Db } from '../store/db.js';
+import type { ChosenGroup } from './read.js';
+import type { ObjectChange, RunCounts } from './report.js';
+
+/**
+ * Writes the chosen groups and their flattened members. Only chosen groups exist in the store;
+ * a nested group's members appear as direct members of every chosen group above it. In a full
+ * sync, groups no longer chosen are deleted and member lists are replaced; in a single-user sync
+ * (`onlyUsers`) only that user's memberships change.
+ */
+export async function syncGroups(
+  db: Db,
+  cfg: DirectoryConfig,
+  directoryId: number,
+  chosen: ChosenGroup[],
+  desiredMembers: Map<number, Set<number>>,
+  opts: { now: Date; apply: boolean; counts: RunCounts; onlyUsers?: Set<number>; onProgress?: (done: number, total: number) => void },
+): Promise<ObjectChange[]> {
+  const { now, apply, counts } = opts;
+  const ts = now.toISOString();
+  const changes: ObjectChange[] = [];
+  const stored = await db.selectFrom('groups').selectAll().where('directory_id', '=', directoryId).execute();
+  const byExt = new Map(stored.map((g) => [g.external_id, g]));
+  const keep = new Set<number>();
+  let done = 0;
+  for (const c of chosen) {
+    let g = byExt.get(c.externalId);
+    let groupId: number;
+    if (!g) {
+      counts.groupsCreated++;
+      changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'created', item: `group ${c.dn}` });
+      groupId = apply
+        ? (await db.insertInto('groups').values({ directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts }).returning('id').executeTakeFirstOrThrow()).id
+        : -1;
+    } else {
+      groupId = g.id;
+      if (g.dn !== c.dn || g.name !== c.name) {
+        counts.groupsUpdated++;
+        const attributes: ObjectChange['attributes'] = {};
+        if (g.name !== c.name) attributes.name = { before: g.name, after: c.name };
+        if (g.dn !== c.dn) attributes.dn = { before: g.dn, after: c.dn };
+        changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'updated', attributes });
+        if (apply) await db.updateTable('groups').set({ dn: c.dn, name: c.name, updated_at: ts }).where('id', '=', g.id).execute();
+      }
+    }
+    keep.add(groupId);
+    const want = desiredMembers.get(c.itemIndex) ?? new Set<number>();
+    const have = new Set<number>();
+    if (groupId > 0) {
+      const rows = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute();
+      for (const r of rows) have.add(r.user_id);
+    }
+    const add: number[] = [];
+    for (const u of want) if (!have.has(u)) add.push(u);
+    const remove: number[] = [];
+    for (const u of have) if (!want.has(u) && (!opts.onlyUsers || opts.onlyUsers.has(u))) remove.push(u);
+    counts.membersAdded += add.length;
+    counts.membersRemoved += remove.length;
+    if (apply && groupId > 0) {
+      for (let i = 0; i < add.length; i += 500) {
+        await db.insertInto('group_members').values(add.slice(i, i + 500).map((user_id) => ({ group_id: groupId, user_id }))).execute();
+      }
+      for (let i = 0; i < remove.length; i += 500) {
+        await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', 'in', remove.slice(i, i + 500)).execute();
+      }
+    }
+    opts.onProgress?.(++done, chosen.length);
+  }
+  if (!opts.onlyUsers) {
+    for (const g of stored) {
+      if (keep.has(g.id)) continue;
+      counts.groupsDeleted++;
+      changes.push({ objectType: 'group', name: g.name, externalId: g.external_id, outcome: 'deleted', reason: 'no longer chosen in the configuration, or gone from the directory' });
+      if (apply) {
+        await db.deleteFrom('group_members').where('group_id', '=', g.id).execute();
+        await db.deleteFrom('groups').where('id', '=', g.id).execute();
+      }
+    }
+  }
+  return changes;
+}

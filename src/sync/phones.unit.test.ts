@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { normalizePhone } from './phones.js';
+
+describe('normalizePhone', () => {
+  it('keeps international numbers in E.164', () => {
+    expect(normalizePhone('+44 161 715 0105')).toEqual({ ok: true, phone: { number: '+441617150105' } });
+    expect(normalizePhone('0044 161 715 0105')).toEqual({ ok: true, phone: { number: '+441617150105' } });
+  });
+  it('splits an x extension off', () => {
+    expect(normalizePhone('+1 (212) 555-0100 x890')).toEqual({ ok: true, phone: { number: '+12125550100', extension: '890' } });
+    expect(normalizePhone('+1 212 555 0100 ext. 12')).toEqual({ ok: true, phone: { number: '+12125550100', extension: '12' } });
+  });
+  it('skips a national number without a default country, naming it', () => {
+    const r = normalizePhone('(212) 555-0100');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/\(212\) 555-0100.*no \+ and country code/);
+  });
+  it('converts a national number with the directory default country', () => {
+    expect(normalizePhone('(212) 555-0100', 'US')).toEqual({ ok: true, phone: { number: '+12125550100' } });
+    expect(normalizePhone('0161 715 0105', 'GB')).toEqual({ ok: true, phone: { number: '+441617150105' } });
+  });
+  it('rejects text that is not a phone number', () => {
+    expect(normalizePhone('+1 call me').ok).toBe(false);
+    expect(normalizePhone('  ').ok).toBe(false);
+  });
+});

@@ -1,0 +1,192 @@
+import type { DirectoryConfig, SyncItem } from '../config/load.js';
+import { dnKey, escapeFilterValue, isUnder, stripUniqueMemberUid } from '../directory/codecs.js';
+import type { DirectoryConnection } from '../directory/connection.js';
+import type { DirectoryEntry } from '../directory/entry.js';
+import { firstRangeRequest, readAllValues } from '../directory/range.js';
+import { IdsyncError } from '../errors.js';
+import { userAttributes } from './mapping.js';
+import { ChosenMembership, DnIndex, GroupGraph } from './membership.js';
+
+export interface ChosenGroup {
+  /** Position of the sync item that chose this group. */
+  itemIndex: number;
+  dn: string;
+  externalId: string;
+  name: string;
+}
+
+export interface ScopedEntry {
+  entry: DirectoryEntry;
+  /** The first sync item (by priority) that reaches the user; undefined: out of scope. */
+  itemIndex?: number;
+  /** Item indexes of the chosen groups the user is a (possibly nested) member of. */
+  groups: number[];
+  disabledByFilter: boolean;
+}
+
+export type ReadPhase = 'groups' | 'containers' | 'users';
+
+/**
+ * Reads what a sync needs from a directory, in phases, a page at a time: the group graph first
+ * (so nested membership is known before any user is looked at), then the sets named by container
+ * items and the disabled filter, then users page by page. Every check that can fail because the
+ * configuration does not match the directory (a chosen group that does not exist, a container
+ * that is gone) runs before the first user is produced, so a misconfigured run changes nothing.
+ */
+export class DirectoryReader {
+  readonly index = new DnIndex();
+  readonly graph = new GroupGraph();
+  chosen: ChosenGroup[] = [];
+  membership = new ChosenMembership();
+  #containerScope = new Map<string, number>();
+  #disabled = new Set<string>();
+  groupEntriesRead = 0;
+
+  constructor(
+    private readonly conn: DirectoryConnection,
+    private readonly cfg: DirectoryConfig,
+  ) {}
+
+  get items(): SyncItem[] {
+    return this.cfg.syncItems;
+  }
+
+  /** Phase 1: every group under the base DN with its members, then the closure of each chosen group. */
+  async loadGroups(onPage?: (count: number) => void): Promise<void> {
+    const { cfg, conn } = this;
+    const p = cfg.profile;
+    const memberAttrs = cfg.attributes.member;
+    const attrs = [p.externalIdAttribute, cfg.attributes.groupName, ...p.groupExtraAttributes, ...memberAttrs.map((m) => firstRangeRequest(m, cfg.memberRangeSize))];
+    const chosenKeys = new Map<string, number>();
+    cfg.syncItems.forEach((item, i) => {
+      if (item.kind === 'group') chosenKeys.set(dnKey(item.dn), i);
+    });
+    const found = new Map<number, ChosenGroup & { node: number }>();
+    for await (const page of conn.pages({ base: cfg.baseDn, filter: cfg.filters.group, attributes: attrs })) {
+      for (const entry of page) {
+        const key = dnKey(entry.dn);
+        const node = this.index.intern(key);
+        const members: number[] = [];
+        for (const attr of memberAttrs) {
+          const values = await readAllValues(conn, entry, attr, cfg.memberRangeSize);
+          for (const v of values) members.push(this.index.intern(dnKey(stripUniqueMemberUid(v))));
+        }
+        let rid: number | undefined;
+        try {
+          rid = p.groupPrimaryKey?.(entry);
+        } catch {
+          rid = undefined;
+        }
+        const externalId = p.externalId(entry) ?? key;
+        const name = entry.string(cfg.attributes.groupName) ?? entry.dn;
+        this.graph.add({ node, dn: entry.dn, externalId, name, rid, members });
+        const itemIndex = chosenKeys.get(key);
+        if (itemIndex !== undefined) found.set(itemIndex, { itemIndex, dn: entry.dn, externalId, name, node });
+      }
+      this.groupEntriesRead += page.length;
+      onPage?.(this.groupEntriesRead);
+    }
+    const missing = [...chosenKeys.entries()].filter(([, i]) => !found.has(i));
+    if (missing.length) {
+      const list = missing.map(([, i]) => cfg.syncItems[i].dn);
+      throw new IdsyncError(
+        'DIRECTORY_MISCONFIGURED',
+        `directory "${cfg.name}": chosen group${list.length > 1 ? 's' : ''} not found under ${cfg.baseDn} with group filter ${cfg.filters.group}: ${list.join('; ')}. Nothing was changed; fix the group DN or the filter.`,
+        { where: list[0] },
+      );
+    }
+    this.chosen = [...found.values()].sort((a, b) => a.itemIndex - b.itemIndex);
+    this.membership = ChosenMembership.build(
+      this.graph,
+      [...found.values()].map((c) => ({ index: c.itemIndex, node: c.node })),
+    );
+  }
+
+  /** Every container item must exist: a vanished OU would otherwise look like everyone leaving. */
+  async checkContainers(): Promise<void> {
+    for (const item of this.cfg.syncItems) {
+      if (item.kind !== 'container') continue;
+      const e = await this.conn.read(item.dn, ['1.1']);
+      if (!e) {
+        throw new IdsyncError('DIRECTORY_MISCONFIGURED', `directory "${this.cfg.name}": container ${item.dn} does not exist. Nothing was changed; fix the sync item.`, { where: item.dn });
+      }
+    }
+  }
+
+  /** Phase 2: the users each container item reaches (filtered on the server), and disabled users. */
+  async loadScopes(): Promise<void> {
+    const { cfg, conn } = this;
+    for (let i = 0; i < cfg.syncItems.length; i++) {
+      const item = cfg.syncItems[i];
+      if (item.kind !== 'container') continue;
+      const filter = item.filter ? `(&${cfg.filters.user}${item.filter})` : cfg.filters.user;
+      for await (const page of conn.pages({ base: item.dn, scope: item.scope, filter, attributes: ['1.1'] })) {
+        for (const e of page) {
+          const k = dnKey(e.dn);
+          if (!this.#containerScope.has(k)) this.#containerScope.set(k, i);
+        }
+      }
+    }
+    if (cfg.disabledFilter) {
+      for await (const page of conn.pages({ base: cfg.baseDn, filter: `(&${cfg.filters.user}${cfg.disabledFilter})`, attributes: ['1.1'] })) {
+        for (const e of page) this.#disabled.add(dnKey(e.dn));
+      }
+    }
+  }
+
+  #scope(entry: DirectoryEntry, containerItem: number | undefined, disabledByFilter: boolean): ScopedEntry {
+    const p = this.cfg.profile;
+    const node = this.index.get(dnKey(entry.dn));
+    let rid: number | undefined;
+    try {
+      rid = p.primaryGroupKey?.(entry);
+    } catch {
+      rid = undefined;
+    }
+    const groups = this.membership.groupsOf(node, rid);
+    let itemIndex = containerItem;
+    for (const g of groups) if (itemIndex === undefined || g < itemIndex) itemIndex = g;
+    return { entry, itemIndex, groups: [...groups].sort((a, b) => a - b), disabledByFilter };
+  }
+
+  /** Phase 3: users under the base DN, page by page, each with the items that reach it. */
+  async *userPages(): AsyncGenerator<ScopedEntry[]> {
+    const { cfg, conn } = this;
+    for await (const page of conn.pages({ base: cfg.baseDn, filter: cfg.filters.user, attributes: userAttributes(cfg) })) {
+      yield page.map((entry) => {
+        const k = dnKey(entry.dn);
+        return this.#scope(entry, this.#containerScope.get(k), this.#disabled.has(k));
+      });
+    }
+  }
+
+  /**
+   * One user by username, with the same scope rules as a full read. Container items are checked
+   * against this one entry on the server, so no container is enumerated.
+   */
+  async readUser(username: string): Promise<ScopedEntry | undefined> {
+    const { cfg, conn } = this;
+    const filter = `(&${cfg.filters.user}(${cfg.attributes.username}=${escapeFilterValue(username)}))`;
+    let entry: DirectoryEntry | undefined;
+    for await (const page of conn.pages({ base: cfg.baseDn, filter, attributes: userAttributes(cfg) })) {
+      if (page.length > 1) {
+        throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `directory "${cfg.name}": ${page.length} users have ${cfg.attributes.username}=${username}; the username attribute must be unique`, { where: username });
+      }
+      entry = entry ?? page[0];
+    }
+    if (!entry) return undefined;
+    const k = dnKey(entry.dn);
+    let containerItem: number | undefined;
+    for (let i = 0; i < cfg.syncItems.length && containerItem === undefined; i++) {
+      const item = cfg.syncItems[i];
+      if (item.kind !== 'container') continue;
+      const ck = dnKey(item.dn);
+      if (!isUnder(k, ck) || k === ck) continue;
+      if (item.scope === 'one' && k.slice(k.indexOf(',') + 1) !== ck) continue;
+      if (item.filter && !(await conn.read(entry.dn, ['1.1'], `(&${cfg.filters.user}${item.filter})`))) continue;
+      containerItem = i;
+    }
+    const disabled = cfg.disabledFilter ? !!(await conn.read(entry.dn, ['1.1'], `(&${cfg.filters.user}${cfg.disabledFilter})`)) : false;
+    return this.#scope(entry, containerItem, disabled);
+  }
+}

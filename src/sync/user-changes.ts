@@ -1,0 +1,249 @@
+import type { DirectoryConfig } from '../config/load.js';
+import type { Db } from '../store/db.js';
+import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch, type UserRow } from '../store/users.js';
+import { mapUser, type MappedUser } from './mapping.js';
+import type { ScopedEntry } from './read.js';
+import type { AttributeChange, ObjectChange, RunCounts } from './report.js';
+
+/** A status change that takes users away (active → disabled): held back for the safeguard. */
+export interface PendingRemoval {
+  userId: number;
+  username: string;
+  externalId: string | null;
+  action: 'disable' | 'trash';
+  reason: string;
+}
+
+export interface PageResult {
+  changes: ObjectChange[];
+  removals: PendingRemoval[];
+  /** Store id (negative placeholder in a dry run) and chosen-group item indexes of in-scope users. */
+  members: { userId: number; groups: number[] }[];
+}
+
+type Managed = 'username' | 'aliases' | 'full_name' | 'first_name' | 'last_name' | 'email' | 'phones' | 'notes' | 'dn' | 'sync_item';
+
+const LABELS: Record<Managed, string> = {
+  username: 'username',
+  aliases: 'aliases',
+  full_name: 'fullName',
+  first_name: 'firstName',
+  last_name: 'lastName',
+  email: 'email',
+  phones: 'phones',
+  notes: 'notes',
+  dn: 'dn',
+  sync_item: 'syncItem',
+};
+
+function desiredColumns(cfg: DirectoryConfig, u: MappedUser, item: string): Partial<Record<Managed, string | null>> {
+  const cols: Partial<Record<Managed, string | null>> = {
+    username: u.username,
+    aliases: JSON.stringify(u.aliases),
+    full_name: u.fullName,
+    first_name: u.firstName,
+    last_name: u.lastName,
+    email: u.email,
+    dn: u.dn,
+    sync_item: item,
+  };
+  // Phones and notes are left alone unless imported, as Duo does: turning the option off must not wipe them.
+  if (cfg.importPhones) cols.phones = JSON.stringify(u.phones);
+  if (cfg.importNotes) cols.notes = u.notes;
+  return cols;
+}
+
+function display(col: Managed, v: string | null | undefined): unknown {
+  if (v == null) return null;
+  return col === 'aliases' || col === 'phones' ? JSON.parse(v) : v;
+}
+
+let placeholder = -1;
+
+/**
+ * Plans one page of in-scope directory users against the store and, unless `apply` is false,
+ * writes it in one transaction. Identity is the directory's immutable id; a username is only used
+ * to adopt an unowned store user or to detect a conflict with another owner.
+ */
+export async function syncUserPage(
+  db: Db,
+  cfg: DirectoryConfig,
+  directoryId: number,
+  page: ScopedEntry[],
+  opts: { now: Date; apply: boolean; counts: RunCounts; seen: Set<string>; itemLabel: (i: number) => string },
+): Promise<PageResult> {
+  const { now, apply, counts, seen } = opts;
+  const ts = now.toISOString();
+  const result: PageResult = { changes: [], removals: [], members: [] };
+  const mapped: { m: MappedUser; s: ScopedEntry }[] = [];
+  for (const s of page) {
+    if (s.itemIndex === undefined) continue;
+    const r = mapUser(cfg, s.entry, now, s.disabledByFilter);
+    if (!r.ok) {
+      // Keep the user's identity seen when we can read it, so bad data never looks like a departure.
+      try {
+        const id = cfg.profile.externalId(s.entry);
+        if (id) seen.add(id);
+      } catch {
+        /* unreadable id: nothing to protect */
+      }
+      counts.skipped++;
+      result.changes.push({ objectType: 'user', name: r.name, outcome: 'skipped', reason: r.reason });
+      continue;
+    }
+    if (seen.has(r.user.externalId)) continue;
+    seen.add(r.user.externalId);
+    mapped.push({ m: r.user, s });
+  }
+  if (!mapped.length) return result;
+
+  const byExt = await usersByExternalId(db, directoryId, mapped.map((x) => x.m.externalId));
+  const needName = mapped.filter((x) => !byExt.has(x.m.externalId) || byExt.get(x.m.externalId)!.username_key !== x.m.username.toLowerCase());
+  const byName = needName.length ? await usersByUsernameKey(db, needName.map((x) => x.m.username.toLowerCase())) : new Map<string, UserRow>();
+  const ownerNames = new Map<number, string>();
+  const claimed = new Set<string>();
+
+  const inserts: { row: NewUserRow; change: ObjectChange; groups: number[] }[] = [];
+  const updates: { id: number; set: UserPatch }[] = [];
+
+  for (const { m, s } of mapped) {
+    const item = opts.itemLabel(s.itemIndex!);
+    const key = m.username.toLowerCase();
+    const desired = desiredColumns(cfg, m, item);
+    let existing = byExt.get(m.externalId);
+    let adopted = false;
+    const holder = byName.get(key);
+    if (claimed.has(key) || (holder && holder.id !== existing?.id && (holder.directory_id !== null || existing))) {
+      const owner = holder?.directory_id == null ? undefined : holder.directory_id === directoryId ? cfg.name : await ownerName(db, holder.directory_id, ownerNames);
+      counts.conflict++;
+      result.changes.push({
+        objectType: 'user',
+        name: m.username,
+        externalId: m.externalId,
+        userId: existing?.id,
+        outcome: 'conflict',
+        reason: owner
+          ? `username "${m.username}" is already owned by directory "${owner}"${owner === cfg.name ? ` (another entry, ${holder!.dn})` : ''}; the first owner keeps it`
+          : `username "${m.username}" is already taken in the store`,
+      });
+      if (existing) result.members.push({ userId: existing.id, groups: s.groups });
+      continue;
+    }
+    if (!existing && holder && holder.directory_id === null) {
+      existing = holder;
+      adopted = true;
+    }
+    claimed.add(key);
+
+    const statusWanted = m.disabled ? 'disabled' : 'active';
+    if (!existing) {
+      const row: NewUserRow = {
+        username: m.username,
+        username_key: key,
+        directory_id: directoryId,
+        external_id: m.externalId,
+        dn: m.dn,
+        aliases: JSON.stringify(m.aliases),
+        full_name: m.fullName,
+        first_name: m.firstName,
+        last_name: m.lastName,
+        email: m.email,
+        phones: JSON.stringify(cfg.importPhones ? m.phones : []),
+        notes: cfg.importNotes ? m.notes : null,
+        status: statusWanted,
+        status_reason: m.disabled ? (m.disabledReason ?? 'disabled in the directory') : null,
+        sync_item: item,
+        trashed_at: null,
+        delete_after: null,
+        created_at: ts,
+        updated_at: ts,
+      };
+      counts.created++;
+      inserts.push({
+        row,
+        groups: s.groups,
+        change: { objectType: 'user', name: m.username, externalId: m.externalId, outcome: 'created', item, warnings: m.warnings.length ? m.warnings : undefined, reason: m.disabled ? m.disabledReason : undefined },
+      });
+      continue;
+    }
+
+    const attributes: Record<string, AttributeChange> = {};
+    const set: UserPatch = {};
+    for (const [col, value] of Object.entries(desired) as [Managed, string | null][]) {
+      const before = (existing as unknown as Record<string, string | null>)[col];
+      if ((before ?? null) !== (value ?? null)) {
+        (set as Record<string, unknown>)[col] = value;
+        if (col === 'username') set.username_key = key;
+        attributes[LABELS[col]] = { before: display(col, before), after: display(col, value) };
+      }
+    }
+    if (adopted) {
+      set.directory_id = directoryId;
+      set.external_id = m.externalId;
+    }
+    let outcome: ObjectChange['outcome'] = Object.keys(attributes).length || adopted ? 'updated' : 'unchanged';
+    let reason: string | undefined = adopted ? 'adopted an existing store user with the same username' : undefined;
+    if (existing.status !== 'active' && statusWanted === 'active') {
+      set.status = 'active';
+      set.status_reason = null;
+      set.trashed_at = null;
+      set.delete_after = null;
+      attributes.status = { before: existing.status, after: 'active' };
+      outcome = 'restored';
+      reason = existing.status === 'trashed' ? 'back in scope before the deletion date; restored from the trash' : 'enabled again in the directory';
+    } else if (existing.status === 'trashed' && statusWanted === 'disabled') {
+      set.status = 'disabled';
+      set.status_reason = m.disabledReason ?? 'disabled in the directory';
+      set.trashed_at = null;
+      set.delete_after = null;
+      attributes.status = { before: 'trashed', after: 'disabled' };
+      outcome = 'restored';
+      reason = 'back in scope (disabled in the directory); taken out of the trash';
+    } else if (existing.status === 'active' && statusWanted === 'disabled') {
+      result.removals.push({ userId: existing.id, username: m.username, externalId: m.externalId, action: 'disable', reason: m.disabledReason ?? 'disabled in the directory' });
+    } else if (existing.status === 'disabled' && statusWanted === 'disabled' && existing.status_reason !== (m.disabledReason ?? null)) {
+      set.status_reason = m.disabledReason ?? 'disabled in the directory';
+    }
+    if (outcome === 'restored') counts.restored++;
+    else if (outcome === 'updated') counts.updated++;
+    else counts.unchanged++;
+    if (Object.keys(set).length) {
+      set.updated_at = ts;
+      updates.push({ id: existing.id, set });
+    }
+    if (outcome !== 'unchanged') {
+      result.changes.push({ objectType: 'user', name: m.username, externalId: m.externalId, userId: existing.id, outcome, reason, attributes, item, warnings: m.warnings.length ? m.warnings : undefined });
+    } else if (m.warnings.length) {
+      result.changes.push({ objectType: 'user', name: m.username, externalId: m.externalId, userId: existing.id, outcome: 'unchanged', warnings: m.warnings });
+    }
+    result.members.push({ userId: existing.id, groups: s.groups });
+  }
+
+  if (apply) {
+    for (const u of updates) await db.updateTable('users').set(u.set).where('id', '=', u.id).execute();
+    for (let i = 0; i < inserts.length; i += 200) {
+      const chunk = inserts.slice(i, i + 200);
+      // Matched by external id: neither database promises RETURNING rows in VALUES order.
+      const rows = await db.insertInto('users').values(chunk.map((x) => x.row)).returning(['id', 'external_id']).execute();
+      const idOf = new Map(rows.map((r) => [r.external_id, r.id]));
+      for (const x of chunk) {
+        const id = idOf.get(x.row.external_id as string)!;
+        x.change.userId = id;
+        result.members.push({ userId: id, groups: x.groups });
+      }
+    }
+  } else {
+    for (const x of inserts) result.members.push({ userId: placeholder--, groups: x.groups });
+  }
+  for (const x of inserts) result.changes.push(x.change);
+  return result;
+}
+
+async function ownerName(db: Db, directoryId: number, cache: Map<number, string>): Promise<string> {
+  let n = cache.get(directoryId);
+  if (!n) {
+    n = (await db.selectFrom('directories').select('name').where('id', '=', directoryId).executeTakeFirst())?.name ?? String(directoryId);
+    cache.set(directoryId, n);
+  }
+  return n;
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// IDSYNC_UNIT=1 (npm run test:unit) runs only the pure-logic tests, without starting directories.
+const unitOnly = process.env.IDSYNC_UNIT === '1';
+
+export default defineConfig({
+  test: {
+    include: unitOnly ? ['src/**/*.unit.test.ts'] : ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The Samba DC listens on fixed ports (389/636) and the suite shares one DC and one slapd:
+    // test files run one after another; each works in its own OU and its own store.
+    fileParallelism: false,
+    globalSetup: unitOnly ? [] : ['test/harness/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+  },
+});
