@@ -9,7 +9,8 @@ export default defineConfig({
     // The Samba DC listens on fixed ports (389/636) and the suite shares one DC and one slapd:
     // test files run one after another; each works in its own OU and its own store.
     fileParallelism: false,
-    globalSetup: unitOnly ? [] : ['test/harness/global-setup.ts'],
+    // IDSYNC_NO_DIRECTORIES=1 skips starting Samba and slapd (for tests that need only a database).
+    globalSetup: unitOnly || process.env.IDSYNC_NO_DIRECTORIES === '1' ? [] : ['test/harness/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
   },

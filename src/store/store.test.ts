@@ -1,0 +1,100 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { IdsyncError } from '../errors.js';
+import { Store } from './db.js';
+import { exportStore } from './export.js';
+import { finishRun, recordObjects, startRun } from './runs.js';
+import { addLocalUser, editUser, findUserByUsername } from './users.js';
+import { listRuns, showRun, userDetail } from './history.js';
+import { emptyCounts } from '../sync/report.js';
+
+/**
+ * One suite, run against every store backend (as kysely runs its tests against every dialect):
+ * SQLite in a temp file and PostgreSQL in a schema of its own.
+ */
+const pgBase = process.env.IDSYNC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const backends: [string, () => string][] = [
+  ['sqlite', () => `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'idsync-store-')), 'store.db')}`],
+  ['postgres', () => `${pgBase}?schema=t_store_${process.pid}_${Math.floor(Math.random() * 1e6)}`],
+];
+
+const opened: Store[] = [];
+afterAll(async () => {
+  for (const s of opened) {
+    if (s.dialect === 'postgres') {
+      const schema = new URL(s.url).searchParams.get('schema')!;
+      await s.db.schema.dropSchema(schema).ifExists().cascade().execute();
+    }
+    await s.close();
+  }
+});
+
+const now = new Date('2026-11-01T10:00:00Z');
+
+describe.each(backends)('store on %s', (_name, url) => {
+  let store: Store;
+  const open = async () => {
+    store = await Store.open(url());
+    opened.push(store);
+    return store;
+  };
+
+  it('applies migrations at start, and again without harm', async () => {
+    await open();
+    await store.migrate();
+    const tables = await store.db.introspection.getTables();
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['users', 'groups', 'group_members', 'runs', 'run_objects', 'approvals', 'held_removals', 'directories']));
+  });
+
+  it('keeps usernames unique regardless of case', async () => {
+    await addLocalUser(store.db, { username: 'Alice', email: 'alice@example.test' }, now);
+    await expect(addLocalUser(store.db, { username: 'alice' }, now)).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+    expect((await findUserByUsername(store.db, 'ALICE'))?.username).toBe('Alice');
+  });
+
+  it('lets local users be edited but refuses attributes a directory owns, naming it', async () => {
+    await editUser(store.db, 'alice', { email: 'new@example.test' }, now);
+    expect((await findUserByUsername(store.db, 'alice'))?.email).toBe('new@example.test');
+    const dir = await store.db.insertInto('directories').values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+    await store.db.updateTable('users').set({ directory_id: dir.id, external_id: 'e-1' }).where('username_key', '=', 'alice').execute();
+    const err = await editUser(store.db, 'alice', { email: 'x@example.test' }, now).catch((e) => e as IdsyncError);
+    expect(err).toBeInstanceOf(IdsyncError);
+    expect((err as IdsyncError).code).toBe('STORE_ATTRIBUTE_OWNED');
+    expect((err as IdsyncError).message).toMatch(/synced from directory "corp", which owns email/);
+  });
+
+  it('records runs with per-object outcomes and exports the store', async () => {
+    const dirId = (await store.db.selectFrom('directories').select('id').where('name', '=', 'corp').executeTakeFirstOrThrow()).id;
+    const stale = await startRun(store, dirId, 'corp', 'full', now);
+    // A run left 'running' by a process that is gone is marked interrupted by the next one.
+    await store.db.updateTable('runs').set({ pid: 2 ** 22 + 1 }).where('id', '=', stale).execute();
+    const runId = await startRun(store, dirId, 'corp', 'full', now);
+    expect(runId).toBeGreaterThan(stale);
+    const counts = { ...emptyCounts(), created: 1 };
+    const user = (await findUserByUsername(store.db, 'alice'))!;
+    await recordObjects(store.db, runId, [{ objectType: 'user', name: 'alice', externalId: 'e-1', userId: user.id, outcome: 'created', item: 'group cn=eng' }]);
+    await finishRun(store.db, runId, { status: 'succeeded', counts, startedAt: now, now: new Date(now.getTime() + 1500), attempts: [], warnings: [] });
+    const runs = await listRuns(store);
+    expect(runs.find((r) => r.id === runId)).toMatchObject({ status: 'succeeded', durationMs: 1500, counts: { created: 1 } });
+    expect(runs.find((r) => r.id === stale)).toMatchObject({ status: 'interrupted' });
+    const { objects } = await showRun(store, runId, 'created');
+    expect(objects).toEqual([expect.objectContaining({ name: 'alice', outcome: 'created', item: 'group cn=eng' })]);
+    const detail = await userDetail(store, 'alice');
+    expect(detail.history[0]).toMatchObject({ runId, outcome: 'created' });
+
+    const g = await store.db.insertInto('groups').values({ directory_id: dirId, external_id: 'g-1', dn: 'cn=eng,dc=x', name: 'eng', created_at: now.toISOString(), updated_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+    await store.db.insertInto('group_members').values({ group_id: g.id, user_id: user.id }).execute();
+    const exported = await exportStore(store);
+    expect(exported.groups).toEqual([expect.objectContaining({ name: 'eng', directory: 'corp', members: ['Alice'] })]);
+    expect(exported.users[0]).toMatchObject({ username: 'Alice', status: 'active', directory: 'corp', groups: ['eng'], aliases: [], phones: [] });
+  });
+
+  it('deletes memberships with their user', async () => {
+    const user = (await findUserByUsername(store.db, 'alice'))!;
+    await store.db.deleteFrom('users').where('id', '=', user.id).execute();
+    const left = await store.db.selectFrom('group_members').selectAll().execute();
+    expect(left).toEqual([]);
+  });
+});
