@@ -91,9 +91,11 @@ export class DirectoryConnection {
         if (e.code === 'DIRECTORY_BIND_FAILED') break;
       }
     }
-    const detail = attempts.map((a) => `  ${a.url}: ${a.error?.message ?? 'ok'}`).join('\n');
     const code = lastError?.code ?? 'DIRECTORY_UNREACHABLE';
-    throw new IdsyncError(code, `directory "${cfg.name}": no server could be used:\n${detail}`, { cause: lastError });
+    if (attempts.length === 1 && lastError) throw new IdsyncError(code, lastError.message, { cause: lastError });
+    // Each message already names its server.
+    const detail = attempts.map((a) => `  ${a.error?.message ?? `${a.url}: ok`}`).join('\n');
+    throw new IdsyncError(code, `no server of directory "${cfg.name}" could be used:\n${detail}`, { cause: lastError });
   }
 
   /** Pages of a search, one at a time, so memory follows the page size and not the directory. */

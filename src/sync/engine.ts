@@ -57,7 +57,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
   };
   const keep = (changes: ObjectChange[]) => {
     if (dryRun) report.changes.push(...changes);
-    else for (const c of changes) if (c.outcome !== 'unchanged' && report.changes.length < 1000) report.changes.push(c);
+    else for (const c of changes) if ((c.outcome !== 'unchanged' || c.warnings?.length) && report.changes.length < 1000) report.changes.push(c);
   };
 
   const dir = await ensureDirectoryFor(store, cfg, startedAt, dryRun);

@@ -24,9 +24,10 @@ export function registerStoreCommands(program: Command): void {
       await withStore(g(), async ({ store }) => json(await exportStore(store)));
     });
 
-  const runs = program
-    .command('runs')
-    .description('run history')
+  const runs = program.command('runs').description('run history: `runs` lists, `runs show ID` details one run');
+  runs
+    .command('list', { isDefault: true })
+    .description('recent runs, newest first')
     .option('-l, --limit <n>', 'how many', '20')
     .option('--json', 'print JSON')
     .action(async (o: { limit: string; json?: boolean }) => {

@@ -38,7 +38,7 @@ export function registerSyncCommands(program: Command): void {
             // One broken directory does not stop the others; the exit code still reports it.
             firstError ??= err;
             if (err instanceof SyncFailedError) reports.push(err.report);
-            if (!o.json) process.stderr.write(`idsync: directory "${d.name}" failed: ${(err as Error).message}\n`);
+            if (!o.json) process.stderr.write(`idsync: error [${(err as IdsyncError).code ?? 'INTERNAL'}]: directory "${d.name}" failed: ${(err as Error).message}\n`);
           }
         }
         if (o.json) process.stdout.write(`${JSON.stringify(dirs.length === 1 ? reports[0] : reports, null, 2)}\n`);
