@@ -22,8 +22,12 @@ function which(cmd) {
   return dirs.map((d) => join(d, cmd)).find((p) => existsSync(p));
 }
 
+// `--openldap-only` (npm run demo): the demo needs slapd and the LDAP tools, not Samba.
+const openldapOnly = process.argv.includes('--openldap-only');
+const NEEDED = Object.keys(COMMANDS).filter((c) => !openldapOnly || ['ldap-utils', 'slapd', 'openssl'].includes(COMMANDS[c]));
+
 function missingCommands() {
-  return Object.keys(COMMANDS).filter((c) => !which(c));
+  return NEEDED.filter((c) => !which(c));
 }
 
 function sh(cmd, args, env = {}) {
@@ -54,6 +58,9 @@ if (missing.length > 0) {
     process.exit(1);
   }
 }
+
+// The demo runs its own slapd on a free port: the Samba ports do not concern it.
+if (openldapOnly) process.exit(0);
 
 // --- 2. nothing else on 127.0.0.1:389/636 -------------------------------------------------------
 // Read /proc directly (no dependency on ss/netstat): LISTEN sockets on those ports -> inodes -> PIDs.
