@@ -50,6 +50,8 @@ export interface IdsyncConfig {
   file?: string;
   store: string;
   log: { level: string };
+  /** Whether the file chose a log level (the CLI is quieter than a server by default). */
+  logLevelSet: boolean;
   directories: DirectoryConfig[];
 }
 
@@ -209,6 +211,7 @@ export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string
     file: opts.file,
     store: resolveStoreUrl(c.store, opts.baseDir),
     log: c.log,
+    logLevelSet: typeof (raw as { log?: { level?: unknown } } | null)?.log?.level === 'string',
     directories: c.directories.map((d, i) => resolveDirectory(d, i, opts.baseDir, env)),
   };
 }

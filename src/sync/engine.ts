@@ -1,4 +1,5 @@
 import type { DirectoryConfig } from '../config/load.js';
+import type { Logger } from '../log.js';
 import { DirectoryConnection } from '../directory/connection.js';
 import { IdsyncError, toIdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
@@ -18,6 +19,7 @@ export interface SyncOptions {
   /** The clock; tests move it forward to reach deletion dates. */
   now?: () => Date;
   onProgress?: (e: ProgressEvent) => void;
+  log?: Logger;
 }
 
 export class SyncFailedError extends IdsyncError {
@@ -42,7 +44,11 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
   const startedAt = clock();
   const dryRun = !!opts.dryRun;
   const apply = !dryRun;
-  const progress = opts.onProgress ?? (() => undefined);
+  const log = opts.log?.child({ directory: cfg.name });
+  const progress = (e: ProgressEvent) => {
+    if (e.phase !== 'users' && e.phase !== 'memberships') log?.debug({ phase: e.phase }, 'sync phase');
+    opts.onProgress?.(e);
+  };
   const counts = emptyCounts();
   const report: RunReport = {
     directory: cfg.name,
@@ -132,12 +138,14 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
     }
     report.durationMs = clock().getTime() - startedAt.getTime();
     progress({ phase: 'done' });
+    log?.info({ runId: report.runId, kind: report.kind, dryRun, server: report.server, counts, durationMs: report.durationMs }, 'sync finished');
     return report;
   } catch (err) {
     const e = toIdsyncError(err);
     report.status = 'failed';
     report.error = { code: e.code, message: e.message };
     report.durationMs = clock().getTime() - startedAt.getTime();
+    log?.warn({ runId: report.runId, code: e.code, err: e.message }, 'sync failed');
     if (report.runId) {
       await finishRun(store.db, report.runId, { status: 'failed', counts, startedAt, now: clock(), server: report.server, attempts: conn?.attempts ?? attemptsOf(e), warnings: report.warnings, error: report.error }).catch(() => undefined);
     }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { findDirectory } from '../../config/load.js';
+import { createLogger } from '../../log.js';
 import { IdsyncError } from '../../errors.js';
 import { syncDirectory, SyncFailedError } from '../../sync/engine.js';
 import { decideApproval, listApprovals } from '../../sync/removals.js';
@@ -21,12 +22,14 @@ export function registerSyncCommands(program: Command): void {
         const dirs = selectDirectories(config, o.directory);
         if (o.user && dirs.length !== 1) throw new IdsyncError('USAGE', 'a single-user sync needs --directory NAME when several directories are configured');
         if (!dirs.length) throw new IdsyncError('CONFIG_INVALID', 'no directories are configured');
+        // Human output goes to stdout; structured logs (default level: warn on the command line) to stderr.
+        const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? (config.logLevelSet ? config.log.level : 'warn'));
         const reports: RunReport[] = [];
         let firstError: unknown;
         for (const d of dirs) {
           const bar = o.json ? { onProgress: () => undefined, stop: () => undefined } : progressReporter(d.name);
           try {
-            const r = await syncDirectory(store, d, { dryRun: o.dryRun, user: o.user, now: clock(), onProgress: bar.onProgress });
+            const r = await syncDirectory(store, d, { dryRun: o.dryRun, user: o.user, now: clock(), onProgress: bar.onProgress, log });
             bar.stop();
             reports.push(r);
             if (!o.json) {
