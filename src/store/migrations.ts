@@ -130,10 +130,45 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Incremental sync: where each directory's change stream stands (cookie and the server that issued
+ * it, kept in the same transaction as the data it produced) and what `idsync status` shows; and a
+ * lower-cased DN on users so a change to a group can find its members in the store.
+ */
+function incremental(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('users').addColumn('dn_key', 'text').execute();
+      await sql`update users set dn_key = lower(dn)`.execute(db);
+      await db.schema.createIndex('users_directory_dn_key').on('users').columns(['directory_id', 'dn_key']).execute();
+      await db.schema
+        .createTable('sync_state')
+        .addColumn('directory_id', 'integer', (c) => c.primaryKey().references('directories.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('cookie', 'text')
+        .addColumn('server', 'text')
+        .addColumn('server_identity', 'text')
+        .addColumn('connected', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('status_message', 'text')
+        .addColumn('last_change_at', 'text')
+        .addColumn('last_applied_at', 'text')
+        .addColumn('last_full_sync_at', 'text')
+        .addColumn('next_full_sync_at', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      void dialect;
+    },
+    async down(db: Kysely<any>) {
+      await sql`drop table if exists sync_state`.execute(db);
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect) };
+    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect) };
   }
 }

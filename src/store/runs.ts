@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { ServerAttempt } from '../directory/connection.js';
 import { IdsyncError } from '../errors.js';
-import type { ObjectChange, RunCounts } from '../sync/report.js';
+import type { ObjectChange, RunCounts, RunKind } from '../sync/report.js';
 import type { Db, Store } from './db.js';
 
 function pidAlive(pid: number): boolean {
@@ -18,7 +18,7 @@ function pidAlive(pid: number): boolean {
  * `running` record whose process is gone (killed mid-run) is marked interrupted: the store it
  * left is consistent page by page, and this run converges it.
  */
-export async function startRun(store: Store, directoryId: number, directoryName: string, kind: 'full' | 'user', now: Date): Promise<number> {
+export async function startRun(store: Store, directoryId: number, directoryName: string, kind: RunKind, now: Date): Promise<number> {
   return store.transaction(async (trx) => {
     const running = await trx.selectFrom('runs').select(['id', 'pid', 'host']).where('directory_id', '=', directoryId).where('status', '=', 'running').execute();
     for (const r of running) {

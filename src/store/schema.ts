@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { RunKind } from '../sync/report.js';
 
 /**
  * Table shapes. Timestamps are ISO-8601 strings and booleans are 0/1 integers so that one schema
@@ -21,6 +22,8 @@ export interface UsersTable {
   directory_id: number | null;
   external_id: string | null;
   dn: string | null;
+  /** dnKey(dn): the DN as groups list it, for finding members after a group change. */
+  dn_key: string | null;
   aliases: string;
   full_name: string | null;
   first_name: string | null;
@@ -56,7 +59,7 @@ export interface RunsTable {
   id: Generated<number>;
   directory_id: number | null;
   directory_name: string;
-  kind: 'full' | 'user';
+  kind: RunKind;
   dry_run: number;
   status: 'running' | 'succeeded' | 'failed' | 'interrupted';
   started_at: string;
@@ -99,7 +102,24 @@ export interface HeldRemovalsTable {
   reason: string;
 }
 
+export interface SyncStateTable {
+  directory_id: number;
+  mode: string;
+  cookie: string | null;
+  server: string | null;
+  server_identity: string | null;
+  connected: number;
+  status_message: string | null;
+  last_change_at: string | null;
+  last_applied_at: string | null;
+  last_full_sync_at: string | null;
+  next_full_sync_at: string | null;
+  last_error: string | null;
+  updated_at: string;
+}
+
 export interface Database {
+  sync_state: SyncStateTable;
   directories: DirectoriesTable;
   users: UsersTable;
   groups: GroupsTable;

@@ -88,6 +88,7 @@ export async function addLocalUser(db: Db, u: { username: string; email?: string
       directory_id: null,
       external_id: null,
       dn: null,
+      dn_key: null,
       aliases: '[]',
       full_name: u.fullName ?? null,
       first_name: null,

@@ -20,6 +20,8 @@ export interface SyncOptions {
   now?: () => Date;
   onProgress?: (e: ProgressEvent) => void;
   log?: Logger;
+  /** Receives the directory's group graph after a successful full sync (for incremental sync). */
+  onReader?: (reader: DirectoryReader) => void;
 }
 
 export class SyncFailedError extends IdsyncError {
@@ -132,6 +134,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       if (apply) await store.transaction((trx) => finish(trx as unknown as typeof store.db));
       else await finish(store.db);
       if (apply) await markSynced(store, dir.id, clock());
+      opts.onReader?.(reader);
     }
     if (apply && opts.user) {
       await finishRun(store.db, report.runId!, { status: 'succeeded', counts, startedAt, now: clock(), server: report.server, attempts: report.attempts, warnings: report.warnings });

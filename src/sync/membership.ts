@@ -5,6 +5,7 @@
  */
 export class DnIndex {
   readonly #ids = new Map<string, number>();
+  readonly #keys: string[] = [];
   #next = 0;
 
   intern(key: string): number {
@@ -12,12 +13,28 @@ export class DnIndex {
     if (id === undefined) {
       id = this.#next++;
       this.#ids.set(key, id);
+      this.#keys.push(key);
     }
     return id;
   }
 
+  /** The DN key of a node: a valid DN to read the entry by (DNs compare case-insensitively). */
+  key(id: number): string {
+    return this.#keys[id];
+  }
+
   get(key: string): number | undefined {
     return this.#ids.get(key);
+  }
+
+  /**
+   * A renamed or moved entry keeps its node: group member lists hold node numbers, so every group
+   * that listed the old DN still reaches the entry under its new one (AD rewrites linked member
+   * values itself; OpenLDAP's refint overlay does the same and its group changes arrive anyway).
+   */
+  alias(newKey: string, node: number): void {
+    if (!this.#ids.has(newKey)) this.#ids.set(newKey, node);
+    this.#keys[node] = newKey;
   }
 
   get size(): number {
@@ -44,9 +61,53 @@ export interface Closure {
 
 export class GroupGraph {
   readonly groups = new Map<number, GroupNode>();
+  /** Group → groups that list it as a member; built on first use, kept up to date afterwards. */
+  #parents?: Map<number, Set<number>>;
 
   add(group: GroupNode): void {
+    const old = this.groups.get(group.node);
     this.groups.set(group.node, group);
+    if (!this.#parents) return;
+    // A group new to the graph may already be listed by others: rebuild the index lazily.
+    if (!old) this.#parents = undefined;
+    else {
+      for (const m of old.members) this.#parents.get(m)?.delete(group.node);
+      this.#link(group);
+    }
+  }
+
+  remove(node: number): GroupNode | undefined {
+    const old = this.groups.get(node);
+    if (!old) return undefined;
+    this.groups.delete(node);
+    if (this.#parents) for (const m of old.members) this.#parents.get(m)?.delete(node);
+    return old;
+  }
+
+  #link(group: GroupNode): void {
+    for (const m of group.members) {
+      if (!this.groups.has(m)) continue;
+      let set = this.#parents!.get(m);
+      if (!set) this.#parents!.set(m, (set = new Set()));
+      set.add(group.node);
+    }
+  }
+
+  /** `nodes` and every group above them, through nested membership (cycles end). */
+  ancestors(nodes: Iterable<number>): Set<number> {
+    if (!this.#parents) {
+      this.#parents = new Map();
+      for (const g of this.groups.values()) this.#link(g);
+    }
+    const seen = new Set<number>();
+    const stack = [...nodes];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const p of this.#parents.get(n) ?? []) if (!seen.has(p)) stack.push(p);
+    }
+    return seen;
   }
 
   /**
@@ -96,6 +157,27 @@ export class ChosenMembership {
     return m;
   }
 
+  /**
+   * Recomputes one chosen group after the graph changed, and says which nodes and RIDs it gained
+   * or lost: the users an incremental sync must look at again.
+   */
+  recompute(graph: GroupGraph, chosen: { index: number; node: number }): { nodes: number[]; rids: number[] } {
+    const oldNodes = new Set<number>();
+    for (const [n, list] of this.byNode) if (list.includes(chosen.index)) oldNodes.add(n);
+    const oldRids = new Set<number>();
+    for (const [r, list] of this.byRid) if (list.includes(chosen.index)) oldRids.add(r);
+    const { memberNodes, rids } = graph.closure(chosen.node);
+    const changedNodes: number[] = [];
+    const changedRids: number[] = [];
+    const newNodes = new Set(memberNodes);
+    const newRids = new Set(rids);
+    for (const n of oldNodes) if (!newNodes.has(n)) { drop(this.byNode, n, chosen.index); changedNodes.push(n); }
+    for (const n of newNodes) if (!oldNodes.has(n)) { push(this.byNode, n, chosen.index); changedNodes.push(n); }
+    for (const r of oldRids) if (!newRids.has(r)) { drop(this.byRid, r, chosen.index); changedRids.push(r); }
+    for (const r of newRids) if (!oldRids.has(r)) { push(this.byRid, r, chosen.index); changedRids.push(r); }
+    return { nodes: changedNodes, rids: changedRids };
+  }
+
   groupsOf(node: number | undefined, primaryGroupRid: number | undefined): number[] {
     const a = node === undefined ? undefined : this.byNode.get(node);
     const b = primaryGroupRid === undefined ? undefined : this.byRid.get(primaryGroupRid);
@@ -108,5 +190,13 @@ export class ChosenMembership {
 function push(map: Map<number, number[]>, key: number, value: number): void {
   const list = map.get(key);
   if (!list) map.set(key, [value]);
-  else if (list[list.length - 1] !== value) list.push(value);
+  else if (!list.includes(value)) list.push(value);
+}
+
+function drop(map: Map<number, number[]>, key: number, value: number): void {
+  const list = map.get(key);
+  if (!list) return;
+  const i = list.indexOf(value);
+  if (i >= 0) list.splice(i, 1);
+  if (!list.length) map.delete(key);
 }

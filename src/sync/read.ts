@@ -5,7 +5,7 @@ import type { DirectoryEntry } from '../directory/entry.js';
 import { firstRangeRequest, readAllValues } from '../directory/range.js';
 import { IdsyncError } from '../errors.js';
 import { userAttributes } from './mapping.js';
-import { ChosenMembership, DnIndex, GroupGraph } from './membership.js';
+import { ChosenMembership, DnIndex, GroupGraph, type GroupNode } from './membership.js';
 
 export interface ChosenGroup {
   /** Position of the sync item that chose this group. */
@@ -43,45 +43,61 @@ export class DirectoryReader {
   groupEntriesRead = 0;
 
   constructor(
-    private readonly conn: DirectoryConnection,
+    private conn: DirectoryConnection,
     private readonly cfg: DirectoryConfig,
   ) {}
+
+  /** A long-running process keeps the graph between increments but reconnects: swap the connection. */
+  attach(conn: DirectoryConnection): void {
+    this.conn = conn;
+  }
 
   get items(): SyncItem[] {
     return this.cfg.syncItems;
   }
 
+  /** Chosen groups as graph nodes, for recomputing their closures after a change. */
+  chosenNodes: { index: number; node: number }[] = [];
+
+  get #groupAttributes(): string[] {
+    const { cfg } = this;
+    const p = cfg.profile;
+    return [p.externalIdAttribute, cfg.attributes.groupName, ...p.groupExtraAttributes, ...cfg.attributes.member.map((m) => firstRangeRequest(m, cfg.memberRangeSize))];
+  }
+
+  /** A group entry as a graph node, with every member (range retrieval where the server ranges). */
+  async groupNode(entry: DirectoryEntry): Promise<GroupNode> {
+    const { cfg, conn } = this;
+    const key = dnKey(entry.dn);
+    const node = this.index.intern(key);
+    const members: number[] = [];
+    for (const attr of cfg.attributes.member) {
+      const values = await readAllValues(conn, entry, attr, cfg.memberRangeSize);
+      for (const v of values) members.push(this.index.intern(dnKey(stripUniqueMemberUid(v))));
+    }
+    let rid: number | undefined;
+    try {
+      rid = cfg.profile.groupPrimaryKey?.(entry);
+    } catch {
+      rid = undefined;
+    }
+    return { node, dn: entry.dn, externalId: cfg.profile.externalId(entry) ?? key, name: entry.string(cfg.attributes.groupName) ?? entry.dn, rid, members };
+  }
+
   /** Phase 1: every group under the base DN with its members, then the closure of each chosen group. */
   async loadGroups(onPage?: (count: number) => void): Promise<void> {
     const { cfg, conn } = this;
-    const p = cfg.profile;
-    const memberAttrs = cfg.attributes.member;
-    const attrs = [p.externalIdAttribute, cfg.attributes.groupName, ...p.groupExtraAttributes, ...memberAttrs.map((m) => firstRangeRequest(m, cfg.memberRangeSize))];
     const chosenKeys = new Map<string, number>();
     cfg.syncItems.forEach((item, i) => {
       if (item.kind === 'group') chosenKeys.set(dnKey(item.dn), i);
     });
     const found = new Map<number, ChosenGroup & { node: number }>();
-    for await (const page of conn.pages({ base: cfg.baseDn, filter: cfg.filters.group, attributes: attrs })) {
+    for await (const page of conn.pages({ base: cfg.baseDn, filter: cfg.filters.group, attributes: this.#groupAttributes })) {
       for (const entry of page) {
-        const key = dnKey(entry.dn);
-        const node = this.index.intern(key);
-        const members: number[] = [];
-        for (const attr of memberAttrs) {
-          const values = await readAllValues(conn, entry, attr, cfg.memberRangeSize);
-          for (const v of values) members.push(this.index.intern(dnKey(stripUniqueMemberUid(v))));
-        }
-        let rid: number | undefined;
-        try {
-          rid = p.groupPrimaryKey?.(entry);
-        } catch {
-          rid = undefined;
-        }
-        const externalId = p.externalId(entry) ?? key;
-        const name = entry.string(cfg.attributes.groupName) ?? entry.dn;
-        this.graph.add({ node, dn: entry.dn, externalId, name, rid, members });
-        const itemIndex = chosenKeys.get(key);
-        if (itemIndex !== undefined) found.set(itemIndex, { itemIndex, dn: entry.dn, externalId, name, node });
+        const g = await this.groupNode(entry);
+        this.graph.add(g);
+        const itemIndex = chosenKeys.get(this.index.key(g.node));
+        if (itemIndex !== undefined) found.set(itemIndex, { itemIndex, dn: g.dn, externalId: g.externalId, name: g.name, node: g.node });
       }
       this.groupEntriesRead += page.length;
       onPage?.(this.groupEntriesRead);
@@ -96,10 +112,23 @@ export class DirectoryReader {
       );
     }
     this.chosen = [...found.values()].sort((a, b) => a.itemIndex - b.itemIndex);
-    this.membership = ChosenMembership.build(
-      this.graph,
-      [...found.values()].map((c) => ({ index: c.itemIndex, node: c.node })),
-    );
+    this.chosenNodes = this.chosen.map((c) => ({ index: c.itemIndex, node: found.get(c.itemIndex)!.node }));
+    this.membership = ChosenMembership.build(this.graph, this.chosenNodes);
+  }
+
+  /** Re-reads one group (after a change) into the graph; undefined when it is gone or no longer a group. */
+  async refreshGroup(dn: string): Promise<GroupNode | undefined> {
+    const entry = await this.conn.read(dn, this.#groupAttributes, this.cfg.filters.group);
+    const node = this.index.get(dnKey(dn));
+    if (!entry) {
+      if (node !== undefined) this.graph.remove(node);
+      return undefined;
+    }
+    const g = await this.groupNode(entry);
+    this.graph.add(g);
+    const chosen = this.chosen.find((c) => c.externalId === g.externalId);
+    if (chosen) Object.assign(chosen, { dn: g.dn, name: g.name });
+    return g;
   }
 
   /** Every container item must exist: a vanished OU would otherwise look like everyone leaving. */
@@ -160,10 +189,7 @@ export class DirectoryReader {
     }
   }
 
-  /**
-   * One user by username, with the same scope rules as a full read. Container items are checked
-   * against this one entry on the server, so no container is enumerated.
-   */
+  /** One user by username, with the same scope rules as a full read. */
   async readUser(username: string): Promise<ScopedEntry | undefined> {
     const { cfg, conn } = this;
     const filter = `(&${cfg.filters.user}(${cfg.attributes.username}=${escapeFilterValue(username)}))`;
@@ -174,7 +200,30 @@ export class DirectoryReader {
       }
       entry = entry ?? page[0];
     }
-    if (!entry) return undefined;
+    return entry ? this.scopeOf(entry) : undefined;
+  }
+
+  /** AD: DNs of users whose primaryGroupID is this RID. */
+  async usersWithPrimaryGroup(rid: number): Promise<string[]> {
+    const out: string[] = [];
+    for await (const page of this.conn.pages({ base: this.cfg.baseDn, filter: `(&${this.cfg.filters.user}(primaryGroupID=${rid}))`, attributes: ['1.1'] })) {
+      for (const e of page) out.push(e.dn);
+    }
+    return out;
+  }
+
+  /** A user entry by DN (undefined when it is gone, or is not a user under the base DN). */
+  async readUserAt(dn: string): Promise<DirectoryEntry | undefined> {
+    if (!isUnder(dnKey(dn), dnKey(this.cfg.baseDn))) return undefined;
+    return this.conn.read(dn, userAttributes(this.cfg), this.cfg.filters.user);
+  }
+
+  /**
+   * The scope of one entry, decided on the server for container filters and the disabled filter,
+   * so that no container is enumerated: what single-user and incremental syncs use.
+   */
+  async scopeOf(entry: DirectoryEntry): Promise<ScopedEntry> {
+    const { cfg, conn } = this;
     const k = dnKey(entry.dn);
     let containerItem: number | undefined;
     for (let i = 0; i < cfg.syncItems.length && containerItem === undefined; i++) {

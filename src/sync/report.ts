@@ -1,3 +1,5 @@
+export type RunKind = 'full' | 'user' | 'incremental';
+
 import type { ServerAttempt } from '../directory/connection.js';
 
 export type UserOutcome = 'created' | 'updated' | 'unchanged' | 'disabled' | 'trashed' | 'restored' | 'deleted' | 'skipped' | 'conflict' | 'held';
@@ -49,7 +51,7 @@ export function emptyCounts(): RunCounts {
 export interface RunReport {
   runId?: number;
   directory: string;
-  kind: 'full' | 'user';
+  kind: RunKind;
   dryRun: boolean;
   status: 'succeeded' | 'failed';
   server?: string;

@@ -1,4 +1,5 @@
 import type { DirectoryConfig } from '../config/load.js';
+import { dnKey } from '../directory/codecs.js';
 import type { Db } from '../store/db.js';
 import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch, type UserRow } from '../store/users.js';
 import { mapUser, type MappedUser } from './mapping.js';
@@ -143,6 +144,7 @@ export async function syncUserPage(
         directory_id: directoryId,
         external_id: m.externalId,
         dn: m.dn,
+        dn_key: dnKey(m.dn),
         aliases: JSON.stringify(m.aliases),
         full_name: m.fullName,
         first_name: m.firstName,
@@ -174,9 +176,11 @@ export async function syncUserPage(
       if ((before ?? null) !== (value ?? null)) {
         (set as Record<string, unknown>)[col] = value;
         if (col === 'username') set.username_key = key;
+        if (col === 'dn') set.dn_key = dnKey(value!);
         attributes[LABELS[col]] = { before: display(col, before), after: display(col, value) };
       }
     }
+    if (existing.dn_key !== dnKey(m.dn)) set.dn_key = dnKey(m.dn);
     if (adopted) {
       set.directory_id = directoryId;
       set.external_id = m.externalId;

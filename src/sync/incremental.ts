@@ -1,0 +1,214 @@
+import type { DirectoryConfig } from '../config/load.js';
+import { dnKey } from '../directory/codecs.js';
+import { IdsyncError } from '../errors.js';
+import type { Db, Store } from '../store/db.js';
+import { finishRun, recordObjects, startRun } from '../store/runs.js';
+import { saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
+import { syncGroups } from './groups.js';
+import type { DirectoryReader, ScopedEntry } from './read.js';
+import { applyRemovals, holdRemovals, safeguard } from './removals.js';
+import { emptyCounts, type ObjectChange, type RunReport } from './report.js';
+import { syncUserPage, type PendingRemoval } from './user-changes.js';
+
+/**
+ * What a change source (DirSync, uSNChanged polling, RFC 4533 Content Sync) reports: which
+ * entries changed, under their current DN, and which were deleted, by immutable id. The applier
+ * re-reads what it needs, so sources do not have to agree on which attributes they deliver.
+ */
+export interface ChangeSet {
+  changed: { dn: string; id?: string; kind?: 'user' | 'group' }[];
+  deleted: { id: string; dn?: string }[];
+  /** The stream position after these changes, stored in the same transaction as their effect. */
+  state: SyncStatePatch;
+  /** When the source learned of the change (for lag). */
+  seenAt?: Date;
+}
+
+/** Removals applied in this window count towards the threshold with those of the current change. */
+export const REMOVAL_WINDOW_MS = 60 * 60 * 1000;
+
+export interface IncrementalContext {
+  store: Store;
+  cfg: DirectoryConfig;
+  directoryId: number;
+  reader: DirectoryReader;
+  now: () => Date;
+}
+
+/**
+ * Applies one change set. Cost follows the number of changes: each changed entry is read once by
+ * DN; a group change recomputes only the chosen groups above it and looks again only at the users
+ * who gained or lost one of them. The result, the run log and the new stream position commit in
+ * one transaction, so a process killed mid-way resumes from the previous position and converges.
+ */
+export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Promise<RunReport | undefined> {
+  const { store, cfg, directoryId, reader } = ctx;
+  const startedAt = ctx.now();
+  const toEvaluate = new Map<string, string>(); // dnKey → DN
+  const changedGroupNodes = new Set<number>();
+  const goneIds: { id: string; dn?: string }[] = [...cs.deleted];
+
+  const groupsByExternalId = new Map<string, number>();
+  for (const g of reader.graph.groups.values()) groupsByExternalId.set(g.externalId, g.node);
+
+  // Renamed or moved users and groups keep their node, so groups that list them keep reaching them.
+  const ids = cs.changed.map((c) => c.id).filter((x): x is string => !!x);
+  const storedKeys = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await store.db.selectFrom('users').select(['external_id', 'dn_key']).where('directory_id', '=', directoryId).where('external_id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) if (r.dn_key) storedKeys.set(r.external_id!, r.dn_key);
+  }
+  for (const c of cs.changed) {
+    const key = dnKey(c.dn);
+    if (c.id) {
+      const oldGroup = groupsByExternalId.get(c.id);
+      const oldUserKey = storedKeys.get(c.id);
+      const oldNode = oldGroup ?? (oldUserKey !== undefined ? reader.index.get(oldUserKey) : undefined);
+      if (oldNode !== undefined && reader.index.key(oldNode) !== key) reader.index.alias(key, oldNode);
+    }
+    if (c.kind !== 'user') {
+      const before = reader.index.get(key);
+      const g = await reader.refreshGroup(c.dn);
+      if (g) {
+        changedGroupNodes.add(g.node);
+        continue;
+      }
+      if (before !== undefined && c.kind === 'group') changedGroupNodes.add(before);
+      if (c.kind === 'group') continue;
+    }
+    toEvaluate.set(key, c.dn);
+  }
+
+  // Deleted groups leave the graph; deleted users are looked up in the store below.
+  for (const d of cs.deleted) {
+    const node = groupsByExternalId.get(d.id);
+    if (node !== undefined) {
+      changedGroupNodes.add(node);
+      reader.graph.remove(node);
+    }
+  }
+
+  const rids: number[] = [];
+  if (changedGroupNodes.size) {
+    const above = reader.graph.ancestors(changedGroupNodes);
+    for (const c of reader.chosenNodes) {
+      if (!above.has(c.node)) continue;
+      if (!reader.graph.groups.has(c.node)) {
+        throw new IdsyncError('DIRECTORY_MISCONFIGURED', `directory "${cfg.name}": chosen group ${reader.chosen.find((x) => x.itemIndex === c.index)?.dn} was deleted; a full sync will report it`);
+      }
+      const diff = reader.membership.recompute(reader.graph, c);
+      for (const n of diff.nodes) toEvaluate.set(reader.index.key(n), reader.index.key(n));
+      rids.push(...diff.rids);
+    }
+  }
+  for (const rid of new Set(rids)) {
+    // AD: users whose primary group joined or left a chosen group's closure.
+    for (const dn of await reader.usersWithPrimaryGroup(rid)) toEvaluate.set(dnKey(dn), dn);
+  }
+
+  // Read the current state of every user to look at (outside the transaction: network I/O).
+  const scoped: ScopedEntry[] = [];
+  const missingKeys: string[] = [];
+  for (const [key, dn] of toEvaluate) {
+    const entry = await reader.readUserAt(dn);
+    if (!entry) {
+      missingKeys.push(key);
+      continue;
+    }
+    scoped.push(await reader.scopeOf(entry));
+  }
+
+  const counts = emptyCounts();
+  const report: RunReport = { directory: cfg.name, kind: 'incremental', dryRun: false, status: 'succeeded', attempts: [], counts, changes: [], warnings: [], durationMs: 0 };
+  const work = async (db: Db, runId: number | undefined) => {
+    const now = ctx.now();
+    const changes: ObjectChange[] = [];
+    const seen = new Set<string>();
+    const inScope = scoped.filter((s) => s.itemIndex !== undefined);
+    const r = await syncUserPage(db, cfg, directoryId, inScope, { now, apply: true, counts, seen, itemLabel: (i) => cfg.syncItems[i].label });
+    changes.push(...r.changes);
+    const removals: PendingRemoval[] = [...r.removals];
+
+    // Users no longer in scope, gone from the directory, or deleted.
+    const outIds = scoped.filter((s) => s.itemIndex === undefined).map((s) => cfg.profile.externalId(s.entry)).filter((x): x is string => !!x);
+    const byId = [...outIds, ...goneIds.map((g) => g.id)];
+    const candidates =
+      byId.length || missingKeys.length
+        ? await db
+            .selectFrom('users')
+            .select(['id', 'username', 'external_id', 'status'])
+            .where('directory_id', '=', directoryId)
+            .where('status', '!=', 'trashed')
+            .where((eb) => eb.or([...(byId.length ? [eb('external_id', 'in', byId)] : []), ...(missingKeys.length ? [eb('dn_key', 'in', missingKeys)] : [])]))
+            .execute()
+        : [];
+    const only = new Set<number>(r.members.map((m) => m.userId));
+    for (const u of candidates) {
+      if (u.external_id && seen.has(u.external_id)) continue;
+      only.add(u.id);
+      removals.push({ userId: u.id, username: u.username, externalId: u.external_id, action: 'trash', reason: 'no longer in scope: removed from the chosen groups and containers, moved out of them, or deleted in the directory' });
+    }
+
+    const desired = new Map<number, Set<number>>();
+    for (const m of r.members) for (const g of m.groups) (desired.get(g) ?? desired.set(g, new Set()).get(g)!).add(m.userId);
+    if (only.size) changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now, apply: true, counts, onlyUsers: only })));
+
+    if (removals.length) {
+      const recent = await recentRemovals(db, directoryId, new Date(now.getTime() - REMOVAL_WINDOW_MS));
+      const population = await countActive(db, directoryId);
+      const decision = safeguard(cfg, recent + removals.length, population + recent);
+      if (decision.hold && runId) {
+        counts.held = removals.length;
+        report.heldForApproval = { runId, count: removals.length, threshold: `${decision.threshold}, counted over the last hour` };
+        for (const x of removals) changes.push({ objectType: 'user', name: x.username, externalId: x.externalId ?? undefined, userId: x.userId, outcome: 'held', reason: `${x.action} held for approval: ${x.reason}` });
+        await holdRemovals(db, runId, directoryId, removals, now);
+      } else {
+        changes.push(...(await applyRemovals(db, removals, cfg, now, counts, true)));
+      }
+    }
+    return changes;
+  };
+
+  const anything = scoped.length || missingKeys.length || goneIds.length;
+  if (!anything) {
+    await saveSyncState(store.db, directoryId, { ...cs.state, last_change_at: (cs.seenAt ?? startedAt).toISOString() }, ctx.now());
+    return undefined;
+  }
+  const runId = await startRun(store, directoryId, cfg.name, 'incremental', startedAt);
+  report.runId = runId;
+  try {
+    await store.transaction(async (trx) => {
+      const changes = await work(trx, runId);
+      await recordObjects(trx, runId, changes);
+      const end = ctx.now();
+      await finishRun(trx, runId, { status: 'succeeded', counts, startedAt, now: end, attempts: [], warnings: [] });
+      await saveSyncState(trx, directoryId, { ...cs.state, last_change_at: (cs.seenAt ?? startedAt).toISOString(), last_applied_at: end.toISOString() }, end);
+      report.changes = changes;
+    });
+  } catch (err) {
+    const e = err instanceof IdsyncError ? err : new IdsyncError('INTERNAL', (err as Error).message, { cause: err });
+    await finishRun(store.db, runId, { status: 'failed', counts, startedAt, now: ctx.now(), attempts: [], warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
+    throw e;
+  }
+  report.durationMs = ctx.now().getTime() - startedAt.getTime();
+  return report;
+}
+
+async function recentRemovals(db: Db, directoryId: number, since: Date): Promise<number> {
+  const r = await db
+    .selectFrom('run_objects')
+    .innerJoin('runs', 'runs.id', 'run_objects.run_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('runs.directory_id', '=', directoryId)
+    .where('runs.kind', '=', 'incremental')
+    .where('runs.started_at', '>=', since.toISOString())
+    .where('run_objects.outcome', 'in', ['trashed', 'disabled'])
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+async function countActive(db: Db, directoryId: number): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
