@@ -71,7 +71,12 @@ export function dateToFileTime(date: Date): string {
  * compare case-insensitively. We lower-case and drop the insignificant spaces around separators,
  * leaving escaped characters alone.
  */
+// Spaces next to a separator, or an escape: only then is the character-by-character walk needed.
+const NEEDS_WALK = /\\| [,=+]|[,=+] |^ | $/;
+
 export function dnKey(dn: string): string {
+  // Hot path: a sync computes this for every member value and user (millions at 100,000 users).
+  if (!NEEDS_WALK.test(dn)) return dn.toLowerCase();
   let out = '';
   let i = 0;
   const s = dn.trim();

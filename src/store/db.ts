@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction
 import pg from 'pg';
 import { IdsyncError } from '../errors.js';
 import { IdsyncMigrations } from './migrations.js';
+import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.js';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -49,6 +50,7 @@ export class Store {
       database.pragma('foreign_keys = ON');
       database.pragma('busy_timeout = 10000');
       store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', url);
+      registerFastPath(store.db, new SqliteFastPath(database));
     } else if (/^postgres(ql)?:\/\//.test(url)) {
       const u = new URL(url);
       const schema = u.searchParams.get('schema') ?? undefined;
@@ -83,7 +85,11 @@ export class Store {
   }
 
   async transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
+    const fast = fastPath(this.db);
+    return this.db.transaction().execute((trx) => {
+      if (fast) registerFastPath(trx, fast);
+      return fn(trx);
+    });
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import type { ServerAttempt } from '../directory/connection.js';
 import { IdsyncError } from '../errors.js';
 import type { ObjectChange, RunCounts, RunKind } from '../sync/report.js';
 import type { Db, Store } from './db.js';
+import { fastPath } from './sqlite-fast-path.js';
 
 function pidAlive(pid: number): boolean {
   try {
@@ -76,6 +77,7 @@ export async function finishRun(
 const CHUNK = 200;
 
 export async function recordObjects(db: Db, runId: number, changes: ObjectChange[]): Promise<void> {
+  const fast = fastPath(db);
   for (let i = 0; i < changes.length; i += CHUNK) {
     const rows = changes.slice(i, i + CHUNK).map((c) => ({
       run_id: runId,
@@ -86,6 +88,7 @@ export async function recordObjects(db: Db, runId: number, changes: ObjectChange
       outcome: c.outcome,
       detail: c.reason || c.attributes || c.item || c.warnings?.length ? JSON.stringify({ reason: c.reason, attributes: c.attributes, item: c.item, warnings: c.warnings?.length ? c.warnings : undefined }) : null,
     }));
-    await db.insertInto('run_objects').values(rows).execute();
+    if (fast) for (const r of rows) fast.insertRunObject(r);
+    else await db.insertInto('run_objects').values(rows).execute();
   }
 }

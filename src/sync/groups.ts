@@ -1,5 +1,6 @@
 import type { DirectoryConfig } from '../config/load.js';
 import type { Db } from '../store/db.js';
+import { fastPath } from '../store/sqlite-fast-path.js';
 import type { ChosenGroup } from './read.js';
 import type { ObjectChange, RunCounts } from './report.js';
 
@@ -47,9 +48,10 @@ export async function syncGroups(
     keep.add(groupId);
     const want = desiredMembers.get(c.itemIndex) ?? new Set<number>();
     const have = new Set<number>();
+    const fast = fastPath(db);
     if (groupId > 0) {
-      const rows = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute();
-      for (const r of rows) have.add(r.user_id);
+      if (fast) for (const u of fast.memberIds(groupId)) have.add(u);
+      else for (const r of await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()) have.add(r.user_id);
     }
     const add: number[] = [];
     for (const u of want) if (!have.has(u)) add.push(u);
@@ -57,7 +59,10 @@ export async function syncGroups(
     for (const u of have) if (!want.has(u) && (!opts.onlyUsers || opts.onlyUsers.has(u))) remove.push(u);
     counts.membersAdded += add.length;
     counts.membersRemoved += remove.length;
-    if (apply && groupId > 0) {
+    if (apply && groupId > 0 && fast) {
+      for (const u of add) fast.addMember(groupId, u);
+      for (const u of remove) fast.removeMember(groupId, u);
+    } else if (apply && groupId > 0) {
       for (let i = 0; i < add.length; i += 500) {
         await db.insertInto('group_members').values(add.slice(i, i + 500).map((user_id) => ({ group_id: groupId, user_id }))).execute();
       }

@@ -1,6 +1,7 @@
 import type { DirectoryConfig } from '../config/load.js';
 import { dnKey } from '../directory/codecs.js';
 import type { Db } from '../store/db.js';
+import { fastPath } from '../store/sqlite-fast-path.js';
 import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch, type UserRow } from '../store/users.js';
 import { mapUser, type MappedUser } from './mapping.js';
 import type { ScopedEntry } from './read.js';
@@ -223,7 +224,15 @@ export async function syncUserPage(
     result.members.push({ userId: existing.id, groups: s.groups });
   }
 
-  if (apply) {
+  const fast = fastPath(db);
+  if (apply && fast) {
+    for (const u of updates) await db.updateTable('users').set(u.set).where('id', '=', u.id).execute();
+    for (const x of inserts) {
+      const id = fast.insertUser(x.row);
+      x.change.userId = id;
+      result.members.push({ userId: id, groups: x.groups });
+    }
+  } else if (apply) {
     for (const u of updates) await db.updateTable('users').set(u.set).where('id', '=', u.id).execute();
     for (let i = 0; i < inserts.length; i += 200) {
       const chunk = inserts.slice(i, i + 200);
