@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { toIdsyncError } from '../errors.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerStoreCommands } from './commands/store.js';
+import { registerServeCommands } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
 
 const program = new Command();
@@ -15,6 +16,7 @@ program
 registerSyncCommands(program);
 registerDirectoryCommands(program);
 registerStoreCommands(program);
+registerServeCommands(program);
 
 /** The only place errors become exit codes and messages for people. */
 async function main(): Promise<void> {

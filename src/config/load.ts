@@ -40,6 +40,7 @@ export interface DirectoryConfig {
   pageSize: number;
   memberRangeSize?: number;
   trashDays: number;
+  continuous: { changes: 'auto' | 'content-sync' | 'content-sync-poll' | 'timestamp' | 'dirsync' | 'usn' | 'off'; pollSeconds: number; notifications: boolean; fullSyncHours: number };
   safeguard: { enabled: boolean; maxRemovals: number | null; maxRemovalPercent: number | null };
   /** Things that work but that an administrator should know, e.g. a password sent in the clear. */
   warnings: string[];
@@ -158,6 +159,11 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     groupName: a.groupName ?? profile.attributes.groupName,
     member: a.member ? [a.member] : profile.attributes.member,
   };
+  const adOnly = ['dirsync', 'usn'];
+  const ldapOnly = ['content-sync', 'content-sync-poll', 'timestamp'];
+  if ((d.type === 'openldap' && adOnly.includes(d.continuous.changes)) || (d.type === 'active-directory' && ldapOnly.includes(d.continuous.changes))) {
+    throw configError(`${at}.continuous.changes`, `"${d.continuous.changes}" is not available for ${d.type}`);
+  }
   if (d.disabledFilter && d.type === 'active-directory') {
     warnings.push(`${at}.disabledFilter: also applied on Active Directory, in addition to userAccountControl and accountExpires`);
   }
@@ -185,6 +191,7 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     pageSize: d.pageSize,
     memberRangeSize: d.memberRangeSize ?? profile.memberRangeSize,
     trashDays: d.trashDays,
+    continuous: d.continuous,
     safeguard: d.safeguard,
     warnings,
   };

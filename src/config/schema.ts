@@ -90,6 +90,15 @@ const directory = z
     pageSize: z.number().int().min(1).max(10000).default(1000),
     memberRangeSize: z.number().int().min(10).max(100000).optional(),
     trashDays: z.number().min(0).default(7),
+    continuous: z
+      .object({
+        changes: z.enum(['auto', 'content-sync', 'content-sync-poll', 'timestamp', 'dirsync', 'usn', 'off']).default('auto'),
+        pollSeconds: z.number().min(0.05).max(86400).default(5),
+        notifications: z.boolean().default(true),
+        fullSyncHours: z.number().min(0.01).max(24 * 365).default(24),
+      })
+      .strict()
+      .default({}),
     safeguard: z
       .object({
         enabled: z.boolean().default(true),

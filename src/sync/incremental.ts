@@ -2,7 +2,7 @@ import type { DirectoryConfig } from '../config/load.js';
 import { dnKey } from '../directory/codecs.js';
 import { IdsyncError } from '../errors.js';
 import type { Db, Store } from '../store/db.js';
-import { finishRun, recordObjects, startRun } from '../store/runs.js';
+import { finishRun, recordObjects } from '../store/runs.js';
 import { saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
 import { syncGroups } from './groups.js';
 import type { DirectoryReader, ScopedEntry } from './read.js';
@@ -120,7 +120,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
 
   const counts = emptyCounts();
   const report: RunReport = { directory: cfg.name, kind: 'incremental', dryRun: false, status: 'succeeded', attempts: [], counts, changes: [], warnings: [], durationMs: 0 };
-  const work = async (db: Db, runId: number | undefined) => {
+  const work = async (db: Db, runId: number) => {
     const now = ctx.now();
     const changes: ObjectChange[] = [];
     const seen = new Set<string>();
@@ -157,7 +157,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
       const recent = await recentRemovals(db, directoryId, new Date(now.getTime() - REMOVAL_WINDOW_MS));
       const population = await countActive(db, directoryId);
       const decision = safeguard(cfg, recent + removals.length, population + recent);
-      if (decision.hold && runId) {
+      if (decision.hold) {
         counts.held = removals.length;
         report.heldForApproval = { runId, count: removals.length, threshold: `${decision.threshold}, counted over the last hour` };
         for (const x of removals) changes.push({ objectType: 'user', name: x.username, externalId: x.externalId ?? undefined, userId: x.userId, outcome: 'held', reason: `${x.action} held for approval: ${x.reason}` });
@@ -174,22 +174,30 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     await saveSyncState(store.db, directoryId, { ...cs.state, last_change_at: (cs.seenAt ?? startedAt).toISOString() }, ctx.now());
     return undefined;
   }
-  const runId = await startRun(store, directoryId, cfg.name, 'incremental', startedAt);
-  report.runId = runId;
-  try {
-    await store.transaction(async (trx) => {
-      const changes = await work(trx, runId);
-      await recordObjects(trx, runId, changes);
-      const end = ctx.now();
-      await finishRun(trx, runId, { status: 'succeeded', counts, startedAt, now: end, attempts: [], warnings: [] });
-      await saveSyncState(trx, directoryId, { ...cs.state, last_change_at: (cs.seenAt ?? startedAt).toISOString(), last_applied_at: end.toISOString() }, end);
-      report.changes = changes;
-    });
-  } catch (err) {
-    const e = err instanceof IdsyncError ? err : new IdsyncError('INTERNAL', (err as Error).message, { cause: err });
-    await finishRun(store.db, runId, { status: 'failed', counts, startedAt, now: ctx.now(), attempts: [], warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
-    throw e;
-  }
+  // The run row is written in the same transaction, and dropped again when nothing changed (a
+  // polling source re-reading the entries at its boundary), so history only shows real changes.
+  const recorded = await store.transaction(async (trx) => {
+    const run = await trx
+      .insertInto('runs')
+      .values({ directory_id: directoryId, directory_name: cfg.name, kind: 'incremental', dry_run: 0, status: 'running', started_at: startedAt.toISOString(), counts: '{}', attempts: '[]', warnings: '[]', pid: process.pid, host: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const changes = await work(trx, run.id);
+    const end = ctx.now();
+    const state = { ...cs.state, last_change_at: (cs.seenAt ?? startedAt).toISOString(), last_applied_at: end.toISOString() };
+    if (!changes.some((c) => c.outcome !== 'unchanged')) {
+      await trx.deleteFrom('runs').where('id', '=', run.id).execute();
+      await saveSyncState(trx, directoryId, state, end);
+      return undefined;
+    }
+    await recordObjects(trx, run.id, changes);
+    await finishRun(trx, run.id, { status: 'succeeded', counts, startedAt, now: end, attempts: [], warnings: [] });
+    await saveSyncState(trx, directoryId, state, end);
+    report.changes = changes;
+    return run.id;
+  });
+  if (recorded === undefined) return undefined;
+  report.runId = recorded;
   report.durationMs = ctx.now().getTime() - startedAt.getTime();
   return report;
 }

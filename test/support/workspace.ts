@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -82,6 +82,39 @@ export class Workspace {
     const expected = opts.expectCode ?? 0;
     if (r.code !== expected) throw new Error(`idsync sync ${args.join(' ')} exited ${r.code}, expected ${expected}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
     return JSON.parse(r.stdout);
+  }
+
+  /** Starts `idsync serve`; stop it with the returned function (SIGTERM, then waits for exit). */
+  serve(opts: { env?: Record<string, string> } = {}): { child: ChildProcess; output: () => string; stop: () => Promise<number | null> } {
+    const child = spawn(process.execPath, [BIN, '--config', this.configFile, 'serve'], { cwd: this.dir, env: { ...process.env, IDSYNC_LOG_LEVEL: 'debug', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return {
+      child,
+      output: () => out,
+      stop: async () => {
+        if (child.exitCode === null) child.kill('SIGTERM');
+        return exited;
+      },
+    };
+  }
+
+  /** Polls `check` until it returns a truthy value or the time is up; returns the value and the time it took. */
+  async waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 50): Promise<{ value: T; ms: number }> {
+    const start = Date.now();
+    let last: unknown;
+    while (Date.now() - start < timeoutMs) {
+      try {
+        const v = await check();
+        if (v) return { value: v as T, ms: Date.now() - start };
+      } catch (err) {
+        last = err;
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+    throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
   }
 
   async export(): Promise<ExportedStore> {

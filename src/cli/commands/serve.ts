@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { createLogger } from '../../log.js';
+import { SyncService } from '../../serve/server.js';
+import { Store } from '../../store/db.js';
+import { listSyncStates } from '../../store/sync-state.js';
+import { clock, withStore, type GlobalOptions } from '../context.js';
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('keep every configured directory in sync: change streams or polling, plus a scheduled full sync')
+    .action(async () => {
+      const config = loadConfig((program.opts() as GlobalOptions).config);
+      const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? config.log.level);
+      const store = await Store.open(config.store);
+      const service = new SyncService(config, store, log, clock());
+      service.start();
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await service.stop();
+      await store.close();
+    });
+
+  program
+    .command('status')
+    .description('each directory: change tracking mode, connection, last change applied, lag, next full sync')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withStore(program.opts() as GlobalOptions, async ({ config, store }) => {
+        const states = await listSyncStates(store.db);
+        const now = clock()();
+        const rows = config.directories.map((d) => {
+          const s = states.find((x) => x.name === d.name);
+          const lagMs = s?.last_change_at && s.last_applied_at ? Math.max(0, new Date(s.last_applied_at).getTime() - new Date(s.last_change_at).getTime()) : null;
+          return {
+            directory: d.name,
+            type: d.type,
+            mode: s?.mode ?? 'not running',
+            connected: !!s?.connected,
+            server: s?.server ?? null,
+            message: s?.status_message ?? null,
+            lastChangeAt: s?.last_change_at ?? null,
+            lastAppliedAt: s?.last_applied_at ?? null,
+            lagMs,
+            lastFullSyncAt: s?.last_full_sync_at ?? null,
+            nextFullSyncAt: s?.next_full_sync_at ?? null,
+            lastError: s?.last_error ?? null,
+            updatedAt: s?.updated_at ?? null,
+          };
+        });
+        if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        for (const r of rows) {
+          process.stdout.write(`${r.directory} (${r.type}): ${r.mode}, ${r.connected ? `connected to ${r.server}` : 'not connected'}${r.message ? ` — ${r.message}` : ''}\n`);
+          process.stdout.write(`  last change applied: ${r.lastAppliedAt ?? 'never'}${r.lagMs !== null ? ` (lag ${r.lagMs} ms)` : ''}\n`);
+          process.stdout.write(`  last full sync: ${r.lastFullSyncAt ?? 'never'}; next: ${r.nextFullSyncAt ?? 'not scheduled'}\n`);
+          if (r.lastError) process.stdout.write(`  last error: ${r.lastError}\n`);
+          if (r.updatedAt && now.getTime() - new Date(r.updatedAt).getTime() > 10 * 60_000 && r.connected) process.stdout.write(`  (status last updated ${r.updatedAt}: is idsync serve running?)\n`);
+        }
+      });
+    });
+}

@@ -1,0 +1,174 @@
+import type { DirectoryConfig } from '../config/load.js';
+import { DirectoryConnection } from '../directory/connection.js';
+import { toIdsyncError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/db.js';
+import { ensureDirectory } from '../store/directories.js';
+import { loadSyncState, saveSyncState } from '../store/sync-state.js';
+import { syncDirectory } from '../sync/engine.js';
+import { applyChangeSet, type ChangeSet } from '../sync/incremental.js';
+import { DirectoryReader } from '../sync/read.js';
+import type { RunReport } from '../sync/report.js';
+import { sleep, type ChangeSource } from './change-source.js';
+
+const HOUR = 3_600_000;
+
+/**
+ * Keeps one directory in sync: a full sync to start from (or only the group graph, when a stream
+ * position is stored), then its change source, reconnecting with backoff, plus the scheduled full
+ * sync. Everything that writes for the directory goes through one queue, so a full sync, an
+ * increment and a single-user sync never overlap.
+ */
+export class DirectoryWorker {
+  #queue: Promise<unknown> = Promise.resolve();
+  #reader?: DirectoryReader;
+  #directoryId?: number;
+  #fullSyncStartedAt = new Date(0);
+  #abort = new AbortController();
+  #timer?: NodeJS.Timeout;
+  #running?: Promise<void>;
+  #server?: string;
+
+  constructor(
+    private readonly store: Store,
+    readonly cfg: DirectoryConfig,
+    private readonly opts: { log: Logger; now?: () => Date; source: (cfg: DirectoryConfig) => ChangeSource | undefined },
+  ) {}
+
+  #now(): Date {
+    return this.opts.now?.() ?? new Date();
+  }
+
+  /** Runs `fn` after everything queued before it; the queue goes on after a failure. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(fn, fn);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  syncNow(): Promise<RunReport> {
+    return this.exclusive(() => this.#fullSync());
+  }
+
+  syncUser(username: string): Promise<RunReport> {
+    return this.exclusive(() => syncDirectory(this.store, this.cfg, { user: username, now: () => this.#now(), log: this.opts.log }));
+  }
+
+  async #fullSync(): Promise<RunReport> {
+    const started = this.#now();
+    const report = await syncDirectory(this.store, this.cfg, { now: () => this.#now(), log: this.opts.log, onReader: (r) => (this.#reader = r) });
+    this.#fullSyncStartedAt = started;
+    const id = await this.#dirId();
+    const next = new Date(started.getTime() + this.cfg.continuous.fullSyncHours * HOUR);
+    await saveSyncState(this.store.db, id, { last_full_sync_at: started.toISOString(), next_full_sync_at: next.toISOString() }, this.#now());
+    this.#schedule(next);
+    return report;
+  }
+
+  async #dirId(): Promise<number> {
+    this.#directoryId ??= (await ensureDirectory(this.store, this.cfg, this.#now())).id;
+    return this.#directoryId;
+  }
+
+  #schedule(at: Date): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    const delay = Math.max(1000, Math.min(at.getTime() - this.#now().getTime(), 2 ** 31 - 1));
+    this.#timer = setTimeout(() => {
+      this.exclusive(() => this.#fullSync()).catch((err) => this.opts.log.error({ directory: this.cfg.name, err: toIdsyncError(err).message }, 'scheduled full sync failed'));
+    }, delay);
+    this.#timer.unref();
+  }
+
+  /** The first start: a full sync unless a stream position is stored, in which case only the group graph is read. */
+  async #bootstrap(): Promise<void> {
+    const id = await this.#dirId();
+    const state = await loadSyncState(this.store.db, id);
+    if (state?.cookie && state.last_full_sync_at) {
+      const conn = await DirectoryConnection.open(this.cfg);
+      try {
+        const reader = new DirectoryReader(conn, this.cfg);
+        await reader.loadGroups();
+        this.#reader = reader;
+      } finally {
+        await conn.close();
+      }
+      this.#fullSyncStartedAt = new Date(state.last_full_sync_at);
+      const next = state.next_full_sync_at ? new Date(state.next_full_sync_at) : this.#firstScheduledTime();
+      this.#schedule(next);
+      return;
+    }
+    await this.#fullSync();
+  }
+
+  /** Once a day by default, at a time of day of its own per directory (spread like the seed products do). */
+  #firstScheduledTime(): Date {
+    const hours = this.cfg.continuous.fullSyncHours;
+    return new Date(this.#now().getTime() + Math.random() * hours * HOUR);
+  }
+
+  start(): void {
+    this.#running = this.#loop();
+  }
+
+  async #loop(): Promise<void> {
+    const { log } = this.opts;
+    const source = this.opts.source(this.cfg);
+    let backoff = 1000;
+    while (!this.#abort.signal.aborted) {
+      let conn: DirectoryConnection | undefined;
+      try {
+        if (!this.#reader) await this.exclusive(() => this.#bootstrap());
+        if (!source) {
+          await this.#status({ mode: 'full sync only', connected: false, message: 'continuous.changes is off' });
+          await sleep(2 ** 31 - 1, this.#abort.signal);
+          continue;
+        }
+        conn = await DirectoryConnection.open(this.cfg);
+        this.#server = conn.server.url;
+        this.#reader!.attach(conn);
+        const id = await this.#dirId();
+        const reader = this.#reader!;
+        await source.run({
+          cfg: this.cfg,
+          conn,
+          state: await loadSyncState(this.store.db, id),
+          fullSyncStartedAt: this.#fullSyncStartedAt,
+          signal: this.#abort.signal,
+          now: () => this.#now(),
+          apply: async (cs: ChangeSet) => {
+            const r = await this.exclusive(() => applyChangeSet({ store: this.store, cfg: this.cfg, directoryId: id, reader, now: () => this.#now() }, cs));
+            if (r) log.info({ directory: this.cfg.name, runId: r.runId, counts: r.counts }, 'changes applied');
+            backoff = 1000;
+          },
+          resync: async (reason: string) => {
+            log.warn({ directory: this.cfg.name, reason }, 'change stream cannot resume: full sync');
+            await saveSyncState(this.store.db, id, { cookie: null, status_message: `full sync: ${reason}` }, this.#now());
+            await this.exclusive(() => this.#fullSync());
+            this.#reader!.attach(conn!);
+          },
+          status: (s) => this.#status(s),
+        });
+      } catch (err) {
+        const e = toIdsyncError(err);
+        log.warn({ directory: this.cfg.name, code: e.code, err: e.message, retryInMs: backoff }, 'change stream failed; reconnecting');
+        await this.#status({ mode: source?.mode ?? 'none', connected: false, message: `reconnecting in ${Math.round(backoff / 1000)} s`, error: `[${e.code}] ${e.message}` }).catch(() => undefined);
+        await sleep(backoff, this.#abort.signal);
+        backoff = Math.min(backoff * 2, 60_000);
+      } finally {
+        await conn?.close();
+      }
+    }
+  }
+
+  async #status(s: { mode: string; connected: boolean; message?: string; error?: string }): Promise<void> {
+    const id = await this.#dirId();
+    await saveSyncState(this.store.db, id, { mode: s.mode, connected: s.connected ? 1 : 0, status_message: s.message ?? null, server: this.#server ?? null, last_error: s.error ?? null }, this.#now());
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#running?.catch(() => undefined);
+    await this.#queue.catch(() => undefined);
+  }
+}
