@@ -98,6 +98,11 @@ export class DirectoryConnection {
     throw new IdsyncError(code, `no server of directory "${cfg.name}" could be used:\n${detail}`, { cause: lastError });
   }
 
+  /** The bound ldapts client, for AD change tracking (src/directory/ad), which sends its own controls. */
+  get client(): Client {
+    return this.#client;
+  }
+
   /** Pages of a search, one at a time, so memory follows the page size and not the directory. */
   async *pages(spec: SearchSpec): AsyncGenerator<DirectoryEntry[]> {
     const options: SearchOptions = {
