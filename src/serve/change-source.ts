@@ -1,16 +1,14 @@
 import type { DirectoryConfig } from '../config/load.js';
 import type { DirectoryConnection } from '../directory/connection.js';
-import type { SyncState } from '../store/sync-state.js';
+import type { SyncState, SyncStatePatch } from '../store/sync-state.js';
 import type { ChangeSet } from '../sync/incremental.js';
 
 export interface SourceContext {
   cfg: DirectoryConfig;
   /** A bound connection for reads the source needs besides its stream. */
   conn: DirectoryConnection;
-  /** The stored position, or undefined right after a full sync (the source starts from "now"). */
+  /** The stored position (taken by `baseline` before the full sync, then moved by each change set). */
   state: SyncState | undefined;
-  /** When the last full sync started: the point a source without a position must cover from. */
-  fullSyncStartedAt: Date;
   signal: AbortSignal;
   /** Applies a change set (and stores its position) before the source reads further. */
   apply(cs: ChangeSet): Promise<void>;
@@ -28,6 +26,12 @@ export interface SourceContext {
  */
 export interface ChangeSource {
   readonly mode: string;
+  /**
+   * The stream's position "now", taken just before a full sync: everything after it reaches the
+   * store through the stream, everything before it through the full sync (overlap is harmless:
+   * applying a change twice changes nothing the second time).
+   */
+  baseline(ctx: { cfg: DirectoryConfig; conn: DirectoryConnection; now(): Date }): Promise<SyncStatePatch>;
   run(ctx: SourceContext): Promise<void>;
 }
 
@@ -42,4 +46,12 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Thrown by `resync` after the reload: the worker starts the source again from the new position. */
+export class SourceRestart extends Error {
+  constructor(reason: string) {
+    super(`change stream restarted: ${reason}`);
+    this.name = 'SourceRestart';
+  }
 }

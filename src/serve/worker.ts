@@ -4,12 +4,12 @@ import { toIdsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import { ensureDirectory } from '../store/directories.js';
-import { loadSyncState, saveSyncState } from '../store/sync-state.js';
+import { loadSyncState, saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
 import { syncDirectory } from '../sync/engine.js';
 import { applyChangeSet, type ChangeSet } from '../sync/incremental.js';
 import { DirectoryReader } from '../sync/read.js';
 import type { RunReport } from '../sync/report.js';
-import { sleep, type ChangeSource } from './change-source.js';
+import { sleep, SourceRestart, type ChangeSource } from './change-source.js';
 
 const HOUR = 3_600_000;
 
@@ -23,7 +23,6 @@ export class DirectoryWorker {
   #queue: Promise<unknown> = Promise.resolve();
   #reader?: DirectoryReader;
   #directoryId?: number;
-  #fullSyncStartedAt = new Date(0);
   #abort = new AbortController();
   #timer?: NodeJS.Timeout;
   #running?: Promise<void>;
@@ -57,7 +56,6 @@ export class DirectoryWorker {
   async #fullSync(): Promise<RunReport> {
     const started = this.#now();
     const report = await syncDirectory(this.store, this.cfg, { now: () => this.#now(), log: this.opts.log, onReader: (r) => (this.#reader = r) });
-    this.#fullSyncStartedAt = started;
     const id = await this.#dirId();
     const next = new Date(started.getTime() + this.cfg.continuous.fullSyncHours * HOUR);
     await saveSyncState(this.store.db, id, { last_full_sync_at: started.toISOString(), next_full_sync_at: next.toISOString() }, this.#now());
@@ -79,11 +77,30 @@ export class DirectoryWorker {
     this.#timer.unref();
   }
 
+  /**
+   * A full sync preceded by the source's baseline (its position "now"), so that the stream takes
+   * over exactly where the full sync's view begins.
+   */
+  async #fullSyncFromBaseline(source: ChangeSource | undefined): Promise<void> {
+    const id = await this.#dirId();
+    let position: SyncStatePatch | undefined;
+    if (source) {
+      const conn = await DirectoryConnection.open(this.cfg);
+      try {
+        position = await source.baseline({ cfg: this.cfg, conn, now: () => this.#now() });
+      } finally {
+        await conn.close();
+      }
+    }
+    await this.#fullSync();
+    if (position) await saveSyncState(this.store.db, id, position, this.#now());
+  }
+
   /** The first start: a full sync unless a stream position is stored, in which case only the group graph is read. */
-  async #bootstrap(): Promise<void> {
+  async #bootstrap(source: ChangeSource | undefined): Promise<void> {
     const id = await this.#dirId();
     const state = await loadSyncState(this.store.db, id);
-    if (state?.cookie && state.last_full_sync_at) {
+    if (source && state?.cookie && state.mode === source.mode && state.last_full_sync_at) {
       const conn = await DirectoryConnection.open(this.cfg);
       try {
         const reader = new DirectoryReader(conn, this.cfg);
@@ -92,12 +109,11 @@ export class DirectoryWorker {
       } finally {
         await conn.close();
       }
-      this.#fullSyncStartedAt = new Date(state.last_full_sync_at);
       const next = state.next_full_sync_at ? new Date(state.next_full_sync_at) : this.#firstScheduledTime();
       this.#schedule(next);
       return;
     }
-    await this.#fullSync();
+    await this.#fullSyncFromBaseline(source);
   }
 
   /** Once a day by default, at a time of day of its own per directory (spread like the seed products do). */
@@ -117,7 +133,7 @@ export class DirectoryWorker {
     while (!this.#abort.signal.aborted) {
       let conn: DirectoryConnection | undefined;
       try {
-        if (!this.#reader) await this.exclusive(() => this.#bootstrap());
+        if (!this.#reader) await this.exclusive(() => this.#bootstrap(source));
         if (!source) {
           await this.#status({ mode: 'full sync only', connected: false, message: 'continuous.changes is off' });
           await sleep(2 ** 31 - 1, this.#abort.signal);
@@ -132,7 +148,6 @@ export class DirectoryWorker {
           cfg: this.cfg,
           conn,
           state: await loadSyncState(this.store.db, id),
-          fullSyncStartedAt: this.#fullSyncStartedAt,
           signal: this.#abort.signal,
           now: () => this.#now(),
           apply: async (cs: ChangeSet) => {
@@ -143,12 +158,13 @@ export class DirectoryWorker {
           resync: async (reason: string) => {
             log.warn({ directory: this.cfg.name, reason }, 'change stream cannot resume: full sync');
             await saveSyncState(this.store.db, id, { cookie: null, status_message: `full sync: ${reason}` }, this.#now());
-            await this.exclusive(() => this.#fullSync());
-            this.#reader!.attach(conn!);
+            await this.exclusive(() => this.#fullSyncFromBaseline(source));
+            throw new SourceRestart(reason);
           },
           status: (s) => this.#status(s),
         });
       } catch (err) {
+        if (err instanceof SourceRestart) continue;
         const e = toIdsyncError(err);
         log.warn({ directory: this.cfg.name, code: e.code, err: e.message, retryInMs: backoff }, 'change stream failed; reconnecting');
         await this.#status({ mode: source?.mode ?? 'none', connected: false, message: `reconnecting in ${Math.round(backoff / 1000)} s`, error: `[${e.code}] ${e.message}` }).catch(() => undefined);

@@ -79,12 +79,23 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     toEvaluate.set(key, c.dn);
   }
 
-  // Deleted groups leave the graph; deleted users are looked up in the store below.
+  // Deleted groups leave the graph. A deleted user leaves every member list too: AD drops the
+  // link values without reporting the groups as changed, and a new entry with the same DN must
+  // not inherit the old one's memberships.
+  const deletedUserIds: string[] = [];
   for (const d of cs.deleted) {
     const node = groupsByExternalId.get(d.id);
     if (node !== undefined) {
       changedGroupNodes.add(node);
       reader.graph.remove(node);
+    } else deletedUserIds.push(d.id);
+  }
+  if (deletedUserIds.length) {
+    const rows = await store.db.selectFrom('users').select('dn_key').where('directory_id', '=', directoryId).where('external_id', 'in', deletedUserIds).execute();
+    const nodes = new Set(rows.map((r) => (r.dn_key ? reader.index.get(r.dn_key) : undefined)).filter((n): n is number => n !== undefined));
+    if (nodes.size) for (const g of reader.graph.groups.values()) if (g.members.some((m) => nodes.has(m))) {
+      reader.graph.add({ ...g, members: g.members.filter((m) => !nodes.has(m)) });
+      changedGroupNodes.add(g.node);
     }
   }
 

@@ -1,3 +1,4 @@
+import type { SyncStatePatch } from '../../store/sync-state.js';
 import type { ChangeSet } from '../../sync/incremental.js';
 import { sleep, type ChangeSource, type SourceContext } from '../change-source.js';
 
@@ -18,9 +19,13 @@ const SKEW_MS = 5 * 60 * 1000;
 export class TimestampPollSource implements ChangeSource {
   readonly mode = 'timestamp';
 
+  async baseline(ctx: { now(): Date }): Promise<SyncStatePatch> {
+    return { mode: this.mode, cookie: generalizedTime(new Date(ctx.now().getTime() - SKEW_MS)) };
+  }
+
   async run(ctx: SourceContext): Promise<void> {
     const { cfg, conn } = ctx;
-    let since = ctx.state?.cookie ?? generalizedTime(new Date(ctx.fullSyncStartedAt.getTime() - SKEW_MS));
+    let since = ctx.state?.cookie ?? generalizedTime(new Date(ctx.now().getTime() - SKEW_MS));
     await ctx.status({ mode: this.mode, connected: true, message: `polling modifyTimestamp every ${cfg.continuous.pollSeconds} s; deletions are reconciled by the full sync` });
     while (!ctx.signal.aborted) {
       const filter = `(&(|${cfg.filters.user}${cfg.filters.group})(modifyTimestamp>=${since}))`;

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { Store } from '../src/store/db.js';
+import { exportStore } from '../src/store/export.js';
+import { connectSamba, type SambaDirectory } from './harness/index.js';
+import { uniqueName, Workspace } from './support/workspace.js';
+
+/** `idsync serve` against the Samba AD DC: DirSync with incremental values, and the uSNChanged fallback. */
+const sambaInfo = inject('samba');
+let samba: SambaDirectory;
+beforeAll(() => {
+  if (sambaInfo) samba = connectSamba(sambaInfo);
+});
+const stops: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const s of stops.splice(0)) await s();
+});
+
+async function snapshot(ws: Workspace) {
+  const store = await Store.open(`sqlite:${path.join(ws.dir, 'data', 'idsync.db')}`);
+  try {
+    return await exportStore(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function org() {
+  const tag = uniqueName('');
+  const ou = await samba.addOu(`S${tag}`);
+  const sam = (n: string) => `${n}.${tag}`;
+  const user = (n: string, extra: Record<string, unknown> = {}) => samba.addUser({ ou, sam: sam(n), cn: n, givenName: n, sn: 'Serve', mail: `${n}@corp.example.test`, upn: `${sam(n)}@corp.example.test`, ...extra });
+  const group = (n: string, members: string[] = []) => samba.addGroup({ ou, name: n, sam: sam(n), members });
+  return { ou, sam, user, group };
+}
+
+describe.skipIf(!sambaInfo)('idsync serve on Active Directory', () => {
+  it('follows creates, attribute changes, disables, nested membership, renames and deletes through DirSync', async () => {
+    const o = await org();
+    const ann = await o.user('ann');
+    const team = await o.group('Team');
+    const chosen = await o.group('Chosen', [ann, team]);
+    const ws = new Workspace().configure([
+      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 0.3 } },
+    ]);
+    const serve = ws.serve();
+    stops.push(serve.stop);
+    onTestFailed(() => console.log(serve.output()));
+    const user = async (n: string) => (await snapshot(ws)).users.find((u) => u.username === o.sam(n));
+    await ws.waitFor(async () => (await user('ann'))?.status === 'active');
+    await ws.waitFor(async () => (await ws.json(['status']))[0].mode === 'dirsync');
+
+    const ben = await o.user('ben');
+    await samba.addMembers(team, [ben]);
+    await ws.waitFor(async () => (await user('ben'))?.groups.includes('Chosen'));
+
+    await samba.modify(ann, 'mail', 'ann.changed@corp.example.test');
+    await ws.waitFor(async () => (await user('ann'))?.email === 'ann.changed@corp.example.test');
+
+    await samba.disable(ben);
+    await ws.waitFor(async () => (await user('ben'))?.status === 'disabled');
+
+    const renamed = await samba.rename(ann, 'CN=Ann Renamed');
+    await ws.waitFor(async () => (await user('ann'))?.dn?.startsWith('CN=Ann Renamed'));
+    expect((await user('ann'))!.groups).toEqual(['Chosen']);
+
+    await samba.removeMembers(team, [ben]);
+    await ws.waitFor(async () => (await user('ben'))?.status === 'trashed');
+
+    await samba.deleteEntry(typeof renamed === 'string' ? renamed : `CN=Ann Renamed,${o.ou}`);
+    await ws.waitFor(async () => (await user('ann'))?.status === 'trashed');
+
+    const status = await ws.json(['status']);
+    expect(status[0]).toMatchObject({ mode: 'dirsync', connected: true });
+    expect(await serve.stop()).toBe(0);
+  });
+
+  it('falls back to uSNChanged polling when the bind account lacks replication rights, and says so', async () => {
+    const o = await org();
+    const svcName = o.sam('svc');
+    await o.user('svc', { password: 'Svc!Passw0rd-1' });
+    const ann = await o.user('ann');
+    const chosen = await o.group('Chosen', [ann]);
+    const ws = new Workspace().configure([
+      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: `${svcName}@corp.example.test`, password: 'Svc!Passw0rd-1' }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 0.3 } },
+    ]);
+    const serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => (await ws.json(['status']))[0].mode === 'usn');
+    const status = (await ws.json(['status']))[0];
+    expect(status.message).toMatch(/polling uSNChanged/);
+    const ben = await o.user('ben');
+    await samba.addMembers(chosen, [ben]);
+    await ws.waitFor(async () => (await snapshot(ws)).users.some((u) => u.username === o.sam('ben') && u.status === 'active'));
+    expect(status.message).toMatch(/lacks "Replicating Directory Changes"/);
+    expect(serve.output()).not.toContain('Svc!Passw0rd-1');
+  });
+});
