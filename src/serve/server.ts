@@ -1,4 +1,5 @@
-import type { IdsyncConfig } from '../config/load.js';
+import type { DirectoryConfig, IdsyncConfig } from '../config/load.js';
+import { SyncEvents } from './events.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import { sourceFor } from './sources/index.js';
@@ -7,6 +8,7 @@ import { DirectoryWorker } from './worker.js';
 /** `idsync serve`: one worker per configured directory, all sharing one store. */
 export class SyncService {
   readonly workers = new Map<string, DirectoryWorker>();
+  readonly events = new SyncEvents();
 
   constructor(
     readonly config: IdsyncConfig,
@@ -14,10 +16,29 @@ export class SyncService {
     readonly log: Logger,
     readonly now?: () => Date,
   ) {
-    for (const cfg of config.directories) {
-      for (const w of cfg.warnings) log.warn({ directory: cfg.name }, w);
-      this.workers.set(cfg.name, new DirectoryWorker(store, cfg, { log, now, source: sourceFor }));
-    }
+    for (const cfg of config.directories) this.#add(cfg);
+  }
+
+  #add(cfg: DirectoryConfig): DirectoryWorker {
+    for (const w of cfg.warnings) this.log.warn({ directory: cfg.name }, w);
+    const worker = new DirectoryWorker(this.store, cfg, { log: this.log, now: this.now, source: sourceFor, events: this.events });
+    this.workers.set(cfg.name, worker);
+    return worker;
+  }
+
+  /** Adds (or replaces) a directory at run time, e.g. one created through the admin API. */
+  async addDirectory(cfg: DirectoryConfig, start = true): Promise<DirectoryWorker> {
+    await this.removeDirectory(cfg.name);
+    const w = this.#add(cfg);
+    if (start) w.start();
+    return w;
+  }
+
+  async removeDirectory(name: string): Promise<void> {
+    const w = this.workers.get(name);
+    if (!w) return;
+    this.workers.delete(name);
+    await w.stop();
   }
 
   start(): void {

@@ -8,7 +8,8 @@ import { loadSyncState, saveSyncState, type SyncStatePatch } from '../store/sync
 import { syncDirectory } from '../sync/engine.js';
 import { applyChangeSet, type ChangeSet } from '../sync/incremental.js';
 import { DirectoryReader } from '../sync/read.js';
-import type { RunReport } from '../sync/report.js';
+import type { ProgressEvent, RunKind, RunReport } from '../sync/report.js';
+import type { SyncEvents } from './events.js';
 import { sleep, SourceRestart, type ChangeSource } from './change-source.js';
 
 const HOUR = 3_600_000;
@@ -31,8 +32,17 @@ export class DirectoryWorker {
   constructor(
     private readonly store: Store,
     readonly cfg: DirectoryConfig,
-    private readonly opts: { log: Logger; now?: () => Date; source: (cfg: DirectoryConfig) => ChangeSource | undefined },
+    private readonly opts: { log: Logger; now?: () => Date; source: (cfg: DirectoryConfig) => ChangeSource | undefined; events?: SyncEvents },
   ) {}
+
+  #progress(kind: RunKind): (e: ProgressEvent) => void {
+    return (e) => this.opts.events?.emit('progress', { directory: this.cfg.name, kind, event: e });
+  }
+
+  #finished(r: RunReport): RunReport {
+    this.opts.events?.emit('finished', { directory: this.cfg.name, report: r });
+    return r;
+  }
 
   #now(): Date {
     return this.opts.now?.() ?? new Date();
@@ -50,12 +60,17 @@ export class DirectoryWorker {
   }
 
   syncUser(username: string): Promise<RunReport> {
-    return this.exclusive(() => syncDirectory(this.store, this.cfg, { user: username, now: () => this.#now(), log: this.opts.log }));
+    return this.exclusive(async () => this.#finished(await syncDirectory(this.store, this.cfg, { user: username, now: () => this.#now(), log: this.opts.log, onProgress: this.#progress('user') })));
+  }
+
+  /** A dry run needs no queue: it writes nothing. */
+  dryRun(): Promise<RunReport> {
+    return syncDirectory(this.store, this.cfg, { dryRun: true, now: () => this.#now(), log: this.opts.log });
   }
 
   async #fullSync(): Promise<RunReport> {
     const started = this.#now();
-    const report = await syncDirectory(this.store, this.cfg, { now: () => this.#now(), log: this.opts.log, onReader: (r) => (this.#reader = r) });
+    const report = this.#finished(await syncDirectory(this.store, this.cfg, { now: () => this.#now(), log: this.opts.log, onReader: (r) => (this.#reader = r), onProgress: this.#progress('full') }));
     const id = await this.#dirId();
     const next = new Date(started.getTime() + this.cfg.continuous.fullSyncHours * HOUR);
     await saveSyncState(this.store.db, id, { last_full_sync_at: started.toISOString(), next_full_sync_at: next.toISOString() }, this.#now());
@@ -152,7 +167,10 @@ export class DirectoryWorker {
           now: () => this.#now(),
           apply: async (cs: ChangeSet) => {
             const r = await this.exclusive(() => applyChangeSet({ store: this.store, cfg: this.cfg, directoryId: id, reader, now: () => this.#now() }, cs));
-            if (r) log.info({ directory: this.cfg.name, runId: r.runId, counts: r.counts }, 'changes applied');
+            if (r) {
+              log.info({ directory: this.cfg.name, runId: r.runId, counts: r.counts }, 'changes applied');
+              this.#finished(r);
+            }
             backoff = 1000;
           },
           resync: async (reason: string) => {
