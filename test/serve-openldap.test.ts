@@ -40,6 +40,76 @@ function serveConfig(o: Awaited<ReturnType<typeof org>>, chosen: string, continu
 }
 
 describe('idsync serve on OpenLDAP', () => {
+  it('with Content Sync refreshAndPersist: each change kind shows in the store within a second', async () => {
+    const o = await org();
+    const ann = await o.add('ann');
+    const team = await slapd.addGroup({ ou: o.groups, cn: 'team', members: [ann] });
+    const chosen = await slapd.addGroup({ ou: o.groups, cn: 'chosen', members: [team] });
+    const other = await slapd.addGroup({ ou: o.groups, cn: 'other', members: [] });
+    const ws = new Workspace().configure([serveConfig(o, chosen, { changes: 'content-sync' })]);
+    const serve = ws.serve();
+    stops.push(serve.stop);
+    const user = async (n: string) => (await snapshot(ws)).users.find((u) => u.username === n);
+    await ws.waitFor(async () => (await user('ann'))?.status === 'active');
+    await ws.waitFor(async () => (await ws.json(['status']))[0].connected && (await ws.json(['status']))[0].mode === 'content-sync');
+    const within = 1000;
+
+    // create + add to a nested group
+    const ben = await o.add('ben');
+    await slapd.addMembers(team, [ben]);
+    expect((await ws.waitFor(async () => (await user('ben'))?.groups.includes('chosen'), 5000, 10)).ms).toBeLessThan(within);
+    // attribute change
+    await slapd.modify(ben, 'mail', 'ben.new@corp.example.test');
+    expect((await ws.waitFor(async () => (await user('ben'))?.email === 'ben.new@corp.example.test', 5000, 10)).ms).toBeLessThan(within);
+    // nesting a whole group, and unnesting it
+    const cid = await o.add('cid');
+    await slapd.addMembers(other, [cid]);
+    await slapd.addMembers(chosen, [other]);
+    expect((await ws.waitFor(async () => (await user('cid'))?.status === 'active', 5000, 10)).ms).toBeLessThan(within);
+    await slapd.removeMembers(chosen, [other]);
+    expect((await ws.waitFor(async () => (await user('cid'))?.status === 'trashed', 5000, 10)).ms).toBeLessThan(within);
+    // rename keeps identity
+    const before = (await user('ann'))!;
+    await slapd.rename(ann, 'uid=ann2');
+    await ws.waitFor(async () => (await user('ann2'))?.externalId === before.externalId, 5000, 10);
+    // delete
+    await slapd.deleteEntry(ben);
+    expect((await ws.waitFor(async () => (await user('ben'))?.status === 'trashed', 5000, 10)).ms).toBeLessThan(within);
+
+    // the server restarts mid-stream: the worker reconnects and resumes from the stored cookie
+    await slapd.restart();
+    const dan = await o.add('dan');
+    await slapd.addMembers(team, [dan]);
+    await ws.waitFor(async () => (await user('dan'))?.status === 'active', 20_000);
+    expect(serve.output()).toMatch(/change stream failed; reconnecting/);
+    expect(await serve.stop()).toBe(0);
+  });
+
+  it('resumes from the stored cookie after the process is killed, without losing a change', async () => {
+    const o = await org();
+    const ann = await o.add('ann');
+    const chosen = await slapd.addGroup({ ou: o.groups, cn: 'chosen', members: [ann] });
+    const ws = new Workspace().configure([serveConfig(o, chosen, { changes: 'content-sync' })]);
+    let serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => (await ws.json(['status']))[0].mode === 'content-sync' && (await ws.json(['status']))[0].connected);
+    serve.child.kill('SIGKILL');
+    await serve.stop();
+    // changes while idsync is down
+    const ben = await o.add('ben');
+    await slapd.addMembers(chosen, [ben]);
+    await slapd.modify(ann, 'sn', 'Changed');
+    serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => {
+      const s = await snapshot(ws);
+      return s.users.find((u) => u.username === 'ben')?.status === 'active' && s.users.find((u) => u.username === 'ann')?.lastName === 'Changed';
+    });
+    // resumed, not reloaded: exactly one full sync ran
+    const runs = await ws.json(['runs']);
+    expect(runs.filter((r: { kind: string }) => r.kind === 'full')).toHaveLength(1);
+  });
+
   it('with modifyTimestamp polling: syncs at start, then follows changes, and reports its status', async () => {
     const o = await org();
     const ann = await o.add('ann');

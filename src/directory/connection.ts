@@ -1,10 +1,9 @@
-import { isIP } from 'node:net';
-import type { ConnectionOptions } from 'node:tls';
 import { Client, type SearchOptions } from 'ldapts';
 import type { DirectoryConfig, ServerSpec } from '../config/load.js';
 import { IdsyncError } from '../errors.js';
 import { DirectoryEntry } from './entry.js';
 import { mapDirectoryError } from './errors.js';
+import { tlsOptionsFor } from './tls.js';
 
 export interface ServerAttempt {
   url: string;
@@ -21,18 +20,6 @@ export interface SearchSpec {
   pageSize?: number;
 }
 
-function tlsOptionsFor(cfg: DirectoryConfig, server: ServerSpec): ConnectionOptions {
-  const opts: ConnectionOptions = {
-    rejectUnauthorized: true,
-    host: server.host,
-    minVersion: 'TLSv1.2',
-  };
-  if (!isIP(server.host)) opts.servername = server.host;
-  if (cfg.tls.ca) opts.ca = cfg.tls.ca;
-  // The chain is still verified when hostname verification is off; only the name check is skipped.
-  if (!cfg.tls.verifyHostname) opts.checkServerIdentity = () => undefined;
-  return opts;
-}
 
 /**
  * One bound connection to the first server of a directory that answers. Servers are tried in

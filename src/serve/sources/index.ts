@@ -1,6 +1,7 @@
 import type { DirectoryConfig } from '../../config/load.js';
 import type { ChangeSource } from '../change-source.js';
 import { DirSyncSource, UsnSource } from './active-directory.js';
+import { ContentSyncSource } from './content-sync.js';
 import { TimestampPollSource } from './timestamp-poll.js';
 
 /** The change source for a directory, from its type and `continuous.changes`. */
@@ -14,7 +15,12 @@ export function sourceFor(cfg: DirectoryConfig): ChangeSource | undefined {
       return new UsnSource();
     case 'dirsync':
       return new DirSyncSource();
+    case 'content-sync':
+      return new ContentSyncSource(true);
+    case 'content-sync-poll':
+      return new ContentSyncSource(false);
     default:
-      return cfg.type === 'active-directory' ? new DirSyncSource() : new TimestampPollSource();
+      // auto: the push or delta mechanism, each falling back by itself when the server refuses it.
+      return cfg.type === 'active-directory' ? new DirSyncSource() : new ContentSyncSource(true);
   }
 }

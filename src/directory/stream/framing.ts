@@ -1,0 +1,83 @@
+/**
+ * Cuts a TCP byte stream into whole LDAPMessages. TCP keeps no message boundaries: one `data`
+ * event may hold half a message, or the tail of one and three more. Every LDAPMessage is a BER
+ * SEQUENCE (tag 0x30) with a definite length (RFC 4511 section 5.1 forbids the indefinite form),
+ * so the header alone tells how many bytes to wait for.
+ *
+ * Chunks are kept in a list and joined once a message is complete: a 10 MB entry (a group with
+ * 100k members) arriving in 64 KB chunks is copied once, not 160 times.
+ */
+
+/** Refuse anything larger: a corrupt length would otherwise make us buffer forever. */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+export class FramingError extends Error {
+  override readonly name = 'FramingError';
+}
+
+/** Total size (header + content) of the message starting at buf[0], or undefined when the header is incomplete. */
+export function messageSize(buf: Buffer): number | undefined {
+  if (buf.length < 2) return undefined;
+  if (buf[0] !== 0x30) throw new FramingError(`not an LDAPMessage: first byte 0x${buf[0].toString(16)}, expected 0x30 (SEQUENCE)`);
+  const first = buf[1];
+  if (first < 0x80) return 2 + first;
+  const n = first & 0x7f;
+  if (n === 0) throw new FramingError('indefinite BER length is not allowed in LDAP (RFC 4511 section 5.1)');
+  if (n > 4) throw new FramingError(`BER length of ${n} bytes is too long`);
+  if (buf.length < 2 + n) return undefined;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + buf[2 + i];
+  const total = 2 + n + len;
+  if (total > MAX_MESSAGE_BYTES) throw new FramingError(`LDAP message of ${total} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit`);
+  return total;
+}
+
+export class LdapFramer {
+  #chunks: Buffer[] = [];
+  #size = 0;
+  /** Size of the message being assembled, once its header has arrived. */
+  #need: number | undefined;
+
+  /** Bytes received but not yet part of a complete message. */
+  get pending(): number {
+    return this.#size;
+  }
+
+  /** Adds a chunk; returns the messages it completed, in order (possibly none). */
+  push(chunk: Buffer): Buffer[] {
+    if (chunk.length > 0) {
+      this.#chunks.push(chunk);
+      this.#size += chunk.length;
+    }
+    const out: Buffer[] = [];
+    for (;;) {
+      if (this.#need === undefined) {
+        if (this.#size < 2) break;
+        // The header is at most 6 bytes; join only the first chunks when it straddles them.
+        const head = this.#chunks[0].length >= 6 ? this.#chunks[0] : this.#join();
+        this.#need = messageSize(head);
+        if (this.#need === undefined) break;
+      }
+      if (this.#size < this.#need) break;
+      const all = this.#join();
+      out.push(all.subarray(0, this.#need));
+      const rest = all.subarray(this.#need);
+      this.#chunks = rest.length ? [rest] : [];
+      this.#size = rest.length;
+      this.#need = undefined;
+    }
+    return out;
+  }
+
+  /** Forgets buffered bytes (after StartTLS the clear-text stream is over). */
+  reset(): void {
+    this.#chunks = [];
+    this.#size = 0;
+    this.#need = undefined;
+  }
+
+  #join(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#size)];
+    return this.#chunks[0];
+  }
+}

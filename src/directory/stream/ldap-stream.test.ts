@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectSlapd, type SlapdDirectory } from '../../../test/harness/index.js';
+import { uniqueName } from '../../../test/support/workspace.js';
+import type { ServerSpec } from '../../config/load.js';
+import { IdsyncError } from '../../errors.js';
+import { Secret } from '../../secret.js';
+import { LdapStream, type StreamConfig } from './ldap-stream.js';
+import type { SearchMessage } from './search-stream.js';
+
+/** The stream layer on its own against the harness's slapd: transports, binds, failures, flow. */
+let slapd: SlapdDirectory;
+let cfg: StreamConfig;
+const spec = (transport: ServerSpec['transport'], port: number): ServerSpec => ({
+  url: `${transport === 'ldaps' ? 'ldaps' : 'ldap'}://127.0.0.1:${port}`, host: '127.0.0.1', port, transport,
+});
+
+beforeAll(() => {
+  slapd = connectSlapd(inject('slapd'));
+  cfg = {
+    tls: { ca: readFileSync(slapd.caFile, 'utf8'), verifyHostname: true },
+    bind: { dn: slapd.bindDn, password: new Secret(slapd.password) },
+    timeouts: { connectMs: 5000, operationMs: 60_000 },
+  };
+});
+
+async function all(search: AsyncIterable<SearchMessage>): Promise<SearchMessage[]> {
+  const out: SearchMessage[] = [];
+  for await (const m of search) out.push(m);
+  return out;
+}
+
+async function failure(p: Promise<unknown>): Promise<IdsyncError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(IdsyncError);
+  return err as IdsyncError;
+}
+
+describe('LdapStream transports and binds', () => {
+  it.each(['ldaps', 'starttls', 'clear'] as const)('binds and searches over %s', async (transport) => {
+    const port = transport === 'ldaps' ? slapd.info.ldapsPort : slapd.info.port;
+    const s = await LdapStream.open(cfg, spec(transport, port));
+    try {
+      const msgs = await all(s.search({ base: slapd.baseDn, scope: 'base', attributes: ['dc', 'entryUUID'] }));
+      expect(msgs.map((m) => m.type)).toEqual(['entry', 'done']);
+      const entry = msgs[0];
+      expect(entry.type === 'entry' && entry.attributes.find((a) => a.type === 'dc')?.values.map(String)).toEqual(['corp']);
+      expect(msgs[1]).toMatchObject({ result: { resultCode: 0 } });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('searches anonymously when no bind is configured', async () => {
+    const s = await LdapStream.open({ ...cfg, bind: undefined }, spec('ldaps', slapd.info.ldapsPort));
+    const msgs = await all(s.search({ base: '', scope: 'base', attributes: ['namingContexts'] }));
+    expect(msgs[0]).toMatchObject({ type: 'entry', dn: '' });
+    await s.close();
+  });
+
+  it('refuses a wrong password with DIRECTORY_BIND_FAILED and never shows the password', async () => {
+    const password = 'Wr0ng!Secret-xyz';
+    const err = await failure(LdapStream.open({ ...cfg, bind: { dn: slapd.bindDn, password: new Secret(password) } }, spec('ldaps', slapd.info.ldapsPort)));
+    expect(err.code).toBe('DIRECTORY_BIND_FAILED');
+    expect(err.message).toMatch(/invalid credentials \(LDAP result 49\)/);
+    expect(err.message).toContain(slapd.bindDn);
+    expect(JSON.stringify({ m: err.message, s: err.stack })).not.toContain(password);
+  });
+
+  it('fails TLS without the CA, and times out against a server that never answers', async () => {
+    const tlsErr = await failure(LdapStream.open({ ...cfg, tls: { verifyHostname: true } }, spec('ldaps', slapd.info.ldapsPort)));
+    expect(tlsErr.code).toBe('DIRECTORY_TLS');
+
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const t0 = Date.now();
+      const err = await failure(LdapStream.open(cfg, spec('clear', port), { timeoutMs: 300 }));
+      expect(err.code).toBe('DIRECTORY_TIMEOUT');
+      expect(err.message).toMatch(/bind as .* timed out/);
+      expect(Date.now() - t0).toBeLessThan(2000);
+      const tlsTimeout = await failure(LdapStream.open(cfg, spec('starttls', port), { timeoutMs: 300 }));
+      expect(tlsTimeout).toMatchObject({ code: 'DIRECTORY_TIMEOUT', message: expect.stringMatching(/StartTLS/) });
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('walks the server list: an unreachable server is skipped', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const deadPort = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const err = await failure(LdapStream.open(cfg, spec('clear', deadPort)));
+    expect(err.code).toBe('DIRECTORY_UNREACHABLE');
+    const s = await LdapStream.openFirst({ ...cfg, name: 'ldap', servers: [spec('clear', deadPort), spec('ldaps', slapd.info.ldapsPort)] });
+    expect(s.server.port).toBe(slapd.info.ldapsPort);
+    await s.close();
+  });
+});
+
+describe('LdapStream searches', () => {
+  it('runs two searches at once on one connection and keeps their messages apart', async () => {
+    const ou = await slapd.addOu(uniqueName('ls'));
+    for (let i = 0; i < 20; i++) await slapd.addUser({ ou, uid: `u${i}`, sn: 'T' });
+    const s = await LdapStream.open(cfg, spec('ldaps', slapd.info.ldapsPort));
+    try {
+      const [a, b] = await Promise.all([
+        all(s.search({ base: ou, scope: 'one', filter: '(uid=u1*)', attributes: ['uid'] })),
+        all(s.search({ base: ou, scope: 'one', filter: '(!(uid=u1*))', attributes: ['uid'] })),
+      ]);
+      const names = (ms: SearchMessage[]) => ms.flatMap((m) => (m.type === 'entry' ? [m.attributes[0].values[0].toString()] : [])).sort();
+      expect(names(a)).toEqual(['u1', 'u10', 'u11', 'u12', 'u13', 'u14', 'u15', 'u16', 'u17', 'u18', 'u19']);
+      expect(names(b)).toEqual(['u0', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8', 'u9']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('pauses reading past the high-water mark without losing or reordering anything', async () => {
+    const ou = await slapd.addOu(uniqueName('hw'));
+    const n = 60;
+    for (let i = 0; i < n; i++) await slapd.addUser({ ou, uid: `p${String(i).padStart(3, '0')}`, sn: 'T', description: 'x'.repeat(2000) });
+    const s = await LdapStream.open(cfg, spec('ldaps', slapd.info.ldapsPort), { highWaterMark: 4 });
+    try {
+      const seen: string[] = [];
+      for await (const m of s.search({ base: ou, scope: 'one', attributes: ['uid', 'description'] })) {
+        if (m.type === 'entry') {
+          seen.push(m.dn);
+          await new Promise((r) => setTimeout(r, 2)); // a slow consumer
+        }
+      }
+      expect(seen).toHaveLength(n);
+      expect(new Set(seen).size).toBe(n);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('abandons a search midway and keeps the connection usable; a closed stream ends searches quietly', async () => {
+    const s = await LdapStream.open(cfg, spec('ldaps', slapd.info.ldapsPort));
+    const search = s.search({ base: slapd.baseDn, scope: 'sub', attributes: ['1.1'] });
+    const first = await search.next();
+    expect(first.done).toBe(false);
+    search.abandon();
+    expect(await search.next()).toMatchObject({ done: true });
+    const msgs = await all(s.search({ base: slapd.baseDn, scope: 'base', attributes: ['1.1'] }));
+    expect(msgs.map((m) => m.type)).toEqual(['entry', 'done']);
+
+    const pending = s.search({ base: slapd.baseDn, scope: 'sub', filter: '(objectClass=*)', attributes: ['1.1'] });
+    await s.close();
+    expect(s.closed).toBe(true);
+    await all(pending); // ends without throwing
+    const after = s.search({ base: slapd.baseDn, scope: 'base' });
+    expect(await after.next()).toMatchObject({ done: true });
+  });
+});

@@ -1,0 +1,389 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { DirectoryConfig, ServerSpec } from '../../config/load.js';
+import { IdsyncError } from '../../errors.js';
+import { DirectoryEntry } from '../entry.js';
+import { mapDirectoryError } from '../errors.js';
+import { LdapFramer } from './framing.js';
+import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, type LdapResponse, type LdapResult, type PartialAttribute } from './protocol.js';
+import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
+import { SearchStream } from './search-stream.js';
+
+/**
+ * A minimal LDAPv3 client over one socket, for the searches ldapts cannot do: it hands over every
+ * message of a search as it arrives — entries with their own response controls, intermediate
+ * responses (RFC 4511 section 4.13, needed by RFC 4533 Sync Info), references and the final
+ * SearchResultDone — instead of collecting them until the search is done. That is what content
+ * synchronization (content-sync.ts) and AD change notification (ad-notify.ts) need: searches that
+ * may never end.
+ *
+ * It does one thing per connection well: connect (ldaps, StartTLS or clear, with the same TLS
+ * rules as DirectoryConnection), bind, run searches, abandon, unbind. Writes are DirectoryConnection's.
+ */
+
+/** The parts of a directory's configuration a stream connection uses. */
+export type StreamConfig = Pick<DirectoryConfig, 'tls' | 'bind' | 'timeouts'>;
+
+export interface OpenOptions {
+  /** Limit for TCP connect, TLS handshake, StartTLS and bind together; default cfg.timeouts.connectMs. */
+  timeoutMs?: number;
+  /** Queued messages (all searches) above which the socket stops reading; default 1000. */
+  highWaterMark?: number;
+  /** TCP keep-alive probe delay, so a silent persistent search notices a dead peer; default 60 s. */
+  keepAliveMs?: number;
+}
+
+import { tlsOptionsFor } from '../tls.js';
+
+export { tlsOptionsFor };
+
+/** A non-success LDAPResult as an IdsyncError, through the one error mapping (by numeric result code). */
+export function resultError(result: LdapResult, context: { server: string; operation: string; target?: string }): IdsyncError {
+  const err = Object.assign(new Error(result.diagnosticMessage || `LDAP result ${result.resultCode}`), { code: result.resultCode });
+  return mapDirectoryError(err, context);
+}
+
+/** An entry's raw attributes behind idsync's case-insensitive accessors (values stay Buffers). */
+export function toDirectoryEntry(dn: string, attributes: PartialAttribute[]): DirectoryEntry {
+  return new DirectoryEntry(dn, attributes.map((a): [string, Buffer[]] => [a.type, a.values]));
+}
+
+type Pending = { kind: 'once'; resolve: (m: LdapResponse) => void; reject: (e: unknown) => void } | { kind: 'search'; stream: SearchStream };
+
+export class LdapStream {
+  readonly server: ServerSpec;
+  #socket: net.Socket;
+  #framer = new LdapFramer();
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #queued = 0;
+  #paused = false;
+  #highWaterMark: number;
+  #closed = false;
+  #closing = false;
+  /** Why the connection ended, when it was not closed by us. */
+  #lost: IdsyncError | undefined;
+  #socketError: Error | undefined;
+  #onData = (chunk: Buffer) => this.#receive(chunk);
+  #onError = (err: Error) => {
+    this.#socketError = err;
+  };
+  #onClose = () => this.#closedBySocket();
+
+  private constructor(server: ServerSpec, socket: net.Socket, highWaterMark: number) {
+    this.server = server;
+    this.#socket = socket;
+    this.#highWaterMark = highWaterMark;
+    this.#attach(socket);
+  }
+
+  /**
+   * Connects to one server, does StartTLS when configured, and binds (simple bind with the
+   * configured account, or none for anonymous). Failures are IdsyncErrors naming the server and
+   * the step; the bind password never appears in them.
+   */
+  static async open(cfg: StreamConfig, server: ServerSpec, options: OpenOptions = {}): Promise<LdapStream> {
+    const timeoutMs = options.timeoutMs ?? cfg.timeouts.connectMs;
+    let step = 'connect';
+    const socket = createSocket(cfg, server);
+    let stream: LdapStream | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      const work = (async () => {
+        await whenReady(socket, server.transport === 'ldaps' ? 'secureConnect' : 'connect');
+        socket.setNoDelay(true);
+        socket.setKeepAlive(true, options.keepAliveMs ?? 60_000);
+        stream = new LdapStream(server, socket, options.highWaterMark ?? 1000);
+        if (server.transport === 'starttls') {
+          step = 'StartTLS';
+          await stream.#startTls(cfg);
+        }
+        if (cfg.bind) {
+          step = `bind as ${cfg.bind.dn}`;
+          await stream.#bind(cfg.bind.dn, cfg.bind.password.reveal());
+        }
+        return stream;
+      })();
+      // A late rejection of `work` after a timeout must not become an unhandled rejection.
+      work.catch(() => undefined);
+      return await Promise.race([work, timeout]);
+    } catch (err) {
+      if (stream) {
+        stream.#closing = true;
+        stream.#socket.destroy();
+      }
+      socket.destroy();
+      throw mapDirectoryError(err, { server: server.url, operation: step });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Opens the first server of the directory that answers, in order, like DirectoryConnection:
+   * a bind refusal stops the walk (the same credentials would only lock the account sooner).
+   */
+  static async openFirst(cfg: StreamConfig & Pick<DirectoryConfig, 'servers' | 'name'>, options: OpenOptions = {}): Promise<LdapStream> {
+    const errors: IdsyncError[] = [];
+    for (const server of cfg.servers) {
+      try {
+        return await LdapStream.open(cfg, server, options);
+      } catch (err) {
+        const e = mapDirectoryError(err, { server: server.url, operation: 'connect' });
+        errors.push(e);
+        if (e.code === 'DIRECTORY_BIND_FAILED') break;
+      }
+    }
+    const last = errors[errors.length - 1];
+    if (errors.length === 1) throw last;
+    const detail = errors.map((e) => `  ${e.message}`).join('\n');
+    throw new IdsyncError(last?.code ?? 'DIRECTORY_UNREACHABLE', `no server of directory "${cfg.name}" could be used:\n${detail}`, { cause: last });
+  }
+
+  get closed(): boolean {
+    return this.#closed || this.#closing;
+  }
+
+  /**
+   * Starts a search and returns its messages as they arrive; the request is sent at once. A filter
+   * that cannot be parsed throws here (as LDAP result 87, like a server would answer); everything
+   * else — a refusal in SearchResultDone, a lost connection — comes out of the iterator.
+   */
+  search(spec: SearchRequestSpec): SearchStream {
+    const id = this.#allocateId();
+    let request: Buffer;
+    try {
+      request = encodeSearch(id, spec);
+    } catch (err) {
+      const result = { resultCode: 87, matchedDN: '', diagnosticMessage: (err as Error).message };
+      throw resultError(result, { server: this.server.url, operation: `search ${spec.filter ?? ''} under`, target: spec.base });
+    }
+    const stream = new SearchStream(id, spec, {
+      abandon: (messageId) => this.#abandon(messageId),
+      consumed: (n) => this.#consumed(n),
+    });
+    if (this.#closed || this.#closing) {
+      if (this.#lost) stream.fail(this.#lost);
+      else stream.finish();
+      return stream;
+    }
+    this.#pending.set(id, { kind: 'search', stream });
+    this.#socket.write(request);
+    return stream;
+  }
+
+  /**
+   * Ends the session politely (UnbindRequest, RFC 4511 section 4.3) and closes the socket. Active
+   * searches finish without error: a persistent search stops because we asked it to.
+   */
+  async close(): Promise<void> {
+    if (this.#closed || this.#closing) return;
+    this.#closing = true;
+    for (const p of this.#pending.values()) if (p.kind === 'search') p.stream.finish();
+    this.#pending.clear();
+    const socket = this.#socket;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, 1000);
+      socket.once('close', done);
+      if (socket.destroyed) return done();
+      socket.end(encodeUnbind(this.#allocateId()));
+    });
+    this.#closed = true;
+  }
+
+  // -- internals ---------------------------------------------------------------------------------
+
+  #attach(socket: net.Socket): void {
+    socket.on('data', this.#onData);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+  }
+
+  #detach(socket: net.Socket): void {
+    socket.off('data', this.#onData);
+    socket.off('error', this.#onError);
+    socket.off('close', this.#onClose);
+  }
+
+  #allocateId(): number {
+    const id = this.#nextId;
+    // MessageID ::= INTEGER (0 .. maxInt), 0 being reserved for unsolicited notifications.
+    this.#nextId = id >= 0x7fffffff ? 1 : id + 1;
+    return id;
+  }
+
+  #request(build: (id: number) => Buffer): Promise<LdapResponse> {
+    const id = this.#allocateId();
+    return new Promise<LdapResponse>((resolve, reject) => {
+      if (this.#closed || this.#closing) return reject(this.#lost ?? new Error('connection closed'));
+      this.#pending.set(id, { kind: 'once', resolve, reject });
+      this.#socket.write(build(id));
+    });
+  }
+
+  async #bind(dn: string, password: string): Promise<void> {
+    const res = await this.#request((id) => encodeSimpleBind(id, dn, password));
+    if (res.op !== 'bindResponse') throw new Error(`unexpected answer to bind (${res.op})`);
+    if (res.result.resultCode !== 0) throw resultError(res.result, { server: this.server.url, operation: 'bind as', target: dn });
+  }
+
+  /** RFC 4511 section 4.14: ask, then start TLS on the same socket once the server said yes. */
+  async #startTls(cfg: StreamConfig): Promise<void> {
+    const res = await this.#request((id) => encodeExtended(id, STARTTLS_OID));
+    if (res.op !== 'extendedResponse') throw new Error(`unexpected answer to StartTLS (${res.op})`);
+    if (res.result.resultCode !== 0) throw resultError(res.result, { server: this.server.url, operation: 'StartTLS' });
+    const plain = this.#socket;
+    this.#detach(plain);
+    this.#framer.reset();
+    // The TLS socket owns the TCP connection from here; keep a listener so a stray error on the
+    // plain socket can never be an uncaught 'error' event.
+    plain.on('error', () => undefined);
+    const secure = tls.connect({ ...tlsOptionsFor(cfg, this.server), socket: plain });
+    this.#socket = secure;
+    await whenReady(secure, 'secureConnect');
+    this.#attach(secure);
+  }
+
+  #abandon(messageId: number): void {
+    if (!this.#pending.delete(messageId) || this.#closed || this.#closing) return;
+    // Abandon has no response (RFC 4511 section 4.11); a write error will show up as a lost connection.
+    this.#socket.write(encodeAbandon(this.#allocateId(), messageId));
+  }
+
+  #consumed(n: number): void {
+    this.#queued = Math.max(0, this.#queued - n);
+    if (this.#paused && this.#queued <= this.#highWaterMark / 2) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
+  }
+
+  #receive(chunk: Buffer): void {
+    let messages: Buffer[];
+    try {
+      messages = this.#framer.push(chunk);
+    } catch (err) {
+      return this.#fatal(err);
+    }
+    for (const raw of messages) {
+      let msg: LdapResponse;
+      try {
+        msg = decodeMessage(raw);
+      } catch (err) {
+        return this.#fatal(new Error(`malformed message from the server: ${(err as Error).message}`));
+      }
+      this.#dispatch(msg);
+      if (this.#closed) return;
+    }
+  }
+
+  #dispatch(msg: LdapResponse): void {
+    if (msg.messageId === 0) {
+      // Unsolicited notification (RFC 4511 section 4.4): only Notice of Disconnection is defined.
+      if (msg.op === 'extendedResponse' && msg.name === NOTICE_OF_DISCONNECTION_OID) {
+        this.#lost = resultError(msg.result, { server: this.server.url, operation: 'LDAP session (notice of disconnection)' });
+        this.#socket.destroy();
+      }
+      return;
+    }
+    const pending = this.#pending.get(msg.messageId);
+    // Late messages for an abandoned search are expected (the server may have sent them already).
+    if (!pending) return;
+    if (pending.kind === 'once') {
+      this.#pending.delete(msg.messageId);
+      pending.resolve(msg);
+      return;
+    }
+    const stream = pending.stream;
+    let queued: boolean;
+    switch (msg.op) {
+      case 'searchEntry':
+        queued = stream.deliver({ type: 'entry', dn: msg.dn, attributes: msg.attributes, controls: msg.controls });
+        break;
+      case 'searchReference':
+        queued = stream.deliver({ type: 'reference', uris: msg.uris, controls: msg.controls });
+        break;
+      case 'intermediate':
+        queued = stream.deliver({ type: 'intermediate', name: msg.name, value: msg.value, controls: msg.controls });
+        break;
+      case 'searchDone':
+        this.#pending.delete(msg.messageId);
+        queued = stream.deliver({ type: 'done', result: msg.result, controls: msg.controls });
+        break;
+      default:
+        return; // not a search response: ignore rather than guess
+    }
+    if (queued && ++this.#queued >= this.#highWaterMark && !this.#paused) {
+      this.#paused = true;
+      this.#socket.pause();
+    }
+  }
+
+  #fatal(err: unknown): void {
+    this.#lost = mapDirectoryError(err, { server: this.server.url, operation: 'read from the server' });
+    this.#socket.destroy();
+  }
+
+  #closedBySocket(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#closing) return;
+    const cause = this.#socketError;
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const lost =
+      this.#lost ??
+      mapDirectoryError(new Error(`socket closed by the server or the network${code ? ` (${code})` : ''}`, { cause }), {
+        server: this.server.url,
+        operation: 'LDAP session',
+      });
+    this.#lost = lost;
+    for (const p of this.#pending.values()) {
+      if (p.kind === 'search') p.stream.fail(lost);
+      else p.reject(lost);
+    }
+    this.#pending.clear();
+  }
+}
+
+/** TCP (clear, StartTLS) or TLS (ldaps) socket, connecting. */
+function createSocket(cfg: StreamConfig, server: ServerSpec): net.Socket {
+  return server.transport === 'ldaps'
+    ? tls.connect({ ...tlsOptionsFor(cfg, server), port: server.port })
+    : net.connect({ host: server.host, port: server.port });
+}
+
+/** Resolves on `event` (connect, secureConnect), rejects on an error or an early close. */
+function whenReady(socket: net.Socket, event: 'connect' | 'secureConnect'): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = () => {
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.off(event, onReady);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error('socket closed before the connection was ready'));
+    };
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    socket.once('error', onError);
+    socket.once('close', onClose);
+    socket.once(event, onReady);
+  });
+}
