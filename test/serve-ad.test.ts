@@ -86,6 +86,7 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory', () => {
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
+    onTestFailed(() => console.log(serve.output()));
     await ws.waitFor(async () => (await ws.json(['status']))[0].mode === 'usn');
     const status = (await ws.json(['status']))[0];
     expect(status.message).toMatch(/polling uSNChanged/);
@@ -94,5 +95,58 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory', () => {
     await ws.waitFor(async () => (await snapshot(ws)).users.some((u) => u.username === o.sam('ben') && u.status === 'active'));
     expect(status.message).toMatch(/lacks "Replicating Directory Changes"/);
     expect(serve.output()).not.toContain('Svc!Passw0rd-1');
+  });
+});
+
+describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and reloads', () => {
+  it('is woken by change notifications long before the poll interval', async () => {
+    const o = await org();
+    const ann = await o.user('ann');
+    const chosen = await o.group('Chosen', [ann]);
+    const ws = new Workspace().configure([
+      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 60 } },
+    ]);
+    const serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => /woken by change notifications/.test((await ws.json(['status']))[0].message ?? ''));
+    await samba.modify(ann, 'mail', 'ann.notified@corp.example.test');
+    const { ms } = await ws.waitFor(async () => (await snapshot(ws)).users.find((u) => u.username === o.sam('ann'))?.email === 'ann.notified@corp.example.test', 10_000, 20);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('reloads when the stored cookie is rejected or was issued by another DC', async () => {
+    const o = await org();
+    const ann = await o.user('ann');
+    const chosen = await o.group('Chosen', [ann]);
+    const ws = new Workspace().configure([
+      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 0.3, notifications: false } },
+    ]);
+    let serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => (await ws.json(['status']))[0].mode === 'dirsync' && (await ws.json(['status']))[0].connected);
+    await serve.stop();
+    const db = path.join(ws.dir, 'data', 'idsync.db');
+    const tamper = async (set: Record<string, string>) => {
+      const store = await Store.open(`sqlite:${db}`);
+      await store.db.updateTable('sync_state').set(set).execute();
+      await store.close();
+    };
+    const fullRuns = async () => (await ws.json(['runs'])).filter((r: { kind: string }) => r.kind === 'full').length;
+
+    await tamper({ cookie: Buffer.from('not a dirsync cookie at all').toString('base64') });
+    serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => (await fullRuns()) === 2);
+    await ws.waitFor(async () => (await ws.json(['status']))[0].connected);
+    const ben = await o.user('ben');
+    await samba.addMembers(chosen, [ben]);
+    await ws.waitFor(async () => (await snapshot(ws)).users.some((u) => u.username === o.sam('ben')));
+    await serve.stop();
+
+    await tamper({ server_identity: 'dc2.corp.example.test|00000000-0000-0000-0000-000000000000' });
+    serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => (await fullRuns()) === 3);
+    expect(serve.output()).toMatch(/DirSync cookie was issued by dc2\.corp\.example\.test/);
   });
 });

@@ -6,6 +6,7 @@ import type { SyncStatePatch } from '../../store/sync-state.js';
 import type { ChangeSet } from '../../sync/incremental.js';
 import { userAttributes } from '../../sync/mapping.js';
 import { sleep, type ChangeSource, type SourceContext } from '../change-source.js';
+import { NotificationWaker } from './ad-notify-waker.js';
 
 // Tombstones keep objectClass but lose objectCategory: filter on objectClass only, or deletions are missed.
 const TRACKED = '(|(objectClass=user)(objectClass=group))';
@@ -73,8 +74,23 @@ export class DirSyncSource implements ChangeSource {
     }
     let cookie: Buffer | undefined = ctx.state?.cookie ? Buffer.from(ctx.state.cookie, "base64") : undefined;
     if (!cookie) return ctx.resync('no DirSync position stored');
-    await ctx.status({ mode: this.mode, connected: true, message: `DirSync on ${id.dnsHostName}` });
+    // Register for notifications before the first read, so no change falls between the two.
+    const waker = ctx.cfg.continuous.notifications ? await NotificationWaker.start(ctx.cfg, ctx.signal) : undefined;
+    await ctx.status({
+      mode: this.mode,
+      connected: true,
+      message: `DirSync on ${id.dnsHostName}${waker ? (waker.failure ? `; change notifications unavailable (${waker.failure}), polling every ${ctx.cfg.continuous.pollSeconds} s` : ', woken by change notifications') : ''}`,
+    });
     const ncRoot = id.defaultNamingContext ?? ctx.cfg.baseDn;
+    try {
+      await this.#loop(ctx, id, ncRoot, cookie, waker ?? this.waker);
+    } finally {
+      await waker?.stop();
+    }
+  }
+
+  async #loop(ctx: SourceContext, id: DcIdentity, ncRoot: string, start: Buffer, waker: Waker): Promise<void> {
+    let cookie = start;
     while (!ctx.signal.aborted) {
       try {
         // DirSync returns an object only when an attribute it was asked for changed: ask for every
@@ -90,9 +106,13 @@ export class DirSyncSource implements ChangeSource {
           await ctx.status({ mode: 'usn', connected: true, message: 'the bind account lacks "Replicating Directory Changes": polling uSNChanged instead of DirSync' });
           return ctx.resync('DirSync refused (insufficient rights): switching to uSNChanged polling');
         }
+        // An LDAP result (not a lost connection) to a DirSync with our cookie: the DC rejects the
+        // cookie (corrupt, or from another database). Only a reload gets a valid one.
+        const code = (err as { cause?: { code?: unknown } }).cause?.code;
+        if (typeof code === 'number') return ctx.resync(`the DC rejected the DirSync cookie (LDAP result ${code}: ${(err as Error).message})`);
         throw err;
       }
-      await this.waker.wait(ctx.cfg.continuous.pollSeconds * 1000, ctx.signal);
+      await waker.wait(ctx.cfg.continuous.pollSeconds * 1000, ctx.signal);
     }
   }
 }
