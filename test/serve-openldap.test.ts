@@ -85,6 +85,28 @@ describe('idsync serve on OpenLDAP', () => {
     expect(await serve.stop()).toBe(0);
   });
 
+  it('reloads when the server refuses the stored cookie', async () => {
+    const o = await org();
+    const ann = await o.add('ann');
+    const chosen = await slapd.addGroup({ ou: o.groups, cn: 'chosen', members: [ann] });
+    const ws = new Workspace().configure([serveConfig(o, chosen, { changes: 'content-sync' })]);
+    let serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => (await ws.json(['status']))[0].mode === 'content-sync' && (await ws.json(['status']))[0].connected);
+    await serve.stop();
+    // A cookie from the server's future (as after restoring an older backup of the directory).
+    const store = await Store.open(`sqlite:${path.join(ws.dir, 'data', 'idsync.db')}`);
+    await store.db.updateTable('sync_state').set({ cookie: Buffer.from('rid=000,csn=20991231235959.999999Z#000000#000#000000').toString('base64') }).execute();
+    await store.close();
+    serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => (await ws.json(['runs'])).filter((r: { kind: string }) => r.kind === 'full').length === 2);
+    expect(serve.output()).toMatch(/refused our cookie/);
+    const ben = await o.add('ben');
+    await slapd.addMembers(chosen, [ben]);
+    await ws.waitFor(async () => (await snapshot(ws)).users.some((u) => u.username === 'ben'));
+  });
+
   it('resumes from the stored cookie after the process is killed, without losing a change', async () => {
     const o = await org();
     const ann = await o.add('ann');
