@@ -48,6 +48,12 @@ export interface AdNotifyOptions {
   scope?: SearchScope;
   /** Returned with each changed object; include objectGUID. Default: all user attributes. */
   attributes?: string[];
+  /**
+   * Also see deleted objects (Show Deleted control, 1.2.840.113556.1.4.417): a deletion moves the
+   * object into the Deleted Objects container, out of any other watched scope, so watching that
+   * container (one-level, with this control) is the only way to be told of deletions.
+   */
+  showDeleted?: boolean;
 }
 
 export interface AdNotification {
@@ -68,7 +74,7 @@ export async function* adNotify(stream: LdapStream, options: AdNotifyOptions): A
     attributes: options.attributes,
     // MS-ADTS: no controlValue. Critical, so a server without it refuses instead of answering a
     // plain search that returns the whole subtree once and ends.
-    controls: [{ oid: LDAP_SERVER_NOTIFICATION_OID, critical: true }],
+    controls: [{ oid: LDAP_SERVER_NOTIFICATION_OID, critical: true }, ...(options.showDeleted ? [{ oid: '1.2.840.113556.1.4.417', critical: true }] : [])],
   });
   for await (const msg of search) {
     if (msg.type === 'entry') {

@@ -75,13 +75,13 @@ export class DirSyncSource implements ChangeSource {
     let cookie: Buffer | undefined = ctx.state?.cookie ? Buffer.from(ctx.state.cookie, "base64") : undefined;
     if (!cookie) return ctx.resync('no DirSync position stored');
     // Register for notifications before the first read, so no change falls between the two.
-    const waker = ctx.cfg.continuous.notifications ? await NotificationWaker.start(ctx.cfg, ctx.signal) : undefined;
+    const ncRoot = id.defaultNamingContext ?? ctx.cfg.baseDn;
+    const waker = ctx.cfg.continuous.notifications ? await NotificationWaker.start(ctx.cfg, ncRoot, ctx.signal) : undefined;
     await ctx.status({
       mode: this.mode,
       connected: true,
       message: `DirSync on ${id.dnsHostName}${waker ? (waker.failure ? `; change notifications unavailable (${waker.failure}), polling every ${ctx.cfg.continuous.pollSeconds} s` : ', woken by change notifications') : ''}`,
     });
-    const ncRoot = id.defaultNamingContext ?? ctx.cfg.baseDn;
     try {
       await this.#loop(ctx, id, ncRoot, cookie, waker ?? this.waker);
     } finally {

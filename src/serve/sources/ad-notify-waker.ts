@@ -18,23 +18,29 @@ export class NotificationWaker implements Waker {
   #stopped = false;
   failure?: string;
 
-  static async start(cfg: DirectoryConfig, signal: AbortSignal): Promise<NotificationWaker> {
+  static async start(cfg: DirectoryConfig, ncRoot: string, signal: AbortSignal): Promise<NotificationWaker> {
     const w = new NotificationWaker();
     signal.addEventListener('abort', () => void w.stop(), { once: true });
     try {
       w.#stream = await LdapStream.openFirst(cfg);
-      const it = adNotify(w.#stream, { base: cfg.baseDn, scope: 'sub', attributes: ['objectGUID'] });
-      void (async () => {
-        try {
-          for await (const _ of it) w.#notify();
-        } catch (err) {
-          if (!w.#stopped) w.failure = (err as Error).message;
-        }
-      })();
+      w.#listen(adNotify(w.#stream, { base: cfg.baseDn, scope: 'sub', attributes: ['objectGUID'] }), true);
+      // A deletion moves the object into Deleted Objects, out of the base DN's subtree: watch that
+      // container too (needs a privileged account; without it, deletions wait for the next poll).
+      w.#listen(adNotify(w.#stream, { base: `<WKGUID=18E2EA80684F11D2B9AA00C04F79F805,${ncRoot}>`, scope: 'one', attributes: ['objectGUID'], showDeleted: true }), false);
     } catch (err) {
       w.failure = (err as Error).message;
     }
     return w;
+  }
+
+  #listen(it: AsyncIterable<unknown>, essential: boolean): void {
+    void (async () => {
+      try {
+        for await (const _ of it) this.#notify();
+      } catch (err) {
+        if (!this.#stopped && essential) this.failure = (err as Error).message;
+      }
+    })();
   }
 
   #notify(): void {
