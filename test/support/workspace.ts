@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import type { exportStore } from '../../src/store/export.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/idsync.js');
 
@@ -13,28 +14,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export interface ExportedStore {
-  users: {
-    username: string;
-    aliases: string[];
-    fullName: string | null;
-    firstName: string | null;
-    lastName: string | null;
-    email: string | null;
-    phones: string[];
-    phoneExtensions: (string | null)[];
-    notes: string | null;
-    status: 'active' | 'disabled' | 'trashed';
-    statusReason: string | null;
-    directory: string | null;
-    externalId: string | null;
-    dn: string | null;
-    syncItem: string | null;
-    deleteAfter: string | null;
-    groups: string[];
-  }[];
-  groups: { name: string; directory: string; dn: string; members: string[] }[];
-}
+/** The JSON `idsync export` prints (its shape is defined once, by the exporter). */
+export type ExportedStore = Awaited<ReturnType<typeof exportStore>>;
 
 /**
  * A throwaway idsync installation for one test: its own config file and SQLite store (or a
