@@ -1,7 +1,8 @@
 /**
  * Every failure idsync reports carries a stable code. Codes are grouped by the exit code the CLI
- * returns and the HTTP status an API would answer with, so that callers can branch on them without
- * parsing messages. This file is the only place that maps errors to exit codes.
+ * returns and the HTTP status the admin API answers with (src/api/errors.ts applies it), so that
+ * callers can branch on them without parsing messages. This file is the only place that maps
+ * errors to exit codes and statuses.
  */
 export const ErrorCodes = {
   // configuration (exit 2)
@@ -26,6 +27,18 @@ export const ErrorCodes = {
   // sync (exit 5)
   SYNC_ALREADY_RUNNING: { exit: 5, http: 409 },
   APPROVAL_NOT_PENDING: { exit: 5, http: 409 },
+  RESTORE_NOT_ALLOWED: { exit: 5, http: 409 },
+  // admin API: malformed requests (exit 2) and access (exit 6, which `idsync admin` can meet)
+  VALIDATION_FAILED: { exit: 2, http: 400 },
+  ROUTE_NOT_FOUND: { exit: 2, http: 404 },
+  PAYLOAD_TOO_LARGE: { exit: 2, http: 413 },
+  DIRECTORY_MANAGED_BY_FILE: { exit: 2, http: 409 },
+  AUTH_REQUIRED: { exit: 6, http: 401 },
+  AUTH_FAILED: { exit: 6, http: 401 },
+  FORBIDDEN: { exit: 6, http: 403 },
+  CSRF_FAILED: { exit: 6, http: 403 },
+  SETUP_UNAVAILABLE: { exit: 6, http: 403 },
+  RATE_LIMITED: { exit: 6, http: 429 },
   INTERNAL: { exit: 70, http: 500 },
 } as const;
 

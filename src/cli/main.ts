@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { toIdsyncError } from '../errors.js';
+import { registerAdminCommands } from './commands/admin.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerStoreCommands } from './commands/store.js';
 import { registerServeCommands } from './commands/serve.js';
@@ -17,6 +18,7 @@ registerSyncCommands(program);
 registerDirectoryCommands(program);
 registerStoreCommands(program);
 registerServeCommands(program);
+registerAdminCommands(program);
 
 /** The only place errors become exit codes and messages for people. */
 async function main(): Promise<void> {

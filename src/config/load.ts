@@ -6,7 +6,7 @@ import { IdsyncError } from '../errors.js';
 import { Secret } from '../secret.js';
 import { dnKey, isUnder } from '../directory/codecs.js';
 import { profileFor, type AttributeMap, type DirectoryProfile, type DirectoryType } from '../directory/profiles/index.js';
-import { configSchema, type DirectoryConfigInput, type SecretValue } from './schema.js';
+import { configSchema, type ConfigInput, type DirectoryConfigInput, type SecretValue } from './schema.js';
 
 export type Transport = 'ldaps' | 'starttls' | 'clear';
 
@@ -46,6 +46,20 @@ export interface DirectoryConfig {
   warnings: string[];
 }
 
+/** `idsync serve`'s admin API (docs/configuration.md, "api"). */
+export interface ApiConfig {
+  enabled: boolean;
+  listen: { host: string; port: number };
+  /** Take the client address from X-Forwarded-For and the scheme from X-Forwarded-Proto. */
+  trustProxy: boolean;
+  /** Always mark cookies Secure (idsync behind a TLS-terminating proxy). */
+  secureCookies: boolean;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  publicMetrics: boolean;
+  maxBodyBytes: number;
+}
+
 export interface IdsyncConfig {
   /** The file this came from, or undefined for a config built in code. */
   file?: string;
@@ -54,6 +68,7 @@ export interface IdsyncConfig {
   /** Whether the file chose a log level (the CLI is quieter than a server by default). */
   logLevelSet: boolean;
   directories: DirectoryConfig[];
+  api: ApiConfig;
 }
 
 export const DEFAULT_CONFIG_FILE = 'idsync.yaml';
@@ -220,6 +235,26 @@ export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string
     log: c.log,
     logLevelSet: typeof (raw as { log?: { level?: unknown } } | null)?.log?.level === 'string',
     directories: c.directories.map((d, i) => resolveDirectory(d, i, opts.baseDir, env)),
+    api: resolveApi(c.api),
+  };
+}
+
+/** Splits `host:port` (IPv6 in brackets); the schema has checked the shape. */
+export function parseListen(value: string): { host: string; port: number } {
+  const i = value.lastIndexOf(':');
+  return { host: value.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(value.slice(i + 1)) };
+}
+
+function resolveApi(a: ConfigInput['api']): ApiConfig {
+  return {
+    enabled: a.enabled,
+    listen: parseListen(a.listen),
+    trustProxy: a.trustProxy,
+    secureCookies: a.secureCookies,
+    sessionIdleMinutes: a.sessionIdleMinutes,
+    sessionMaxHours: a.sessionMaxHours,
+    publicMetrics: a.publicMetrics,
+    maxBodyBytes: a.maxBodyKb * 1024,
   };
 }
 

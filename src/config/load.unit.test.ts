@@ -122,3 +122,27 @@ describe('configuration', () => {
     expect(errorOf(() => loadConfig(path.join(dir, 'nope.yaml'))).code).toBe('CONFIG_NOT_FOUND');
   });
 });
+
+describe('the api section', () => {
+  it('has defaults: 127.0.0.1:8470, no proxy trust, 1 MiB bodies', () => {
+    expect(parse(minimal).api).toEqual({
+      enabled: true,
+      listen: { host: '127.0.0.1', port: 8470 },
+      trustProxy: false,
+      secureCookies: false,
+      sessionIdleMinutes: 60,
+      sessionMaxHours: 12,
+      publicMetrics: false,
+      maxBodyBytes: 1024 * 1024,
+    });
+  });
+
+  it('takes HOST:PORT, IPv6 in brackets, and names a bad value', () => {
+    expect(parse({ ...minimal, api: { listen: '[::1]:9000' } }).api.listen).toEqual({ host: '::1', port: 9000 });
+    expect(parse({ ...minimal, api: { listen: '0.0.0.0:0' } }).api.listen).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(errorOf(() => parse({ ...minimal, api: { listen: '8470' } }))).toMatchObject({ code: 'CONFIG_INVALID', where: 'api.listen' });
+    expect(errorOf(() => parse({ ...minimal, api: { listen: 'host:70000' } })).message).toMatch(/api.listen: port must be at most 65535/);
+    expect(errorOf(() => parse({ ...minimal, api: { port: 1 } })).message).toMatch(/api: unknown key "port"/);
+  });
+});
+

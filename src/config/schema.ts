@@ -110,6 +110,28 @@ const directory = z
   })
   .strict();
 export type DirectoryConfigInput = z.infer<typeof directory>;
+/** One directory as the file writes it; the admin API validates directories it stores with it too. */
+export const directorySchema = directory;
+
+/** `host:port`, `[v6]:port`; the host may be a name. Port 0 picks a free port. */
+export const listenSchema = z
+  .string()
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be HOST:PORT, such as 127.0.0.1:8470 or [::1]:8470')
+  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535');
+
+const api = z
+  .object({
+    enabled: z.boolean().default(true),
+    listen: listenSchema.default('127.0.0.1:8470'),
+    trustProxy: z.boolean().default(false),
+    secureCookies: z.boolean().default(false),
+    sessionIdleMinutes: z.number().int().min(1).max(24 * 60).default(60),
+    sessionMaxHours: z.number().min(0.1).max(24 * 30).default(12),
+    publicMetrics: z.boolean().default(false),
+    maxBodyKb: z.number().int().min(1).max(64 * 1024).default(1024),
+  })
+  .strict();
+export type ApiConfigInput = z.infer<typeof api>;
 
 export const configSchema = z
   .object({
@@ -119,6 +141,7 @@ export const configSchema = z
       .strict()
       .default({}),
     directories: z.array(directory).default([]),
+    api: api.default({}),
   })
   .strict();
 export type ConfigInput = z.infer<typeof configSchema>;

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import { ensureDirectory } from '../store/directories.js';
 import { loadSyncState, saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
-import { syncDirectory } from '../sync/engine.js';
+import { syncDirectory, SyncFailedError } from '../sync/engine.js';
 import { applyChangeSet, type ChangeSet } from '../sync/incremental.js';
 import { DirectoryReader } from '../sync/read.js';
 import type { ProgressEvent, RunKind, RunReport } from '../sync/report.js';
@@ -60,7 +60,7 @@ export class DirectoryWorker {
   }
 
   syncUser(username: string): Promise<RunReport> {
-    return this.exclusive(async () => this.#finished(await syncDirectory(this.store, this.cfg, { user: username, now: () => this.#now(), log: this.opts.log, onProgress: this.#progress('user') })));
+    return this.exclusive(() => this.#reported(() => syncDirectory(this.store, this.cfg, { user: username, now: () => this.#now(), log: this.opts.log, onProgress: this.#progress('user') })));
   }
 
   /** A dry run needs no queue: it writes nothing. */
@@ -68,9 +68,19 @@ export class DirectoryWorker {
     return syncDirectory(this.store, this.cfg, { dryRun: true, now: () => this.#now(), log: this.opts.log });
   }
 
+  /** Failed runs are events too (metrics count them, the panel shows them). */
+  async #reported(run: () => Promise<RunReport>): Promise<RunReport> {
+    try {
+      return this.#finished(await run());
+    } catch (err) {
+      if (err instanceof SyncFailedError) this.#finished(err.report);
+      throw err;
+    }
+  }
+
   async #fullSync(): Promise<RunReport> {
     const started = this.#now();
-    const report = this.#finished(await syncDirectory(this.store, this.cfg, { now: () => this.#now(), log: this.opts.log, onReader: (r) => (this.#reader = r), onProgress: this.#progress('full') }));
+    const report = await this.#reported(() => syncDirectory(this.store, this.cfg, { now: () => this.#now(), log: this.opts.log, onReader: (r) => (this.#reader = r), onProgress: this.#progress('full') }));
     const id = await this.#dirId();
     const next = new Date(started.getTime() + this.cfg.continuous.fullSyncHours * HOUR);
     await saveSyncState(this.store.db, id, { last_full_sync_at: started.toISOString(), next_full_sync_at: next.toISOString() }, this.#now());

@@ -118,7 +118,81 @@ export interface SyncStateTable {
   updated_at: string;
 }
 
+/** Admin API accounts. The password is an encoded argon2id hash; the plain text is never stored. */
+export interface AdminsTable {
+  id: Generated<number>;
+  username: string;
+  username_key: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+/** Panel sessions, keyed by the SHA-256 of the cookie's value so a copy of the store opens no session. */
+export interface SessionsTable {
+  id_hash: string;
+  admin_id: number;
+  csrf_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** API tokens for automation: only the SHA-256 of the token is kept. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Who did what, when, from where. Append-only: triggers refuse UPDATE and DELETE. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_type: 'admin' | 'token' | 'anonymous' | 'cli';
+  actor: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  action: string;
+  method: string;
+  path: string;
+  target: string | null;
+  status: number;
+  outcome: 'success' | 'failure';
+  detail: string | null;
+}
+
+/**
+ * Directories created through the admin API: the same keys as a directory in the file, as JSON,
+ * without the bind password, which has a column of its own so that reading the configuration
+ * can never return it.
+ */
+export interface ApiDirectoriesTable {
+  id: Generated<number>;
+  name: string;
+  config: string;
+  bind_password: string | null;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
 export interface Database {
+  admins: AdminsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  api_directories: ApiDirectoriesTable;
   sync_state: SyncStateTable;
   directories: DirectoriesTable;
   users: UsersTable;

@@ -35,7 +35,8 @@ export class Workspace {
 
   configure(directories: Record<string, unknown>[], extra: Record<string, unknown> = {}): this {
     this.directories = directories;
-    writeFileSync(this.configFile, YAML.stringify({ store: this.store, ...extra, directories }));
+    // Port 0: every `idsync serve` of a test gets a free port for its API.
+    writeFileSync(this.configFile, YAML.stringify({ store: this.store, api: { listen: '127.0.0.1:0' }, ...extra, directories }));
     return this;
   }
 

@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
+import { createApiApp, type ApiInstance } from '../../api/app.js';
+import { loadStoredDirectories } from '../../api/directories.js';
+import { startApiServer, type ApiServer } from '../../api/server.js';
+import { loadConfig, parseListen } from '../../config/load.js';
+import { listenSchema } from '../../config/schema.js';
+import { IdsyncError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { SyncService } from '../../serve/server.js';
 import { Store } from '../../store/db.js';
@@ -9,18 +14,40 @@ import { clock, withStore, type GlobalOptions } from '../context.js';
 export function registerServeCommands(program: Command): void {
   program
     .command('serve')
-    .description('keep every configured directory in sync: change streams or polling, plus a scheduled full sync')
-    .action(async () => {
+    .description('keep every directory in sync (change streams or polling, plus a scheduled full sync) and serve the admin API')
+    .option('--listen <host:port>', 'where the admin API listens (default: api.listen in the configuration, 127.0.0.1:8470)')
+    .action(async (o: { listen?: string }) => {
       const config = loadConfig((program.opts() as GlobalOptions).config);
+      if (o.listen !== undefined) {
+        const checked = listenSchema.safeParse(o.listen);
+        if (!checked.success) throw new IdsyncError('USAGE', `--listen ${checked.error.issues[0].message}`, { where: '--listen' });
+      }
       const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? config.log.level);
       const store = await Store.open(config.store);
-      const service = new SyncService(config, store, log, clock());
+      const now = clock();
+      // Directories created through the admin API live in the store and run beside the file's.
+      const stored = await loadStoredDirectories(store, config, log);
+      const service = new SyncService({ ...config, directories: [...config.directories, ...stored] }, store, log, now);
+      let api: ApiInstance | undefined;
+      let http: ApiServer | undefined;
+      try {
+        if (config.api.enabled) {
+          api = createApiApp({ store, config, service, now, log, defaultMetrics: true });
+          http = await startApiServer(api, o.listen ? parseListen(o.listen) : config.api.listen, log);
+        }
+      } catch (err) {
+        await api?.close();
+        await store.close();
+        throw err;
+      }
       service.start();
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await http?.close();
+      await api?.close();
       await service.stop();
       await store.close();
     });

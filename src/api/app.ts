@@ -1,0 +1,133 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { IdsyncConfig } from '../config/load.js';
+import { IdsyncError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { SyncService } from '../serve/server.js';
+import type { Store } from '../store/db.js';
+import { LoginLimiter, type LoginLimits } from '../auth/rate-limit.js';
+import { auditTrail } from './audit.js';
+import type { ApiDeps, AppEnv } from './context.js';
+import { DirectoryRegistry } from './directories.js';
+import { errorResponse, validationError } from './errors.js';
+import { clientIp, securityHeaders } from './guard.js';
+import { ApiMetrics } from './metrics.js';
+import type { ApiApp } from './route.js';
+import { registerAdminRoutes } from './routes/admins.js';
+import { registerApprovalRoutes } from './routes/approvals.js';
+import { registerAuditRoutes } from './routes/audit.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerDirectoryRoutes } from './routes/directories.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerRunRoutes } from './routes/runs.js';
+import { registerSyncRoutes } from './routes/sync.js';
+import { registerTrashRoutes } from './routes/trash.js';
+import { registerUserRoutes } from './routes/users.js';
+import { registerGroupRoutes } from './routes/groups.js';
+
+export interface ApiAppOptions {
+  store: Store;
+  config: IdsyncConfig;
+  /**
+   * The running sync service of `idsync serve`: syncs go through its workers' queues and
+   * directories created through the API get a started worker. Without one (tests, tools), an idle
+   * service is made whose workers run only what the API asks for.
+   */
+  service?: SyncService;
+  now?: () => Date;
+  log: Logger;
+  /** Tests shorten the login limits. */
+  loginLimits?: LoginLimits;
+  /** Process metrics (memory, event loop) on /metrics; idsync serve turns them on. */
+  defaultMetrics?: boolean;
+}
+
+export type ApiInstance = ApiApp & { deps: ApiDeps; close(): Promise<void> };
+
+export const API_PREFIX = '/api/v1';
+
+/**
+ * The admin API as a Hono app, with no port of its own: `idsync serve` hands it to
+ * @hono/node-server, tests call `app.request()`.
+ */
+export function createApiApp(opts: ApiAppOptions): ApiInstance {
+  const now = opts.now ?? (() => new Date());
+  const service = opts.service ?? new SyncService(opts.config, opts.store, opts.log, now);
+  const serving = !!opts.service;
+  // Each event-stream client and each waiting "sync now" is a listener: more than Node's default ten is normal.
+  service.events.setMaxListeners(0);
+  const deps: ApiDeps = {
+    store: opts.store,
+    config: opts.config,
+    service,
+    serving,
+    now,
+    log: opts.log,
+    limiter: new LoginLimiter(opts.loginLimits),
+    metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics }),
+    directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
+  };
+
+  const app = new OpenAPIHono<AppEnv>({
+    // Request validation failures are thrown and answered by onError, like every other error.
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target);
+    },
+  });
+
+  app.use('*', securityHeaders);
+  app.use('*', async (c, next) => {
+    c.set('ip', clientIp(c, opts.config.api.trustProxy));
+    c.set('audit', {});
+    await next();
+  });
+  app.use(
+    `${API_PREFIX}/*`,
+    bodyLimit({
+      maxSize: opts.config.api.maxBodyBytes,
+      onError: () => {
+        throw new IdsyncError('PAYLOAD_TOO_LARGE', `the request body is larger than ${opts.config.api.maxBodyBytes} bytes (api.maxBodyKb)`);
+      },
+    }),
+  );
+  app.use(`${API_PREFIX}/*`, auditTrail(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API token (`idsync_…`), created by an owner.' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'idsync_session', description: 'The panel session; state-changing requests also need the X-CSRF-Token header.' });
+
+  registerAuthRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerDirectoryRoutes(app, deps);
+  registerSyncRoutes(app, deps);
+  registerRunRoutes(app, deps);
+  registerUserRoutes(app, deps);
+  registerGroupRoutes(app, deps);
+  registerTrashRoutes(app, deps);
+  registerApprovalRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerEventRoutes(app, deps);
+  registerHealthRoutes(app, deps);
+
+  app.doc(`${API_PREFIX}/openapi.json`, {
+    openapi: '3.0.3',
+    info: {
+      title: 'idsync admin API',
+      version: '1',
+      description:
+        'Errors are `{ "error": { "code", "message", "field"? } }` with a stable code. Authenticate with `Authorization: Bearer <API token>`, or with the panel session cookie plus the `X-CSRF-Token` header on state-changing requests.',
+    },
+  });
+
+  app.notFound((c) => errorResponse(c, new IdsyncError('ROUTE_NOT_FOUND', `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`), opts.log));
+  app.onError((err, c) => errorResponse(c, err, opts.log));
+
+  return Object.assign(app, {
+    deps,
+    async close() {
+      deps.metrics.close();
+      // An idle service of our own may still hold a worker's queue (a sync the API started).
+      if (!serving) await Promise.all([...service.workers.values()].map((w) => w.stop()));
+    },
+  });
+}

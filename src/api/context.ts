@@ -1,0 +1,52 @@
+import type { IdsyncConfig } from '../config/load.js';
+import type { Logger } from '../log.js';
+import type { SyncService } from '../serve/server.js';
+import type { Store } from '../store/db.js';
+import type { LoginLimiter } from '../auth/rate-limit.js';
+import type { Role } from '../auth/roles.js';
+import type { ApiMetrics } from './metrics.js';
+import type { DirectoryRegistry } from './directories.js';
+
+/** Who made a request: an admin with a panel session, or an API token. */
+export interface Principal {
+  kind: 'admin' | 'token';
+  id: number;
+  /** The admin's username or the token's name (what the audit log shows). */
+  name: string;
+  role: Role;
+  /** The session's id hash, for logout and password changes; never the id itself. */
+  sessionIdHash?: string;
+}
+
+/** What a route may add to its audit entry. Never a secret. */
+export interface AuditNote {
+  actor?: string;
+  target?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AppEnv {
+  Variables: {
+    principal?: Principal;
+    /** Whether a cookie session's request carried the session's CSRF token. */
+    csrfOk?: boolean;
+    /** The route's operationId, which is also the audit log's action. */
+    operation?: string;
+    audit: AuditNote;
+    ip: string | null;
+  };
+}
+
+/** Everything the routes share. Built once by createApiApp. */
+export interface ApiDeps {
+  store: Store;
+  config: IdsyncConfig;
+  service: SyncService;
+  /** Whether the service's workers run (idsync serve): directories added through the API start theirs. */
+  serving: boolean;
+  now: () => Date;
+  log: Logger;
+  limiter: LoginLimiter;
+  metrics: ApiMetrics;
+  directories: DirectoryRegistry;
+}

@@ -1,0 +1,225 @@
+import path from 'node:path';
+import { z } from '@hono/zod-openapi';
+import { parseConfig, type DirectoryConfig, type IdsyncConfig } from '../config/load.js';
+import { directorySchema } from '../config/schema.js';
+import { IdsyncError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { SyncService } from '../serve/server.js';
+import type { DirectoryWorker } from '../serve/worker.js';
+import type { Store } from '../store/db.js';
+import { fieldError } from './errors.js';
+
+/**
+ * A directory as the API takes it: the keys of a directory in the configuration file, with two
+ * differences that keep an administrator from reaching outside the store through a directory:
+ * no `caFile` (the CA is sent inline as `ca`), and `bind.password` only as a plain string,
+ * never a `{ file }` or `{ env }` reference (either would let the API send a local file or an
+ * environment variable to an LDAP server of the caller's choosing). The password is write-only.
+ */
+export const directoryInputSchema = directorySchema
+  .omit({ caFile: true, bind: true })
+  .extend({
+    bind: z
+      .object({
+        dn: z.string().min(1),
+        password: z.string().min(1).max(1024).optional().openapi({ description: 'Write-only. Required when creating; when updating, omit it to keep the stored one.' }),
+      })
+      .strict()
+      .optional(),
+  })
+  .openapi('DirectoryInput');
+export type DirectoryInput = z.infer<typeof directoryInputSchema>;
+
+export interface DirectoryEntry {
+  name: string;
+  managedBy: 'file' | 'api';
+  cfg: DirectoryConfig;
+  /** API directories: the stored input, without the password. */
+  input?: DirectoryInput;
+  passwordSet: boolean;
+  updatedAt?: string;
+  updatedBy?: string | null;
+}
+
+function stripPrefix(s: string): string {
+  return s.replace(/directories\[0\]\.?/g, '').replace(/^: /, '');
+}
+
+/**
+ * Validates a directory with the same parseConfig as the file, so the checks cannot drift apart;
+ * the error's path is made relative to the directory (`syncItems[1]`, not `directories[0].…`).
+ */
+export function parseDirectoryInput(input: DirectoryInput, password: string | null, baseDir: string): DirectoryConfig {
+  const raw = { ...input, bind: input.bind ? { dn: input.bind.dn, password: password ?? '' } : undefined };
+  try {
+    return parseConfig({ directories: [raw] }, { baseDir, env: {} }).directories[0];
+  } catch (err) {
+    if (!(err instanceof IdsyncError) || (err.code !== 'CONFIG_INVALID' && err.code !== 'CONFIG_SECRET_UNREADABLE')) throw err;
+    const field = stripPrefix(err.where ?? '') || 'syncItems';
+    throw fieldError('VALIDATION_FAILED', stripPrefix(err.message.replace(/^invalid configuration:\s*/, '')), field, err);
+  }
+}
+
+interface StoredRow {
+  name: string;
+  config: string;
+  bind_password: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+function entryFromRow(row: StoredRow, baseDir: string, log: Logger): DirectoryEntry | undefined {
+  const input = JSON.parse(row.config) as DirectoryInput;
+  try {
+    const cfg = parseDirectoryInput(input, row.bind_password, baseDir);
+    return { name: row.name, managedBy: 'api', cfg, input, passwordSet: !!row.bind_password, updatedAt: row.updated_at, updatedBy: row.updated_by };
+  } catch (err) {
+    // Only possible if a later idsync validates more strictly than the one that stored it.
+    log.error({ directory: row.name, err: (err as Error).message }, 'a directory stored through the API no longer validates; it is ignored');
+    return undefined;
+  }
+}
+
+function baseDirOf(config: IdsyncConfig): string {
+  return config.file ? path.dirname(config.file) : process.cwd();
+}
+
+export class DirectoryRegistry {
+  readonly #baseDir: string;
+  readonly #adding = new Map<string, Promise<DirectoryWorker>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: IdsyncConfig,
+    private readonly service: SyncService,
+    private readonly serving: boolean,
+    private readonly log: Logger,
+  ) {
+    this.#baseDir = baseDirOf(config);
+  }
+
+  #fromFile(name: string): DirectoryConfig | undefined {
+    return this.config.directories.find((d) => d.name === name);
+  }
+
+  #entry(row: StoredRow): DirectoryEntry | undefined {
+    return entryFromRow(row, this.#baseDir, this.log);
+  }
+
+  /** File directories first, in file order, then API ones by name. A stored one whose name the file now uses is hidden. */
+  async list(): Promise<DirectoryEntry[]> {
+    const out: DirectoryEntry[] = this.config.directories.map((cfg) => ({ name: cfg.name, managedBy: 'file', cfg, passwordSet: !!cfg.bind && !cfg.bind.password.isEmpty }));
+    const rows = await this.store.db.selectFrom('api_directories').selectAll().orderBy('name').execute();
+    for (const r of rows) {
+      if (this.#fromFile(r.name)) continue;
+      const e = this.#entry(r);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  async find(name: string): Promise<DirectoryEntry | undefined> {
+    const file = this.#fromFile(name);
+    if (file) return { name, managedBy: 'file', cfg: file, passwordSet: !!file.bind && !file.bind.password.isEmpty };
+    const row = await this.store.db.selectFrom('api_directories').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? this.#entry(row) : undefined;
+  }
+
+  async get(name: string): Promise<DirectoryEntry> {
+    const e = await this.find(name);
+    if (!e) throw new IdsyncError('UNKNOWN_DIRECTORY', `no directory named "${name}"`, { where: name });
+    return e;
+  }
+
+  /** The store refuses what a sync would refuse: another type under the same name, or a new username attribute after the first sync. */
+  async #checkAgainstStore(cfg: DirectoryConfig): Promise<void> {
+    const row = await this.store.db.selectFrom('directories').selectAll().where('name', '=', cfg.name).executeTakeFirst();
+    if (!row) return;
+    if (row.type !== cfg.type) {
+      throw fieldError('VALIDATION_FAILED', `directory "${cfg.name}" was synced as ${row.type}; use a new name for a ${cfg.type} directory`, 'type');
+    }
+    if (row.first_synced_at && row.username_attribute.toLowerCase() !== cfg.attributes.username.toLowerCase()) {
+      throw fieldError(
+        'USERNAME_ATTRIBUTE_LOCKED',
+        `the username attribute cannot change after the first sync (it is ${row.username_attribute}); use username aliases for other login names`,
+        'attributes.username',
+      );
+    }
+  }
+
+  #stored(input: DirectoryInput): string {
+    const { bind, ...rest } = input;
+    return JSON.stringify(bind ? { ...rest, bind: { dn: bind.dn } } : rest);
+  }
+
+  async create(input: DirectoryInput, actor: string, now: Date): Promise<DirectoryEntry> {
+    if (await this.find(input.name)) throw fieldError('STORE_CONFLICT', `a directory named "${input.name}" already exists`, 'name');
+    if (input.bind && !input.bind.password) throw fieldError('VALIDATION_FAILED', 'a bind DN needs its password', 'bind.password');
+    const password = input.bind?.password ?? null;
+    const cfg = parseDirectoryInput(input, password, this.#baseDir);
+    await this.#checkAgainstStore(cfg);
+    const ts = now.toISOString();
+    await this.store.db.insertInto('api_directories').values({ name: input.name, config: this.#stored(input), bind_password: password, created_at: ts, updated_at: ts, updated_by: actor }).execute();
+    await this.service.addDirectory(cfg, this.serving);
+    return (await this.get(input.name))!;
+  }
+
+  async #apiRow(name: string) {
+    if (this.#fromFile(name)) throw fieldError('DIRECTORY_MANAGED_BY_FILE', `directory "${name}" is defined in the configuration file; change it there`, 'name');
+    const row = await this.store.db.selectFrom('api_directories').selectAll().where('name', '=', name).executeTakeFirst();
+    if (!row) throw new IdsyncError('UNKNOWN_DIRECTORY', `no directory named "${name}"`, { where: name });
+    return row;
+  }
+
+  /** Replaces the whole configuration; the stored password stays unless a new one is given (or `bind` is dropped). */
+  async update(name: string, input: DirectoryInput, actor: string, now: Date): Promise<DirectoryEntry> {
+    const row = await this.#apiRow(name);
+    if (input.name !== name) throw fieldError('VALIDATION_FAILED', `the name cannot change (a new name is a new directory): expected "${name}"`, 'name');
+    const password = input.bind ? (input.bind.password ?? row.bind_password) : null;
+    if (input.bind && !password) throw fieldError('VALIDATION_FAILED', 'a bind DN needs its password', 'bind.password');
+    const cfg = parseDirectoryInput(input, password, this.#baseDir);
+    await this.#checkAgainstStore(cfg);
+    await this.store.db.updateTable('api_directories').set({ config: this.#stored(input), bind_password: password, updated_at: now.toISOString(), updated_by: actor }).where('id', '=', row.id).execute();
+    // Replacing the worker waits for its current run, so the answer means "the new configuration is in effect".
+    await this.service.addDirectory(cfg, this.serving);
+    return (await this.get(name))!;
+  }
+
+  /** Forgets the configuration and stops its worker. Users it synced stay in the store, as when a directory leaves the file. */
+  async remove(name: string): Promise<void> {
+    const row = await this.#apiRow(name);
+    await this.store.db.deleteFrom('api_directories').where('id', '=', row.id).execute();
+    await this.service.removeDirectory(name);
+  }
+
+  /** The directory's worker: every write for a directory goes through its queue. */
+  async worker(name: string): Promise<DirectoryWorker> {
+    const e = await this.get(name);
+    // create and update replace the worker, so one that exists runs the current configuration;
+    // a missing one is a stored directory this process has not needed yet. Two requests for it
+    // at once must share one new worker, not replace each other's.
+    const existing = this.service.workers.get(name);
+    if (existing) return existing;
+    let adding = this.#adding.get(name);
+    if (!adding) {
+      adding = this.service.addDirectory(e.cfg, this.serving).finally(() => this.#adding.delete(name));
+      this.#adding.set(name, adding);
+    }
+    return adding;
+  }
+}
+
+/** Directories stored through the API, for `idsync serve` to start beside the file's. */
+export async function loadStoredDirectories(store: Store, config: IdsyncConfig, log: Logger): Promise<DirectoryConfig[]> {
+  const rows = await store.db.selectFrom('api_directories').selectAll().orderBy('name').execute();
+  const out: DirectoryConfig[] = [];
+  for (const r of rows) {
+    if (config.directories.some((d) => d.name === r.name)) {
+      log.warn({ directory: r.name }, 'a directory created through the API has the name of one in the configuration file; the file\'s is used');
+      continue;
+    }
+    const e = entryFromRow(r, baseDirOf(config), log);
+    if (e) out.push(e.cfg);
+  }
+  return out;
+}

@@ -1,0 +1,138 @@
+import { z } from '@hono/zod-openapi';
+import type { DirectoryConfig } from '../config/load.js';
+import type { Store } from '../store/db.js';
+import { listSyncStates } from '../store/sync-state.js';
+import { directoryInputSchema, type DirectoryEntry } from './directories.js';
+
+const syncItemView = z.union([z.object({ group: z.string() }), z.object({ container: z.string(), filter: z.string().optional(), scope: z.enum(['sub', 'one']) })]);
+
+const statusView = z.object({
+  lastRun: z.object({ id: z.number().int(), kind: z.string(), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), errorCode: z.string().nullable() }).nullable(),
+  mode: z.string().nullable(),
+  connected: z.boolean(),
+  server: z.string().nullable(),
+  message: z.string().nullable(),
+  lastAppliedAt: z.string().nullable(),
+  lagMs: z.number().nullable(),
+  lastFullSyncAt: z.string().nullable(),
+  nextFullSyncAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+
+/**
+ * A directory as the API shows it, the same for file and API directories: the effective settings
+ * (profile defaults filled in), never the bind password, and the sync status. API directories also
+ * carry `config`, the stored input without the password, ready to be edited and PUT back.
+ */
+export const directoryViewSchema = z
+  .object({
+    name: z.string(),
+    type: z.enum(['active-directory', 'openldap']),
+    managedBy: z.enum(['file', 'api']).openapi({ description: '`file`: defined in the configuration file, read-only here.' }),
+    servers: z.array(z.string()),
+    transport: z.enum(['ldaps', 'starttls', 'clear']),
+    verifyHostname: z.boolean(),
+    customCa: z.boolean(),
+    bind: z.object({ dn: z.string(), passwordSet: z.boolean() }).nullable(),
+    baseDn: z.string(),
+    filters: z.object({ user: z.string(), group: z.string(), container: z.string() }),
+    disabledFilter: z.string().nullable(),
+    syncItems: z.array(syncItemView),
+    attributes: z.object({
+      username: z.string(),
+      aliases: z.array(z.string()),
+      fullName: z.string(),
+      firstName: z.string(),
+      lastName: z.string(),
+      email: z.string(),
+      phones: z.array(z.string()),
+      notes: z.string(),
+      groupName: z.string(),
+      member: z.array(z.string()),
+    }),
+    importPhones: z.boolean(),
+    importNotes: z.boolean(),
+    defaultCountry: z.string().nullable(),
+    pageSize: z.number().int(),
+    memberRangeSize: z.number().int().nullable(),
+    trashDays: z.number(),
+    timeouts: z.object({ connectMs: z.number().int(), operationMs: z.number().int() }),
+    continuous: z.object({ changes: z.string(), pollSeconds: z.number(), notifications: z.boolean(), fullSyncHours: z.number() }),
+    safeguard: z.object({ enabled: z.boolean(), maxRemovals: z.number().nullable(), maxRemovalPercent: z.number().nullable() }),
+    warnings: z.array(z.string()),
+    usernameLocked: z.boolean().openapi({ description: 'The directory has synced: attributes.username can no longer change.' }),
+    firstSyncedAt: z.string().nullable(),
+    status: statusView,
+    config: directoryInputSchema.optional(),
+    updatedAt: z.string().optional(),
+    updatedBy: z.string().nullable().optional(),
+  })
+  .openapi('Directory');
+export type DirectoryView = z.infer<typeof directoryViewSchema>;
+
+type StoreFacts = {
+  rows: Map<string, { username_attribute: string; first_synced_at: string | null }>;
+  states: Awaited<ReturnType<typeof listSyncStates>>;
+  runs: Map<string, { id: number; kind: string; status: string; started_at: string; finished_at: string | null; error_code: string | null }>;
+};
+
+/** What the store knows of every directory, in three queries whatever their number. */
+export async function storeFacts(store: Store): Promise<StoreFacts> {
+  const rows = await store.db.selectFrom('directories').select(['name', 'username_attribute', 'first_synced_at']).execute();
+  const states = await listSyncStates(store.db);
+  const latest = store.db.selectFrom('runs').select((eb) => eb.fn.max('id').as('id')).where('dry_run', '=', 0).groupBy('directory_name');
+  const runs = await store.db.selectFrom('runs').select(['id', 'directory_name', 'kind', 'status', 'started_at', 'finished_at', 'error_code']).where('id', 'in', latest).execute();
+  return { rows: new Map(rows.map((r) => [r.name, r])), states, runs: new Map(runs.map((r) => [r.directory_name, r])) };
+}
+
+function syncItems(cfg: DirectoryConfig): DirectoryView['syncItems'] {
+  return cfg.syncItems.map((i) => (i.kind === 'group' ? { group: i.dn } : { container: i.dn, ...(i.filter ? { filter: i.filter } : {}), scope: i.scope }));
+}
+
+export function directoryView(e: DirectoryEntry, facts: StoreFacts): DirectoryView {
+  const cfg = e.cfg;
+  const row = facts.rows.get(cfg.name);
+  const s = facts.states.find((x) => x.name === cfg.name);
+  const run = facts.runs.get(cfg.name);
+  const lagMs = s?.last_change_at && s.last_applied_at ? Math.max(0, new Date(s.last_applied_at).getTime() - new Date(s.last_change_at).getTime()) : null;
+  return {
+    name: cfg.name,
+    type: cfg.type,
+    managedBy: e.managedBy,
+    servers: cfg.servers.map((x) => x.url),
+    transport: cfg.servers[0].transport,
+    verifyHostname: cfg.tls.verifyHostname,
+    customCa: cfg.tls.ca !== undefined,
+    bind: cfg.bind ? { dn: cfg.bind.dn, passwordSet: e.passwordSet } : null,
+    baseDn: cfg.baseDn,
+    filters: cfg.filters,
+    disabledFilter: cfg.disabledFilter ?? null,
+    syncItems: syncItems(cfg),
+    attributes: cfg.attributes,
+    importPhones: cfg.importPhones,
+    importNotes: cfg.importNotes,
+    defaultCountry: cfg.defaultCountry ?? null,
+    pageSize: cfg.pageSize,
+    memberRangeSize: cfg.memberRangeSize ?? null,
+    trashDays: cfg.trashDays,
+    timeouts: cfg.timeouts,
+    continuous: cfg.continuous,
+    safeguard: cfg.safeguard,
+    warnings: cfg.warnings,
+    usernameLocked: !!row?.first_synced_at,
+    firstSyncedAt: row?.first_synced_at ?? null,
+    status: {
+      lastRun: run ? { id: run.id, kind: run.kind, status: run.status, startedAt: run.started_at, finishedAt: run.finished_at, errorCode: run.error_code } : null,
+      mode: s?.mode ?? null,
+      connected: !!s?.connected,
+      server: s?.server ?? null,
+      message: s?.status_message ?? null,
+      lastAppliedAt: s?.last_applied_at ?? null,
+      lagMs,
+      lastFullSyncAt: s?.last_full_sync_at ?? null,
+      nextFullSyncAt: s?.next_full_sync_at ?? null,
+      lastError: s?.last_error ?? null,
+    },
+    ...(e.input ? { config: e.input, updatedAt: e.updatedAt, updatedBy: e.updatedBy ?? null } : {}),
+  };
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, rolesFrom, type Role } from '../auth/roles.js';
+import { ApiHarness } from './test-support.js';
+
+/**
+ * The role rules, table-driven from the OpenAPI document itself: every operation states its
+ * minimum role (x-idsync-min-role), and for every operation each role below it gets 403 and no
+ * credentials get 401, before the request is even validated. The minimum role itself is let
+ * through. A second pass reads every GET endpoint as every role over a store that holds secrets
+ * of every kind (a bind password, tokens, sessions, password hashes) and the harness fails the
+ * test if any answer contains one.
+ */
+let h: ApiHarness;
+let operations: { method: string; path: string; minRole: string; operationId: string; stream: boolean }[];
+
+beforeAll(async () => {
+  h = await ApiHarness.create({
+    // A file directory with a password; its server does not exist, so directory calls fail (an error path to check too).
+    directories: [{ name: 'filedir', type: 'openldap', servers: ['ldap://127.0.0.1:9'], transport: 'clear', bind: { dn: 'cn=svc,dc=x', password: 'file-bind-secret-1' }, baseDn: 'dc=x', groups: ['cn=g,dc=x'], timeouts: { connectMs: 300 } }],
+  });
+  const doc = (await h.call('GET', '/api/v1/openapi.json', { as: null })).body;
+  operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, minRole: op['x-idsync-min-role'], operationId: op.operationId, stream: !!op.responses['200']?.content?.['text/event-stream'] })),
+  );
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Path parameters that name nothing, so an allowed call changes nothing. */
+function concrete(path: string): string {
+  return path.replace('{name}', 'nosuchdir').replace('{username}', 'nosuchuser').replace('{id}', '999999').replace('{runId}', '999999');
+}
+
+describe('roles', () => {
+  it('documents a minimum role for every operation', () => {
+    expect(operations.length).toBeGreaterThan(35);
+    const byRole = Object.fromEntries(['public', ...ROLES].map((r) => [r, operations.filter((o) => o.minRole === r).map((o) => o.operationId).sort()]));
+    // The rules of the issue, spelled out: a change here is a change of the security model.
+    expect(byRole.public).toEqual(['getSetup', 'login', 'setup']);
+    expect(byRole.owner).toEqual(['createAdmin', 'createToken', 'deleteAdmin', 'revokeToken']);
+    expect(byRole.administrator).toEqual([
+      'approveRemovals', 'createDirectory', 'deleteDirectory', 'dryRun', 'listAdmins', 'listTokens', 'rejectRemovals', 'searchDraftGroups', 'syncDirectory', 'testDirectory', 'testDirectoryDraft', 'updateDirectory',
+    ]);
+    expect(byRole.user_manager).toEqual(['createLocalUser', 'purgeUser', 'restoreUser', 'syncUser', 'updateUser']);
+    expect(byRole.read_only).toEqual([
+      'changeOwnPassword', 'getDirectory', 'getGroup', 'getMe', 'getRun', 'getUser', 'listApprovals', 'listAudit', 'listDirectories', 'listGroups', 'listRuns', 'listTrash', 'listUsers', 'logout', 'searchDirectoryGroups', 'streamEvents',
+    ]);
+  });
+
+  it('refuses every role below an operation\'s minimum with 403, and no credentials with 401', async () => {
+    const refused: string[] = [];
+    for (const op of operations.filter((o) => o.minRole !== 'public')) {
+      const url = concrete(op.path);
+      const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
+      const anon = await h.call(op.method, url, { as: null, body });
+      expect(anon.status, `${op.operationId} without credentials`).toBe(401);
+      for (const role of ROLES.filter((r) => !rolesFrom(op.minRole as Role).includes(r))) {
+        const r = await h.call(op.method, url, { as: role, body });
+        expect(r.status, `${op.operationId} as ${role}`).toBe(403);
+        expect(r.body.error.code).toBe('FORBIDDEN');
+        refused.push(`${op.operationId}:${role}`);
+      }
+    }
+    // 4 owner-only operations refuse 3 roles, 12 administrator ones 2, 5 user_manager ones 1.
+    expect(refused).toHaveLength(4 * 3 + 12 * 2 + 5);
+  });
+
+  it('lets the minimum role through the gate', async () => {
+    for (const op of operations.filter((o) => o.minRole !== 'public' && !o.stream && o.operationId !== 'changeOwnPassword' && o.operationId !== 'logout')) {
+      const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
+      const r = await h.call(op.method, concrete(op.path), { as: op.minRole as Role, body });
+      expect([401, 403], `${op.operationId} as ${op.minRole}: ${r.text}`).not.toContain(r.status);
+    }
+  });
+});
+
+describe('no secret in any answer', () => {
+  it('reads every GET endpoint as every role, with secrets of every kind in the store, and never sends one', async () => {
+    await h.call('POST', '/api/v1/directories', {
+      body: { name: 'apidir', type: 'openldap', servers: ['ldap://127.0.0.1:9'], transport: 'clear', bind: { dn: 'cn=svc,dc=y', password: 'api-bind-secret-22' }, baseDn: 'dc=y', groups: ['cn=g,dc=y'], timeouts: { connectMs: 300 } },
+    });
+    const created = await h.call('POST', '/api/v1/tokens', { body: { name: 'leaky', role: 'read_only' } });
+    expect(created.body.token).toMatch(/^idsync_/);
+    await h.call('POST', '/api/v1/admins', { body: { username: 'mgr', role: 'user_manager', password: 'mgr-password-12345' } });
+    h.secrets.add('mgr-password-12345');
+    const session = await h.login('mgr', 'mgr-password-12345');
+    expect(h.secrets.has('api-bind-secret-22')).toBe(true);
+    // The check does catch a leak.
+    expect(() => h.assertNoSecret('probe', '{"x":"api-bind-secret-22"}', new Headers())).toThrow(/contains a secret/);
+    expect(() => h.assertNoSecret('probe', '', new Headers({ 'x-debug': created.body.token }))).toThrow(/contains a secret/);
+
+    const reads = operations.filter((o) => o.method === 'GET' && !o.stream);
+    for (const op of reads) {
+      for (const path of [op.path.replace('{name}', 'apidir'), op.path.replace('{name}', 'filedir')]) {
+        const url = path.replace('{username}', 'mgr').replace('{id}', '1').replace('{runId}', '1');
+        for (const role of ROLES) await h.call('GET', url, { as: role });
+        await h.call('GET', url, { session });
+        await h.call('GET', url, { as: created.body.token });
+      }
+    }
+    const dirs = await h.call('GET', '/api/v1/directories');
+    expect(dirs.body.items.map((d: { name: string; managedBy: string; bind: unknown }) => [d.name, d.managedBy, d.bind])).toEqual([
+      ['filedir', 'file', { dn: 'cn=svc,dc=x', passwordSet: true }],
+      ['apidir', 'api', { dn: 'cn=svc,dc=y', passwordSet: true }],
+    ]);
+    // The directory endpoints failed to reach a server: error answers went through the check too.
+    expect(h.seen.some((s) => s.path.endsWith('/groups') && s.status === 502)).toBe(true);
+    for (const extra of ['/metrics', '/readyz', '/api/v1/openapi.json', '/api/v1/audit?limit=500']) await h.call('GET', extra);
+  });
+});

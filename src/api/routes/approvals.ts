@@ -1,0 +1,61 @@
+import { z } from '@hono/zod-openapi';
+import { IdsyncError } from '../../errors.js';
+import { decideApproval, listApprovals } from '../../sync/removals.js';
+import type { ApiDeps } from '../context.js';
+import { apiRoute, jsonResponse, queryBool, type ApiApp } from '../route.js';
+
+const approvalSchema = z
+  .object({
+    runId: z.number().int(),
+    directory: z.string(),
+    status: z.string(),
+    count: z.number().int(),
+    createdAt: z.string(),
+    decidedAt: z.string().nullable(),
+    users: z.array(z.object({ username: z.string(), action: z.string(), reason: z.string() })),
+  })
+  .openapi('Approval');
+
+export function registerApprovalRoutes(app: ApiApp, deps: ApiDeps): void {
+  app.openapi(
+    apiRoute(deps, 'read_only', {
+      method: 'get',
+      path: '/api/v1/approvals',
+      operationId: 'listApprovals',
+      tags: ['approvals'],
+      summary: 'Removals held by the safeguard (pending ones; all with ?all=true)',
+      request: { query: z.object({ all: queryBool }) },
+      responses: { 200: jsonResponse(z.object({ items: z.array(approvalSchema) }), 'Held removals, newest first.') },
+    }),
+    async (c) => c.json({ items: await listApprovals(deps.store, { all: !!c.req.valid('query').all }) }, 200),
+  );
+
+  for (const decision of ['approve', 'reject'] as const) {
+    app.openapi(
+      apiRoute(deps, 'administrator', {
+        method: 'post',
+        path: `/api/v1/approvals/{runId}/${decision}`,
+        operationId: decision === 'approve' ? 'approveRemovals' : 'rejectRemovals',
+        tags: ['approvals'],
+        summary: decision === 'approve' ? 'Apply the removals a run held' : 'Discard the removals a run held (nothing is removed; the next full sync plans again)',
+        request: { params: z.object({ runId: z.coerce.number().int().min(1) }) },
+        responses: {
+          200: jsonResponse(z.object({ runId: z.number().int(), decision: z.enum(['approve', 'reject']), applied: z.number().int(), skipped: z.number().int() }), 'Decided.'),
+          404: { description: 'No such run, or it held nothing.' },
+          409: { description: 'Already decided or superseded.' },
+        },
+      }),
+      async (c) => {
+        const { runId } = c.req.valid('param');
+        const run = await deps.store.db.selectFrom('runs').select('directory_name').where('id', '=', runId).executeTakeFirst();
+        if (!run) throw new IdsyncError('STORE_NOT_FOUND', `no run ${runId}`);
+        const entry = await deps.directories.find(run.directory_name);
+        const decide = () => decideApproval(deps.store, entry?.cfg, runId, decision, deps.now());
+        // Through the directory's queue, so the removals never interleave with a sync of it.
+        const r = entry ? await (await deps.directories.worker(entry.name)).exclusive(decide) : await decide();
+        c.get('audit').detail = { directory: run.directory_name, applied: r.applied, skipped: r.skipped };
+        return c.json({ runId, decision, ...r }, 200);
+      },
+    );
+  }
+}

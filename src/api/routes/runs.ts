@@ -1,0 +1,141 @@
+import { z } from '@hono/zod-openapi';
+import { IdsyncError } from '../../errors.js';
+import type { ApiDeps } from '../context.js';
+import { apiRoute, jsonResponse, page, paging, type ApiApp } from '../route.js';
+
+const attemptSchema = z.object({ url: z.string(), ok: z.boolean(), ms: z.number(), error: z.object({ code: z.string(), message: z.string() }).optional() });
+
+export const runSummarySchema = z
+  .object({
+    id: z.number().int(),
+    directory: z.string(),
+    kind: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed', 'interrupted']),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+    counts: z.record(z.number()),
+    server: z.string().nullable(),
+    error: z.string().nullable(),
+    errorCode: z.string().nullable(),
+    warnings: z.array(z.string()),
+    attempts: z.array(attemptSchema),
+    approval: z.string().nullable().openapi({ description: 'pending, approved, rejected or superseded when the run held removals.' }),
+  })
+  .openapi('Run');
+
+const runObjectSchema = z
+  .object({
+    objectType: z.string(),
+    name: z.string(),
+    externalId: z.string().nullable(),
+    outcome: z.string(),
+    reason: z.string().optional(),
+    attributes: z.record(z.object({ before: z.any(), after: z.any() })).optional(),
+    item: z.string().optional(),
+    warnings: z.array(z.string()).optional(),
+  })
+  .openapi('RunObject');
+
+type RunRow = {
+  id: number;
+  directory_name: string;
+  kind: string;
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  counts: string;
+  server: string | null;
+  error: string | null;
+  error_code: string | null;
+  warnings: string;
+  attempts: string;
+  approval_status: string | null;
+};
+
+function summary(r: RunRow): z.infer<typeof runSummarySchema> {
+  return {
+    id: r.id,
+    directory: r.directory_name,
+    kind: r.kind,
+    status: r.status,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    durationMs: r.duration_ms,
+    counts: JSON.parse(r.counts),
+    server: r.server,
+    error: r.error,
+    errorCode: r.error_code,
+    warnings: JSON.parse(r.warnings),
+    attempts: JSON.parse(r.attempts),
+    approval: r.approval_status,
+  };
+}
+
+export function registerRunRoutes(app: ApiApp, deps: ApiDeps): void {
+  const db = deps.store.db;
+  const runs = () => db.selectFrom('runs').leftJoin('approvals', 'approvals.run_id', 'runs.id');
+
+  app.openapi(
+    apiRoute(deps, 'read_only', {
+      method: 'get',
+      path: '/api/v1/runs',
+      operationId: 'listRuns',
+      tags: ['runs'],
+      summary: 'Run history, newest first',
+      request: {
+        query: z.object({
+          directory: z.string().optional(),
+          status: z.enum(['running', 'succeeded', 'failed', 'interrupted']).optional(),
+          kind: z.enum(['full', 'user', 'incremental']).optional(),
+          ...paging(200, 50),
+        }),
+      },
+      responses: { 200: jsonResponse(page(runSummarySchema), 'A page of runs.') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      let base = runs();
+      if (q.directory) base = base.where('runs.directory_name', '=', q.directory);
+      if (q.status) base = base.where('runs.status', '=', q.status);
+      if (q.kind) base = base.where('runs.kind', '=', q.kind);
+      const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+      const rows = await base.selectAll('runs').select('approvals.status as approval_status').orderBy('runs.id', 'desc').limit(q.limit).offset(q.offset).execute();
+      return c.json({ items: rows.map(summary), total, limit: q.limit, offset: q.offset }, 200);
+    },
+  );
+
+  app.openapi(
+    apiRoute(deps, 'read_only', {
+      method: 'get',
+      path: '/api/v1/runs/{id}',
+      operationId: 'getRun',
+      tags: ['runs'],
+      summary: 'One run with its per-object outcomes (paged; filter by outcome)',
+      request: {
+        params: z.object({ id: z.coerce.number().int().min(1) }),
+        query: z.object({
+          outcome: z.string().max(40).optional().openapi({ description: 'created, updated, unchanged, disabled, trashed, restored, deleted, skipped, conflict, held' }),
+          ...paging(1000, 200),
+        }),
+      },
+      responses: {
+        200: jsonResponse(z.object({ run: runSummarySchema, objects: z.array(runObjectSchema), totalObjects: z.number().int(), limit: z.number().int(), offset: z.number().int() }), 'The run.'),
+        404: { description: 'No such run.' },
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const row = await runs().selectAll('runs').select('approvals.status as approval_status').where('runs.id', '=', id).executeTakeFirst();
+      if (!row) throw new IdsyncError('STORE_NOT_FOUND', `no run ${id}`);
+      let objs = db.selectFrom('run_objects').where('run_id', '=', id);
+      if (q.outcome) objs = objs.where('outcome', '=', q.outcome);
+      const total = Number((await objs.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+      const rows = await objs.selectAll().orderBy('id').limit(q.limit).offset(q.offset).execute();
+      const objects = rows.map((o) => ({ objectType: o.object_type, name: o.name, externalId: o.external_id, outcome: o.outcome, ...(o.detail ? JSON.parse(o.detail) : {}) }));
+      return c.json({ run: summary(row), objects, totalObjects: total, limit: q.limit, offset: q.offset }, 200);
+    },
+  );
+}

@@ -1,0 +1,192 @@
+import { z } from '@hono/zod-openapi';
+import { sql } from 'kysely';
+import { userDetail } from '../../store/history.js';
+import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } from '../../store/users.js';
+import type { ApiDeps } from '../context.js';
+import { atField } from '../errors.js';
+import { apiRoute, jsonBody, jsonResponse, page, paging, type ApiApp } from '../route.js';
+
+const STATUSES = ['active', 'disabled', 'trashed'] as const;
+
+const userItemSchema = z
+  .object({
+    username: z.string(),
+    status: z.enum(STATUSES),
+    statusReason: z.string().nullable(),
+    directory: z.string().nullable().openapi({ description: 'The directory that owns the user; null for a local user.' }),
+    fullName: z.string().nullable(),
+    email: z.string().nullable(),
+    syncItem: z.string().nullable(),
+    deleteAfter: z.string().nullable(),
+    updatedAt: z.string(),
+  })
+  .openapi('UserSummary');
+
+const userDetailSchema = z
+  .object({
+    username: z.string(),
+    status: z.string(),
+    statusReason: z.string().nullable(),
+    directory: z.string().nullable(),
+    externalId: z.string().nullable(),
+    dn: z.string().nullable(),
+    syncItem: z.string().nullable().openapi({ description: 'The sync item that brought the user in.' }),
+    trashedAt: z.string().nullable(),
+    deleteAfter: z.string().nullable(),
+    groups: z.array(z.string()),
+    attributes: z.record(z.any()),
+    history: z.array(z.object({ runId: z.number().int(), startedAt: z.string(), outcome: z.string(), reason: z.string().optional(), attributes: z.record(z.object({ before: z.any(), after: z.any() })).optional() })),
+    editableFields: z.array(z.string()).openapi({ description: 'Fields PATCH may change: none for a user a directory owns.' }),
+  })
+  .openapi('UserDetail');
+
+/** The API's names for the store's editable columns. */
+const FIELD_NAMES: Record<EditableField, string> = {
+  username: 'username',
+  aliases: 'aliases',
+  full_name: 'fullName',
+  first_name: 'firstName',
+  last_name: 'lastName',
+  email: 'email',
+  phones: 'phones',
+  notes: 'notes',
+  status: 'status',
+};
+
+const patchSchema = z
+  .object({
+    username: z.string().min(1).max(256).optional(),
+    fullName: z.string().max(1024).nullable().optional(),
+    firstName: z.string().max(1024).nullable().optional(),
+    lastName: z.string().max(1024).nullable().optional(),
+    email: z.string().max(1024).nullable().optional(),
+    notes: z.string().max(10_000).nullable().optional(),
+    status: z.enum(['active', 'disabled']).optional(),
+    aliases: z.array(z.string().min(1).max(256)).max(4).optional(),
+    phones: z.array(z.string().min(1).max(64)).max(20).optional(),
+  })
+  .strict()
+  .openapi('UserPatch');
+
+/** LIKE pattern for a case-insensitive substring, with the user's % and _ taken literally. */
+export function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
+  const db = deps.store.db;
+
+  const detail = async (username: string) => {
+    const d = await userDetail(deps.store, username);
+    return { ...d, editableFields: d.directory === null ? Object.values(FIELD_NAMES) : [] };
+  };
+
+  app.openapi(
+    apiRoute(deps, 'read_only', {
+      method: 'get',
+      path: '/api/v1/users',
+      operationId: 'listUsers',
+      tags: ['users'],
+      summary: 'Users, by username; search matches part of the username, email or full name',
+      request: { query: z.object({ search: z.string().max(256).optional(), status: z.enum(STATUSES).optional(), directory: z.string().optional(), ...paging(500, 50) }) },
+      responses: { 200: jsonResponse(page(userItemSchema), 'A page of users.') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      let base = db.selectFrom('users').leftJoin('directories', 'directories.id', 'users.directory_id');
+      if (q.status) base = base.where('users.status', '=', q.status);
+      if (q.directory) base = base.where('directories.name', '=', q.directory);
+      if (q.search) {
+        const p = likePattern(q.search);
+        base = base.where((eb) =>
+          eb.or([eb('users.username_key', 'like', sql<string>`${p} escape '\\'`), eb(sql`lower(users.email)`, 'like', sql<string>`${p} escape '\\'`), eb(sql`lower(users.full_name)`, 'like', sql<string>`${p} escape '\\'`)]),
+        );
+      }
+      const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+      const rows = await base
+        .select(['users.username', 'users.status', 'users.status_reason', 'directories.name as directory', 'users.full_name', 'users.email', 'users.sync_item', 'users.delete_after', 'users.updated_at'])
+        .orderBy('users.username_key')
+        .limit(q.limit)
+        .offset(q.offset)
+        .execute();
+      const items = rows.map((r) => ({
+        username: r.username,
+        status: r.status,
+        statusReason: r.status_reason,
+        directory: r.directory,
+        fullName: r.full_name,
+        email: r.email,
+        syncItem: r.sync_item,
+        deleteAfter: r.delete_after,
+        updatedAt: r.updated_at,
+      }));
+      return c.json({ items, total, limit: q.limit, offset: q.offset }, 200);
+    },
+  );
+
+  app.openapi(
+    apiRoute(deps, 'read_only', {
+      method: 'get',
+      path: '/api/v1/users/{username}',
+      operationId: 'getUser',
+      tags: ['users'],
+      summary: 'A user with lineage: the sync item that brought them in, status and why, groups, and the last runs that changed them',
+      request: { params: z.object({ username: z.string().min(1).max(256) }) },
+      responses: { 200: jsonResponse(userDetailSchema, 'The user.'), 404: { description: 'No such user.' } },
+    }),
+    async (c) => c.json(await detail(c.req.valid('param').username), 200),
+  );
+
+  app.openapi(
+    apiRoute(deps, 'user_manager', {
+      method: 'post',
+      path: '/api/v1/users',
+      operationId: 'createLocalUser',
+      tags: ['users'],
+      summary: 'Create a local user (no directory owns it; a directory that syncs the same username adopts it)',
+      request: { body: jsonBody(z.object({ username: z.string().min(1).max(256), email: z.string().max(1024).optional(), fullName: z.string().max(1024).optional() }).strict()) },
+      responses: { 201: jsonResponse(userDetailSchema, 'Created.'), 409: { description: 'The username is taken.' } },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      c.get('audit').target = `username=${body.username}`;
+      try {
+        await addLocalUser(db, body, deps.now());
+      } catch (err) {
+        throw atField(err, 'username');
+      }
+      return c.json(await detail(body.username), 201);
+    },
+  );
+
+  app.openapi(
+    apiRoute(deps, 'user_manager', {
+      method: 'patch',
+      path: '/api/v1/users/{username}',
+      operationId: 'updateUser',
+      tags: ['users'],
+      summary: 'Change a user\'s attributes or status',
+      description: 'Only fields no directory owns: every attribute of a user synced from a directory belongs to it (409 STORE_ATTRIBUTE_OWNED, naming the directory and the field). A null clears a field.',
+      request: { params: z.object({ username: z.string().min(1).max(256) }), body: jsonBody(patchSchema) },
+      responses: { 200: jsonResponse(userDetailSchema, 'Updated.'), 404: { description: 'No such user.' }, 409: { description: 'A directory owns the field.' } },
+    }),
+    async (c) => {
+      const { username } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const patch: Partial<Record<EditableField, string | null>> = {};
+      for (const f of DIRECTORY_OWNED_FIELDS) {
+        const v = (body as Record<string, unknown>)[FIELD_NAMES[f]];
+        if (v === undefined) continue;
+        patch[f] = Array.isArray(v) ? v.join(',') : (v as string | null);
+      }
+      c.get('audit').detail = { fields: Object.keys(body) };
+      try {
+        const row = await editUser(db, username, patch, deps.now());
+        return c.json(await detail(row.username), 200);
+      } catch (err) {
+        const first = Object.keys(patch)[0] as EditableField | undefined;
+        throw (err as { code?: string }).code === 'STORE_ATTRIBUTE_OWNED' && first ? atField(err, FIELD_NAMES[first]) : err;
+      }
+    },
+  );
+}

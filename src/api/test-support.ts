@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../config/load.js';
+import { createLogger } from '../log.js';
+import type { SyncService } from '../serve/server.js';
+import { Store } from '../store/db.js';
+import { createAdmin } from '../auth/admins.js';
+import type { LoginLimits } from '../auth/rate-limit.js';
+import { ROLES, type Role } from '../auth/roles.js';
+import { createToken } from '../auth/tokens.js';
+import { createApiApp, type ApiInstance } from './app.js';
+
+/**
+ * The admin API in-process for tests (no port): a real store in a temp dir (or a PostgreSQL
+ * schema), an API token for every role, and an owner account. Every answer goes through
+ * `call`, which fails the test when a body or a header holds a secret it knows: bind passwords,
+ * admin passwords and their hashes, session ids, and token values other than in the one answer
+ * that creates them. So the whole API suite doubles as the leak check.
+ *
+ * Not a test file itself (no vitest import), so it also compiles with the build.
+ */
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: any;
+}
+
+export interface CallOptions {
+  /** A role (its token), a token value, or null for no credentials. Default: owner. */
+  as?: Role | string | null;
+  body?: unknown;
+  /** A raw body (sent as given, with the content type in `headers`). */
+  raw?: string;
+  headers?: Record<string, string>;
+  /** A session from login(): its cookies, and its CSRF token unless csrf: false. */
+  session?: Session;
+  csrf?: boolean;
+  /** The socket's peer address. */
+  ip?: string;
+}
+
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+}
+
+export const OWNER = { username: 'root', password: 'owner-password-1234' };
+
+export class ApiHarness {
+  readonly secrets = new Set<string>();
+  readonly tokens = {} as Record<Role, string>;
+  /** Every answer this harness saw, for tests that look across them. */
+  readonly seen: { method: string; path: string; status: number }[] = [];
+
+  private constructor(
+    readonly app: ApiInstance,
+    readonly store: Store,
+    readonly dir: string,
+  ) {}
+
+  static async create(
+    opts: { directories?: unknown[]; api?: Record<string, unknown>; store?: string; service?: (cfg: ReturnType<typeof parseConfig>, store: Store) => SyncService; now?: () => Date; loginLimits?: LoginLimits; noOwner?: boolean } = {},
+  ): Promise<ApiHarness> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'idsync-api-'));
+    const config = parseConfig({ store: opts.store ?? 'sqlite:./store.db', directories: opts.directories ?? [], api: opts.api ?? {} }, { baseDir: dir, file: path.join(dir, 'idsync.yaml'), env: {} });
+    const store = await Store.open(config.store);
+    // IDSYNC_TEST_LOG=debug shows the API's log while debugging a test.
+    const log = createLogger(process.env.IDSYNC_TEST_LOG ?? 'silent');
+    const app = createApiApp({ store, config, log, now: opts.now, loginLimits: opts.loginLimits, service: opts.service?.(config, store) });
+    const h = new ApiHarness(app, store, dir);
+    for (const d of config.directories) if (d.bind && !d.bind.password.isEmpty) h.secrets.add(d.bind.password.reveal());
+    for (const role of ROLES) {
+      const { token } = await createToken(store.db, { name: `test-${role}`, role, createdBy: null }, new Date());
+      h.tokens[role] = token;
+      h.secrets.add(token);
+    }
+    if (!opts.noOwner) await createAdmin(store.db, { username: OWNER.username, role: 'owner', password: OWNER.password }, new Date());
+    h.secrets.add(OWNER.password);
+    return h;
+  }
+
+  /** Adds what the store holds that must never be sent: every password hash. */
+  async #refreshSecrets(): Promise<void> {
+    for (const a of await this.store.db.selectFrom('admins').select('password_hash').execute()) this.secrets.add(a.password_hash);
+    for (const d of await this.store.db.selectFrom('api_directories').select('bind_password').execute()) if (d.bind_password) this.secrets.add(d.bind_password);
+    for (const t of await this.store.db.selectFrom('api_tokens').select('token_hash').execute()) this.secrets.add(t.token_hash);
+    for (const s of await this.store.db.selectFrom('sessions').select(['id_hash', 'csrf_hash']).execute()) this.secrets.add(s.id_hash).add(s.csrf_hash);
+  }
+
+  async call(method: string, urlPath: string, o: CallOptions = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = { ...o.headers };
+    const as = o.as === undefined && !o.session ? 'owner' : o.as;
+    if (as) headers.authorization = `Bearer ${(ROLES as readonly string[]).includes(as) ? this.tokens[as as Role] : as}`;
+    if (o.session) {
+      headers.cookie = o.session.cookie;
+      if (o.csrf !== false) headers['x-csrf-token'] = o.session.csrfToken;
+    }
+    let body: string | undefined = o.raw;
+    if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await this.app.request(urlPath, { method, headers, body }, { incoming: { socket: { remoteAddress: o.ip ?? '127.0.0.1' } } });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    this.seen.push({ method, path: urlPath, status: res.status });
+    await this.#refreshSecrets();
+    this.assertNoSecret(`${method} ${urlPath}`, text, res.headers);
+    // A new token is shown once, in this answer; from here on it is a secret like the others.
+    const created = (parsed as { token?: unknown } | undefined)?.token;
+    if (typeof created === 'string') this.secrets.add(created);
+    for (const sid of sessionIds(res.headers)) this.secrets.add(sid);
+    return { status: res.status, headers: res.headers, text, body: parsed };
+  }
+
+  assertNoSecret(what: string, text: string, headers: Headers): void {
+    const exposed: string[] = [];
+    headers.forEach((v, k) => {
+      if (k !== 'set-cookie') exposed.push(v);
+    });
+    for (const s of this.secrets) {
+      if (s.length < 6) continue;
+      if (text.includes(s) || exposed.some((v) => v.includes(s))) throw new Error(`${what}: the answer contains a secret (${s.slice(0, 4)}…)`);
+    }
+  }
+
+  async login(username = OWNER.username, password = OWNER.password, ip?: string): Promise<Session> {
+    const r = await this.call('POST', '/api/v1/auth/login', { as: null, body: { username, password }, ip });
+    if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
+    return { cookie: cookieHeader(r.headers), csrfToken: r.body.csrfToken };
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    if (this.store.dialect === 'postgres') {
+      const schema = new URL(this.store.url).searchParams.get('schema');
+      if (schema) await this.store.db.schema.dropSchema(schema).ifExists().cascade().execute();
+    }
+    await this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function setCookies(headers: Headers): string[] {
+  return headers.getSetCookie();
+}
+
+function sessionIds(headers: Headers): string[] {
+  return setCookies(headers)
+    .map((c) => /^idsync_session=([^;]+)/.exec(c)?.[1])
+    .filter((v): v is string => !!v);
+}
+
+/** The Cookie header a browser would send back after these Set-Cookie headers. */
+export function cookieHeader(headers: Headers): string {
+  return setCookies(headers)
+    .map((c) => c.split(';')[0])
+    .filter((c) => !c.endsWith('='))
+    .join('; ');
+}

@@ -1,0 +1,129 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { writeAudit } from '../../api/audit.js';
+import { createAdmin, findAdmin, listAdmins, setPassword } from '../../auth/admins.js';
+import { deleteOtherSessions } from '../../auth/sessions.js';
+import { isRole, ROLES, type Role } from '../../auth/roles.js';
+import { IdsyncError } from '../../errors.js';
+import type { Store } from '../../store/db.js';
+import { clock, withStore, type GlobalOptions } from '../context.js';
+
+/** Reads all of standard input (a pipe or a file), without its final newline. */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text.replace(/\r?\n$/, '');
+}
+
+/** Prompts on the terminal without echoing what is typed. */
+function promptHidden(prompt: string): Promise<string> {
+  const input = process.stdin;
+  process.stderr.write(prompt);
+  input.setRawMode(true);
+  input.resume();
+  input.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') {
+          done();
+          return resolve(value);
+        }
+        if (ch === '\u0003') {
+          done();
+          return reject(new IdsyncError('USAGE', 'cancelled'));
+        }
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    const done = () => {
+      input.off('data', onData);
+      input.setRawMode(false);
+      input.pause();
+      process.stderr.write('\n');
+    };
+    input.on('data', onData);
+  });
+}
+
+/**
+ * The password never comes from the command line (it would show in `ps` and the shell history):
+ * IDSYNC_ADMIN_PASSWORD, else standard input, asked twice on a terminal.
+ */
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.IDSYNC_ADMIN_PASSWORD;
+  if (fromEnv !== undefined) return fromEnv;
+  if (!process.stdin.isTTY) return readAll(process.stdin);
+  const first = await promptHidden('Password: ');
+  const again = await promptHidden('Repeat the password: ');
+  if (first !== again) throw new IdsyncError('USAGE', 'the passwords differ');
+  return first;
+}
+
+async function audit(store: Store, action: string, target: string, detail?: Record<string, unknown>): Promise<void> {
+  await writeAudit(store.db, {
+    at: clock()().toISOString(),
+    actorType: 'cli',
+    actor: userInfo().username,
+    ip: null,
+    userAgent: 'idsync admin',
+    action,
+    method: 'CLI',
+    path: `idsync admin ${action}`,
+    target,
+    status: 0,
+    outcome: 'success',
+    detail: detail ?? null,
+  });
+}
+
+export function registerAdminCommands(program: Command): void {
+  const g = () => program.opts() as GlobalOptions;
+  const admin = program.command('admin').description('admin accounts of the admin API and panel');
+
+  admin
+    .command('create')
+    .description('create an admin account (the first one: --role owner); the password is read from IDSYNC_ADMIN_PASSWORD or standard input')
+    .requiredOption('-u, --username <name>', 'the login name')
+    .option('-r, --role <role>', `one of ${ROLES.join(', ')}`, 'owner')
+    .action(async (o: { username: string; role: string }) => {
+      if (!isRole(o.role)) throw new IdsyncError('USAGE', `--role must be one of ${ROLES.join(', ')}, got "${o.role}"`);
+      const password = await readPassword();
+      await withStore(g(), async ({ store }) => {
+        const a = await createAdmin(store.db, { username: o.username, role: o.role as Role, password }, clock()());
+        await audit(store, 'createAdmin', `username=${a.username}`, { role: a.role });
+        process.stdout.write(`Created ${a.role} "${a.username}". Log in at the admin panel, or create API tokens with it.\n`);
+      });
+    });
+
+  admin
+    .command('list')
+    .description('list admin accounts')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withStore(g(), async ({ store }) => {
+        const list = await listAdmins(store.db);
+        if (o.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        if (!list.length) return void process.stdout.write('No admins yet: create the first with `idsync admin create --username NAME --role owner`.\n');
+        for (const a of list) process.stdout.write(`${a.username}\t${a.role}\tlast login ${a.lastLoginAt ?? 'never'}\n`);
+      });
+    });
+
+  admin
+    .command('set-password')
+    .description('set an admin\'s password (recovery for a forgotten one) and end their sessions; read like `create`')
+    .requiredOption('-u, --username <name>', 'the login name')
+    .action(async (o: { username: string }) => {
+      const password = await readPassword();
+      await withStore(g(), async ({ store }) => {
+        const a = await findAdmin(store.db, o.username);
+        if (!a) throw new IdsyncError('STORE_NOT_FOUND', `no admin named "${o.username}"`);
+        await setPassword(store.db, a.id, password, clock()(), 'password');
+        await deleteOtherSessions(store.db, a.id);
+        await audit(store, 'setAdminPassword', `username=${a.username}`);
+        process.stdout.write(`Password of "${a.username}" changed; their sessions have ended.\n`);
+      });
+    });
+}
