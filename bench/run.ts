@@ -1,0 +1,349 @@
+// End-to-end sync benchmark: a generated organisation in a private slapd, the raw LDAP read
+// measured with ldapsearch (the floor no LDAP client can beat), then `idsync sync` as an operator
+// runs it: first sync into an empty store, a steady-state re-sync, and a re-sync after 1% of
+// users changed. Wall time and peak RSS of the idsync process go into bench/results-<scale>.md.
+//
+//   npx tsx bench/run.ts [--large] [--users N --groups M] [--reps R] [--profile] [--sql-trace]
+//                        [--cli PATH] [--node-flags "--max-old-space-size=256"] [--keep]
+//
+// --profile and --sql-trace each add an extra first + steady sync (instrumented, so not in the
+// table) and append where the time went to the results file. --cli runs another build of idsync
+// (e.g. a snapshot compiled elsewhere) instead of bin/idsync.js.
+//
+// Timings are wall clock on whatever else the machine is doing; the load average at each
+// measurement is recorded so noisy numbers can be recognised, and each idsync measurement is
+// repeated (--reps, default 2) and reported as the median plus every value.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { startSlapd, type SlapdDirectory } from '../test/harness/slapd.js';
+import { BASE_DN, generateOrg, prng, userDn, type OrgFacts } from './org.js';
+import { profileMarkdown, summarizeProfile } from './profile.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+// Exactly what idsync asks for with importPhones on (see userAttributes() in src/sync/mapping.ts
+// and the group attributes in src/sync/read.ts), so ldapsearch, ldapts and idsync move the same bytes.
+const USER_ATTRS = ['entryUUID', 'uid', 'displayName', 'givenName', 'sn', 'mail', 'telephoneNumber', 'mobile'];
+const GROUP_ATTRS = ['entryUUID', 'cn', 'member', 'uniqueMember'];
+const USER_FILTER = '(objectClass=inetOrgPerson)';
+const GROUP_FILTER = '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))';
+const TARGET_RATIO = 2;
+const TARGET_RSS_MB = 300;
+
+const { values: args } = parseArgs({
+  options: {
+    large: { type: 'boolean', default: false },
+    users: { type: 'string' },
+    groups: { type: 'string' },
+    seed: { type: 'string', default: '20240601' },
+    reps: { type: 'string', default: '2' },
+    'floor-reps': { type: 'string', default: '3' },
+    profile: { type: 'boolean', default: false },
+    'sql-trace': { type: 'boolean', default: false },
+    cli: { type: 'string', default: path.join(ROOT, 'bin/idsync.js') },
+    keep: { type: 'boolean', default: false },
+    // V8 flags for the idsync process, e.g. "--max-old-space-size=256", to A/B heap settings.
+    'node-flags': { type: 'string', default: '' },
+  },
+});
+const users = Number(args.users ?? (args.large ? 100_000 : 10_000));
+const groups = Number(args.groups ?? (args.large ? 10_000 : 1_000));
+const scale = args.users || args.groups ? `u${users}-g${groups}` : args.large ? 'large' : 'default';
+const reps = Math.max(1, Number(args.reps));
+const nodeFlagsAll = args['node-flags']!.split(' ').filter(Boolean);
+
+interface Measure {
+  wallS: number;
+  rssMb?: number;
+  cpuUserS?: number;
+  cpuSysS?: number;
+  slapdCpuS: number;
+  load1: number;
+  stdout: string;
+}
+
+const sec = (ms: number) => ms / 1000;
+const fmt = (s: number) => s.toFixed(2);
+// Lower middle value for an even count: with two runs, the better one.
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+/** slapd's CPU seconds so far: shows how much of a run the server itself was busy (2 cores shared). */
+function slapdCpu(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, USER_HZ = 100 on Linux
+}
+
+/**
+ * Runs a command with stdout to a file (or /dev/null) under GNU time for the child's own peak RSS
+ * (%M, KB) and CPU; wall time is taken here, so it includes process start-up, as an operator sees.
+ */
+async function measure(cmd: string, argv: string[], o: { slapdPid: number; cwd?: string; stdoutFile?: string; env?: NodeJS.ProcessEnv }): Promise<Measure> {
+  const timeFile = path.join(tmpdir(), `idsync-bench-time-${process.pid}`);
+  const out = openSync(o.stdoutFile ?? '/dev/null', 'w');
+  const load1 = loadavg()[0];
+  const cpu0 = slapdCpu(o.slapdPid);
+  const t0 = performance.now();
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, cmd, ...argv], { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', out, 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (c) => resolve({ code: c, stderr: err }));
+  });
+  const wallS = sec(performance.now() - t0);
+  closeSync(out);
+  const slapdCpuS = slapdCpu(o.slapdPid) - cpu0;
+  const stdout = o.stdoutFile ? readFileSync(o.stdoutFile, 'utf8') : '';
+  if (code !== 0) throw new Error(`${cmd} ${argv.join(' ').slice(0, 300)} exited ${code}\nstdout: ${stdout.slice(0, 4000)}\nstderr: ${stderr.slice(-4000)}`);
+  const [kb, u, s] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  rmSync(timeFile, { force: true });
+  return { wallS, rssMb: kb / 1024, cpuUserS: u, cpuSysS: s, slapdCpuS, load1, stdout };
+}
+
+function ldapsearchArgs(d: SlapdDirectory, filter: string, attrs: string[]): string[] {
+  return ['-x', '-LLL', '-H', d.url, '-D', d.bindDn, '-w', d.password, '-b', BASE_DN, '-E', 'pr=1000/noprompt', '-o', 'ldif-wrap=no', filter, ...attrs];
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), 'idsync-bench-'));
+  let slapd: SlapdDirectory | undefined;
+  process.once('SIGINT', () => {
+    // The harness kills slapd in its 'exit' hook; our temp dir is ours to remove.
+    if (!args.keep) rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  });
+  try {
+    log(`# idsync sync benchmark, scale "${scale}" (${users} users, ${groups} groups, seed ${args.seed})`);
+    log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB; node ${process.version}; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+
+    let t = performance.now();
+    const ldif = path.join(work, 'org.ldif');
+    const facts = generateOrg(ldif, { users, groups, seed: Number(args.seed) });
+    log(`generated ${(facts.ldifBytes / 2 ** 20).toFixed(1)} MB of LDIF in ${fmt(sec(performance.now() - t))} s`);
+    printFacts(facts);
+
+    t = performance.now();
+    slapd = await startSlapd({ initialLdif: ldif, noBase: true, timeoutMs: 120_000 });
+    log(`slapadd + slapd start: ${fmt(sec(performance.now() - t))} s (${slapd.url})`);
+    const slapdPid = slapd.pid;
+    await checkEntryUuid(slapd, facts);
+
+    // Floor. One untimed pass into a file proves the command returns every entry (and warms
+    // slapd's caches, as idsync's runs will find them); the timed passes go to /dev/null.
+    const verify = path.join(work, 'verify.ldif');
+    await measure('ldapsearch', ldapsearchArgs(slapd, GROUP_FILTER, GROUP_ATTRS), { slapdPid, stdoutFile: verify });
+    const g = countDns(verify);
+    await measure('ldapsearch', ldapsearchArgs(slapd, USER_FILTER, USER_ATTRS), { slapdPid, stdoutFile: verify });
+    const u = countDns(verify);
+    rmSync(verify);
+    if (g !== groups || u !== users) throw new Error(`ldapsearch returned ${u} users and ${g} groups, expected ${users} and ${groups}`);
+    const floor: Measure[] = [];
+    const floorOnce = async () => {
+      const a = await measure('ldapsearch', ldapsearchArgs(slapd!, GROUP_FILTER, GROUP_ATTRS), { slapdPid });
+      const b = await measure('ldapsearch', ldapsearchArgs(slapd!, USER_FILTER, USER_ATTRS), { slapdPid });
+      floor.push({ ...b, wallS: a.wallS + b.wallS, cpuUserS: a.cpuUserS! + b.cpuUserS!, cpuSysS: a.cpuSysS! + b.cpuSysS!, slapdCpuS: a.slapdCpuS + b.slapdCpuS, rssMb: Math.max(a.rssMb!, b.rssMb!) });
+      log(`floor ${floor.length}: ldapsearch groups ${fmt(a.wallS)} s + users ${fmt(b.wallS)} s = ${fmt(a.wallS + b.wallS)} s (slapd CPU ${fmt(a.slapdCpuS + b.slapdCpuS)} s, load ${a.load1.toFixed(2)})`);
+    };
+
+    // The same reads through ldapts alone: separates the LDAP library's cost from idsync's own.
+    const ldapts: Measure[] = [];
+    const out = path.join(work, 'ldapts.json');
+    const ldaptsOnce = async () => {
+      const m = await measure(process.execPath, [path.join(HERE, 'ldapts-read.mjs'), slapd!.url, slapd!.bindDn, slapd!.password, BASE_DN, USER_ATTRS.join(','), GROUP_ATTRS.join(',')], { slapdPid, stdoutFile: out, cwd: ROOT });
+      const r = JSON.parse(m.stdout);
+      if (r.users !== users || r.groups !== groups) throw new Error(`ldapts read ${r.users} users / ${r.groups} groups`);
+      ldapts.push(m);
+      log(`ldapts read ${ldapts.length}: ${fmt(m.wallS)} s, RSS ${m.rssMb!.toFixed(0)} MB, CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s`);
+    };
+
+    const ws = path.join(work, 'ws');
+    mkdirSync(ws);
+    const configFile = path.join(ws, 'idsync.yaml');
+    writeFileSync(configFile, YAML.stringify({
+      store: 'sqlite:./data/idsync.db',
+      directories: [{
+        name: 'bench', type: 'openldap', servers: [slapd.url],
+        transport: 'clear', // loopback; the same transport as the ldapsearch floor
+        bind: { dn: slapd.bindDn, password: slapd.password },
+        baseDn: BASE_DN,
+        groups: facts.groupDns,
+        importPhones: true,
+        safeguard: { enabled: false },
+      }],
+    }));
+    const env = { ...process.env };
+    delete env.IDSYNC_NOW;
+    delete env.IDSYNC_LOG_LEVEL;
+    const reportFile = path.join(work, 'report.json');
+    const sync = async (label: string, nodeFlags: string[] = []) => {
+      const m = await measure(process.execPath, [...nodeFlagsAll, ...nodeFlags, args.cli!, '--config', configFile, 'sync', '--json'], { slapdPid, cwd: ws, env, stdoutFile: reportFile });
+      const report = JSON.parse(m.stdout);
+      if (report.status !== 'succeeded') throw new Error(`${label}: status ${report.status}: ${JSON.stringify(report.error)}`);
+      log(`${label}: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} s), RSS ${m.rssMb!.toFixed(0)} MB, CPU user ${fmt(m.cpuUserS!)} + sys ${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`);
+      return { m, c: report.counts };
+    };
+    const expect = (label: string, c: Record<string, number>, want: Record<string, number>) => {
+      const bad = Object.entries(want).filter(([k, v]) => c[k] !== v);
+      if (bad.length) throw new Error(`${label}: ${bad.map(([k, v]) => `${k} = ${c[k]}, expected ${v}`).join('; ')}`);
+    };
+    const resetStore = () => rmSync(path.join(ws, 'data'), { recursive: true, force: true });
+
+    // Floor, ldapts and idsync measurements are interleaved, so that load from other work on the
+    // machine (it changes by the minute) hits all of them alike and their ratio stays meaningful.
+    const first: Measure[] = [];
+    const steady: Measure[] = [];
+    for (let i = 1; i <= Math.max(reps, Number(args['floor-reps'])); i++) {
+      await floorOnce();
+      if (i > reps) continue;
+      await ldaptsOnce();
+      resetStore();
+      const a = await sync(`idsync first sync #${i}`);
+      expect('first sync', a.c, { created: facts.usersInScope, skipped: 0, conflict: 0, groupsCreated: groups, membersAdded: facts.flattenedMemberships });
+      first.push(a.m);
+      const b = await sync(`idsync steady sync #${i}`);
+      expect('steady sync', b.c, { created: 0, updated: 0, unchanged: facts.usersInScope, membersAdded: 0, membersRemoved: 0 });
+      steady.push(b.m);
+    }
+
+    // 1% of users change name and phone in the directory; only the in-scope ones count as updates.
+    // The store as it is now (after a steady sync) is kept, so each repetition starts from it.
+    const before = path.join(work, 'store-before-change');
+    cpSync(path.join(ws, 'data'), before, { recursive: true });
+    const changed = pickChanged(facts, Number(args.seed));
+    const mods = path.join(work, 'changes.ldif');
+    writeFileSync(mods, changed.all.map((i) => `dn: ${userDn(i)}\nchangetype: modify\nreplace: displayName\ndisplayName: Renamed User ${i}\n-\nreplace: telephoneNumber\ntelephoneNumber: +1 212 555 ${String((i * 31 + 17) % 10000).padStart(4, '0')}\n-\n\n`).join(''));
+    await measure('ldapmodify', ['-x', '-H', slapd.url, '-D', slapd.bindDn, '-w', slapd.password, '-f', mods], { slapdPid });
+    const change: Measure[] = [];
+    for (let i = 1; i <= reps; i++) {
+      resetStore();
+      cpSync(before, path.join(ws, 'data'), { recursive: true });
+      const ch = await sync(`idsync after 1% changed #${i}`);
+      expect('1% change', ch.c, { updated: changed.inScope, created: 0, unchanged: facts.usersInScope - changed.inScope });
+      change.push(ch.m);
+    }
+
+    // Instrumented runs, after the timed ones so their overhead never leaks into the table.
+    let extraMd = '';
+    const instrumented = async (what: string, flags: (kind: string) => string[], after: (kind: string) => string) => {
+      resetStore();
+      for (const kind of ['first', 'steady']) {
+        await sync(`${what} ${kind} sync (not in the table)`, flags(kind));
+        extraMd += after(kind);
+      }
+    };
+    if (args.profile) {
+      const dir = path.join(work, 'prof');
+      await instrumented('profiled', (k) => ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, k)}`], (k) => {
+        const file = path.join(dir, k, readdirSync(path.join(dir, k))[0]);
+        if (args.keep) log(`profile kept: ${file}`);
+        return `${profileMarkdown(`CPU profile: ${k} sync, scale ${scale}`, summarizeProfile(file))}\n`;
+      });
+    }
+    if (args['sql-trace']) {
+      const traced = path.join(work, 'sql-trace.md');
+      env.IDSYNC_SQL_TRACE = traced;
+      await instrumented('SQL-traced', () => ['--import', path.join(HERE, 'sql-trace.mjs')], (k) => `### SQL statements: ${k} sync, scale ${scale}\n\n${readFileSync(traced, 'utf8')}\n`);
+      delete env.IDSYNC_SQL_TRACE;
+    }
+
+    const md = table(facts, floor, ldapts, first, steady, change) + (extraMd ? `\n${extraMd}` : '');
+    const resultFile = path.join(HERE, `results-${scale}.md`);
+    writeFileSync(resultFile, md);
+    log(`\n${md}\nwritten to ${path.relative(ROOT, resultFile)}`);
+  } finally {
+    await slapd?.dispose();
+    if (args.keep) log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function printFacts(f: OrgFacts): void {
+  log(`organisation: ${f.users} users (${f.usersInScope} in at least one group), ${f.groups} groups`);
+  log(`  member values ${f.memberValues} (${f.nestedGroupValues} of them nested groups); group size max ${f.maxGroupSize} (${((100 * f.maxGroupSize) / f.users).toFixed(0)}% of users), median ${f.medianGroupSize}`);
+  log(`  nesting depth ${f.nestingDepth}; cycles: ${f.cycles.join('; ') || 'none'}`);
+  log(`  flattened memberships (group_members rows expected) ${f.flattenedMemberships}, largest flattened group ${f.maxFlattenedSize}`);
+}
+
+/** slapadd -q is supposed to add entryUUID/entryCSN to entries that lack them; make sure it did. */
+async function checkEntryUuid(d: SlapdDirectory, f: OrgFacts): Promise<void> {
+  const file = path.join(tmpdir(), `idsync-bench-uuid-${process.pid}`);
+  await measure('ldapsearch', ['-x', '-LLL', '-H', d.url, '-D', d.bindDn, '-w', d.password, '-b', userDn(f.users - 1), '-s', 'base', 'entryUUID', 'entryCSN'], { slapdPid: d.pid, stdoutFile: file });
+  const text = readFileSync(file, 'utf8');
+  rmSync(file);
+  if (!/^entryUUID: [0-9a-f-]{36}$/m.test(text) || !/^entryCSN: /m.test(text)) throw new Error(`slapadd did not assign entryUUID/entryCSN:\n${text}`);
+}
+
+function countDns(file: string): number {
+  return (readFileSync(file, 'utf8').match(/^dn:/gm) ?? []).length;
+}
+
+function pickChanged(f: OrgFacts, seed: number): { all: number[]; inScope: number } {
+  // A PRNG stream of its own, so the choice does not depend on how much the generator consumed.
+  const r = prng(seed ^ 0x5eed);
+  const n = Math.max(1, Math.round(f.users / 100));
+  const s = new Set<number>();
+  while (s.size < n) s.add(Math.floor(r() * f.users));
+  const all = [...s].sort((a, b) => a - b);
+  return { all, inScope: all.filter((i) => f.inScope[i]).length };
+}
+
+function brief(c: Record<string, number>): string {
+  return Object.entries(c).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'all zero';
+}
+
+function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], first: Measure[], steady: Measure[], change: Measure[]): string {
+  // Medians throughout, for the floor (as specified) and idsync alike, so the ratio compares like
+  // with like. CPU = the client process plus slapd: the work a run costs, which load barely moves.
+  const wall = (ms: Measure[]) => median(ms.map((m) => m.wallS));
+  const cpu = (ms: Measure[]) => median(ms.map((m) => m.cpuUserS! + m.cpuSysS! + m.slapdCpuS));
+  const rss = Math.max(...[...first, ...steady, ...change].map((m) => m.rssMb!));
+  const row = (label: string, v: (ms: Measure[]) => number, unit: string) => {
+    const base = v(floor);
+    const r = (ms: Measure[]) => `${fmt(v(ms))} | ${(v(ms) / base).toFixed(1)}×`;
+    return `| ${label} (${unit}) | ${fmt(base)} | ${fmt(v(ldapts))} | ${r(first)} | ${r(steady)} | ${r(change)} | ${rss.toFixed(0)} |`;
+  };
+  const ok = (b: boolean) => (b ? 'met' : '**missed**');
+  const firstRatio = wall(first) / wall(floor);
+  const lines = [
+    `## idsync sync benchmark — scale ${scale} (${f.users / 1000}k users / ${f.groups / 1000}k groups)`,
+    '',
+    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ${f.memberValues} member values (largest group ${f.maxGroupSize}, median ${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ${f.cycles.length} cycles; ${f.flattenedMemberships} flattened memberships. OpenLDAP slapd (mdb) on loopback, clear LDAP, page size 1000, importPhones on, SQLite store (WAL).`,
+    '',
+    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | steady state | × floor | after 1% changed | × floor | peak RSS (MB) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row(scale, wall, 'wall s'),
+    row(scale, cpu, 'CPU s incl. slapd'),
+    '',
+    `Targets: full sync within ${TARGET_RATIO}× the floor — ${firstRatio.toFixed(1)}×: ${ok(firstRatio <= TARGET_RATIO)}; peak memory under ${TARGET_RSS_MB} MB${f.users < 100_000 ? ' (target is set for 100k users)' : ''} — ${rss.toFixed(0)} MB: ${ok(rss < TARGET_RSS_MB)}.`,
+    '',
+    'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on this 2-core machine inflates wall times, much less CPU):',
+    '',
+    `- floor (ldapsearch groups then users, asking for the attributes idsync asks for: users ${USER_ATTRS.join(' ')}; groups ${GROUP_ATTRS.join(' ')}): ${detail(floor, false)}`,
+    `- ldapts read only (bench/ldapts-read.mjs): ${detail(ldapts)}`,
+    `- first sync: ${detail(first)}`,
+    `- steady state: ${detail(steady)}`,
+    `- after 1% changed: ${detail(change)}`,
+    `- idsync: ${args.cli!.startsWith(ROOT) ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})` : `${args.cli} (a build outside this repository)`}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
+    `- machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function gitState(): string {
+  const git = (a: string[]) => spawnSync('git', ['-C', ROOT, ...a], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  return `${git(['rev-parse', '--short', 'HEAD']) || 'unknown commit'}${git(['status', '--porcelain', '--untracked-files=no', 'src']) ? ', src modified' : ''}`;
+}
+
+function detail(ms: Measure[], rss = true): string {
+  return ms.map((m) => `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)})`).join('; ');
+}
+
+await main();
