@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import { IdsyncError } from '../errors.js';
 import { IdsyncMigrations } from './migrations.js';
 import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.js';
@@ -58,6 +57,8 @@ export class Store {
       if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
         throw new IdsyncError('CONFIG_INVALID', `store: schema "${schema}" must be lower-case letters, digits and underscores`, { where: 'store' });
       }
+      // Loaded on demand: the embedded SQLite default should not pay for the PostgreSQL driver.
+      const { default: pg } = await import('pg');
       const pool = new pg.Pool({ connectionString: u.toString(), max: 4, options: schema ? `-c search_path=${schema}` : undefined });
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
       try {

@@ -254,10 +254,25 @@ function adminApi(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * A digest of what the directory last said about each user (the mapped attributes and status), so a
+ * full sync recognises unchanged users from one in-memory lookup instead of reading their rows.
+ */
+function sourceHash(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('users').addColumn('source_hash', 'text').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('users').dropColumn('source_hash').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect) };
+    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash() };
   }
 }

@@ -24,6 +24,8 @@ export interface UsersTable {
   dn: string | null;
   /** dnKey(dn): the DN as groups list it, for finding members after a group change. */
   dn_key: string | null;
+  /** Digest of the directory's view of the user at the last sync (see migration 0004). */
+  source_hash: string | null;
   aliases: string;
   full_name: string | null;
   first_name: string | null;

@@ -22,6 +22,16 @@ export class SqliteFastPath {
     return s;
   }
 
+  /**
+   * SQLite checks both foreign keys of every group_members row (a third of a 100,000-user first
+   * sync). The membership step only links ids it has just read in the same transaction, so the
+   * checks add nothing there; the pragma only takes effect outside a transaction.
+   */
+  withoutForeignKeyChecks<T>(fn: () => Promise<T>): Promise<T> {
+    this.#db.pragma('foreign_keys = OFF');
+    return fn().finally(() => this.#db.pragma('foreign_keys = ON'));
+  }
+
   userByExternalId(directoryId: number, externalId: string): UserRow | undefined {
     return this.#stmt('select * from users where directory_id = ? and external_id = ?').get(directoryId, externalId) as UserRow | undefined;
   }
@@ -38,6 +48,10 @@ export class SqliteFastPath {
 
   insertRunObject(r: { run_id: number; object_type: string; name: string; external_id: string | null; user_id: number | null; outcome: string; detail: string | null }): void {
     this.#stmt('insert into run_objects (run_id, object_type, name, external_id, user_id, outcome, detail) values (?, ?, ?, ?, ?, ?, ?)').run(r.run_id, r.object_type, r.name, r.external_id, r.user_id, r.outcome, r.detail);
+  }
+
+  insertGroup(g: { directory_id: number; external_id: string; dn: string; name: string; created_at: string; updated_at: string }): number {
+    return Number(this.#stmt('insert into groups (directory_id, external_id, dn, name, created_at, updated_at) values (?, ?, ?, ?, ?, ?)').run(g.directory_id, g.external_id, g.dn, g.name, g.created_at, g.updated_at).lastInsertRowid);
   }
 
   memberIds(groupId: number): number[] {

@@ -106,6 +106,7 @@ export async function addLocalUser(db: Db, u: { username: string; email?: string
       external_id: null,
       dn: null,
       dn_key: null,
+      source_hash: null,
       aliases: '[]',
       full_name: u.fullName ?? null,
       first_name: null,

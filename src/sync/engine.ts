@@ -4,13 +4,14 @@ import { DirectoryConnection } from '../directory/connection.js';
 import { IdsyncError, toIdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { ensureDirectory, markSynced } from '../store/directories.js';
+import { fastPath } from '../store/sqlite-fast-path.js';
 import { finishRun, recordObjects, startRun } from '../store/runs.js';
 import { findUserByUsername, usersByExternalId } from '../store/users.js';
 import { syncGroups } from './groups.js';
 import { DirectoryReader } from './read.js';
 import { applyRemovals, departures, holdRemovals, purgeTrash, safeguard } from './removals.js';
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
-import { syncUserPage, type PendingRemoval } from './user-changes.js';
+import { syncUserPage, type KnownUser, type PendingRemoval } from './user-changes.js';
 
 export interface SyncOptions {
   dryRun?: boolean;
@@ -91,11 +92,12 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       const desired = new Map<number, Set<number>>();
       const deferred: PendingRemoval[] = [];
       const expected = dir.id > 0 ? await countUsers(store, dir.id) : undefined;
+      const known = await knownUsers(store, dir.id);
       let read = 0;
       for await (const page of reader.userPages()) {
         const now = clock();
         const run = async (db: typeof store.db) => {
-          const r = await syncUserPage(db, cfg, dir.id, page, { now, apply, counts, seen, itemLabel });
+          const r = await syncUserPage(db, cfg, dir.id, page, { now, apply, counts, seen, itemLabel, known });
           if (apply) await recordObjects(db, report.runId!, r.changes);
           return r;
         };
@@ -131,7 +133,9 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
         }
         keep(changes);
       };
-      if (apply) await store.transaction((trx) => finish(trx as unknown as typeof store.db));
+      const fast = fastPath(store.db);
+      if (apply && fast) await fast.withoutForeignKeyChecks(() => store.transaction((trx) => finish(trx as unknown as typeof store.db)));
+      else if (apply) await store.transaction((trx) => finish(trx as unknown as typeof store.db));
       else await finish(store.db);
       if (apply) await markSynced(store, dir.id, clock());
       opts.onReader?.(reader);
@@ -171,6 +175,16 @@ async function ensureDirectoryFor(store: Store, cfg: DirectoryConfig, now: Date,
     return ensureDirectory(store, cfg, now);
   }
   return { id: row.id };
+}
+
+/** id and source digest of the directory's users: ~100 bytes a user, read once per full sync. */
+async function knownUsers(store: Store, directoryId: number): Promise<Map<string, KnownUser>> {
+  const out = new Map<string, KnownUser>();
+  if (directoryId <= 0) return out;
+  const rows = await store.db.selectFrom('users').select(['id', 'external_id', 'source_hash', 'status']).where('directory_id', '=', directoryId).execute();
+  // A trashed or locally changed status must go through the full comparison (restore, re-disable).
+  for (const r of rows) if (r.external_id && r.status !== 'trashed') out.set(r.external_id, { id: r.id, hash: r.source_hash });
+  return out;
 }
 
 async function countUsers(db: Store | Store['db'], directoryId: number): Promise<number> {

@@ -31,9 +31,9 @@ export async function syncGroups(
     if (!g) {
       counts.groupsCreated++;
       changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'created', item: `group ${c.dn}` });
-      groupId = apply
-        ? (await db.insertInto('groups').values({ directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts }).returning('id').executeTakeFirstOrThrow()).id
-        : -1;
+      const row = { directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts };
+      const fast = fastPath(db);
+      groupId = !apply ? -1 : fast ? fast.insertGroup(row) : (await db.insertInto('groups').values(row).returning('id').executeTakeFirstOrThrow()).id;
     } else {
       groupId = g.id;
       if (g.dn !== c.dn || g.name !== c.name) {

@@ -16,18 +16,9 @@ const EXTENSION = /\s*(?:x|ext\.?|extension)\s*(\d{1,10})\s*$/i;
  * apart; a number without a country code can only be read when the directory says which country
  * it is in, otherwise it is skipped (and the caller warns) rather than guessed.
  */
-// "+CC NNN NNN NNNN" with only digits and separators: already international, nothing to interpret.
-const PLAIN_INTERNATIONAL = /^\+[1-9][\d \-.]{6,22}$/;
-
 export function normalizePhone(raw: string, defaultCountry?: string): PhoneResult {
   const text = raw.trim();
   if (!text) return { ok: false, reason: 'empty phone number' };
-  // Fast path (most directory values): libphonenumber's full parse costs ~10 µs a number, which is
-  // a second per 100,000 users; E.164 is then the digits, if their count is possible (ITU-T E.164: at most 15).
-  if (PLAIN_INTERNATIONAL.test(text)) {
-    const digits = text.replace(/\D/g, '');
-    if (digits.length >= 8 && digits.length <= 15) return { ok: true, phone: { number: `+${digits}` } };
-  }
   let extension: string | undefined;
   const m = EXTENSION.exec(text);
   const main = m ? text.slice(0, m.index) : text;

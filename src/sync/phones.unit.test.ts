@@ -19,6 +19,10 @@ describe('normalizePhone', () => {
     expect(normalizePhone('(212) 555-0100', 'US')).toEqual({ ok: true, phone: { number: '+12125550100' } });
     expect(normalizePhone('0161 715 0105', 'GB')).toEqual({ ok: true, phone: { number: '+441617150105' } });
   });
+  it('rejects a number too short for its country', () => {
+    // +1 needs ten national digits; nine must not slip through as +121255512
+    expect(normalizePhone('+1 212 555 12').ok).toBe(false);
+  });
   it('rejects text that is not a phone number', () => {
     expect(normalizePhone('+1 call me').ok).toBe(false);
     expect(normalizePhone('  ').ok).toBe(false);

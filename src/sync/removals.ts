@@ -51,13 +51,14 @@ export async function applyRemovals(db: Db, removals: PendingRemoval[], cfg: Dir
       counts.trashed++;
       changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'trashed', reason: `${r.reason}; disabled and in the trash until ${deleteAfter}` });
       if (apply) {
-        await db.updateTable('users').set({ status: 'trashed', status_reason: r.reason, trashed_at: ts, delete_after: deleteAfter, updated_at: ts }).where('id', '=', r.userId).execute();
+        await db.updateTable('users').set({ status: 'trashed', status_reason: r.reason, trashed_at: ts, delete_after: deleteAfter, updated_at: ts, source_hash: null }).where('id', '=', r.userId).execute();
         await db.deleteFrom('group_members').where('user_id', '=', r.userId).execute();
       }
     } else {
       counts.disabled++;
       changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'disabled', reason: r.reason });
-      if (apply) await db.updateTable('users').set({ status: 'disabled', status_reason: r.reason, updated_at: ts }).where('id', '=', r.userId).execute();
+      // The stored digest no longer describes the row: the next full sync compares it in full.
+      if (apply) await db.updateTable('users').set({ status: 'disabled', status_reason: r.reason, updated_at: ts, source_hash: null }).where('id', '=', r.userId).execute();
     }
   }
   return changes;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DirectoryConfig } from '../config/load.js';
 import { dnKey } from '../directory/codecs.js';
 import type { Db } from '../store/db.js';
@@ -62,6 +63,16 @@ function display(col: Managed, v: string | null | undefined): unknown {
 
 let placeholder = -1;
 
+export interface KnownUser {
+  id: number;
+  hash: string | null;
+}
+
+/** What the directory says about a user, as one digest: equal digests mean nothing to write. */
+function sourceDigest(cols: Partial<Record<Managed, string | null>>, status: string, reason: string | undefined): string {
+  return createHash('md5').update(JSON.stringify([cols, status, reason ?? null])).digest('base64');
+}
+
 /**
  * Plans one page of in-scope directory users against the store and, unless `apply` is false,
  * writes it in one transaction. Identity is the directory's immutable id; a username is only used
@@ -72,12 +83,12 @@ export async function syncUserPage(
   cfg: DirectoryConfig,
   directoryId: number,
   page: ScopedEntry[],
-  opts: { now: Date; apply: boolean; counts: RunCounts; seen: Set<string>; itemLabel: (i: number) => string },
+  opts: { now: Date; apply: boolean; counts: RunCounts; seen: Set<string>; itemLabel: (i: number) => string; known?: Map<string, KnownUser> },
 ): Promise<PageResult> {
   const { now, apply, counts, seen } = opts;
   const ts = now.toISOString();
   const result: PageResult = { changes: [], removals: [], members: [] };
-  const mapped: { m: MappedUser; s: ScopedEntry }[] = [];
+  const mapped: { m: MappedUser; s: ScopedEntry; digest: string; desired: Partial<Record<Managed, string | null>> }[] = [];
   for (const s of page) {
     if (s.itemIndex === undefined) continue;
     const r = mapUser(cfg, s.entry, now, s.disabledByFilter);
@@ -95,7 +106,17 @@ export async function syncUserPage(
     }
     if (seen.has(r.user.externalId)) continue;
     seen.add(r.user.externalId);
-    mapped.push({ m: r.user, s });
+    const desired = desiredColumns(cfg, r.user, opts.itemLabel(s.itemIndex));
+    const digest = sourceDigest(desired, r.user.disabled ? 'disabled' : 'active', r.user.disabledReason);
+    // Steady state: the directory says what it said last time, so the stored row is already right.
+    const known = opts.known?.get(r.user.externalId);
+    if (known && known.hash === digest) {
+      counts.unchanged++;
+      if (r.user.warnings.length) result.changes.push({ objectType: 'user', name: r.user.username, externalId: r.user.externalId, userId: known.id, outcome: 'unchanged', warnings: r.user.warnings });
+      result.members.push({ userId: known.id, groups: s.groups });
+      continue;
+    }
+    mapped.push({ m: r.user, s, digest, desired });
   }
   if (!mapped.length) return result;
 
@@ -108,10 +129,9 @@ export async function syncUserPage(
   const inserts: { row: NewUserRow; change: ObjectChange; groups: number[] }[] = [];
   const updates: { id: number; set: UserPatch }[] = [];
 
-  for (const { m, s } of mapped) {
+  for (const { m, s, digest, desired } of mapped) {
     const item = opts.itemLabel(s.itemIndex!);
     const key = m.username.toLowerCase();
-    const desired = desiredColumns(cfg, m, item);
     let existing = byExt.get(m.externalId);
     let adopted = false;
     const holder = byName.get(key);
@@ -146,6 +166,7 @@ export async function syncUserPage(
         external_id: m.externalId,
         dn: m.dn,
         dn_key: dnKey(m.dn),
+        source_hash: digest,
         aliases: JSON.stringify(m.aliases),
         full_name: m.fullName,
         first_name: m.firstName,
@@ -182,6 +203,7 @@ export async function syncUserPage(
       }
     }
     if (existing.dn_key !== dnKey(m.dn)) set.dn_key = dnKey(m.dn);
+    let deferred = false;
     if (adopted) {
       set.directory_id = directoryId;
       set.external_id = m.externalId;
@@ -205,10 +227,13 @@ export async function syncUserPage(
       outcome = 'restored';
       reason = 'back in scope (disabled in the directory); taken out of the trash';
     } else if (existing.status === 'active' && statusWanted === 'disabled') {
+      deferred = true;
       result.removals.push({ userId: existing.id, username: m.username, externalId: m.externalId, action: 'disable', reason: m.disabledReason ?? 'disabled in the directory' });
     } else if (existing.status === 'disabled' && statusWanted === 'disabled' && existing.status_reason !== (m.disabledReason ?? null)) {
       set.status_reason = m.disabledReason ?? 'disabled in the directory';
     }
+    // A disable waiting for the safeguard keeps the old digest, so the next run plans it again.
+    if (!deferred && existing.source_hash !== digest) set.source_hash = digest;
     if (outcome === 'restored') counts.restored++;
     else if (outcome === 'updated') counts.updated++;
     else counts.unchanged++;
