@@ -1,23 +1,30 @@
 #!/usr/bin/env node
 // Run by `npm pretest`: makes sure the real directory servers the integration tests start
-// (test/harness) are installed, and that nothing else holds 127.0.0.1:389/636, which the Samba
-// DC needs (Samba cannot listen on other ports). Idempotent; a few milliseconds when all is well.
+// (test/harness) and the browser of the panel's end-to-end test (Debian's chromium) are installed,
+// and that nothing else holds 127.0.0.1:389/636, which the Samba DC needs (Samba cannot listen on
+// other ports). Idempotent; a few milliseconds when all is well.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-const PACKAGES = ['samba', 'ldb-tools', 'ldap-utils', 'slapd', 'openssl'];
+const PACKAGES = ['samba', 'ldb-tools', 'ldap-utils', 'slapd', 'openssl', 'chromium'];
 // command -> Debian package that ships it
 const COMMANDS = {
   samba: 'samba', 'samba-tool': 'samba', ldbsearch: 'ldb-tools', ldbadd: 'ldb-tools',
   ldapsearch: 'ldap-utils', ldapadd: 'ldap-utils',
   slapd: 'slapd', slapadd: 'slapd', slappasswd: 'slapd', openssl: 'openssl',
+  chromium: 'chromium',
 };
+// Commands looked for at one fixed path rather than on PATH: the panel's browser tests
+// (test/e2e) launch playwright-core with executablePath /usr/bin/chromium, because
+// `npx playwright install` cannot download a browser build here.
+const FIXED_PATHS = { chromium: '/usr/bin/chromium' };
 const SBIN = ['/usr/sbin', '/sbin', '/usr/local/sbin'];
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 function which(cmd) {
+  if (FIXED_PATHS[cmd]) return existsSync(FIXED_PATHS[cmd]) ? FIXED_PATHS[cmd] : undefined;
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
   return dirs.map((d) => join(d, cmd)).find((p) => existsSync(p));
 }

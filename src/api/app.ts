@@ -11,6 +11,7 @@ import type { ApiDeps, AppEnv } from './context.js';
 import { DirectoryRegistry } from './directories.js';
 import { errorResponse, validationError } from './errors.js';
 import { clientIp, securityHeaders } from './guard.js';
+import { serveUi } from './static-ui.js';
 import { ApiMetrics } from './metrics.js';
 import type { ApiApp } from './route.js';
 import { registerAdminRoutes } from './routes/admins.js';
@@ -76,6 +77,8 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     },
   });
 
+  // The panel's assets first: securityHeaders would mark them no-store after the fact.
+  app.use('*', serveUi());
   app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
     c.set('ip', clientIp(c, opts.config.api.trustProxy));

@@ -50,7 +50,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
   const log = opts.log?.child({ directory: cfg.name });
   const progress = (e: ProgressEvent) => {
     if (e.phase !== 'users' && e.phase !== 'memberships') log?.debug({ phase: e.phase }, 'sync phase');
-    opts.onProgress?.(e);
+    opts.onProgress?.({ ...e, runId: report.runId });
   };
   const counts = emptyCounts();
   const report: RunReport = {
@@ -120,7 +120,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
         if (decision.hold) {
           counts.held = removals.length;
           report.heldForApproval = { runId: report.runId, count: removals.length, threshold: decision.threshold };
-          report.warnings.push(`${removals.length} removals held for approval (threshold: ${decision.threshold})${report.runId ? `; run \`idsync approve ${report.runId}\` or \`idsync reject ${report.runId}\`` : ''}`);
+          report.warnings.push(`${removals.length} ${removals.length === 1 ? 'removal' : 'removals'} held for approval (threshold: ${decision.threshold})${report.runId ? `; approve or reject run ${report.runId} (Approvals in the panel, or \`idsync approve ${report.runId}\`)` : ''}`);
           for (const r of removals) changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'held', reason: `${r.action === 'trash' ? 'trash' : 'disable'} held for approval: ${r.reason}` });
           if (apply) await holdRemovals(db, report.runId!, dir.id, removals, now);
         } else {

@@ -65,11 +65,13 @@ export interface RunReport {
   durationMs: number;
 }
 
-export type ProgressEvent =
+/** Progress of a run (`runId` once the run is recorded; a dry run has none). */
+export type ProgressEvent = { runId?: number } & (
   | { phase: 'connect'; server?: string }
   | { phase: 'groups'; read: number }
   | { phase: 'scopes' }
   | { phase: 'users'; read: number; expected?: number }
   | { phase: 'memberships'; done: number; total: number }
   | { phase: 'removals' }
-  | { phase: 'done' };
+  | { phase: 'done' }
+);

@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { api } from '../api/client';
+import type { AuditEntry, Page } from '../api/types';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { SelectField, TextField } from '../components/Field';
+import { PageHeader } from '../components/Layout';
+import { Pager } from '../components/Pager';
+import { StatusBadge } from '../components/StatusBadge';
+import { formatTime } from '../format';
+import { useAsync } from '../hooks/useAsync';
+import { useDebounced } from '../hooks/useDebounced';
+import { setQuery, useLocation } from '../router';
+
+const LIMIT = 100;
+
+/** Who did what, when and from where. Read-only, like the log itself. */
+export function AuditPage() {
+  const { query } = useLocation();
+  const [actorText, setActorText] = useState(query.get('actor') ?? '');
+  const [actionText, setActionText] = useState(query.get('action') ?? '');
+  const actor = useDebounced(actorText.trim(), 400);
+  const action = useDebounced(actionText.trim(), 400);
+  const outcome = query.get('outcome') ?? '';
+  const offset = Number(query.get('offset') ?? 0) || 0;
+  const log = useAsync((signal) => api.get<Page<AuditEntry>>('/audit', { actor, action, outcome, limit: LIMIT, offset }, signal), [actor, action, outcome, offset]);
+
+  return (
+    <>
+      <PageHeader title="Audit log" />
+      <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+        <TextField label="Actor" value={actorText} onChange={(v) => (setActorText(v), setQuery({ offset: null }))} placeholder="admin or token name" autoComplete="off" />
+        <TextField label="Action" value={actionText} onChange={(v) => (setActionText(v), setQuery({ offset: null }))} placeholder="e.g. login, createDirectory" autoComplete="off" />
+        <SelectField
+          label="Outcome"
+          value={outcome}
+          onChange={(v) => setQuery({ outcome: v, offset: null })}
+          options={[
+            { value: '', label: 'Any outcome' },
+            { value: 'success', label: 'Success' },
+            { value: 'failure', label: 'Failure' },
+          ]}
+        />
+      </form>
+      <ErrorMessage error={log.error} />
+      {log.data ? (
+        <>
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Audit log, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">From</th>
+                </tr>
+              </thead>
+              <tbody>
+                {log.data.items.map((e) => (
+                  <tr key={e.id}>
+                    <td>{formatTime(e.at)}</td>
+                    <td>
+                      {e.actor ?? '—'} <span className="small muted">({e.actorType})</span>
+                    </td>
+                    <th scope="row">
+                      <span className="audit-action">{e.action}</span>
+                      <div className="small muted mono">
+                        {e.method} {e.path}
+                      </div>
+                    </th>
+                    <td className="small">
+                      {e.target ?? '—'}
+                      {e.detail ? <div className="mono muted">{JSON.stringify(e.detail)}</div> : null}
+                    </td>
+                    <td>
+                      <StatusBadge status={e.outcome} label={`${e.outcome} (${e.status})`} />
+                    </td>
+                    <td className="mono small">{e.ip ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {log.data.items.length === 0 ? <p className="empty">No entries match.</p> : null}
+          <Pager total={log.data.total} limit={LIMIT} offset={offset} onChange={(o) => setQuery({ offset: o || null })} label="Audit log" />
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+import { api, seg } from '../api/client';
+import type { UserDetail } from '../api/types';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { PageHeader } from '../components/Layout';
+import { StatusBadge } from '../components/StatusBadge';
+import { SyncUserForm } from '../components/SyncUserForm';
+import { formatTime, formatValue } from '../format';
+import { useAsync } from '../hooks/useAsync';
+import { Link } from '../router';
+import { useCan } from '../session';
+
+const ATTR_LABELS: Record<string, string> = { aliases: 'Aliases', fullName: 'Full name', firstName: 'First name', lastName: 'Last name', email: 'Email', phones: 'Phones', notes: 'Notes' };
+
+/** A plain answer to "why is this user disabled / in the trash / active?". */
+function WhyStatus({ u }: { u: UserDetail }) {
+  const lastChange = u.history.find((h) => ['disabled', 'trashed', 'held', 'restored', 'created'].includes(h.outcome));
+  let title: string;
+  let text: string;
+  if (u.status === 'active') {
+    title = 'Why is this user active?';
+    text = u.syncItem ? `They are in scope of ${u.directory}: ${u.syncItem}.` : u.directory ? `They are synced from ${u.directory}.` : 'They are a local user, not synced from a directory.';
+  } else if (u.status === 'disabled') {
+    title = 'Why is this user disabled?';
+    text = u.statusReason ?? 'Disabled, with no reason recorded.';
+  } else {
+    title = 'Why is this user in the trash?';
+    text = `${u.statusReason ?? 'They left the scope of their directory.'}${u.deleteAfter ? ` They will be deleted after ${formatTime(u.deleteAfter)} unless they come back in scope before then.` : ''}`;
+  }
+  return (
+    <section className={`card why why-${u.status}`} aria-labelledby="why-title">
+      <h2 id="why-title" className="h3">
+        {title}
+      </h2>
+      <p>{text}</p>
+      {lastChange && u.status !== 'active' ? (
+        <p className="small">
+          Recorded by <Link to={`/runs/${lastChange.runId}`}>run #{lastChange.runId}</Link> on {formatTime(lastChange.startedAt)} ({lastChange.outcome}
+          {lastChange.reason ? `: ${lastChange.reason}` : ''}).
+        </p>
+      ) : null}
+      {u.status !== 'active' && u.directory ? <p className="small">To bring them back, put them back in a chosen group in {u.directory}, then sync the user (below) or wait for the next sync.</p> : null}
+    </section>
+  );
+}
+
+/** A user with lineage: where they come from, which sync item brought them in, and the runs that changed them. */
+export function UserDetailPage({ username }: { username: string }) {
+  const canSync = useCan('user_manager');
+  const user = useAsync((signal) => api.get<UserDetail>(`/users/${seg(username)}`, undefined, signal), [username]);
+  const u = user.data;
+  return (
+    <>
+      <PageHeader title={u?.username ?? username} back={{ to: '/users', label: 'Users' }}>
+        {u ? <StatusBadge status={u.status} /> : null}
+      </PageHeader>
+      <ErrorMessage error={user.error} />
+      {u ? (
+        <>
+          <WhyStatus u={u} />
+          <div className="columns">
+            <section className="card" aria-labelledby="lineage-title">
+              <h2 id="lineage-title" className="h3">
+                Lineage
+              </h2>
+              <dl className="summary">
+                <dt>Directory</dt>
+                <dd>{u.directory ? <Link to={`/directories/${encodeURIComponent(u.directory)}`}>{u.directory}</Link> : 'none (local user)'}</dd>
+                <dt>Brought in by</dt>
+                <dd>{u.syncItem ?? '—'}</dd>
+                <dt>DN</dt>
+                <dd className="mono small">{u.dn ?? '—'}</dd>
+                <dt>Directory ID</dt>
+                <dd className="mono small">{u.externalId ?? '—'}</dd>
+                <dt>Groups</dt>
+                <dd>{u.groups.length ? u.groups.join(', ') : 'none'}</dd>
+              </dl>
+            </section>
+            <section className="card" aria-labelledby="attrs-title">
+              <h2 id="attrs-title" className="h3">
+                Attributes
+              </h2>
+              <dl className="summary">
+                {Object.entries(u.attributes).map(([k, v]) => (
+                  <div key={k} className="summary-row">
+                    <dt>{ATTR_LABELS[k] ?? k}</dt>
+                    <dd>{formatValue(v)}</dd>
+                  </div>
+                ))}
+              </dl>
+              {u.directory ? <p className="hint">These attributes belong to {u.directory}: change them there.</p> : null}
+            </section>
+          </div>
+          <section className="card" aria-labelledby="history-title">
+            <h2 id="history-title" className="h3">
+              Recent runs that changed {u.username}
+            </h2>
+            {u.history.length ? (
+              <div className="table-wrap">
+                <table>
+                  <caption className="visually-hidden">Runs that changed the user</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Run</th>
+                      <th scope="col">When</th>
+                      <th scope="col">Outcome</th>
+                      <th scope="col">Why / what changed</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {u.history.map((h, i) => (
+                      <tr key={`${h.runId}-${i}`}>
+                        <th scope="row">
+                          <Link to={`/runs/${h.runId}`}>#{h.runId}</Link>
+                        </th>
+                        <td>{formatTime(h.startedAt)}</td>
+                        <td>
+                          <StatusBadge status={h.outcome} />
+                        </td>
+                        <td>
+                          {h.reason ?? ''}
+                          {h.attributes ? (
+                            <ul className="attr-changes">
+                              {Object.entries(h.attributes).map(([k, ch]) => (
+                                <li key={k}>
+                                  <span className="mono">{k}</span>: <del>{formatValue(ch.before)}</del> → <ins>{formatValue(ch.after)}</ins>
+                                </li>
+                              ))}
+                            </ul>
+                          ) : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : (
+              <p className="muted">No run has changed this user yet.</p>
+            )}
+          </section>
+          {canSync && u.directory ? (
+            <section className="card">
+              <SyncUserForm directory={u.directory} initial={u.username} onDone={user.reload} />
+            </section>
+          ) : null}
+        </>
+      ) : user.loading ? (
+        <p role="status">Loading…</p>
+      ) : null}
+    </>
+  );
+}

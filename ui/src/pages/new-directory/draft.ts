@@ -1,0 +1,179 @@
+import type { DirectoryInput, DirectoryType, GroupHit, SyncItem, Transport } from '../../api/types';
+
+/**
+ * The "new directory" flow's state, and its translation to what POST /directories takes.
+ * Attribute fields hold only what the admin typed: an empty field means the type's default,
+ * so switching between Active Directory and OpenLDAP never leaves a wrong default behind.
+ */
+export interface Draft {
+  name: string;
+  type: DirectoryType;
+  servers: string[];
+  transport: '' | Transport;
+  ca: string;
+  caFileName: string;
+  verifyHostname: boolean;
+  bindDn: string;
+  /** Write-only: never read back from the API. Empty when editing means "keep the stored one". */
+  password: string;
+  baseDn: string;
+  attributes: Record<AttrKey, string>;
+  importPhones: boolean;
+  importNotes: boolean;
+  groups: GroupHit[];
+  /** Items other than groups (containers) from an existing configuration, kept as they are. */
+  otherItems: SyncItem[];
+  trashDays: string;
+  safeguardEnabled: boolean;
+  maxRemovals: string;
+  maxRemovalPercent: string;
+  /**
+   * When editing: the stored configuration. Keys the flow does not show (filters, timeouts,
+   * continuous, pageSize, …) are sent back as they were, so saving never drops them.
+   */
+  base?: DirectoryInput;
+}
+
+/** The keys the flow edits; everything else of `base` passes through unchanged. */
+const FLOW_KEYS = ['name', 'type', 'servers', 'transport', 'ca', 'verifyHostname', 'bind', 'baseDn', 'attributes', 'importPhones', 'importNotes', 'groups', 'syncItems', 'trashDays', 'safeguard'];
+
+export type AttrKey = 'username' | 'aliases' | 'fullName' | 'firstName' | 'lastName' | 'email' | 'phones' | 'notes' | 'groupName' | 'member';
+
+/** The defaults of src/directory/profiles (docs/configuration.md lists the same). */
+export const DEFAULTS: Record<DirectoryType, Record<AttrKey, string>> = {
+  'active-directory': {
+    username: 'sAMAccountName',
+    aliases: '',
+    fullName: 'displayName',
+    firstName: 'givenName',
+    lastName: 'sn',
+    email: 'mail',
+    phones: 'telephoneNumber, mobile',
+    notes: 'info',
+    groupName: 'cn',
+    member: 'member',
+  },
+  openldap: {
+    username: 'uid',
+    aliases: '',
+    fullName: 'displayName',
+    firstName: 'givenName',
+    lastName: 'sn',
+    email: 'mail',
+    phones: 'telephoneNumber, mobile',
+    notes: 'description',
+    groupName: 'cn',
+    member: 'member, uniqueMember',
+  },
+};
+
+export const ATTR_LABELS: Record<AttrKey, string> = {
+  username: 'Username',
+  aliases: 'Username aliases (up to 4)',
+  fullName: 'Full name',
+  firstName: 'First name',
+  lastName: 'Last name',
+  email: 'Email',
+  phones: 'Phones',
+  notes: 'Notes',
+  groupName: 'Group name',
+  member: 'Group member attribute',
+};
+
+const LIST_ATTRS: AttrKey[] = ['aliases', 'phones'];
+const emptyAttrs = (): Record<AttrKey, string> => ({ username: '', aliases: '', fullName: '', firstName: '', lastName: '', email: '', phones: '', notes: '', groupName: '', member: '' });
+
+export function emptyDraft(): Draft {
+  return {
+    name: '',
+    type: 'active-directory',
+    servers: [''],
+    transport: '',
+    ca: '',
+    caFileName: '',
+    verifyHostname: true,
+    bindDn: '',
+    password: '',
+    baseDn: '',
+    attributes: emptyAttrs(),
+    importPhones: false,
+    importNotes: false,
+    groups: [],
+    otherItems: [],
+    trashDays: '7',
+    safeguardEnabled: true,
+    maxRemovals: '10',
+    maxRemovalPercent: '25',
+  };
+}
+
+const splitList = (s: string) => s.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
+
+/** The draft as the API's DirectoryInput. `forSearch` drops what a connection test does not need. */
+export function toInput(d: Draft, opts: { forSearch?: boolean } = {}): DirectoryInput {
+  const attributes: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(d.attributes) as [AttrKey, string][]) {
+    const value = v.trim();
+    if (!value || value === DEFAULTS[d.type][k]) continue;
+    attributes[k] = LIST_ATTRS.includes(k) ? splitList(value) : k === 'member' ? splitList(value)[0] : value;
+  }
+  const syncItems: SyncItem[] = [...d.otherItems, ...d.groups.map((g) => ({ group: g.dn }))];
+  const num = (s: string) => (s.trim() === '' ? null : Number(s));
+  const input: DirectoryInput = {
+    name: d.name.trim() || 'draft',
+    type: d.type,
+    servers: d.servers.map((s) => s.trim()).filter(Boolean),
+    baseDn: d.baseDn.trim(),
+    ...(d.transport ? { transport: d.transport } : {}),
+    ...(d.ca.trim() ? { ca: d.ca } : {}),
+    ...(d.verifyHostname ? {} : { verifyHostname: false }),
+    ...(d.bindDn.trim() ? { bind: { dn: d.bindDn.trim(), ...(d.password ? { password: d.password } : {}) } } : {}),
+  };
+  if (opts.forSearch) return input;
+  const kept = Object.fromEntries(Object.entries(d.base ?? {}).filter(([k]) => !FLOW_KEYS.includes(k)));
+  return {
+    ...kept,
+    ...input,
+    syncItems,
+    ...(Object.keys(attributes).length ? { attributes } : {}),
+    ...(d.importPhones ? { importPhones: true } : {}),
+    ...(d.importNotes ? { importNotes: true } : {}),
+    trashDays: Number(d.trashDays || 7),
+    safeguard: { enabled: d.safeguardEnabled, maxRemovals: num(d.maxRemovals), maxRemovalPercent: num(d.maxRemovalPercent) },
+  };
+}
+
+/** An existing API directory's stored configuration, back into a draft for editing. */
+export function fromInput(c: DirectoryInput): Draft {
+  const d = emptyDraft();
+  const attrs = emptyAttrs();
+  for (const [k, v] of Object.entries(c.attributes ?? {})) if (k in attrs && v !== undefined) attrs[k as AttrKey] = Array.isArray(v) ? v.join(', ') : String(v);
+  const items = c.syncItems ?? [];
+  return {
+    ...d,
+    name: c.name,
+    type: c.type,
+    servers: c.servers.length ? c.servers : [''],
+    transport: c.transport ?? '',
+    ca: c.ca ?? '',
+    caFileName: c.ca ? '(stored certificate)' : '',
+    verifyHostname: c.verifyHostname !== false,
+    bindDn: c.bind?.dn ?? '',
+    baseDn: c.baseDn,
+    attributes: attrs,
+    importPhones: !!c.importPhones,
+    importNotes: !!c.importNotes,
+    groups: [...items.filter((i): i is { group: string } => 'group' in i).map((i) => i.group), ...(c.groups ?? [])].map((dn) => ({ dn, name: dn })),
+    otherItems: items.filter((i) => !('group' in i)),
+    trashDays: String(c.trashDays ?? 7),
+    safeguardEnabled: c.safeguard?.enabled !== false,
+    maxRemovals: c.safeguard?.maxRemovals === null ? '' : String(c.safeguard?.maxRemovals ?? 10),
+    maxRemovalPercent: c.safeguard?.maxRemovalPercent === null ? '' : String(c.safeguard?.maxRemovalPercent ?? 25),
+    base: c,
+  };
+}
+
+/** The transport a URL implies when none is chosen (ldaps:// → LDAPS, ldap:// → StartTLS). */
+export function impliedTransport(url: string): Transport {
+  return /^ldaps:/i.test(url.trim()) ? 'ldaps' : 'starttls';
+}
