@@ -114,6 +114,42 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     expect(ms).toBeLessThan(2000);
   });
 
+  it('follows a move out of scope, a nesting change, and resumes after the DC restarts', async () => {
+    const o = await org();
+    const ann = await o.user('ann');
+    const ben = await o.user('ben');
+    const team = await o.group('Team', [ben]);
+    const chosen = await o.group('Chosen', [ann]);
+    const outside = await samba.addOu(`Out${o.sam('x').replace(/\W/g, '')}`);
+    const ws = new Workspace().configure([
+      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 0.5 } },
+    ]);
+    const serve = ws.serve();
+    stops.push(serve.stop);
+    onTestFailed(() => console.log(serve.output()));
+    const user = async (n: string) => (await snapshot(ws)).users.find((u) => u.username === o.sam(n));
+    await ws.waitFor(async () => (await user('ann'))?.status === 'active' && (await ws.json(['status']))[0].connected);
+
+    // nesting: Team (with ben) joins Chosen, then leaves it
+    await samba.addMembers(chosen, [team]);
+    await ws.waitFor(async () => (await user('ben'))?.groups.includes('Chosen'), 10_000);
+    await samba.removeMembers(chosen, [team]);
+    await ws.waitFor(async () => (await user('ben'))?.status === 'trashed', 10_000);
+
+    // a move out of the base DN takes ann out of scope
+    await samba.move(ann, outside);
+    await ws.waitFor(async () => (await user('ann'))?.status === 'trashed', 10_000);
+
+    // the DC restarts mid-stream: reconnect, resume from the stored cookie
+    await samba.restart();
+    const cid = await o.user('cid');
+    await samba.addMembers(chosen, [cid]);
+    await ws.waitFor(async () => (await user('cid'))?.status === 'active', 30_000);
+    expect(serve.output()).toMatch(/change stream failed; reconnecting/);
+    const fullRuns = (await ws.json(['runs'])).filter((r: { kind: string }) => r.kind === 'full');
+    expect(fullRuns).toHaveLength(1);
+  });
+
   it('reloads when the stored cookie is rejected or was issued by another DC', async () => {
     const o = await org();
     const ann = await o.user('ann');

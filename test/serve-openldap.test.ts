@@ -85,6 +85,34 @@ describe('idsync serve on OpenLDAP', () => {
     expect(await serve.stop()).toBe(0);
   });
 
+  it('follows a disable (disabled filter) and a move out of a container item as they happen', async () => {
+    const o = await org();
+    const staff = await slapd.addOu('staff', o.people);
+    const elsewhere = await slapd.addOu('elsewhere', o.base);
+    const ann = await slapd.addUser({ ou: staff, uid: 'ann', sn: 'Serve', employeeType: 'active' });
+    const ben = await slapd.addUser({ ou: staff, uid: 'ben', sn: 'Serve', employeeType: 'active' });
+    const cfg = { ...serveConfig(o, `cn=unused,${o.groups}`, { changes: 'content-sync' }), groups: [], syncItems: [{ container: staff }], disabledFilter: '(employeeType=locked)' };
+    const ws = new Workspace().configure([cfg]);
+    const serve = ws.serve();
+    stops.push(serve.stop);
+    const user = async (n: string) => (await snapshot(ws)).users.find((u) => u.username === n);
+    await ws.waitFor(async () => (await user('ben'))?.status === 'active' && (await ws.json(['status']))[0].connected);
+
+    await slapd.modify(ann, 'employeeType', 'locked');
+    const disabled = await ws.waitFor(async () => (await user('ann'))?.status === 'disabled', 5000, 10);
+    expect(disabled.ms).toBeLessThan(1000);
+    expect((await user('ann'))!.statusReason).toMatch(/disabledFilter/);
+
+    await slapd.move(ben, elsewhere);
+    const moved = await ws.waitFor(async () => (await user('ben'))?.status === 'trashed', 5000, 10);
+    expect(moved.ms).toBeLessThan(1000);
+    // and back into scope: restored with the same identity
+    const before = (await user('ben'))!;
+    await slapd.move(`uid=ben,${elsewhere}`, staff);
+    await ws.waitFor(async () => (await user('ben'))?.status === 'active', 5000, 10);
+    expect((await user('ben'))!.externalId).toBe(before.externalId);
+  });
+
   it('reloads when the server refuses the stored cookie', async () => {
     const o = await org();
     const ann = await o.add('ann');
