@@ -58,8 +58,10 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     const rows = await store.db.selectFrom('users').select(['external_id', 'dn_key']).where('directory_id', '=', directoryId).where('external_id', 'in', ids.slice(i, i + 500)).execute();
     for (const r of rows) if (r.dn_key) storedKeys.set(r.external_id!, r.dn_key);
   }
+  const idOfKey = new Map<string, string>();
   for (const c of cs.changed) {
     const key = dnKey(c.dn);
+    if (c.id) idOfKey.set(key, c.id);
     if (c.id) {
       const oldGroup = groupsByExternalId.get(c.id);
       const oldUserKey = storedKeys.get(c.id);
@@ -142,7 +144,9 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
 
     // Users no longer in scope, gone from the directory, or deleted.
     const outIds = scoped.filter((s) => s.itemIndex === undefined).map((s) => cfg.profile.externalId(s.entry)).filter((x): x is string => !!x);
-    const byId = [...outIds, ...goneIds.map((g) => g.id)];
+    // An entry that is gone from under the base DN (moved out, deleted) is found by its id when
+    // the source gave one, else by the DN it had.
+    const byId = [...outIds, ...goneIds.map((g) => g.id), ...missingKeys.map((k) => idOfKey.get(k)).filter((x): x is string => !!x)];
     const candidates =
       byId.length || missingKeys.length
         ? await db
