@@ -1,3 +1,4 @@
+import { formatPath as configPath, issueMessage } from '../config/load.js';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError, type ZodIssue } from 'zod';
@@ -30,20 +31,9 @@ export function atField(err: unknown, field: string): unknown {
   return fieldError(err.code, err.message, field, err);
 }
 
+/** The request field a zod issue names ('' for the body itself); worded as the config file's errors. */
 export function formatPath(p: (string | number)[]): string {
-  let out = '';
-  for (const part of p) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : String(part);
-  return out;
-}
-
-function issueMessage(issue: ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.received === 'undefined') return 'is required';
-  if (issue.code === 'invalid_union') {
-    const inner = issue.unionErrors.flatMap((e) => e.issues).filter((i) => i.code !== 'invalid_type');
-    if (inner.length) return inner.map(issueMessage).join('; ');
-  }
-  return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  return p.length ? configPath(p) : '';
 }
 
 /** A failed request validation: the first issue's path is the field; every issue is listed. */

@@ -73,13 +73,15 @@ export interface IdsyncConfig {
 
 export const DEFAULT_CONFIG_FILE = 'idsync.yaml';
 
-function formatPath(p: (string | number)[]): string {
+/** `directories[0].servers[1]`: a zod issue path as people write it. Shared with the API's errors. */
+export function formatPath(p: (string | number)[]): string {
   let out = '';
   for (const part of p) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
   return out || '(top level)';
 }
 
-function issueMessage(issue: ZodIssue): string {
+/** A zod issue in plain words; unions report what their branches agree was wrong. */
+export function issueMessage(issue: ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.received === 'undefined') return 'is required';
   if (issue.code === 'invalid_union') {

@@ -1,12 +1,15 @@
 import type { Store } from './db.js';
+import type { RunsTable } from './schema.js';
+import type { ServerAttempt } from '../directory/connection.js';
+import type { RunKind } from '../sync/report.js';
 import { findUserByUsername } from './users.js';
 import { IdsyncError } from '../errors.js';
 
 export interface RunSummary {
   id: number;
   directory: string;
-  kind: string;
-  status: string;
+  kind: RunKind;
+  status: RunsTable['status'];
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
@@ -15,7 +18,7 @@ export interface RunSummary {
   error: string | null;
   errorCode: string | null;
   warnings: string[];
-  attempts: unknown[];
+  attempts: ServerAttempt[];
   approval?: string;
 }
 
@@ -30,7 +33,8 @@ export interface RunObject {
   warnings?: string[];
 }
 
-type RunRow = Awaited<ReturnType<typeof runRows>>[number];
+/** The columns a run summary is made of (a runs row joined with its approval's status). */
+export type RunRow = Pick<Awaited<ReturnType<typeof runRows>>[number], 'id' | 'directory_name' | 'kind' | 'status' | 'started_at' | 'finished_at' | 'duration_ms' | 'counts' | 'server' | 'error' | 'error_code' | 'warnings' | 'attempts' | 'approval_status'>;
 
 async function runRows(store: Store, limit: number, id?: number) {
   let q = store.db.selectFrom('runs').leftJoin('approvals', 'approvals.run_id', 'runs.id').selectAll('runs').select('approvals.status as approval_status');
@@ -38,7 +42,7 @@ async function runRows(store: Store, limit: number, id?: number) {
   return q.orderBy('runs.id', 'desc').limit(limit).execute();
 }
 
-function summary(r: RunRow): RunSummary {
+export function runSummary(r: RunRow): RunSummary {
   return {
     id: r.id,
     directory: r.directory_name,
@@ -58,7 +62,7 @@ function summary(r: RunRow): RunSummary {
 }
 
 export async function listRuns(store: Store, limit = 20): Promise<RunSummary[]> {
-  return (await runRows(store, limit)).map(summary);
+  return (await runRows(store, limit)).map(runSummary);
 }
 
 export async function showRun(store: Store, id: number, outcome?: string): Promise<{ run: RunSummary; objects: RunObject[] }> {
@@ -67,7 +71,7 @@ export async function showRun(store: Store, id: number, outcome?: string): Promi
   let q = store.db.selectFrom('run_objects').selectAll().where('run_id', '=', id);
   if (outcome) q = q.where('outcome', '=', outcome);
   const objects = (await q.orderBy('id').execute()).map((o) => ({ objectType: o.object_type, name: o.name, externalId: o.external_id, outcome: o.outcome, ...(o.detail ? JSON.parse(o.detail) : {}) }));
-  return { run: summary(row), objects };
+  return { run: runSummary(row), objects };
 }
 
 export interface UserDetail {

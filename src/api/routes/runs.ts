@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { runSummary, type RunRow } from '../../store/history.js';
 import { IdsyncError } from '../../errors.js';
 import type { ApiDeps } from '../context.js';
 import { apiRoute, jsonResponse, page, paging, type ApiApp } from '../route.js';
@@ -37,40 +38,9 @@ const runObjectSchema = z
   })
   .openapi('RunObject');
 
-type RunRow = {
-  id: number;
-  directory_name: string;
-  kind: string;
-  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
-  started_at: string;
-  finished_at: string | null;
-  duration_ms: number | null;
-  counts: string;
-  server: string | null;
-  error: string | null;
-  error_code: string | null;
-  warnings: string;
-  attempts: string;
-  approval_status: string | null;
-};
 
 function summary(r: RunRow): z.infer<typeof runSummarySchema> {
-  return {
-    id: r.id,
-    directory: r.directory_name,
-    kind: r.kind,
-    status: r.status,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    durationMs: r.duration_ms,
-    counts: JSON.parse(r.counts),
-    server: r.server,
-    error: r.error,
-    errorCode: r.error_code,
-    warnings: JSON.parse(r.warnings),
-    attempts: JSON.parse(r.attempts),
-    approval: r.approval_status,
-  };
+  return { ...runSummary(r), approval: r.approval_status };
 }
 
 export function registerRunRoutes(app: ApiApp, deps: ApiDeps): void {
