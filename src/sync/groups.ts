@@ -7,8 +7,8 @@ import type { ObjectChange, RunCounts } from './report.js';
 /**
  * Writes the chosen groups and their flattened members. Only chosen groups exist in the store;
  * a nested group's members appear as direct members of every chosen group above it. In a full
- * sync, groups no longer chosen are deleted and member lists are replaced; in a single-user sync
- * (`onlyUsers`) only that user's memberships change.
+ * sync, groups no longer chosen are deleted and member lists are replaced; in a single-user or
+ * incremental sync (`onlyUsers`) only those users' memberships change.
  */
 export async function syncGroups(
   db: Db,
@@ -25,6 +25,17 @@ export async function syncGroups(
   const byExt = new Map(stored.map((g) => [g.external_id, g]));
   const keep = new Set<number>();
   let done = 0;
+  // For a few users (single-user and incremental syncs), read only their memberships: reading every
+  // chosen group's member list would make each increment cost as much as the directory is large.
+  let current: Map<number, Set<number>> | undefined;
+  if (opts.onlyUsers) {
+    current = new Map();
+    const ids = [...opts.onlyUsers].filter((u) => u > 0);
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db.selectFrom('group_members').select(['group_id', 'user_id']).where('user_id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) (current.get(r.group_id) ?? current.set(r.group_id, new Set()).get(r.group_id)!).add(r.user_id);
+    }
+  }
   for (const c of chosen) {
     let g = byExt.get(c.externalId);
     let groupId: number;
@@ -47,9 +58,10 @@ export async function syncGroups(
     }
     keep.add(groupId);
     const want = desiredMembers.get(c.itemIndex) ?? new Set<number>();
-    const have = new Set<number>();
+    let have = new Set<number>();
     const fast = fastPath(db);
-    if (groupId > 0) {
+    if (current) have = current.get(groupId) ?? have;
+    else if (groupId > 0) {
       if (fast) for (const u of fast.memberIds(groupId)) have.add(u);
       else for (const r of await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()) have.add(r.user_id);
     }
