@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import YAML from 'yaml';
 import type { exportStore } from '../../src/store/export.js';
 
@@ -29,6 +30,7 @@ export class Workspace {
 
   constructor(opts: { store?: string } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'idsync-ws-'));
+    created.push(this.dir);
     this.configFile = path.join(this.dir, 'idsync.yaml');
     this.store = opts.store ?? 'sqlite:./data/idsync.db';
   }
@@ -115,6 +117,13 @@ export class Workspace {
     return JSON.parse(r.stdout);
   }
 }
+
+// Workspaces are removed when the test process ends (IDSYNC_KEEP_TEST_DIRS=1 keeps them to look at).
+const created: string[] = [];
+afterAll(() => {
+  if (process.env.IDSYNC_KEEP_TEST_DIRS === '1') return;
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 let counter = 0;
 /** A name no other test in this run uses, for an OU of its own. */
