@@ -31,7 +31,7 @@ import { BASE_DN, generateOrg, GROUPS_DN, PEOPLE_DN } from './org.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(HERE, '../bin/idsync.js');
-const { values: args } = parseArgs({ options: { large: { type: 'boolean', default: false }, changes: { type: 'string', default: '50' }, 'ad-users': { type: 'string', default: '1000' }, 'skip-ad': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { large: { type: 'boolean', default: false }, changes: { type: 'string', default: '50' }, 'ad-users': { type: 'string', default: '1000' }, 'skip-ad': { type: 'boolean', default: false }, 'only-ad': { type: 'boolean', default: false } } });
 const CHANGES = Number(args.changes);
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -277,9 +277,10 @@ const large = args.large;
 const U = large ? 100_000 : 10_000;
 const G = large ? 10_000 : 1_000;
 log(`# continuous sync benchmark (${U} users / ${G} groups on OpenLDAP; ${args['ad-users']} users on AD)`);
+const ad = args['skip-ad'] ? undefined : await activeDirectory(Number(args['ad-users']));
+if (args['only-ad']) process.exit(0);
 const big = await openldap(U, G, true);
 const small = large ? await openldap(10_000, 1_000, false) : await openldap(1_000, 100, false);
-const ad = args['skip-ad'] ? undefined : await activeDirectory(Number(args['ad-users']));
 const row = (what: string, xs: number[], target: string) => `| ${what} | ${ms(pct(xs, 50))} | ${ms(pct(xs, 95))} | ${target} |`;
 const table = [
   `## Continuous sync: propagation latency (${CHANGES} mixed changes) and idle cycle cost`,

@@ -47,6 +47,11 @@ export class DirectoryEntry {
     return Buffer.isBuffer(first) ? first : Buffer.from(first, 'latin1');
   }
 
+  /** The values as the server sent them (strings or bytes); [] when absent. */
+  raw(name: string): (string | Buffer)[] {
+    return this.#attrs.get(name.toLowerCase()) ?? [];
+  }
+
   /** Attribute names present, lower-cased; used to find ranged values such as member;range=0-1499. */
   names(): string[] {
     return [...this.#attrs.keys()];

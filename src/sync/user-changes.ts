@@ -4,7 +4,7 @@ import { dnKey } from '../directory/codecs.js';
 import type { Db } from '../store/db.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
 import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch, type UserRow } from '../store/users.js';
-import { mapUser, type MappedUser } from './mapping.js';
+import { mapUser, userAttributes, type MappedUser } from './mapping.js';
 import type { ScopedEntry } from './read.js';
 import type { AttributeChange, ObjectChange, RunCounts } from './report.js';
 
@@ -68,9 +68,37 @@ export interface KnownUser {
   hash: string | null;
 }
 
-/** What the directory says about a user, as one digest: equal digests mean nothing to write. */
-function sourceDigest(cols: Partial<Record<Managed, string | null>>, status: string, reason: string | undefined): string {
-  return createHash('md5').update(JSON.stringify([cols, status, reason ?? null])).digest('base64');
+const fingerprints = new WeakMap<DirectoryConfig, string>();
+
+/** The settings that decide how an entry becomes a store user: changing any of them changes every digest. */
+function mappingFingerprint(cfg: DirectoryConfig): string {
+  let f = fingerprints.get(cfg);
+  if (!f) {
+    f = JSON.stringify([cfg.attributes, cfg.importPhones, cfg.importNotes, cfg.defaultCountry ?? null, cfg.disabledFilter ?? null, cfg.syncItems.map((i) => i.label)]);
+    fingerprints.set(cfg, f);
+  }
+  return f;
+}
+
+/**
+ * What the directory says about a user, as one digest of the raw values idsync reads, taken
+ * before any mapping: at steady state an unchanged user costs one hash, not an attribute mapping,
+ * phone parsing and a row read. Status is included as computed now, because it can change with
+ * time alone (accountExpires passing).
+ */
+function sourceDigest(cfg: DirectoryConfig, s: ScopedEntry, itemLabel: string, now: Date): string {
+  const h = createHash('md5').update(mappingFingerprint(cfg)).update(`\0${itemLabel}\0${s.disabledByFilter ? 1 : 0}\0`).update(s.entry.dn);
+  for (const attr of userAttributes(cfg)) {
+    h.update(`\0${attr}`);
+    for (const v of s.entry.raw(attr)) h.update('\u0001').update(v);
+  }
+  let disabled: boolean | string;
+  try {
+    disabled = cfg.profile.status(s.entry, now).disabled;
+  } catch {
+    disabled = 'unreadable';
+  }
+  return h.update(`\0${disabled}`).digest('base64');
 }
 
 /**
@@ -91,6 +119,24 @@ export async function syncUserPage(
   const mapped: { m: MappedUser; s: ScopedEntry; digest: string; desired: Partial<Record<Managed, string | null>> }[] = [];
   for (const s of page) {
     if (s.itemIndex === undefined) continue;
+    const item = opts.itemLabel(s.itemIndex);
+    const digest = sourceDigest(cfg, s, item, now);
+    // Steady state: the directory says what it said last time, so the stored row is already right.
+    if (opts.known) {
+      let id: string | undefined;
+      try {
+        id = cfg.profile.externalId(s.entry);
+      } catch {
+        id = undefined;
+      }
+      const known = id === undefined ? undefined : opts.known.get(id);
+      if (id !== undefined && known && known.hash === digest && !seen.has(id)) {
+        seen.add(id);
+        counts.unchanged++;
+        result.members.push({ userId: known.id, groups: s.groups });
+        continue;
+      }
+    }
     const r = mapUser(cfg, s.entry, now, s.disabledByFilter);
     if (!r.ok) {
       // Keep the user's identity seen when we can read it, so bad data never looks like a departure.
@@ -106,16 +152,7 @@ export async function syncUserPage(
     }
     if (seen.has(r.user.externalId)) continue;
     seen.add(r.user.externalId);
-    const desired = desiredColumns(cfg, r.user, opts.itemLabel(s.itemIndex));
-    const digest = sourceDigest(desired, r.user.disabled ? 'disabled' : 'active', r.user.disabledReason);
-    // Steady state: the directory says what it said last time, so the stored row is already right.
-    const known = opts.known?.get(r.user.externalId);
-    if (known && known.hash === digest) {
-      counts.unchanged++;
-      if (r.user.warnings.length) result.changes.push({ objectType: 'user', name: r.user.username, externalId: r.user.externalId, userId: known.id, outcome: 'unchanged', warnings: r.user.warnings });
-      result.members.push({ userId: known.id, groups: s.groups });
-      continue;
-    }
+    const desired = desiredColumns(cfg, r.user, item);
     mapped.push({ m: r.user, s, digest, desired });
   }
   if (!mapped.length) return result;
