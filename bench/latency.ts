@@ -27,6 +27,7 @@ import { dirSyncRounds } from '../src/directory/ad/dirsync.js';
 import { readDcIdentity } from '../src/directory/ad/dc-identity.js';
 import { contentSync } from '../src/directory/stream/content-sync.js';
 import { LdapStream } from '../src/directory/stream/ldap-stream.js';
+import { highestCommittedUsn } from '../src/serve/sources/active-directory.js';
 import { BASE_DN, generateOrg, GROUPS_DN, PEOPLE_DN } from './org.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -263,7 +264,12 @@ async function activeDirectory(users: number) {
     const id = await readDcIdentity(conn);
     let cookie: Buffer | undefined;
     for await (const r of dirSyncRounds(conn, { ncRoot: id.defaultNamingContext!, filter: '(|(objectClass=user)(objectClass=group))', attributes: ['mail'] })) cookie = r.cookie;
-    const idle = await idleCycle(`AD ${users} users, DirSync with a current cookie`, async () => {
+    // What idsync's DirSync loop does when nothing changed: read the DC's highestCommittedUSN,
+    // see it has not moved, and wait (the DirSync search itself is measured alongside).
+    const idle = await idleCycle(`AD ${users} users, idle cycle (highestCommittedUSN unchanged)`, async () => {
+      await highestCommittedUsn(conn);
+    });
+    await idleCycle(`AD ${users} users, DirSync with a current cookie (for comparison)`, async () => {
       for await (const r of dirSyncRounds(conn, { ncRoot: id.defaultNamingContext!, filter: '(|(objectClass=user)(objectClass=group))', attributes: ['mail'], cookie })) cookie = r.cookie;
     });
     await conn.close();
@@ -295,7 +301,7 @@ const table = [
   '|---|---:|---|',
   `| OpenLDAP ${U.toLocaleString('en')} users (refreshOnly, current cookie) | ${ms(big.idle as number)} | < 50 ms |`,
   `| OpenLDAP ${(large ? 10_000 : 1_000).toLocaleString('en')} users (same) | ${ms(small.idle as number)} | within 2× of the above: ${((big.idle as number) / (small.idle as number)).toFixed(2)}× |`,
-  ...(ad ? [`| AD (Samba) ${Number(args['ad-users']).toLocaleString('en')} users (DirSync, current cookie) | ${ms(ad.idle)} | < 50 ms |`] : []),
+  ...(ad ? [`| AD (Samba) ${Number(args['ad-users']).toLocaleString('en')} users (highestCommittedUSN unchanged) | ${ms(ad.idle)} | < 50 ms |`] : []),
 ].join('\n');
 log(`\n${table}`);
 writeFileSync(path.join(HERE, `results-latency-${large ? 'large' : 'default'}.md`), `${table}\n`);

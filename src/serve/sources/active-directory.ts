@@ -91,7 +91,17 @@ export class DirSyncSource implements ChangeSource {
 
   async #loop(ctx: SourceContext, id: DcIdentity, ncRoot: string, start: Buffer, waker: Waker): Promise<void> {
     let cookie = start;
+    let seenUsn: bigint | undefined;
     while (!ctx.signal.aborted) {
+      // An idle cycle is one root DSE read: DirSync's own cost grows with the domain on Samba
+      // (6.6 ms at 1,000 users, 22 ms at 5,000), the DC's highestCommittedUSN does not. The USN is
+      // read before DirSync, so a change committed in between is seen by the next cycle.
+      const usn = await highestCommittedUsn(ctx.conn);
+      if (seenUsn !== undefined && usn !== undefined && usn <= seenUsn) {
+        await waker.wait(ctx.cfg.continuous.pollSeconds * 1000, ctx.signal);
+        continue;
+      }
+      seenUsn = usn;
       try {
         // DirSync returns an object only when an attribute it was asked for changed: ask for every
         // attribute the mapping reads, or a changed mail never arrives.
@@ -115,6 +125,12 @@ export class DirSyncSource implements ChangeSource {
       await waker.wait(ctx.cfg.continuous.pollSeconds * 1000, ctx.signal);
     }
   }
+}
+
+/** The DC's highest committed USN (rootDSE, MS-ADTS 3.1.1.3.2.1), undefined when unreadable. */
+export async function highestCommittedUsn(conn: DirectoryConnection): Promise<bigint | undefined> {
+  const v = (await conn.rootDse(['highestCommittedUSN']))?.string('highestCommittedUSN');
+  return v && /^\d+$/.test(v) ? BigInt(v) : undefined;
 }
 
 /**
