@@ -87,7 +87,20 @@ export class DirectoryConnection {
 
   /** The bound ldapts client, for AD change tracking (src/directory/ad), which sends its own controls. */
   get client(): Client {
+    this.#ensureBound();
     return this.#client;
+  }
+
+  /**
+   * ldapts reconnects a lost socket lazily on the next operation and does not bind again: after a
+   * server restart every request would then run anonymously (AD answers "Operation unavailable
+   * without authentication", which looks like a refused cookie). A lost connection is an error
+   * here; the caller opens a new, bound one.
+   */
+  #ensureBound(): void {
+    if (!this.#client.isConnected) {
+      throw new IdsyncError('DIRECTORY_UNREACHABLE', `${this.server.url}: the connection was lost`);
+    }
   }
 
   /** Pages of a search, one at a time, so memory follows the page size and not the directory. */
@@ -99,6 +112,7 @@ export class DirectoryConnection {
       explicitBufferAttributes: this.#cfg.profile.binaryAttributes,
       paged: { pageSize: spec.pageSize ?? this.#cfg.pageSize },
     };
+    this.#ensureBound();
     try {
       for await (const page of this.#client.searchPaginated(spec.base, options)) {
         yield page.searchEntries.map((e) => DirectoryEntry.fromLdapts(e));
@@ -110,6 +124,7 @@ export class DirectoryConnection {
 
   /** A base-scope read of one entry; undefined when it does not exist. */
   async read(dn: string, attributes: string[], filter = '(objectClass=*)'): Promise<DirectoryEntry | undefined> {
+    this.#ensureBound();
     try {
       const res = await this.#client.search(dn, {
         scope: 'base',
