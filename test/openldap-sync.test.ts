@@ -44,6 +44,15 @@ function directory(o: Org, extra: Record<string, unknown> = {}) {
   };
 }
 
+/** The smallest useful setup: alice in a chosen group "staff", and a workspace syncing it. */
+async function aliceInStaff() {
+  const o = await org();
+  const alice = await o.user('alice');
+  const g = await o.group('staff', [alice]);
+  const ws = new Workspace().configure([directory(o, { groups: [g] })]);
+  return { o, alice, g, ws };
+}
+
 describe('OpenLDAP inbound sync', () => {
   it('imports chosen groups with nesting three deep and a cycle flattened, and only chosen groups', async () => {
     const o = await org();
@@ -316,10 +325,7 @@ describe('OpenLDAP inbound sync', () => {
   });
 
   it('refuses to change synced attributes outside a sync, naming the directory', async () => {
-    const o = await org();
-    const alice = await o.user('alice');
-    const g = await o.group('staff', [alice]);
-    const ws = new Workspace().configure([directory(o, { groups: [g] })]);
+    const { ws } = await aliceInStaff();
     await ws.sync();
     const r = await ws.cli(['users', 'edit', 'alice', '--email', 'x@example.test']);
     expect(r.code).not.toBe(0);
@@ -328,10 +334,7 @@ describe('OpenLDAP inbound sync', () => {
   });
 
   it('locks the username attribute after the first sync', async () => {
-    const o = await org();
-    const alice = await o.user('alice');
-    const g = await o.group('staff', [alice]);
-    const ws = new Workspace().configure([directory(o, { groups: [g] })]);
+    const { ws } = await aliceInStaff();
     await ws.sync();
     ws.update({ attributes: { username: 'mail', aliases: ['cn'] } });
     const r = await ws.cli(['sync']);
@@ -362,10 +365,7 @@ describe('OpenLDAP inbound sync', () => {
   });
 
   it('fails before changing anything when a chosen group does not exist', async () => {
-    const o = await org();
-    const alice = await o.user('alice');
-    const g = await o.group('staff', [alice]);
-    const ws = new Workspace().configure([directory(o, { groups: [g] })]);
+    const { o, ws } = await aliceInStaff();
     await ws.sync();
     const before = await ws.export();
     ws.update({ groups: [`cn=typo,${o.groups}`] });
@@ -390,10 +390,7 @@ describe('OpenLDAP inbound sync', () => {
   });
 
   it('fails with a clear error and changes nothing on bad credentials or when no server answers', async () => {
-    const o = await org();
-    const alice = await o.user('alice');
-    const g = await o.group('staff', [alice]);
-    const ws = new Workspace().configure([directory(o, { groups: [g] })]);
+    const { alice, g, ws } = await aliceInStaff();
     await ws.sync();
     await slapd.removeMembers(g, [alice]);
     const before = await ws.export();
