@@ -1,7 +1,7 @@
 import { formatPath as configPath, issueMessage } from '../config/load.js';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { ZodError, type ZodIssue } from 'zod';
+import { ZodError } from 'zod';
 import { ErrorCodes, IdsyncError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { RateLimitedError } from '../auth/rate-limit.js';
