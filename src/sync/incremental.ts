@@ -48,8 +48,6 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
   const changedGroupNodes = new Set<number>();
   const goneIds: { id: string; dn?: string }[] = [...cs.deleted];
 
-  const groupsByExternalId = new Map<string, number>();
-  for (const g of reader.graph.groups.values()) groupsByExternalId.set(g.externalId, g.node);
 
   // Renamed or moved users and groups keep their node, so groups that list them keep reaching them.
   const ids = cs.changed.map((c) => c.id).filter((x): x is string => !!x);
@@ -63,7 +61,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     const key = dnKey(c.dn);
     if (c.id) idOfKey.set(key, c.id);
     if (c.id) {
-      const oldGroup = groupsByExternalId.get(c.id);
+      const oldGroup = reader.graph.nodeOf(c.id);
       const oldUserKey = storedKeys.get(c.id);
       const oldNode = oldGroup ?? (oldUserKey !== undefined ? reader.index.get(oldUserKey) : undefined);
       if (oldNode !== undefined && reader.index.key(oldNode) !== key) reader.index.alias(key, oldNode);
@@ -86,7 +84,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
   // not inherit the old one's memberships.
   const deletedUserIds: string[] = [];
   for (const d of cs.deleted) {
-    const node = groupsByExternalId.get(d.id);
+    const node = reader.graph.nodeOf(d.id);
     if (node !== undefined) {
       changedGroupNodes.add(node);
       reader.graph.remove(node);

@@ -61,12 +61,15 @@ export interface Closure {
 
 export class GroupGraph {
   readonly groups = new Map<number, GroupNode>();
+  /** Immutable id → node: change sources name groups by id, and a renamed group keeps its node. */
+  readonly #byExternalId = new Map<string, number>();
   /** Group → groups that list it as a member; built on first use, kept up to date afterwards. */
   #parents?: Map<number, Set<number>>;
 
   add(group: GroupNode): void {
     const old = this.groups.get(group.node);
     this.groups.set(group.node, group);
+    this.#byExternalId.set(group.externalId, group.node);
     if (!this.#parents) return;
     // A group new to the graph may already be listed by others: rebuild the index lazily.
     if (!old) this.#parents = undefined;
@@ -80,8 +83,13 @@ export class GroupGraph {
     const old = this.groups.get(node);
     if (!old) return undefined;
     this.groups.delete(node);
+    if (this.#byExternalId.get(old.externalId) === node) this.#byExternalId.delete(old.externalId);
     if (this.#parents) for (const m of old.members) this.#parents.get(m)?.delete(node);
     return old;
+  }
+
+  nodeOf(externalId: string): number | undefined {
+    return this.#byExternalId.get(externalId);
   }
 
   #link(group: GroupNode): void {

@@ -4,6 +4,7 @@
 // only one can run per machine: a marker file in the temp dir records which test run owns it,
 // so a DC left behind by a crashed run is cleaned up while another live run's DC is never touched.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { guidToString } from '../../src/directory/codecs.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCerts } from './certs.js';
@@ -186,6 +187,13 @@ export class SambaDirectory extends LdapHelpers {
   /** Administrative password reset (single replace of unicodePwd; LDAPS only). */
   async setPassword(dn: string, password: string): Promise<string> {
     return this.modify(dn, 'unicodePwd', unicodePwd(password));
+  }
+
+  /** The entry's objectGUID in its string form (MS-DTYP 2.3.4.2), the key change tracking reports. */
+  async guid(dn: string): Promise<string> {
+    const e = await this.get(dn, ['objectGUID'], ['objectGUID']);
+    if (!e || !Buffer.isBuffer(e.objectGUID)) throw new Error(`no objectGUID on ${dn}`);
+    return guidToString(e.objectGUID);
   }
 
   /** The group's RID, from the last sub-authority of its objectSid. */

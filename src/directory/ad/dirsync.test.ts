@@ -27,10 +27,7 @@ afterAll(async () => {
   await admin?.unbind();
 });
 
-async function guidOf(dn: string): Promise<string> {
-  const e = await samba.get(dn, ['objectGUID'], ['objectGUID']);
-  return guidToString(e!.objectGUID as Buffer);
-}
+const guidOf = (dn: string) => samba.guid(dn);
 
 async function sync(cookie?: Buffer, client: Client = admin, flags?: number): Promise<DirSyncResult> {
   const r = await dirSync(client, { ncRoot: samba.baseDn, filter: FILTER, attributes: ATTRS, cookie, flags });

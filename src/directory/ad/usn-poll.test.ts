@@ -22,10 +22,7 @@ afterAll(async () => {
   await admin?.unbind();
 });
 
-async function guidOf(dn: string): Promise<string> {
-  const e = await samba.get(dn, ['objectGUID'], ['objectGUID']);
-  return guidToString(e!.objectGUID as Buffer);
-}
+const guidOf = (dn: string) => samba.guid(dn);
 
 async function all(gen: AsyncGenerator<DirectoryEntry[]>): Promise<{ pages: number; entries: Map<string, DirectoryEntry> }> {
   const entries = new Map<string, DirectoryEntry>();

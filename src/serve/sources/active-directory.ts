@@ -156,6 +156,8 @@ export class UsnSource implements ChangeSource {
     if (ctx.state.server_identity && ctx.state.server_identity !== identityKey(id)) {
       return ctx.resync(`uSNChanged values are per DC: the position was taken on ${ctx.state.server_identity.split('|')[0]}, now ${id.dnsHostName} answers (or its database was restored)`);
     }
+    // A position that is not a USN (edited, or left by another mode) cannot be resumed from: reload.
+    if (!/^\d+$/.test(ctx.state.cookie)) return ctx.resync(`the stored uSNChanged position "${ctx.state.cookie.slice(0, 40)}" is not a number`);
     let since = BigInt(ctx.state.cookie);
     await ctx.status({ mode: this.mode, connected: true, message: `${this.note ? `${this.note}: ` : ''}polling uSNChanged on ${id.dnsHostName} every ${ctx.cfg.continuous.pollSeconds} s` });
     const ncRoot = id.defaultNamingContext ?? ctx.cfg.baseDn;
