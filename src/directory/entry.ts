@@ -1,28 +1,30 @@
-import type { Entry } from 'ldapts';
-
 /**
  * A search result entry with case-insensitive attribute access. Servers answer with their own
- * spelling of attribute names (sAMAccountName for samaccountname) and ldapts keys entries by what
- * the server sent, so every lookup goes through the lower-cased name.
+ * spelling of attribute names (sAMAccountName for samaccountname), so every lookup goes through the
+ * lower-cased name.
  */
 export class DirectoryEntry {
   readonly dn: string;
-  readonly #attrs = new Map<string, (string | Buffer)[]>();
+  #attrs: Map<string, (string | Buffer)[]>;
+  /**
+   * The entry exactly as the server encoded it (DN and attributes), when it was read by a bulk
+   * search: two reads of an unchanged entry give the same bytes, so a digest of them recognises an
+   * unchanged user without mapping it.
+   */
+  source: Buffer | undefined;
 
   constructor(dn: string, attrs: Iterable<[string, (string | Buffer)[]]>) {
     this.dn = dn;
+    this.#attrs = new Map();
     for (const [name, values] of attrs) this.#attrs.set(name.toLowerCase(), values);
   }
 
-  static fromLdapts(entry: Entry): DirectoryEntry {
-    const pairs: [string, (string | Buffer)[]][] = [];
-    for (const key of Object.keys(entry)) {
-      if (key === 'dn') continue;
-      const v = entry[key];
-      // ldapts adds requested-but-absent attributes as []: they mean "no value", which is what we want.
-      pairs.push([key, Array.isArray(v) ? (v as (string | Buffer)[]) : [v as string | Buffer]]);
-    }
-    return new DirectoryEntry(entry.dn, pairs);
+  /** From a decoder that already keys the values by lower-cased name (src/directory/stream/entry-decoder.ts). */
+  static decoded(dn: string, attrs: Map<string, (string | Buffer)[]>, source: Buffer): DirectoryEntry {
+    const e = new DirectoryEntry(dn, []);
+    e.#attrs = attrs;
+    e.source = source;
+    return e;
   }
 
   has(name: string): boolean {
@@ -36,8 +38,10 @@ export class DirectoryEntry {
   }
 
   string(name: string): string | undefined {
-    const v = this.strings(name);
-    return v.length ? v[0] : undefined;
+    const v = this.#attrs.get(name.toLowerCase());
+    if (!v?.length) return undefined;
+    const first = v[0];
+    return typeof first === 'string' ? first : first.toString('utf8');
   }
 
   buffer(name: string): Buffer | undefined {

@@ -32,6 +32,16 @@ export class SqliteFastPath {
     return fn().finally(() => this.#db.pragma('foreign_keys = ON'));
   }
 
+  /** The users of a directory that are not in the trash: what a full sync compares against. */
+  directoryUsers(directoryId: number): { id: number; username: string; external_id: string | null; source_hash: string | null }[] {
+    return this.#stmt("select id, username, external_id, source_hash from users where directory_id = ? and status != 'trashed'").all(directoryId) as {
+      id: number;
+      username: string;
+      external_id: string | null;
+      source_hash: string | null;
+    }[];
+  }
+
   userByExternalId(directoryId: number, externalId: string): UserRow | undefined {
     return this.#stmt('select * from users where directory_id = ? and external_id = ?').get(directoryId, externalId) as UserRow | undefined;
   }

@@ -114,7 +114,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
         const now = clock();
         const changes: ObjectChange[] = [];
         changes.push(...(await syncGroups(db, cfg, dir.id, reader.chosen, desired, { now, apply, counts, onProgress: (done, total) => progress({ phase: 'memberships', done, total }) })));
-        const removals = [...deferred, ...(await departures(db, dir.id, seen))];
+        const removals = [...deferred, ...(await departures(db, dir.id, seen, known))];
         const population = await countUsers(db, dir.id);
         const decision = safeguard(cfg, removals.length, population);
         if (decision.hold) {
@@ -177,13 +177,19 @@ async function ensureDirectoryFor(store: Store, cfg: DirectoryConfig, now: Date,
   return { id: row.id };
 }
 
-/** id and source digest of the directory's users: ~100 bytes a user, read once per full sync. */
+/**
+ * The directory's users that are not in the trash, by external id, with their source digest: read
+ * once per full sync (~150 bytes a user), it recognises unchanged users and, at the end, tells
+ * which users the run did not see.
+ */
 async function knownUsers(store: Store, directoryId: number): Promise<Map<string, KnownUser>> {
   const out = new Map<string, KnownUser>();
   if (directoryId <= 0) return out;
-  const rows = await store.db.selectFrom('users').select(['id', 'external_id', 'source_hash', 'status']).where('directory_id', '=', directoryId).execute();
-  // A trashed or locally changed status must go through the full comparison (restore, re-disable).
-  for (const r of rows) if (r.external_id && r.status !== 'trashed') out.set(r.external_id, { id: r.id, hash: r.source_hash });
+  const fast = fastPath(store.db);
+  const rows = fast
+    ? fast.directoryUsers(directoryId)
+    : await store.db.selectFrom('users').select(['id', 'username', 'external_id', 'source_hash']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').execute();
+  for (const r of rows) if (r.external_id) out.set(r.external_id, { id: r.id, hash: r.source_hash, username: r.username });
   return out;
 }
 

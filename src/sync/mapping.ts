@@ -21,8 +21,16 @@ export interface MappedUser {
 
 export type MapResult = { ok: true; user: MappedUser } | { ok: false; reason: string; name: string };
 
-/** The attributes a user search must ask for, given the mapping. */
+const attributeLists = new WeakMap<DirectoryConfig, string[]>();
+
+/** The attributes a user search must ask for, given the mapping (computed once per configuration). */
 export function userAttributes(cfg: DirectoryConfig): string[] {
+  let list = attributeLists.get(cfg);
+  if (!list) attributeLists.set(cfg, (list = attributesFor(cfg)));
+  return list;
+}
+
+function attributesFor(cfg: DirectoryConfig): string[] {
   const a = cfg.attributes;
   const list = [cfg.profile.externalIdAttribute, a.username, ...a.aliases, a.fullName, a.firstName, a.lastName, a.email, ...cfg.profile.userStatusAttributes];
   if (cfg.importPhones) list.push(...a.phones);

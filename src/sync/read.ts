@@ -163,9 +163,9 @@ export class DirectoryReader {
     }
   }
 
-  #scope(entry: DirectoryEntry, containerItem: number | undefined, disabledByFilter: boolean): ScopedEntry {
+  #scope(entry: DirectoryEntry, key: string, containerItem: number | undefined, disabledByFilter: boolean): ScopedEntry {
     const p = this.cfg.profile;
-    const node = this.index.get(dnKey(entry.dn));
+    const node = this.index.get(key);
     let rid: number | undefined;
     try {
       rid = p.primaryGroupKey?.(entry);
@@ -184,7 +184,7 @@ export class DirectoryReader {
     for await (const page of conn.pages({ base: cfg.baseDn, filter: cfg.filters.user, attributes: userAttributes(cfg) })) {
       yield page.map((entry) => {
         const k = dnKey(entry.dn);
-        return this.#scope(entry, this.#containerScope.get(k), this.#disabled.has(k));
+        return this.#scope(entry, k, this.#containerScope.get(k), this.#disabled.has(k));
       });
     }
   }
@@ -236,6 +236,6 @@ export class DirectoryReader {
       containerItem = i;
     }
     const disabled = cfg.disabledFilter ? !!(await conn.read(entry.dn, ['1.1'], `(&${cfg.filters.user}${cfg.disabledFilter})`)) : false;
-    return this.#scope(entry, containerItem, disabled);
+    return this.#scope(entry, k, containerItem, disabled);
   }
 }

@@ -7,14 +7,24 @@ import type { PendingRemoval } from './user-changes.js';
 
 const DAY_MS = 86_400_000;
 
-/** Users of the directory that the run did not see in scope and that are not yet in the trash. */
-export async function departures(db: Db, directoryId: number, seen: Set<string>): Promise<PendingRemoval[]> {
+const LEFT_SCOPE = 'no longer in scope: removed from the chosen groups and containers, moved out of them, or deleted in the directory';
+
+/**
+ * Users of the directory that the run did not see in scope and that are not yet in the trash.
+ * `known` is the run's own list of those users, read when it started (src/sync/engine.ts): every
+ * user the run created or adopted since is in `seen`, so only rows without an external id remain
+ * to be read here.
+ */
+export async function departures(db: Db, directoryId: number, seen: Set<string>, known?: Map<string, { id: number; username: string }>): Promise<PendingRemoval[]> {
   const out: PendingRemoval[] = [];
-  const rows = await db.selectFrom('users').select(['id', 'username', 'external_id', 'status']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').execute();
-  for (const r of rows) {
-    if (r.external_id && seen.has(r.external_id)) continue;
-    out.push({ userId: r.id, username: r.username, externalId: r.external_id, action: 'trash', reason: 'no longer in scope: removed from the chosen groups and containers, moved out of them, or deleted in the directory' });
+  const leave = (r: { id: number; username: string; external_id: string | null }) =>
+    out.push({ userId: r.id, username: r.username, externalId: r.external_id, action: 'trash', reason: LEFT_SCOPE });
+  let q = db.selectFrom('users').select(['id', 'username', 'external_id']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed');
+  if (known) {
+    for (const [externalId, u] of known) if (!seen.has(externalId)) leave({ id: u.id, username: u.username, external_id: externalId });
+    q = q.where('external_id', 'is', null);
   }
+  for (const r of await q.execute()) if (!r.external_id || !seen.has(r.external_id)) leave(r);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { DirectoryConfig } from '../config/load.js';
 import { dnKey } from '../directory/codecs.js';
 import type { Db } from '../store/db.js';
@@ -66,6 +66,7 @@ let placeholder = -1;
 export interface KnownUser {
   id: number;
   hash: string | null;
+  username: string;
 }
 
 const fingerprints = new WeakMap<DirectoryConfig, string>();
@@ -81,28 +82,43 @@ function mappingFingerprint(cfg: DirectoryConfig): string {
   return f;
 }
 
+const contexts = new WeakMap<DirectoryConfig, Map<string, string>>();
+
+/** The digest of everything besides the entry that decides its store row, cached: a run has only a few combinations. */
+function contextDigest(cfg: DirectoryConfig, itemLabel: string, disabledByFilter: boolean, disabled: boolean | string): string {
+  let m = contexts.get(cfg);
+  if (!m) contexts.set(cfg, (m = new Map()));
+  const k = `${disabledByFilter ? 1 : 0}${disabled}\u0000${itemLabel}`;
+  let d = m.get(k);
+  if (!d) m.set(k, (d = hash('md5', `${mappingFingerprint(cfg)}\u0000${k}`, 'base64').slice(0, 12)));
+  return d;
+}
+
 /**
- * What the directory says about a user, as one digest of the raw values idsync reads, taken
- * before any mapping: at steady state an unchanged user costs one hash, not an attribute mapping,
- * phone parsing and a row read. Status is included as computed now, because it can change with
- * time alone (accountExpires passing).
+ * What the directory says about a user, as one digest taken before any mapping: at steady state
+ * an unchanged user costs one hash, not an attribute mapping, phone parsing and a row read.
+ * Entries from a bulk read are hashed as the bytes the server sent (entry.source: DN and the
+ * requested attributes); others (change-tracking entries) as their values. The two forms of one
+ * entry differ, which only costs one full comparison when the next run reads it the other way.
+ * Status is part of the context, as computed now, because it can change with time alone
+ * (accountExpires passing).
  */
 function sourceDigest(cfg: DirectoryConfig, s: ScopedEntry, itemLabel: string, now: Date): string {
-  // One string, one hash call: each call into the hash costs microseconds, a per-value update
-  // made this the largest item of a full sync.
-  const parts: string[] = [mappingFingerprint(cfg), itemLabel, s.disabledByFilter ? '1' : '0', s.entry.dn];
-  for (const attr of userAttributes(cfg)) {
-    parts.push(attr);
-    for (const v of s.entry.raw(attr)) parts.push(typeof v === 'string' ? v : v.toString('base64'));
-  }
   let disabled: boolean | string;
   try {
     disabled = cfg.profile.status(s.entry, now).disabled;
   } catch {
     disabled = 'unreadable';
   }
-  parts.push(String(disabled));
-  return createHash('md5').update(parts.join('\u0000')).digest('base64');
+  const context = contextDigest(cfg, itemLabel, s.disabledByFilter, disabled);
+  const source = s.entry.source;
+  if (source) return hash('md5', source, 'base64') + context;
+  const parts: string[] = [s.entry.dn];
+  for (const attr of userAttributes(cfg)) {
+    parts.push(attr);
+    for (const v of s.entry.raw(attr)) parts.push(typeof v === 'string' ? v : v.toString('base64'));
+  }
+  return createHash('md5').update(parts.join('\u0000')).digest('base64') + context;
 }
 
 /**

@@ -25,7 +25,7 @@ export interface DcIdentity {
 }
 
 export async function readDcIdentity(session: AdSession): Promise<DcIdentity> {
-  const client = sessionClient(session);
+  const client = await sessionClient(session);
   const server = sessionServer(session);
   const read = async (dn: string, attributes: string[]) => {
     try {

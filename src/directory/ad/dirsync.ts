@@ -105,7 +105,7 @@ function translateError(err: unknown, session: AdSession, opts: DirSyncOptions, 
  * next and memory follows the server's answer size. Throws DirSyncAccessDenied on missing rights.
  */
 export async function* dirSyncRounds(session: AdSession, opts: DirSyncOptions): AsyncGenerator<DirSyncRound> {
-  const client = sessionClient(session);
+  const client = await sessionClient(session);
   const flags = opts.flags ?? DirSyncFlags.INCREMENTAL_VALUES;
   const attributes = requestedAttributes(opts.attributes);
   let cookie = opts.cookie ?? Buffer.alloc(0);

@@ -19,11 +19,11 @@ import { DirectoryEntry } from '../entry.js';
  * error, and raw-search.unit.test.ts checks it, so the break shows up in `npm run test:unit`.
  */
 
-/** Something that owns a bound ldapts client; a DirectoryConnection with a `client` getter fits. */
-export type AdSession = Client | { readonly client: Client; readonly server?: { readonly url: string } };
+/** Something that owns a bound ldapts client; a DirectoryConnection (adClient()) fits. */
+export type AdSession = Client | { adClient(): Promise<Client>; readonly server?: { readonly url: string } };
 
-export function sessionClient(s: AdSession): Client {
-  return s instanceof Client ? s : s.client;
+export async function sessionClient(s: AdSession): Promise<Client> {
+  return s instanceof Client ? s : s.adClient();
 }
 
 /** For error messages (mapDirectoryError names the server). */

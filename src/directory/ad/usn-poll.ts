@@ -72,7 +72,7 @@ export interface UsnChangesOptions {
 export async function* usnChanges(session: AdSession, opts: UsnChangesOptions): AsyncGenerator<DirectoryEntry[]> {
   const filter = `(&${opts.filter}${usnFilter(opts.sinceUsn, opts.untilUsn)})`;
   try {
-    for await (const page of rawSearchPages(sessionClient(session), opts.base, {
+    for await (const page of rawSearchPages(await sessionClient(session), opts.base, {
       scope: 'sub',
       filter,
       attributes: withAttrs(opts.attributes, ['objectGUID', 'uSNChanged']),
@@ -120,7 +120,7 @@ export async function deletedSince(session: AdSession, opts: DeletedSinceOptions
   const filter = `(&(isDeleted=TRUE)${opts.filter ?? ''}${usnFilter(opts.sinceUsn, opts.untilUsn)})`;
   const out: DeletedObject[] = [];
   try {
-    for await (const page of rawSearchPages(sessionClient(session), base, {
+    for await (const page of rawSearchPages(await sessionClient(session), base, {
       scope: 'one',
       filter,
       attributes: ['objectGUID', 'name', 'lastKnownParent', 'objectClass', 'sAMAccountName', 'uSNChanged', 'isDeleted'],

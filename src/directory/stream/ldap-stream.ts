@@ -4,9 +4,11 @@ import type { DirectoryConfig, ServerSpec } from '../../config/load.js';
 import { IdsyncError } from '../../errors.js';
 import { DirectoryEntry } from '../entry.js';
 import { mapDirectoryError } from '../errors.js';
+import { Cursor, Tag, integer, single } from './ber.js';
+import { decodeEntry, messageHead } from './entry-decoder.js';
 import { LdapFramer } from './framing.js';
-import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, type LdapResponse, type LdapResult, type PartialAttribute } from './protocol.js';
-import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
+import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, Op, type LdapResponse, type LdapResult, type PartialAttribute } from './protocol.js';
+import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, PAGED_RESULTS_OID, pagedResultsControl, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
 import { SearchStream } from './search-stream.js';
 
 /**
@@ -48,7 +50,28 @@ export function toDirectoryEntry(dn: string, attributes: PartialAttribute[]): Di
   return new DirectoryEntry(dn, attributes.map((a): [string, Buffer[]] => [a.type, a.values]));
 }
 
-type Pending = { kind: 'once'; resolve: (m: LdapResponse) => void; reject: (e: unknown) => void } | { kind: 'search'; stream: SearchStream };
+/** Entries of one search request, gathered until its SearchResultDone (one page of a paged search). */
+interface Collect {
+  kind: 'collect';
+  entries: DirectoryEntry[];
+  binary: ReadonlySet<string>;
+  /** When the last message for it arrived (ms), for the inactivity timeout. */
+  lastActivity: number;
+  resolve: (r: { entries: DirectoryEntry[]; done: LdapResponse & { op: 'searchDone' } }) => void;
+  reject: (e: unknown) => void;
+}
+
+type Pending = { kind: 'once'; resolve: (m: LdapResponse) => void; reject: (e: unknown) => void } | { kind: 'search'; stream: SearchStream } | Collect;
+
+/** Options of the bulk searches (searchPages, searchAll). */
+export interface CollectOptions {
+  /** Lower-cased names of attributes whose values are bytes; all others are decoded as UTF-8 text. */
+  binary?: ReadonlySet<string>;
+  /** Fail when the server sends nothing for this long (ms) while a page is awaited; 0 = never. */
+  timeoutMs?: number;
+}
+
+const NO_BINARY: ReadonlySet<string> = new Set();
 
 export class LdapStream {
   readonly server: ServerSpec;
@@ -176,13 +199,50 @@ export class LdapStream {
   }
 
   /**
+   * A search whose entries arrive a page at a time (RFC 2696), as DirectoryEntry arrays decoded on
+   * the fast path (entry-decoder.ts). The request for the next page goes out as soon as a page is
+   * complete, before the caller has processed it, so the server prepares page n+1 while idsync
+   * works on page n; at most two pages are held at once. Leaving the loop early abandons the
+   * outstanding request.
+   */
+  async *searchPages(spec: SearchRequestSpec, pageSize: number, options: CollectOptions = {}): AsyncGenerator<DirectoryEntry[]> {
+    const what = { server: this.server.url, operation: `search ${spec.filter ?? '(objectClass=*)'} under`, target: spec.base };
+    const request = (cookie: Buffer) => this.#collect({ ...spec, controls: [...(spec.controls ?? []), pagedResultsControl(pageSize, cookie)] }, options);
+    let next: { id: number; page: Promise<{ entries: DirectoryEntry[]; done: LdapResponse & { op: 'searchDone' } }> } | undefined = request(Buffer.alloc(0));
+    try {
+      while (next) {
+        const { entries, done } = await next.page;
+        next = undefined;
+        if (done.result.resultCode !== 0) throw resultError(done.result, what);
+        const cookie = pagedCookie(done.controls);
+        if (cookie?.length) next = request(cookie);
+        yield entries;
+      }
+    } finally {
+      if (next) {
+        next.page.catch(() => undefined);
+        this.#abandon(next.id);
+      }
+    }
+  }
+
+  /** Every entry of a search that is expected to be small (a base-scope read), without paging. */
+  async searchAll(spec: SearchRequestSpec, options: CollectOptions = {}): Promise<{ entries: DirectoryEntry[]; result: LdapResult }> {
+    const { entries, done } = await this.#collect(spec, options).page;
+    return { entries, result: done.result };
+  }
+
+  /**
    * Ends the session politely (UnbindRequest, RFC 4511 section 4.3) and closes the socket. Active
    * searches finish without error: a persistent search stops because we asked it to.
    */
   async close(): Promise<void> {
     if (this.#closed || this.#closing) return;
     this.#closing = true;
-    for (const p of this.#pending.values()) if (p.kind === 'search') p.stream.finish();
+    for (const p of this.#pending.values()) {
+      if (p.kind === 'search') p.stream.finish();
+      else if (p.kind === 'collect') p.reject(new IdsyncError('DIRECTORY_UNREACHABLE', `${this.server.url}: the connection was closed during a search`));
+    }
     this.#pending.clear();
     const socket = this.#socket;
     await new Promise<void>((resolve) => {
@@ -254,8 +314,54 @@ export class LdapStream {
     this.#attach(secure);
   }
 
+  #collect(spec: SearchRequestSpec, options: CollectOptions): { id: number; page: Promise<{ entries: DirectoryEntry[]; done: LdapResponse & { op: 'searchDone' } }> } {
+    const id = this.#allocateId();
+    const what = { server: this.server.url, operation: `search ${spec.filter ?? '(objectClass=*)'} under`, target: spec.base };
+    const page = new Promise<{ entries: DirectoryEntry[]; done: LdapResponse & { op: 'searchDone' } }>((resolve, reject) => {
+      if (this.#closed || this.#closing) return reject(this.#lost ?? new IdsyncError('DIRECTORY_UNREACHABLE', `${this.server.url}: the connection is closed`));
+      let request: Buffer;
+      try {
+        request = encodeSearch(id, spec);
+      } catch (err) {
+        return reject(resultError({ resultCode: 87, matchedDN: '', diagnosticMessage: (err as Error).message }, what));
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const settle = () => clearTimeout(timer);
+      const c: Collect = {
+        kind: 'collect',
+        entries: [],
+        binary: options.binary ?? NO_BINARY,
+        lastActivity: performance.now(),
+        resolve: (r) => (settle(), resolve(r)),
+        reject: (e) => (settle(), reject(e)),
+      };
+      const limit = options.timeoutMs ?? 0;
+      if (limit > 0) {
+        // One timer per request, re-armed for the remainder instead of reset per message: a page is
+        // a thousand messages, and the limit is on silence, not on the whole page.
+        const check = () => {
+          const idle = performance.now() - c.lastActivity;
+          if (idle < limit) {
+            timer = setTimeout(check, limit - idle);
+            return;
+          }
+          c.reject(mapDirectoryError(new Error(`timed out: no answer for ${limit} ms`), what));
+          this.#abandon(id);
+        };
+        timer = setTimeout(check, limit);
+      }
+      this.#pending.set(id, c);
+      this.#socket.write(request);
+    });
+    return { id, page };
+  }
+
   #abandon(messageId: number): void {
-    if (!this.#pending.delete(messageId) || this.#closed || this.#closing) return;
+    const p = this.#pending.get(messageId);
+    if (!p) return;
+    this.#pending.delete(messageId);
+    if (p.kind === 'collect') p.reject(new IdsyncError('DIRECTORY_OPERATION_FAILED', `${this.server.url}: search abandoned`));
+    if (this.#closed || this.#closing) return;
     // Abandon has no response (RFC 4511 section 4.11); a write error will show up as a lost connection.
     this.#socket.write(encodeAbandon(this.#allocateId(), messageId));
   }
@@ -276,6 +382,17 @@ export class LdapStream {
       return this.#fatal(err);
     }
     for (const raw of messages) {
+      const head = messageHead(raw);
+      const pending = head && this.#pending.get(head.messageId);
+      if (pending?.kind === 'collect' && head!.op === Op.SearchResultEntry) {
+        try {
+          pending.entries.push(decodeEntry(raw, head!, pending.binary));
+        } catch (err) {
+          return this.#fatal(new Error(`malformed message from the server: ${(err as Error).message}`));
+        }
+        pending.lastActivity = performance.now();
+        continue;
+      }
       let msg: LdapResponse;
       try {
         msg = decodeMessage(raw);
@@ -302,6 +419,17 @@ export class LdapStream {
     if (pending.kind === 'once') {
       this.#pending.delete(msg.messageId);
       pending.resolve(msg);
+      return;
+    }
+    if (pending.kind === 'collect') {
+      pending.lastActivity = performance.now();
+      // References (AD's DomainDnsZones under the domain root) are not followed, as before.
+      if (msg.op === 'searchDone') {
+        this.#pending.delete(msg.messageId);
+        pending.resolve({ entries: pending.entries, done: msg });
+      } else if (msg.op === 'searchEntry') {
+        pending.entries.push(toDirectoryEntry(msg.dn, msg.attributes));
+      }
       return;
     }
     const stream = pending.stream;
@@ -386,4 +514,13 @@ function whenReady(socket: net.Socket, event: 'connect' | 'secureConnect'): Prom
     socket.once('close', onClose);
     socket.once(event, onReady);
   });
+}
+
+/** The cookie of the paged-results response control; undefined when the server sent none (it did not page). */
+function pagedCookie(controls: { oid: string; value?: Buffer }[]): Buffer | undefined {
+  const c = controls.find((x) => x.oid === PAGED_RESULTS_OID);
+  if (!c?.value) return undefined;
+  const seq = new Cursor(single(c.value, Tag.Sequence, 'paged results control').value, 'paged results control');
+  integer(seq.required(Tag.Integer, 'size'), 'paged results size');
+  return seq.required(Tag.OctetString, 'cookie');
 }

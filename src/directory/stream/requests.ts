@@ -126,3 +126,17 @@ export function encodeExtended(messageId: number, oid: string): Buffer {
     w.endSequence();
   });
 }
+
+/** RFC 2696 Simple Paged Results Manipulation. */
+export const PAGED_RESULTS_OID = '1.2.840.113556.1.4.319';
+
+/** realSearchControlValue ::= SEQUENCE { size INTEGER, cookie OCTET STRING } (RFC 2696 section 2). */
+export function pagedResultsControl(pageSize: number, cookie: Buffer): RequestControl {
+  const w = new BerWriter();
+  w.startSequence();
+  w.writeInt(pageSize);
+  writeOctets(w, cookie);
+  w.endSequence();
+  // Not critical: a server without paging answers the whole search, or refuses it with a size-limit error that says so.
+  return { oid: PAGED_RESULTS_OID, value: w.buffer };
+}
