@@ -1,3 +1,13 @@
+import { firstValue, readAttributeList } from './stream/attribute-list.js';
+
+/** Where a bulk-read entry's encoded attribute list lies (see src/directory/stream/attribute-list.ts). */
+interface Encoded {
+  buf: Buffer;
+  start: number;
+  end: number;
+  binary: ReadonlySet<string>;
+}
+
 /**
  * A search result entry with case-insensitive attribute access. Servers answer with their own
  * spelling of attribute names (sAMAccountName for samaccountname), so every lookup goes through the
@@ -5,7 +15,9 @@
  */
 export class DirectoryEntry {
   readonly dn: string;
-  #attrs: Map<string, (string | Buffer)[]>;
+  /** Decoded attributes; undefined until first needed for an entry that is still `#encoded`. */
+  #decoded: Map<string, (string | Buffer)[]> | undefined;
+  #encoded: Encoded | undefined;
   /**
    * The entry exactly as the server encoded it (DN and attributes), when it was read by a bulk
    * search: two reads of an unchanged entry give the same bytes, so a digest of them recognises an
@@ -15,16 +27,38 @@ export class DirectoryEntry {
 
   constructor(dn: string, attrs: Iterable<[string, (string | Buffer)[]]>) {
     this.dn = dn;
-    this.#attrs = new Map();
-    for (const [name, values] of attrs) this.#attrs.set(name.toLowerCase(), values);
+    this.#decoded = new Map();
+    for (const [name, values] of attrs) this.#decoded.set(name.toLowerCase(), values);
   }
 
-  /** From a decoder that already keys the values by lower-cased name (src/directory/stream/entry-decoder.ts). */
-  static decoded(dn: string, attrs: Map<string, (string | Buffer)[]>, source: Buffer): DirectoryEntry {
+  /**
+   * An entry from a bulk read whose attribute list (already checked, src/directory/stream/entry-decoder.ts)
+   * is decoded on first use; `string()` and `buffer()` read single attributes without decoding the rest.
+   */
+  static encoded(dn: string, source: Buffer, buf: Buffer, start: number, end: number, binary: ReadonlySet<string>): DirectoryEntry {
     const e = new DirectoryEntry(dn, []);
-    e.#attrs = attrs;
+    e.#decoded = undefined;
+    e.#encoded = { buf, start, end, binary };
     e.source = source;
     return e;
+  }
+
+  get #attrs(): Map<string, (string | Buffer)[]> {
+    if (!this.#decoded) {
+      const enc = this.#encoded!;
+      this.#decoded = readAttributeList(enc.buf, enc.start, enc.end, enc.binary);
+      this.#encoded = undefined;
+    }
+    return this.#decoded;
+  }
+
+  #first(name: string): string | Buffer | undefined {
+    const enc = this.#encoded;
+    if (enc) {
+      const lower = name.toLowerCase();
+      return firstValue(enc.buf, enc.start, enc.end, lower, enc.binary.has(lower));
+    }
+    return this.#attrs.get(name.toLowerCase())?.[0];
   }
 
   has(name: string): boolean {
@@ -38,16 +72,14 @@ export class DirectoryEntry {
   }
 
   string(name: string): string | undefined {
-    const v = this.#attrs.get(name.toLowerCase());
-    if (!v?.length) return undefined;
-    const first = v[0];
+    const first = this.#first(name);
+    if (first === undefined) return undefined;
     return typeof first === 'string' ? first : first.toString('utf8');
   }
 
   buffer(name: string): Buffer | undefined {
-    const v = this.#attrs.get(name.toLowerCase());
-    if (!v?.length) return undefined;
-    const first = v[0];
+    const first = this.#first(name);
+    if (first === undefined) return undefined;
     return Buffer.isBuffer(first) ? first : Buffer.from(first, 'latin1');
   }
 

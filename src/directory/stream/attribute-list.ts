@@ -1,0 +1,124 @@
+import { BerDecodeError } from './ber.js';
+
+/**
+ * Reading an encoded PartialAttributeList (RFC 4511 section 4.5.2) in place:
+ *
+ *   PartialAttributeList ::= SEQUENCE OF SEQUENCE { type AttributeDescription, vals SET OF AttributeValue }
+ *
+ * A bulk read keeps each entry's attributes as the bytes the server sent and decodes them only when
+ * asked: at steady state most users are unchanged, and recognising one needs its DN, its
+ * identifier and a digest of those bytes, not a string per value. `checkAttributeList` walks the
+ * list once when the message arrives, so a malformed entry fails the read there and the lazy
+ * accessors below never meet bad lengths.
+ */
+
+/** Content start and length of the element last read by `header` (module state: no allocation per element). */
+let contentStart = 0;
+let contentLength = 0;
+
+export function header(buf: Buffer, pos: number, end: number, tag: number, what: string): void {
+  if (pos + 2 > end) throw new BerDecodeError(`${what}: truncated at offset ${pos}`);
+  if (buf[pos] !== tag) throw new BerDecodeError(`${what}: expected tag 0x${tag.toString(16)}, got 0x${buf[pos].toString(16)} at offset ${pos}`);
+  let p = pos + 1;
+  const first = buf[p++];
+  let len = first;
+  if (first >= 0x80) {
+    const n = first & 0x7f;
+    if (n === 0 || n > 4) throw new BerDecodeError(`${what}: unsupported length form at offset ${pos}`);
+    if (p + n > end) throw new BerDecodeError(`${what}: truncated length at offset ${pos}`);
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[p++];
+  }
+  if (p + len > end) throw new BerDecodeError(`${what}: length ${len} runs past the end of its container at offset ${pos}`);
+  contentStart = p;
+  contentLength = len;
+}
+
+export function lastStart(): number {
+  return contentStart;
+}
+
+export function lastEnd(): number {
+  return contentStart + contentLength;
+}
+
+const SEQUENCE = 0x30;
+const SET = 0x31;
+const OCTET_STRING = 0x04;
+
+/** Walks the list (content octets start..end) and throws a BerDecodeError naming the entry if any length or tag is wrong. */
+export function checkAttributeList(buf: Buffer, start: number, end: number, dn: string): void {
+  let p = start;
+  while (p < end) {
+    header(buf, p, end, SEQUENCE, `attribute of ${dn}`);
+    const attrEnd = lastEnd();
+    header(buf, contentStart, attrEnd, OCTET_STRING, `attribute type of ${dn}`);
+    header(buf, lastEnd(), attrEnd, SET, `values of an attribute of ${dn}`);
+    let v = contentStart;
+    const valuesEnd = lastEnd();
+    while (v < valuesEnd) {
+      header(buf, v, valuesEnd, OCTET_STRING, `value of an attribute of ${dn}`);
+      v = lastEnd();
+    }
+    p = attrEnd;
+  }
+}
+
+function value(buf: Buffer, s: number, e: number, binary: boolean): string | Buffer {
+  // A binary value is copied so that it does not keep the whole network chunk alive.
+  return binary ? Buffer.from(buf.subarray(s, e)) : buf.toString('utf8', s, e);
+}
+
+/** Every attribute, keyed by lower-cased description; values of `binary` attributes as Buffers, others as UTF-8 text. */
+export function readAttributeList(buf: Buffer, start: number, end: number, binary: ReadonlySet<string>): Map<string, (string | Buffer)[]> {
+  const attrs = new Map<string, (string | Buffer)[]>();
+  let p = start;
+  while (p < end) {
+    header(buf, p, end, SEQUENCE, 'attribute');
+    const attrEnd = lastEnd();
+    header(buf, contentStart, attrEnd, OCTET_STRING, 'attribute type');
+    const name = buf.toString('latin1', contentStart, lastEnd()).toLowerCase();
+    header(buf, lastEnd(), attrEnd, SET, 'attribute values');
+    const isBinary = binary.has(name);
+    let v = contentStart;
+    const valuesEnd = lastEnd();
+    const values: (string | Buffer)[] = attrs.get(name) ?? [];
+    while (v < valuesEnd) {
+      header(buf, v, valuesEnd, OCTET_STRING, 'attribute value');
+      values.push(value(buf, contentStart, lastEnd(), isBinary));
+      v = lastEnd();
+    }
+    attrs.set(name, values);
+    p = attrEnd;
+  }
+  return attrs;
+}
+
+/** ASCII case-insensitive comparison of buf[s, s+len) with a lower-case name. */
+function sameName(buf: Buffer, s: number, len: number, lower: string): boolean {
+  if (len !== lower.length) return false;
+  for (let i = 0; i < len; i++) {
+    let c = buf[s + i];
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The first value of one attribute (lower-cased name) without decoding the others; undefined when absent or empty. */
+export function firstValue(buf: Buffer, start: number, end: number, lower: string, binary: boolean): string | Buffer | undefined {
+  let p = start;
+  while (p < end) {
+    header(buf, p, end, SEQUENCE, 'attribute');
+    const attrEnd = lastEnd();
+    header(buf, contentStart, attrEnd, OCTET_STRING, 'attribute type');
+    if (sameName(buf, contentStart, contentLength, lower)) {
+      header(buf, lastEnd(), attrEnd, SET, 'attribute values');
+      if (contentLength === 0) return undefined;
+      header(buf, contentStart, lastEnd(), OCTET_STRING, 'attribute value');
+      return value(buf, contentStart, lastEnd(), binary);
+    }
+    p = attrEnd;
+  }
+  return undefined;
+}
