@@ -7,7 +7,7 @@ import { ensureDirectory, markSynced } from '../store/directories.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
 import { finishRun, recordObjects, startRun } from '../store/runs.js';
 import { findUserByUsername, usersByExternalId } from '../store/users.js';
-import { syncGroups } from './groups.js';
+import { DesiredMembers, syncGroups } from './groups.js';
 import { DirectoryReader } from './read.js';
 import { applyRemovals, departures, holdRemovals, purgeTrash, safeguard } from './removals.js';
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
@@ -89,10 +89,10 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       progress({ phase: 'scopes' });
       await reader.loadScopes();
       const seen = new Set<string>();
-      const desired = new Map<number, Set<number>>();
+      const desired = new DesiredMembers();
       const deferred: PendingRemoval[] = [];
-      const expected = dir.id > 0 ? await countUsers(store, dir.id) : undefined;
       const known = await knownUsers(store, dir.id);
+      const expected = dir.id > 0 ? known.size : undefined;
       let read = 0;
       for await (const page of reader.userPages()) {
         const now = clock();
@@ -102,7 +102,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
           return r;
         };
         const r = apply ? await store.transaction((trx) => run(trx as unknown as typeof store.db)) : await run(store.db);
-        for (const m of r.members) for (const g of m.groups) (desired.get(g) ?? desired.set(g, new Set()).get(g)!).add(m.userId);
+        for (const m of r.members) desired.add(m.userId, m.groups);
         deferred.push(...r.removals);
         keep(r.changes);
         read += page.length;
@@ -229,16 +229,16 @@ async function syncOneUser(
       } else {
         o.counts.unchanged++;
       }
-      await syncGroups(db, cfg, directoryId, reader.chosen, new Map(), { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: new Set([user.id]) });
+      await syncGroups(db, cfg, directoryId, reader.chosen, new DesiredMembers(), { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: new Set([user.id]) });
     } else {
       const r = await syncUserPage(db, cfg, directoryId, [scoped], { now: o.now, apply: o.apply, counts: o.counts, seen: new Set(), itemLabel: o.itemLabel });
       changes.push(...r.changes);
       changes.push(...(await applyRemovals(db, r.removals, cfg, o.now, o.counts, o.apply)));
-      const desired = new Map<number, Set<number>>();
+      const desired = new DesiredMembers();
       const only = new Set<number>();
       for (const m of r.members) {
         only.add(m.userId);
-        for (const g of m.groups) (desired.get(g) ?? desired.set(g, new Set()).get(g)!).add(m.userId);
+        desired.add(m.userId, m.groups);
       }
       changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: only })));
     }

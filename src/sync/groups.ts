@@ -5,6 +5,35 @@ import type { ChosenGroup } from './read.js';
 import type { ObjectChange, RunCounts } from './report.js';
 
 /**
+ * The members each chosen group should have, by sync item index, as the run found them: one push
+ * per flattened membership (331,000 in a 100,000-user sync), compared with the store once at the
+ * end by sorting, instead of one Set insertion each.
+ */
+export class DesiredMembers {
+  readonly #lists: (number[] | undefined)[] = [];
+
+  add(userId: number, groups: readonly number[]): void {
+    for (const g of groups) {
+      const list = this.#lists[g];
+      if (list) list.push(userId);
+      else this.#lists[g] = [userId];
+    }
+  }
+
+  /** Ascending user ids, each once. */
+  sorted(itemIndex: number): Int32Array {
+    return sortedUnique(this.#lists[itemIndex] ?? []);
+  }
+}
+
+function sortedUnique(ids: Iterable<number>): Int32Array {
+  const a = Int32Array.from(ids).sort();
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (i === 0 || a[i] !== a[i - 1]) a[n++] = a[i];
+  return a.subarray(0, n);
+}
+
+/**
  * Writes the chosen groups and their flattened members. Only chosen groups exist in the store;
  * a nested group's members appear as direct members of every chosen group above it. In a full
  * sync, groups no longer chosen are deleted and member lists are replaced; in a single-user or
@@ -15,7 +44,7 @@ export async function syncGroups(
   cfg: DirectoryConfig,
   directoryId: number,
   chosen: ChosenGroup[],
-  desiredMembers: Map<number, Set<number>>,
+  desiredMembers: DesiredMembers,
   opts: { now: Date; apply: boolean; counts: RunCounts; onlyUsers?: Set<number>; onProgress?: (done: number, total: number) => void },
 ): Promise<ObjectChange[]> {
   const { now, apply, counts } = opts;
@@ -57,18 +86,28 @@ export async function syncGroups(
       }
     }
     keep.add(groupId);
-    const want = desiredMembers.get(c.itemIndex) ?? new Set<number>();
-    let have = new Set<number>();
+    const want = desiredMembers.sorted(c.itemIndex);
+    let have: Int32Array;
     const fast = fastPath(db);
-    if (current) have = current.get(groupId) ?? have;
-    else if (groupId > 0) {
-      if (fast) for (const u of fast.memberIds(groupId)) have.add(u);
-      else for (const r of await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()) have.add(r.user_id);
-    }
+    if (current) have = sortedUnique(current.get(groupId) ?? []);
+    else if (groupId <= 0) have = new Int32Array(0);
+    else if (fast) have = sortedUnique(fast.memberIds(groupId));
+    else have = sortedUnique((await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((r) => r.user_id));
+    // Placeholder ids of a dry run are negative: they sort first and are never in the store.
     const add: number[] = [];
-    for (const u of want) if (!have.has(u)) add.push(u);
     const remove: number[] = [];
-    for (const u of have) if (!want.has(u) && (!opts.onlyUsers || opts.onlyUsers.has(u))) remove.push(u);
+    let i = 0;
+    let j = 0;
+    while (i < want.length || j < have.length) {
+      if (j >= have.length || (i < want.length && want[i] < have[j])) add.push(want[i++]);
+      else if (i >= want.length || have[j] < want[i]) {
+        const u = have[j++];
+        if (!opts.onlyUsers || opts.onlyUsers.has(u)) remove.push(u);
+      } else {
+        i++;
+        j++;
+      }
+    }
     counts.membersAdded += add.length;
     counts.membersRemoved += remove.length;
     if (apply && groupId > 0 && fast) {

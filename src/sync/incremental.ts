@@ -4,7 +4,7 @@ import { IdsyncError } from '../errors.js';
 import type { Db, Store } from '../store/db.js';
 import { finishRun, recordObjects } from '../store/runs.js';
 import { saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
-import { syncGroups } from './groups.js';
+import { DesiredMembers, syncGroups } from './groups.js';
 import type { DirectoryReader, ScopedEntry } from './read.js';
 import { applyRemovals, holdRemovals, safeguard } from './removals.js';
 import { emptyCounts, type ObjectChange, type RunReport } from './report.js';
@@ -162,8 +162,8 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
       removals.push({ userId: u.id, username: u.username, externalId: u.external_id, action: 'trash', reason: 'no longer in scope: removed from the chosen groups and containers, moved out of them, or deleted in the directory' });
     }
 
-    const desired = new Map<number, Set<number>>();
-    for (const m of r.members) for (const g of m.groups) (desired.get(g) ?? desired.set(g, new Set()).get(g)!).add(m.userId);
+    const desired = new DesiredMembers();
+    for (const m of r.members) desired.add(m.userId, m.groups);
     if (only.size) changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now, apply: true, counts, onlyUsers: only })));
 
     if (removals.length) {

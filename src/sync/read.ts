@@ -19,8 +19,8 @@ export interface ScopedEntry {
   entry: DirectoryEntry;
   /** The first sync item (by priority) that reaches the user; undefined: out of scope. */
   itemIndex?: number;
-  /** Item indexes of the chosen groups the user is a (possibly nested) member of. */
-  groups: number[];
+  /** Item indexes of the chosen groups the user is a (possibly nested) member of, ascending. */
+  groups: readonly number[];
   disabledByFilter: boolean;
 }
 
@@ -174,8 +174,14 @@ export class DirectoryReader {
     }
     const groups = this.membership.groupsOf(node, rid);
     let itemIndex = containerItem;
-    for (const g of groups) if (itemIndex === undefined || g < itemIndex) itemIndex = g;
-    return { entry, itemIndex, groups: [...groups].sort((a, b) => a - b), disabledByFilter };
+    let sorted = true;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      if (itemIndex === undefined || g < itemIndex) itemIndex = g;
+      if (i > 0 && g < groups[i - 1]) sorted = false;
+    }
+    // Shared with the membership index, never changed: copied only when it must be sorted.
+    return { entry, itemIndex, groups: sorted ? groups : [...groups].sort((a, b) => a - b), disabledByFilter };
   }
 
   /** Phase 3: users under the base DN, page by page, each with the items that reach it. */

@@ -21,7 +21,7 @@ export interface PageResult {
   changes: ObjectChange[];
   removals: PendingRemoval[];
   /** Store id (negative placeholder in a dry run) and chosen-group item indexes of in-scope users. */
-  members: { userId: number; groups: number[] }[];
+  members: { userId: number; groups: readonly number[] }[];
 }
 
 type Managed = 'username' | 'aliases' | 'full_name' | 'first_name' | 'last_name' | 'email' | 'phones' | 'notes' | 'dn' | 'sync_item';
@@ -82,15 +82,15 @@ function mappingFingerprint(cfg: DirectoryConfig): string {
   return f;
 }
 
-const contexts = new WeakMap<DirectoryConfig, Map<string, string>>();
+const contexts = new WeakMap<DirectoryConfig, Map<number, string>>();
 
 /** The digest of everything besides the entry that decides its store row, cached: a run has only a few combinations. */
-function contextDigest(cfg: DirectoryConfig, itemLabel: string, disabledByFilter: boolean, disabled: boolean | string): string {
+function contextDigest(cfg: DirectoryConfig, itemIndex: number, itemLabel: string, disabledByFilter: boolean, disabled: boolean | string): string {
   let m = contexts.get(cfg);
   if (!m) contexts.set(cfg, (m = new Map()));
-  const k = `${disabledByFilter ? 1 : 0}${disabled}\u0000${itemLabel}`;
+  const k = itemIndex * 8 + (disabledByFilter ? 4 : 0) + (disabled === true ? 1 : disabled === false ? 0 : 2);
   let d = m.get(k);
-  if (!d) m.set(k, (d = hash('md5', `${mappingFingerprint(cfg)}\u0000${k}`, 'base64').slice(0, 12)));
+  if (!d) m.set(k, (d = hash('md5', `${mappingFingerprint(cfg)}\u0000${disabledByFilter}\u0000${disabled}\u0000${itemLabel}`, 'base64').slice(0, 12)));
   return d;
 }
 
@@ -104,13 +104,14 @@ function contextDigest(cfg: DirectoryConfig, itemLabel: string, disabledByFilter
  * (accountExpires passing).
  */
 function sourceDigest(cfg: DirectoryConfig, s: ScopedEntry, itemLabel: string, now: Date): string {
+  const itemIndex = s.itemIndex!;
   let disabled: boolean | string;
   try {
     disabled = cfg.profile.status(s.entry, now).disabled;
   } catch {
     disabled = 'unreadable';
   }
-  const context = contextDigest(cfg, itemLabel, s.disabledByFilter, disabled);
+  const context = contextDigest(cfg, itemIndex, itemLabel, s.disabledByFilter, disabled);
   const source = s.entry.source;
   if (source) return hash('md5', source, 'base64') + context;
   const parts: string[] = [s.entry.dn];
@@ -183,7 +184,7 @@ export async function syncUserPage(
   const ownerNames = new Map<number, string>();
   const claimed = new Set<string>();
 
-  const inserts: { row: NewUserRow; change: ObjectChange; groups: number[] }[] = [];
+  const inserts: { row: NewUserRow; change: ObjectChange; groups: readonly number[] }[] = [];
   const updates: { id: number; set: UserPatch }[] = [];
 
   for (const { m, s, digest, desired } of mapped) {
