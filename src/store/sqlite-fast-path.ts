@@ -51,9 +51,8 @@ export class SqliteFastPath {
   }
 
   insertUser(row: NewUserRow): number {
-    const cols = Object.keys(row);
-    const sql = `insert into users (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`;
-    return Number(this.#stmt(sql).run(...cols.map((c) => (row as Record<string, unknown>)[c] ?? null)).lastInsertRowid);
+    const r = row as unknown as Record<string, unknown>;
+    return Number(this.#stmt(INSERT_USER).run(USER_COLUMNS.map((c) => r[c] ?? null)).lastInsertRowid);
   }
 
   insertRunObject(r: { run_id: number; object_type: string; name: string; external_id: string | null; user_id: number | null; outcome: string; detail: string | null }): void {
@@ -68,14 +67,22 @@ export class SqliteFastPath {
     return this.#stmt('select user_id from group_members where group_id = ?').pluck().all(groupId) as number[];
   }
 
-  addMember(groupId: number, userId: number): void {
-    this.#stmt('insert into group_members (group_id, user_id) values (?, ?)').run(groupId, userId);
+  /** One statement per group, not per membership: SQLite walks the JSON array itself. */
+  addMembers(groupId: number, userIds: readonly number[]): void {
+    if (userIds.length) this.#stmt('insert into group_members (group_id, user_id) select ?, value from json_each(?)').run(groupId, JSON.stringify(userIds));
   }
 
   removeMember(groupId: number, userId: number): void {
     this.#stmt('delete from group_members where group_id = ? and user_id = ?').run(groupId, userId);
   }
 }
+
+/** Every column a sync writes for a new user (NewUserRow), in one fixed order: one cached statement. */
+const USER_COLUMNS = [
+  'username', 'username_key', 'directory_id', 'external_id', 'dn', 'dn_key', 'source_hash', 'aliases', 'full_name', 'first_name', 'last_name',
+  'email', 'phones', 'notes', 'status', 'status_reason', 'sync_item', 'trashed_at', 'delete_after', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof NewUserRow)[];
+const INSERT_USER = `insert into users (${USER_COLUMNS.join(', ')}) values (${USER_COLUMNS.map(() => '?').join(', ')})`;
 
 const registry = new WeakMap<object, SqliteFastPath>();
 

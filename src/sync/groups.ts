@@ -111,7 +111,7 @@ export async function syncGroups(
     counts.membersAdded += add.length;
     counts.membersRemoved += remove.length;
     if (apply && groupId > 0 && fast) {
-      for (const u of add) fast.addMember(groupId, u);
+      fast.addMembers(groupId, add);
       for (const u of remove) fast.removeMember(groupId, u);
     } else if (apply && groupId > 0) {
       for (let i = 0; i < add.length; i += 500) {
