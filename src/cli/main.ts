@@ -1,3 +1,5 @@
+// First, before anything allocates: see heap.ts.
+import './heap.js';
 import { Command, CommanderError } from 'commander';
 import { toIdsyncError } from '../errors.js';
 import { registerAdminCommands } from './commands/admin.js';
