@@ -157,3 +157,85 @@ describe('LdapStream searches', () => {
     expect(await after.next()).toMatchObject({ done: true });
   });
 });
+
+describe('LdapStream bulk searches (searchPages, searchAll)', () => {
+  it('delivers a paged search page by page, every entry once, with values decoded on use', async () => {
+    const ou = await slapd.addOu(uniqueName('pg'));
+    for (let i = 0; i < 25; i++) await slapd.addUser({ ou, uid: `pg${String(i).padStart(2, '0')}`, sn: 'Śmith' });
+    const s = await LdapStream.open(cfg, spec('clear', slapd.info.port));
+    try {
+      const sizes: number[] = [];
+      const uids: string[] = [];
+      for await (const page of s.searchPages({ base: ou, scope: 'one', filter: '(objectClass=inetOrgPerson)', attributes: ['uid', 'sn'] }, 10)) {
+        sizes.push(page.length);
+        for (const e of page) {
+          uids.push(e.string('UID')!);
+          expect(e.string('sn')).toBe('Śmith');
+          expect(e.source?.length).toBeGreaterThan(0);
+        }
+      }
+      expect(sizes).toEqual([10, 10, 5]);
+      expect(uids.sort()).toEqual(Array.from({ length: 25 }, (_, i) => `pg${String(i).padStart(2, '0')}`));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('leaving a paged search early abandons the page it had already asked for; the connection stays usable', async () => {
+    const s = await LdapStream.open(cfg, spec('clear', slapd.info.port));
+    try {
+      let pages = 0;
+      for await (const page of s.searchPages({ base: slapd.baseDn, scope: 'sub', attributes: ['1.1'] }, 2)) {
+        expect(page.length).toBe(2);
+        if (++pages === 2) break;
+      }
+      const { entries, result } = await s.searchAll({ base: slapd.baseDn, scope: 'base', attributes: ['dc'] });
+      expect(result.resultCode).toBe(0);
+      expect(entries.map((e) => e.string('dc'))).toEqual(['corp']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('reports a refused search with the server and base, and a missing base as result 32 to a read', async () => {
+    const s = await LdapStream.open(cfg, spec('clear', slapd.info.port));
+    try {
+      const missing = `ou=${uniqueName('none')},${slapd.baseDn}`;
+      const pages = async () => {
+        for await (const page of s.searchPages({ base: missing, scope: 'sub', attributes: ['1.1'] }, 10)) void page;
+      };
+      const err = await failure(pages());
+      expect(err.code).toBe('DIRECTORY_MISCONFIGURED');
+      expect(err.message).toContain(missing);
+      expect(err.message).toContain(`127.0.0.1:${slapd.info.port}`);
+      expect((await s.searchAll({ base: missing, scope: 'base', attributes: ['1.1'] })).result.resultCode).toBe(32);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('times out a page the server never answers, and a lost connection fails the search', async () => {
+    // Answers the bind (message 1) with success, then stays silent.
+    const bindOk = Buffer.from([0x30, 0x0c, 0x02, 0x01, 0x01, 0x61, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]);
+    const sockets: net.Socket[] = [];
+    const mute = net.createServer((sock) => {
+      sockets.push(sock);
+      sock.once('data', () => sock.write(bindOk));
+    });
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    const port = (mute.address() as net.AddressInfo).port;
+    try {
+      const s = await LdapStream.open(cfg, spec('clear', port));
+      const t0 = Date.now();
+      const err = await failure(s.searchAll({ base: 'dc=x', scope: 'base' }, { timeoutMs: 300 }));
+      expect(err.code).toBe('DIRECTORY_TIMEOUT');
+      expect(Date.now() - t0).toBeLessThan(3000);
+      const pending = s.searchAll({ base: 'dc=x', scope: 'base' });
+      for (const sock of sockets) sock.destroy();
+      expect((await failure(pending)).code).toBe('DIRECTORY_UNREACHABLE');
+      await s.close();
+    } finally {
+      mute.close();
+    }
+  });
+});

@@ -4,11 +4,10 @@ import type { DirectoryConfig, ServerSpec } from '../../config/load.js';
 import { IdsyncError } from '../../errors.js';
 import { DirectoryEntry } from '../entry.js';
 import { mapDirectoryError } from '../errors.js';
-import { Cursor, Tag, integer, single } from './ber.js';
 import { decodeEntry, messageHead } from './entry-decoder.js';
 import { LdapFramer } from './framing.js';
 import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, Op, type LdapResponse, type LdapResult, type PartialAttribute } from './protocol.js';
-import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, PAGED_RESULTS_OID, pagedResultsControl, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
+import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, pagedResultsControl, pagedResultsCookie, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
 import { SearchStream } from './search-stream.js';
 
 /**
@@ -214,7 +213,7 @@ export class LdapStream {
         const { entries, done } = await next.page;
         next = undefined;
         if (done.result.resultCode !== 0) throw resultError(done.result, what);
-        const cookie = pagedCookie(done.controls);
+        const cookie = pagedResultsCookie(done.controls);
         if (cookie?.length) next = request(cookie);
         yield entries;
       }
@@ -514,13 +513,4 @@ function whenReady(socket: net.Socket, event: 'connect' | 'secureConnect'): Prom
     socket.once('close', onClose);
     socket.once(event, onReady);
   });
-}
-
-/** The cookie of the paged-results response control; undefined when the server sent none (it did not page). */
-function pagedCookie(controls: { oid: string; value?: Buffer }[]): Buffer | undefined {
-  const c = controls.find((x) => x.oid === PAGED_RESULTS_OID);
-  if (!c?.value) return undefined;
-  const seq = new Cursor(single(c.value, Tag.Sequence, 'paged results control').value, 'paged results control');
-  integer(seq.required(Tag.Integer, 'size'), 'paged results size');
-  return seq.required(Tag.OctetString, 'cookie');
 }

@@ -1,6 +1,6 @@
 import asn1 from 'asn1';
 import { FilterParser } from 'ldapts';
-import { writeOctets } from './ber.js';
+import { Cursor, integer, single, Tag, writeOctets } from './ber.js';
 import { Op } from './protocol.js';
 
 /**
@@ -139,4 +139,13 @@ export function pagedResultsControl(pageSize: number, cookie: Buffer): RequestCo
   w.endSequence();
   // Not critical: a server without paging answers the whole search, or refuses it with a size-limit error that says so.
   return { oid: PAGED_RESULTS_OID, value: w.buffer };
+}
+
+/** The cookie of the paged-results response control; undefined when the server sent none (it did not page). */
+export function pagedResultsCookie(controls: readonly { oid: string; value?: Buffer }[]): Buffer | undefined {
+  const c = controls.find((x) => x.oid === PAGED_RESULTS_OID);
+  if (!c?.value) return undefined;
+  const seq = new Cursor(single(c.value, Tag.Sequence, 'paged results control').value, 'paged results control');
+  integer(seq.required(Tag.Integer, 'size'), 'paged results size');
+  return seq.required(Tag.OctetString, 'cookie');
 }
