@@ -74,8 +74,19 @@ export function dateToFileTime(date: Date): string {
 // Spaces next to a separator, or an escape: only then is the character-by-character walk needed.
 const NEEDS_WALK = /\\| [,=+]|[,=+] |^ | $/;
 
+/** True when dnKey(dn) is dn itself: lower-case ASCII without spaces or escapes, the common case. */
+function isKey(dn: string): boolean {
+  for (let i = 0; i < dn.length; i++) {
+    const c = dn.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c === 0x20 || c === 0x5c || c > 0x7e) return false;
+  }
+  return true;
+}
+
 export function dnKey(dn: string): string {
-  // Hot path: a sync computes this for every member value and user (millions at 100,000 users).
+  // Hot path: a sync computes this for every member value and user (millions at 100,000 users);
+  // one pass over the characters settles most DNs without a regular expression or a new string.
+  if (isKey(dn)) return dn;
   if (!NEEDS_WALK.test(dn)) return dn.toLowerCase();
   let out = '';
   let i = 0;
@@ -101,7 +112,7 @@ export function dnKey(dn: string): string {
 
 /** RFC 4517 uniqueMember values may carry an optional `#'0101'B` UID suffix after the DN. */
 export function stripUniqueMemberUid(value: string): string {
-  return value.replace(/#'[01]*'B$/, '');
+  return value.endsWith("'B") ? value.replace(/#'[01]*'B$/, '') : value;
 }
 
 /** True when `dn` is `ancestor` or lies below it. Both are dnKey()s. */

@@ -179,17 +179,19 @@ async function ensureDirectoryFor(store: Store, cfg: DirectoryConfig, now: Date,
 
 /**
  * The directory's users that are not in the trash, by external id, with their source digest: read
- * once per full sync (~150 bytes a user), it recognises unchanged users and, at the end, tells
+ * once per full sync (~100 bytes a user), it recognises unchanged users and, at the end, tells
  * which users the run did not see.
  */
 async function knownUsers(store: Store, directoryId: number): Promise<Map<string, KnownUser>> {
   const out = new Map<string, KnownUser>();
   if (directoryId <= 0) return out;
   const fast = fastPath(store.db);
-  const rows = fast
+  const rows: KnownUser[] = fast
     ? fast.directoryUsers(directoryId)
-    : await store.db.selectFrom('users').select(['id', 'username', 'external_id', 'source_hash']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').execute();
-  for (const r of rows) if (r.external_id) out.set(r.external_id, { id: r.id, hash: r.source_hash, username: r.username });
+    : (await store.db.selectFrom('users').select(['id', 'external_id', 'source_hash']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').where('external_id', 'is not', null).execute()).map(
+        (r) => [r.id, r.external_id!, r.source_hash] as const,
+      );
+  for (const r of rows) out.set(r[1], r);
   return out;
 }
 

@@ -61,6 +61,11 @@ export interface Closure {
 
 export class GroupGraph {
   readonly groups = new Map<number, GroupNode>();
+  /** The same groups indexed by node: closure() asks "is this member a group?" once per membership value. */
+  readonly #byNode: (GroupNode | undefined)[] = [];
+  /** Visit marks for closure(): node → the stamp of the walk that last reached it (no Set per walk). */
+  #mark = new Int32Array(1024);
+  #stamp = 0;
   /** Immutable id → node: change sources name groups by id, and a renamed group keeps its node. */
   readonly #byExternalId = new Map<string, number>();
   /** Group → groups that list it as a member; built on first use, kept up to date afterwards. */
@@ -69,6 +74,7 @@ export class GroupGraph {
   add(group: GroupNode): void {
     const old = this.groups.get(group.node);
     this.groups.set(group.node, group);
+    this.#byNode[group.node] = group;
     this.#byExternalId.set(group.externalId, group.node);
     if (!this.#parents) return;
     // A group new to the graph may already be listed by others: rebuild the index lazily.
@@ -83,6 +89,7 @@ export class GroupGraph {
     const old = this.groups.get(node);
     if (!old) return undefined;
     this.groups.delete(node);
+    this.#byNode[node] = undefined;
     if (this.#byExternalId.get(old.externalId) === node) this.#byExternalId.delete(old.externalId);
     if (this.#parents) for (const m of old.members) this.#parents.get(m)?.delete(node);
     return old;
@@ -123,27 +130,41 @@ export class GroupGraph {
    * once, so cycles end, and the cost is the size of the closure.
    */
   closure(start: number): Closure {
-    const seen = new Set<number>([start]);
+    const byNode = this.#byNode;
+    const stamp = this.#nextStamp();
+    let mark = this.#mark;
+    const visit = (n: number): boolean => {
+      if (n >= mark.length) {
+        const grown = new Int32Array(Math.max(n + 1, mark.length * 2));
+        grown.set(mark);
+        this.#mark = mark = grown;
+      }
+      if (mark[n] === stamp) return false;
+      mark[n] = stamp;
+      return true;
+    };
+    visit(start);
     const stack = [start];
     const memberNodes: number[] = [];
-    const memberSeen = new Set<number>();
     const rids: number[] = [];
     while (stack.length) {
-      const g = this.groups.get(stack.pop()!)!;
+      const g = byNode[stack.pop()!]!;
       if (g.rid !== undefined) rids.push(g.rid);
       for (const m of g.members) {
-        if (this.groups.has(m)) {
-          if (!seen.has(m)) {
-            seen.add(m);
-            stack.push(m);
-          }
-        } else if (!memberSeen.has(m)) {
-          memberSeen.add(m);
-          memberNodes.push(m);
-        }
+        if (!visit(m)) continue;
+        if (byNode[m]) stack.push(m);
+        else memberNodes.push(m);
       }
     }
     return { memberNodes, rids };
+  }
+
+  #nextStamp(): number {
+    if (this.#stamp === 0x7fffffff) {
+      this.#mark.fill(0);
+      this.#stamp = 0;
+    }
+    return ++this.#stamp;
   }
 }
 

@@ -12,19 +12,22 @@ const LEFT_SCOPE = 'no longer in scope: removed from the chosen groups and conta
 /**
  * Users of the directory that the run did not see in scope and that are not yet in the trash.
  * `known` is the run's own list of those users, read when it started (src/sync/engine.ts): every
- * user the run created or adopted since is in `seen`, so only rows without an external id remain
- * to be read here.
+ * user the run created or adopted since is in `seen`, so only the departed ones, and rows without
+ * an external id, are read here.
  */
-export async function departures(db: Db, directoryId: number, seen: Set<string>, known?: Map<string, { id: number; username: string }>): Promise<PendingRemoval[]> {
+export async function departures(db: Db, directoryId: number, seen: Set<string>, known?: Map<string, readonly [id: number, ...unknown[]]>): Promise<PendingRemoval[]> {
   const out: PendingRemoval[] = [];
   const leave = (r: { id: number; username: string; external_id: string | null }) =>
     out.push({ userId: r.id, username: r.username, externalId: r.external_id, action: 'trash', reason: LEFT_SCOPE });
-  let q = db.selectFrom('users').select(['id', 'username', 'external_id']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed');
-  if (known) {
-    for (const [externalId, u] of known) if (!seen.has(externalId)) leave({ id: u.id, username: u.username, external_id: externalId });
-    q = q.where('external_id', 'is', null);
+  const base = () => db.selectFrom('users').select(['id', 'username', 'external_id']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed');
+  if (!known) {
+    for (const r of await base().execute()) if (!r.external_id || !seen.has(r.external_id)) leave(r);
+    return out;
   }
-  for (const r of await q.execute()) if (!r.external_id || !seen.has(r.external_id)) leave(r);
+  const gone: number[] = [];
+  for (const [externalId, k] of known) if (!seen.has(externalId)) gone.push(k[0]);
+  for (let i = 0; i < gone.length; i += 500) for (const r of await base().where('id', 'in', gone.slice(i, i + 500)).execute()) leave(r);
+  for (const r of await base().where('external_id', 'is', null).execute()) leave(r);
   return out;
 }
 

@@ -63,11 +63,8 @@ function display(col: Managed, v: string | null | undefined): unknown {
 
 let placeholder = -1;
 
-export interface KnownUser {
-  id: number;
-  hash: string | null;
-  username: string;
-}
+/** A store user of the directory as a full sync first reads it: [id, external id, source digest]. */
+export type KnownUser = readonly [id: number, externalId: string, hash: string | null];
 
 const fingerprints = new WeakMap<DirectoryConfig, string>();
 
@@ -151,10 +148,10 @@ export async function syncUserPage(
         id = undefined;
       }
       const known = id === undefined ? undefined : opts.known.get(id);
-      if (id !== undefined && known && known.hash === digest && !seen.has(id)) {
+      if (id !== undefined && known && known[2] === digest && !seen.has(id)) {
         seen.add(id);
         counts.unchanged++;
-        result.members.push({ userId: known.id, groups: s.groups });
+        result.members.push({ userId: known[0], groups: s.groups });
         continue;
       }
     }

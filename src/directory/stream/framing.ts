@@ -15,24 +15,25 @@ export class FramingError extends Error {
   override readonly name = 'FramingError';
 }
 
-/** Total size (header + content) of the message starting at buf[0], or undefined when the header is incomplete. */
-export function messageSize(buf: Buffer): number | undefined {
-  if (buf.length < 2) return undefined;
-  if (buf[0] !== 0x30) throw new FramingError(`not an LDAPMessage: first byte 0x${buf[0].toString(16)}, expected 0x30 (SEQUENCE)`);
-  const first = buf[1];
+/** Total size (header + content) of the message starting at buf[at], or undefined when the header is incomplete. */
+export function messageSize(buf: Buffer, at = 0): number | undefined {
+  if (buf.length - at < 2) return undefined;
+  if (buf[at] !== 0x30) throw new FramingError(`not an LDAPMessage: first byte 0x${buf[at].toString(16)}, expected 0x30 (SEQUENCE)`);
+  const first = buf[at + 1];
   if (first < 0x80) return 2 + first;
   const n = first & 0x7f;
   if (n === 0) throw new FramingError('indefinite BER length is not allowed in LDAP (RFC 4511 section 5.1)');
   if (n > 4) throw new FramingError(`BER length of ${n} bytes is too long`);
-  if (buf.length < 2 + n) return undefined;
+  if (buf.length - at < 2 + n) return undefined;
   let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + buf[2 + i];
+  for (let i = 0; i < n; i++) len = len * 256 + buf[at + 2 + i];
   const total = 2 + n + len;
   if (total > MAX_MESSAGE_BYTES) throw new FramingError(`LDAP message of ${total} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit`);
   return total;
 }
 
 export class LdapFramer {
+  /** Bytes of an incomplete message, in arrival order (joined once it is complete). */
   #chunks: Buffer[] = [];
   #size = 0;
   /** Size of the message being assembled, once its header has arrived. */
@@ -43,28 +44,39 @@ export class LdapFramer {
     return this.#size;
   }
 
-  /** Adds a chunk; returns the messages it completed, in order (possibly none). */
+  /**
+   * Adds a chunk; returns the messages it completed, in order (possibly none). Complete messages
+   * are views into the chunk (one object per message, nothing copied); only a message that spans
+   * chunks is copied, once.
+   */
   push(chunk: Buffer): Buffer[] {
-    if (chunk.length > 0) {
-      this.#chunks.push(chunk);
-      this.#size += chunk.length;
-    }
     const out: Buffer[] = [];
-    for (;;) {
-      if (this.#need === undefined) {
-        if (this.#size < 2) break;
-        // The header is at most 6 bytes; join only the first chunks when it straddles them.
-        const head = this.#chunks[0].length >= 6 ? this.#chunks[0] : this.#join();
-        this.#need = messageSize(head);
-        if (this.#need === undefined) break;
+    let buf = chunk;
+    if (this.#size > 0) {
+      if (chunk.length > 0) {
+        this.#chunks.push(chunk);
+        this.#size += chunk.length;
       }
-      if (this.#size < this.#need) break;
-      const all = this.#join();
-      out.push(all.subarray(0, this.#need));
-      const rest = all.subarray(this.#need);
-      this.#chunks = rest.length ? [rest] : [];
-      this.#size = rest.length;
+      // The header is at most 6 bytes; join only the first chunks when it straddles them.
+      if (this.#need === undefined) this.#need = messageSize(this.#chunks[0].length >= 6 ? this.#chunks[0] : this.#join());
+      if (this.#need === undefined || this.#size < this.#need) return out;
+      buf = this.#join();
+      this.#chunks = [];
+      this.#size = 0;
       this.#need = undefined;
+    }
+    let at = 0;
+    while (at < buf.length) {
+      const size = messageSize(buf, at);
+      if (size === undefined || at + size > buf.length) {
+        const rest = buf.subarray(at);
+        this.#chunks = [rest];
+        this.#size = rest.length;
+        this.#need = size;
+        break;
+      }
+      out.push(buf.subarray(at, at + size));
+      at += size;
     }
     return out;
   }
