@@ -182,8 +182,8 @@ async function main(): Promise<void> {
     delete env.IDSYNC_NOW;
     delete env.IDSYNC_LOG_LEVEL;
     const reportFile = path.join(work, 'report.json');
-    const sync = async (label: string, nodeFlags: string[] = []) => {
-      const m = await measure(process.execPath, [...nodeFlagsAll, ...nodeFlags, args.cli!, '--config', configFile, 'sync', '--json'], { slapdPid, cwd: ws, env, stdoutFile: reportFile });
+    const sync = async (label: string, nodeFlags: string[] = [], cli = args.cli!) => {
+      const m = await measure(process.execPath, [...nodeFlagsAll, ...nodeFlags, cli, '--config', configFile, 'sync', '--json'], { slapdPid, cwd: ws, env, stdoutFile: reportFile });
       const report = JSON.parse(m.stdout);
       if (report.status !== 'succeeded') throw new Error(`${label}: status ${report.status}: ${JSON.stringify(report.error)}`);
       log(`${label}: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} s), RSS ${m.rssMb!.toFixed(0)} MB, CPU user ${fmt(m.cpuUserS!)} + sys ${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`);
@@ -231,10 +231,13 @@ async function main(): Promise<void> {
 
     // Instrumented runs, after the timed ones so their overhead never leaks into the table.
     let extraMd = '';
+    // Profiles run the unbundled build (dist/cli/main.js: the same code, one file per module) so
+    // that samples can be charged to modules; bin/idsync.js runs the esbuild bundle.
+    const unbundled = args.cli === path.join(ROOT, 'bin/idsync.js') ? path.join(ROOT, 'dist/cli/main.js') : args.cli!;
     const instrumented = async (what: string, flags: (kind: string) => string[], after: (kind: string) => string) => {
       resetStore();
       for (const kind of ['first', 'steady']) {
-        await sync(`${what} ${kind} sync (not in the table)`, flags(kind));
+        await sync(`${what} ${kind} sync (not in the table)`, flags(kind), unbundled);
         extraMd += after(kind);
       }
     };
@@ -311,6 +314,7 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], first: Measure[
   };
   const ok = (b: boolean) => (b ? 'met' : '**missed**');
   const firstRatio = wall(first) / wall(floor);
+  const steadyRatio = wall(steady) / wall(floor);
   const lines = [
     `## idsync sync benchmark — scale ${scale} (${f.users / 1000}k users / ${f.groups / 1000}k groups)`,
     '',
@@ -321,7 +325,7 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], first: Measure[
     row(scale, wall, 'wall s'),
     row(scale, cpu, 'CPU s incl. slapd'),
     '',
-    `Targets: full sync within ${TARGET_RATIO}× the floor — ${firstRatio.toFixed(1)}×: ${ok(firstRatio <= TARGET_RATIO)}; peak memory under ${TARGET_RSS_MB} MB${f.users < 100_000 ? ' (target is set for 100k users)' : ''} — ${rss.toFixed(0)} MB: ${ok(rss < TARGET_RSS_MB)}.`,
+    `Targets: full sync within ${TARGET_RATIO}× the floor — a re-sync (steady state, what every scheduled full sync is) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RATIO)}; the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ${ok(firstRatio <= TARGET_RATIO)}. Peak memory under ${TARGET_RSS_MB} MB${f.users < 100_000 ? ' (target is set for 100k users)' : ''} — ${rss.toFixed(0)} MB: ${ok(rss < TARGET_RSS_MB)}.`,
     '',
     'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on this 2-core machine inflates wall times, much less CPU):',
     '',
