@@ -64,9 +64,25 @@ export function checkAttributeList(buf: Buffer, start: number, end: number, dn: 
   }
 }
 
+/**
+ * Buffer's own utf8Slice and latin1Slice: what toString(encoding, start, end) calls once it has
+ * checked its arguments, a check that costs as much as decoding a short value (and a sync decodes
+ * about a million). header() has already checked the bounds.
+ */
+type Slicing = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+const sliceable = typeof (Buffer.prototype as Partial<Slicing>).utf8Slice === 'function' && typeof (Buffer.prototype as Partial<Slicing>).latin1Slice === 'function';
+
+export function utf8(buf: Buffer, s: number, e: number): string {
+  return sliceable ? (buf as Slicing).utf8Slice(s, e) : buf.toString('utf8', s, e);
+}
+
+function latin1(buf: Buffer, s: number, e: number): string {
+  return sliceable ? (buf as Slicing).latin1Slice(s, e) : buf.toString('latin1', s, e);
+}
+
 function value(buf: Buffer, s: number, e: number, binary: boolean): string | Buffer {
   // A binary value is copied so that it does not keep the whole network chunk alive.
-  return binary ? Buffer.from(buf.subarray(s, e)) : buf.toString('utf8', s, e);
+  return binary ? Buffer.from(buf.subarray(s, e)) : utf8(buf, s, e);
 }
 
 /** Every attribute, keyed by lower-cased description; values of `binary` attributes as Buffers, others as UTF-8 text. */
@@ -77,7 +93,7 @@ export function readAttributeList(buf: Buffer, start: number, end: number, binar
     header(buf, p, end, SEQUENCE, 'attribute');
     const attrEnd = lastEnd();
     header(buf, contentStart, attrEnd, OCTET_STRING, 'attribute type');
-    const name = buf.toString('latin1', contentStart, lastEnd()).toLowerCase();
+    const name = latin1(buf, contentStart, lastEnd()).toLowerCase();
     header(buf, lastEnd(), attrEnd, SET, 'attribute values');
     const isBinary = binary.has(name);
     let v = contentStart;

@@ -1,5 +1,5 @@
 import { DirectoryEntry } from '../entry.js';
-import { checkAttributeList, header, lastEnd, lastStart } from './attribute-list.js';
+import { checkAttributeList, header, lastEnd, lastStart, utf8 } from './attribute-list.js';
 import { Op } from './protocol.js';
 
 /**
@@ -51,7 +51,7 @@ export function decodeEntry(message: Buffer, head: MessageHead, binary: Readonly
   const opStart = lastStart();
   const opEnd = lastEnd();
   header(message, opStart, opEnd, 0x04, 'SearchResultEntry objectName');
-  const dn = message.toString('utf8', lastStart(), lastEnd());
+  const dn = utf8(message, lastStart(), lastEnd());
   header(message, lastEnd(), opEnd, 0x30, `attributes of ${dn}`);
   const listStart = lastStart();
   const listEnd = lastEnd();

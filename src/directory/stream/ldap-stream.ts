@@ -1,4 +1,4 @@
-import net from 'node:net';
+import type net from 'node:net';
 import tls from 'node:tls';
 import type { DirectoryConfig, ServerSpec } from '../../config/load.js';
 import { IdsyncError } from '../../errors.js';
@@ -9,6 +9,7 @@ import { LdapFramer } from './framing.js';
 import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, Op, type LdapResponse, type LdapResult, type PartialAttribute } from './protocol.js';
 import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, pagedResultsControl, pagedResultsCookie, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
 import { SearchStream } from './search-stream.js';
+import { createSocket, whenReady } from './socket.js';
 
 /**
  * A minimal LDAPv3 client over one socket, for the searches ldapts cannot do: it hands over every
@@ -56,8 +57,13 @@ interface Collect {
   binary: ReadonlySet<string>;
   /** When the last message for it arrived (ms), for the inactivity timeout. */
   lastActivity: number;
-  resolve: (r: { entries: DirectoryEntry[]; done: LdapResponse & { op: 'searchDone' } }) => void;
+  resolve: (r: Collected) => void;
   reject: (e: unknown) => void;
+}
+
+interface Collected {
+  entries: DirectoryEntry[];
+  done: LdapResponse & { op: 'searchDone' };
 }
 
 type Pending = { kind: 'once'; resolve: (m: LdapResponse) => void; reject: (e: unknown) => void } | { kind: 'search'; stream: SearchStream } | Collect;
@@ -205,9 +211,9 @@ export class LdapStream {
    * outstanding request.
    */
   async *searchPages(spec: SearchRequestSpec, pageSize: number, options: CollectOptions = {}): AsyncGenerator<DirectoryEntry[]> {
-    const what = { server: this.server.url, operation: `search ${spec.filter ?? '(objectClass=*)'} under`, target: spec.base };
+    const what = this.#what(spec);
     const request = (cookie: Buffer) => this.#collect({ ...spec, controls: [...(spec.controls ?? []), pagedResultsControl(pageSize, cookie)] }, options);
-    let next: { id: number; page: Promise<{ entries: DirectoryEntry[]; done: LdapResponse & { op: 'searchDone' } }> } | undefined = request(Buffer.alloc(0));
+    let next: { id: number; page: Promise<Collected> } | undefined = request(Buffer.alloc(0));
     try {
       while (next) {
         const { entries, done } = await next.page;
@@ -313,10 +319,10 @@ export class LdapStream {
     this.#attach(secure);
   }
 
-  #collect(spec: SearchRequestSpec, options: CollectOptions): { id: number; page: Promise<{ entries: DirectoryEntry[]; done: LdapResponse & { op: 'searchDone' } }> } {
+  #collect(spec: SearchRequestSpec, options: CollectOptions): { id: number; page: Promise<Collected> } {
     const id = this.#allocateId();
-    const what = { server: this.server.url, operation: `search ${spec.filter ?? '(objectClass=*)'} under`, target: spec.base };
-    const page = new Promise<{ entries: DirectoryEntry[]; done: LdapResponse & { op: 'searchDone' } }>((resolve, reject) => {
+    const what = this.#what(spec);
+    const page = new Promise<Collected>((resolve, reject) => {
       if (this.#closed || this.#closing) return reject(this.#lost ?? new IdsyncError('DIRECTORY_UNREACHABLE', `${this.server.url}: the connection is closed`));
       let request: Buffer;
       try {
@@ -353,6 +359,11 @@ export class LdapStream {
       this.#socket.write(request);
     });
     return { id, page };
+  }
+
+  /** How a search is named in its errors (mapDirectoryError's context). */
+  #what(spec: SearchRequestSpec): { server: string; operation: string; target: string } {
+    return { server: this.server.url, operation: `search ${spec.filter ?? '(objectClass=*)'} under`, target: spec.base };
   }
 
   #abandon(messageId: number): void {
@@ -480,37 +491,4 @@ export class LdapStream {
     }
     this.#pending.clear();
   }
-}
-
-/** TCP (clear, StartTLS) or TLS (ldaps) socket, connecting. */
-function createSocket(cfg: StreamConfig, server: ServerSpec): net.Socket {
-  return server.transport === 'ldaps'
-    ? tls.connect({ ...tlsOptionsFor(cfg, server), port: server.port })
-    : net.connect({ host: server.host, port: server.port });
-}
-
-/** Resolves on `event` (connect, secureConnect), rejects on an error or an early close. */
-function whenReady(socket: net.Socket, event: 'connect' | 'secureConnect'): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const cleanup = () => {
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      socket.off(event, onReady);
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new Error('socket closed before the connection was ready'));
-    };
-    const onReady = () => {
-      cleanup();
-      resolve();
-    };
-    socket.once('error', onError);
-    socket.once('close', onClose);
-    socket.once(event, onReady);
-  });
 }

@@ -1,0 +1,38 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ServerSpec } from '../../config/load.js';
+import { tlsOptionsFor } from '../tls.js';
+import type { StreamConfig } from './ldap-stream.js';
+
+/** TCP (clear, StartTLS) or TLS (ldaps) socket, connecting. */
+export function createSocket(cfg: StreamConfig, server: ServerSpec): net.Socket {
+  return server.transport === 'ldaps'
+    ? tls.connect({ ...tlsOptionsFor(cfg, server), port: server.port })
+    : net.connect({ host: server.host, port: server.port });
+}
+
+/** Resolves on `event` (connect, secureConnect), rejects on an error or an early close. */
+export function whenReady(socket: net.Socket, event: 'connect' | 'secureConnect'): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = () => {
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.off(event, onReady);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error('socket closed before the connection was ready'));
+    };
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    socket.once('error', onError);
+    socket.once('close', onClose);
+    socket.once(event, onReady);
+  });
+}
