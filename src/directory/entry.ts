@@ -23,10 +23,11 @@ export class DirectoryEntry {
    * search: two reads of an unchanged entry give the same bytes, so a digest of them recognises an
    * unchanged user without mapping it.
    */
-  source: Buffer | undefined;
+  readonly source: Buffer | undefined;
 
-  constructor(dn: string, attrs: Iterable<[string, (string | Buffer)[]]>) {
+  constructor(dn: string, attrs: Iterable<[string, (string | Buffer)[]]>, source?: Buffer) {
     this.dn = dn;
+    this.source = source;
     this.#decoded = new Map();
     for (const [name, values] of attrs) this.#decoded.set(name.toLowerCase(), values);
   }
@@ -36,10 +37,9 @@ export class DirectoryEntry {
    * is decoded on first use; `string()` and `buffer()` read single attributes without decoding the rest.
    */
   static encoded(dn: string, source: Buffer, buf: Buffer, start: number, end: number, binary: ReadonlySet<string>): DirectoryEntry {
-    const e = new DirectoryEntry(dn, []);
+    const e = new DirectoryEntry(dn, [], source);
     e.#decoded = undefined;
     e.#encoded = { buf, start, end, binary };
-    e.source = source;
     return e;
   }
 

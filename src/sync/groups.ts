@@ -21,13 +21,13 @@ export class DesiredMembers {
   }
 
   /** Ascending user ids, each once. */
-  sorted(itemIndex: number): Int32Array {
+  sorted(itemIndex: number): Float64Array {
     return sortedUnique(this.#lists[itemIndex] ?? []);
   }
 }
 
-function sortedUnique(ids: Iterable<number>): Int32Array {
-  const a = Int32Array.from(ids).sort();
+function sortedUnique(ids: Iterable<number>): Float64Array {
+  const a = Float64Array.from(ids).sort();
   let n = 0;
   for (let i = 0; i < a.length; i++) if (i === 0 || a[i] !== a[i - 1]) a[n++] = a[i];
   return a.subarray(0, n);
@@ -87,10 +87,10 @@ export async function syncGroups(
     }
     keep.add(groupId);
     const want = desiredMembers.sorted(c.itemIndex);
-    let have: Int32Array;
+    let have: Float64Array;
     const fast = fastPath(db);
     if (current) have = sortedUnique(current.get(groupId) ?? []);
-    else if (groupId <= 0) have = new Int32Array(0);
+    else if (groupId <= 0) have = new Float64Array(0);
     else if (fast) have = sortedUnique(fast.memberIds(groupId));
     else have = sortedUnique((await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((r) => r.user_id));
     // Placeholder ids of a dry run are negative: they sort first and are never in the store.
