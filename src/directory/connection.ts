@@ -1,10 +1,8 @@
-import { Client } from 'ldapts';
 import type { DirectoryConfig, ServerSpec } from '../config/load.js';
 import { IdsyncError } from '../errors.js';
 import type { DirectoryEntry } from './entry.js';
 import { mapDirectoryError } from './errors.js';
 import { LdapStream, resultError } from './stream/ldap-stream.js';
-import { tlsOptionsFor } from './tls.js';
 
 export interface ServerAttempt {
   url: string;
@@ -27,10 +25,9 @@ export interface SearchSpec {
  * run report says why a backup was used. A bind refusal stops the walk: the credentials are the
  * same everywhere and repeating them would only lock the account sooner.
  *
- * Searches and reads go through idsync's own LDAP stream layer (src/directory/stream), whose bulk
- * path decodes entries without intermediate objects and asks for the next page while the current
- * one is being processed. AD change tracking still sends its controls through ldapts
- * (src/directory/ad/raw-search.ts); that client is opened on first use, to the same server.
+ * Everything goes through idsync's own LDAP stream layer (src/directory/stream): bulk reads decode
+ * entries only when used and ask for the next page while the current one is being processed; AD
+ * change tracking (src/directory/ad) sends its controls on the same connection.
  */
 export class DirectoryConnection {
   readonly server: ServerSpec;
@@ -38,7 +35,6 @@ export class DirectoryConnection {
   #stream: LdapStream;
   #cfg: DirectoryConfig;
   #binary: ReadonlySet<string>;
-  #adClient: Promise<Client> | undefined;
 
   private constructor(cfg: DirectoryConfig, stream: LdapStream, server: ServerSpec, attempts: ServerAttempt[]) {
     this.#cfg = cfg;
@@ -79,38 +75,12 @@ export class DirectoryConnection {
   }
 
   /**
-   * A bound ldapts client to the same server, for AD change tracking (src/directory/ad), which
-   * sends its own controls. Opened on first use and closed with this connection.
+   * The bound stream itself, for AD change tracking (src/directory/ad), which sends its own
+   * controls on the same connection as the bulk reads.
    */
-  async adClient(): Promise<Client> {
+  get stream(): LdapStream {
     this.#ensureOpen();
-    this.#adClient ??= this.#openAdClient();
-    const client = await this.#adClient;
-    // ldapts reconnects a lost socket lazily on the next operation and does not bind again: after
-    // a DC restart DirSync would run anonymously (and fail as if its cookie were refused).
-    if (!client.isConnected) throw new IdsyncError('DIRECTORY_UNREACHABLE', `${this.server.url}: the connection was lost`);
-    return client;
-  }
-
-  async #openAdClient(): Promise<Client> {
-    const { server } = this;
-    const cfg = this.#cfg;
-    const client = new Client({
-      url: `${server.transport === 'ldaps' ? 'ldaps' : 'ldap'}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`,
-      timeout: cfg.timeouts.operationMs,
-      connectTimeout: cfg.timeouts.connectMs,
-      tlsOptions: server.transport === 'ldaps' ? tlsOptionsFor(cfg, server) : undefined,
-      strictDN: false,
-    });
-    try {
-      if (server.transport === 'starttls') await client.startTLS(tlsOptionsFor(cfg, server));
-      if (cfg.bind) await client.bind(cfg.bind.dn, cfg.bind.password.reveal());
-      return client;
-    } catch (err) {
-      this.#adClient = undefined;
-      await client.unbind().catch(() => undefined);
-      throw mapDirectoryError(err, { server: server.url, operation: cfg.bind ? 'bind as' : 'connect', target: cfg.bind?.dn });
-    }
+    return this.#stream;
   }
 
   /** A lost connection is an error here; the caller opens a new, bound one. */
@@ -144,8 +114,6 @@ export class DirectoryConnection {
   }
 
   async close(): Promise<void> {
-    const ad = this.#adClient;
-    this.#adClient = undefined;
-    await Promise.all([this.#stream.close(), ad?.then((c) => c.unbind()).catch(() => undefined)]);
+    await this.#stream.close();
   }
 }

@@ -1,9 +1,10 @@
 import { IdsyncError, type ErrorCode } from '../errors.js';
 
 /**
- * The one place where failures from ldapts, TLS and sockets become idsync errors. ldapts sets
- * the prototype of every result-code error to ResultCodeError, so `instanceof` cannot tell them
- * apart: we map on the numeric LDAP result code (RFC 4511 section 4.1.9) instead.
+ * The one place where failures of LDAP operations, TLS and sockets become idsync errors. LDAP
+ * refusals arrive as errors carrying the numeric result code (RFC 4511 section 4.1.9) in `code`
+ * (resultError() in stream/ldap-stream.ts, LdapResultError in ad/raw-search.ts), and are mapped on
+ * that number rather than on error classes.
  */
 const resultCodes: Record<number, { code: ErrorCode; text: string }> = {
   3: { code: 'DIRECTORY_TIMEOUT', text: 'the server time limit was exceeded' },

@@ -22,7 +22,7 @@ export async function readAllValues(conn: DirectoryConnection, entry: DirectoryE
     if (!m || m[1] !== lower) continue;
     const chunk = entry.strings(name);
     values.push(...chunk);
-    // An empty chunk is what ldapts reports for a requested-but-absent attribute: nothing more.
+    // An empty chunk (an attribute sent without values) means nothing more.
     if (m[3] !== '*' && chunk.length > 0) next = Number(m[3]) + 1;
   }
   while (next !== undefined) {

@@ -1,7 +1,7 @@
 import { IdsyncError } from '../../errors.js';
 import { guidToString } from '../codecs.js';
 import { mapDirectoryError } from '../errors.js';
-import { rawSearch, sessionClient, sessionServer, toDirectoryEntry, type AdSession } from './raw-search.js';
+import { rawSearch, sessionServer, toDirectoryEntry, type AdSession } from './raw-search.js';
 
 /**
  * Which domain controller, and which copy of its database, a cookie or a USN belongs to.
@@ -25,11 +25,10 @@ export interface DcIdentity {
 }
 
 export async function readDcIdentity(session: AdSession): Promise<DcIdentity> {
-  const client = await sessionClient(session);
   const server = sessionServer(session);
   const read = async (dn: string, attributes: string[]) => {
     try {
-      const { entries } = await rawSearch(client, dn, { scope: 'base', filter: '(objectClass=*)', attributes });
+      const { entries } = await rawSearch(session, dn, { scope: 'base', filter: '(objectClass=*)', attributes });
       return entries[0] ? toDirectoryEntry(entries[0]) : undefined;
     } catch (err) {
       throw mapDirectoryError(err, { server, operation: 'read', target: dn || 'the root DSE' });

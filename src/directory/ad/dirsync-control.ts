@@ -1,6 +1,7 @@
 import asn1 from 'asn1';
-import type { BerReader as BerReaderType, BerWriter as BerWriterType } from 'asn1';
-import { Control } from 'ldapts';
+import type { BerReader as BerReaderType } from 'asn1';
+import type { LdapControl } from '../stream/protocol.js';
+import type { RequestControl } from '../stream/requests.js';
 
 /**
  * The DirSync control, LDAP_SERVER_DIRSYNC_OID (MS-ADTS 3.1.1.3.4.1.3).
@@ -8,10 +9,8 @@ import { Control } from 'ldapts';
  * Request value:  SEQUENCE { Flags INTEGER, MaxBytes INTEGER, Cookie OCTET STRING }
  * Response value: SEQUENCE { MoreResults INTEGER, unused INTEGER, CookieServer OCTET STRING }
  *
- * The request and the response carry the same OID, and ldapts hands a response control whose OID
- * matches a request control to that request object's parse() (ControlParser.parse: the `default`
- * branch looks the OID up in the request's controls). So one object goes out with the request and
- * comes back holding the response: read `response` (or `responseError`) after the search.
+ * The request and the response carry the same OID: the response control comes back on the
+ * SearchResultDone (dirSyncResponse() finds and decodes it).
  */
 
 const { Ber, BerReader, BerWriter } = asn1;
@@ -101,34 +100,16 @@ function readInteger(r: BerReaderType, field: string): number {
   return n;
 }
 
-export class DirSyncControl extends Control {
-  static readonly type = DIRSYNC_OID;
-  readonly request: DirSyncRequestValue;
-  /** Filled by ldapts when the SearchResultDone carries the DirSync response control. */
-  response?: DirSyncResponseValue;
-  /** Set instead of `response` when the server's control value could not be decoded. */
-  responseError?: Error;
+/** The request control. MS-ADTS: it must be critical; Samba answers a non-critical one with operationsError. */
+export function dirSyncControl(request: Partial<DirSyncRequestValue> & { flags: number }): RequestControl {
+  const value = encodeDirSyncRequestValue({ flags: request.flags, maxBytes: request.maxBytes ?? 0, cookie: request.cookie ?? Buffer.alloc(0) });
+  return { oid: DIRSYNC_OID, critical: true, value };
+}
 
-  constructor(request: Partial<DirSyncRequestValue> & { flags: number }) {
-    // MS-ADTS: the control must be critical; Samba answers a non-critical one with operationsError.
-    super(DIRSYNC_OID, { critical: true });
-    this.request = { flags: request.flags, maxBytes: request.maxBytes ?? 0, cookie: request.cookie ?? Buffer.alloc(0) };
-  }
-
-  protected override writeControl(writer: BerWriterType): void {
-    // Control.write puts OID and criticality; the value is an OCTET STRING wrapping our SEQUENCE.
-    writer.writeBuffer(encodeDirSyncRequestValue(this.request), Ber.OctetString);
-  }
-
-  protected override parseControl(reader: BerReaderType): void {
-    // ldapts builds the reader over the control's value octets; errors thrown here would surface
-    // as a message-parser error far from the search, so they are kept for dirSync() to report.
-    try {
-      this.response = decodeDirSyncResponseValue(reader.buffer);
-      this.responseError = undefined;
-    } catch (err) {
-      this.response = undefined;
-      this.responseError = err as Error;
-    }
-  }
+/** The response control among a SearchResultDone's controls; undefined when the server sent none. Throws DirSyncDecodeError when it is unreadable. */
+export function dirSyncResponse(controls: readonly LdapControl[]): DirSyncResponseValue | undefined {
+  const c = controls.find((x) => x.oid === DIRSYNC_OID);
+  if (!c) return undefined;
+  if (!c.value) throw new DirSyncDecodeError('DirSync response control has no value');
+  return decodeDirSyncResponseValue(c.value);
 }

@@ -1,6 +1,7 @@
-import type { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSamba, type SambaDirectory } from '../../../test/harness/index.js';
+import { openStream } from '../../../test/support/stream.js';
+import type { LdapStream } from '../stream/ldap-stream.js';
 import { IdsyncError } from '../../errors.js';
 import { guidToString } from '../codecs.js';
 import { readDcIdentity } from './dc-identity.js';
@@ -13,7 +14,7 @@ import { dirSync, DirSyncFlags, type DirSyncChange, type DirSyncResult } from '.
  */
 const sambaInfo = inject('samba');
 let samba: SambaDirectory;
-let admin: Client;
+let admin: LdapStream;
 const tag = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const FILTER = '(|(objectClass=user)(objectClass=group))';
 const ATTRS = ['sAMAccountName', 'displayName', 'description', 'title', 'userAccountControl', 'member'];
@@ -21,15 +22,15 @@ const ATTRS = ['sAMAccountName', 'displayName', 'description', 'title', 'userAcc
 beforeAll(async () => {
   if (!sambaInfo) return;
   samba = connectSamba(sambaInfo);
-  admin = await samba.ldap();
+  admin = await openStream(samba);
 });
 afterAll(async () => {
-  await admin?.unbind();
+  await admin?.close();
 });
 
 const guidOf = (dn: string) => samba.guid(dn);
 
-async function sync(cookie?: Buffer, client: Client = admin, flags?: number): Promise<DirSyncResult> {
+async function sync(cookie?: Buffer, client: LdapStream = admin, flags?: number): Promise<DirSyncResult> {
   const r = await dirSync(client, { ncRoot: samba.baseDn, filter: FILTER, attributes: ATTRS, cookie, flags });
   if (r.kind !== 'changes') throw new Error(`DirSync refused: ${r.message}`);
   return r;
@@ -163,7 +164,7 @@ describe.skipIf(!sambaInfo)('DirSync (Samba AD DC)', () => {
     const ou = await samba.addOu(`DSR${tag}`);
     const name = `plain.${tag}`;
     await samba.addUser({ ou, sam: name, password: 'Passw0rd!Plain1' });
-    const plain = await samba.ldap({ bindDn: `${name}@corp.example.test`, password: 'Passw0rd!Plain1' });
+    const plain = await openStream(samba, { bindDn: `${name}@corp.example.test`, password: 'Passw0rd!Plain1' });
     try {
       const refused = await dirSync(plain, { ncRoot: samba.baseDn, filter: FILTER, attributes: ATTRS });
       expect(refused).toMatchObject({ kind: 'insufficient-rights', resultCode: 50, message: expect.stringMatching(/insufficient access rights.*Replicating Directory Changes/) });
@@ -186,7 +187,7 @@ describe.skipIf(!sambaInfo)('DirSync (Samba AD DC)', () => {
       // Samba hides tombstones from an unprivileged caller: the deletion never shows up.
       expect(ch.has(guids.victim)).toBe(false);
     } finally {
-      await plain.unbind();
+      await plain.close();
     }
   });
 });

@@ -1,9 +1,9 @@
 import { IdsyncError } from '../../errors.js';
 import { mapDirectoryError } from '../errors.js';
-import { DirSyncControl, DirSyncFlags } from './dirsync-control.js';
+import { DirSyncFlags, dirSyncControl, dirSyncResponse, type DirSyncResponseValue } from './dirsync-control.js';
 import { parseDirSyncEntry, type DirSyncChange, type ParseOptions } from './dirsync-change.js';
-import { ExtendedDnControl } from './extended-dn.js';
-import { rawSearch, sessionClient, sessionServer, type AdSession } from './raw-search.js';
+import { extendedDnControl } from './extended-dn.js';
+import { rawSearch, sessionServer, type AdSession } from './raw-search.js';
 
 export { DirSyncFlags } from './dirsync-control.js';
 export type { DirSyncChange, LinkedChange, LinkedValue } from './dirsync-change.js';
@@ -105,32 +105,34 @@ function translateError(err: unknown, session: AdSession, opts: DirSyncOptions, 
  * next and memory follows the server's answer size. Throws DirSyncAccessDenied on missing rights.
  */
 export async function* dirSyncRounds(session: AdSession, opts: DirSyncOptions): AsyncGenerator<DirSyncRound> {
-  const client = await sessionClient(session);
   const flags = opts.flags ?? DirSyncFlags.INCREMENTAL_VALUES;
   const attributes = requestedAttributes(opts.attributes);
   let cookie = opts.cookie ?? Buffer.alloc(0);
   for (;;) {
-    const control = new DirSyncControl({ flags, maxBytes: opts.maxBytes ?? 1024 * 1024, cookie });
     let entries;
+    let controls;
     try {
-      ({ entries } = await rawSearch(client, opts.ncRoot, {
+      ({ entries, controls } = await rawSearch(session, opts.ncRoot, {
         scope: 'sub',
         filter: opts.filter,
         attributes,
-        controls: [control, new ExtendedDnControl(true)],
+        controls: [dirSyncControl({ flags, maxBytes: opts.maxBytes ?? 1024 * 1024, cookie }), extendedDnControl(true)],
         timeLimit: 0,
       }));
     } catch (err) {
       throw translateError(err, session, opts, flags);
     }
-    if (control.responseError) {
-      throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `DirSync answer from ${sessionServer(session) ?? 'the server'} is unreadable: ${control.responseError.message}`, { cause: control.responseError });
+    let response: DirSyncResponseValue | undefined;
+    try {
+      response = dirSyncResponse(controls);
+    } catch (err) {
+      throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `DirSync answer from ${sessionServer(session) ?? 'the server'} is unreadable: ${(err as Error).message}`, { cause: err });
     }
-    if (!control.response) {
+    if (!response) {
       throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${sessionServer(session) ?? 'the server'} answered a DirSync search without a DirSync control: is it Active Directory?`);
     }
-    cookie = control.response.cookie;
-    const more = control.response.moreResults !== 0;
+    cookie = response.cookie;
+    const more = response.moreResults !== 0;
     yield { changes: entries.map((e) => parseDirSyncEntry(e, opts)), cookie, more };
     if (!more) return;
   }

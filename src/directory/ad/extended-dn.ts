@@ -1,9 +1,8 @@
 import asn1 from 'asn1';
-import type { BerWriter as BerWriterType } from 'asn1';
-import { Control } from 'ldapts';
+import type { RequestControl } from '../stream/requests.js';
 import { guidToString, sidToString } from '../codecs.js';
 
-const { Ber, BerWriter } = asn1;
+const { BerWriter } = asn1;
 
 /**
  * Extended DNs (MS-ADTS 3.1.1.3.4.1.5, LDAP_SERVER_EXTENDED_DN_OID): `<GUID=…>;<SID=…>;CN=Alice,…`.
@@ -24,18 +23,12 @@ export const EXTENDED_DN_OID = '1.2.840.113556.1.4.529';
  * CN=bob,OU=…`), which a rename since the change makes ambiguous. With it, the entry DNs are
  * extended too. Not critical: a server that ignores it still answers, and the parser copes.
  */
-export class ExtendedDnControl extends Control {
-  constructor(readonly stringForm = true) {
-    super(EXTENDED_DN_OID, { critical: false });
-  }
-
-  protected override writeControl(writer: BerWriterType): void {
-    const w = new BerWriter();
-    w.startSequence();
-    w.writeInt(this.stringForm ? 1 : 0);
-    w.endSequence();
-    writer.writeBuffer(w.buffer, Ber.OctetString);
-  }
+export function extendedDnControl(stringForm = true): RequestControl {
+  const w = new BerWriter();
+  w.startSequence();
+  w.writeInt(stringForm ? 1 : 0);
+  w.endSequence();
+  return { oid: EXTENDED_DN_OID, value: w.buffer };
 }
 
 export interface ExtendedDn {

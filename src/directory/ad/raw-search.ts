@@ -1,34 +1,29 @@
-import {
-  Client, Control, FilterParser, MessageResponseStatus, PagedResultsControl, SearchRequest, StatusCodeParser,
-  type SearchResponse,
-} from 'ldapts';
 import { DirectoryEntry } from '../entry.js';
+import type { LdapStream } from '../stream/ldap-stream.js';
+import type { LdapControl, LdapResult } from '../stream/protocol.js';
+import { pagedResultsControl, pagedResultsCookie, type RequestControl } from '../stream/requests.js';
+import type { SearchMessage, SearchStream } from '../stream/search-stream.js';
 
 /**
- * A search that hands back entries exactly as the server sent them.
+ * A search that hands back entries exactly as the server sent them, with the response controls of
+ * its SearchResultDone, over idsync's own LDAP stream layer.
  *
- * ldapts's search() runs every entry through SearchEntry.toObject(), which adds each requested
- * attribute the entry lacks as `[]`. Under DirSync that is wrong: an attribute the server omits is
- * unchanged, one it sends with no values was cleared (MS-ADTS 3.1.1.3.4.1.3), and toObject makes
- * both look the same. It also folds single values to scalars and decodes text it cannot know is
- * binary. So this module builds the SearchRequest itself, sends it with the client's own request
- * machinery, and reads the parsed SearchEntry objects (name + Attribute[] with raw buffers).
- *
- * That machinery (`_send`, `_nextMessageId`, `_connect`) is private in ldapts's typings. package.json
- * pins ldapts 8.0.17 exactly; assertInternals() turns an upgrade that renames them into a clear
- * error, and raw-search.unit.test.ts checks it, so the break shows up in `npm run test:unit`.
+ * Under DirSync an attribute the server omits is unchanged, and one it sends with no values was
+ * cleared (MS-ADTS 3.1.1.3.4.1.3): the two must stay apart, so entries keep exactly the attributes
+ * the server sent, with raw value bytes. The stream layer also refuses to reconnect behind the
+ * caller's back: a lost connection is an error, never a later request that runs unbound.
  */
 
-/** Something that owns a bound ldapts client; a DirectoryConnection (adClient()) fits. */
-export type AdSession = Client | { adClient(): Promise<Client>; readonly server?: { readonly url: string } };
+/** Something that owns a bound stream: an LdapStream itself, or a DirectoryConnection. */
+export type AdSession = LdapStream | { readonly stream: LdapStream; readonly server?: { readonly url: string } };
 
-export async function sessionClient(s: AdSession): Promise<Client> {
-  return s instanceof Client ? s : s.adClient();
+export function sessionStream(s: AdSession): LdapStream {
+  return 'stream' in s ? s.stream : s;
 }
 
 /** For error messages (mapDirectoryError names the server). */
 export function sessionServer(s: AdSession): string | undefined {
-  return s instanceof Client ? undefined : s.server?.url;
+  return s.server?.url;
 }
 
 export interface RawAttribute {
@@ -47,9 +42,9 @@ export interface RawSearchOptions {
   scope?: 'base' | 'one' | 'sub';
   filter?: string;
   attributes: string[];
-  controls?: Control[];
+  controls?: RequestControl[];
   sizeLimit?: number;
-  /** Seconds; ldapts's default is 10, too short for a first DirSync of a large domain. 0 = none. */
+  /** Seconds, on the server; 0 = none (a first DirSync of a large domain takes a while). */
   timeLimit?: number;
 }
 
@@ -57,81 +52,82 @@ export interface RawSearchResult {
   entries: RawEntry[];
   /** Continuation references (e.g. to DomainDnsZones under the domain root); not followed. */
   references: string[];
+  /** Response controls of the SearchResultDone (DirSync's cookie, paging). */
+  controls: LdapControl[];
 }
 
-interface LdaptsInternals {
-  isConnected: boolean;
-  _connect(): Promise<void> | void;
-  _nextMessageId(): number;
-  _send(message: SearchRequest): Promise<SearchResponse | undefined>;
-}
-
-export function assertInternals(client: Client): LdaptsInternals {
-  const c = client as unknown as Partial<LdaptsInternals>;
-  for (const name of ['_connect', '_nextMessageId', '_send'] as const) {
-    if (typeof c[name] !== 'function') {
-      throw new Error(`ldapts Client has no ${name}(): raw searches (src/directory/ad/raw-search.ts) need ldapts 8.0.x`);
-    }
+/**
+ * A refused search as an error with the LDAP result code in `code` and the server's
+ * words in `message`. DirSync tells "not a naming context" from "no rights" by both (dirsync.ts),
+ * and mapDirectoryError maps it by code like every other LDAP failure.
+ */
+export class LdapResultError extends Error {
+  override readonly name = 'LdapResultError';
+  readonly code: number;
+  constructor(readonly result: LdapResult) {
+    super(result.diagnosticMessage || `LDAP result ${result.resultCode}`);
+    this.code = result.resultCode;
   }
-  return c as LdaptsInternals;
 }
 
-function buildRequest(base: string, opts: RawSearchOptions, controls: Control[]): SearchRequest {
-  return new SearchRequest({
-    messageId: -1, // set per send, as ldapts does
-    baseDN: base,
-    scope: opts.scope ?? 'sub',
-    filter: FilterParser.parseString(opts.filter ?? '(objectClass=*)'),
-    attributes: opts.attributes,
-    sizeLimit: opts.sizeLimit ?? 0,
-    timeLimit: opts.timeLimit ?? 0,
-    controls,
+/**
+ * The next message, or a timeout when the server stays silent for `ms` (the stream layer has no
+ * limit of its own: persistent searches are silent by design). The search is abandoned on timeout.
+ */
+async function nextMessage(search: SearchStream, ms: number): Promise<IteratorResult<SearchMessage>> {
+  if (ms <= 0) return search.next();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      search.abandon();
+      reject(new Error(`timed out: no answer for ${ms} ms`));
+    }, ms);
   });
-}
-
-async function send(client: Client, request: SearchRequest): Promise<SearchResponse> {
-  const c = assertInternals(client);
-  // Like ldapts's own operations: reconnect lazily (which does not re-bind; the server then
-  // answers as anonymous and the caller sees the server's refusal).
-  if (!c.isConnected) await c._connect.call(client);
-  request.messageId = c._nextMessageId.call(client);
-  const result = await c._send.call(client, request);
-  if (!result) throw new Error('search ended without a result');
-  if (result.status !== MessageResponseStatus.Success) throw StatusCodeParser.parse(result);
-  return result;
-}
-
-function collect(result: SearchResponse, out: RawSearchResult): void {
-  for (const e of result.searchEntries) {
-    out.entries.push({ dn: e.name, attributes: e.attributes.map((a) => ({ type: a.type, values: a.parsedBuffers })) });
+  try {
+    return await Promise.race([search.next(), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
-  for (const r of result.searchReferences) out.references.push(...r.uris);
 }
 
 /**
  * One search, all entries in memory. For DirSync (which must not be combined with paging: the
- * cookie is the paging) and for small reads. Controls are parsed back into the objects passed in.
+ * cookie is the paging) and for small reads.
  */
-export async function rawSearch(client: Client, base: string, opts: RawSearchOptions): Promise<RawSearchResult> {
-  const out: RawSearchResult = { entries: [], references: [] };
-  collect(await send(client, buildRequest(base, opts, [...(opts.controls ?? [])])), out);
-  return out;
+export async function rawSearch(session: AdSession, base: string, opts: RawSearchOptions): Promise<RawSearchResult> {
+  const stream = sessionStream(session);
+  const search = stream.search({
+    base,
+    scope: opts.scope ?? 'sub',
+    filter: opts.filter ?? '(objectClass=*)',
+    attributes: opts.attributes,
+    controls: opts.controls,
+    sizeLimit: opts.sizeLimit ?? 0,
+    timeLimit: opts.timeLimit ?? 0,
+  });
+  const out: RawSearchResult = { entries: [], references: [], controls: [] };
+  for (;;) {
+    const { value: m, done } = await nextMessage(search, stream.operationTimeoutMs);
+    if (done) throw new Error('the search ended without a result (connection closed)');
+    if (m.type === 'entry') out.entries.push({ dn: m.dn, attributes: m.attributes });
+    else if (m.type === 'reference') out.references.push(...m.uris);
+    else if (m.type === 'done') {
+      if (m.result.resultCode !== 0) throw new LdapResultError(m.result);
+      out.controls = m.controls;
+      return out;
+    }
+  }
 }
 
 /** A paged search (RFC 2696), one page at a time, so memory follows the page size. */
-export async function* rawSearchPages(client: Client, base: string, opts: RawSearchOptions & { pageSize: number }): AsyncGenerator<RawSearchResult> {
-  const paging = new PagedResultsControl({ value: { size: opts.pageSize } });
-  const request = buildRequest(base, opts, [...(opts.controls ?? []), paging]);
+export async function* rawSearchPages(session: AdSession, base: string, opts: RawSearchOptions & { pageSize: number }): AsyncGenerator<RawSearchResult> {
+  let cookie: Buffer = Buffer.alloc(0);
   for (;;) {
-    const result = await send(client, request);
-    const page: RawSearchResult = { entries: [], references: [] };
-    collect(result, page);
+    const page = await rawSearch(session, base, { ...opts, controls: [...(opts.controls ?? []), pagedResultsControl(opts.pageSize, cookie)] });
     yield page;
-    // ldapts creates a fresh PagedResultsControl for the response (it knows that OID).
-    const answer = (result.controls ?? []).find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
-    const cookie = answer?.value?.cookie;
-    if (!cookie?.length) return;
-    paging.value = { size: opts.pageSize, cookie };
+    const next = pagedResultsCookie(page.controls);
+    if (!next?.length) return;
+    cookie = next;
   }
 }
 

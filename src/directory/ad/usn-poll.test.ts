@@ -1,6 +1,7 @@
-import type { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSamba, type SambaDirectory } from '../../../test/harness/index.js';
+import { openStream } from '../../../test/support/stream.js';
+import type { LdapStream } from '../stream/ldap-stream.js';
 import { guidToString } from '../codecs.js';
 import type { DirectoryEntry } from '../entry.js';
 import { readDcIdentity } from './dc-identity.js';
@@ -9,17 +10,17 @@ import { deletedSince, usnChanges } from './usn-poll.js';
 /** uSNChanged polling and the Deleted Objects container, against the real Samba AD DC. */
 const sambaInfo = inject('samba');
 let samba: SambaDirectory;
-let admin: Client;
+let admin: LdapStream;
 const tag = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const FILTER = '(|(objectClass=user)(objectClass=group))';
 
 beforeAll(async () => {
   if (!sambaInfo) return;
   samba = connectSamba(sambaInfo);
-  admin = await samba.ldap();
+  admin = await openStream(samba);
 });
 afterAll(async () => {
-  await admin?.unbind();
+  await admin?.close();
 });
 
 const guidOf = (dn: string) => samba.guid(dn);
@@ -105,14 +106,14 @@ describe.skipIf(!sambaInfo)('uSNChanged polling (Samba AD DC)', () => {
     const victim = await samba.addUser({ ou, sam: `victimu.${tag}` });
     const before = await readDcIdentity(admin);
     await samba.deleteEntry(victim);
-    const plain = await samba.ldap({ bindDn: `${name}@corp.example.test`, password: 'Passw0rd!Plain2' });
+    const plain = await openStream(samba, { bindDn: `${name}@corp.example.test`, password: 'Passw0rd!Plain2' });
     try {
       // The DC identity is readable without privileges, so polling itself works for this account.
       expect((await readDcIdentity(plain)).invocationId).toBe(before.invocationId);
       expect(await deletedSince(plain, { ncRoot: samba.baseDn, sinceUsn: before.highestCommittedUSN })).toEqual([]);
       expect((await deletedSince(admin, { ncRoot: samba.baseDn, sinceUsn: before.highestCommittedUSN })).length).toBe(1);
     } finally {
-      await plain.unbind();
+      await plain.close();
     }
   });
 });

@@ -1,10 +1,10 @@
-import { Control } from 'ldapts';
 import { guidToString } from '../codecs.js';
 import type { DirectoryEntry } from '../entry.js';
 import { mapDirectoryError } from '../errors.js';
 import { isTombstoneDn } from './dirsync-change.js';
 import { parseExtendedDn } from './extended-dn.js';
-import { rawSearchPages, sessionClient, sessionServer, toDirectoryEntry, type AdSession } from './raw-search.js';
+import type { RequestControl } from '../stream/requests.js';
+import { rawSearchPages, sessionServer, toDirectoryEntry, type AdSession } from './raw-search.js';
 
 /**
  * The fallback when DirSync is refused: uSNChanged polling (Microsoft, "Polling for Changes Using
@@ -20,13 +20,11 @@ import { rawSearchPages, sessionClient, sessionServer, toDirectoryEntry, type Ad
 
 export const SHOW_DELETED_OID = '1.2.840.113556.1.4.417';
 
-/** LDAP_SERVER_SHOW_DELETED_OID (MS-ADTS 3.1.1.3.4.1.14): tombstones become visible; no value. */
-export class ShowDeletedControl extends Control {
-  constructor() {
-    // Critical: a server that does not know it must refuse rather than silently hide tombstones.
-    super(SHOW_DELETED_OID, { critical: true });
-  }
-}
+/**
+ * LDAP_SERVER_SHOW_DELETED_OID (MS-ADTS 3.1.1.3.4.1.14): tombstones become visible; no value.
+ * Critical: a server that does not know it must refuse rather than silently hide tombstones.
+ */
+export const SHOW_DELETED: RequestControl = { oid: SHOW_DELETED_OID, critical: true };
 
 /**
  * The Deleted Objects container of a naming context through its well-known GUID
@@ -72,7 +70,7 @@ export interface UsnChangesOptions {
 export async function* usnChanges(session: AdSession, opts: UsnChangesOptions): AsyncGenerator<DirectoryEntry[]> {
   const filter = `(&${opts.filter}${usnFilter(opts.sinceUsn, opts.untilUsn)})`;
   try {
-    for await (const page of rawSearchPages(await sessionClient(session), opts.base, {
+    for await (const page of rawSearchPages(session, opts.base, {
       scope: 'sub',
       filter,
       attributes: withAttrs(opts.attributes, ['objectGUID', 'uSNChanged']),
@@ -120,11 +118,11 @@ export async function deletedSince(session: AdSession, opts: DeletedSinceOptions
   const filter = `(&(isDeleted=TRUE)${opts.filter ?? ''}${usnFilter(opts.sinceUsn, opts.untilUsn)})`;
   const out: DeletedObject[] = [];
   try {
-    for await (const page of rawSearchPages(await sessionClient(session), base, {
+    for await (const page of rawSearchPages(session, base, {
       scope: 'one',
       filter,
       attributes: ['objectGUID', 'name', 'lastKnownParent', 'objectClass', 'sAMAccountName', 'uSNChanged', 'isDeleted'],
-      controls: [new ShowDeletedControl()],
+      controls: [SHOW_DELETED],
       pageSize: opts.pageSize ?? 500,
       timeLimit: 0,
     })) {

@@ -32,7 +32,7 @@ export interface DirectoryProfile {
   attributes: AttributeMap;
   /** The immutable identifier that anchors identity; never the DN. */
   externalIdAttribute: string;
-  /** Attributes ldapts must hand back as bytes (exact server spelling). */
+  /** Attributes whose values are bytes, not UTF-8 text (objectGUID, objectSid); compared case-insensitively. */
   binaryAttributes: string[];
   /** Extra attributes the profile needs on users and groups to do its job. */
   userStatusAttributes: string[];

@@ -12,15 +12,19 @@ import { SearchStream } from './search-stream.js';
 import { createSocket, whenReady } from './socket.js';
 
 /**
- * A minimal LDAPv3 client over one socket, for the searches ldapts cannot do: it hands over every
- * message of a search as it arrives — entries with their own response controls, intermediate
- * responses (RFC 4511 section 4.13, needed by RFC 4533 Sync Info), references and the final
- * SearchResultDone — instead of collecting them until the search is done. That is what content
- * synchronization (content-sync.ts) and AD change notification (ad-notify.ts) need: searches that
- * may never end.
+ * idsync's LDAPv3 client over one socket (ldapts cannot read intermediate responses or per-entry
+ * controls, and decoding every value into objects made it the largest cost of a full sync).
  *
- * It does one thing per connection well: connect (ldaps, StartTLS or clear, with the same TLS
- * rules as DirectoryConnection), bind, run searches, abandon, unbind. Writes are DirectoryConnection's.
+ * - search(): every message of a search as it arrives — entries with their own response controls,
+ *   intermediate responses (RFC 4511 section 4.13, needed by RFC 4533 Sync Info), references and
+ *   the final SearchResultDone. Content synchronization (content-sync.ts), AD change notification
+ *   (ad-notify.ts) and AD change tracking (src/directory/ad) use it: searches that may never end,
+ *   or whose controls matter.
+ * - searchPages() / searchAll(): the bulk path of DirectoryConnection, entries decoded lazily
+ *   (entry-decoder.ts) and the next page requested ahead.
+ *
+ * It does one thing per connection well: connect (ldaps, StartTLS or clear, with the TLS rules of
+ * tls.ts), bind, run searches, abandon, unbind.
  */
 
 /** The parts of a directory's configuration a stream connection uses. */
@@ -80,6 +84,8 @@ const NO_BINARY: ReadonlySet<string> = new Set();
 
 export class LdapStream {
   readonly server: ServerSpec;
+  /** The directory's operation timeout (timeouts.operationMs), for callers that wait on one answer. */
+  readonly operationTimeoutMs: number;
   #socket: net.Socket;
   #framer = new LdapFramer();
   #pending = new Map<number, Pending>();
@@ -98,8 +104,9 @@ export class LdapStream {
   };
   #onClose = () => this.#closedBySocket();
 
-  private constructor(server: ServerSpec, socket: net.Socket, highWaterMark: number) {
+  private constructor(server: ServerSpec, socket: net.Socket, highWaterMark: number, operationTimeoutMs: number) {
     this.server = server;
+    this.operationTimeoutMs = operationTimeoutMs;
     this.#socket = socket;
     this.#highWaterMark = highWaterMark;
     this.#attach(socket);
@@ -124,7 +131,7 @@ export class LdapStream {
         await whenReady(socket, server.transport === 'ldaps' ? 'secureConnect' : 'connect');
         socket.setNoDelay(true);
         socket.setKeepAlive(true, options.keepAliveMs ?? 60_000);
-        stream = new LdapStream(server, socket, options.highWaterMark ?? 1000);
+        stream = new LdapStream(server, socket, options.highWaterMark ?? 1000, cfg.timeouts.operationMs);
         if (server.transport === 'starttls') {
           step = 'StartTLS';
           await stream.#startTls(cfg);

@@ -5,8 +5,8 @@ import { Op } from './protocol.js';
 
 /**
  * Encoding of the LDAPv3 requests the stream layer sends (RFC 4511 section 4). Filters are parsed
- * and encoded by ldapts's FilterParser, the same code DirectoryConnection relies on, so a filter
- * means the same thing on both paths.
+ * and encoded by ldapts's FilterParser: RFC 4515 string filters, with their escapes and extensible
+ * matches, are the one part of ldapts idsync still uses.
  */
 
 const { BerWriter } = asn1;
