@@ -27,10 +27,29 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneResul
   if (!international && !defaultCountry) {
     return { ok: false, reason: `phone "${raw}" has no + and country code, and the directory sets no defaultCountry` };
   }
-  const parsed = parsePhoneNumberFromString(main.replace(/^00/, '+'), international ? undefined : (defaultCountry as CountryCode));
-  // isPossible (length per country) rather than isValid (allocated ranges): test and fictional
-  // numbers such as 555 ones are common in directories and are still dialable strings.
-  if (!parsed || !parsed.isPossible()) return { ok: false, reason: `phone "${raw}" is not a possible telephone number` };
+  const parsed = parseMain(main, international ? undefined : defaultCountry);
+  if (!parsed) return { ok: false, reason: `phone "${raw}" is not a possible telephone number` };
   const ext = extension ?? parsed.ext;
   return { ok: true, phone: ext ? { number: parsed.number, extension: ext } : { number: parsed.number } };
+}
+
+/**
+ * libphonenumber's answers for the number part, remembered: it costs about 5 µs a number, and in a
+ * directory the office numbers repeat (`+1 212 555 0100 x1234`, `… x1235`: one main number). Bounded,
+ * and cleared when full, so memory does not follow the directory.
+ */
+const known = new Map<string, { number: string; ext?: string } | null>();
+const KNOWN_LIMIT = 10_000;
+
+function parseMain(main: string, country: string | undefined): { number: string; ext?: string } | null {
+  const key = country ? `${country} ${main}` : main;
+  let r = known.get(key);
+  if (r !== undefined) return r;
+  const parsed = parsePhoneNumberFromString(main.replace(/^00/, '+'), country as CountryCode | undefined);
+  // isPossible (length per country) rather than isValid (allocated ranges): test and fictional
+  // numbers such as 555 ones are common in directories and are still dialable strings.
+  r = parsed?.isPossible() ? (parsed.ext ? { number: parsed.number, ext: parsed.ext } : { number: parsed.number }) : null;
+  if (known.size >= KNOWN_LIMIT) known.clear();
+  known.set(key, r);
+  return r;
 }

@@ -27,4 +27,15 @@ describe('normalizePhone', () => {
     expect(normalizePhone('+1 call me').ok).toBe(false);
     expect(normalizePhone('  ').ok).toBe(false);
   });
+  it('answers a repeated main number the same, with each extension kept apart', () => {
+    expect(normalizePhone('+1 212 555 0100 x1')).toEqual({ ok: true, phone: { number: '+12125550100', extension: '1' } });
+    expect(normalizePhone('+1 212 555 0100 x2')).toEqual({ ok: true, phone: { number: '+12125550100', extension: '2' } });
+    expect(normalizePhone('+1 212 555 0100')).toEqual({ ok: true, phone: { number: '+12125550100' } });
+    // The same text under another default country is a different question.
+    expect(normalizePhone('0161 715 0105', 'GB')).toEqual({ ok: true, phone: { number: '+441617150105' } });
+    expect(normalizePhone('0161 715 0105', 'US').ok).toBe(false);
+    const bad = normalizePhone('+1 212 555 12 x5');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.reason).toContain('+1 212 555 12 x5');
+  });
 });
