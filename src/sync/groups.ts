@@ -11,8 +11,11 @@ import type { ObjectChange, RunCounts } from './report.js';
  */
 export class DesiredMembers {
   readonly #lists: (number[] | undefined)[] = [];
+  /** Memberships added, duplicates included. */
+  total = 0;
 
   add(userId: number, groups: readonly number[]): void {
+    this.total += groups.length;
     for (const g of groups) {
       const list = this.#lists[g];
       if (list) list.push(userId);
@@ -54,6 +57,10 @@ export async function syncGroups(
   const byExt = new Map(stored.map((g) => [g.external_id, g]));
   const keep = new Set<number>();
   let done = 0;
+  // A directory's first sync (none of its groups stored yet) that brings more memberships than the
+  // store holds: load them without the user_id index and build it once at the end.
+  const fast = fastPath(db);
+  const bulk = apply && fast && !opts.onlyUsers && stored.length === 0 && desiredMembers.total >= 10_000 && desiredMembers.total > fast.memberRows() ? fast.suspendMemberUserIndex() : undefined;
   // For a few users (single-user and incremental syncs), read only their memberships: reading every
   // chosen group's member list would make each increment cost as much as the directory is large.
   let current: Map<number, Set<number>> | undefined;
@@ -72,7 +79,6 @@ export async function syncGroups(
       counts.groupsCreated++;
       changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'created', item: `group ${c.dn}` });
       const row = { directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts };
-      const fast = fastPath(db);
       groupId = !apply ? -1 : fast ? fast.insertGroup(row) : (await db.insertInto('groups').values(row).returning('id').executeTakeFirstOrThrow()).id;
     } else {
       groupId = g.id;
@@ -88,7 +94,6 @@ export async function syncGroups(
     keep.add(groupId);
     const want = desiredMembers.sorted(c.itemIndex);
     let have: Float64Array;
-    const fast = fastPath(db);
     if (current) have = sortedUnique(current.get(groupId) ?? []);
     else if (groupId <= 0) have = new Float64Array(0);
     else if (fast) have = sortedUnique(fast.memberIds(groupId));
@@ -123,6 +128,7 @@ export async function syncGroups(
     }
     opts.onProgress?.(++done, chosen.length);
   }
+  bulk?.restore();
   if (!opts.onlyUsers) {
     for (const g of stored) {
       if (keep.has(g.id)) continue;
