@@ -22,6 +22,14 @@ registerStoreCommands(program);
 registerServeCommands(program);
 registerAdminCommands(program);
 
+// `idsync export | head` closes our stdout early: stop quietly, as Unix tools do, instead of an
+// unhandled EPIPE with a stack trace. The reader has what it wanted; nothing was half-written to
+// the store by output (every command writes its answer after its work).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 /** The only place errors become exit codes and messages for people. */
 async function main(): Promise<void> {
   try {
