@@ -93,11 +93,17 @@ export class DirectoryConnection {
   /** Pages of a search, one at a time, so memory follows the page size and not the directory. */
   async *pages(spec: SearchSpec): AsyncGenerator<DirectoryEntry[]> {
     this.#ensureOpen();
-    yield* this.#stream.searchPages(
-      { base: spec.base, scope: spec.scope ?? 'sub', filter: spec.filter, attributes: spec.attributes },
-      spec.pageSize ?? this.#cfg.pageSize,
-      { binary: this.#binary, timeoutMs: this.#cfg.timeouts.operationMs },
-    );
+    try {
+      yield* this.#stream.searchPages(
+        { base: spec.base, scope: spec.scope ?? 'sub', filter: spec.filter, attributes: spec.attributes },
+        spec.pageSize ?? this.#cfg.pageSize,
+        { binary: this.#binary, timeoutMs: this.#cfg.timeouts.operationMs },
+      );
+    } catch (err) {
+      // Refusals and timeouts are IdsyncErrors already; this names the server and base for the
+      // rest (a malformed paged-results control, say).
+      throw mapDirectoryError(err, { server: this.server.url, operation: `search ${spec.filter} under`, target: spec.base });
+    }
   }
 
   /** A base-scope read of one entry; undefined when it does not exist. */

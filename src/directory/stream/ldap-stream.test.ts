@@ -88,6 +88,22 @@ describe('LdapStream transports and binds', () => {
     }
   });
 
+  it('gives the bind the operation timeout, not the connect timeout', async () => {
+    // Answers the bind (message 1) with success after 300 ms: slower than connectMs, well within operationMs.
+    const bindOk = Buffer.from([0x30, 0x0c, 0x02, 0x01, 0x01, 0x61, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]);
+    const slow = net.createServer((sock) => sock.once('data', () => setTimeout(() => sock.write(bindOk), 300)));
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const port = (slow.address() as net.AddressInfo).port;
+    try {
+      const s = await LdapStream.open({ ...cfg, timeouts: { connectMs: 100, operationMs: 5000 } }, spec('clear', port));
+      await s.close();
+      const err = await failure(LdapStream.open({ ...cfg, timeouts: { connectMs: 100, operationMs: 150 } }, spec('clear', port)));
+      expect(err).toMatchObject({ code: 'DIRECTORY_TIMEOUT', message: expect.stringMatching(/bind as .* timed out/) });
+    } finally {
+      slow.close();
+    }
+  });
+
   it('walks the server list: an unreachable server is skipped', async () => {
     const closed = net.createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
@@ -211,6 +227,40 @@ describe('LdapStream bulk searches (searchPages, searchAll)', () => {
       expect((await s.searchAll({ base: missing, scope: 'base', attributes: ['1.1'] })).result.resultCode).toBe(32);
     } finally {
       await s.close();
+    }
+  });
+
+  it('a connection lost while the caller works on a page fails the next page, never as an unhandled rejection', async () => {
+    // A proxy in front of slapd, so that the test can cut the connection between two pages.
+    const sockets: net.Socket[] = [];
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(slapd.info.port, '127.0.0.1');
+      sockets.push(client, upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => undefined);
+      upstream.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const port = (proxy.address() as net.AddressInfo).port;
+    try {
+      const s = await LdapStream.open(cfg, spec('clear', port));
+      const pages: number[] = [];
+      const run = async () => {
+        for await (const page of s.searchPages({ base: slapd.baseDn, scope: 'sub', attributes: ['1.1'] }, 2)) {
+          pages.push(page.length);
+          if (pages.length === 1) {
+            // The next page is already asked for; the connection goes while we are busy elsewhere.
+            for (const sock of sockets) sock.destroy();
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      };
+      const err = await failure(run());
+      expect(err.code).toBe('DIRECTORY_UNREACHABLE');
+      expect(pages).toEqual([2]);
+      await s.close();
+    } finally {
+      proxy.close();
     }
   });
 

@@ -118,23 +118,34 @@ export class LdapStream {
    * the step; the bind password never appears in them.
    */
   static async open(cfg: StreamConfig, server: ServerSpec, options: OpenOptions = {}): Promise<LdapStream> {
-    const timeoutMs = options.timeoutMs ?? cfg.timeouts.connectMs;
+    // The TCP connection and TLS handshake get connectMs, StartTLS and the bind operationMs each
+    // (a loaded DC may take seconds to bind); options.timeoutMs, when given, caps every step.
+    const connectMs = options.timeoutMs ?? cfg.timeouts.connectMs;
+    const operationMs = options.timeoutMs ?? cfg.timeouts.operationMs;
     let step = 'connect';
     const socket = createSocket(cfg, server);
     let stream: LdapStream | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let expire: (err: Error) => void = () => undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      expire = reject;
     });
+    const limit = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => expire(new Error(`timed out after ${ms} ms`)), ms);
+    };
+    limit(connectMs);
     try {
       const work = (async () => {
         await whenReady(socket, server.transport === 'ldaps' ? 'secureConnect' : 'connect');
+        limit(operationMs);
         socket.setNoDelay(true);
         socket.setKeepAlive(true, options.keepAliveMs ?? 60_000);
         stream = new LdapStream(server, socket, options.highWaterMark ?? 1000, cfg.timeouts.operationMs);
         if (server.transport === 'starttls') {
           step = 'StartTLS';
           await stream.#startTls(cfg);
+          limit(operationMs);
         }
         if (cfg.bind) {
           step = `bind as ${cfg.bind.dn}`;
@@ -219,7 +230,13 @@ export class LdapStream {
    */
   async *searchPages(spec: SearchRequestSpec, pageSize: number, options: CollectOptions = {}): AsyncGenerator<DirectoryEntry[]> {
     const what = this.#what(spec);
-    const request = (cookie: Buffer) => this.#collect({ ...spec, controls: [...(spec.controls ?? []), pagedResultsControl(pageSize, cookie)] }, options);
+    const request = (cookie: Buffer) => {
+      const r = this.#collect({ ...spec, controls: [...(spec.controls ?? []), pagedResultsControl(pageSize, cookie)] }, options);
+      // The next page may fail (connection lost, timeout) while the caller is busy elsewhere with
+      // the current one; the failure is rethrown when the loop awaits it, never left unhandled.
+      r.page.catch(() => undefined);
+      return r;
+    };
     let next: { id: number; page: Promise<Collected> } | undefined = request(Buffer.alloc(0));
     try {
       while (next) {
@@ -231,10 +248,7 @@ export class LdapStream {
         yield entries;
       }
     } finally {
-      if (next) {
-        next.page.catch(() => undefined);
-        this.#abandon(next.id);
-      }
+      if (next) this.#abandon(next.id);
     }
   }
 
@@ -351,10 +365,16 @@ export class LdapStream {
       if (limit > 0) {
         // One timer per request, re-armed for the remainder instead of reset per message: a page is
         // a thousand messages, and the limit is on silence, not on the whole page.
-        const check = () => {
+        const check = (confirmed = false) => {
           const idle = performance.now() - c.lastActivity;
           if (idle < limit) {
             timer = setTimeout(check, limit - idle);
+            return;
+          }
+          // Timers run before pending socket reads: when the caller kept the thread busy past the
+          // limit, the answer may be waiting unread. Look once more after the reads (setImmediate).
+          if (!confirmed) {
+            setImmediate(() => this.#pending.get(id) === c && check(true));
             return;
           }
           c.reject(mapDirectoryError(new Error(`timed out: no answer for ${limit} ms`), what));
