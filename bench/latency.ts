@@ -153,9 +153,11 @@ function mixedChanges(ops: {
 }
 
 async function idleCycle(label: string, run: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < 3; i++) await run();
+  // A cycle takes a fraction of a millisecond: many samples after a real warm-up, so that the median
+  // (and the ratio between two sizes) is the cycle's cost and not the scheduler's.
+  for (let i = 0; i < 30; i++) await run();
   const t: number[] = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 300; i++) {
     const t0 = performance.now();
     await run();
     t.push(performance.now() - t0);
