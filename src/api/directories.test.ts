@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSlapd, type SlapdDirectory } from '../../test/harness/index.js';
 import { uniqueName } from '../../test/support/workspace.js';
+import { parseConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { SyncService } from '../serve/server.js';
+import { loadStoredDirectories } from './directories.js';
 import { ApiHarness } from './test-support.js';
 
 /**
@@ -216,6 +220,48 @@ describe('directories and a running sync service', () => {
       expect(service.workers.has('live')).toBe(false);
     } finally {
       await service.stop();
+      await h.close();
+    }
+  });
+});
+
+describe('bind passwords of directories created through the API, at rest', () => {
+  it('are stored encrypted, used decrypted, sealed when found in clear, and refused with a clear log line under another key', async () => {
+    const h = await ApiHarness.create();
+    h.secrets.add(slapd.password);
+    try {
+      const o = await org();
+      expect((await h.call('POST', '/api/v1/directories', { as: 'administrator', body: input(o, { name: 'sealed' }) })).status).toBe(201);
+      const stored = async () => (await h.store.db.selectFrom('api_directories').select('bind_password').where('name', '=', 'sealed').executeTakeFirstOrThrow()).bind_password!;
+      const sealed = await stored();
+      expect(sealed).toMatch(/^sealed:v1:/);
+      expect(sealed).not.toContain(slapd.password);
+      // The API still binds with it: a connection test needs the real password.
+      expect((await h.call('POST', '/api/v1/directories/sealed/test', { as: 'administrator' })).body).toMatchObject({ ok: true });
+      // An update without a password keeps it (decrypted, then sealed again with a fresh nonce).
+      const { config } = (await h.call('GET', '/api/v1/directories/sealed', { as: 'read_only' })).body;
+      expect((await h.call('PUT', '/api/v1/directories/sealed', { as: 'administrator', body: { ...config, trashDays: 2 } })).status).toBe(200);
+      const resealed = await stored();
+      expect(resealed).toMatch(/^sealed:v1:/);
+      expect(resealed).not.toBe(sealed);
+      expect((await h.call('POST', '/api/v1/directories/sealed/test', { as: 'administrator' })).body).toMatchObject({ ok: true });
+
+      // A row an idsync without encryption wrote: serve seals it when it starts, and uses it.
+      await h.store.db.updateTable('api_directories').set({ bind_password: slapd.password }).where('name', '=', 'sealed').execute();
+      const log = createLogger('silent');
+      const same = parseConfig({ store: h.store.url }, { baseDir: h.dir, file: path.join(h.dir, 'idsync.yaml'), env: {} });
+      const [cfg] = await loadStoredDirectories(h.store, same, log);
+      expect(cfg.bind!.password.reveal()).toBe(slapd.password);
+      expect(await stored()).toMatch(/^sealed:v1:/);
+
+      // Under another key the directory is left out, and the log says why.
+      const lines: string[] = [];
+      const other = parseConfig({ store: h.store.url, api: { secretsKey: 'another-key-another-key-another-key' } }, { baseDir: h.dir, env: {} });
+      const recorder = pino({ level: 'error' }, { write: (l: string) => lines.push(l) });
+      expect(await loadStoredDirectories(h.store, other, recorder)).toEqual([]);
+      expect(lines.join('')).toMatch(/cannot be decrypted with the key from api\.secretsKey/);
+      expect(lines.join('')).not.toContain(slapd.password);
+    } finally {
       await h.close();
     }
   });

@@ -8,6 +8,7 @@ import type { SyncService } from '../serve/server.js';
 import type { DirectoryWorker } from '../serve/worker.js';
 import type { Store } from '../store/db.js';
 import { fieldError } from './errors.js';
+import { SecretBox, secretBoxFor } from './secret-box.js';
 
 /**
  * A directory as the API takes it: the keys of a directory in the configuration file, with two
@@ -68,14 +69,16 @@ interface StoredRow {
   updated_by: string | null;
 }
 
-function entryFromRow(row: StoredRow, baseDir: string, log: Logger): DirectoryEntry | undefined {
+function entryFromRow(row: StoredRow, baseDir: string, box: SecretBox, log: Logger): DirectoryEntry | undefined {
   const input = JSON.parse(row.config) as DirectoryInput;
   try {
-    const cfg = parseDirectoryInput(input, row.bind_password, baseDir);
+    const password = row.bind_password === null ? null : box.open(row.bind_password, `the bind password of directory "${row.name}"`);
+    const cfg = parseDirectoryInput(input, password, baseDir);
     return { name: row.name, managedBy: 'api', cfg, input, passwordSet: !!row.bind_password, updatedAt: row.updated_at, updatedBy: row.updated_by };
   } catch (err) {
-    // Only possible if a later idsync validates more strictly than the one that stored it.
-    log.error({ directory: row.name, err: (err as Error).message }, 'a directory stored through the API no longer validates; it is ignored');
+    // A key that does not open the password, or a later idsync validating more strictly than the
+    // one that stored it: the directory is left out, and the log says why.
+    log.error({ directory: row.name, err: (err as Error).message }, 'a directory stored through the API cannot be used; it is ignored');
     return undefined;
   }
 }
@@ -86,6 +89,7 @@ function baseDirOf(config: IdsyncConfig): string {
 
 export class DirectoryRegistry {
   readonly #baseDir: string;
+  #sealer: SecretBox | undefined;
   readonly #adding = new Map<string, Promise<DirectoryWorker>>();
 
   constructor(
@@ -98,12 +102,18 @@ export class DirectoryRegistry {
     this.#baseDir = baseDirOf(config);
   }
 
+  /** Made on first use: a deployment that never stores a directory through the API needs no key. */
+  get #box(): SecretBox {
+    this.#sealer ??= secretBoxFor(this.config);
+    return this.#sealer;
+  }
+
   #fromFile(name: string): DirectoryConfig | undefined {
     return this.config.directories.find((d) => d.name === name);
   }
 
   #entry(row: StoredRow): DirectoryEntry | undefined {
-    return entryFromRow(row, this.#baseDir, this.log);
+    return entryFromRow(row, this.#baseDir, this.#box, this.log);
   }
 
   /** File directories first, in file order, then API ones by name. A stored one whose name the file now uses is hidden. */
@@ -159,7 +169,10 @@ export class DirectoryRegistry {
     const cfg = parseDirectoryInput(input, password, this.#baseDir);
     await this.#checkAgainstStore(cfg);
     const ts = now.toISOString();
-    await this.store.db.insertInto('api_directories').values({ name: input.name, config: this.#stored(input), bind_password: password, created_at: ts, updated_at: ts, updated_by: actor }).execute();
+    await this.store.db
+      .insertInto('api_directories')
+      .values({ name: input.name, config: this.#stored(input), bind_password: password === null ? null : this.#box.seal(password), created_at: ts, updated_at: ts, updated_by: actor })
+      .execute();
     await this.service.addDirectory(cfg, this.serving);
     return (await this.get(input.name))!;
   }
@@ -175,11 +188,16 @@ export class DirectoryRegistry {
   async update(name: string, input: DirectoryInput, actor: string, now: Date): Promise<DirectoryEntry> {
     const row = await this.#apiRow(name);
     if (input.name !== name) throw fieldError('VALIDATION_FAILED', `the name cannot change (a new name is a new directory): expected "${name}"`, 'name');
-    const password = input.bind ? (input.bind.password ?? row.bind_password) : null;
+    const kept = () => (row.bind_password === null ? null : this.#box.open(row.bind_password, `the stored bind password of directory "${name}"`));
+    const password = input.bind ? (input.bind.password ?? kept()) : null;
     if (input.bind && !password) throw fieldError('VALIDATION_FAILED', 'a bind DN needs its password', 'bind.password');
     const cfg = parseDirectoryInput(input, password, this.#baseDir);
     await this.#checkAgainstStore(cfg);
-    await this.store.db.updateTable('api_directories').set({ config: this.#stored(input), bind_password: password, updated_at: now.toISOString(), updated_by: actor }).where('id', '=', row.id).execute();
+    await this.store.db
+      .updateTable('api_directories')
+      .set({ config: this.#stored(input), bind_password: password === null ? null : this.#box.seal(password), updated_at: now.toISOString(), updated_by: actor })
+      .where('id', '=', row.id)
+      .execute();
     // Replacing the worker waits for its current run, so the answer means "the new configuration is in effect".
     await this.service.addDirectory(cfg, this.serving);
     return (await this.get(name))!;
@@ -211,6 +229,9 @@ export class DirectoryRegistry {
 
 /** Directories stored through the API, for `idsync serve` to start beside the file's. */
 export async function loadStoredDirectories(store: Store, config: IdsyncConfig, log: Logger): Promise<DirectoryConfig[]> {
+  if (!(await store.db.selectFrom('api_directories').select('id').limit(1).executeTakeFirst())) return [];
+  const box = secretBoxFor(config);
+  await sealStoredPasswords(store, box, log);
   const rows = await store.db.selectFrom('api_directories').selectAll().orderBy('name').execute();
   const out: DirectoryConfig[] = [];
   for (const r of rows) {
@@ -218,8 +239,18 @@ export async function loadStoredDirectories(store: Store, config: IdsyncConfig, 
       log.warn({ directory: r.name }, 'a directory created through the API has the name of one in the configuration file; the file\'s is used');
       continue;
     }
-    const e = entryFromRow(r, baseDirOf(config), log);
+    const e = entryFromRow(r, baseDirOf(config), box, log);
     if (e) out.push(e.cfg);
   }
   return out;
+}
+
+/** Passwords an idsync without encryption at rest stored in clear are sealed when serve starts. */
+async function sealStoredPasswords(store: Store, box: SecretBox, log: Logger): Promise<void> {
+  const rows = await store.db.selectFrom('api_directories').select(['id', 'name', 'bind_password']).where('bind_password', 'is not', null).execute();
+  for (const r of rows) {
+    if (SecretBox.isSealed(r.bind_password!)) continue;
+    await store.db.updateTable('api_directories').set({ bind_password: box.seal(r.bind_password!) }).where('id', '=', r.id).where('bind_password', '=', r.bind_password).execute();
+    log.info({ directory: r.name }, 'the stored bind password is now encrypted at rest');
+  }
 }

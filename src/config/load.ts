@@ -58,6 +58,8 @@ export interface ApiConfig {
   sessionMaxHours: number;
   publicMetrics: boolean;
   maxBodyBytes: number;
+  /** Encrypts the bind passwords of directories created through the API (src/api/secret-box.ts). */
+  secretsKey?: Secret;
 }
 
 export interface IdsyncConfig {
@@ -237,7 +239,7 @@ export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string
     log: c.log,
     logLevelSet: typeof (raw as { log?: { level?: unknown } } | null)?.log?.level === 'string',
     directories: c.directories.map((d, i) => resolveDirectory(d, i, opts.baseDir, env)),
-    api: resolveApi(c.api),
+    api: resolveApi(c.api, opts.baseDir, env),
   };
 }
 
@@ -247,7 +249,7 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: value.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(value.slice(i + 1)) };
 }
 
-function resolveApi(a: ConfigInput['api']): ApiConfig {
+function resolveApi(a: ConfigInput['api'], baseDir: string, env: NodeJS.ProcessEnv): ApiConfig {
   return {
     enabled: a.enabled,
     listen: parseListen(a.listen),
@@ -257,6 +259,7 @@ function resolveApi(a: ConfigInput['api']): ApiConfig {
     sessionMaxHours: a.sessionMaxHours,
     publicMetrics: a.publicMetrics,
     maxBodyBytes: a.maxBodyKb * 1024,
+    ...(a.secretsKey !== undefined ? { secretsKey: resolveSecret(a.secretsKey, 'api.secretsKey', baseDir, env) } : {}),
   };
 }
 

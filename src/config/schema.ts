@@ -129,6 +129,7 @@ const api = z
     sessionMaxHours: z.number().min(0.1).max(24 * 30).default(12),
     publicMetrics: z.boolean().default(false),
     maxBodyKb: z.number().int().min(1).max(64 * 1024).default(1024),
+    secretsKey: secretValue.optional(),
   })
   .strict();
 export type ApiConfigInput = z.infer<typeof api>;
