@@ -126,5 +126,7 @@ describe('incremental apply', () => {
     expect((await t.user('cat'))!.status).toBe('active');
     const pending = await t.store.db.selectFrom('approvals').selectAll().where('status', '=', 'pending').execute();
     expect(pending).toHaveLength(1);
+    // Whoever decides sees which limit it went over, and that it was counted over the hour.
+    expect(pending[0].threshold).toBe('more than 2 users, counted over the last hour');
   });
 });

@@ -215,7 +215,9 @@ describe('OpenLDAP inbound sync', () => {
 
     const approvals = await ws.json(['approvals']);
     expect(approvals).toHaveLength(1);
-    expect(approvals[0]).toMatchObject({ runId: held.runId, count: 3, status: 'pending' });
+    expect(approvals[0]).toMatchObject({ runId: held.runId, count: 3, status: 'pending', threshold: 'more than 2 users' });
+    expect(held.heldForApproval.threshold).toBe('more than 2 users');
+    expect((await ws.cli(['approvals'])).stdout).toMatch(/3 removals — pending \(held [^)]*: more than 2 users\)/);
     expect(approvals[0].users.map((u: any) => u.username).sort()).toEqual(['u0', 'u1', 'u2']);
 
     const ok = await ws.cli(['approve', String(held.runId)]);

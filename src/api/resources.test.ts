@@ -76,10 +76,10 @@ async function seed(store: Store) {
   const run2 = await startRun(store, corp, 'corp', 'full', now);
   await finishRun(db, run2, { status: 'failed', counts: emptyCounts(), startedAt: now, now, attempts: [], warnings: [], error: { code: 'DIRECTORY_BIND_FAILED', message: 'invalid credentials' } });
   const run3 = await startRun(store, corp, 'corp', 'full', now);
-  await holdRemovals(db, run3, corp, [{ userId: ids.alice, username: 'alice', externalId: 'ext-alice', action: 'trash', reason: 'no longer in scope' }], now);
+  await holdRemovals(db, run3, corp, [{ userId: ids.alice, username: 'alice', externalId: 'ext-alice', action: 'trash', reason: 'no longer in scope' }], now, 'more than 0 users');
   await finishRun(db, run3, { status: 'succeeded', counts: { ...emptyCounts(), held: 1 }, startedAt: now, now, attempts: [], warnings: [] });
   const run4 = await startRun(store, corp, 'corp', 'full', now);
-  await holdRemovals(db, run4, corp, [{ userId: ids.bob, username: 'bob', externalId: 'ext-bob', action: 'trash', reason: 'no longer in scope' }], now);
+  await holdRemovals(db, run4, corp, [{ userId: ids.bob, username: 'bob', externalId: 'ext-bob', action: 'trash', reason: 'no longer in scope' }], now, 'more than 0 users');
   await finishRun(db, run4, { status: 'succeeded', counts: { ...emptyCounts(), held: 1 }, startedAt: now, now, attempts: [], warnings: [] });
   return { runs: [run1, run2, run3, run4], group: group.id };
 }
@@ -178,7 +178,7 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
 
   it('lists held removals, rejects and approves them through the directory\'s queue', async () => {
     const pending = await h.call('GET', '/api/v1/approvals', { as: 'read_only' });
-    expect(pending.body.items).toEqual([expect.objectContaining({ runId: seeded.runs[3], directory: 'corp', status: 'pending', count: 1, users: [{ username: 'bob', action: 'trash', reason: 'no longer in scope' }] })]);
+    expect(pending.body.items).toEqual([expect.objectContaining({ runId: seeded.runs[3], directory: 'corp', status: 'pending', count: 1, threshold: 'more than 0 users', users: [{ username: 'bob', action: 'trash', reason: 'no longer in scope' }] })]);
     expect((await h.call('GET', '/api/v1/approvals?all=true', { as: 'read_only' })).body.items).toHaveLength(2);
     const superseded = await h.call('POST', `/api/v1/approvals/${seeded.runs[2]}/approve`, { as: 'administrator' });
     expect(superseded.status).toBe(409);

@@ -304,10 +304,22 @@ function clusteredMemberships(dialect: Dialect): Migration {
   };
 }
 
+/** The limit that held a run's removals, as the run put it ("more than 10 users or …"), for whoever decides. */
+function approvalThreshold(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('approvals').addColumn('threshold', 'text').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('approvals').dropColumn('threshold').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect) };
+    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold() };
   }
 }

@@ -95,6 +95,8 @@ export interface ApprovalsTable {
   count: number;
   created_at: string;
   decided_at: string | null;
+  /** The limit that held them, in words (migration 0006); null for approvals held before it. */
+  threshold: string | null;
 }
 
 export interface HeldRemovalsTable {

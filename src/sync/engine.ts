@@ -122,7 +122,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
           report.heldForApproval = { runId: report.runId, count: removals.length, threshold: decision.threshold };
           report.warnings.push(`${removals.length} ${removals.length === 1 ? 'removal' : 'removals'} held for approval (threshold: ${decision.threshold})${report.runId ? `; approve or reject run ${report.runId} (Approvals in the panel, or \`idsync approve ${report.runId}\`)` : ''}`);
           for (const r of removals) changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'held', reason: `${r.action === 'trash' ? 'trash' : 'disable'} held for approval: ${r.reason}` });
-          if (apply) await holdRemovals(db, report.runId!, dir.id, removals, now);
+          if (apply) await holdRemovals(db, report.runId!, dir.id, removals, now, decision.threshold);
         } else {
           changes.push(...(await applyRemovals(db, removals, cfg, now, counts, apply)));
         }

@@ -172,9 +172,10 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
       const decision = safeguard(cfg, recent + removals.length, population + recent);
       if (decision.hold) {
         counts.held = removals.length;
-        report.heldForApproval = { runId, count: removals.length, threshold: `${decision.threshold}, counted over the last hour` };
+        const threshold = `${decision.threshold}, counted over the last hour`;
+        report.heldForApproval = { runId, count: removals.length, threshold };
         for (const x of removals) changes.push({ objectType: 'user', name: x.username, externalId: x.externalId ?? undefined, userId: x.userId, outcome: 'held', reason: `${x.action} held for approval: ${x.reason}` });
-        await holdRemovals(db, runId, directoryId, removals, now);
+        await holdRemovals(db, runId, directoryId, removals, now, threshold);
       } else {
         changes.push(...(await applyRemovals(db, removals, cfg, now, counts, true)));
       }

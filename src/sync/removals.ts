@@ -77,10 +77,10 @@ export async function applyRemovals(db: Db, removals: PendingRemoval[], cfg: Dir
   return changes;
 }
 
-export async function holdRemovals(db: Db, runId: number, directoryId: number, removals: PendingRemoval[], now: Date): Promise<void> {
+export async function holdRemovals(db: Db, runId: number, directoryId: number, removals: PendingRemoval[], now: Date, threshold: string): Promise<void> {
   // A newer run re-plans from the directory as it is now; older pending approvals are stale.
   await db.updateTable('approvals').set({ status: 'superseded', decided_at: now.toISOString() }).where('directory_id', '=', directoryId).where('status', '=', 'pending').execute();
-  await db.insertInto('approvals').values({ run_id: runId, directory_id: directoryId, status: 'pending', count: removals.length, created_at: now.toISOString(), decided_at: null }).execute();
+  await db.insertInto('approvals').values({ run_id: runId, directory_id: directoryId, status: 'pending', count: removals.length, threshold, created_at: now.toISOString(), decided_at: null }).execute();
   for (let i = 0; i < removals.length; i += 200) {
     await db
       .insertInto('held_removals')
@@ -112,13 +112,15 @@ export interface ApprovalSummary {
   directory: string;
   status: string;
   count: number;
+  /** The limit the removals went over, e.g. "more than 10 users or more than 25% of 400 users"; null for approvals held before idsync stored it. */
+  threshold: string | null;
   createdAt: string;
   decidedAt: string | null;
   users: { username: string; action: string; reason: string }[];
 }
 
 export async function listApprovals(store: Store, opts: { all?: boolean } = {}): Promise<ApprovalSummary[]> {
-  let q = store.db.selectFrom('approvals').innerJoin('directories', 'directories.id', 'approvals.directory_id').select(['approvals.run_id', 'directories.name', 'approvals.status', 'approvals.count', 'approvals.created_at', 'approvals.decided_at']);
+  let q = store.db.selectFrom('approvals').innerJoin('directories', 'directories.id', 'approvals.directory_id').select(['approvals.run_id', 'directories.name', 'approvals.status', 'approvals.count', 'approvals.threshold', 'approvals.created_at', 'approvals.decided_at']);
   if (!opts.all) q = q.where('approvals.status', '=', 'pending');
   const rows = await q.orderBy('approvals.run_id', 'desc').execute();
   const out: ApprovalSummary[] = [];
@@ -130,7 +132,7 @@ export async function listApprovals(store: Store, opts: { all?: boolean } = {}):
       .where('held_removals.run_id', '=', r.run_id)
       .orderBy('users.username')
       .execute();
-    out.push({ runId: r.run_id, directory: r.name, status: r.status, count: r.count, createdAt: r.created_at, decidedAt: r.decided_at, users });
+    out.push({ runId: r.run_id, directory: r.name, status: r.status, count: r.count, threshold: r.threshold, createdAt: r.created_at, decidedAt: r.decided_at, users });
   }
   return out;
 }

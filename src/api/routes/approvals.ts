@@ -10,6 +10,7 @@ const approvalSchema = z
     directory: z.string(),
     status: z.string(),
     count: z.number().int(),
+    threshold: z.string().nullable().openapi({ description: 'The limit the removals went over, in words; null for approvals held before idsync stored it.', example: 'more than 10 users or more than 25% of 400 users' }),
     createdAt: z.string(),
     decidedAt: z.string().nullable(),
     users: z.array(z.object({ username: z.string(), action: z.string(), reason: z.string() })),

@@ -60,7 +60,7 @@ export function registerSyncCommands(program: Command): void {
         if (o.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         if (!list.length) return void process.stdout.write('No removals are waiting for approval.\n');
         for (const a of list) {
-          process.stdout.write(`run ${a.runId} — directory "${a.directory}" — ${a.count} removals — ${a.status} (held ${a.createdAt})\n`);
+          process.stdout.write(`run ${a.runId} — directory "${a.directory}" — ${a.count} removals — ${a.status} (held ${a.createdAt}${a.threshold ? `: ${a.threshold}` : ''})\n`);
           for (const u of a.users) process.stdout.write(`  ${u.action === 'trash' ? 'trash  ' : 'disable'} ${u.username}: ${u.reason}\n`);
         }
         if (list.some((a) => a.status === 'pending')) process.stdout.write('Decide with `idsync approve RUN` or `idsync reject RUN`.\n');

@@ -281,6 +281,8 @@ export interface Approval {
   directory: string;
   status: 'pending' | 'approved' | 'rejected' | 'superseded' | string;
   count: number;
+  /** The limit the removals went over, in words; null for approvals held before idsync stored it. */
+  threshold: string | null;
   createdAt: string;
   decidedAt: string | null;
   users: HeldRemoval[];

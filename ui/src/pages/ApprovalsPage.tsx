@@ -90,6 +90,7 @@ export function ApprovalsPage() {
           </div>
           <p className="small">
             Held by <Link to={`/runs/${a.runId}?outcome=held`}>run #{a.runId}</Link> on {formatTime(a.createdAt)}
+            {a.threshold ? `, over the limit of ${a.threshold}` : ''}
             {a.decidedAt ? `; decided ${formatTime(a.decidedAt)}` : ''}.{a.status === 'pending' ? ` Approving: ${approveText(a)}` : ''}
           </p>
           <div className="table-wrap">
