@@ -79,6 +79,14 @@ describe('directories through the admin API, on OpenLDAP', () => {
     await h?.close();
   });
 
+  it('lists the directory types with the defaults the server applies, for the panel to show', async () => {
+    const res = await h.call('GET', '/api/v1/directory-types', { as: 'read_only' });
+    expect(res.status).toBe(200);
+    const byType = Object.fromEntries(res.body.items.map((t: { type: string }) => [t.type, t]));
+    expect(byType['active-directory']).toMatchObject({ attributes: { username: 'sAMAccountName', notes: 'info', member: ['member'] }, externalIdAttribute: 'objectGUID', filters: { group: '(objectClass=group)' } });
+    expect(byType.openldap).toMatchObject({ attributes: { username: 'uid', notes: 'description', member: ['member', 'uniqueMember'], phones: ['telephoneNumber', 'mobile'] }, externalIdAttribute: 'entryUUID' });
+  });
+
   it('tests a draft and searches its groups before it is saved', async () => {
     const o = await org();
     const draft = { ...input(o), groups: [] };

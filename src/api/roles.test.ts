@@ -44,7 +44,7 @@ describe('roles', () => {
     ]);
     expect(byRole.user_manager).toEqual(['createLocalUser', 'purgeUser', 'restoreUser', 'syncUser', 'updateUser']);
     expect(byRole.read_only).toEqual([
-      'changeOwnPassword', 'getDirectory', 'getGroup', 'getMe', 'getRun', 'getUser', 'listApprovals', 'listAudit', 'listDirectories', 'listGroups', 'listRuns', 'listTrash', 'listUsers', 'logout', 'searchDirectoryGroups', 'streamEvents',
+      'changeOwnPassword', 'getDirectory', 'getGroup', 'getMe', 'getRun', 'getUser', 'listApprovals', 'listAudit', 'listDirectories', 'listDirectoryTypes', 'listGroups', 'listRuns', 'listTrash', 'listUsers', 'logout', 'searchDirectoryGroups', 'streamEvents',
     ]);
   });
 

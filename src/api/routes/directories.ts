@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { searchGroups, testDirectory } from '../../directory/diagnostics.js';
+import { profileFor, type DirectoryType } from '../../directory/profiles/index.js';
 import type { ApiDeps } from '../context.js';
 import { directoryInputSchema, parseDirectoryInput, type DirectoryInput } from '../directories.js';
 import { directoryView, directoryViewSchema, storeFacts } from '../directory-view.js';
@@ -13,6 +14,32 @@ const testResult = z.object({ ok: z.boolean(), servers: z.array(checkSchema), wa
 const groupsResult = z
   .object({ groups: z.array(z.object({ dn: z.string(), name: z.string() })), truncated: z.boolean().openapi({ description: 'More groups match than `limit`: narrow the search.' }) })
   .openapi('GroupSearch');
+
+const TYPES: { type: DirectoryType; label: string }[] = [
+  { type: 'active-directory', label: 'Active Directory' },
+  { type: 'openldap', label: 'OpenLDAP (RFC 4519 directories)' },
+];
+
+const directoryTypeSchema = z
+  .object({
+    type: z.enum(['active-directory', 'openldap']),
+    label: z.string(),
+    filters: z.object({ user: z.string(), group: z.string(), container: z.string() }),
+    attributes: z.object({
+      username: z.string(),
+      aliases: z.array(z.string()),
+      fullName: z.string(),
+      firstName: z.string(),
+      lastName: z.string(),
+      email: z.string(),
+      phones: z.array(z.string()),
+      notes: z.string(),
+      groupName: z.string(),
+      member: z.array(z.string()),
+    }),
+    externalIdAttribute: z.string(),
+  })
+  .openapi('DirectoryType');
 
 const groupQuery = z.object({
   search: z.string().max(500).default('').openapi({ description: 'Part of a group name, or a full group DN.' }),
@@ -32,6 +59,24 @@ function draftConfig(deps: ApiDeps, input: DirectoryInput) {
 export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
   const reg = deps.directories;
   const view = async (name: string) => directoryView(await reg.get(name), await storeFacts(deps.store));
+
+  app.openapi(
+    apiRoute(deps, 'read_only', {
+      method: 'get',
+      path: '/api/v1/directory-types',
+      operationId: 'listDirectoryTypes',
+      tags: ['directories'],
+      summary: 'The directory types and the defaults each brings (filters, attribute mapping, identifier): what an empty field in a directory means',
+      responses: { 200: jsonResponse(z.object({ items: z.array(directoryTypeSchema) }), 'Every directory type.') },
+    }),
+    async (c) => {
+      const items = TYPES.map(({ type, label }) => {
+        const p = profileFor(type);
+        return { type, label, filters: p.filters, attributes: p.attributes, externalIdAttribute: p.externalIdAttribute };
+      });
+      return c.json({ items }, 200);
+    },
+  );
 
   app.openapi(
     apiRoute(deps, 'read_only', {

@@ -276,6 +276,26 @@ export interface HeldRemoval {
   reason: string;
 }
 
+/** GET /directory-types: a type and the defaults it brings (src/directory/profiles). */
+export interface DirectoryTypeInfo {
+  type: DirectoryType;
+  label: string;
+  filters: { user: string; group: string; container: string };
+  attributes: {
+    username: string;
+    aliases: string[];
+    fullName: string;
+    firstName: string;
+    lastName: string;
+    email: string;
+    phones: string[];
+    notes: string;
+    groupName: string;
+    member: string[];
+  };
+  externalIdAttribute: string;
+}
+
 export interface Approval {
   runId: number;
   directory: string;

@@ -1,11 +1,12 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, seg } from '../../api/client';
-import type { Directory } from '../../api/types';
+import type { Directory, DirectoryTypeInfo } from '../../api/types';
 import { useAnnounce } from '../../components/Announcer';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageHeader } from '../../components/Layout';
 import { navigate } from '../../router';
-import { emptyDraft, fromInput, toInput, type Draft } from './draft';
+import { useAsync } from '../../hooks/useAsync';
+import { emptyDraft, fromInput, toInput, typeDefaultsFrom, type Draft } from './draft';
 import { StepAttributes } from './StepAttributes';
 import { StepBind } from './StepBind';
 import { StepConnection } from './StepConnection';
@@ -65,6 +66,9 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
   const [loaded, setLoaded] = useState<Directory>();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const announce = useAnnounce();
+  // What an empty attribute field means comes from the server's profiles, never a copy here.
+  const types = useAsync((signal) => api.get<{ items: DirectoryTypeInfo[] }>('/directory-types', undefined, signal), []);
+  const defaults = useMemo(() => (types.data ? typeDefaultsFrom(types.data.items) : undefined), [types.data]);
 
   useEffect(() => {
     if (!editName) return;
@@ -94,7 +98,7 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
     setSaving(true);
     setSaveError(undefined);
     try {
-      const input = toInput(draft);
+      const input = toInput(draft, defaults!);
       const d = editing ? await api.put<Directory>(`/directories/${seg(editName)}`, input) : await api.post<Directory>('/directories', input);
       announce(editing ? `Saved ${d.name}` : `Directory ${d.name} created`);
       navigate(`/directories/${encodeURIComponent(d.name)}`);
@@ -120,7 +124,16 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
     );
   }
 
-  const props = { draft, set, errors, editing };
+  if (!defaults) {
+    return (
+      <>
+        <PageHeader title={editing ? `Edit ${editName}` : 'Add a directory'} back={{ to: '/directories', label: 'Directories' }} />
+        {types.error ? <ErrorMessage error={types.error} prefix="Cannot load the directory types:" /> : <p aria-busy="true">Loading…</p>}
+      </>
+    );
+  }
+
+  const props = { draft, set, errors, editing, defaults };
   const current = STEPS[step];
   return (
     <>

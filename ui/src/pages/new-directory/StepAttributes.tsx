@@ -1,5 +1,5 @@
 import { Checkbox, TextField } from '../../components/Field';
-import { ATTR_LABELS, DEFAULTS, type AttrKey } from './draft';
+import { ATTR_LABELS, type AttrKey } from './draft';
 import type { StepProps } from './StepProps';
 
 const ORDER: AttrKey[] = ['username', 'aliases', 'fullName', 'firstName', 'lastName', 'email', 'phones', 'notes', 'groupName', 'member'];
@@ -9,8 +9,8 @@ const ORDER: AttrKey[] = ['username', 'aliases', 'fullName', 'firstName', 'lastN
  * shown as the placeholder and in the hint. The username attribute is locked once the directory
  * has synced, because changing it would re-key every user.
  */
-export function StepAttributes({ draft, set, errors, editing, usernameLocked }: StepProps & { usernameLocked: boolean }) {
-  const defaults = DEFAULTS[draft.type];
+export function StepAttributes({ draft, set, errors, editing, defaults: all, usernameLocked }: StepProps & { usernameLocked: boolean }) {
+  const defaults = all[draft.type];
   const setAttr = (k: AttrKey, v: string) => set({ attributes: { ...draft.attributes, [k]: v } });
   return (
     <>

@@ -9,12 +9,12 @@ import type { StepProps } from './StepProps';
 import { useState } from 'react';
 
 /** Bind DN, write-only password and base DN, with a connection test of every server. */
-export function StepBind({ draft, set, errors, editing }: StepProps) {
+export function StepBind({ draft, set, errors, editing, defaults }: StepProps) {
   const [result, setResult] = useState<ConnectionTest>();
   const ad = draft.type === 'active-directory';
   const test = useAction(async () => {
     setResult(undefined);
-    setResult(await api.post<ConnectionTest>('/directory-drafts/test', toInput(draft, { forSearch: true })));
+    setResult(await api.post<ConnectionTest>('/directory-drafts/test', toInput(draft, defaults, { forSearch: true })));
   });
   const canTest = !!draft.baseDn.trim() && draft.servers.some((s) => s.trim()) && (!draft.bindDn.trim() || !!draft.password);
 

@@ -15,12 +15,12 @@ const LIMIT = 50;
  * configuration is not saved yet); saved ones through their own groups endpoint, which uses the
  * stored password. Members of groups nested inside a chosen group are synced too.
  */
-export function StepGroups({ draft, set, errors, editing }: StepProps) {
+export function StepGroups({ draft, set, errors, editing, defaults }: StepProps) {
   const search = useCallback(
     (text: string, signal: AbortSignal) =>
       editing && !draft.password
         ? api.get<GroupSearch>(`/directories/${seg(draft.name)}/groups`, { search: text, limit: LIMIT }, signal)
-        : (api.post<GroupSearch>('/directory-drafts/groups', { directory: toInput(draft, { forSearch: true }), search: text, limit: LIMIT }, { signal }) as Promise<GroupSearch>),
+        : (api.post<GroupSearch>('/directory-drafts/groups', { directory: toInput(draft, defaults, { forSearch: true }), search: text, limit: LIMIT }, { signal }) as Promise<GroupSearch>),
     [draft, editing],
   );
 

@@ -1,4 +1,4 @@
-import type { Draft } from './draft';
+import type { Draft, TypeDefaults } from './draft';
 
 export interface StepProps {
   draft: Draft;
@@ -6,4 +6,6 @@ export interface StepProps {
   /** Field errors by API field path (`servers[0]`, `bind.password`, `attributes.username`). */
   errors: Record<string, string>;
   editing: boolean;
+  /** The attribute defaults of every type, from the server (GET /directory-types). */
+  defaults: TypeDefaults;
 }

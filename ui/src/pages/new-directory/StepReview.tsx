@@ -1,11 +1,11 @@
 import { Checkbox, TextField } from '../../components/Field';
 import { rdnValue } from '../../format';
-import { DEFAULTS, impliedTransport, type AttrKey } from './draft';
+import { impliedTransport, type AttrKey } from './draft';
 import type { StepProps } from './StepProps';
 
 /** Lifecycle and safeguard settings, then everything on one screen before it is saved. */
-export function StepReview({ draft, set, errors, editing }: StepProps) {
-  const changedAttrs = (Object.entries(draft.attributes) as [AttrKey, string][]).filter(([k, v]) => v.trim() && v.trim() !== DEFAULTS[draft.type][k]);
+export function StepReview({ draft, set, errors, editing, defaults }: StepProps) {
+  const changedAttrs = (Object.entries(draft.attributes) as [AttrKey, string][]).filter(([k, v]) => v.trim() && v.trim() !== defaults[draft.type][k]);
   const transport = draft.transport || impliedTransport(draft.servers[0] ?? '');
   return (
     <>

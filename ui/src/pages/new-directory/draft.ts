@@ -1,4 +1,4 @@
-import type { DirectoryInput, DirectoryType, GroupHit, SyncItem, Transport } from '../../api/types';
+import type { DirectoryInput, DirectoryType, DirectoryTypeInfo, GroupHit, SyncItem, Transport } from '../../api/types';
 
 /**
  * The "new directory" flow's state, and its translation to what POST /directories takes.
@@ -39,33 +39,28 @@ const FLOW_KEYS = ['name', 'type', 'servers', 'transport', 'ca', 'verifyHostname
 
 export type AttrKey = 'username' | 'aliases' | 'fullName' | 'firstName' | 'lastName' | 'email' | 'phones' | 'notes' | 'groupName' | 'member';
 
-/** The defaults of src/directory/profiles (docs/configuration.md lists the same). */
-export const DEFAULTS: Record<DirectoryType, Record<AttrKey, string>> = {
-  'active-directory': {
-    username: 'sAMAccountName',
-    aliases: '',
-    fullName: 'displayName',
-    firstName: 'givenName',
-    lastName: 'sn',
-    email: 'mail',
-    phones: 'telephoneNumber, mobile',
-    notes: 'info',
-    groupName: 'cn',
-    member: 'member',
-  },
-  openldap: {
-    username: 'uid',
-    aliases: '',
-    fullName: 'displayName',
-    firstName: 'givenName',
-    lastName: 'sn',
-    email: 'mail',
-    phones: 'telephoneNumber, mobile',
-    notes: 'description',
-    groupName: 'cn',
-    member: 'member, uniqueMember',
-  },
-};
+/** Each type's attribute defaults as the form shows them (lists joined by ", "), from GET /directory-types. */
+export type TypeDefaults = Record<DirectoryType, Record<AttrKey, string>>;
+
+export function typeDefaultsFrom(items: DirectoryTypeInfo[]): TypeDefaults {
+  const out = {} as TypeDefaults;
+  for (const t of items) {
+    const a = t.attributes;
+    out[t.type] = {
+      username: a.username,
+      aliases: a.aliases.join(', '),
+      fullName: a.fullName,
+      firstName: a.firstName,
+      lastName: a.lastName,
+      email: a.email,
+      phones: a.phones.join(', '),
+      notes: a.notes,
+      groupName: a.groupName,
+      member: a.member.join(', '),
+    };
+  }
+  return out;
+}
 
 export const ATTR_LABELS: Record<AttrKey, string> = {
   username: 'Username',
@@ -110,11 +105,11 @@ export function emptyDraft(): Draft {
 const splitList = (s: string) => s.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
 
 /** The draft as the API's DirectoryInput. `forSearch` drops what a connection test does not need. */
-export function toInput(d: Draft, opts: { forSearch?: boolean } = {}): DirectoryInput {
+export function toInput(d: Draft, defaults: TypeDefaults, opts: { forSearch?: boolean } = {}): DirectoryInput {
   const attributes: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(d.attributes) as [AttrKey, string][]) {
     const value = v.trim();
-    if (!value || value === DEFAULTS[d.type][k]) continue;
+    if (!value || value === defaults[d.type][k]) continue;
     attributes[k] = LIST_ATTRS.includes(k) ? splitList(value) : k === 'member' ? splitList(value)[0] : value;
   }
   const syncItems: SyncItem[] = [...d.otherItems, ...d.groups.map((g) => ({ group: g.dn }))];
