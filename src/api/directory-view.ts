@@ -24,6 +24,22 @@ const statusView = z.object({
  * (profile defaults filled in), never the bind password, and the sync status. API directories also
  * carry `config`, the stored input without the password, ready to be edited and PUT back.
  */
+/** A directory's attribute mapping (src/directory/profiles AttributeMap), as the API shows it. */
+export const attributeMapSchema = z.object({
+  username: z.string(),
+  aliases: z.array(z.string()),
+  fullName: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  phones: z.array(z.string()),
+  notes: z.string(),
+  groupName: z.string(),
+  member: z.array(z.string()),
+});
+
+export const filtersSchema = z.object({ user: z.string(), group: z.string(), container: z.string() });
+
 export const directoryViewSchema = z
   .object({
     name: z.string(),
@@ -35,21 +51,10 @@ export const directoryViewSchema = z
     customCa: z.boolean(),
     bind: z.object({ dn: z.string(), passwordSet: z.boolean() }).nullable(),
     baseDn: z.string(),
-    filters: z.object({ user: z.string(), group: z.string(), container: z.string() }),
+    filters: filtersSchema,
     disabledFilter: z.string().nullable(),
     syncItems: z.array(syncItemView),
-    attributes: z.object({
-      username: z.string(),
-      aliases: z.array(z.string()),
-      fullName: z.string(),
-      firstName: z.string(),
-      lastName: z.string(),
-      email: z.string(),
-      phones: z.array(z.string()),
-      notes: z.string(),
-      groupName: z.string(),
-      member: z.array(z.string()),
-    }),
+    attributes: attributeMapSchema,
     importPhones: z.boolean(),
     importNotes: z.boolean(),
     defaultCountry: z.string().nullable(),

@@ -3,7 +3,7 @@ import { searchGroups, testDirectory } from '../../directory/diagnostics.js';
 import { profileFor, type DirectoryType } from '../../directory/profiles/index.js';
 import type { ApiDeps } from '../context.js';
 import { directoryInputSchema, parseDirectoryInput, type DirectoryInput } from '../directories.js';
-import { directoryView, directoryViewSchema, storeFacts } from '../directory-view.js';
+import { attributeMapSchema, directoryView, directoryViewSchema, filtersSchema, storeFacts } from '../directory-view.js';
 import { fieldError } from '../errors.js';
 import { apiRoute, jsonBody, jsonResponse, type ApiApp } from '../route.js';
 
@@ -24,19 +24,8 @@ const directoryTypeSchema = z
   .object({
     type: z.enum(['active-directory', 'openldap']),
     label: z.string(),
-    filters: z.object({ user: z.string(), group: z.string(), container: z.string() }),
-    attributes: z.object({
-      username: z.string(),
-      aliases: z.array(z.string()),
-      fullName: z.string(),
-      firstName: z.string(),
-      lastName: z.string(),
-      email: z.string(),
-      phones: z.array(z.string()),
-      notes: z.string(),
-      groupName: z.string(),
-      member: z.array(z.string()),
-    }),
+    filters: filtersSchema,
+    attributes: attributeMapSchema,
     externalIdAttribute: z.string(),
   })
   .openapi('DirectoryType');

@@ -114,21 +114,10 @@ export interface Directory {
   customCa: boolean;
   bind: { dn: string; passwordSet: boolean } | null;
   baseDn: string;
-  filters: { user: string; group: string; container: string };
+  filters: Filters;
   disabledFilter: string | null;
   syncItems: SyncItem[];
-  attributes: {
-    username: string;
-    aliases: string[];
-    fullName: string;
-    firstName: string;
-    lastName: string;
-    email: string;
-    phones: string[];
-    notes: string;
-    groupName: string;
-    member: string[];
-  };
+  attributes: AttributeMap;
   importPhones: boolean;
   importNotes: boolean;
   trashDays: number;
@@ -276,23 +265,32 @@ export interface HeldRemoval {
   reason: string;
 }
 
+/** A directory's attribute mapping (the server's AttributeMap). */
+export interface AttributeMap {
+  username: string;
+  aliases: string[];
+  fullName: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phones: string[];
+  notes: string;
+  groupName: string;
+  member: string[];
+}
+
+export interface Filters {
+  user: string;
+  group: string;
+  container: string;
+}
+
 /** GET /directory-types: a type and the defaults it brings (src/directory/profiles). */
 export interface DirectoryTypeInfo {
   type: DirectoryType;
   label: string;
-  filters: { user: string; group: string; container: string };
-  attributes: {
-    username: string;
-    aliases: string[];
-    fullName: string;
-    firstName: string;
-    lastName: string;
-    email: string;
-    phones: string[];
-    notes: string;
-    groupName: string;
-    member: string[];
-  };
+  filters: Filters;
+  attributes: AttributeMap;
   externalIdAttribute: string;
 }
 
