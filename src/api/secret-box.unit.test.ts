@@ -1,12 +1,16 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { IdsyncError } from '../errors.js';
 import { SecretBox, defaultKeyFile, secretBoxFor } from './secret-box.js';
 
 const KEY = 'k'.repeat(40);
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('SecretBox (AES-256-GCM at rest)', () => {
   it('seals with a fresh nonce each time and opens what it sealed', () => {
@@ -51,6 +55,7 @@ describe('SecretBox (AES-256-GCM at rest)', () => {
 
   it('without api.secretsKey, creates a private key file beside the SQLite store once and reuses it', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'idsync-box-'));
+    dirs.push(dir);
     const config = parseConfig({ store: 'sqlite:./data/idsync.db' }, { baseDir: dir, file: path.join(dir, 'idsync.yaml'), env: {} });
     const file = defaultKeyFile(config);
     expect(file).toBe(path.join(dir, 'data', 'secrets.key'));

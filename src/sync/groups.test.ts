@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -19,6 +19,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'idsync-groups-'));
 const stores: Store[] = [];
 afterAll(async () => {
   for (const s of stores) await s.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const cfg = parseConfig(
