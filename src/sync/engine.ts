@@ -195,9 +195,8 @@ async function knownUsers(store: Store, directoryId: number): Promise<Map<string
   return out;
 }
 
-async function countUsers(db: Store | Store['db'], directoryId: number): Promise<number> {
-  const q = 'db' in db ? db.db : db;
-  const r = await q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').executeTakeFirst();
+async function countUsers(db: Store['db'], directoryId: number): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
