@@ -1,3 +1,5 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSlapd, type SlapdDirectory } from './harness/index.js';
 import { uniqueName, Workspace } from './support/workspace.js';
@@ -160,6 +162,52 @@ describe('OpenLDAP inbound sync', () => {
     const r = await ws.sync();
     expect(r.counts.disabled).toBe(1);
     expect((await ws.user('alice'))!.status).toBe('disabled');
+  });
+
+  it('takes the members of unchanged group entries from the last run, and re-reads groups that changed', async () => {
+    const o = await org();
+    const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((u) => o.user(u)));
+    const staff = await o.group('staff', [alice]);
+    const ops = await o.group('ops', [bob]);
+    const ws = new Workspace().configure([directory(o, { groups: [staff, ops], syncItems: [{ container: o.people }] })]);
+    await ws.sync();
+    const db = new BetterSqlite3(path.join(ws.dir, 'data/idsync.db'));
+    const row = () => db.prepare('select snapshot, saved_at from group_graph_cache').get() as { snapshot: string; saved_at: string };
+    const members = async (g: string) => (await ws.export()).groups.find((x) => x.name === g)!.members.sort();
+    try {
+      const saved = JSON.parse(row().snapshot) as { keys: string[]; digests: string[]; offsets: string; members: string };
+      expect(saved.digests).toHaveLength(2);
+      expect(saved.keys.sort()).toEqual([alice, bob].map((d) => d.toLowerCase()).sort());
+
+      // The snapshot is a memo by entry digest: give staff's entry carol instead of alice in it.
+      // The next run believes it (staff's entry has not changed), which shows the memo is what
+      // the run used; the run has nothing new to remember, so the snapshot is left as it is.
+      const at = saved.keys.indexOf(alice.toLowerCase());
+      saved.keys[at] = carol.toLowerCase();
+      db.prepare('update group_graph_cache set snapshot = ?').run(JSON.stringify(saved));
+      const before = row().saved_at;
+      await ws.sync();
+      expect(await members('staff')).toEqual(['carol']);
+      expect(row().saved_at).toBe(before);
+
+      // staff changes in the directory: its entry has a new digest, so its members are read again.
+      await slapd.addMembers(staff, [bob]);
+      const r = await ws.sync();
+      expect(r.counts).toMatchObject({ membersAdded: 2, membersRemoved: 1 });
+      expect(await members('staff')).toEqual(['alice', 'bob']);
+      expect(await members('ops')).toEqual(['bob']);
+
+      // A damaged snapshot is ignored: every group is read in full, and a good one replaces it.
+      db.prepare('update group_graph_cache set snapshot = ?').run('{"keys": [');
+      await slapd.removeMembers(ops, [bob]);
+      await slapd.addMembers(ops, [carol]);
+      await ws.sync();
+      expect(await members('staff')).toEqual(['alice', 'bob']);
+      expect(await members('ops')).toEqual(['carol']);
+      expect(JSON.parse(row().snapshot).digests).toHaveLength(2);
+    } finally {
+      db.close();
+    }
   });
 
   it('moves a user who leaves scope to the trash, restores them when they return, and purges after the grace period', async () => {

@@ -1,4 +1,4 @@
-import { firstValue, readAttributeList } from './stream/attribute-list.js';
+import { attributeNames, firstValue, readAttributeList } from './stream/attribute-list.js';
 
 /** Where a bulk-read entry's encoded attribute list lies (see src/directory/stream/attribute-list.ts). */
 interface Encoded {
@@ -90,7 +90,8 @@ export class DirectoryEntry {
 
   /** Attribute names present, lower-cased; used to find ranged values such as member;range=0-1499. */
   names(): string[] {
-    return [...this.#attrs.keys()];
+    const enc = this.#encoded;
+    return enc ? attributeNames(enc.buf, enc.start, enc.end) : [...this.#attrs.keys()];
   }
 
   set(name: string, values: (string | Buffer)[]): void {

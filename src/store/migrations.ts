@@ -316,10 +316,28 @@ function approvalThreshold(): Migration {
   };
 }
 
+/** A full sync's memo of group members by group entry digest (src/sync/graph-snapshot.ts): one row per directory. */
+function groupGraphCache(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('group_graph_cache')
+        .addColumn('directory_id', 'integer', (c) => c.primaryKey().references('directories.id').onDelete('cascade'))
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('snapshot', 'text', (c) => c.notNull())
+        .addColumn('saved_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('group_graph_cache').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold() };
+    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold(), '0007_group_graph_cache': groupGraphCache() };
   }
 }

@@ -106,6 +106,14 @@ export interface HeldRemovalsTable {
   reason: string;
 }
 
+/** See src/sync/graph-snapshot.ts. */
+export interface GroupGraphCacheTable {
+  directory_id: number;
+  fingerprint: string;
+  snapshot: string;
+  saved_at: string;
+}
+
 export interface SyncStateTable {
   directory_id: number;
   mode: string;
@@ -206,4 +214,5 @@ export interface Database {
   run_objects: RunObjectsTable;
   approvals: ApprovalsTable;
   held_removals: HeldRemovalsTable;
+  group_graph_cache: GroupGraphCacheTable;
 }

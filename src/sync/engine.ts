@@ -5,8 +5,10 @@ import { IdsyncError, toIdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { ensureDirectory, markSynced } from '../store/directories.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
+import { loadGraphCache, saveGraphCache } from '../store/graph-cache.js';
 import { finishRun, recordObjects, startRun } from '../store/runs.js';
 import { findUserByUsername, usersByExternalId } from '../store/users.js';
+import { decodeSnapshot, encodeSnapshot, snapshotFingerprint } from './graph-snapshot.js';
 import { DesiredMembers, syncGroups } from './groups.js';
 import { DirectoryReader } from './read.js';
 import { applyRemovals, departures, holdRemovals, purgeTrash, safeguard } from './removals.js';
@@ -79,7 +81,12 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
     report.attempts = conn.attempts;
     for (const a of conn.attempts) if (!a.ok) report.warnings.push(`server ${a.url} skipped: ${a.error?.message}`);
     const reader = new DirectoryReader(conn, cfg);
+    const fingerprint = snapshotFingerprint(cfg);
+    if (dir.id > 0) await useGraphSnapshot(store, dir.id, fingerprint, reader, log);
     await reader.loadGroups((read) => progress({ phase: 'groups', read }));
+    // Saved now, while the run holds little else: the snapshot only memoises group entries, so
+    // it stays right whatever happens to the rest of the run.
+    if (apply && !reader.snapshotCurrent) await saveGraphSnapshot(store, dir.id, fingerprint, reader, clock(), log);
     await reader.checkContainers();
     const itemLabel = (i: number) => cfg.syncItems[i].label;
 
@@ -159,6 +166,23 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
     throw new SyncFailedError(e, report);
   } finally {
     await conn?.close();
+  }
+}
+
+/** The last run's group-graph snapshot, if it is usable; a bad one is ignored (it is only a memo) and replaced at the end of the run. */
+async function useGraphSnapshot(store: Store, directoryId: number, fingerprint: string, reader: DirectoryReader, log: Logger | undefined): Promise<void> {
+  const text = await loadGraphCache(store.db, directoryId, fingerprint);
+  if (text === undefined) return;
+  const { snapshot, problem } = decodeSnapshot(text);
+  if (!snapshot || !reader.useSnapshot(snapshot)) log?.warn({ problem: problem ?? 'keys repeat' }, 'group graph snapshot ignored; all groups are read in full');
+}
+
+async function saveGraphSnapshot(store: Store, directoryId: number, fingerprint: string, reader: DirectoryReader, now: Date, log: Logger | undefined): Promise<void> {
+  try {
+    await saveGraphCache(store.db, directoryId, fingerprint, encodeSnapshot(reader.snapshot()), now);
+  } catch (err) {
+    // The run's data is committed; without a snapshot the next run reads every group in full.
+    log?.warn({ err: (err as Error).message }, 'group graph snapshot not saved');
   }
 }
 

@@ -8,6 +8,13 @@ export class DnIndex {
   readonly #keys: string[] = [];
   #next = 0;
 
+  /** An index whose node n is keys[n]; undefined when a key repeats (the numbering would not hold). */
+  static of(keys: readonly string[]): DnIndex | undefined {
+    const index = new DnIndex();
+    for (const k of keys) index.intern(k);
+    return index.size === keys.length ? index : undefined;
+  }
+
   intern(key: string): number {
     let id = this.#ids.get(key);
     if (id === undefined) {

@@ -4,6 +4,8 @@ import type { DirectoryConnection } from '../directory/connection.js';
 import type { DirectoryEntry } from '../directory/entry.js';
 import { firstRangeRequest, readAllValues } from '../directory/range.js';
 import { IdsyncError } from '../errors.js';
+import { hash } from 'node:crypto';
+import type { GraphSnapshot } from './graph-snapshot.js';
 import { userAttributes } from './mapping.js';
 import { ChosenMembership, DnIndex, GroupGraph, type GroupNode } from './membership.js';
 
@@ -24,6 +26,9 @@ export interface ScopedEntry {
   disabledByFilter: boolean;
 }
 
+/** The range option of an attribute description (`member;range=1500-*`), capturing the upper bound. */
+const RANGE_OPTION = /;range=\d+-(\d+|\*)$/;
+
 export type ReadPhase = 'groups' | 'containers' | 'users';
 
 /**
@@ -34,13 +39,19 @@ export type ReadPhase = 'groups' | 'containers' | 'users';
  * that is gone) runs before the first user is produced, so a misconfigured run changes nothing.
  */
 export class DirectoryReader {
-  readonly index = new DnIndex();
+  #index = new DnIndex();
   readonly graph = new GroupGraph();
   chosen: ChosenGroup[] = [];
   membership = new ChosenMembership();
   #containerScope = new Map<string, number>();
   #disabled = new Set<string>();
   groupEntriesRead = 0;
+  /** Members of group entries read last time, by entry digest (see graph-snapshot.ts). */
+  #snapshot: GraphSnapshot | undefined;
+  /** Digest of each group entry this run read whole (no range left to fetch): what the next snapshot holds. */
+  readonly #digests = new Map<number, string>();
+  /** Groups taken from the snapshot, and groups decoded. */
+  readonly snapshotUse = { hits: 0, misses: 0 };
 
   constructor(
     private conn: DirectoryConnection,
@@ -65,16 +76,83 @@ export class DirectoryReader {
     return [p.externalIdAttribute, cfg.attributes.groupName, ...p.groupExtraAttributes, ...cfg.attributes.member.map((m) => firstRangeRequest(m, cfg.memberRangeSize))];
   }
 
+  get index(): DnIndex {
+    return this.#index;
+  }
+
+  /**
+   * Takes group members from a snapshot of an earlier run for group entries that have not
+   * changed since. Only before the graph is built; false (and nothing taken) when the snapshot's
+   * keys repeat.
+   */
+  useSnapshot(snapshot: GraphSnapshot): boolean {
+    if (this.#index.size > 0) throw new Error('useSnapshot: the graph is already being built');
+    const index = DnIndex.of(snapshot.keys);
+    if (!index) return false;
+    this.#index = index;
+    this.#snapshot = snapshot;
+    return true;
+  }
+
+  /** What to save for the next run: groups read whole this run, their members renumbered over the keys they use. */
+  snapshot(): { keys: string[]; digests: string[]; offsets: Int32Array; members: Int32Array } {
+    const renumber = new Int32Array(this.#index.size).fill(-1);
+    const keys: string[] = [];
+    const digests: string[] = [];
+    let total = 0;
+    for (const node of this.#digests.keys()) total += this.graph.groups.get(node)?.members.length ?? 0;
+    const members = new Int32Array(total);
+    const offsets = new Int32Array(this.#digests.size + 1);
+    let at = 0;
+    for (const [node, digest] of this.#digests) {
+      const g = this.graph.groups.get(node);
+      if (!g) continue;
+      for (const m of g.members) {
+        if (renumber[m] < 0) {
+          renumber[m] = keys.length;
+          keys.push(this.#index.key(m));
+        }
+        members[at++] = renumber[m];
+      }
+      digests.push(digest);
+      offsets[digests.length] = at;
+    }
+    return { keys, digests, offsets: offsets.subarray(0, digests.length + 1), members: members.subarray(0, at) };
+  }
+
+  /** True when a snapshot would not tell this run anything new: every group came from it and all of it was used. */
+  get snapshotCurrent(): boolean {
+    return !!this.#snapshot && this.snapshotUse.misses === 0 && this.snapshotUse.hits === this.#snapshot.groups.size;
+  }
+
+  /**
+   * The digest of a group entry whose members are all in it, undefined when some are still to be
+   * fetched by range retrieval (those pages are not in the entry's bytes) or it is not a bulk-read entry.
+   */
+  #wholeDigest(entry: DirectoryEntry): string | undefined {
+    if (!entry.source) return undefined;
+    for (const name of entry.names()) {
+      const m = RANGE_OPTION.exec(name);
+      if (m && m[1] !== '*') return undefined;
+    }
+    return hash('md5', entry.source, 'base64');
+  }
+
   /** A group entry as a graph node, with every member (range retrieval where the server ranges). */
   async groupNode(entry: DirectoryEntry): Promise<GroupNode> {
     const { cfg, conn } = this;
-    const key = dnKey(entry.dn);
-    const node = this.index.intern(key);
     const members: number[] = [];
     for (const attr of cfg.attributes.member) {
       const values = await readAllValues(conn, entry, attr, cfg.memberRangeSize);
-      for (const v of values) members.push(this.index.intern(dnKey(stripUniqueMemberUid(v))));
+      for (const v of values) members.push(this.#index.intern(dnKey(stripUniqueMemberUid(v))));
     }
+    return this.#describe(entry, members);
+  }
+
+  #describe(entry: DirectoryEntry, members: number[]): GroupNode {
+    const { cfg } = this;
+    const key = dnKey(entry.dn);
+    const node = this.#index.intern(key);
     let rid: number | undefined;
     try {
       rid = cfg.profile.groupPrimaryKey?.(entry);
@@ -94,9 +172,19 @@ export class DirectoryReader {
     const found = new Map<number, ChosenGroup & { node: number }>();
     for await (const page of conn.pages({ base: cfg.baseDn, filter: cfg.filters.group, attributes: this.#groupAttributes })) {
       for (const entry of page) {
-        const g = await this.groupNode(entry);
+        const digest = this.#wholeDigest(entry);
+        const known = digest === undefined ? undefined : this.#snapshot?.groups.get(digest);
+        let g: GroupNode;
+        if (known) {
+          this.snapshotUse.hits++;
+          g = this.#describe(entry, Array.from(known));
+        } else {
+          this.snapshotUse.misses++;
+          g = await this.groupNode(entry);
+        }
+        if (digest !== undefined) this.#digests.set(g.node, digest);
         this.graph.add(g);
-        const itemIndex = chosenKeys.get(this.index.key(g.node));
+        const itemIndex = chosenKeys.get(this.#index.key(g.node));
         if (itemIndex !== undefined) found.set(itemIndex, { itemIndex, dn: g.dn, externalId: g.externalId, name: g.name, node: g.node });
       }
       this.groupEntriesRead += page.length;
@@ -119,7 +207,7 @@ export class DirectoryReader {
   /** Re-reads one group (after a change) into the graph; undefined when it is gone or no longer a group. */
   async refreshGroup(dn: string): Promise<GroupNode | undefined> {
     const entry = await this.conn.read(dn, this.#groupAttributes, this.cfg.filters.group);
-    const node = this.index.get(dnKey(dn));
+    const node = this.#index.get(dnKey(dn));
     if (!entry) {
       if (node !== undefined) this.graph.remove(node);
       return undefined;
@@ -165,7 +253,7 @@ export class DirectoryReader {
 
   #scope(entry: DirectoryEntry, key: string, containerItem: number | undefined, disabledByFilter: boolean): ScopedEntry {
     const p = this.cfg.profile;
-    const node = this.index.get(key);
+    const node = this.#index.get(key);
     let rid: number | undefined;
     try {
       rid = p.primaryGroupKey?.(entry);

@@ -138,3 +138,18 @@ export function firstValue(buf: Buffer, start: number, end: number, lower: strin
   }
   return undefined;
 }
+
+/** The attribute descriptions in the list, lower-cased, without decoding any value. */
+export function attributeNames(buf: Buffer, start: number, end: number): string[] {
+  const names: string[] = [];
+  let p = start;
+  while (p < end) {
+    header(buf, p, end, SEQUENCE, 'attribute');
+    const attrEnd = lastEnd();
+    header(buf, contentStart, attrEnd, OCTET_STRING, 'attribute type');
+    const name = latin1(buf, contentStart, lastEnd()).toLowerCase();
+    if (!names.includes(name)) names.push(name);
+    p = attrEnd;
+  }
+  return names;
+}
