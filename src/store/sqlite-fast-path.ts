@@ -59,6 +59,13 @@ export class SqliteFastPath {
     return Number(this.#stmt(INSERT_USER).run(USER_COLUMNS.map((c) => r[c] ?? null)).lastInsertRowid);
   }
 
+  /** Sets the given columns of one user; a statement per set of columns, cached (a sync has few shapes of update). */
+  updateUser(id: number, set: Readonly<Record<string, unknown>>): void {
+    const columns = Object.keys(set);
+    for (const c of columns) if (!UPDATABLE.has(c)) throw new Error(`updateUser: ${c} is not a user column a sync writes`);
+    this.#stmt(`update users set ${columns.map((c) => `${c} = ?`).join(', ')} where id = ?`).run(...columns.map((c) => set[c] ?? null), id);
+  }
+
   insertRunObject(r: { run_id: number; object_type: string; name: string; external_id: string | null; user_id: number | null; outcome: string; detail: string | null }): void {
     this.#stmt('insert into run_objects (run_id, object_type, name, external_id, user_id, outcome, detail) values (?, ?, ?, ?, ?, ?, ?)').run(r.run_id, r.object_type, r.name, r.external_id, r.user_id, r.outcome, r.detail);
   }
@@ -103,6 +110,7 @@ const USER_COLUMNS = [
   'username', 'username_key', 'directory_id', 'external_id', 'dn', 'dn_key', 'source_hash', 'aliases', 'full_name', 'first_name', 'last_name',
   'email', 'phones', 'notes', 'status', 'status_reason', 'sync_item', 'trashed_at', 'delete_after', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof NewUserRow)[];
+const UPDATABLE = new Set<string>(USER_COLUMNS);
 const INSERT_USER = `insert into users (${USER_COLUMNS.join(', ')}) values (${USER_COLUMNS.map(() => '?').join(', ')})`;
 
 const registry = new WeakMap<object, SqliteFastPath>();

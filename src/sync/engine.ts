@@ -13,6 +13,7 @@ import { DesiredMembers, syncGroups } from './groups.js';
 import { DirectoryReader } from './read.js';
 import { applyRemovals, departures, holdRemovals, purgeTrash, safeguard } from './removals.js';
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
+import { SeenIds } from './seen.js';
 import { syncUserPage, type KnownUser, type PendingRemoval } from './user-changes.js';
 
 export interface SyncOptions {
@@ -95,10 +96,10 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
     } else {
       progress({ phase: 'scopes' });
       await reader.loadScopes();
-      const seen = new Set<string>();
       const desired = new DesiredMembers();
       const deferred: PendingRemoval[] = [];
       const known = await knownUsers(store, dir.id);
+      const seen = new SeenIds(known);
       const expected = dir.id > 0 ? known.size : undefined;
       let read = 0;
       for await (const page of reader.userPages()) {
@@ -256,7 +257,7 @@ async function syncOneUser(
       }
       await syncGroups(db, cfg, directoryId, reader.chosen, new DesiredMembers(), { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: new Set([user.id]) });
     } else {
-      const r = await syncUserPage(db, cfg, directoryId, [scoped], { now: o.now, apply: o.apply, counts: o.counts, seen: new Set(), itemLabel: o.itemLabel });
+      const r = await syncUserPage(db, cfg, directoryId, [scoped], { now: o.now, apply: o.apply, counts: o.counts, seen: new SeenIds(), itemLabel: o.itemLabel });
       changes.push(...r.changes);
       changes.push(...(await applyRemovals(db, r.removals, cfg, o.now, o.counts, o.apply)));
       const desired = new DesiredMembers();

@@ -1,3 +1,4 @@
+import { SeenIds } from './seen.js';
 import type { DirectoryConfig } from '../config/load.js';
 import { dnKey } from '../directory/codecs.js';
 import { IdsyncError } from '../errors.js';
@@ -134,7 +135,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
   const work = async (db: Db, runId: number) => {
     const now = ctx.now();
     const changes: ObjectChange[] = [];
-    const seen = new Set<string>();
+    const seen = new SeenIds();
     const inScope = scoped.filter((s) => s.itemIndex !== undefined);
     const r = await syncUserPage(db, cfg, directoryId, inScope, { now, apply: true, counts, seen, itemLabel: (i) => cfg.syncItems[i].label });
     changes.push(...r.changes);

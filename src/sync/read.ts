@@ -4,7 +4,7 @@ import type { DirectoryConnection } from '../directory/connection.js';
 import type { DirectoryEntry } from '../directory/entry.js';
 import { firstRangeRequest, readAllValues } from '../directory/range.js';
 import { IdsyncError } from '../errors.js';
-import { hash } from 'node:crypto';
+import { entryDigest } from './digest.js';
 import type { GraphSnapshot } from './graph-snapshot.js';
 import { userAttributes } from './mapping.js';
 import { ChosenMembership, DnIndex, GroupGraph, type GroupNode } from './membership.js';
@@ -135,7 +135,7 @@ export class DirectoryReader {
       const m = RANGE_OPTION.exec(name);
       if (m && m[1] !== '*') return undefined;
     }
-    return hash('md5', entry.source, 'base64');
+    return entryDigest(entry.source);
   }
 
   /** A group entry as a graph node, with every member (range retrieval where the server ranges). */
@@ -275,10 +275,12 @@ export class DirectoryReader {
   /** Phase 3: users under the base DN, page by page, each with the items that reach it. */
   async *userPages(): AsyncGenerator<ScopedEntry[]> {
     const { cfg, conn } = this;
+    const containers = this.#containerScope.size ? this.#containerScope : undefined;
+    const disabled = this.#disabled.size ? this.#disabled : undefined;
     for await (const page of conn.pages({ base: cfg.baseDn, filter: cfg.filters.user, attributes: userAttributes(cfg) })) {
       yield page.map((entry) => {
         const k = dnKey(entry.dn);
-        return this.#scope(entry, k, this.#containerScope.get(k), this.#disabled.has(k));
+        return this.#scope(entry, k, containers?.get(k), disabled?.has(k) ?? false);
       });
     }
   }

@@ -3,6 +3,7 @@ import { IdsyncError } from '../errors.js';
 import type { Db, Store } from '../store/db.js';
 import { recordObjects } from '../store/runs.js';
 import type { ObjectChange, RunCounts } from './report.js';
+import type { KnownUser, SeenIds } from './seen.js';
 import type { PendingRemoval } from './user-changes.js';
 
 const DAY_MS = 86_400_000;
@@ -15,7 +16,7 @@ const LEFT_SCOPE = 'no longer in scope: removed from the chosen groups and conta
  * user the run created or adopted since is in `seen`, so only the departed ones, and rows without
  * an external id, are read here.
  */
-export async function departures(db: Db, directoryId: number, seen: Set<string>, known?: Map<string, readonly [id: number, ...unknown[]]>): Promise<PendingRemoval[]> {
+export async function departures(db: Db, directoryId: number, seen: SeenIds, known?: ReadonlyMap<string, KnownUser>): Promise<PendingRemoval[]> {
   const out: PendingRemoval[] = [];
   const leave = (r: { id: number; username: string; external_id: string | null }) =>
     out.push({ userId: r.id, username: r.username, externalId: r.external_id, action: 'trash', reason: LEFT_SCOPE });
@@ -25,7 +26,7 @@ export async function departures(db: Db, directoryId: number, seen: Set<string>,
     return out;
   }
   const gone: number[] = [];
-  for (const [externalId, k] of known) if (!seen.has(externalId)) gone.push(k[0]);
+  for (const k of known.values()) if (!seen.metKnown(k[0])) gone.push(k[0]);
   for (let i = 0; i < gone.length; i += 500) for (const r of await base().where('id', 'in', gone.slice(i, i + 500)).execute()) leave(r);
   for (const r of await base().where('external_id', 'is', null).execute()) leave(r);
   return out;

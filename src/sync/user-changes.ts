@@ -1,11 +1,13 @@
 import { createHash, hash } from 'node:crypto';
 import type { DirectoryConfig } from '../config/load.js';
+import { entryDigest } from './digest.js';
 import { dnKey } from '../directory/codecs.js';
 import type { Db } from '../store/db.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
 import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch, type UserRow } from '../store/users.js';
 import { mapUser, userAttributes, type MappedUser } from './mapping.js';
 import type { ScopedEntry } from './read.js';
+import type { KnownUser, SeenIds } from './seen.js';
 import type { AttributeChange, ObjectChange, RunCounts } from './report.js';
 
 /** A status change that takes users away (active → disabled): held back for the safeguard. */
@@ -63,8 +65,7 @@ function display(col: Managed, v: string | null | undefined): unknown {
 
 let placeholder = -1;
 
-/** A store user of the directory as a full sync first reads it: [id, external id, source digest]. */
-export type KnownUser = readonly [id: number, externalId: string, hash: string | null];
+export type { KnownUser } from './seen.js';
 
 const fingerprints = new WeakMap<DirectoryConfig, string>();
 
@@ -81,42 +82,49 @@ function mappingFingerprint(cfg: DirectoryConfig): string {
 
 const contexts = new WeakMap<DirectoryConfig, Map<number, string>>();
 
-/** The digest of everything besides the entry that decides its store row, cached: a run has only a few combinations. */
-function contextDigest(cfg: DirectoryConfig, itemIndex: number, itemLabel: string, disabledByFilter: boolean, disabled: boolean | string): string {
+/** The digests of everything besides the entry that decides a store row, by combination: a run has only a few. */
+function contextDigests(cfg: DirectoryConfig): Map<number, string> {
   let m = contexts.get(cfg);
   if (!m) contexts.set(cfg, (m = new Map()));
-  const k = itemIndex * 8 + (disabledByFilter ? 4 : 0) + (disabled === true ? 1 : disabled === false ? 0 : 2);
-  let d = m.get(k);
-  if (!d) m.set(k, (d = hash('md5', `${mappingFingerprint(cfg)}\u0000${disabledByFilter}\u0000${disabled}\u0000${itemLabel}`, 'base64').slice(0, 12)));
-  return d;
+  return m;
 }
 
-/**
- * What the directory says about a user, as one digest taken before any mapping: at steady state
- * an unchanged user costs one hash, not an attribute mapping, phone parsing and a row read.
- * Entries from a bulk read are hashed as the bytes the server sent (entry.source: DN and the
- * requested attributes); others (change-tracking entries) as their values. The two forms of one
- * entry differ, which only costs one full comparison when the next run reads it the other way.
- * Status is part of the context, as computed now, because it can change with time alone
- * (accountExpires passing).
- */
-function sourceDigest(cfg: DirectoryConfig, s: ScopedEntry, itemLabel: string, now: Date): string {
-  const itemIndex = s.itemIndex!;
+function contextDigest(cfg: DirectoryConfig, cache: Map<number, string>, s: ScopedEntry, itemLabel: string, now: Date): string {
   let disabled: boolean | string;
   try {
     disabled = cfg.profile.status(s.entry, now).disabled;
   } catch {
     disabled = 'unreadable';
   }
-  const context = contextDigest(cfg, itemIndex, itemLabel, s.disabledByFilter, disabled);
+  const k = s.itemIndex! * 8 + (s.disabledByFilter ? 4 : 0) + (disabled === true ? 1 : disabled === false ? 0 : 2);
+  let d = cache.get(k);
+  if (!d) cache.set(k, (d = hash('md5', `${mappingFingerprint(cfg)}\u0000${s.disabledByFilter}\u0000${disabled}\u0000${itemLabel}`, 'base64').slice(0, 12)));
+  return d;
+}
+
+/**
+ * What the directory says about a user, as a digest taken before any mapping (the source part,
+ * followed by the context part above): at steady state an unchanged user costs one hash, not an
+ * attribute mapping, phone parsing and a row read. Entries from a bulk read are hashed as the
+ * bytes the server sent (entry.source: DN and the requested attributes); others (change-tracking
+ * entries) as their values. The two forms of one entry differ, which only costs one full
+ * comparison when the next run reads it the other way. Status is part of the context, as computed
+ * now, because it can change with time alone (accountExpires passing).
+ */
+function sourcePart(cfg: DirectoryConfig, s: ScopedEntry): string {
   const source = s.entry.source;
-  if (source) return hash('md5', source, 'base64') + context;
+  if (source) return entryDigest(source);
   const parts: string[] = [s.entry.dn];
   for (const attr of userAttributes(cfg)) {
     parts.push(attr);
     for (const v of s.entry.raw(attr)) parts.push(typeof v === 'string' ? v : v.toString('base64'));
   }
-  return createHash('md5').update(parts.join('\u0000')).digest('base64') + context;
+  return entryDigest(parts.join('\u0000'));
+}
+
+/** stored === source + context, without building the concatenation (most users are unchanged). */
+function sameDigest(stored: string | null, source: string, context: string): boolean {
+  return stored !== null && stored.length === source.length + context.length && stored.startsWith(source) && stored.endsWith(context);
 }
 
 /**
@@ -129,16 +137,18 @@ export async function syncUserPage(
   cfg: DirectoryConfig,
   directoryId: number,
   page: ScopedEntry[],
-  opts: { now: Date; apply: boolean; counts: RunCounts; seen: Set<string>; itemLabel: (i: number) => string; known?: Map<string, KnownUser> },
+  opts: { now: Date; apply: boolean; counts: RunCounts; seen: SeenIds; itemLabel: (i: number) => string; known?: Map<string, KnownUser> },
 ): Promise<PageResult> {
   const { now, apply, counts, seen } = opts;
   const ts = now.toISOString();
   const result: PageResult = { changes: [], removals: [], members: [] };
   const mapped: { m: MappedUser; s: ScopedEntry; digest: string; desired: Partial<Record<Managed, string | null>> }[] = [];
+  const contextCache = contextDigests(cfg);
   for (const s of page) {
     if (s.itemIndex === undefined) continue;
     const item = opts.itemLabel(s.itemIndex);
-    const digest = sourceDigest(cfg, s, item, now);
+    const source = sourcePart(cfg, s);
+    const context = contextDigest(cfg, contextCache, s, item, now);
     // Steady state: the directory says what it said last time, so the stored row is already right.
     if (opts.known) {
       let id: string | undefined;
@@ -148,13 +158,14 @@ export async function syncUserPage(
         id = undefined;
       }
       const known = id === undefined ? undefined : opts.known.get(id);
-      if (id !== undefined && known && known[2] === digest && !seen.has(id)) {
-        seen.add(id);
+      // A second entry with an id the run has met is planned in full below (and found a duplicate).
+      if (known && sameDigest(known[2], source, context) && seen.markKnown(known[0])) {
         counts.unchanged++;
         result.members.push({ userId: known[0], groups: s.groups });
         continue;
       }
     }
+    const digest = source + context;
     const r = mapUser(cfg, s.entry, now, s.disabledByFilter);
     if (!r.ok) {
       // Keep the user's identity seen when we can read it, so bad data never looks like a departure.
@@ -306,7 +317,7 @@ export async function syncUserPage(
 
   const fast = fastPath(db);
   if (apply && fast) {
-    for (const u of updates) await db.updateTable('users').set(u.set).where('id', '=', u.id).execute();
+    for (const u of updates) fast.updateUser(u.id, u.set);
     for (const x of inserts) {
       const id = fast.insertUser(x.row);
       x.change.userId = id;
