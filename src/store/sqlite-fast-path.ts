@@ -74,8 +74,9 @@ export class SqliteFastPath {
     return Number(this.#stmt('insert into groups (directory_id, external_id, dn, name, created_at, updated_at) values (?, ?, ?, ?, ?, ?)').run(g.directory_id, g.external_id, g.dn, g.name, g.created_at, g.updated_at).lastInsertRowid);
   }
 
+  /** A group's member ids, ascending and each once: the primary key (group_id, user_id) hands them out in that order. */
   memberIds(groupId: number): number[] {
-    return this.#stmt('select user_id from group_members where group_id = ?').pluck().all(groupId) as number[];
+    return this.#stmt('select user_id from group_members where group_id = ? order by user_id').pluck().all(groupId) as number[];
   }
 
   /**

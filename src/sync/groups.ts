@@ -96,7 +96,7 @@ export async function syncGroups(
     let have: Float64Array;
     if (current) have = sortedUnique(current.get(groupId) ?? []);
     else if (groupId <= 0) have = new Float64Array(0);
-    else if (fast) have = sortedUnique(fast.memberIds(groupId));
+    else if (fast) have = Float64Array.from(fast.memberIds(groupId));
     else have = sortedUnique((await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((r) => r.user_id));
     // Placeholder ids of a dry run are negative: they sort first and are never in the store.
     const add: number[] = [];
