@@ -334,10 +334,27 @@ function groupGraphCache(): Migration {
   };
 }
 
+/**
+ * Every full sync counts a directory's users outside the trash (the safeguard's percentage) and
+ * looks for trashed users past their deletion date. Without this index both read every user row
+ * of the directory (about 20 ms each at 100,000 users); with it, the count reads the index alone
+ * and the purge only the trashed. Appended in id order on a first sync, it costs little to keep.
+ */
+function userStatusIndex(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('users_directory_status').on('users').columns(['directory_id', 'status']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('users_directory_status').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold(), '0007_group_graph_cache': groupGraphCache() };
+    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold(), '0007_group_graph_cache': groupGraphCache(), '0008_user_status_index': userStatusIndex() };
   }
 }
