@@ -170,9 +170,19 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
   }
 }
 
-/** The last run's group-graph snapshot, if it is usable; a bad one is ignored (it is only a memo) and replaced at the end of the run. */
+/**
+ * Hands the reader the last run's group-graph snapshot, if it is usable. It is only a memo: one
+ * that cannot be read or is damaged is ignored (every group is read in full) and the run saves a
+ * good one after its group phase.
+ */
 async function useGraphSnapshot(store: Store, directoryId: number, fingerprint: string, reader: DirectoryReader, log: Logger | undefined): Promise<void> {
-  const text = await loadGraphCache(store.db, directoryId, fingerprint);
+  let text: string | undefined;
+  try {
+    text = await loadGraphCache(store.db, directoryId, fingerprint);
+  } catch (err) {
+    log?.warn({ err: (err as Error).message }, 'group graph snapshot not read; all groups are read in full');
+    return;
+  }
   if (text === undefined) return;
   const { snapshot, problem } = decodeSnapshot(text);
   if (!snapshot || !reader.useSnapshot(snapshot)) log?.warn({ problem: problem ?? 'keys repeat' }, 'group graph snapshot ignored; all groups are read in full');

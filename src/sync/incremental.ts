@@ -1,4 +1,3 @@
-import { SeenIds } from './seen.js';
 import type { DirectoryConfig } from '../config/load.js';
 import { dnKey } from '../directory/codecs.js';
 import { IdsyncError } from '../errors.js';
@@ -9,6 +8,7 @@ import { DesiredMembers, syncGroups } from './groups.js';
 import type { DirectoryReader, ScopedEntry } from './read.js';
 import { applyRemovals, holdRemovals, safeguard } from './removals.js';
 import { emptyCounts, type ObjectChange, type RunReport } from './report.js';
+import { SeenIds } from './seen.js';
 import { syncUserPage, type PendingRemoval } from './user-changes.js';
 
 /**

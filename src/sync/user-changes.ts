@@ -1,10 +1,10 @@
 import { createHash, hash } from 'node:crypto';
 import type { DirectoryConfig } from '../config/load.js';
-import { entryDigest } from './digest.js';
 import { dnKey } from '../directory/codecs.js';
 import type { Db } from '../store/db.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
 import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch, type UserRow } from '../store/users.js';
+import { entryDigest } from './digest.js';
 import { mapUser, userAttributes, type MappedUser } from './mapping.js';
 import type { ScopedEntry } from './read.js';
 import type { KnownUser, SeenIds } from './seen.js';
