@@ -85,15 +85,26 @@ function value(buf: Buffer, s: number, e: number, binary: boolean): string | Buf
   return binary ? Buffer.from(buf.subarray(s, e)) : utf8(buf, s, e);
 }
 
+/** Reads the attribute starting at p up to its type, which is then header()'s last element; returns where the attribute ends. */
+function attributeAt(buf: Buffer, p: number, end: number): number {
+  header(buf, p, end, SEQUENCE, 'attribute');
+  const attrEnd = lastEnd();
+  header(buf, contentStart, attrEnd, OCTET_STRING, 'attribute type');
+  return attrEnd;
+}
+
+/** The lower-cased type attributeAt() just read. */
+function typeName(buf: Buffer): string {
+  return latin1(buf, contentStart, lastEnd()).toLowerCase();
+}
+
 /** Every attribute, keyed by lower-cased description; values of `binary` attributes as Buffers, others as UTF-8 text. */
 export function readAttributeList(buf: Buffer, start: number, end: number, binary: ReadonlySet<string>): Map<string, (string | Buffer)[]> {
   const attrs = new Map<string, (string | Buffer)[]>();
   let p = start;
   while (p < end) {
-    header(buf, p, end, SEQUENCE, 'attribute');
-    const attrEnd = lastEnd();
-    header(buf, contentStart, attrEnd, OCTET_STRING, 'attribute type');
-    const name = latin1(buf, contentStart, lastEnd()).toLowerCase();
+    const attrEnd = attributeAt(buf, p, end);
+    const name = typeName(buf);
     header(buf, lastEnd(), attrEnd, SET, 'attribute values');
     const isBinary = binary.has(name);
     let v = contentStart;
@@ -125,9 +136,7 @@ function sameName(buf: Buffer, s: number, len: number, lower: string): boolean {
 export function firstValue(buf: Buffer, start: number, end: number, lower: string, binary: boolean): string | Buffer | undefined {
   let p = start;
   while (p < end) {
-    header(buf, p, end, SEQUENCE, 'attribute');
-    const attrEnd = lastEnd();
-    header(buf, contentStart, attrEnd, OCTET_STRING, 'attribute type');
+    const attrEnd = attributeAt(buf, p, end);
     if (sameName(buf, contentStart, contentLength, lower)) {
       header(buf, lastEnd(), attrEnd, SET, 'attribute values');
       if (contentLength === 0) return undefined;
@@ -144,10 +153,8 @@ export function attributeNames(buf: Buffer, start: number, end: number): string[
   const names: string[] = [];
   let p = start;
   while (p < end) {
-    header(buf, p, end, SEQUENCE, 'attribute');
-    const attrEnd = lastEnd();
-    header(buf, contentStart, attrEnd, OCTET_STRING, 'attribute type');
-    const name = latin1(buf, contentStart, lastEnd()).toLowerCase();
+    const attrEnd = attributeAt(buf, p, end);
+    const name = typeName(buf);
     if (!names.includes(name)) names.push(name);
     p = attrEnd;
   }
