@@ -5,35 +5,61 @@ import type { ChosenGroup } from './read.js';
 import type { ObjectChange, RunCounts } from './report.js';
 
 /**
- * The members each chosen group should have, by sync item index, as the run found them: one push
- * per flattened membership (331,000 in a 100,000-user sync), compared with the store once at the
- * end by sorting, instead of one Set insertion each.
+ * The members each chosen group should have, by sync item index, as the run found them: each user
+ * with the (shared, unchanged) list of items that reach them, turned into one sorted id list per
+ * group once, at the end. A 100,000-user sync adds 331,000 memberships; growing an array per
+ * group as they came cost more than counting first and filling typed arrays of the right size.
  */
 export class DesiredMembers {
-  readonly #lists: (number[] | undefined)[] = [];
+  readonly #users: number[] = [];
+  readonly #groups: (readonly number[])[] = [];
+  #lists: Float64Array[] | undefined;
   /** Memberships added, duplicates included. */
   total = 0;
 
+  /** `groups` is kept, not copied: the caller must not change it afterwards. */
   add(userId: number, groups: readonly number[]): void {
+    if (!groups.length) return;
+    this.#users.push(userId);
+    this.#groups.push(groups);
     this.total += groups.length;
-    for (const g of groups) {
-      const list = this.#lists[g];
-      if (list) list.push(userId);
-      else this.#lists[g] = [userId];
-    }
+    this.#lists = undefined;
   }
 
   /** Ascending user ids, each once. */
   sorted(itemIndex: number): Float64Array {
-    return sortedUnique(this.#lists[itemIndex] ?? []);
+    this.#lists ??= this.#build();
+    return this.#lists[itemIndex] ?? EMPTY;
+  }
+
+  #build(): Float64Array[] {
+    const sizes: number[] = [];
+    for (const groups of this.#groups) for (const g of groups) sizes[g] = (sizes[g] ?? 0) + 1;
+    const lists: Float64Array[] = [];
+    const filled: number[] = [];
+    for (let g = 0; g < sizes.length; g++) {
+      if (sizes[g]) {
+        lists[g] = new Float64Array(sizes[g]);
+        filled[g] = 0;
+      }
+    }
+    for (let i = 0; i < this.#users.length; i++) for (const g of this.#groups[i]) lists[g][filled[g]++] = this.#users[i];
+    for (let g = 0; g < lists.length; g++) if (lists[g]) lists[g] = uniqueSorted(lists[g].sort());
+    return lists;
   }
 }
 
-function sortedUnique(ids: Iterable<number>): Float64Array {
-  const a = Float64Array.from(ids).sort();
+const EMPTY = new Float64Array(0);
+
+/** The distinct values of an ascending array, in place. */
+function uniqueSorted(a: Float64Array): Float64Array {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (i === 0 || a[i] !== a[i - 1]) a[n++] = a[i];
   return a.subarray(0, n);
+}
+
+function sortedUnique(ids: Iterable<number>): Float64Array {
+  return uniqueSorted(Float64Array.from(ids).sort());
 }
 
 /**
