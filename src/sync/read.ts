@@ -120,10 +120,8 @@ export class DirectoryReader {
     return { keys, digests, offsets: offsets.subarray(0, digests.length + 1), members: members.subarray(0, at) };
   }
 
-  /** True when a snapshot would not tell this run anything new: every group came from it and all of it was used. */
-  get snapshotCurrent(): boolean {
-    return !!this.#snapshot && this.snapshotUse.misses === 0 && this.snapshotUse.hits === this.#snapshot.groups.size;
-  }
+  /** Set by loadGroups: a new snapshot would tell the next run nothing new (every group came from this one, and all of it was used). */
+  snapshotCurrent = false;
 
   /**
    * The digest of a group entry whose members are all in it, undefined when some are still to be
@@ -190,6 +188,10 @@ export class DirectoryReader {
       this.groupEntriesRead += page.length;
       onPage?.(this.groupEntriesRead);
     }
+    const used = this.#snapshot;
+    this.snapshotCurrent = !!used && this.snapshotUse.misses === 0 && this.snapshotUse.hits === used.groups.size;
+    // Its keys are in the index now; the rest is not needed again.
+    this.#snapshot = undefined;
     const missing = [...chosenKeys.entries()].filter(([, i]) => !found.has(i));
     if (missing.length) {
       const list = missing.map(([, i]) => cfg.syncItems[i].dn);
