@@ -13,8 +13,8 @@ import { DesiredMembers, syncGroups } from './groups.js';
 import { DirectoryReader } from './read.js';
 import { applyRemovals, departures, holdRemovals, purgeTrash, safeguard } from './removals.js';
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
-import { SeenIds } from './seen.js';
-import { syncUserPage, type KnownUser, type PendingRemoval } from './user-changes.js';
+import { SeenIds, type KnownUser } from './seen.js';
+import { syncUserPage, type PendingRemoval } from './user-changes.js';
 
 export interface SyncOptions {
   dryRun?: boolean;

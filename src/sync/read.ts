@@ -51,7 +51,8 @@ export class DirectoryReader {
   /** Digest of each group entry this run read whole (no range left to fetch): what the next snapshot holds. */
   readonly #digests = new Map<number, string>();
   /** Groups taken from the snapshot, and groups decoded. */
-  readonly snapshotUse = { hits: 0, misses: 0 };
+  readonly #snapshotUse = { hits: 0, misses: 0 };
+  #snapshotCurrent = false;
 
   constructor(
     private conn: DirectoryConnection,
@@ -120,8 +121,10 @@ export class DirectoryReader {
     return { keys, digests, offsets: offsets.subarray(0, digests.length + 1), members: members.subarray(0, at) };
   }
 
-  /** Set by loadGroups: a new snapshot would tell the next run nothing new (every group came from this one, and all of it was used). */
-  snapshotCurrent = false;
+  /** After loadGroups: a new snapshot would tell the next run nothing new (every group came from this one, and all of it was used). */
+  get snapshotCurrent(): boolean {
+    return this.#snapshotCurrent;
+  }
 
   /**
    * The digest of a group entry whose members are all in it, undefined when some are still to be
@@ -174,10 +177,10 @@ export class DirectoryReader {
         const known = digest === undefined ? undefined : this.#snapshot?.groups.get(digest);
         let g: GroupNode;
         if (known) {
-          this.snapshotUse.hits++;
+          this.#snapshotUse.hits++;
           g = this.#describe(entry, Array.from(known));
         } else {
-          this.snapshotUse.misses++;
+          this.#snapshotUse.misses++;
           g = await this.groupNode(entry);
         }
         if (digest !== undefined) this.#digests.set(g.node, digest);
@@ -189,7 +192,7 @@ export class DirectoryReader {
       onPage?.(this.groupEntriesRead);
     }
     const used = this.#snapshot;
-    this.snapshotCurrent = !!used && this.snapshotUse.misses === 0 && this.snapshotUse.hits === used.groups.size;
+    this.#snapshotCurrent = !!used && this.#snapshotUse.misses === 0 && this.#snapshotUse.hits === used.groups.size;
     // Its keys are in the index now; the rest is not needed again.
     this.#snapshot = undefined;
     const missing = [...chosenKeys.entries()].filter(([, i]) => !found.has(i));

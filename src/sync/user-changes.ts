@@ -65,8 +65,6 @@ function display(col: Managed, v: string | null | undefined): unknown {
 
 let placeholder = -1;
 
-export type { KnownUser } from './seen.js';
-
 const fingerprints = new WeakMap<DirectoryConfig, string>();
 
 /** The settings that decide how an entry becomes a store user: changing any of them changes every digest. */
