@@ -25,9 +25,13 @@ export class DirectoryEntry {
    */
   readonly source: Buffer | undefined;
 
-  constructor(dn: string, attrs: Iterable<[string, (string | Buffer)[]]>, source?: Buffer) {
+  constructor(dn: string, attrs: Iterable<[string, (string | Buffer)[]]>, source?: Buffer, encoded?: Encoded) {
     this.dn = dn;
     this.source = source;
+    if (encoded) {
+      this.#encoded = encoded;
+      return;
+    }
     this.#decoded = new Map();
     for (const [name, values] of attrs) this.#decoded.set(name.toLowerCase(), values);
   }
@@ -37,10 +41,7 @@ export class DirectoryEntry {
    * is decoded on first use; `string()` and `buffer()` read single attributes without decoding the rest.
    */
   static encoded(dn: string, source: Buffer, buf: Buffer, start: number, end: number, binary: ReadonlySet<string>): DirectoryEntry {
-    const e = new DirectoryEntry(dn, [], source);
-    e.#decoded = undefined;
-    e.#encoded = { buf, start, end, binary };
-    return e;
+    return new DirectoryEntry(dn, [], source, { buf, start, end, binary });
   }
 
   get #attrs(): Map<string, (string | Buffer)[]> {

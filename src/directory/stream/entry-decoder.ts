@@ -52,7 +52,7 @@ export function decodeEntry(message: Buffer, head: MessageHead, binary: Readonly
   const opEnd = lastEnd();
   header(message, opStart, opEnd, 0x04, 'SearchResultEntry objectName');
   const dn = utf8(message, lastStart(), lastEnd());
-  header(message, lastEnd(), opEnd, 0x30, `attributes of ${dn}`);
+  header(message, lastEnd(), opEnd, 0x30, 'attributes', dn);
   const listStart = lastStart();
   const listEnd = lastEnd();
   checkAttributeList(message, listStart, listEnd, dn);
