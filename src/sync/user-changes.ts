@@ -140,7 +140,7 @@ export async function syncUserPage(
   const { now, apply, counts, seen } = opts;
   const ts = now.toISOString();
   const result: PageResult = { changes: [], removals: [], members: [] };
-  const mapped: { m: MappedUser; s: ScopedEntry; digest: string; desired: Partial<Record<Managed, string | null>> }[] = [];
+  const mapped: { m: MappedUser; s: ScopedEntry; digest: string }[] = [];
   const contextCache = contextDigests(cfg);
   for (const s of page) {
     if (s.itemIndex === undefined) continue;
@@ -179,8 +179,7 @@ export async function syncUserPage(
     }
     if (seen.has(r.user.externalId)) continue;
     seen.add(r.user.externalId);
-    const desired = desiredColumns(cfg, r.user, item);
-    mapped.push({ m: r.user, s, digest, desired });
+    mapped.push({ m: r.user, s, digest });
   }
   if (!mapped.length) return result;
 
@@ -193,7 +192,7 @@ export async function syncUserPage(
   const inserts: { row: NewUserRow; change: ObjectChange; groups: readonly number[] }[] = [];
   const updates: { id: number; set: UserPatch }[] = [];
 
-  for (const { m, s, digest, desired } of mapped) {
+  for (const { m, s, digest } of mapped) {
     const item = opts.itemLabel(s.itemIndex!);
     const key = m.username.toLowerCase();
     let existing = byExt.get(m.externalId);
@@ -257,7 +256,7 @@ export async function syncUserPage(
 
     const attributes: Record<string, AttributeChange> = {};
     const set: UserPatch = {};
-    for (const [col, value] of Object.entries(desired) as [Managed, string | null][]) {
+    for (const [col, value] of Object.entries(desiredColumns(cfg, m, item)) as [Managed, string | null][]) {
       const before = (existing as unknown as Record<string, string | null>)[col];
       if ((before ?? null) !== (value ?? null)) {
         (set as Record<string, unknown>)[col] = value;
