@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,5 +16,12 @@ describe('idsync command line', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
     expect(code).toBe(0);
+  });
+
+  it('prints the version from package.json', () => {
+    const pkg = JSON.parse(readFileSync(path.resolve(path.dirname(BIN), '../package.json'), 'utf8')) as { version: string };
+    const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
   });
 });

@@ -1,6 +1,7 @@
 // First, before anything allocates: see heap.ts.
 import './heap.js';
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { toIdsyncError } from '../errors.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerDirectoryCommands } from './commands/directory.js';
@@ -8,10 +9,14 @@ import { registerStoreCommands } from './commands/store.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
 
+// Both dist/cli/main.js (tsc) and dist/bundle/main.js (what bin/idsync.js runs) sit two levels below package.json.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command();
 program
   .name('idsync')
   .description('Directory synchronization hub: Active Directory and OpenLDAP users and groups into the idsync store.')
+  .version(version, '-V, --version', 'print the version of idsync')
   .option('-c, --config <file>', 'configuration file (default: $IDSYNC_CONFIG or ./idsync.yaml)')
   .showHelpAfterError()
   .exitOverride();
