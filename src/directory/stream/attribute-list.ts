@@ -120,21 +120,18 @@ export function readAttributeList(buf: Buffer, start: number, end: number, binar
     let v = contentStart;
     const valuesEnd = lastEnd();
     const earlier = attrs.get(name);
-    if (v < valuesEnd && !earlier) {
+    let values: (string | Buffer)[];
+    if (earlier) values = readValues(buf, v, valuesEnd, isBinary, earlier);
+    else if (v === valuesEnd) values = [];
+    else {
+      // Most attributes hold one value: a literal of one is sized to fit, where push() on [] reserves
+      // 17 slots (V8's first growth step), which was most of what decoding a large directory allocated.
       header(buf, v, valuesEnd, OCTET_STRING, 'attribute value');
       const first = value(buf, contentStart, lastEnd(), isBinary);
       v = lastEnd();
-      // Most attributes hold one value: a literal of one is sized to fit, where push() on [] reserves
-      // 17 slots (V8's first growth step), which was most of what decoding a large directory allocated.
-      if (v === valuesEnd) {
-        attrs.set(name, [first]);
-        p = attrEnd;
-        continue;
-      }
-      attrs.set(name, readValues(buf, v, valuesEnd, isBinary, [first]));
-    } else {
-      attrs.set(name, readValues(buf, v, valuesEnd, isBinary, earlier ?? []));
+      values = v === valuesEnd ? [first] : readValues(buf, v, valuesEnd, isBinary, [first]);
     }
+    attrs.set(name, values);
     p = attrEnd;
   }
   return attrs;
