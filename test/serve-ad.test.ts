@@ -108,6 +108,7 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
+    onTestFailed(() => console.log(serve.output()));
     await ws.waitFor(async () => /woken by change notifications/.test((await ws.json(['status']))[0].message ?? ''));
     await samba.modify(ann, 'mail', 'ann.notified@corp.example.test');
     const { ms } = await ws.waitFor(async () => (await snapshot(ws)).users.find((u) => u.username === o.sam('ann'))?.email === 'ann.notified@corp.example.test', 10_000, 20);
