@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Store } from '../src/store/db.js';
 import { exportStore } from '../src/store/export.js';
 import { connectSamba, type SambaDirectory } from './harness/index.js';
@@ -45,7 +45,6 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory', () => {
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
-    onTestFailed(() => console.log(serve.output()));
     const user = async (n: string) => (await snapshot(ws)).users.find((u) => u.username === o.sam(n));
     await ws.waitFor(async () => (await user('ann'))?.status === 'active');
     await ws.waitFor(async () => (await ws.json(['status']))[0].mode === 'dirsync');
@@ -86,7 +85,6 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory', () => {
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
-    onTestFailed(() => console.log(serve.output()));
     await ws.waitFor(async () => (await ws.json(['status']))[0].mode === 'usn');
     const status = (await ws.json(['status']))[0];
     expect(status.message).toMatch(/polling uSNChanged/);
@@ -108,7 +106,6 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
-    onTestFailed(() => console.log(serve.output()));
     await ws.waitFor(async () => /woken by change notifications/.test((await ws.json(['status']))[0].message ?? ''));
     await samba.modify(ann, 'mail', 'ann.notified@corp.example.test');
     const { ms } = await ws.waitFor(async () => (await snapshot(ws)).users.find((u) => u.username === o.sam('ann'))?.email === 'ann.notified@corp.example.test', 10_000, 20);
@@ -127,7 +124,6 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
-    onTestFailed(() => console.log(serve.output()));
     const user = async (n: string) => (await snapshot(ws)).users.find((u) => u.username === o.sam(n));
     await ws.waitFor(async () => (await user('ann'))?.status === 'active' && (await ws.json(['status']))[0].connected);
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFailed } from 'vitest';
 import YAML from 'yaml';
 import type { exportStore } from '../../src/store/export.js';
 
@@ -75,6 +75,13 @@ export class Workspace {
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Whatever a failing test waited for, the server's own log says why it did not come. Outside
+    // a test (a beforeAll starting a shared server) there is no test to fail.
+    try {
+      onTestFailed(() => console.log(`--- idsync serve (${this.dir}) output ---\n${out}--- end of idsync serve output ---`));
+    } catch {
+      /* not inside a test */
+    }
     return {
       child,
       output: () => out,
