@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
 import { IdsyncError } from '../errors.js';
 import { IdsyncMigrations } from './migrations.js';
 import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.js';
@@ -9,6 +9,15 @@ import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database> | Transaction<Database>;
+
+/** pg_advisory_lock key held while a PostgreSQL store is created or migrated ("idsync" in ASCII). */
+const MIGRATION_LOCK = 0x696473796e63;
+
+function report({ error, results }: MigrationResultSet): void {
+  if (!error) return;
+  const failed = results?.find((r) => r.status === 'Error');
+  throw new IdsyncError('STORE_UNAVAILABLE', `store migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`, { cause: error });
+}
 
 /** A password in a postgres URL must not reach a message. */
 export function redactUrl(url: string): string {
@@ -20,10 +29,14 @@ export class Store {
   readonly dialect: StoreDialect;
   readonly url: string;
 
-  private constructor(db: Kysely<Database>, dialect: StoreDialect, url: string) {
+  /** PostgreSQL: the schema that holds idsync's tables, created by migrate() when missing. */
+  readonly #schema: string | undefined;
+
+  private constructor(db: Kysely<Database>, dialect: StoreDialect, url: string, schema?: string) {
     this.db = db;
     this.dialect = dialect;
     this.url = url;
+    this.#schema = schema;
   }
 
   /**
@@ -64,13 +77,12 @@ export class Store {
       const pool = new pg.Pool({ connectionString: u.toString(), max: 4, options: schema ? `-c search_path=${schema}` : undefined });
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
       try {
-        if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-        else await sql`select 1`.execute(db);
+        await sql`select 1`.execute(db);
       } catch (err) {
         await db.destroy().catch(() => undefined);
         throw new IdsyncError('STORE_UNAVAILABLE', `cannot reach PostgreSQL store ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
       }
-      store = new Store(db, 'postgres', url);
+      store = new Store(db, 'postgres', url, schema);
     } else {
       throw new IdsyncError('CONFIG_INVALID', `store: must be sqlite:PATH or a postgres:// URL`, { where: 'store' });
     }
@@ -78,13 +90,62 @@ export class Store {
     return store;
   }
 
+  /**
+   * Brings the schema up to date, safely when several processes open a new store at once (as
+   * `idsync serve` and an `idsync status` started beside it do). Kysely alone does not make that
+   * safe: it creates its own bookkeeping tables before taking its lock, and on SQLite it takes no
+   * lock and no transaction at all (SqliteAdapter: no transactional DDL, a no-op migration lock),
+   * so both processes created the tables and one failed ("table admins already exists", or on
+   * PostgreSQL "relation kysely_migration_lock does not exist").
+   *
+   * SQLite: pending migrations run inside BEGIN IMMEDIATE; a second process waits for the write
+   * lock (busy_timeout), then finds nothing left to do, and a migration that fails leaves the
+   * schema as it was. A store that is up to date takes no lock. PostgreSQL: the schema is created
+   * and migrated under a session advisory lock, with Kysely's bookkeeping tables in the store's
+   * own schema.
+   */
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: new IdsyncMigrations(this.dialect) });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) {
-      const failed = results?.find((r) => r.status === 'Error');
-      throw new IdsyncError('STORE_UNAVAILABLE', `store migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`, { cause: error });
+    const provider = new IdsyncMigrations(this.dialect);
+    if (this.dialect === 'postgres') await this.#migratePostgres(provider);
+    else await this.#migrateSqlite(provider);
+  }
+
+  async #migrateSqlite(provider: IdsyncMigrations): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider });
+    if (!(await migrator.getMigrations()).some((m) => !m.executedAt)) return;
+    await sql`begin immediate`.execute(this.db);
+    let result: MigrationResultSet;
+    try {
+      result = await migrator.migrateToLatest();
+    } catch (err) {
+      await sql`rollback`.execute(this.db);
+      throw err;
     }
+    await sql.raw(result.error ? 'rollback' : 'commit').execute(this.db);
+    report(result);
+  }
+
+  async #migratePostgres(provider: IdsyncMigrations): Promise<void> {
+    await this.db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(${MIGRATION_LOCK}::bigint)`.execute(conn);
+      try {
+        // Created only when missing: CREATE SCHEMA checks the CREATE right on the database
+        // before it looks, and a least-privileged account need not have it.
+        const schema = this.#schema;
+        if (schema && !(await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(conn)).rows.length) {
+          await sql`create schema if not exists ${sql.id(schema)}`.execute(conn).catch((err: Error) => {
+            throw new IdsyncError('STORE_UNAVAILABLE', `cannot create schema ${schema} in PostgreSQL store ${redactUrl(this.url)}: ${err.message}`, { cause: err });
+          });
+        }
+        // Named, because Kysely looks for its own tables in every schema of the database
+        // otherwise: with another store's schema beside this one, it took that store's
+        // kysely_migration for its own and never created this one's.
+        const own = schema ?? (await sql<{ s: string | null }>`select current_schema() as s`.execute(conn)).rows[0]?.s ?? undefined;
+        report(await new Migrator({ db: conn, provider, migrationTableSchema: own }).migrateToLatest());
+      } finally {
+        await sql`select pg_advisory_unlock(${MIGRATION_LOCK}::bigint)`.execute(conn);
+      }
+    });
   }
 
   async transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {

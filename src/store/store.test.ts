@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IdsyncError } from '../errors.js';
 import { Store } from './db.js';
@@ -46,6 +48,24 @@ describe.each(backends)('store on %s', (_name, url) => {
     await store.migrate();
     const tables = await store.db.introspection.getTables();
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['users', 'groups', 'group_members', 'runs', 'run_objects', 'approvals', 'held_removals', 'directories']));
+  });
+
+  it('is migrated once when several processes open it new at the same time', async () => {
+    // As `idsync serve` and an `idsync status` started beside it do. Each process runs the built
+    // store (dist/, as the CLI does) and either opens the store or fails with its error.
+    const built = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/store/db.js');
+    const script = `const { Store } = await import(${JSON.stringify(built)}); const s = await Store.open(process.argv[1]); await s.close();`;
+    const openOnce = (target: string) =>
+      new Promise<string>((resolve) => execFile(process.execPath, ['--input-type=module', '-e', script, target], (err, _out, stderr) => resolve(err ? stderr.trim() || err.message : 'ok')));
+    for (let round = 0; round < 4; round++) {
+      const target = url();
+      const outcomes = await Promise.all(Array.from({ length: 6 }, () => openOnce(target)));
+      expect(outcomes).toEqual(Array(6).fill('ok'));
+      const s = await Store.open(target);
+      opened.push(s);
+      const users = await s.db.selectFrom('users').select('id').execute();
+      expect(users).toEqual([]);
+    }
   });
 
   it('keeps usernames unique regardless of case', async () => {
@@ -96,5 +116,20 @@ describe.each(backends)('store on %s', (_name, url) => {
     await store.db.deleteFrom('users').where('id', '=', user.id).execute();
     const left = await store.db.selectFrom('group_members').selectAll().execute();
     expect(left).toEqual([]);
+  });
+});
+
+describe('store on postgres, several in one database', () => {
+  it('keeps each store in its own schema, each with its own migration bookkeeping', async () => {
+    const [a, b] = [await Store.open(backends[1][1]()), await Store.open(backends[1][1]())];
+    opened.push(a, b);
+    await addLocalUser(a.db, { username: 'only-in-a', email: 'a@example.test' }, now);
+    expect(await findUserByUsername(b.db, 'only-in-a')).toBeUndefined();
+    expect(await findUserByUsername(a.db, 'only-in-a')).toBeDefined();
+    for (const s of [a, b]) {
+      const schema = new URL(s.url).searchParams.get('schema');
+      const tables = await s.db.introspection.getTables({ withInternalKyselyTables: true });
+      expect(tables.filter((t) => t.name === 'kysely_migration').map((t) => t.schema)).toContain(schema);
+    }
   });
 });
