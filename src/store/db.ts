@@ -10,6 +10,25 @@ import type { Database } from './schema.js';
 export type StoreDialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * Switching a new database file to WAL needs a moment of exclusive access, and SQLite answers
+ * SQLITE_BUSY at once, without waiting in its busy handler, while another process is opening the
+ * same new file. Once one process has switched it, the mode is recorded in the file: the others
+ * only have to see it.
+ */
+function useWal(database: BetterSqlite3.Database): void {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      if (database.pragma('journal_mode', { simple: true }) !== 'wal') database.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
 /** pg_advisory_lock key held while a PostgreSQL store is created or migrated ("idsync" in ASCII). */
 const MIGRATION_LOCK = 0x696473796e63;
 
@@ -59,10 +78,15 @@ export class Store {
       // every commit is atomic and the store stays consistent (a power cut may lose the last
       // commits, which the next run redoes). The page cache stays at SQLite's 2 MiB: 8 and 32 MiB
       // measured no faster on a 100,000-user first sync, and cost their size in RSS.
-      database.pragma('journal_mode = WAL');
+      database.pragma('busy_timeout = 10000');
+      try {
+        useWal(database);
+      } catch (err) {
+        database.close();
+        throw new IdsyncError('STORE_UNAVAILABLE', `cannot open SQLite store ${file}: ${(err as Error).message}`, { cause: err });
+      }
       database.pragma('synchronous = NORMAL');
       database.pragma('foreign_keys = ON');
-      database.pragma('busy_timeout = 10000');
       store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', url);
       registerFastPath(store.db, new SqliteFastPath(database));
     } else if (/^postgres(ql)?:\/\//.test(url)) {
