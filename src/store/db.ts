@@ -32,7 +32,7 @@ function useWal(database: BetterSqlite3.Database): void {
 /** pg_advisory_lock key held while a PostgreSQL store is created or migrated ("idsync" in ASCII). */
 const MIGRATION_LOCK = 0x696473796e63;
 
-function report({ error, results }: MigrationResultSet): void {
+function throwIfFailed({ error, results }: MigrationResultSet): void {
   if (!error) return;
   const failed = results?.find((r) => r.status === 'Error');
   throw new IdsyncError('STORE_UNAVAILABLE', `store migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`, { cause: error });
@@ -110,7 +110,12 @@ export class Store {
     } else {
       throw new IdsyncError('CONFIG_INVALID', `store: must be sqlite:PATH or a postgres:// URL`, { where: 'store' });
     }
-    await store.migrate();
+    try {
+      await store.migrate();
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      throw err;
+    }
     return store;
   }
 
@@ -137,7 +142,10 @@ export class Store {
   async #migrateSqlite(provider: IdsyncMigrations): Promise<void> {
     const migrator = new Migrator({ db: this.db, provider });
     if (!(await migrator.getMigrations()).some((m) => !m.executedAt)) return;
-    await sql`begin immediate`.execute(this.db);
+    await sql`begin immediate`.execute(this.db).catch((err: { code?: string; message: string }) => {
+      if (err.code !== 'SQLITE_BUSY') throw err;
+      throw new IdsyncError('STORE_UNAVAILABLE', `the store needs migrating and another process has held its write lock for 10 s (a sync, or another idsync migrating it); try again when it is done`, { cause: err });
+    });
     let result: MigrationResultSet;
     try {
       result = await migrator.migrateToLatest();
@@ -146,7 +154,7 @@ export class Store {
       throw err;
     }
     await sql.raw(result.error ? 'rollback' : 'commit').execute(this.db);
-    report(result);
+    throwIfFailed(result);
   }
 
   async #migratePostgres(provider: IdsyncMigrations): Promise<void> {
@@ -165,7 +173,7 @@ export class Store {
         // otherwise: with another store's schema beside this one, it took that store's
         // kysely_migration for its own and never created this one's.
         const own = schema ?? (await sql<{ s: string | null }>`select current_schema() as s`.execute(conn)).rows[0]?.s ?? undefined;
-        report(await new Migrator({ db: conn, provider, migrationTableSchema: own }).migrateToLatest());
+        throwIfFailed(await new Migrator({ db: conn, provider, migrationTableSchema: own }).migrateToLatest());
       } finally {
         await sql`select pg_advisory_unlock(${MIGRATION_LOCK}::bigint)`.execute(conn);
       }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -132,4 +133,25 @@ describe('store on postgres, several in one database', () => {
       expect(tables.filter((t) => t.name === 'kysely_migration').map((t) => t.schema)).toContain(schema);
     }
   });
+});
+
+describe('store on sqlite, migrating while another process writes', () => {
+  it('says the store is busy, naming why, when the write lock stays taken', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'idsync-store-')), 'store.db');
+    // Another writer (a sync, say) holds the write lock on a store that still needs its migrations.
+    const holder = new BetterSqlite3(file);
+    holder.pragma('journal_mode = WAL');
+    holder.exec('begin immediate');
+    try {
+      const err = await Store.open(`sqlite:${file}`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IdsyncError);
+      expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/needs migrating and another process has held its write lock/) });
+    } finally {
+      holder.exec('rollback');
+      holder.close();
+    }
+    const store = await Store.open(`sqlite:${file}`);
+    opened.push(store);
+    expect(await store.db.selectFrom('users').select('id').execute()).toEqual([]);
+  }, 30_000);
 });
