@@ -11,6 +11,8 @@ export default defineConfig({
     fileParallelism: false,
     // IDSYNC_NO_DIRECTORIES=1 skips starting Samba and slapd (for tests that need only a database).
     globalSetup: unitOnly || process.env.IDSYNC_NO_DIRECTORIES === '1' ? [] : ['test/harness/global-setup.ts'],
+    // IDSYNC_TEST_EXPECT_ALL=1 (set by .ci/run) fails the run if any test was skipped.
+    reporters: ['default', './test/harness/skip-guard.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
   },
