@@ -221,6 +221,41 @@ describe('login throttling', () => {
     expect(unknown.body.error).toEqual({ code: 'AUTH_FAILED', message: 'wrong username or password' });
   });
 
+  it('holds the limit under parallel requests: 40 wrong passwords at once get five tries, and 18 wrong plus the right one no login past them', async () => {
+    const h = await harness();
+    const wrongOnes = await Promise.all(Array.from({ length: 40 }, (_, i) => h.call('POST', '/api/v1/auth/login', { as: null, body: { username: 'root', password: `wrong-password-${i}` }, ip: `10.9.0.${i}` })));
+    const statuses = wrongOnes.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(35);
+
+    const fresh = await harness();
+    const mixed = await Promise.all([
+      ...Array.from({ length: 18 }, (_, i) => fresh.call('POST', '/api/v1/auth/login', { as: null, body: { username: 'root', password: `wrong-password-${i}` }, ip: `10.8.0.${i}` })),
+      fresh.call('POST', '/api/v1/auth/login', { as: null, body: OWNER, ip: '10.8.1.1' }),
+    ]);
+    // Five passwords were checked in all, whichever they were; the rest were refused unchecked.
+    expect(mixed.filter((r) => r.status === 401 || r.status === 200)).toHaveLength(5);
+    expect(mixed.filter((r) => r.status === 429)).toHaveLength(14);
+  });
+
+  it('checks only a few passwords at once and refuses logins beyond the queue with 429, uncounted', async () => {
+    const h = await harness({ loginLimits: { perUsername: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 }, perIp: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 }, concurrentHashes: 2, queuedHashes: 4 } });
+    const gate = h.app.deps.limiter.gate;
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, gate.load.running)), 1);
+    const all = await Promise.all(Array.from({ length: 30 }, (_, i) => h.call('POST', '/api/v1/auth/login', { as: null, body: { username: `ghost${i}`, password: 'some-password-123' }, ip: `10.7.0.${i}` })));
+    clearInterval(sampler);
+    expect(peak).toBeLessThanOrEqual(2);
+    const busy = all.filter((r) => r.status === 429);
+    expect(busy.length).toBeGreaterThan(0);
+    for (const r of busy) expect(r.headers.get('retry-after')).toBe('1');
+    expect(all.filter((r) => r.status === 401).length + busy.length).toBe(30);
+    // The refused ones were not counted: the table holds only the attempts that were checked.
+    const counted = await h.store.db.selectFrom('login_throttle').select('key').where('key', 'like', 'user:ghost%').where('failures', '>', 0).execute();
+    expect(counted).toHaveLength(30 - busy.length);
+    expect(gate.load).toEqual({ running: 0, waiting: 0 });
+  });
+
   it('limits failures per address across usernames', async () => {
     const h = await harness({ loginLimits: { perUsername: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 }, perIp: { maxFailures: 3, windowMs: 900_000, lockMs: 60_000 } } });
     for (const u of ['a1', 'a2', 'a3']) expect((await h.call('POST', '/api/v1/auth/login', { as: null, body: { username: u, password: 'x' }, ip: '192.0.2.7' })).status).toBe(401);

@@ -50,7 +50,7 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'login',
       tags: ['auth'],
       summary: 'Log in to the panel',
-      description: 'Five failures for one username within 15 minutes lock it for 15 minutes; twenty from one address lock the address. Locked: 429 with Retry-After.',
+      description: 'Five failures for one username within 15 minutes lock it for 15 minutes; twenty from one address lock the address. Each attempt is counted before its password is checked, and only a few passwords are checked at once. Locked, or too many logins waiting: 429 with Retry-After.',
       request: { body: jsonBody(credentials) },
       responses: { 200: jsonResponse(loggedIn, 'Logged in; the session cookie is set.'), 429: { description: 'Too many failures; see Retry-After.' } },
     }),
@@ -58,14 +58,10 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       const { username, password } = c.req.valid('json');
       c.get('audit').actor = username.slice(0, 64);
       const ip = c.get('ip') ?? 'unknown';
-      deps.limiter.check(username, ip, deps.now().getTime());
       const admin = await findAdmin(deps.store.db, username);
-      const ok = admin ? await verifyPassword(password, admin.password_hash) : await verifyAgainstNothing(password);
-      if (!admin || !ok) {
-        deps.limiter.failed(username, ip, deps.now().getTime());
-        throw new IdsyncError('AUTH_FAILED', 'wrong username or password');
-      }
-      deps.limiter.succeeded(username);
+      // Counted before the hash, which waits for a slot (src/auth/rate-limit.ts).
+      const ok = await deps.limiter.attempt(username, ip, deps.now().getTime(), () => (admin ? verifyPassword(password, admin.password_hash) : verifyAgainstNothing(password)));
+      if (!admin || !ok) throw new IdsyncError('AUTH_FAILED', 'wrong username or password');
       return c.json(await startSession(c, deps, admin), 200);
     },
   );
@@ -119,10 +115,8 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       if (p.kind !== 'admin') throw new IdsyncError('FORBIDDEN', 'an API token has no password; log in as an admin');
       const { currentPassword, newPassword } = c.req.valid('json');
       const ip = c.get('ip') ?? 'unknown';
-      deps.limiter.check(p.name, ip, deps.now().getTime());
       const admin = (await findAdmin(deps.store.db, p.name))!;
-      if (!(await verifyPassword(currentPassword, admin.password_hash))) {
-        deps.limiter.failed(p.name, ip, deps.now().getTime());
+      if (!(await deps.limiter.attempt(p.name, ip, deps.now().getTime(), () => verifyPassword(currentPassword, admin.password_hash)))) {
         throw fieldError('VALIDATION_FAILED', 'the current password is wrong', 'currentPassword');
       }
       await setPassword(deps.store.db, admin.id, newPassword, deps.now());
