@@ -163,6 +163,47 @@ describe('authentication', () => {
     }
   });
 
+  it('ends an idle session no earlier than the idle time after its last request', async () => {
+    const c = clock();
+    const h = await harness({ now: c.now, api: { sessionIdleMinutes: 30, sessionMaxHours: 8 } });
+    const s = await h.login();
+    c.advance(59_000);
+    expect((await h.call('GET', '/api/v1/me', { session: s })).status).toBe(200);
+    c.advance(29 * 60_000 + 30_000); // 29.5 minutes after the last request, 30.5 after the login
+    expect((await h.call('GET', '/api/v1/me', { session: s })).status).toBe(200);
+    c.advance(30 * 60_000 + 2000);
+    expect((await h.call('GET', '/api/v1/me', { session: s })).status).toBe(401);
+  });
+
+  it('revokes the API tokens a deleted admin created, and the tokens those created; other tokens stay', async () => {
+    const h = await harness();
+    expect((await h.call('POST', '/api/v1/admins', { body: { username: 'alice', role: 'owner', password: 'alice-password-123' } })).status).toBe(201);
+    h.secrets.add('alice-password-123');
+    const alice = await h.login('alice', 'alice-password-123');
+    const t1 = await h.call('POST', '/api/v1/tokens', { session: alice, body: { name: 'alice-ci', role: 'owner' } });
+    expect(t1.status).toBe(201);
+    const t2 = await h.call('POST', '/api/v1/tokens', { as: t1.body.token, body: { name: 'made-by-token', role: 'owner' } });
+    expect(t2.status).toBe(201);
+    const rootToken = await h.call('POST', '/api/v1/tokens', { body: { name: 'root-ci', role: 'owner' } });
+    const rootSession = await h.login();
+    const mine = await h.call('POST', '/api/v1/tokens', { session: rootSession, body: { name: 'root-own', role: 'read_only' } });
+    expect((await h.call('DELETE', '/api/v1/admins/alice', { session: rootSession })).status).toBe(204);
+    for (const t of [t1, t2]) {
+      const r = await h.call('GET', '/api/v1/me', { as: t.body.token });
+      expect(r.status, t.body.name).toBe(401);
+    }
+    for (const t of [rootToken, mine]) expect((await h.call('GET', '/api/v1/me', { as: t.body.token })).status).toBe(200);
+    const list = (await h.call('GET', '/api/v1/tokens')).body.items as { name: string; revokedAt: string | null }[];
+    expect(list.filter((t) => t.revokedAt).map((t) => t.name).sort()).toEqual(['alice-ci', 'made-by-token']);
+    const audit = await h.call('GET', '/api/v1/audit?action=deleteAdmin');
+    expect(audit.body.items[0].detail).toEqual({ revokedTokens: [t1.body.id, t2.body.id] });
+    // Revoking a token revokes what it created.
+    const parent = await h.call('POST', '/api/v1/tokens', { body: { name: 'parent', role: 'owner' } });
+    const child = await h.call('POST', '/api/v1/tokens', { as: parent.body.token, body: { name: 'child', role: 'read_only' } });
+    expect((await h.call('DELETE', `/api/v1/tokens/${parent.body.id}`)).status).toBe(200);
+    expect((await h.call('GET', '/api/v1/me', { as: child.body.token })).status).toBe(401);
+  });
+
   it('requires the session\'s CSRF token on state-changing requests of a cookie session, not of a bearer token', async () => {
     const h = await harness();
     const s = await h.login();
@@ -359,6 +400,46 @@ describe('probes, metrics and events', () => {
     expect(r.text).toContain('idsync_directory_connected{directory="corp"} 1');
     const pub = await harness({ api: { publicMetrics: true } });
     expect((await pub.call('GET', '/metrics', { as: null })).status).toBe(200);
+  });
+
+  it('ends the event stream at once when its token is revoked, its session logs out or its admin is deleted, and soon when another process ends it', async () => {
+    const h = await harness();
+    /** Opens the stream, reads `ready`, and resolves when the server ends it (or rejects after `withinMs`). */
+    const openStream = async (headers: Record<string, string>, withinMs: number) => {
+      const res = await h.app.request('/api/v1/events', { headers });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toContain('event: ready');
+      return () =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`the stream was still open ${withinMs} ms after its credential ended`)), withinMs);
+          const drain = (): Promise<void> => reader.read().then(({ done }) => (done ? (clearTimeout(timer), resolve()) : drain()));
+          drain().catch(reject);
+        });
+    };
+    const token = await h.call('POST', '/api/v1/tokens', { body: { name: 'watcher', role: 'read_only' } });
+    const tokenEnded = await openStream({ authorization: `Bearer ${token.body.token}` }, 5000);
+    expect((await h.call('DELETE', `/api/v1/tokens/${token.body.id}`)).status).toBe(200);
+    await tokenEnded();
+
+    const s = await h.login();
+    const loggedOut = await openStream({ cookie: s.cookie }, 5000);
+    expect((await h.call('POST', '/api/v1/auth/logout', { session: s })).status).toBe(204);
+    await loggedOut();
+
+    expect((await h.call('POST', '/api/v1/admins', { body: { username: 'bob', role: 'read_only', password: 'bob-password-1234' } })).status).toBe(201);
+    h.secrets.add('bob-password-1234');
+    const bob = await h.login('bob', 'bob-password-1234');
+    const deleted = await openStream({ cookie: bob.cookie }, 5000);
+    expect((await h.call('DELETE', '/api/v1/admins/bob')).status).toBe(204);
+    await deleted();
+
+    // Another process (idsync admin set-password, a second node) deletes the session in the store.
+    const s2 = await h.login();
+    const elsewhere = await openStream({ cookie: s2.cookie }, 15_000);
+    await h.store.db.deleteFrom('sessions').execute();
+    await elsewhere();
   });
 
   it('streams sync progress and finished runs as Server-Sent Events to an authenticated caller', async () => {

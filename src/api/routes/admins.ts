@@ -67,13 +67,14 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       path: '/api/v1/admins/{username}',
       operationId: 'deleteAdmin',
       tags: ['admins'],
-      summary: 'Delete an admin account and end its sessions',
-      description: 'The last owner cannot be deleted.',
+      summary: 'Delete an admin account, end its sessions and revoke its API tokens',
+      description: 'The API tokens the admin created are revoked, and the tokens those tokens created: no token keeps the rights of an admin who is gone. The last owner cannot be deleted.',
       request: { params: z.object({ username: z.string().min(1).max(64) }) },
       responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such admin.' }, 409: { description: 'The last owner.' } },
     }),
     async (c) => {
-      await deleteAdmin(deps.store.db, c.req.valid('param').username);
+      const revoked = await deleteAdmin(deps.store.db, c.req.valid('param').username, deps.now());
+      c.get('audit').detail = { revokedTokens: revoked };
       return c.body(null, 204);
     },
   );
@@ -113,7 +114,7 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const body = c.req.valid('json');
       if (body.expiresAt && new Date(body.expiresAt) <= deps.now()) throw new IdsyncError('VALIDATION_FAILED', 'expiresAt must be in the future', { where: 'expiresAt' });
-      const { token, view } = await createToken(deps.store.db, { name: body.name, role: body.role, createdBy: c.get('principal')!.name, expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null }, deps.now());
+      const { token, view } = await createToken(deps.store.db, { name: body.name, role: body.role, createdBy: { kind: c.get('principal')!.kind, id: c.get('principal')!.id, name: c.get('principal')!.name }, expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null }, deps.now());
       c.get('audit').target = `id=${view.id}`;
       c.get('audit').detail = { name: view.name, role: view.role };
       return c.json({ ...view, token }, 201);
@@ -126,7 +127,7 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       path: '/api/v1/tokens/{id}',
       operationId: 'revokeToken',
       tags: ['tokens'],
-      summary: 'Revoke an API token (it stays listed, marked revoked)',
+      summary: 'Revoke an API token (it stays listed, marked revoked), and the tokens it created',
       request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
       responses: { 200: jsonResponse(tokenSchema, 'Revoked.'), 404: { description: 'No such token.' } },
     }),
