@@ -376,7 +376,13 @@ describe('probes, metrics and events', () => {
   it('answers /healthz and /readyz without credentials', async () => {
     const h = await harness();
     expect((await h.call('GET', '/healthz', { as: null })).body).toEqual({ status: 'ok' });
-    expect((await h.call('GET', '/readyz', { as: null })).body).toEqual({ status: 'ready', store: 'ok', directories: [] });
+    expect((await h.call('GET', '/readyz', { as: null })).body).toEqual({ status: 'ready' });
+    // Nothing about directories, without login: not their names, not when they last ran.
+    await h.store.db.insertInto('directories').values({ name: 'corp-secret-name', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: 'x' }).execute();
+    const ready = await h.call('GET', '/readyz', { as: null });
+    expect(ready.body).toEqual({ status: 'ready' });
+    expect(ready.text).not.toContain('corp-secret-name');
+
   });
 
   it('serves Prometheus metrics to a token holder: runs, durations, objects, errors, lag', async () => {
