@@ -22,7 +22,8 @@ export function adminView(a: AdminRow): AdminView {
   return { id: a.id, username: a.username, role: a.role as Role, createdAt: a.created_at, lastLoginAt: a.last_login_at };
 }
 
-export const ADMIN_USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+export { ADMIN_USERNAME } from '../usernames.js';
+import { ADMIN_USERNAME } from '../usernames.js';
 
 export async function countAdmins(db: Db): Promise<number> {
   const r = await db.selectFrom('admins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();

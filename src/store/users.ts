@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { IdsyncError } from '../errors.js';
+import { checkUsername } from '../usernames.js';
 import type { Db } from './db.js';
 import type { UsersTable } from './schema.js';
 import { fastPath } from './sqlite-fast-path.js';
@@ -77,6 +78,7 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
     const v = patch[f] ?? null;
     if (f === 'username') {
       if (!v) throw new IdsyncError('USAGE', 'username cannot be empty', { where: 'username' });
+      checkUsername(v);
       set.username = v;
       set.username_key = v.toLowerCase();
     } else if (f === 'aliases' || f === 'phones') {
@@ -94,6 +96,7 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
 
 /** A store user that no directory owns (created by an admin); a directory with the same username adopts it. */
 export async function addLocalUser(db: Db, u: { username: string; email?: string; fullName?: string }, now: Date): Promise<UserRow> {
+  checkUsername(u.username);
   const existing = await findUserByUsername(db, u.username);
   if (existing) throw new IdsyncError('STORE_CONFLICT', `user "${u.username}" already exists`, { where: u.username });
   const ts = now.toISOString();

@@ -5,6 +5,7 @@ import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } fr
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
 import { apiRoute, jsonBody, jsonResponse, page, paging, type ApiApp } from '../route.js';
+import { usernameSchema } from '../../usernames.js';
 
 const STATUSES = ['active', 'disabled', 'trashed'] as const;
 
@@ -55,7 +56,7 @@ const FIELD_NAMES: Record<EditableField, string> = {
 
 const patchSchema = z
   .object({
-    username: z.string().min(1).max(256).optional(),
+    username: usernameSchema.optional(),
     fullName: z.string().max(1024).nullable().optional(),
     firstName: z.string().max(1024).nullable().optional(),
     lastName: z.string().max(1024).nullable().optional(),
@@ -144,7 +145,7 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'createLocalUser',
       tags: ['users'],
       summary: 'Create a local user (no directory owns it; a directory that syncs the same username adopts it)',
-      request: { body: jsonBody(z.object({ username: z.string().min(1).max(256), email: z.string().max(1024).optional(), fullName: z.string().max(1024).optional() }).strict()) },
+      request: { body: jsonBody(z.object({ username: usernameSchema, email: z.string().max(1024).optional(), fullName: z.string().max(1024).optional() }).strict()) },
       responses: { 201: jsonResponse(userDetailSchema, 'Created.'), 409: { description: 'The username is taken.' } },
     }),
     async (c) => {
