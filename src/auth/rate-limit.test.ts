@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../store/db.js';
-import { LoginLimiter, RateLimitedError, unlockUsername } from './rate-limit.js';
+import { LoginLimiter, RateLimitedError, unlockAddress, unlockUsername } from './rate-limit.js';
 
 /**
  * The login limits, on every store backend: the counters live in the store (issue 10 item 7), so
@@ -93,7 +93,7 @@ describe.each(backends)('login limits on %s', (_name, url) => {
     expect(results.filter((r) => r?.code === 'RATE_LIMITED')).toHaveLength(35);
   });
 
-  it('is lifted by unlockUsername, which says whether there was a lock', async () => {
+  it('is lifted by unlockUsername and unlockAddress, which say whether there was a lock', async () => {
     const s = await open(url());
     const l = new LoginLimiter(s.db);
     for (let i = 0; i < 5; i++) await l.attempt('root', 'ip', 1000, wrong);
@@ -101,6 +101,10 @@ describe.each(backends)('login limits on %s', (_name, url) => {
     expect(await unlockUsername(s.db, 'ROOT', 1000)).toBe(true);
     expect(await unlockUsername(s.db, 'root', 1000)).toBe(false);
     expect(await l.attempt('root', 'ip', 1000, right)).toBe(true);
+    for (let i = 0; i < 20; i++) await l.attempt(`u${i}`, 'flood', 1000, wrong);
+    expect((await refusal(l.attempt('root', 'flood', 1000, right)))?.message).toMatch(/from this address/);
+    expect(await unlockAddress(s.db, 'flood', 1000)).toBe(true);
+    expect(await l.attempt('root', 'flood', 1000, right)).toBe(true);
   });
 
   it('keeps no counter past its window and lock (a flood of names leaves no rows)', async () => {

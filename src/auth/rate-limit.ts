@@ -90,3 +90,8 @@ export class LoginLimiter {
 export async function unlockUsername(db: Db, username: string, now: number): Promise<boolean> {
   return (await clearThrottle(db, [userKey(username)], now)) > 0;
 }
+
+/** Lifts an address's lock (idsync admin unlock --address). Whether it was locked. */
+export async function unlockAddress(db: Db, ip: string, now: number): Promise<boolean> {
+  return (await clearThrottle(db, [ipKey(ip)], now)) > 0;
+}

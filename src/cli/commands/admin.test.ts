@@ -89,6 +89,8 @@ describe('idsync admin and the API of idsync serve', () => {
       expect(unlocked.stdout).toContain('is unlocked');
       expect(await login('root-password-12345')).toBe(200);
       expect((await run(ws, ['admin', 'unlock', '--username', 'root'])).stdout).toContain('was not locked');
+      expect((await run(ws, ['admin', 'unlock', '--address', '127.0.0.1'])).stdout).toContain('address 127.0.0.1 was not locked');
+      expect((await run(ws, ['admin', 'unlock'])).stderr).toMatch(/\[USAGE\].*--username NAME or --address IP/);
 
       await lockOut();
       const reset = await run(ws, ['admin', 'set-password', '--username', 'root'], '', 'new-root-password-1');

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { writeAudit } from '../../api/audit.js';
 import { createAdmin, findAdmin, listAdmins, setPassword } from '../../auth/admins.js';
-import { unlockUsername } from '../../auth/rate-limit.js';
+import { unlockAddress, unlockUsername } from '../../auth/rate-limit.js';
 import { deleteOtherSessions } from '../../auth/sessions.js';
 import { isRole, ROLES, type Role } from '../../auth/roles.js';
 import { IdsyncError } from '../../errors.js';
@@ -133,14 +133,18 @@ export function registerAdminCommands(program: Command): void {
 
   admin
     .command('unlock')
-    .description('lift the login lockout of a username (after too many failed logins), on every idsync process using this store')
-    .requiredOption('-u, --username <name>', 'the login name')
-    .action(async (o: { username: string }) => {
+    .description('lift the login lockout of a username, or of a client address, after too many failed logins (on every idsync process using this store)')
+    .option('-u, --username <name>', 'the login name')
+    .option('--address <ip>', 'a client address locked for failures across usernames (as the audit log shows it)')
+    .action(async (o: { username?: string; address?: string }) => {
+      if (!o.username === !o.address) throw new IdsyncError('USAGE', 'say what to unlock: --username NAME or --address IP');
       await withStore(g(), async ({ store }) => {
+        const now = clock()().getTime();
         // Any name may be locked, existing or not (unknown names are throttled too), so none is refused here.
-        const wasLocked = await unlockUsername(store.db, o.username, clock()().getTime());
-        await audit(store, 'unlockAdmin', `username=${o.username}`, { wasLocked });
-        process.stdout.write(wasLocked ? `"${o.username}" is unlocked; it can log in again.\n` : `"${o.username}" was not locked; its failed-login count is reset.\n`);
+        const what = o.username !== undefined ? `"${o.username}"` : `address ${o.address}`;
+        const wasLocked = o.username !== undefined ? await unlockUsername(store.db, o.username, now) : await unlockAddress(store.db, o.address!, now);
+        await audit(store, 'unlockLogin', o.username !== undefined ? `username=${o.username}` : `ip=${o.address}`, { wasLocked });
+        process.stdout.write(wasLocked ? `${what} is unlocked; it can log in again.\n` : `${what} was not locked; its failed-login count is reset.\n`);
       });
     });
 }
