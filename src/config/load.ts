@@ -21,6 +21,12 @@ export type SyncItem =
   | { kind: 'group'; dn: string; label: string }
   | { kind: 'container'; dn: string; filter?: string; scope: 'sub' | 'one'; label: string };
 
+export interface DirectoryLimits {
+  maxMessageBytes: number;
+  /** Entries one page (or one unpaged search) may hold; undefined: 10 × the page size asked for, at least 1,000. */
+  maxPageEntries?: number;
+}
+
 export interface DirectoryConfig {
   name: string;
   type: DirectoryType;
@@ -28,7 +34,8 @@ export interface DirectoryConfig {
   servers: ServerSpec[];
   tls: { ca?: string; verifyHostname: boolean };
   bind?: { dn: string; password: Secret };
-  timeouts: { connectMs: number; operationMs: number };
+  /** operationMs bounds silence; runMs bounds a whole run's reading of the directory. */
+  timeouts: { connectMs: number; operationMs: number; runMs: number };
   baseDn: string;
   filters: { user: string; group: string; container: string };
   disabledFilter?: string;
@@ -38,6 +45,8 @@ export interface DirectoryConfig {
   importNotes: boolean;
   defaultCountry?: string;
   pageSize: number;
+  /** What one message and one page may hold (src/directory/stream/limits.ts). */
+  limits: DirectoryLimits;
   memberRangeSize?: number;
   trashDays: number;
   continuous: { changes: 'auto' | 'content-sync' | 'content-sync-poll' | 'timestamp' | 'dirsync' | 'usn' | 'off'; pollSeconds: number; notifications: boolean; fullSyncHours: number };
@@ -211,6 +220,7 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     importNotes: d.importNotes,
     defaultCountry: d.defaultCountry,
     pageSize: d.pageSize,
+    limits: { maxMessageBytes: Math.round(d.limits.maxMessageMB * 1024 * 1024), ...(d.limits.maxPageEntries !== undefined ? { maxPageEntries: d.limits.maxPageEntries } : {}) },
     memberRangeSize: d.memberRangeSize ?? profile.memberRangeSize,
     trashDays: d.trashDays,
     continuous: d.continuous,

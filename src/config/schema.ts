@@ -107,6 +107,7 @@ const directory = z
       .object({
         connectMs: z.number().int().positive().default(5000),
         operationMs: z.number().int().positive().default(60000),
+        runMs: z.number().int().positive().default(3_600_000),
       })
       .strict()
       .default({}),
@@ -126,6 +127,13 @@ const directory = z
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US')
       .optional(),
     pageSize: z.number().int().min(1).max(10000).default(1000),
+    limits: z
+      .object({
+        maxMessageMB: z.number().min(1).max(256).default(32),
+        maxPageEntries: z.number().int().min(1).max(10_000_000).optional(),
+      })
+      .strict()
+      .default({}),
     memberRangeSize: z.number().int().min(10).max(100000).optional(),
     trashDays: z.number().min(0).default(7),
     continuous: z
