@@ -100,6 +100,14 @@ describe('files that are not what the key expects', () => {
     expect(e.message).toMatch(/folder/);
   });
 
+  it('a caFile that cannot be read (here: a path through a file, ENOTDIR; EACCES takes the same path)', () => {
+    const c = base();
+    c.directories[0].caFile = './a-file/ca.pem';
+    const e = configError(c);
+    expect(e.where).toBe('directories[0].caFile');
+    expect(e.message).toMatch(/cannot read .*ENOTDIR/);
+  });
+
   it('a store path whose parent is a file', () => {
     const e = configError({ ...base(), store: 'sqlite:./a-file/idsync.db' });
     expect(e.where).toBe('store');
