@@ -14,9 +14,47 @@ const secretValue = z.union([
 ]);
 export type SecretValue = z.infer<typeof secretValue>;
 
-const ldapUrl = z
-  .string()
-  .regex(/^ldaps?:\/\/[^/\s]+(\/.*)?$/i, 'must be an LDAP URL such as ldaps://dc1.example.com:636');
+/**
+ * THE rule for a directory server URL, used by the configuration file and the admin API alike
+ * (the API's directory schema is derived from this one): `ldap://` or `ldaps://`, a host, and an
+ * optional port 1-65535 (RFC 4516 section 2: scheme, hostport, then an optional `/dn?...` that
+ * idsync ignores). It is checked with the WHATWG URL parser that parseServer (load.ts) later uses,
+ * so whatever passes here parses there: a port such as 99999 or a URL without a host
+ * (`ldaps://?/`) is refused with the reason instead of failing later.
+ * Returns what is wrong, or undefined when the URL is good.
+ */
+const LDAP_URL_SHAPE = /^ldaps?:\/\/[^/\s]+(\/\S*)?$/i;
+const LDAP_URL_EXAMPLE = 'must be an LDAP URL such as ldaps://dc1.example.com:636';
+
+export function ldapUrlProblem(url: string): string | undefined {
+  const example = LDAP_URL_EXAMPLE;
+  if (!LDAP_URL_SHAPE.test(url)) return example;
+  // The authority ends at the first / ? or #; checked before URL() because URL would move a `?`
+  // that starts the authority into the query and report an empty host only sometimes.
+  const authority = url.replace(/^ldaps?:\/\//i, '').split(/[/?#]/)[0];
+  if (authority.includes('@')) return 'must not contain user information (give the bind DN under bind.dn)';
+  const port = /:([^:]*)$/.exec(authority.replace(/^\[[^\]]*\]/, ''))?.[1];
+  const host = port === undefined ? authority : authority.slice(0, authority.length - port.length - 1);
+  if (!host) return `has no host; ${example}`;
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) return `has no valid port after the colon; ${example}`;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `port ${port} is out of range (1-65535)`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `is not a valid URL; ${example}`;
+  }
+  if (!parsed.hostname || /^\[?\]?$/.test(parsed.hostname)) return `has no host; ${example}`;
+  return undefined;
+}
+
+// The pattern stays for the OpenAPI document (clients see the shape); the refinement does the rest.
+const ldapUrl = z.string().regex(LDAP_URL_SHAPE, LDAP_URL_EXAMPLE).superRefine((url, ctx) => {
+  const problem = LDAP_URL_SHAPE.test(url) ? ldapUrlProblem(url) : undefined;
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
+/** A server URL, as the configuration file and the admin API accept it. */
+export const ldapUrlSchema = ldapUrl;
 
 const dn = z.string().trim().min(1, 'must be a distinguished name');
 
@@ -69,6 +107,7 @@ const directory = z
       .object({
         connectMs: z.number().int().positive().default(5000),
         operationMs: z.number().int().positive().default(60000),
+        runMs: z.number().int().positive().default(3_600_000),
       })
       .strict()
       .default({}),
@@ -88,6 +127,13 @@ const directory = z
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US')
       .optional(),
     pageSize: z.number().int().min(1).max(10000).default(1000),
+    limits: z
+      .object({
+        maxMessageMB: z.number().min(1).max(256).default(32),
+        maxPageEntries: z.number().int().min(1).max(10_000_000).optional(),
+      })
+      .strict()
+      .default({}),
     memberRangeSize: z.number().int().min(10).max(100000).optional(),
     trashDays: z.number().min(0).default(7),
     continuous: z
