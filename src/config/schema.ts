@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serverUrlSchema } from './server-url.js';
 
 /**
  * The configuration file's shape. Every key is documented in docs/configuration.md with its
@@ -14,9 +15,8 @@ const secretValue = z.union([
 ]);
 export type SecretValue = z.infer<typeof secretValue>;
 
-const ldapUrl = z
-  .string()
-  .regex(/^ldaps?:\/\/[^/\s]+(\/.*)?$/i, 'must be an LDAP URL such as ldaps://dc1.example.com:636');
+/** One rule for the file and the API: src/config/server-url.ts. */
+const ldapUrl = serverUrlSchema;
 
 const dn = z.string().trim().min(1, 'must be a distinguished name');
 
