@@ -61,6 +61,22 @@ export function parseDirectoryInput(input: DirectoryInput, password: string | nu
   }
 }
 
+/**
+ * What, if anything, changed where a bind password would be sent: the servers (host, port and
+ * transport, compared as resolved, so `ldaps://dc1` equals `ldaps://dc1:636`), the CA, hostname
+ * verification, or the bind DN (a DN of the administrator's choosing on the same server would
+ * also let them learn the password, from the server's log of failed binds).
+ */
+export function destinationChange(before: DirectoryConfig | undefined, after: DirectoryConfig): string | null {
+  if (!before) return 'the configuration';
+  const servers = (c: DirectoryConfig) => c.servers.map((s) => `${s.transport}:${s.host.toLowerCase()}:${s.port}`).join(' ');
+  if (servers(before) !== servers(after)) return before.servers.some((s, i) => s.transport !== after.servers[i]?.transport) ? 'the servers or the transport' : 'the servers';
+  if ((before.tls.ca ?? '') !== (after.tls.ca ?? '')) return 'the CA';
+  if (before.tls.verifyHostname !== after.tls.verifyHostname) return 'verifyHostname';
+  if ((before.bind?.dn ?? '') !== (after.bind?.dn ?? '')) return 'the bind DN';
+  return null;
+}
+
 interface StoredRow {
   name: string;
   config: string;
@@ -184,11 +200,28 @@ export class DirectoryRegistry {
     return row;
   }
 
+  /** The stored configuration as it was resolved; undefined when it no longer validates (then every destination counts as changed). */
+  #previous(row: StoredRow): DirectoryConfig | undefined {
+    try {
+      return parseDirectoryInput(JSON.parse(row.config) as DirectoryInput, 'placeholder', this.#baseDir);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Replaces the whole configuration; the stored password stays unless a new one is given (or `bind` is dropped). */
   async update(name: string, input: DirectoryInput, actor: string, now: Date): Promise<DirectoryEntry> {
     const row = await this.#apiRow(name);
     if (input.name !== name) throw fieldError('VALIDATION_FAILED', `the name cannot change (a new name is a new directory): expected "${name}"`, 'name');
     const kept = () => (row.bind_password === null ? null : this.#box.open(row.bind_password, `the stored bind password of directory "${name}"`));
+    if (input.bind && !input.bind.password && row.bind_password !== null) {
+      // The stored password may go only where it went before: otherwise an administrator could
+      // point the directory at a server of theirs (in clear, or with a CA they control) and have
+      // the next connection test or sync send it there. Validate the destination first, so a bad
+      // URL is still answered as such.
+      const changed = destinationChange(this.#previous(row), parseDirectoryInput(input, 'placeholder', this.#baseDir));
+      if (changed) throw fieldError('VALIDATION_FAILED', `changing ${changed} requires the bind password again: send bind.password (the stored one is only sent where it was sent before)`, 'bind.password');
+    }
     const password = input.bind ? (input.bind.password ?? kept()) : null;
     if (input.bind && !password) throw fieldError('VALIDATION_FAILED', 'a bind DN needs its password', 'bind.password');
     const cfg = parseDirectoryInput(input, password, this.#baseDir);

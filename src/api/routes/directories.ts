@@ -122,7 +122,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       tags: ['directories'],
       summary: 'Replace a directory\'s configuration (sync items and their order included)',
       description:
-        'Send the whole configuration (`config` of the GET answer). Omit `bind.password` to keep the stored one. Directories of the configuration file are read-only here (409 DIRECTORY_MANAGED_BY_FILE); the username attribute is locked after the first sync (409 USERNAME_ATTRIBUTE_LOCKED). The answer comes once the worker runs the new configuration.',
+        'Send the whole configuration (`config` of the GET answer). Omit `bind.password` to keep the stored one, unless the servers, the transport, `ca`, `verifyHostname` or `bind.dn` change: the stored password is only sent where it was sent before, so re-pointing a directory needs the password again (400 on `bind.password`). Directories of the configuration file are read-only here (409 DIRECTORY_MANAGED_BY_FILE); the username attribute is locked after the first sync (409 USERNAME_ATTRIBUTE_LOCKED). The answer comes once the worker runs the new configuration.',
       request: { params: nameParam, body: jsonBody(directoryInputSchema) },
       responses: { 200: jsonResponse(directoryViewSchema, 'Updated.'), 404: { description: 'No such directory.' }, 409: { description: 'File-managed, or the username attribute is locked.' } },
     }),
