@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ldapFilterProblem } from './ldap-filter.js';
 import { serverUrlSchema } from './server-url.js';
 
 /**
@@ -23,7 +24,12 @@ const dn = z.string().trim().min(1, 'must be a distinguished name');
 const filter = z
   .string()
   .trim()
-  .refine((f) => f.startsWith('(') && f.endsWith(')'), 'must be an LDAP filter in parentheses, such as (objectClass=user)');
+  .regex(/^\([\s\S]*\)$/, 'must be an LDAP filter in parentheses, such as (objectClass=user)')
+  .superRefine((f, ctx) => {
+    const problem = f.startsWith('(') && f.endsWith(')') ? ldapFilterProblem(f) : null;
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  })
+  .describe('An LDAP search filter (RFC 4515), in parentheses.');
 
 const syncItem = z.union([
   z.object({ group: dn }).strict(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './load.js';
+import { ldapFilterProblem } from './ldap-filter.js';
 import { serverUrlProblem } from './server-url.js';
 
 /** The one server URL rule, as the configuration file meets it (the API meets it through the same schema). */
@@ -28,5 +29,18 @@ describe('server URLs', () => {
     expect(() => parseConfig(cfg, { baseDir: '/tmp', env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', where: 'directories[0].servers[1]', message: expect.stringContaining('port 99999 is out of range') }));
     const empty = { directories: [{ ...cfg.directories[0], servers: ['ldaps://?/'] }] };
     expect(() => parseConfig(empty, { baseDir: '/tmp', env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', where: 'directories[0].servers[0]' }));
+  });
+});
+
+describe('LDAP filters', () => {
+  it.each(['(objectClass=user)', '(&(objectClass=person)(!(cn=a\\29b)))', '(cn=*)'])('accepts %s', (f) => {
+    expect(ldapFilterProblem(f)).toBeNull();
+  });
+  it.each(['(&(a=b)(c=d)', '(cn=a))', '(cn=a)(x=y)', '((cn=a)', '(cn=\\zz)'])('refuses %s', (f) => {
+    expect(ldapFilterProblem(f)).toMatch(/LDAP filter/);
+  });
+  it('refuses a malformed filter in the configuration file, naming the key', () => {
+    const cfg = { directories: [{ name: 'corp', type: 'openldap', servers: ['ldaps://dc1'], baseDn: 'dc=x', groups: ['cn=g,dc=x'], filters: { user: '(&(a=b)(c=d)' } }] };
+    expect(() => parseConfig(cfg, { baseDir: '/tmp', env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', where: 'directories[0].filters.user' }));
   });
 });
