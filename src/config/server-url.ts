@@ -11,7 +11,9 @@ import { z } from 'zod';
  * The port must be 1-65535 (RFC 6335 section 6); the URL parser throws on larger ones, which
  * surfaced as an internal error.
  */
-export const SERVER_URL_PATTERN = /^ldaps?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_](?:[A-Za-z0-9_.-]*))(?::(\d{1,5}))?\/?$/i;
+// The scheme in any letter case (RFC 3986 section 3.1), spelled out rather than with the `i` flag:
+// the pattern is also the OpenAPI document's, and JSON Schema patterns take no flags.
+export const SERVER_URL_PATTERN = /^[lL][dD][aA][pP][sS]?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_](?:[A-Za-z0-9_.-]*))(?::(\d{1,5}))?\/?$/;
 
 const EXAMPLE = 'ldaps://dc1.example.com:636';
 
