@@ -35,6 +35,7 @@ export const ErrorCodes = {
   // admin API: malformed requests (exit 2) and access (exit 6, which `idsync admin` can meet)
   VALIDATION_FAILED: { exit: 2, http: 400 },
   ROUTE_NOT_FOUND: { exit: 2, http: 404 },
+  METHOD_NOT_ALLOWED: { exit: 2, http: 405 },
   PAYLOAD_TOO_LARGE: { exit: 2, http: 413 },
   DIRECTORY_MANAGED_BY_FILE: { exit: 2, http: 409 },
   AUTH_REQUIRED: { exit: 6, http: 401 },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IdsyncError } from '../errors.js';
 import { loadConfig, MAX_CONFIG_BYTES, parseConfig } from './load.js';
-import { ldapUrlProblem } from './schema.js';
+import { serverUrlProblem } from './server-url.js';
 
 /**
  * Issue 10 items 10 and 14: inputs that used to pass validation (an empty bind password) or end
@@ -83,11 +83,11 @@ describe('server URLs: one rule (schema.ts) for the file and the API', () => {
       const e = configError(c);
       expect(e.where, url).toBe('directories[0].servers[1]');
     }
-    expect(ldapUrlProblem('ldap://dc1:99999')).toMatch(/port/);
-    expect(ldapUrlProblem('ldaps://?/')).toMatch(/host/);
-    expect(ldapUrlProblem('ldaps://dc1.corp.example.test:636')).toBeUndefined();
-    expect(ldapUrlProblem('ldap://[::1]:389')).toBeUndefined();
-    expect(ldapUrlProblem('LDAPS://DC1')).toBeUndefined();
+    expect(serverUrlProblem('ldap://dc1:99999')).toMatch(/port/);
+    expect(serverUrlProblem('ldaps://?/')).toMatch(/host/);
+    expect(serverUrlProblem('ldaps://dc1.corp.example.test:636')).toBeNull();
+    expect(serverUrlProblem('ldap://[::1]:389')).toBeNull();
+    expect(serverUrlProblem('LDAPS://DC1')).toBeNull();
   });
 });
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ldapFilterProblem } from './ldap-filter.js';
+import { serverUrlSchema } from './server-url.js';
 
 /**
  * The configuration file's shape. Every key is documented in docs/configuration.md with its
@@ -14,54 +16,20 @@ const secretValue = z.union([
 ]);
 export type SecretValue = z.infer<typeof secretValue>;
 
-/**
- * THE rule for a directory server URL, used by the configuration file and the admin API alike
- * (the API's directory schema is derived from this one): `ldap://` or `ldaps://`, a host, and an
- * optional port 1-65535 (RFC 4516 section 2: scheme, hostport, then an optional `/dn?...` that
- * idsync ignores). It is checked with the WHATWG URL parser that parseServer (load.ts) later uses,
- * so whatever passes here parses there: a port such as 99999 or a URL without a host
- * (`ldaps://?/`) is refused with the reason instead of failing later.
- * Returns what is wrong, or undefined when the URL is good.
- */
-const LDAP_URL_SHAPE = /^ldaps?:\/\/[^/\s]+(\/\S*)?$/i;
-const LDAP_URL_EXAMPLE = 'must be an LDAP URL such as ldaps://dc1.example.com:636';
-
-export function ldapUrlProblem(url: string): string | undefined {
-  const example = LDAP_URL_EXAMPLE;
-  if (!LDAP_URL_SHAPE.test(url)) return example;
-  // The authority ends at the first / ? or #; checked before URL() because URL would move a `?`
-  // that starts the authority into the query and report an empty host only sometimes.
-  const authority = url.replace(/^ldaps?:\/\//i, '').split(/[/?#]/)[0];
-  if (authority.includes('@')) return 'must not contain user information (give the bind DN under bind.dn)';
-  const port = /:([^:]*)$/.exec(authority.replace(/^\[[^\]]*\]/, ''))?.[1];
-  const host = port === undefined ? authority : authority.slice(0, authority.length - port.length - 1);
-  if (!host) return `has no host; ${example}`;
-  if (port !== undefined && !/^\d{1,5}$/.test(port)) return `has no valid port after the colon; ${example}`;
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `port ${port} is out of range (1-65535)`;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `is not a valid URL; ${example}`;
-  }
-  if (!parsed.hostname || /^\[?\]?$/.test(parsed.hostname)) return `has no host; ${example}`;
-  return undefined;
-}
-
-// The pattern stays for the OpenAPI document (clients see the shape); the refinement does the rest.
-const ldapUrl = z.string().regex(LDAP_URL_SHAPE, LDAP_URL_EXAMPLE).superRefine((url, ctx) => {
-  const problem = LDAP_URL_SHAPE.test(url) ? ldapUrlProblem(url) : undefined;
-  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-});
-/** A server URL, as the configuration file and the admin API accept it. */
-export const ldapUrlSchema = ldapUrl;
+/** One rule for the file and the API: src/config/server-url.ts. */
+const ldapUrl = serverUrlSchema;
 
 const dn = z.string().trim().min(1, 'must be a distinguished name');
 
 const filter = z
   .string()
   .trim()
-  .refine((f) => f.startsWith('(') && f.endsWith(')'), 'must be an LDAP filter in parentheses, such as (objectClass=user)');
+  .regex(/^\([\s\S]*\)$/, 'must be an LDAP filter in parentheses, such as (objectClass=user)')
+  .superRefine((f, ctx) => {
+    const problem = f.startsWith('(') && f.endsWith(')') ? ldapFilterProblem(f) : null;
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  })
+  .describe('An LDAP search filter (RFC 4515), in parentheses.');
 
 const syncItem = z.union([
   z.object({ group: dn }).strict(),
