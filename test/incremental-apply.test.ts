@@ -12,6 +12,7 @@ import { syncDirectory } from '../src/sync/engine.js';
 import { applyChangeSet, type ChangeSet } from '../src/sync/incremental.js';
 import { DirectoryReader } from '../src/sync/read.js';
 import { connectSlapd, type SlapdDirectory } from './harness/index.js';
+import { testStores } from './support/stores.js';
 import { uniqueName } from './support/workspace.js';
 
 /**
@@ -29,7 +30,7 @@ afterEach(async () => {
   for (const o of open.splice(0)) await o.close();
 });
 
-async function setup(extra: Record<string, unknown> = {}) {
+async function setup(storeUrl: (dir: string) => string, extra: Record<string, unknown> = {}) {
   const base = await slapd.addOu(uniqueName('inc'));
   const people = await slapd.addOu('people', base);
   const groups = await slapd.addOu('groups', base);
@@ -39,7 +40,7 @@ async function setup(extra: Record<string, unknown> = {}) {
   const chosen = await slapd.addGroup({ ou: groups, cn: 'chosen', members: [ann, ben, team] });
   const dir = mkdtempSync(path.join(tmpdir(), 'idsync-inc-'));
   const config = parseConfig(
-    { store: 'sqlite:./s.db', directories: [{ name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: base, groups: [chosen], ...extra }] },
+    { store: storeUrl(dir), directories: [{ name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: base, groups: [chosen], ...extra }] },
     { baseDir: dir },
   );
   const cfg = config.directories[0];
@@ -58,9 +59,9 @@ async function setup(extra: Record<string, unknown> = {}) {
   return { base, people, groups, ann, ben, cat, team, chosen, store, apply, members, user, add, directoryId };
 }
 
-describe('incremental apply', () => {
+describe.each(testStores())('incremental apply (%s store)', (_kind, storeUrl) => {
   it('applies an attribute change to one user and stores the stream position with it', async () => {
-    const t = await setup();
+    const t = await setup(storeUrl);
     await slapd.modify(t.ann, 'mail', 'ann.new@corp.example.test');
     const r = await t.apply({ changed: [{ dn: t.ann, kind: 'user' }], state: { mode: 'test', cookie: 'cookie-1' } });
     expect(r!.counts).toMatchObject({ updated: 1, created: 0 });
@@ -72,7 +73,7 @@ describe('incremental apply', () => {
   });
 
   it('follows membership through nesting: add to a nested group, nest and unnest a whole group', async () => {
-    const t = await setup({ safeguard: { enabled: false } });
+    const t = await setup(storeUrl, { safeguard: { enabled: false } });
     const dan = await t.add('dan');
     await slapd.addMembers(t.team, [dan]);
     let r = await t.apply({ changed: [{ dn: dan }, { dn: t.team }] });
@@ -98,7 +99,7 @@ describe('incremental apply', () => {
   });
 
   it('keeps identity and memberships through a rename, and trashes a deleted user', async () => {
-    const t = await setup({ safeguard: { enabled: false } });
+    const t = await setup(storeUrl, { safeguard: { enabled: false } });
     const before = (await t.user('ann'))!;
     const renamed = `uid=ann2,${t.people}`;
     await slapd.rename(t.ann, 'uid=ann2');
@@ -115,7 +116,7 @@ describe('incremental apply', () => {
   });
 
   it('holds removals when small increments add up over the window', async () => {
-    const t = await setup({ safeguard: { maxRemovals: 2, maxRemovalPercent: null } });
+    const t = await setup(storeUrl, { safeguard: { maxRemovals: 2, maxRemovalPercent: null } });
     await slapd.removeMembers(t.chosen, [t.ann]);
     expect((await t.apply({ changed: [{ dn: t.chosen }] }))!.counts).toMatchObject({ trashed: 1 });
     await slapd.removeMembers(t.chosen, [t.ben]);

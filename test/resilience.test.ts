@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSlapd, type SlapdDirectory } from './harness/index.js';
+import { testStores } from './support/stores.js';
 import { uniqueName, Workspace } from './support/workspace.js';
 import { Store } from '../src/store/db.js';
 
@@ -42,32 +42,29 @@ async function bigOrg(users: number) {
   return { base, people, groups, all, dns };
 }
 
-describe('crash safety', () => {
+describe.each(testStores())('crash safety (%s store)', (_kind, storeUrl) => {
   it('a sync killed mid-run leaves a consistent store; the next run converges and marks the old one interrupted', async () => {
     const o = await bigOrg(3000);
-    const ws = new Workspace().configure([
+    const ws = new Workspace();
+    ws.store = storeUrl(ws.dir);
+    ws.configure([
       { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: o.base, groups: [o.all], pageSize: 50 },
     ]);
-    const dbFile = path.join(ws.dir, 'data', 'idsync.db');
+    // The store exists and is migrated before the sync starts, so the test can watch it from outside.
+    expect((await ws.cli(['runs'])).code).toBe(0);
+    const watch = await Store.open(ws.store);
+    const count = async (table: 'users' | 'group_members' | 'run_objects') =>
+      Number((await watch.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const child = spawn(process.execPath, [path.resolve('bin/idsync.js'), '--config', ws.configFile, 'sync'], { cwd: ws.dir, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Kill it once some pages, but not all, are committed.
     let killedAt = 0;
     for (let i = 0; i < 600 && !killedAt; i++) {
       await new Promise((r) => setTimeout(r, 25));
-      try {
-        const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
-        try {
-          const n = (db.prepare('select count(*) n from users').get() as { n: number }).n;
-          if (n > 0 && n < 3000) {
-            child.kill('SIGKILL');
-            killedAt = n;
-          }
-        } finally {
-          db.close();
-        }
-      } catch {
-        /* store not created yet */
+      const n = await count('users');
+      if (n > 0 && n < 3000) {
+        child.kill('SIGKILL');
+        killedAt = n;
       }
     }
     await exited;
@@ -75,21 +72,19 @@ describe('crash safety', () => {
 
     let committed = 0;
     // Consistent: whole pages only, every user row complete, no memberships (they come last).
-    const store = await Store.open(`sqlite:${dbFile}`);
     try {
-      const users = await store.db.selectFrom('users').selectAll().execute();
+      const users = await watch.db.selectFrom('users').selectAll().execute();
       committed = users.length;
       expect(users.length % 50).toBe(0);
       expect(users.length).toBeLessThan(3000);
       for (const u of users) expect(u.external_id && u.username && u.status === 'active').toBeTruthy();
-      expect(await store.db.selectFrom('group_members').selectAll().execute()).toEqual([]);
-      const runs = await store.db.selectFrom('runs').selectAll().execute();
+      expect(await count('group_members')).toBe(0);
+      const runs = await watch.db.selectFrom('runs').selectAll().execute();
       expect(runs).toHaveLength(1);
       expect(runs[0].status).toBe('running');
-      const logged = await store.db.selectFrom('run_objects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      expect(Number(logged.n)).toBe(users.length);
+      expect(await count('run_objects')).toBe(users.length);
     } finally {
-      await store.close();
+      await watch.close();
     }
 
     const r = await ws.sync();
