@@ -8,6 +8,7 @@ import { loadSyncState, saveSyncState, type SyncStatePatch } from '../store/sync
 import { syncDirectory, SyncFailedError } from '../sync/engine.js';
 import { applyChangeSet, type ChangeSet } from '../sync/incremental.js';
 import { DirectoryReader } from '../sync/read.js';
+import { membershipDrift } from '../sync/reconcile.js';
 import type { ProgressEvent, RunKind, RunReport } from '../sync/report.js';
 import type { SyncEvents } from './events.js';
 import { sleep, SourceRestart, type ChangeSource } from './change-source.js';
@@ -130,6 +131,7 @@ export class DirectoryWorker {
       try {
         const reader = new DirectoryReader(conn, this.cfg);
         await reader.loadGroups();
+        await this.#reconcile(id, reader);
         this.#reader = reader;
       } finally {
         await conn.close();
@@ -139,6 +141,23 @@ export class DirectoryWorker {
       return;
     }
     await this.#fullSyncFromBaseline(source);
+  }
+
+  /**
+   * The stored memberships were computed from the group graph as it was when the process stopped;
+   * the graph just read is the directory's now. Group changes made in between would reach the
+   * store through the stream but compare equal to the new graph, so the users they affect are
+   * found here, by comparing the two once, and applied like an increment (issue 10 item 1).
+   */
+  async #reconcile(id: number, reader: DirectoryReader): Promise<void> {
+    const recheck = await membershipDrift(this.store.db, id, reader);
+    if (!recheck.length) return;
+    this.opts.log.info({ directory: this.cfg.name, users: recheck.length }, 'memberships differ from the group graph read at start: looking at those users again');
+    const r = await applyChangeSet({ store: this.store, cfg: this.cfg, directoryId: id, reader, now: () => this.#now() }, { changed: [], deleted: [], recheck, state: {} });
+    if (r) {
+      this.opts.log.info({ directory: this.cfg.name, runId: r.runId, counts: r.counts }, 'memberships reconciled');
+      this.#finished(r);
+    }
   }
 
   /** Once a day by default, at a time of day of its own per directory (spread like the seed products do). */
