@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Store } from '../src/store/db.js';
 import { connectSlapd, type SlapdDirectory } from './harness/index.js';
@@ -45,6 +46,11 @@ async function org() {
   return { base, people, groups, add };
 }
 
+/** The workspace's store, opened beside the running process (a relative SQLite path is the workspace's). */
+function openStore(ws: Workspace): Promise<Store> {
+  return Store.open(ws.store.startsWith('sqlite:./') ? `sqlite:${path.join(ws.dir, ws.store.slice('sqlite:'.length))}` : ws.store);
+}
+
 const fullRuns = async (ws: Workspace) => (await ws.json(['runs'])).filter((r: { kind: string }) => r.kind === 'full').length;
 
 describe.each(stores)('idsync serve resumes after a kill (OpenLDAP, %s)', (_name, storeUrl) => {
@@ -86,5 +92,58 @@ describe.each(stores)('idsync serve resumes after a kill (OpenLDAP, %s)', (_name
     expect(left).toEqual(['ben', 'cid', ...teamUsers.map((_, i) => `t${i}`)].sort());
     // Resumed from the stored cookie, not reloaded.
     expect(await fullRuns(ws)).toBe(1);
+  });
+
+  it('killed in the middle of an increment, applies that change exactly once after the restart', async () => {
+    const o = await org();
+    const ann = await o.add('ann');
+    const bulkUsers: string[] = [];
+    for (let i = 0; i < 400; i += 50) bulkUsers.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => o.add(`b${i + j}`)))));
+    const bulk = await slapd.addGroup({ ou: o.groups, cn: 'bulk', members: bulkUsers });
+    const chosen = await slapd.addGroup({ ou: o.groups, cn: 'chosen', members: [ann] });
+    const ws = new Workspace({ store: storeUrl() }).configure([
+      { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: o.base, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'content-sync' } },
+    ]);
+    let serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => {
+      const [s] = await ws.json(['status']);
+      return s.mode === 'content-sync' && s.connected;
+    }, 60_000, 250);
+    // Killed as soon as it logs that it is applying the change (the 400 users are being read).
+    const from = serve.output().length;
+    const killed = new Promise<void>((resolve) => {
+      const onData = () => {
+        if (!/"changed":[1-9]\d*,"deleted":\d+,"msg":"applying changes"/.test(serve.output().slice(from))) return;
+        serve.child.kill('SIGKILL');
+        serve.child.stderr!.off('data', onData);
+        resolve();
+      };
+      serve.child.stderr!.on('data', onData);
+    });
+    await slapd.addMembers(chosen, [bulk]);
+    await killed;
+    await serve.stop();
+    // The increment is one transaction: nothing of it is in the store.
+    expect((await ws.export()).users.map((u) => u.username)).toEqual(['ann']);
+
+    const expected = await freshSync(ws);
+    serve = ws.serve();
+    stops.push(serve.stop);
+    await expectConverges(ws, expected);
+    const store = await openStore(ws);
+    try {
+      const created = await store.db.selectFrom('run_objects').select(['name']).where('outcome', '=', 'created').where('object_type', '=', 'user').execute();
+      const times = new Map<string, number>();
+      for (const c of created) times.set(c.name, (times.get(c.name) ?? 0) + 1);
+      expect(times.size).toBe(401);
+      expect([...times.values()].every((n) => n === 1)).toBe(true);
+      const runs = await store.db.selectFrom('runs').select(['kind', 'counts']).execute();
+      const added = runs.filter((r) => r.kind !== 'full').reduce((n, r) => n + (JSON.parse(r.counts).membersAdded ?? 0), 0);
+      expect(added).toBe(400);
+      expect(runs.filter((r) => r.kind === 'full')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
   });
 });

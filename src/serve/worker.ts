@@ -195,6 +195,7 @@ export class DirectoryWorker {
           signal: this.#abort.signal,
           now: () => this.#now(),
           apply: async (cs: ChangeSet) => {
+            log.debug({ directory: this.cfg.name, changed: cs.changed.length, deleted: cs.deleted.length }, 'applying changes');
             const r = await this.exclusive(() => applyChangeSet({ store: this.store, cfg: this.cfg, directoryId: id, reader, now: () => this.#now() }, cs));
             if (r) {
               log.info({ directory: this.cfg.name, runId: r.runId, counts: r.counts }, 'changes applied');
