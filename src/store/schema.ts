@@ -215,4 +215,16 @@ export interface Database {
   approvals: ApprovalsTable;
   held_removals: HeldRemovalsTable;
   group_graph_cache: GroupGraphCacheTable;
+  leases: LeasesTable;
+}
+
+/** One row per lease (src/store/leases.ts). Times are ISO strings, as elsewhere in the store. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  host: string;
+  pid: number;
+  acquired_at: string;
+  heartbeat_at: string;
+  expires_at: string;
 }

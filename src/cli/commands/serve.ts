@@ -6,6 +6,7 @@ import { listenSchema } from '../../config/schema.js';
 import { IdsyncError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { Store } from '../../store/db.js';
+import { leaseStore } from '../../store/leases.js';
 import { listSyncStates } from '../../store/sync-state.js';
 import { clock, withStore, type GlobalOptions } from '../context.js';
 
@@ -64,9 +65,11 @@ export function registerServeCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       await withStore(program.opts() as GlobalOptions, async ({ config, store }) => {
         const states = await listSyncStates(store.db);
+        const leases = await leaseStore(store).list();
         const now = clock()();
         const rows = config.directories.map((d) => {
           const s = states.find((x) => x.name === d.name);
+          const l = leases.find((x) => x.name === `directory:${d.name}`);
           const lagMs = s?.last_change_at && s.last_applied_at ? Math.max(0, new Date(s.last_applied_at).getTime() - new Date(s.last_change_at).getTime()) : null;
           return {
             directory: d.name,
@@ -82,6 +85,8 @@ export function registerServeCommands(program: Command): void {
             nextFullSyncAt: s?.next_full_sync_at ?? null,
             lastError: s?.last_error ?? null,
             updatedAt: s?.updated_at ?? null,
+            // Which \`idsync serve\` runs the directory (the others on the store stand by).
+            lease: l ? { held: l.held, holder: l.holder, host: l.host, pid: l.pid, since: l.acquiredAt, heartbeatAt: l.heartbeatAt } : null,
           };
         });
         if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -90,6 +95,8 @@ export function registerServeCommands(program: Command): void {
           process.stdout.write(`  last change applied: ${r.lastAppliedAt ?? 'never'}${r.lagMs !== null ? ` (lag ${r.lagMs} ms)` : ''}\n`);
           process.stdout.write(`  last full sync: ${r.lastFullSyncAt ?? 'never'}; next: ${r.nextFullSyncAt ?? 'not scheduled'}\n`);
           if (r.lastError) process.stdout.write(`  last error: ${r.lastError}\n`);
+          const l = r.lease;
+          process.stdout.write(`  lease: ${!l ? 'never taken (no idsync serve has run it)' : l.held ? `held by ${l.host} pid ${l.pid} since ${l.since} (heartbeat ${l.heartbeatAt})` : `free (last held by ${l.host} pid ${l.pid}, heartbeat ${l.heartbeatAt})`}\n`);
           if (r.updatedAt && now.getTime() - new Date(r.updatedAt).getTime() > 10 * 60_000 && r.connected) process.stdout.write(`  (status last updated ${r.updatedAt}: is idsync serve running?)\n`);
         }
       });
