@@ -103,14 +103,15 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     const ann = await o.user('ann');
     const chosen = await o.group('Chosen', [ann]);
     const ws = new Workspace().configure([
-      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 60 } },
+      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 600 } },
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
     await ws.waitFor(async () => /woken by change notifications/.test((await ws.json(['status']))[0].message ?? ''));
     await samba.modify(ann, 'mail', 'ann.notified@corp.example.test');
-    const { ms } = await ws.waitFor(async () => (await snapshot(ws)).users.find((u) => u.username === o.sam('ann'))?.email === 'ann.notified@corp.example.test', 10_000, 20);
-    expect(ms).toBeLessThan(2000);
+    // Polling alone would take 600 s: arriving well within that bound means a notification woke it
+    // (its latency is measured by bench/latency.ts).
+    await ws.waitFor(async () => (await snapshot(ws)).users.find((u) => u.username === o.sam('ann'))?.email === 'ann.notified@corp.example.test', 60_000);
   });
 
   it('follows a move out of scope, a nesting change, and resumes after the DC restarts', async () => {
