@@ -166,11 +166,14 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     await serve.stop();
 
     // While it is down: un-nest a group, nest another, add an existing user, remove one, change
-    // an attribute, disable one, delete a member.
+    // an attribute, rename one, disable one, delete a member.
     await samba.removeMembers(chosen, [team]);
     await samba.addMembers(chosen, [other, zed]);
     await samba.removeMembers(chosen, [ben]);
     await samba.modify(ann, 'mail', 'ann.down@corp.example.test');
+    // A renamed member: AD rewrites the group's member value, so the new DN is in the graph read at
+    // start and the stored one is not; the user must be updated, not taken for gone.
+    await samba.rename(ann, 'CN=Ann Down');
     await samba.disable(eve);
     await samba.deleteEntry(cid);
     const expected = await freshSync(ws);
