@@ -87,8 +87,10 @@ describe.each(stores)('two idsync serve on one store (%s)', (_name, storeUrl) =>
     expect(new Set(await runPids(ws))).toEqual(new Set([first.child.pid]));
     expect(second.output()).not.toMatch(/changes applied|sync finished|lease taken/);
 
-    // The holder dies; the standby takes the lease (SQLite: within 12 s, see src/store/leases.ts)
-    // and resumes from the stored position, without a full sync.
+    // The holder dies; the standby takes the lease (SQLite: at once, the dead holder's pid being
+    // gone on this machine, else after the 10 s expiry, see src/store/leases.ts and its test;
+    // PostgreSQL: when the lock's connection ends) and resumes from the stored position, without
+    // a full sync.
     first.child.kill('SIGKILL');
     await first.stop();
     const cid = await add('cid');

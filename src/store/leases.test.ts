@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from './db.js';
@@ -72,6 +72,20 @@ describe('leases on sqlite', () => {
     await new Promise((r) => setTimeout(r, 3_500));
     expect(held.lost.aborted).toBe(true);
     expect(held.valid()).toBe(false);
+    await taken!.release();
+  });
+
+  it('a holder on this machine whose process is gone is replaced at once, not after the expiry', async () => {
+    const sa = await open(backends[0][1]());
+    const future = new Date(Date.now() + LEASE_TTL_MS).toISOString();
+    const now = new Date().toISOString();
+    // A pid above Linux's pid_max: no such process.
+    await sa.db.insertInto('leases').values({ name: 'directory:corp', holder: 'crashed', host: hostname(), pid: 2_000_000_000, acquired_at: now, heartbeat_at: now, expires_at: future }).execute();
+    const taken = await leaseStore(sa).tryAcquire('directory:corp');
+    expect(taken).toBeDefined();
+    // One on another machine is left until it expires (its pid means nothing here).
+    await sa.db.insertInto('leases').values({ name: 'directory:other', holder: 'elsewhere', host: 'another-host', pid: 2_000_000_000, acquired_at: now, heartbeat_at: now, expires_at: future }).execute();
+    expect(await leaseStore(sa).tryAcquire('directory:other')).toBeUndefined();
     await taken!.release();
   });
 });

@@ -11,8 +11,9 @@ import type { LeasesTable } from './schema.js';
  *
  * The numbers (SQLite): the holder renews every HEARTBEAT_MS; a lease not renewed for TTL_MS is
  * free; a standby tries again every STANDBY_RETRY_MS. A holder that dies is replaced within
- * TTL_MS + STANDBY_RETRY_MS (12 s). A holder that cannot renew for TTL_MS (store unreachable, the
- * process stalled) gives the lease up itself, before a standby can take it.
+ * TTL_MS + STANDBY_RETRY_MS (12 s); at once when it ran on the same machine and its process is
+ * gone (a restart after a crash does not wait for the expiry). A holder that cannot renew for
+ * TTL_MS (store unreachable, the process stalled) gives the lease up itself.
  *
  * PostgreSQL: the lease is a session advisory lock (pg_try_advisory_lock) on a connection of its
  * own, so it ends the moment the holder's connection does (a killed process: at once); a standby
@@ -65,6 +66,17 @@ function holderId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
+/** Whether a process with this pid exists on this machine (signal 0 only checks; EPERM: it exists). */
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function row(name: string, holder: string, now: number): LeasesTable {
   return { name, holder, host: hostname(), pid: process.pid, acquired_at: new Date(now).toISOString(), heartbeat_at: new Date(now).toISOString(), expires_at: new Date(now + LEASE_TTL_MS).toISOString() };
 }
@@ -92,7 +104,13 @@ class HeartbeatLeases implements LeaseStore {
       .values(r)
       .onConflict((oc) => oc.column('name').doUpdateSet(set).where('leases.expires_at', '<', new Date(now).toISOString()))
       .execute();
-    const cur = await db.selectFrom('leases').select('holder').where('name', '=', name).executeTakeFirst();
+    let cur = await db.selectFrom('leases').select(['holder', 'host', 'pid']).where('name', '=', name).executeTakeFirst();
+    // A holder on this machine whose process is gone (killed, crashed) cannot renew: take its lease
+    // now rather than after the expiry, so `idsync serve` restarted after a crash resumes at once.
+    if (cur && cur.holder !== holder && cur.host === hostname() && !alive(Number(cur.pid))) {
+      await db.updateTable('leases').set(set).where('name', '=', name).where('holder', '=', cur.holder).execute();
+      cur = await db.selectFrom('leases').select(['holder', 'host', 'pid']).where('name', '=', name).executeTakeFirst();
+    }
     if (cur?.holder !== holder) return undefined;
     const lost = new AbortController();
     let expires = now + LEASE_TTL_MS;
