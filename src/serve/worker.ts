@@ -77,7 +77,7 @@ export class DirectoryWorker {
     return new IdsyncError('SYNC_ALREADY_RUNNING', `directory "${this.cfg.name}": this process does not hold the directory's lease (not yet, or no longer); nothing was written`);
   }
 
-  /** Who holds this directory's lease when another process does (shown by the API and the panel). */
+  /** Who holds this directory's lease when another process does (undefined while this one runs it). */
   get standbyFor(): string | undefined {
     return this.#standbyFor;
   }
