@@ -2,6 +2,7 @@ import type { DirectoryConfig, IdsyncConfig } from '../config/load.js';
 import { SyncEvents } from './events.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
+import { leaseStore, type LeaseStore } from '../store/leases.js';
 import { sourceFor } from './sources/index.js';
 import { DirectoryWorker } from './worker.js';
 
@@ -9,6 +10,8 @@ import { DirectoryWorker } from './worker.js';
 export class SyncService {
   readonly workers = new Map<string, DirectoryWorker>();
   readonly events = new SyncEvents();
+  /** One worker per directory across every `idsync serve` on the store: the others stand by. */
+  readonly leases: LeaseStore;
 
   constructor(
     readonly config: IdsyncConfig,
@@ -16,12 +19,13 @@ export class SyncService {
     readonly log: Logger,
     readonly now?: () => Date,
   ) {
+    this.leases = leaseStore(store);
     for (const cfg of config.directories) this.#add(cfg);
   }
 
   #add(cfg: DirectoryConfig): DirectoryWorker {
     for (const w of cfg.warnings) this.log.warn({ directory: cfg.name }, w);
-    const worker = new DirectoryWorker(this.store, cfg, { log: this.log, now: this.now, source: sourceFor, events: this.events });
+    const worker = new DirectoryWorker(this.store, cfg, { log: this.log, now: this.now, source: sourceFor, events: this.events, leases: this.leases });
     this.workers.set(cfg.name, worker);
     return worker;
   }

@@ -1,13 +1,15 @@
 import type { DirectoryConfig } from '../config/load.js';
 import { DirectoryConnection } from '../directory/connection.js';
-import { toIdsyncError } from '../errors.js';
+import { IdsyncError, toIdsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
+import { STANDBY_RETRY_MS, type Lease, type LeaseStore } from '../store/leases.js';
 import { ensureDirectory } from '../store/directories.js';
 import { loadSyncState, saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
 import { syncDirectory, SyncFailedError } from '../sync/engine.js';
 import { applyChangeSet, type ChangeSet } from '../sync/incremental.js';
 import { DirectoryReader } from '../sync/read.js';
+import { membershipDrift } from '../sync/reconcile.js';
 import type { ProgressEvent, RunKind, RunReport } from '../sync/report.js';
 import type { SyncEvents } from './events.js';
 import { sleep, SourceRestart, type ChangeSource } from './change-source.js';
@@ -28,11 +30,15 @@ export class DirectoryWorker {
   #timer?: NodeJS.Timeout;
   #running?: Promise<void>;
   #server?: string;
+  /** The lease this worker holds for its directory (src/store/leases.ts), while it holds one. */
+  #lease?: Lease;
+  /** Another process holds the lease: this one waits, and writes nothing for the directory. */
+  #standbyFor?: string;
 
   constructor(
     private readonly store: Store,
     readonly cfg: DirectoryConfig,
-    private readonly opts: { log: Logger; now?: () => Date; source: (cfg: DirectoryConfig) => ChangeSource | undefined; events?: SyncEvents },
+    private readonly opts: { log: Logger; now?: () => Date; source: (cfg: DirectoryConfig) => ChangeSource | undefined; events?: SyncEvents; leases?: LeaseStore },
   ) {}
 
   #progress(kind: RunKind): (e: ProgressEvent) => void {
@@ -50,9 +56,30 @@ export class DirectoryWorker {
 
   /** Runs `fn` after everything queued before it; the queue goes on after a failure. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(fn, fn);
+    const guarded = () => {
+      const refused = this.#withoutLease();
+      return refused ? Promise.reject(refused) : fn();
+    };
+    const next = this.#queue.then(guarded, guarded);
     this.#queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Why this worker may not write now, if it may not: once started with a lease store, only while
+   * it holds a valid lease. A worker that was never started (the API without `serve`) runs what it
+   * is asked, as `idsync sync` does.
+   */
+  #withoutLease(): IdsyncError | undefined {
+    if (!this.opts.leases || !this.#running) return undefined;
+    if (this.#lease?.valid()) return undefined;
+    if (this.#standbyFor) return new IdsyncError('SYNC_ALREADY_RUNNING', `directory "${this.cfg.name}" is run by another idsync serve on this store (lease ${this.#standbyFor}); this one is its standby: ask that one, or stop it`);
+    return new IdsyncError('SYNC_ALREADY_RUNNING', `directory "${this.cfg.name}": this process does not hold the directory's lease (not yet, or no longer); nothing was written`);
+  }
+
+  /** Who holds this directory's lease when another process does (undefined while this one runs it). */
+  get standbyFor(): string | undefined {
+    return this.#standbyFor;
   }
 
   syncNow(): Promise<RunReport> {
@@ -130,6 +157,7 @@ export class DirectoryWorker {
       try {
         const reader = new DirectoryReader(conn, this.cfg);
         await reader.loadGroups();
+        await this.#reconcile(id, reader);
         this.#reader = reader;
       } finally {
         await conn.close();
@@ -139,6 +167,23 @@ export class DirectoryWorker {
       return;
     }
     await this.#fullSyncFromBaseline(source);
+  }
+
+  /**
+   * The stored memberships were computed from the group graph as it was when the process stopped;
+   * the graph just read is the directory's now. Group changes made in between would reach the
+   * store through the stream but compare equal to the new graph, so the users they affect are
+   * found here, by comparing the two once, and applied like an increment (issue 10 item 1).
+   */
+  async #reconcile(id: number, reader: DirectoryReader): Promise<void> {
+    const recheck = await membershipDrift(this.store.db, id, reader);
+    if (!recheck.length) return;
+    this.opts.log.info({ directory: this.cfg.name, users: recheck.length }, 'memberships differ from the group graph read at start: looking at those users again');
+    const r = await applyChangeSet({ store: this.store, cfg: this.cfg, directoryId: id, reader, now: () => this.#now() }, { changed: [], deleted: [], recheck, state: {} });
+    if (r) {
+      this.opts.log.info({ directory: this.cfg.name, runId: r.runId, counts: r.counts }, 'memberships reconciled');
+      this.#finished(r);
+    }
   }
 
   /** Once a day by default, at a time of day of its own per directory (spread like the seed products do). */
@@ -151,17 +196,60 @@ export class DirectoryWorker {
     this.#running = this.#loop();
   }
 
+  /**
+   * Holds the directory's lease, then follows it; without the lease (another process holds it)
+   * waits as a standby and tries again every STANDBY_RETRY_MS. A lost lease stops the stream and
+   * the scheduled full sync, and the worker becomes a standby again.
+   */
   async #loop(): Promise<void> {
+    const { log } = this.opts;
+    const leases = this.opts.leases;
+    if (!leases) return this.#follow(this.#abort.signal);
+    const name = `directory:${this.cfg.name}`;
+    while (!this.#abort.signal.aborted) {
+      let lease: Lease | undefined;
+      try {
+        lease = await leases.tryAcquire(name);
+      } catch (err) {
+        log.warn({ directory: this.cfg.name, err: toIdsyncError(err).message }, 'lease not taken: the store failed; trying again');
+      }
+      if (!lease) {
+        const holder = await leases.list().then((l) => l.find((x) => x.name === name), () => undefined);
+        const who = holder ? `held by ${holder.host} pid ${holder.pid} since ${holder.acquiredAt}` : 'held by another process';
+        if (this.#standbyFor !== who) log.info({ directory: this.cfg.name, holder: holder?.holder }, `standing by: the directory's lease is ${who}`);
+        this.#standbyFor = who;
+        await sleep(STANDBY_RETRY_MS, this.#abort.signal);
+        continue;
+      }
+      this.#standbyFor = undefined;
+      this.#lease = lease;
+      log.info({ directory: this.cfg.name, holder: lease.holder }, 'lease taken: running the directory');
+      const tenure = AbortSignal.any([this.#abort.signal, lease.lost]);
+      try {
+        await this.#follow(tenure);
+      } finally {
+        if (this.#timer) clearTimeout(this.#timer);
+        // What is queued finishes before the lease goes: a standby must not start beside it.
+        await this.#queue.catch(() => undefined);
+        this.#reader = undefined;
+        this.#lease = undefined;
+        if (lease.lost.aborted && !this.#abort.signal.aborted) log.warn({ directory: this.cfg.name, reason: String(lease.lost.reason?.message ?? '') }, 'lease lost: standing by');
+        await lease.release().catch(() => undefined);
+      }
+    }
+  }
+
+  async #follow(signal: AbortSignal): Promise<void> {
     const { log } = this.opts;
     const source = this.opts.source(this.cfg);
     let backoff = 1000;
-    while (!this.#abort.signal.aborted) {
+    while (!signal.aborted) {
       let conn: DirectoryConnection | undefined;
       try {
         if (!this.#reader) await this.exclusive(() => this.#bootstrap(source));
         if (!source) {
           await this.#status({ mode: 'full sync only', connected: false, message: 'continuous.changes is off' });
-          await sleep(2 ** 31 - 1, this.#abort.signal);
+          await sleep(2 ** 31 - 1, signal);
           continue;
         }
         conn = await DirectoryConnection.open(this.cfg);
@@ -173,9 +261,10 @@ export class DirectoryWorker {
           cfg: this.cfg,
           conn,
           state: await loadSyncState(this.store.db, id),
-          signal: this.#abort.signal,
+          signal: signal,
           now: () => this.#now(),
           apply: async (cs: ChangeSet) => {
+            log.debug({ directory: this.cfg.name, changed: cs.changed.length, deleted: cs.deleted.length }, 'applying changes');
             const r = await this.exclusive(() => applyChangeSet({ store: this.store, cfg: this.cfg, directoryId: id, reader, now: () => this.#now() }, cs));
             if (r) {
               log.info({ directory: this.cfg.name, runId: r.runId, counts: r.counts }, 'changes applied');
@@ -196,7 +285,7 @@ export class DirectoryWorker {
         const e = toIdsyncError(err);
         log.warn({ directory: this.cfg.name, code: e.code, err: e.message, retryInMs: backoff }, 'change stream failed; reconnecting');
         await this.#status({ mode: source?.mode ?? 'none', connected: false, message: `reconnecting in ${Math.round(backoff / 1000)} s`, error: `[${e.code}] ${e.message}` }).catch(() => undefined);
-        await sleep(backoff, this.#abort.signal);
+        await sleep(backoff, signal);
         backoff = Math.min(backoff * 2, 60_000);
       } finally {
         await conn?.close();
@@ -205,6 +294,8 @@ export class DirectoryWorker {
   }
 
   async #status(s: { mode: string; connected: boolean; message?: string; error?: string }): Promise<void> {
+    // The status row belongs to the lease holder: one that lost it must not overwrite the new one's.
+    if (this.#withoutLease()) return;
     const id = await this.#dirId();
     await saveSyncState(this.store.db, id, { mode: s.mode, connected: s.connected ? 1 : 0, status_message: s.message ?? null, server: this.#server ?? null, last_error: s.error ?? null }, this.#now());
   }

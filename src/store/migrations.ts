@@ -353,10 +353,35 @@ function userStatusIndex(): Migration {
   };
 }
 
+/**
+ * Who runs each directory's worker (src/store/leases.ts): one row per lease. On SQLite the row is
+ * the lease (a heartbeat that must not lapse); on PostgreSQL an advisory lock is, and the row only
+ * says who holds it, for `idsync status`.
+ */
+function leases(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('acquired_at', 'text', (c) => c.notNull())
+        .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('leases').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold(), '0007_group_graph_cache': groupGraphCache(), '0008_user_status_index': userStatusIndex(), '0012_auth_security': authSecurity(), '0013_serve_presence': servePresence(this.dialect) };
+    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold(), '0007_group_graph_cache': groupGraphCache(), '0008_user_status_index': userStatusIndex(), '0009_leases': leases(), '0012_auth_security': authSecurity(), '0013_serve_presence': servePresence(this.dialect) };
   }
 }

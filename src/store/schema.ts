@@ -230,6 +230,7 @@ export interface Database {
   held_removals: HeldRemovalsTable;
   group_graph_cache: GroupGraphCacheTable;
   serve_processes: ServeProcessesTable;
+  leases: LeasesTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -240,4 +241,15 @@ export interface ServeProcessesTable {
   api: string | null;
   started_at: string;
   heartbeat_at: string;
+}
+
+/** One row per lease (src/store/leases.ts). Times are ISO strings, as elsewhere in the store. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  host: string;
+  pid: number;
+  acquired_at: string;
+  heartbeat_at: string;
+  expires_at: string;
 }

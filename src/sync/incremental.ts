@@ -23,6 +23,12 @@ export interface ChangeSet {
   state: SyncStatePatch;
   /** When the source learned of the change (for lag). */
   seenAt?: Date;
+  /**
+   * Users to look at again although the stream did not report them (their memberships may be
+   * stale, src/sync/reconcile.ts). One not found at that DN was renamed, moved or deleted: the
+   * stream reports that itself, so here it is left alone rather than taken for gone.
+   */
+  recheck?: { dn: string; id?: string }[];
 }
 
 /** Removals applied in this window count towards the threshold with those of the current change. */
@@ -79,6 +85,13 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     }
     toEvaluate.set(key, c.dn);
   }
+  const soft = new Set<string>();
+  for (const r of cs.recheck ?? []) {
+    const key = dnKey(r.dn);
+    if (toEvaluate.has(key)) continue;
+    soft.add(key);
+    toEvaluate.set(key, r.dn);
+  }
 
   // Deleted groups leave the graph. A deleted user leaves every member list too: AD drops the
   // link values without reporting the groups as changed, and a new entry with the same DN must
@@ -124,7 +137,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
   for (const [key, dn] of toEvaluate) {
     const entry = await reader.readUserAt(dn);
     if (!entry) {
-      missingKeys.push(key);
+      if (!soft.has(key)) missingKeys.push(key);
       continue;
     }
     scoped.push(await reader.scopeOf(entry));
@@ -184,9 +197,12 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     return changes;
   };
 
+  // A recheck alone is not a change the directory reported: it does not move "last change".
+  const reported = cs.changed.length > 0 || cs.deleted.length > 0;
+  const lastChange = reported ? { last_change_at: (cs.seenAt ?? startedAt).toISOString() } : {};
   const anything = scoped.length || missingKeys.length || goneIds.length;
   if (!anything) {
-    await saveSyncState(store.db, directoryId, { ...cs.state, last_change_at: (cs.seenAt ?? startedAt).toISOString() }, ctx.now());
+    await saveSyncState(store.db, directoryId, { ...cs.state, ...lastChange }, ctx.now());
     return undefined;
   }
   // The run row is written in the same transaction, and dropped again when nothing changed (a
@@ -199,7 +215,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
       .executeTakeFirstOrThrow();
     const changes = await work(trx, run.id);
     const end = ctx.now();
-    const state = { ...cs.state, last_change_at: (cs.seenAt ?? startedAt).toISOString(), last_applied_at: end.toISOString() };
+    const state = { ...cs.state, ...lastChange, ...(reported ? { last_applied_at: end.toISOString() } : {}) };
     if (!changes.some((c) => c.outcome !== 'unchanged')) {
       await trx.deleteFrom('runs').where('id', '=', run.id).execute();
       await saveSyncState(trx, directoryId, state, end);

@@ -7,6 +7,7 @@ import { IdsyncError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { Store } from '../../store/db.js';
 import { ServePresence } from '../../store/serve-presence.js';
+import { leaseStore } from '../../store/leases.js';
 import { listSyncStates } from '../../store/sync-state.js';
 import { clock, withStore, type GlobalOptions } from '../context.js';
 
@@ -70,12 +71,14 @@ export function registerServeCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       await withStore(program.opts() as GlobalOptions, async ({ config, store }) => {
         const states = await listSyncStates(store.db);
+        const leases = await leaseStore(store).list();
         const now = clock()();
         // The file's directories and those created through the admin API (no password needed to list them).
         const { storedDirectoryNames } = await import('../../api/stored-directories.js');
         const directories = [...config.directories.map((d) => ({ name: d.name, type: d.type as string })), ...(await storedDirectoryNames(store, config))];
         const rows = directories.map((d) => {
           const s = states.find((x) => x.name === d.name);
+          const l = leases.find((x) => x.name === `directory:${d.name}`);
           const lagMs = s?.last_change_at && s.last_applied_at ? Math.max(0, new Date(s.last_applied_at).getTime() - new Date(s.last_change_at).getTime()) : null;
           return {
             directory: d.name,
@@ -91,6 +94,8 @@ export function registerServeCommands(program: Command): void {
             nextFullSyncAt: s?.next_full_sync_at ?? null,
             lastError: s?.last_error ?? null,
             updatedAt: s?.updated_at ?? null,
+            // Which \`idsync serve\` runs the directory (the others on the store stand by).
+            lease: l ? { held: l.held, holder: l.holder, host: l.host, pid: l.pid, since: l.acquiredAt, heartbeatAt: l.heartbeatAt } : null,
           };
         });
         if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -99,6 +104,8 @@ export function registerServeCommands(program: Command): void {
           process.stdout.write(`  last change applied: ${r.lastAppliedAt ?? 'never'}${r.lagMs !== null ? ` (lag ${r.lagMs} ms)` : ''}\n`);
           process.stdout.write(`  last full sync: ${r.lastFullSyncAt ?? 'never'}; next: ${r.nextFullSyncAt ?? 'not scheduled'}\n`);
           if (r.lastError) process.stdout.write(`  last error: ${r.lastError}\n`);
+          const l = r.lease;
+          process.stdout.write(`  lease: ${!l ? 'never taken (no idsync serve has run it)' : l.held ? `held by ${l.host} pid ${l.pid} since ${l.since} (heartbeat ${l.heartbeatAt})` : `free (last held by ${l.host} pid ${l.pid}, heartbeat ${l.heartbeatAt})`}\n`);
           if (r.updatedAt && now.getTime() - new Date(r.updatedAt).getTime() > 10 * 60_000 && r.connected) process.stdout.write(`  (status last updated ${r.updatedAt}: is idsync serve running?)\n`);
         }
       });
