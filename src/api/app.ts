@@ -26,6 +26,7 @@ import { registerSyncRoutes } from './routes/sync.js';
 import { registerTrashRoutes } from './routes/trash.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerGroupRoutes } from './routes/groups.js';
+import { registerDirectoryPreviewRoutes } from './routes/directory-preview.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -102,6 +103,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerAuthRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerDirectoryRoutes(app, deps);
+  registerDirectoryPreviewRoutes(app, deps);
   registerSyncRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerUserRoutes(app, deps);

@@ -63,6 +63,17 @@ function display(col: Managed, v: string | null | undefined): unknown {
   return col === 'aliases' || col === 'phones' ? JSON.parse(v) : v;
 }
 
+/** The attributes a new user would get, as a plan shows them (before: nothing). */
+function createdAttributes(row: NewUserRow): Record<string, AttributeChange> {
+  const out: Record<string, AttributeChange> = {};
+  for (const col of Object.keys(LABELS) as Managed[]) {
+    if (col === 'username' || col === 'sync_item') continue;
+    const v = display(col, row[col as keyof NewUserRow] as string | null);
+    if (v !== null && !(Array.isArray(v) && v.length === 0)) out[LABELS[col]] = { before: null, after: v };
+  }
+  return out;
+}
+
 let placeholder = -1;
 
 const fingerprints = new WeakMap<DirectoryConfig, string>();
@@ -249,7 +260,11 @@ export async function syncUserPage(
       inserts.push({
         row,
         groups: s.groups,
-        change: { objectType: 'user', name: m.username, externalId: m.externalId, outcome: 'created', item, warnings: m.warnings.length ? m.warnings : undefined, reason: m.disabled ? m.disabledReason : undefined },
+        change: {
+          objectType: 'user', name: m.username, externalId: m.externalId, outcome: 'created', item, warnings: m.warnings.length ? m.warnings : undefined, reason: m.disabled ? m.disabledReason : undefined,
+          // A plan shows what each new user would hold, so the mapping can be checked before the first import (issue 10 item 15).
+          ...(apply ? {} : { attributes: createdAttributes(row) }),
+        },
       });
       continue;
     }
