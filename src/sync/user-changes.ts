@@ -7,6 +7,7 @@ import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch,
 import { entryDigest } from './digest.js';
 import { mapUser, userAttributes, type MappedUser } from './mapping.js';
 import type { ScopedEntry } from './read.js';
+import type { MappingStats } from './mapping-stats.js';
 import type { KnownUser, SeenIds } from './seen.js';
 import type { AttributeChange, ObjectChange, RunCounts } from './report.js';
 
@@ -146,7 +147,7 @@ export async function syncUserPage(
   cfg: DirectoryConfig,
   directoryId: number,
   page: ScopedEntry[],
-  opts: { now: Date; apply: boolean; counts: RunCounts; seen: SeenIds; itemLabel: (i: number) => string; known?: Map<string, KnownUser> },
+  opts: { now: Date; apply: boolean; counts: RunCounts; seen: SeenIds; itemLabel: (i: number) => string; known?: Map<string, KnownUser>; stats?: MappingStats },
 ): Promise<PageResult> {
   const { now, apply, counts, seen } = opts;
   const ts = now.toISOString();
@@ -190,6 +191,7 @@ export async function syncUserPage(
     }
     if (seen.has(r.user.externalId)) continue;
     seen.add(r.user.externalId);
+    opts.stats?.add(r.user);
     mapped.push({ m: r.user, s, digest });
   }
   if (!mapped.length) return result;

@@ -118,6 +118,9 @@ describe('new directory flow (chromium, idsync serve, slapd)', () => {
     // The phone from a national number with the default country, written out, not JSON.
     expect(await aliceRow.innerText()).toContain('+12125550100');
     expect(await sample.innerText()).not.toContain('{');
+    // --- item 16: a mapped attribute empty for most users is named (these entries have no displayName).
+    await plan.getByText(/fullName \(from displayName\) is empty for 3 of 3 users/).waitFor();
+    expect(await plan.getByText(/email \(from mail\) is empty/).count()).toBe(0); // 1 of 3 is not most
     await shot(page, 'w05-preview');
     expect((await p.api('GET', '/directories')).body.items).toEqual([]);
     expect((await p.api('GET', '/runs')).body.total).toBe(0);
@@ -127,6 +130,10 @@ describe('new directory flow (chromium, idsync serve, slapd)', () => {
     await page.getByRole('heading', { name: 'ldap1', level: 1 }).waitFor();
     await expect.poll(async () => (await p.api('GET', '/users')).body.total, { timeout: 60_000 }).toBe(3);
     await page.getByRole('region', { name: 'Configuration' }).getByText('locked').waitFor({ timeout: 60_000 });
+    // The run report says it too.
+    const runs = (await p.api('GET', '/runs?directory=ldap1')).body.items;
+    const run = (await p.api('GET', `/runs/${runs[runs.length - 1].id}`)).body;
+    expect(run.run.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/fullName \(from displayName\) is empty for 3 of 3 users/)]));
     expect(errors).toEqual([]);
     void staff;
   }, 180_000);

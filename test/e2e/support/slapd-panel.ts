@@ -28,7 +28,11 @@ export interface SlapdPanel {
   close: () => Promise<void>;
 }
 
-export async function startSlapdPanel(slapd: SlapdDirectory, opts: { directories?: Record<string, unknown>[] } = {}): Promise<SlapdPanel> {
+/** `seed` fills the test's OU before idsync serve starts and returns the configuration file's directories. */
+export async function startSlapdPanel(
+  slapd: SlapdDirectory,
+  opts: { seed?: (ctx: { tag: string; ou: string; people: string; groups: string }) => Promise<Record<string, unknown>[]> } = {},
+): Promise<SlapdPanel> {
   for (const f of ['dist/ui/index.html', 'dist/cli/main.js']) {
     if (!existsSync(path.join(REPO, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
@@ -37,7 +41,8 @@ export async function startSlapdPanel(slapd: SlapdDirectory, opts: { directories
   const people = await slapd.addOu('people', ou);
   const groups = await slapd.addOu('groups', ou);
   const port = await freePort();
-  const ws = new Workspace().configure(opts.directories ?? [], { api: { listen: `127.0.0.1:${port}` } });
+  const directories = opts.seed ? await opts.seed({ tag, ou, people, groups }) : [];
+  const ws = new Workspace().configure(directories, { api: { listen: `127.0.0.1:${port}` } });
   const created = await ws.cli(['admin', 'create', '--username', 'owner', '--role', 'owner'], { env: { IDSYNC_ADMIN_PASSWORD: PASSWORD } });
   if (created.code !== 0) throw new Error(`idsync admin create exited ${created.code}: ${created.stderr}`);
   const server = await startPanelServer(ws, port);

@@ -7,7 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Checkbox } from '../components/Field';
 import { PageHeader } from '../components/Layout';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatTime, plural } from '../format';
+import { formatReason, formatTime, plural } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useAsync } from '../hooks/useAsync';
 import { Link } from '../router';
@@ -110,7 +110,7 @@ export function ApprovalsPage() {
                       <Link to={`/users/${encodeURIComponent(u.username)}`}>{u.username}</Link>
                     </th>
                     <td>{u.action === 'trash' ? 'disabled and moved to the trash' : 'disabled'}</td>
-                    <td className="small">{u.reason}</td>
+                    <td className="small">{formatReason(u.reason)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -6,6 +6,7 @@ import { SelectField, TextField } from '../components/Field';
 import { PageHeader } from '../components/Layout';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
+import { auditAction, auditTarget } from '../audit-labels';
 import { formatTime } from '../format';
 import { useAsync } from '../hooks/useAsync';
 import { useDebounced } from '../hooks/useDebounced';
@@ -62,18 +63,13 @@ export function AuditPage() {
                   <tr key={e.id}>
                     <td>{formatTime(e.at)}</td>
                     <td>
-                      {e.actor ?? '—'} <span className="small muted">({e.actorType})</span>
+                      {e.actor ?? '—'} {e.actorType !== 'admin' ? <span className="small muted">({e.actorType === 'cli' ? 'command line' : e.actorType === 'token' ? 'API token' : 'not logged in'})</span> : null}
                     </td>
-                    <th scope="row">
-                      <span className="audit-action">{e.action}</span>
-                      <div className="small muted mono">
-                        {e.method} {e.path}
-                      </div>
+                    {/* Words first; the operation id and the request stay one hover away for an investigation. */}
+                    <th scope="row" title={`${e.action}: ${e.method} ${e.path}`}>
+                      <span className="audit-action">{auditAction(e.action)}</span>
                     </th>
-                    <td className="small">
-                      {e.target ?? '—'}
-                      {e.detail ? <div className="mono muted">{JSON.stringify(e.detail)}</div> : null}
-                    </td>
+                    <td className="small">{auditTarget(e)}</td>
                     <td>
                       <StatusBadge status={e.outcome} label={`${e.outcome} (${e.status})`} />
                     </td>

@@ -136,7 +136,7 @@ export function DirectoryDetailPage({ name }: { name: string }) {
         </p>
       ) : null}
       {current ? <SyncProgress run={current} /> : null}
-      {plan ? <DryRunPlan plan={plan} onClose={() => setPlan(undefined)} /> : null}
+      {plan ? <DryRunPlan plan={plan} onClose={() => setPlan(undefined)} directory={d} /> : null}
       {d ? (
         <div className="columns">
           <DirectoryStatusCard d={d} />

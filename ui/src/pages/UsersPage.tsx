@@ -6,7 +6,7 @@ import { SelectField } from '../components/Field';
 import { PageHeader } from '../components/Layout';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatNumber } from '../format';
+import { formatNumber, formatReason } from '../format';
 import { useAsync } from '../hooks/useAsync';
 import { useDebounced } from '../hooks/useDebounced';
 import { Link, setQuery, useLocation } from '../router';
@@ -82,13 +82,13 @@ export function UsersPage() {
                     <th scope="row">
                       <Link to={`/users/${encodeURIComponent(u.username)}`}>{u.username}</Link>
                     </th>
-                    <td>{u.fullName ?? '—'}</td>
-                    <td>{u.email ?? '—'}</td>
-                    <td>
+                    <td data-label="Name">{u.fullName ?? '—'}</td>
+                    <td data-label="Email">{u.email ?? '—'}</td>
+                    <td data-label="Status">
                       <StatusBadge status={u.status} />
-                      {u.statusReason ? <div className="small muted">{u.statusReason}</div> : null}
+                      {u.statusReason ? <div className="small muted">{formatReason(u.statusReason)}</div> : null}
                     </td>
-                    <td>{u.directory ?? <span className="muted">local</span>}</td>
+                    <td data-label="Directory">{u.directory ?? <span className="muted">local</span>}</td>
                   </tr>
                 ))}
               </tbody>

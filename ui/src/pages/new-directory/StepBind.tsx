@@ -1,3 +1,4 @@
+import { readableWarning } from '../../format';
 import { api } from '../../api/client';
 import type { ConnectionTest } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -76,7 +77,7 @@ export function StepBind({ draft, set, errors, editing, defaults, tested: result
             </ul>
             {result.warnings.map((w) => (
               <p key={w} className="warning">
-                {w}
+                {readableWarning(w, { managedBy: 'api', servers: draft.servers.filter((x) => x.trim()) })}
               </p>
             ))}
           </div>

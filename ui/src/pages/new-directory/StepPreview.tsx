@@ -1,7 +1,7 @@
 import type { RunObject, RunReport } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { StatusBadge } from '../../components/StatusBadge';
-import { countsLine, formatReason, formatValue, plural } from '../../format';
+import { countsLine, formatReason, formatValue, plural, readableWarning } from '../../format';
 
 const SAMPLE = 10;
 
@@ -43,7 +43,7 @@ export function StepPreview({ plan, error, busy }: { plan?: RunReport; error?: E
         <ul className="warnings" aria-label="Warnings">
           {plan.warnings.map((w) => (
             <li key={w} className="warning">
-              {w}
+              {readableWarning(w)}
             </li>
           ))}
         </ul>
