@@ -8,6 +8,8 @@ import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { auditAction, auditTarget } from '../audit-labels';
 import { formatTime } from '../format';
+import { download, fetchAll, stamp, toCsv } from '../csv';
+import { useAction } from '../hooks/useAction';
 import { useAsync } from '../hooks/useAsync';
 import { useDebounced } from '../hooks/useDebounced';
 import { setQuery, useLocation } from '../router';
@@ -25,9 +27,20 @@ export function AuditPage() {
   const offset = Number(query.get('offset') ?? 0) || 0;
   const log = useAsync((signal) => api.get<Page<AuditEntry>>('/audit', { actor, action, outcome, limit: LIMIT, offset }, signal), [actor, action, outcome, offset]);
 
+  const exportCsv = useAction(async () => {
+    const all = await fetchAll<AuditEntry>('/audit', { actor, action, outcome });
+    const rows = all.map((e) => [e.at, e.actor, e.actorType, auditAction(e.action), e.action, e.method, e.path, e.target, e.detail, e.status, e.outcome, e.ip, e.userAgent]);
+    download(`idsync-audit-${stamp()}.csv`, toCsv(['at', 'actor', 'actorType', 'what', 'action', 'method', 'path', 'target', 'detail', 'status', 'outcome', 'ip', 'userAgent'], rows));
+  });
+
   return (
     <>
-      <PageHeader title="Audit log" />
+      <PageHeader title="Audit log">
+        <button type="button" onClick={() => void exportCsv.run()} disabled={exportCsv.busy}>
+          {exportCsv.busy ? 'Exporting…' : 'Export CSV'}
+        </button>
+      </PageHeader>
+      <ErrorMessage error={exportCsv.error} prefix="Not exported:" />
       <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <TextField label="Actor" value={actorText} onChange={(v) => (setActorText(v), setQuery({ offset: null }))} placeholder="admin or token name" autoComplete="off" />
         <TextField label="Action" value={actionText} onChange={(v) => (setActionText(v), setQuery({ offset: null }))} placeholder="e.g. login, createDirectory" autoComplete="off" />

@@ -16,7 +16,12 @@ function WhyStatus({ u }: { u: UserDetail }) {
   const lastChange = u.history.find((h) => ['disabled', 'trashed', 'held', 'restored', 'created'].includes(h.outcome));
   let title: string;
   let text: string;
-  if (u.status === 'active') {
+  if (u.heldRemoval) {
+    // The removal waits for approval: the user is still as they were, and saying "in scope" would be wrong (item 4).
+    const h = u.heldRemoval;
+    title = 'This user\'s removal is held for approval';
+    text = `Run #${h.runId} would have ${h.action === 'trash' ? 'disabled them and moved them to the trash' : 'disabled them'} on ${formatTime(h.since)}: ${formatReason(h.reason)}. Until an administrator approves or rejects it, they stay ${u.status}.`;
+  } else if (u.status === 'active') {
     title = 'Why is this user active?';
     text = u.syncItem ? `They are in scope of ${u.directory}: ${u.syncItem}.` : u.directory ? `They are synced from ${u.directory}.` : 'They are a local user, not synced from a directory.';
   } else if (u.status === 'disabled') {
@@ -32,6 +37,11 @@ function WhyStatus({ u }: { u: UserDetail }) {
         {title}
       </h2>
       <p>{text}</p>
+      {u.heldRemoval ? (
+        <p>
+          <Link to="/approvals">Review it in Approvals</Link>
+        </p>
+      ) : null}
       {lastChange && u.status !== 'active' ? (
         <p className="small">
           Recorded by <Link to={`/runs/${lastChange.runId}`}>run #{lastChange.runId}</Link> on {formatTime(lastChange.startedAt)} ({lastChange.outcome}
