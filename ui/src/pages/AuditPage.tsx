@@ -74,19 +74,19 @@ export function AuditPage() {
               <tbody>
                 {log.data.items.map((e) => (
                   <tr key={e.id}>
-                    <td>{formatTime(e.at)}</td>
-                    <td>
+                    <td data-label="When">{formatTime(e.at)}</td>
+                    <td data-label="Who">
                       {e.actor ?? '—'} {e.actorType !== 'admin' ? <span className="small muted">({e.actorType === 'cli' ? 'command line' : e.actorType === 'token' ? 'API token' : 'not logged in'})</span> : null}
                     </td>
                     {/* Words first; the operation id and the request stay one hover away for an investigation. */}
                     <th scope="row" title={`${e.action}: ${e.method} ${e.path}`}>
                       <span className="audit-action">{auditAction(e.action)}</span>
                     </th>
-                    <td className="small">{auditTarget(e)}</td>
-                    <td>
+                    <td data-label="Target" className="small">{auditTarget(e)}</td>
+                    <td data-label="Outcome">
                       <StatusBadge status={e.outcome} label={`${e.outcome} (${e.status})`} />
                     </td>
-                    <td className="mono small">{e.ip ?? '—'}</td>
+                    <td data-label="From" className="mono small">{e.ip ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>
