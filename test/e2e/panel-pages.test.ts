@@ -110,6 +110,17 @@ describe('panel pages (chromium, idsync serve, slapd)', () => {
     expect(text).not.toMatch(/syncDirectory|\/api\/v1\//);
     await shot(page, 'p04-audit');
 
+    // A warning about a directory made in the panel names its server, not a configuration-file key path.
+    const made = await p.api('POST', '/directories', { name: 'plain', type: 'openldap', servers: [slapd.url], transport: 'clear', bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: p.ou, groups: [staff] });
+    expect(made.status).toBe(201);
+    expect(made.body.warnings.join(' ')).toMatch(/transport "clear"/);
+    await page.goto(`${p.server.origin}/directories/plain`);
+    const config = page.getByRole('region', { name: 'Configuration' });
+    await config.getByText(/transport "clear" sends the bind password/).waitFor();
+    expect(await config.innerText()).toContain(`Server ${slapd.url}: transport "clear"`);
+    expect(await config.innerText()).not.toContain('directories[');
+    await p.api('DELETE', '/directories/plain');
+
     // Phone width: the status column stays on screen.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${p.server.origin}/users`);
