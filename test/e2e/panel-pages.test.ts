@@ -108,6 +108,9 @@ describe('panel pages (chromium, idsync serve, slapd)', () => {
     await audit.getByText('Started a full sync').first().waitFor();
     const text = await audit.innerText();
     expect(text).not.toMatch(/syncDirectory|\/api\/v1\//);
+    // The action filter is in words too.
+    await page.getByLabel('Action').selectOption({ label: 'Started a full sync' });
+    await expect.poll(async () => [...new Set((await audit.locator('tbody th').allInnerTexts()).map((t) => t.trim()))]).toEqual(['Started a full sync']);
     await shot(page, 'p04-audit');
 
     // A warning about a directory made in the panel names its server, not a configuration-file key path.

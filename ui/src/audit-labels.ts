@@ -33,6 +33,9 @@ const ACTIONS: Record<string, string> = {
   updateUser: 'Changed a user',
 };
 
+/** [operationId, words] for the audit log's action filter, sorted by their words. */
+export const AUDIT_ACTIONS: [string, string][] = Object.entries(ACTIONS).sort((a, b) => a[1].localeCompare(b[1]));
+
 export function auditAction(action: string): string {
   return ACTIONS[action] ?? action;
 }

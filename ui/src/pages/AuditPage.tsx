@@ -6,7 +6,7 @@ import { SelectField, TextField } from '../components/Field';
 import { PageHeader } from '../components/Layout';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
-import { auditAction, auditTarget } from '../audit-labels';
+import { AUDIT_ACTIONS, auditAction, auditTarget } from '../audit-labels';
 import { formatTime } from '../format';
 import { download, fetchAll, stamp, toCsv } from '../csv';
 import { useAction } from '../hooks/useAction';
@@ -20,9 +20,8 @@ const LIMIT = 100;
 export function AuditPage() {
   const { query } = useLocation();
   const [actorText, setActorText] = useState(query.get('actor') ?? '');
-  const [actionText, setActionText] = useState(query.get('action') ?? '');
   const actor = useDebounced(actorText.trim(), 400);
-  const action = useDebounced(actionText.trim(), 400);
+  const action = query.get('action') ?? '';
   const outcome = query.get('outcome') ?? '';
   const offset = Number(query.get('offset') ?? 0) || 0;
   const log = useAsync((signal) => api.get<Page<AuditEntry>>('/audit', { actor, action, outcome, limit: LIMIT, offset }, signal), [actor, action, outcome, offset]);
@@ -43,7 +42,12 @@ export function AuditPage() {
       <ErrorMessage error={exportCsv.error} prefix="Not exported:" />
       <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <TextField label="Actor" value={actorText} onChange={(v) => (setActorText(v), setQuery({ offset: null }))} placeholder="admin or token name" autoComplete="off" />
-        <TextField label="Action" value={actionText} onChange={(v) => (setActionText(v), setQuery({ offset: null }))} placeholder="e.g. login, createDirectory" autoComplete="off" />
+        <SelectField
+          label="Action"
+          value={action}
+          onChange={(v) => setQuery({ action: v, offset: null })}
+          options={[{ value: '', label: 'Any action' }, ...AUDIT_ACTIONS.map(([value, label]) => ({ value, label }))]}
+        />
         <SelectField
           label="Outcome"
           value={outcome}
