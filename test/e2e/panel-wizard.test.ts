@@ -65,6 +65,13 @@ describe('new directory flow (chromium, idsync serve, slapd)', () => {
     await page.getByLabel('Base DN', { exact: true }).fill(`${p.ou},,dc=x`);
     await page.getByText(`"${p.ou},,dc=x" is not a valid DN`).waitFor();
     expect(await next.isDisabled()).toBe(true);
+    // Well-formed for the panel, refused by the server: the failure names the DN.
+    await page.getByLabel('Bind password').fill(slapd.password);
+    await page.getByLabel('Base DN', { exact: true }).fill(`nosuchtype=x,${p.ou}`);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText(`base DN "nosuchtype=x,${p.ou}"`).waitFor();
+    expect(await next.isDisabled()).toBe(true);
+    await page.getByLabel('Bind password').fill('wrong password');
     await page.getByLabel('Base DN', { exact: true }).fill(p.ou);
     expect(await next.isDisabled()).toBe(true); // not tested yet
     await page.getByRole('button', { name: 'Test connection' }).click();
