@@ -253,7 +253,7 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     await shot(page, '20-run-detail');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
-    await page.getByText(/^(Approved held removals|Added a directory)$/).first().waitFor();
+    await page.getByRole('table').getByText(/^(Approved held removals|Added a directory)$/).first().waitFor();
     await shot(page, '21-audit');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admins' }).click();
