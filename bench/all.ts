@@ -1,5 +1,7 @@
 // `npm run bench [-- --large]`: the full-sync benchmark, then the continuous-sync one, with the
-// same arguments. Each writes its table to bench/results-*.md; the README quotes them.
+// same arguments, then the login flood (bench/login.ts, no arguments; it fails when 100 parallel
+// logins grow the server's memory past its bound). Each writes its table to bench/results-*.md;
+// the README quotes them.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tsx = path.resolve(here, '../node_modules/.bin/tsx');
 const argv = process.argv.slice(2);
-for (const script of ['run.ts', 'latency.ts']) {
-  const own = script === 'run.ts' ? argv.filter((a) => !['--skip-ad'].includes(a)) : argv.filter((a) => a === '--large' || a === '--skip-ad');
+for (const script of ['run.ts', 'latency.ts', 'login.ts']) {
+  const own = script === 'run.ts' ? argv.filter((a) => !['--skip-ad'].includes(a)) : script === 'login.ts' ? [] : argv.filter((a) => a === '--large' || a === '--skip-ad');
   const r = spawnSync(tsx, [path.join(here, script), ...own], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

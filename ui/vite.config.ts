@@ -17,7 +17,10 @@ export default defineConfig({
     assetsDir: 'assets',
     // Everything from our own origin: the panel's Content-Security-Policy allows 'self' only.
     assetsInlineLimit: 0,
-    sourcemap: true,
+    // No source maps by default: they would hand anyone the panel's full source (issue 10 item 12).
+    // IDSYNC_UI_SOURCEMAPS=1 builds them for debugging, and `idsync serve` serves them only when
+    // started with the same variable (src/api/static-ui.ts).
+    sourcemap: process.env.IDSYNC_UI_SOURCEMAPS === '1',
   },
   server: {
     // `npm run build:ui -- --watch` or `npx vite --config ui/vite.config.ts` against a running

@@ -3,9 +3,10 @@ import { emptyCounts, type RunReport } from '../sync/report.js';
 import { ApiHarness, cookieHeader, OWNER, type Session } from './test-support.js';
 
 /**
- * The API's frame: authentication, sessions and CSRF, login throttling, first-run setup, error
- * shape, headers, the OpenAPI document, probes, metrics, the event stream and the audit log.
- * Resources have their own files; every answer here also goes through the harness's leak check.
+ * The API's frame: authentication, sessions and CSRF, first-run setup, error shape, headers, the
+ * OpenAPI document, probes, metrics, the event stream and the audit log. Login throttling and how
+ * sessions and tokens end are in sessions.test.ts; resources have their own files. Every answer
+ * here also goes through the harness's leak check.
  */
 const open: ApiHarness[] = [];
 async function harness(...args: Parameters<typeof ApiHarness.create>): Promise<ApiHarness> {
@@ -200,37 +201,6 @@ describe('authentication', () => {
   });
 });
 
-describe('login throttling', () => {
-  it('locks a username for 15 minutes after 5 failures (429 with Retry-After), the right password included', async () => {
-    const c = clock();
-    const h = await harness({ now: c.now });
-    const fail = () => h.call('POST', '/api/v1/auth/login', { as: null, body: { username: 'root', password: 'wrong-password-x' } });
-    for (let i = 0; i < 5; i++) expect((await fail()).status).toBe(401);
-    const locked = await h.call('POST', '/api/v1/auth/login', { as: null, body: OWNER });
-    expect(locked.status).toBe(429);
-    expect(locked.body.error.code).toBe('RATE_LIMITED');
-    expect(Number(locked.headers.get('retry-after'))).toBe(900);
-    // Another address is no help: the lock is on the username. Other usernames are not locked.
-    expect((await h.call('POST', '/api/v1/auth/login', { as: null, body: OWNER, ip: '10.1.2.3' })).status).toBe(429);
-    c.advance(10 * 60_000);
-    expect(Number((await h.call('POST', '/api/v1/auth/login', { as: null, body: OWNER })).headers.get('retry-after'))).toBe(300);
-    c.advance(5 * 60_000 + 1000);
-    expect((await h.call('POST', '/api/v1/auth/login', { as: null, body: OWNER })).status).toBe(200);
-    // Unknown usernames fail the same way (no hint that the account does not exist).
-    const unknown = await h.call('POST', '/api/v1/auth/login', { as: null, body: { username: 'ghost', password: 'whatever-password' } });
-    expect(unknown.body.error).toEqual({ code: 'AUTH_FAILED', message: 'wrong username or password' });
-  });
-
-  it('limits failures per address across usernames', async () => {
-    const h = await harness({ loginLimits: { perUsername: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 }, perIp: { maxFailures: 3, windowMs: 900_000, lockMs: 60_000 } } });
-    for (const u of ['a1', 'a2', 'a3']) expect((await h.call('POST', '/api/v1/auth/login', { as: null, body: { username: u, password: 'x' }, ip: '192.0.2.7' })).status).toBe(401);
-    const r = await h.call('POST', '/api/v1/auth/login', { as: null, body: OWNER, ip: '192.0.2.7' });
-    expect(r.status).toBe(429);
-    expect(r.headers.get('retry-after')).toBe('60');
-    expect((await h.call('POST', '/api/v1/auth/login', { as: null, body: OWNER, ip: '192.0.2.8' })).status).toBe(200);
-  });
-});
-
 describe('first-run setup', () => {
   it('creates the first owner only from localhost, without a proxy, and only once', async () => {
     const h = await harness({ noOwner: true });
@@ -300,7 +270,13 @@ describe('probes, metrics and events', () => {
   it('answers /healthz and /readyz without credentials', async () => {
     const h = await harness();
     expect((await h.call('GET', '/healthz', { as: null })).body).toEqual({ status: 'ok' });
-    expect((await h.call('GET', '/readyz', { as: null })).body).toEqual({ status: 'ready', store: 'ok', directories: [] });
+    expect((await h.call('GET', '/readyz', { as: null })).body).toEqual({ status: 'ready' });
+    // Nothing about directories, without login: not their names, not when they last ran.
+    await h.store.db.insertInto('directories').values({ name: 'corp-secret-name', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: 'x' }).execute();
+    const ready = await h.call('GET', '/readyz', { as: null });
+    expect(ready.body).toEqual({ status: 'ready' });
+    expect(ready.text).not.toContain('corp-secret-name');
+
   });
 
   it('serves Prometheus metrics to a token holder: runs, durations, objects, errors, lag', async () => {

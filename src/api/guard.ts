@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { IdsyncError } from '../errors.js';
-import { findSession, csrfMatches } from '../auth/sessions.js';
+import { findSession, csrfMatches, sessionStillValid } from '../auth/sessions.js';
 import { findActiveToken } from '../auth/tokens.js';
 import { atLeast, rolesFrom, type Role } from '../auth/roles.js';
 import type { ApiDeps, AppEnv, Principal } from './context.js';
@@ -122,12 +122,11 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
 
 /** For long-lived answers (the event stream): whether the caller's session or token still holds. */
 export async function principalStillValid(deps: ApiDeps, p: Principal): Promise<boolean> {
-  const now = deps.now().toISOString();
+  const now = deps.now();
   if (p.kind === 'token') {
     const t = await deps.store.db.selectFrom('api_tokens').select(['revoked_at', 'expires_at']).where('id', '=', p.id).executeTakeFirst();
-    return !!t && !t.revoked_at && (!t.expires_at || t.expires_at > now);
+    return !!t && !t.revoked_at && (!t.expires_at || t.expires_at > now.toISOString());
   }
   if (!p.sessionIdHash) return false;
-  const s = await deps.store.db.selectFrom('sessions').select('expires_at').where('id_hash', '=', p.sessionIdHash).executeTakeFirst();
-  return !!s && s.expires_at > now;
+  return sessionStillValid(deps.store.db, p.sessionIdHash, { idleMinutes: deps.config.api.sessionIdleMinutes, maxHours: deps.config.api.sessionMaxHours }, now);
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, rolesFrom, type Role } from '../auth/roles.js';
-import { ApiHarness } from './test-support.js';
+import { createAdmin } from '../auth/admins.js';
+import { ApiHarness, type Session } from './test-support.js';
 
 /**
  * The role rules, table-driven from the OpenAPI document itself: every operation states its
@@ -72,6 +73,48 @@ describe('roles', () => {
       const r = await h.call(op.method, concrete(op.path), { as: op.minRole as Role, body });
       expect([401, 403], `${op.operationId} as ${op.minRole}: ${r.text}`).not.toContain(r.status);
     }
+  });
+});
+
+/**
+ * The same matrix for panel sessions (issue 10, test gap "roles for sessions"): an admin of each
+ * role logged in with a cookie, sending the session's CSRF token on every request as the panel
+ * does, so that a refusal is the role's and never CSRF's.
+ */
+describe('roles for panel sessions', () => {
+  const sessions = {} as Record<Role, Session>;
+  beforeAll(async () => {
+    for (const role of ROLES) {
+      const username = `session-${role.replace('_', '-')}`;
+      const password = `${username}-password-1`;
+      await createAdmin(h.store.db, { username, role, password }, new Date());
+      h.secrets.add(password);
+      sessions[role] = await h.login(username, password);
+    }
+  });
+
+  it('refuses every role below an operation\'s minimum with 403 FORBIDDEN, CSRF token sent', async () => {
+    const refused: string[] = [];
+    for (const op of operations.filter((o) => o.minRole !== 'public')) {
+      const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
+      for (const role of ROLES.filter((r) => !rolesFrom(op.minRole as Role).includes(r))) {
+        const r = await h.call(op.method, concrete(op.path), { session: sessions[role], body });
+        expect(r.status, `${op.operationId} as a ${role} session`).toBe(403);
+        expect(r.body.error.code, `${op.operationId} as a ${role} session`).toBe('FORBIDDEN');
+        refused.push(`${op.operationId}:${role}`);
+      }
+    }
+    expect(refused).toHaveLength(6 * 3 + 13 * 2 + 5);
+  });
+
+  it('lets a session of the minimum role through the gate', async () => {
+    for (const op of operations.filter((o) => o.minRole !== 'public' && !o.stream && o.operationId !== 'changeOwnPassword' && o.operationId !== 'logout')) {
+      const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
+      const r = await h.call(op.method, concrete(op.path), { session: sessions[op.minRole as Role], body });
+      expect([401, 403], `${op.operationId} as a ${op.minRole} session: ${r.text}`).not.toContain(r.status);
+    }
+    // Every session is still open: none of the calls above ended one.
+    for (const role of ROLES) expect((await h.call('GET', '/api/v1/me', { session: sessions[role] })).body).toMatchObject({ kind: 'admin', role });
   });
 });
 

@@ -24,6 +24,11 @@ export interface StaticUiOptions {
   root?: string;
   /** Path prefixes that are never the panel's (the API, metrics). */
   exclude?: string[];
+  /**
+   * Whether *.map files of the build are served. Off unless IDSYNC_UI_SOURCEMAPS=1: a source map
+   * is the panel's source, which nobody needs to run it (the build makes none by default either).
+   */
+  sourceMaps?: boolean;
 }
 
 const TYPES: Record<string, string> = {
@@ -106,12 +111,14 @@ export function serveUi(opts: StaticUiOptions = {}): MiddlewareHandler {
   const root = path.resolve(opts.root ?? defaultUiRoot());
   const exclude = opts.exclude ?? ['/api', '/metrics', '/healthz', '/readyz'];
   const excluded = (p: string) => exclude.some((x) => p === x || p.startsWith(`${x}/`));
+  const sourceMaps = opts.sourceMaps ?? process.env.IDSYNC_UI_SOURCEMAPS === '1';
 
   return async (c, next) => {
     const method = c.req.method;
     const urlPath = c.req.path;
     if ((method !== 'GET' && method !== 'HEAD') || excluded(urlPath)) return next();
 
+    if (!sourceMaps && urlPath.toLowerCase().endsWith('.map')) return next();
     const direct = urlPath.endsWith('/') ? undefined : resolveUnder(root, urlPath);
     let file = direct ? await fileIfExists(direct) : undefined;
     // A client route: an HTML navigation to a path that is not a file of the build. Usernames

@@ -3,7 +3,9 @@ import { IdsyncError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import type { AdminsTable } from '../store/schema.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
+import { credentialsChanged } from './revocations.js';
 import { isRole, type Role } from './roles.js';
+import { revokeTokensCreatedBy } from './tokens.js';
 
 export type AdminRow = Selectable<AdminsTable>;
 
@@ -20,7 +22,8 @@ export function adminView(a: AdminRow): AdminView {
   return { id: a.id, username: a.username, role: a.role as Role, createdAt: a.created_at, lastLoginAt: a.last_login_at };
 }
 
-export const ADMIN_USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+export { ADMIN_USERNAME } from '../usernames.js';
+import { ADMIN_USERNAME } from '../usernames.js';
 
 export async function countAdmins(db: Db): Promise<number> {
   const r = await db.selectFrom('admins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
@@ -60,14 +63,22 @@ async function owners(db: Db): Promise<number> {
   return Number(r?.n ?? 0);
 }
 
-/** Deletes an admin and, through the foreign key, their sessions. The last owner stays: nobody could manage admins any more. */
-export async function deleteAdmin(db: Db, username: string): Promise<void> {
+/**
+ * Deletes an admin and, through the foreign key, their sessions, and revokes the API tokens they
+ * created (and the tokens those created): a token never keeps the rights of someone who is gone.
+ * The last owner stays: nobody could manage admins any more. Returns the ids of the revoked tokens.
+ */
+export async function deleteAdmin(db: Db, username: string, now: Date): Promise<number[]> {
   const a = await findAdmin(db, username);
   if (!a) throw new IdsyncError('STORE_NOT_FOUND', `no admin named "${username}"`, { where: 'username' });
   if (a.role === 'owner' && (await owners(db)) <= 1) {
     throw new IdsyncError('STORE_CONFLICT', `"${a.username}" is the last owner; create another owner first`, { where: 'username' });
   }
+  // Revoked first: should the delete fail, the tokens are gone anyway, which errs on the safe side.
+  const revoked = await revokeTokensCreatedBy(db, { kind: 'admin', id: a.id }, now);
   await db.deleteFrom('admins').where('id', '=', a.id).execute();
+  credentialsChanged();
+  return revoked;
 }
 
 export async function setPassword(db: Db, adminId: number, password: string, now: Date, field = 'newPassword'): Promise<void> {

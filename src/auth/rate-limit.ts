@@ -1,4 +1,9 @@
 import { IdsyncError } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { clearThrottle, pruneThrottle, releaseOnSuccess, reserveAttempt, type LimitRule } from '../store/login-throttle.js';
+import { HashGate } from './hash-gate.js';
+
+export type { LimitRule } from '../store/login-throttle.js';
 
 /** A 429 that says when to try again (the API sends it as Retry-After). */
 export class RateLimitedError extends IdsyncError {
@@ -10,72 +15,12 @@ export class RateLimitedError extends IdsyncError {
   }
 }
 
-export interface LimitRule {
-  /** Failures allowed within `windowMs`; one more locks the key. */
-  maxFailures: number;
-  windowMs: number;
-  lockMs: number;
-}
-
-interface Entry {
-  failures: number[];
-  lockedUntil: number;
-}
-
-/**
- * Failed-attempt counter with lockout, in memory: counters start again when idsync restarts,
- * which an attacker cannot cause from outside, and the store is spared a write per attempt.
- * The map is bounded: past `maxKeys`, entries with nothing recent are dropped first.
- */
-export class FailureLimiter {
-  readonly #entries = new Map<string, Entry>();
-
-  constructor(
-    readonly rule: LimitRule,
-    private readonly maxKeys = 10_000,
-  ) {}
-
-  /** Milliseconds until `key` may try again, or 0. */
-  lockedFor(key: string, now: number): number {
-    const e = this.#entries.get(key);
-    return e && e.lockedUntil > now ? e.lockedUntil - now : 0;
-  }
-
-  fail(key: string, now: number): void {
-    const e = this.#entries.get(key) ?? { failures: [], lockedUntil: 0 };
-    e.failures = e.failures.filter((t) => t > now - this.rule.windowMs);
-    e.failures.push(now);
-    if (e.failures.length >= this.rule.maxFailures) {
-      e.lockedUntil = now + this.rule.lockMs;
-      e.failures = [];
-    }
-    this.#entries.delete(key);
-    this.#entries.set(key, e);
-    if (this.#entries.size > this.maxKeys) this.#prune(now);
-  }
-
-  reset(key: string): void {
-    this.#entries.delete(key);
-  }
-
-  #prune(now: number): void {
-    for (const [k, e] of this.#entries) {
-      if (e.lockedUntil <= now && !e.failures.some((t) => t > now - this.rule.windowMs)) this.#entries.delete(k);
-    }
-    // Still too many (a flood of distinct keys): drop the oldest-touched first (maps iterate in
-    // insertion order), unlocked ones before locked ones, so a flood does not lift a lockout.
-    for (const lockedToo of [false, true]) {
-      for (const [k, e] of this.#entries) {
-        if (this.#entries.size <= this.maxKeys) return;
-        if (lockedToo || e.lockedUntil <= now) this.#entries.delete(k);
-      }
-    }
-  }
-}
-
 export interface LoginLimits {
   perUsername: LimitRule;
   perIp: LimitRule;
+  /** Password hashes running at once, and callers allowed to wait for one (HashGate). */
+  concurrentHashes?: number;
+  queuedHashes?: number;
 }
 
 const MINUTE = 60_000;
@@ -84,33 +29,69 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perIp: { maxFailures: 20, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE },
 };
 
+export const userKey = (username: string) => `user:${username.toLowerCase()}`;
+const ipKey = (ip: string) => `ip:${ip}`;
+
+/** Counters are pruned on one admitted attempt in this many. */
+const PRUNE_EVERY = 100;
+
 /**
  * Login throttling: 5 failures for one username within 15 minutes lock that username for 15
- * minutes, and 20 failures from one address lock the address, whatever the usernames. The check
- * runs before the password is hashed, so a flood costs no argon2 time.
+ * minutes, and 20 failures from one address lock the address, whatever the usernames. The
+ * counters live in the store (src/store/login-throttle.ts): each attempt is counted there, in one
+ * atomic statement, before its password is hashed, and only then waits for one of the few hash
+ * slots (HashGate). A refused attempt costs no hash and no memory; an unknown username costs one
+ * hash like a known one, and leaves only its counter row, which is pruned once its window has
+ * passed.
  */
 export class LoginLimiter {
-  readonly byUser: FailureLimiter;
-  readonly byIp: FailureLimiter;
+  readonly gate: HashGate;
+  #attempts = 0;
 
-  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
-    this.byUser = new FailureLimiter(limits.perUsername);
-    this.byIp = new FailureLimiter(limits.perIp);
+  constructor(
+    private readonly db: Db,
+    readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+  ) {
+    this.gate = new HashGate(limits.concurrentHashes ?? 2, limits.queuedHashes ?? 64);
   }
 
-  check(username: string, ip: string, now: number): void {
-    const ipWait = this.byIp.lockedFor(ip, now);
-    if (ipWait) throw new RateLimitedError('too many failed logins from this address; try again later', Math.ceil(ipWait / 1000));
-    const userWait = this.byUser.lockedFor(username.toLowerCase(), now);
-    if (userWait) throw new RateLimitedError('too many failed logins for this username; it is locked for a while', Math.ceil(userWait / 1000));
+  /**
+   * Counts an attempt for `username` from `ip`, then runs `check` (the password hash) in a hash
+   * slot. Throws RateLimitedError, without running `check`, when either is locked or the hash
+   * queue is full. A true answer takes the attempt back and forgets the username's failures.
+   */
+  async attempt(username: string, ip: string, now: number, check: () => Promise<boolean>): Promise<boolean> {
+    this.gate.checkRoom();
+    const byIp = await reserveAttempt(this.db, ipKey(ip), this.limits.perIp, now);
+    if (!byIp.admitted) throw new RateLimitedError('too many failed logins from this address; try again later', Math.ceil(byIp.retryAfterMs / 1000));
+    const byUser = await reserveAttempt(this.db, userKey(username), this.limits.perUsername, now);
+    if (!byUser.admitted) throw new RateLimitedError('too many failed logins for this username; it is locked for a while', Math.ceil(byUser.retryAfterMs / 1000));
+    if (++this.#attempts % PRUNE_EVERY === 0) await pruneThrottle(this.db, Math.max(this.limits.perIp.windowMs, this.limits.perUsername.windowMs), now);
+    let ok: boolean;
+    try {
+      ok = await this.gate.run(check);
+    } catch (err) {
+      // Not hashed (the queue filled meanwhile): not a failure either.
+      if (err instanceof RateLimitedError) {
+        await releaseOnSuccess(this.db, ipKey(ip), byIp.nonce, false);
+        await releaseOnSuccess(this.db, userKey(username), byUser.nonce, false);
+      }
+      throw err;
+    }
+    if (ok) {
+      await releaseOnSuccess(this.db, userKey(username), byUser.nonce, true);
+      await releaseOnSuccess(this.db, ipKey(ip), byIp.nonce, false);
+    }
+    return ok;
   }
+}
 
-  failed(username: string, ip: string, now: number): void {
-    this.byUser.fail(username.toLowerCase(), now);
-    this.byIp.fail(ip, now);
-  }
+/** Lifts a username's lock (idsync admin unlock, idsync admin set-password). Whether it was locked. */
+export async function unlockUsername(db: Db, username: string, now: number): Promise<boolean> {
+  return (await clearThrottle(db, [userKey(username)], now)) > 0;
+}
 
-  succeeded(username: string): void {
-    this.byUser.reset(username.toLowerCase());
-  }
+/** Lifts an address's lock (idsync admin unlock --address). Whether it was locked. */
+export async function unlockAddress(db: Db, ip: string, now: number): Promise<boolean> {
+  return (await clearThrottle(db, [ipKey(ip)], now)) > 0;
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../store/db.js';
 import type { AdminRow } from './admins.js';
+import { credentialsChanged } from './revocations.js';
 import { newSecret, sha256 } from './tokens.js';
 
 /**
@@ -39,22 +40,40 @@ export interface ActiveSession {
   admin: AdminRow;
 }
 
+/**
+ * last_seen_at is written at most once a second per session, so a burst of requests (the panel
+ * loading a page) costs one write. The idle limit counts from last_seen_at plus that second, so
+ * a session ends at the earliest `idleMinutes` after its last request, never before (issue 10
+ * item 11: with a 60 s refresh step sessions ended up to a minute early), and at most 1 s after.
+ */
+export const LAST_SEEN_STEP_MS = 1000;
+
+function sessionEnded(s: { last_seen_at: string; expires_at: string }, policy: SessionPolicy, now: Date): boolean {
+  const idleUntil = new Date(s.last_seen_at).getTime() + policy.idleMinutes * 60_000 + LAST_SEEN_STEP_MS;
+  return s.expires_at <= now.toISOString() || idleUntil <= now.getTime();
+}
+
 /** The session and its admin, when the id is known and neither the idle nor the absolute limit has passed. */
 export async function findSession(db: Db, sessionId: string, policy: SessionPolicy, now: Date): Promise<ActiveSession | undefined> {
   const idHash = sha256(sessionId);
   const s = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
   if (!s) return undefined;
-  const idleUntil = new Date(s.last_seen_at).getTime() + policy.idleMinutes * 60_000;
-  if (s.expires_at <= now.toISOString() || idleUntil <= now.getTime()) {
-    await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  if (sessionEnded(s, policy, now)) {
+    await deleteSession(db, idHash);
     return undefined;
   }
   const admin = await db.selectFrom('admins').selectAll().where('id', '=', s.admin_id).executeTakeFirst();
   if (!admin) return undefined;
-  if (now.getTime() - new Date(s.last_seen_at).getTime() > 60_000) {
+  if (now.getTime() - new Date(s.last_seen_at).getTime() >= LAST_SEEN_STEP_MS) {
     await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id_hash', '=', idHash).execute();
   }
   return { idHash, csrfHash: s.csrf_hash, admin };
+}
+
+/** For long-lived answers: whether the session still exists and has not passed either limit (without touching it). */
+export async function sessionStillValid(db: Db, idHash: string, policy: SessionPolicy, now: Date): Promise<boolean> {
+  const s = await db.selectFrom('sessions').select(['last_seen_at', 'expires_at']).where('id_hash', '=', idHash).executeTakeFirst();
+  return !!s && !sessionEnded(s, policy, now);
 }
 
 export function csrfMatches(session: ActiveSession, header: string | undefined): boolean {
@@ -66,6 +85,7 @@ export function csrfMatches(session: ActiveSession, header: string | undefined):
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  credentialsChanged();
 }
 
 /** After a password change every other session of the admin ends. */
@@ -73,4 +93,5 @@ export async function deleteOtherSessions(db: Db, adminId: number, keepIdHash?: 
   let q = db.deleteFrom('sessions').where('admin_id', '=', adminId);
   if (keepIdHash) q = q.where('id_hash', '!=', keepIdHash);
   await q.execute();
+  credentialsChanged();
 }

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import { IdsyncError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import type { ApiTokensTable } from '../store/schema.js';
+import { credentialsChanged } from './revocations.js';
 import type { Role } from './roles.js';
 
 /**
@@ -37,11 +38,29 @@ export function tokenView(t: TokenRow): TokenView {
   return { id: t.id, name: t.name, role: t.role as Role, createdBy: t.created_by, createdAt: t.created_at, lastUsedAt: t.last_used_at, expiresAt: t.expires_at, revokedAt: t.revoked_at };
 }
 
-export async function createToken(db: Db, t: { name: string; role: Role; createdBy: string | null; expiresAt?: string | null }, now: Date): Promise<{ token: string; view: TokenView }> {
+/** Who creates a token: an admin (session) or another token; it is revoked with them (revokeTokensCreatedBy). */
+export interface TokenCreator {
+  kind: 'admin' | 'token';
+  id: number;
+  name: string;
+}
+
+export async function createToken(db: Db, t: { name: string; role: Role; createdBy: TokenCreator | null; expiresAt?: string | null }, now: Date): Promise<{ token: string; view: TokenView }> {
   const token = `${TOKEN_PREFIX}${newSecret()}`;
   const row = await db
     .insertInto('api_tokens')
-    .values({ name: t.name, role: t.role, token_hash: sha256(token), created_by: t.createdBy, created_at: now.toISOString(), last_used_at: null, expires_at: t.expiresAt ?? null, revoked_at: null })
+    .values({
+      name: t.name,
+      role: t.role,
+      token_hash: sha256(token),
+      created_by: t.createdBy?.name ?? null,
+      created_by_admin_id: t.createdBy?.kind === 'admin' ? t.createdBy.id : null,
+      created_by_token_id: t.createdBy?.kind === 'token' ? t.createdBy.id : null,
+      created_at: now.toISOString(),
+      last_used_at: null,
+      expires_at: t.expiresAt ?? null,
+      revoked_at: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return { token, view: tokenView(row) };
@@ -64,10 +83,37 @@ export async function listTokens(db: Db): Promise<TokenView[]> {
   return (await db.selectFrom('api_tokens').selectAll().orderBy('id').execute()).map(tokenView);
 }
 
-/** Revoked tokens are kept (their history stays readable in the audit log and the list). */
+/**
+ * Revoked tokens are kept (their history stays readable in the audit log and the list). Tokens
+ * this token created are revoked with it: a token must not outlive the authority that made it.
+ */
 export async function revokeToken(db: Db, id: number, now: Date): Promise<TokenView> {
   const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new IdsyncError('STORE_NOT_FOUND', `no API token ${id}`, { where: 'id' });
   if (!row.revoked_at) await db.updateTable('api_tokens').set({ revoked_at: now.toISOString() }).where('id', '=', id).execute();
+  await revokeTokensCreatedBy(db, { kind: 'token', id }, now);
+  credentialsChanged();
   return tokenView({ ...row, revoked_at: row.revoked_at ?? now.toISOString() });
+}
+
+/**
+ * Revokes every live token `creator` made, and the tokens those made, and so on (issue 10 item
+ * 11: tokens of a deleted owner kept owner rights). Returns the ids revoked.
+ */
+export async function revokeTokensCreatedBy(db: Db, creator: { kind: 'admin' | 'token'; id: number }, now: Date): Promise<number[]> {
+  const revoked: number[] = [];
+  let frontier = await db
+    .selectFrom('api_tokens')
+    .select('id')
+    .where(creator.kind === 'admin' ? 'created_by_admin_id' : 'created_by_token_id', '=', creator.id)
+    .where('revoked_at', 'is', null)
+    .execute();
+  while (frontier.length) {
+    const ids = frontier.map((r) => r.id);
+    await db.updateTable('api_tokens').set({ revoked_at: now.toISOString() }).where('id', 'in', ids).where('revoked_at', 'is', null).execute();
+    revoked.push(...ids);
+    frontier = await db.selectFrom('api_tokens').select('id').where('created_by_token_id', 'in', ids).where('revoked_at', 'is', null).execute();
+  }
+  if (revoked.length) credentialsChanged();
+  return revoked;
 }

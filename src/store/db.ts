@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
@@ -25,6 +25,25 @@ function useWal(database: BetterSqlite3.Database): void {
     } catch (err) {
       if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
+/**
+ * The store holds argon2 hashes, session and token hashes and encrypted bind passwords: only its
+ * owner may read it (issue 10 item 12: it was created 0644). A new file is created 0600 before
+ * SQLite opens it, and SQLite's unix VFS gives the -wal and -shm files it creates the mode of the
+ * database file (findCreateFileMode in os_unix.c). An existing store, WAL and SHM readable by
+ * others are narrowed to 0600 when they belong to us; if they do not, they are left as they are.
+ */
+function ownerOnly(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      const st = statSync(f);
+      if (st.mode & 0o077 && st.uid === process.getuid?.()) chmodSync(f, st.mode & 0o700);
+    } catch {
+      // Not there, or not ours to change.
     }
   }
 }
@@ -67,9 +86,12 @@ export class Store {
     let store: Store;
     if (url.startsWith('sqlite:')) {
       const file = url.slice('sqlite:'.length);
-      if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
       let database: BetterSqlite3.Database;
       try {
+        if (file !== ':memory:') {
+          mkdirSync(path.dirname(file), { recursive: true });
+          ownerOnly(file);
+        }
         database = new BetterSqlite3(file);
       } catch (err) {
         throw new IdsyncError('STORE_UNAVAILABLE', `cannot open SQLite store ${file}: ${(err as Error).message}`, { cause: err });

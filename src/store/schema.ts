@@ -165,6 +165,19 @@ export interface ApiTokensTable {
   last_used_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  /** Who created the token (an admin, or another token); it is revoked with them. */
+  created_by_admin_id: number | null;
+  created_by_token_id: number | null;
+}
+
+/** Login failure counters, one row per key (`user:NAME` or `ip:ADDRESS`); times in epoch ms. */
+export interface LoginThrottleTable {
+  key: string;
+  window_start: number;
+  failures: number;
+  locked_until: number;
+  /** The nonce of the last attempt this row let through (src/store/login-throttle.ts). */
+  last_attempt: string;
 }
 
 /** Who did what, when, from where. Append-only: triggers refuse UPDATE and DELETE. */
@@ -203,6 +216,7 @@ export interface Database {
   admins: AdminsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   api_directories: ApiDirectoriesTable;
   sync_state: SyncStateTable;
@@ -215,4 +229,15 @@ export interface Database {
   approvals: ApprovalsTable;
   held_removals: HeldRemovalsTable;
   group_graph_cache: GroupGraphCacheTable;
+  serve_processes: ServeProcessesTable;
+}
+
+/** One running `idsync serve` (src/store/serve-presence.ts). */
+export interface ServeProcessesTable {
+  id: Generated<number>;
+  host: string;
+  pid: number;
+  api: string | null;
+  started_at: string;
+  heartbeat_at: string;
 }

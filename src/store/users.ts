@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { IdsyncError } from '../errors.js';
+import { checkUsername } from '../usernames.js';
 import type { Db } from './db.js';
 import type { UsersTable } from './schema.js';
 import { fastPath } from './sqlite-fast-path.js';
@@ -77,6 +78,11 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
     const v = patch[f] ?? null;
     if (f === 'username') {
       if (!v) throw new IdsyncError('USAGE', 'username cannot be empty', { where: 'username' });
+      checkUsername(v);
+      // As addLocalUser does: usernames are unique in any letter case (username_key), and the
+      // unique index alone would surface as an internal error.
+      const taken = await findUserByUsername(db, v);
+      if (taken && taken.id !== user.id) throw new IdsyncError('STORE_CONFLICT', `user "${taken.username}" already exists`, { where: 'username' });
       set.username = v;
       set.username_key = v.toLowerCase();
     } else if (f === 'aliases' || f === 'phones') {
@@ -88,12 +94,25 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
       set[f] = v;
     }
   }
-  await db.updateTable('users').set(set).where('id', '=', user.id).execute();
+  try {
+    await db.updateTable('users').set(set).where('id', '=', user.id).execute();
+  } catch (err) {
+    // Another writer took the name between the check and the update.
+    if (set.username_key && isUniqueViolation(err)) throw new IdsyncError('STORE_CONFLICT', `user "${set.username}" already exists`, { where: 'username', cause: err });
+    throw err;
+  }
   return (await findUserByUsername(db, set.username ?? user.username))!;
+}
+
+/** A unique index refused a write: SQLite's SQLITE_CONSTRAINT_UNIQUE, PostgreSQL's SQLSTATE 23505. */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
 /** A store user that no directory owns (created by an admin); a directory with the same username adopts it. */
 export async function addLocalUser(db: Db, u: { username: string; email?: string; fullName?: string }, now: Date): Promise<UserRow> {
+  checkUsername(u.username);
   const existing = await findUserByUsername(db, u.username);
   if (existing) throw new IdsyncError('STORE_CONFLICT', `user "${u.username}" already exists`, { where: u.username });
   const ts = now.toISOString();

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Hono } from 'hono';
@@ -6,16 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { resolveUnder, serveUi } from '../../src/api/static-ui.js';
 
 /** serveUi against a throwaway build folder: files, client routes, caching, and nothing outside it. */
-function app() {
+function app(opts: { sourceMaps?: boolean } = {}) {
   const root = mkdtempSync(path.join(tmpdir(), 'idsync-ui-'));
   mkdirSync(path.join(root, 'assets'));
   writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>panel</title>');
   writeFileSync(path.join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+  writeFileSync(path.join(root, 'assets', 'index-abc123.js.map'), '{"version":3,"sources":["App.tsx"]}');
   writeFileSync(path.join(root, 'favicon.svg'), '<svg/>');
   writeFileSync(path.join(root, '.secret'), 'no');
   writeFileSync(path.join(path.dirname(root), 'outside.txt'), 'no');
   const a = new Hono();
-  a.use('*', serveUi({ root }));
+  a.use('*', serveUi({ root, sourceMaps: opts.sourceMaps }));
   a.all('*', (c) => c.json({ error: { code: 'ROUTE_NOT_FOUND' } }, 404));
   return { a, root };
 }
@@ -62,5 +63,23 @@ describe('serveUi (the admin panel from dist/ui)', () => {
     expect(resolveUnder(root, '/../../etc/passwd')).toBe(path.join(root, 'etc/passwd'));
     expect(resolveUnder(root, '/a%00b')).toBeUndefined();
     expect(resolveUnder(root, '/%E0%A4%A')).toBeUndefined();
+  });
+
+  it('does not serve source maps unless asked to, and the build makes none', async () => {
+    const saved = process.env.IDSYNC_UI_SOURCEMAPS;
+    delete process.env.IDSYNC_UI_SOURCEMAPS;
+    try {
+      const { a } = app();
+      expect((await a.request('/assets/index-abc123.js.map')).status).toBe(404);
+      expect((await a.request('/assets/INDEX-abc123.js.MAP')).status).toBe(404);
+      const debug = app({ sourceMaps: true });
+      expect((await debug.a.request('/assets/index-abc123.js.map')).status).toBe(200);
+    } finally {
+      if (saved !== undefined) process.env.IDSYNC_UI_SOURCEMAPS = saved;
+    }
+    // The real build (npm run build, run before the tests) ships none.
+    const assets = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../dist/ui/assets');
+    expect(existsSync(assets)).toBe(true);
+    expect(readdirSync(assets).filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 });

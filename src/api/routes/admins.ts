@@ -5,7 +5,7 @@ import { ROLES } from '../../auth/roles.js';
 import { createToken, listTokens, revokeToken } from '../../auth/tokens.js';
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
-import { apiRoute, jsonBody, jsonResponse, type ApiApp } from '../route.js';
+import { apiRoute, newPasswordSchema, pathId, jsonBody, jsonResponse, type ApiApp } from '../route.js';
 import { adminSchema } from './auth.js';
 
 const tokenSchema = z
@@ -40,11 +40,12 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/admins',
       operationId: 'createAdmin',
+      errors: ['STORE_CONFLICT'],
       tags: ['admins'],
       summary: 'Create an admin account',
       description: 'Passwords need at least 12 characters.',
       request: {
-        body: jsonBody(z.object({ username: z.string().regex(ADMIN_USERNAME, 'must be 1-64 letters, digits, dot, dash, underscore or @'), role: z.enum(ROLES), password: z.string().min(1).max(1024) }).strict()),
+        body: jsonBody(z.object({ username: z.string().regex(ADMIN_USERNAME, 'must be 1-64 letters, digits, dot, dash, underscore or @'), role: z.enum(ROLES), password: newPasswordSchema }).strict()),
       },
       responses: { 201: jsonResponse(adminSchema, 'Created.') },
     }),
@@ -66,14 +67,16 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'delete',
       path: '/api/v1/admins/{username}',
       operationId: 'deleteAdmin',
+      errors: ['STORE_NOT_FOUND', 'STORE_CONFLICT'],
       tags: ['admins'],
-      summary: 'Delete an admin account and end its sessions',
-      description: 'The last owner cannot be deleted.',
+      summary: 'Delete an admin account, end its sessions and revoke its API tokens',
+      description: 'The API tokens the admin created are revoked, and the tokens those tokens created: no token keeps the rights of an admin who is gone. The last owner cannot be deleted.',
       request: { params: z.object({ username: z.string().min(1).max(64) }) },
       responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such admin.' }, 409: { description: 'The last owner.' } },
     }),
     async (c) => {
-      await deleteAdmin(deps.store.db, c.req.valid('param').username);
+      const revoked = await deleteAdmin(deps.store.db, c.req.valid('param').username, deps.now());
+      c.get('audit').detail = { revokedTokens: revoked };
       return c.body(null, 204);
     },
   );
@@ -113,7 +116,7 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const body = c.req.valid('json');
       if (body.expiresAt && new Date(body.expiresAt) <= deps.now()) throw new IdsyncError('VALIDATION_FAILED', 'expiresAt must be in the future', { where: 'expiresAt' });
-      const { token, view } = await createToken(deps.store.db, { name: body.name, role: body.role, createdBy: c.get('principal')!.name, expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null }, deps.now());
+      const { token, view } = await createToken(deps.store.db, { name: body.name, role: body.role, createdBy: { kind: c.get('principal')!.kind, id: c.get('principal')!.id, name: c.get('principal')!.name }, expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null }, deps.now());
       c.get('audit').target = `id=${view.id}`;
       c.get('audit').detail = { name: view.name, role: view.role };
       return c.json({ ...view, token }, 201);
@@ -125,9 +128,10 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'delete',
       path: '/api/v1/tokens/{id}',
       operationId: 'revokeToken',
+      errors: ['STORE_NOT_FOUND'],
       tags: ['tokens'],
-      summary: 'Revoke an API token (it stays listed, marked revoked)',
-      request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
+      summary: 'Revoke an API token (it stays listed, marked revoked), and the tokens it created',
+      request: { params: z.object({ id: pathId() }) },
       responses: { 200: jsonResponse(tokenSchema, 'Revoked.'), 404: { description: 'No such token.' } },
     }),
     async (c) => c.json(await revokeToken(deps.store.db, c.req.valid('param').id, deps.now()), 200),

@@ -9,7 +9,7 @@ import { createSession, deleteOtherSessions, deleteSession } from '../../auth/se
 import type { ApiDeps, AppEnv } from '../context.js';
 import { fieldError } from '../errors.js';
 import { CSRF_COOKIE, isLocalRequest, secureRequest, SESSION_COOKIE } from '../guard.js';
-import { apiRoute, jsonBody, jsonResponse, type ApiApp } from '../route.js';
+import { apiRoute, newPasswordSchema, jsonBody, jsonResponse, type ApiApp } from '../route.js';
 
 export const adminSchema = z
   .object({ id: z.number().int(), username: z.string(), role: z.enum(ROLES), createdAt: z.string(), lastLoginAt: z.string().nullable() })
@@ -48,9 +48,10 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/auth/login',
       operationId: 'login',
+      errors: ['AUTH_FAILED', 'RATE_LIMITED'],
       tags: ['auth'],
       summary: 'Log in to the panel',
-      description: 'Five failures for one username within 15 minutes lock it for 15 minutes; twenty from one address lock the address. Locked: 429 with Retry-After.',
+      description: 'Five failures for one username within 15 minutes lock it for 15 minutes; twenty from one address lock the address. Each attempt is counted before its password is checked, and only a few passwords are checked at once. Locked, or too many logins waiting: 429 with Retry-After.',
       request: { body: jsonBody(credentials) },
       responses: { 200: jsonResponse(loggedIn, 'Logged in; the session cookie is set.'), 429: { description: 'Too many failures; see Retry-After.' } },
     }),
@@ -58,14 +59,10 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       const { username, password } = c.req.valid('json');
       c.get('audit').actor = username.slice(0, 64);
       const ip = c.get('ip') ?? 'unknown';
-      deps.limiter.check(username, ip, deps.now().getTime());
       const admin = await findAdmin(deps.store.db, username);
-      const ok = admin ? await verifyPassword(password, admin.password_hash) : await verifyAgainstNothing(password);
-      if (!admin || !ok) {
-        deps.limiter.failed(username, ip, deps.now().getTime());
-        throw new IdsyncError('AUTH_FAILED', 'wrong username or password');
-      }
-      deps.limiter.succeeded(username);
+      // Counted before the hash, which waits for a slot (src/auth/rate-limit.ts).
+      const ok = await deps.limiter.attempt(username, ip, deps.now().getTime(), () => (admin ? verifyPassword(password, admin.password_hash) : verifyAgainstNothing(password)));
+      if (!admin || !ok) throw new IdsyncError('AUTH_FAILED', 'wrong username or password');
       return c.json(await startSession(c, deps, admin), 200);
     },
   );
@@ -108,10 +105,11 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'put',
       path: '/api/v1/me/password',
       operationId: 'changeOwnPassword',
+      errors: ['RATE_LIMITED'],
       tags: ['auth'],
       summary: 'Change your own password',
       description: 'Ends every other session of the admin. Wrong current passwords count towards the login lockout.',
-      request: { body: jsonBody(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict()) },
+      request: { body: jsonBody(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: newPasswordSchema }).strict()) },
       responses: { 204: { description: 'Changed.' } },
     }),
     async (c) => {
@@ -119,10 +117,8 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       if (p.kind !== 'admin') throw new IdsyncError('FORBIDDEN', 'an API token has no password; log in as an admin');
       const { currentPassword, newPassword } = c.req.valid('json');
       const ip = c.get('ip') ?? 'unknown';
-      deps.limiter.check(p.name, ip, deps.now().getTime());
       const admin = (await findAdmin(deps.store.db, p.name))!;
-      if (!(await verifyPassword(currentPassword, admin.password_hash))) {
-        deps.limiter.failed(p.name, ip, deps.now().getTime());
+      if (!(await deps.limiter.attempt(p.name, ip, deps.now().getTime(), () => verifyPassword(currentPassword, admin.password_hash)))) {
         throw fieldError('VALIDATION_FAILED', 'the current password is wrong', 'currentPassword');
       }
       await setPassword(deps.store.db, admin.id, newPassword, deps.now());
@@ -148,10 +144,11 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/setup',
       operationId: 'setup',
+      errors: ['SETUP_UNAVAILABLE', 'STORE_CONFLICT'],
       tags: ['auth'],
       summary: 'First run: create the first owner and log in',
       description: 'Only while no admin exists, and only from the machine idsync runs on (a loopback peer and no proxy headers). Otherwise use `idsync admin create`.',
-      request: { body: jsonBody(credentials) },
+      request: { body: jsonBody(credentials.extend({ password: newPasswordSchema })) },
       responses: { 201: jsonResponse(loggedIn, 'The owner is created and logged in.') },
     }),
     async (c) => {

@@ -2,18 +2,25 @@ import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { ProgressEvent, RunKind, RunReport } from '../../sync/report.js';
 import type { ApiDeps } from '../context.js';
+import { onCredentialsChanged } from '../../auth/revocations.js';
 import { principalStillValid } from '../guard.js';
 import { apiRoute, type ApiApp } from '../route.js';
 
-/** Between keep-alives; also how often the caller's session or token is checked again. */
+/** Between keep-alives. */
 export const PING_MS = 20_000;
+/**
+ * How often the caller's session or token is checked again, for ends this process did not make
+ * (the CLI, another idsync on the same store). Ends made here (logout, revoke, a deleted admin, a
+ * password change) close the stream at once (src/auth/revocations.ts).
+ */
+export const RECHECK_MS = 2_000;
 
 /** What a `finished` event carries: the run's outcome without its list of changes (GET /runs/{id} has them). */
 function finished(directory: string, r: RunReport) {
   return { directory, runId: r.runId ?? null, kind: r.kind, status: r.status, counts: r.counts, durationMs: r.durationMs, warnings: r.warnings, heldForApproval: r.heldForApproval ?? null, error: r.error ?? null };
 }
 
-export function registerEventRoutes(app: ApiApp, deps: ApiDeps, pingMs = PING_MS): void {
+export function registerEventRoutes(app: ApiApp, deps: ApiDeps, pingMs = PING_MS, recheckMs = RECHECK_MS): void {
   app.openapi(
     apiRoute(deps, 'read_only', {
       method: 'get',
@@ -22,7 +29,7 @@ export function registerEventRoutes(app: ApiApp, deps: ApiDeps, pingMs = PING_MS
       tags: ['events'],
       summary: 'Live sync status as Server-Sent Events',
       description:
-        'Events: `ready` once connected; `progress` `{ directory, kind, phase, read?, expected?, done?, total? }` while a sync runs (phases connect, groups, scopes, users, memberships, removals, done); `finished` `{ directory, runId, kind, status, counts, durationMs, warnings, heldForApproval, error }` when a run ends; `ping` every 20 s. The stream ends when the session or token stops being valid.',
+        'Events: `ready` once connected; `progress` `{ directory, kind, phase, read?, expected?, done?, total? }` while a sync runs (phases connect, groups, scopes, users, memberships, removals, done); `finished` `{ directory, runId, kind, status, counts, durationMs, warnings, heldForApproval, error }` when a run ends; `ping` every 20 s. The stream ends as soon as the session or token stops being valid (logout, revocation, a deleted admin, a password change, expiry).',
       responses: { 200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } } },
     }),
     (c) => {
@@ -34,12 +41,20 @@ export function registerEventRoutes(app: ApiApp, deps: ApiDeps, pingMs = PING_MS
         const onFinished = (e: { directory: string; report: RunReport }) => void send('finished', finished(e.directory, e.report));
         events.on('progress', onProgress);
         events.on('finished', onFinished);
-        const ping = setInterval(() => {
-          void principalStillValid(deps, principal).then(
-            (ok) => (ok ? send('ping', {}) : stream.abort()),
-            () => stream.abort(),
-          );
-        }, pingMs);
+        let checking = false;
+        const recheck = () => {
+          if (checking || stream.aborted) return;
+          checking = true;
+          void principalStillValid(deps, principal)
+            .then(
+              (ok) => ok || stream.abort(),
+              () => stream.abort(),
+            )
+            .finally(() => (checking = false));
+        };
+        const stopListening = onCredentialsChanged(recheck);
+        const rechecks = setInterval(recheck, recheckMs);
+        const ping = setInterval(() => void send('ping', {}), pingMs);
         try {
           await send('ready', { role: principal.role });
           await new Promise<void>((resolve) => {
@@ -48,6 +63,8 @@ export function registerEventRoutes(app: ApiApp, deps: ApiDeps, pingMs = PING_MS
           });
         } finally {
           clearInterval(ping);
+          clearInterval(rechecks);
+          stopListening();
           events.off('progress', onProgress);
           events.off('finished', onFinished);
         }

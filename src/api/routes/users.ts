@@ -5,6 +5,7 @@ import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } fr
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
 import { apiRoute, jsonBody, jsonResponse, page, paging, type ApiApp } from '../route.js';
+import { usernameSchema } from '../../usernames.js';
 
 const STATUSES = ['active', 'disabled', 'trashed'] as const;
 
@@ -55,7 +56,7 @@ const FIELD_NAMES: Record<EditableField, string> = {
 
 const patchSchema = z
   .object({
-    username: z.string().min(1).max(256).optional(),
+    username: usernameSchema.optional(),
     fullName: z.string().max(1024).nullable().optional(),
     firstName: z.string().max(1024).nullable().optional(),
     lastName: z.string().max(1024).nullable().optional(),
@@ -129,6 +130,7 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'get',
       path: '/api/v1/users/{username}',
       operationId: 'getUser',
+      errors: ['STORE_NOT_FOUND'],
       tags: ['users'],
       summary: 'A user with lineage: the sync item that brought them in, status and why, groups, and the last runs that changed them',
       request: { params: z.object({ username: z.string().min(1).max(256) }) },
@@ -142,9 +144,10 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/users',
       operationId: 'createLocalUser',
+      errors: ['STORE_CONFLICT'],
       tags: ['users'],
       summary: 'Create a local user (no directory owns it; a directory that syncs the same username adopts it)',
-      request: { body: jsonBody(z.object({ username: z.string().min(1).max(256), email: z.string().max(1024).optional(), fullName: z.string().max(1024).optional() }).strict()) },
+      request: { body: jsonBody(z.object({ username: usernameSchema, email: z.string().max(1024).optional(), fullName: z.string().max(1024).optional() }).strict()) },
       responses: { 201: jsonResponse(userDetailSchema, 'Created.'), 409: { description: 'The username is taken.' } },
     }),
     async (c) => {
@@ -164,6 +167,7 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'patch',
       path: '/api/v1/users/{username}',
       operationId: 'updateUser',
+      errors: ['STORE_NOT_FOUND', 'STORE_ATTRIBUTE_OWNED', 'STORE_CONFLICT'],
       tags: ['users'],
       summary: 'Change a user\'s attributes or status',
       description: 'Only fields no directory owns: every attribute of a user synced from a directory belongs to it (409 STORE_ATTRIBUTE_OWNED, naming the directory and the field). A null clears a field.',
@@ -185,7 +189,9 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
         return c.json(await detail(row.username), 200);
       } catch (err) {
         const first = Object.keys(patch)[0] as EditableField | undefined;
-        throw (err as { code?: string }).code === 'STORE_ATTRIBUTE_OWNED' && first ? atField(err, FIELD_NAMES[first]) : err;
+        const code = (err as { code?: string }).code;
+        if (code === 'STORE_CONFLICT') throw atField(err, 'username');
+        throw code === 'STORE_ATTRIBUTE_OWNED' && first ? atField(err, FIELD_NAMES[first]) : err;
       }
     },
   );

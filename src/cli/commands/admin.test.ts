@@ -70,4 +70,34 @@ describe('idsync admin and the API of idsync serve', () => {
       expect(await serve.stop()).toBe(0);
     }
   });
+
+  it('lifts a login lockout with `idsync admin unlock` and with `set-password`, while idsync serve runs', async () => {
+    const ws = new Workspace().configure([], { api: { listen: '127.0.0.1:0' } });
+    expect((await run(ws, ['admin', 'create', '--username', 'root', '--role', 'owner'], '', 'root-password-12345')).code).toBe(0);
+    const serve = ws.serve();
+    try {
+      const { value: url } = await ws.waitFor(async () => /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(serve.output())?.[1], 20_000);
+      const login = (password: string) =>
+        fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'root', password }) }).then((r) => r.status);
+      const lockOut = async () => {
+        for (let i = 0; i < 5; i++) expect(await login(`wrong-password-${i}`)).toBe(401);
+        expect(await login('root-password-12345')).toBe(429);
+      };
+      await lockOut();
+      const unlocked = await run(ws, ['admin', 'unlock', '--username', 'ROOT']);
+      expect(unlocked.stderr).toBe('');
+      expect(unlocked.stdout).toContain('is unlocked');
+      expect(await login('root-password-12345')).toBe(200);
+      expect((await run(ws, ['admin', 'unlock', '--username', 'root'])).stdout).toContain('was not locked');
+      expect((await run(ws, ['admin', 'unlock', '--address', '127.0.0.1'])).stdout).toContain('address 127.0.0.1 was not locked');
+      expect((await run(ws, ['admin', 'unlock'])).stderr).toMatch(/\[USAGE\].*--username NAME or --address IP/);
+
+      await lockOut();
+      const reset = await run(ws, ['admin', 'set-password', '--username', 'root'], '', 'new-root-password-1');
+      expect(reset.stdout).toContain('the login lockout is lifted');
+      expect(await login('new-root-password-1')).toBe(200);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { writeAudit } from '../../api/audit.js';
 import { createAdmin, findAdmin, listAdmins, setPassword } from '../../auth/admins.js';
+import { unlockAddress, unlockUsername } from '../../auth/rate-limit.js';
 import { deleteOtherSessions } from '../../auth/sessions.js';
 import { isRole, ROLES, type Role } from '../../auth/roles.js';
 import { IdsyncError } from '../../errors.js';
@@ -113,17 +114,37 @@ export function registerAdminCommands(program: Command): void {
 
   admin
     .command('set-password')
-    .description('set an admin\'s password (recovery for a forgotten one) and end their sessions; read like `create`')
+    .description('set an admin\'s password (recovery for a forgotten one), end their sessions and lift a login lockout; read like `create`')
     .requiredOption('-u, --username <name>', 'the login name')
     .action(async (o: { username: string }) => {
       const password = await readPassword();
       await withStore(g(), async ({ store }) => {
         const a = await findAdmin(store.db, o.username);
         if (!a) throw new IdsyncError('STORE_NOT_FOUND', `no admin named "${o.username}"`);
-        await setPassword(store.db, a.id, password, clock()(), 'password');
+        const now = clock()();
+        await setPassword(store.db, a.id, password, now, 'password');
         await deleteOtherSessions(store.db, a.id);
-        await audit(store, 'setAdminPassword', `username=${a.username}`);
-        process.stdout.write(`Password of "${a.username}" changed; their sessions have ended.\n`);
+        // A new password is a way back in: the failures counted against the old one no longer matter.
+        const wasLocked = await unlockUsername(store.db, a.username, now.getTime());
+        await audit(store, 'setAdminPassword', `username=${a.username}`, wasLocked ? { unlocked: true } : undefined);
+        process.stdout.write(`Password of "${a.username}" changed; their sessions have ended${wasLocked ? ' and the login lockout is lifted' : ''}.\n`);
+      });
+    });
+
+  admin
+    .command('unlock')
+    .description('lift the login lockout of a username, or of a client address, after too many failed logins (on every idsync process using this store)')
+    .option('-u, --username <name>', 'the login name')
+    .option('--address <ip>', 'a client address locked for failures across usernames (as the audit log shows it)')
+    .action(async (o: { username?: string; address?: string }) => {
+      if (!o.username === !o.address) throw new IdsyncError('USAGE', 'say what to unlock: --username NAME or --address IP');
+      await withStore(g(), async ({ store }) => {
+        const now = clock()().getTime();
+        // Any name may be locked, existing or not (unknown names are throttled too), so none is refused here.
+        const what = o.username !== undefined ? `"${o.username}"` : `address ${o.address}`;
+        const wasLocked = o.username !== undefined ? await unlockUsername(store.db, o.username, now) : await unlockAddress(store.db, o.address!, now);
+        await audit(store, 'unlockLogin', o.username !== undefined ? `username=${o.username}` : `ip=${o.address}`, { wasLocked });
+        process.stdout.write(wasLocked ? `${what} is unlocked; it can log in again.\n` : `${what} was not locked; its failed-login count is reset.\n`);
       });
     });
 }
