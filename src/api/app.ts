@@ -26,6 +26,9 @@ import { registerSyncRoutes } from './routes/sync.js';
 import { registerTrashRoutes } from './routes/trash.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerGroupRoutes } from './routes/groups.js';
+import { registerDirectoryPreviewRoutes } from './routes/directory-preview.js';
+import { registerAdminAccountRoutes } from './routes/admin-accounts.js';
+import { registerGroupPathRoutes } from './routes/group-paths.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -101,11 +104,14 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
 
   registerAuthRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerAdminAccountRoutes(app, deps);
   registerDirectoryRoutes(app, deps);
+  registerDirectoryPreviewRoutes(app, deps);
   registerSyncRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerUserRoutes(app, deps);
   registerGroupRoutes(app, deps);
+  registerGroupPathRoutes(app, deps);
   registerTrashRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerAuditRoutes(app, deps);

@@ -76,9 +76,9 @@ export function auditTrail(deps: ApiDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     const action = c.get('operation');
-    if (isSafeMethod(c.req.method) || !action) return;
-    const p = c.get('principal');
     const note = c.get('audit');
+    if (isSafeMethod(c.req.method) || !action || note.read) return;
+    const p = c.get('principal');
     const status = c.res.status;
     try {
       await writeAudit(deps.store.db, {

@@ -23,6 +23,8 @@ export interface AuditNote {
   actor?: string;
   target?: string;
   detail?: Record<string, unknown>;
+  /** A POST that only reads (a search or a plan with a draft's password in the body): not audited. */
+  read?: boolean;
 }
 
 export interface AppEnv {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attributeName } from './attribute-name.js';
 import { ldapFilterProblem } from './ldap-filter.js';
 import { serverUrlSchema } from './server-url.js';
 
@@ -45,16 +46,16 @@ export type SyncItemConfig = z.infer<typeof syncItem>;
 
 const attributes = z
   .object({
-    username: z.string().min(1).optional(),
-    aliases: z.array(z.string().min(1)).max(4, 'at most 4 username aliases').optional(),
-    fullName: z.string().min(1).optional(),
-    firstName: z.string().min(1).optional(),
-    lastName: z.string().min(1).optional(),
-    email: z.string().min(1).optional(),
-    phones: z.array(z.string().min(1)).optional(),
-    notes: z.string().min(1).optional(),
-    groupName: z.string().min(1).optional(),
-    member: z.string().min(1).optional(),
+    username: attributeName.optional(),
+    aliases: z.array(attributeName).max(4, 'at most 4 username aliases').optional(),
+    fullName: attributeName.optional(),
+    firstName: attributeName.optional(),
+    lastName: attributeName.optional(),
+    email: attributeName.optional(),
+    phones: z.array(attributeName).optional(),
+    notes: attributeName.optional(),
+    groupName: attributeName.optional(),
+    member: attributeName.optional(),
   })
   .strict();
 

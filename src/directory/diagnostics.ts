@@ -20,8 +20,10 @@ export async function testDirectory(cfg: DirectoryConfig): Promise<ServerCheck[]
   for (const server of cfg.servers) {
     const started = Date.now();
     let conn: DirectoryConnection | undefined;
+    let reading = false;
     try {
       conn = await DirectoryConnection.open({ ...cfg, servers: [server] });
+      reading = true;
       const base = await conn.read(cfg.baseDn, ['1.1']);
       const who = cfg.bind ? `bound as ${cfg.bind.dn}` : 'anonymous';
       out.push({
@@ -34,7 +36,9 @@ export async function testDirectory(cfg: DirectoryConfig): Promise<ServerCheck[]
       });
     } catch (err) {
       const e = err as { code?: string; cause?: { message?: string }; message: string };
-      out.push({ url: server.url, transport: server.transport, ok: false, ms: Date.now() - started, message: (e.cause as Error | undefined)?.message ?? e.message, code: e.code });
+      const message = (e.cause as Error | undefined)?.message ?? e.message;
+      // A refused read of the base DN ("invalid DN syntax") says which DN: the admin may have typed several.
+      out.push({ url: server.url, transport: server.transport, ok: false, ms: Date.now() - started, message: reading && !message.includes(cfg.baseDn) ? `base DN "${cfg.baseDn}": ${message}` : message, code: e.code });
     } finally {
       await conn?.close();
     }

@@ -13,6 +13,7 @@ import { DesiredMembers, syncGroups } from './groups.js';
 import { DirectoryReader } from './read.js';
 import { applyRemovals, departures, holdRemovals, purgeTrash, safeguard } from './removals.js';
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
+import { MappingStats } from './mapping-stats.js';
 import { SeenIds, type KnownUser } from './seen.js';
 import { syncUserPage, type PendingRemoval } from './user-changes.js';
 
@@ -102,12 +103,13 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       const deferred: PendingRemoval[] = [];
       const known = await knownUsers(store, dir.id);
       const seen = new SeenIds(known);
+      const stats = new MappingStats();
       const expected = dir.id > 0 ? known.size : undefined;
       let read = 0;
       for await (const page of reader.userPages()) {
         const now = clock();
         const run = async (db: typeof store.db) => {
-          const r = await syncUserPage(db, cfg, dir.id, page, { now, apply, counts, seen, itemLabel, known });
+          const r = await syncUserPage(db, cfg, dir.id, page, { now, apply, counts, seen, itemLabel, known, stats });
           if (apply) await recordObjects(db, report.runId!, r.changes);
           return r;
         };
@@ -119,6 +121,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
         progress({ phase: 'users', read, expected });
       }
 
+      report.warnings.push(...stats.warnings(cfg));
       progress({ phase: 'removals' });
       const finish = async (db: typeof store.db) => {
         const now = clock();

@@ -7,6 +7,7 @@ import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch,
 import { entryDigest } from './digest.js';
 import { mapUser, userAttributes, type MappedUser } from './mapping.js';
 import type { ScopedEntry } from './read.js';
+import type { MappingStats } from './mapping-stats.js';
 import type { KnownUser, SeenIds } from './seen.js';
 import type { AttributeChange, ObjectChange, RunCounts } from './report.js';
 
@@ -61,6 +62,17 @@ function desiredColumns(cfg: DirectoryConfig, u: MappedUser, item: string): Part
 function display(col: Managed, v: string | null | undefined): unknown {
   if (v == null) return null;
   return col === 'aliases' || col === 'phones' ? JSON.parse(v) : v;
+}
+
+/** The attributes a new user would get, as a plan shows them (before: nothing). */
+function createdAttributes(row: NewUserRow): Record<string, AttributeChange> {
+  const out: Record<string, AttributeChange> = {};
+  for (const col of Object.keys(LABELS) as Managed[]) {
+    if (col === 'username' || col === 'sync_item') continue;
+    const v = display(col, row[col as keyof NewUserRow] as string | null);
+    if (v !== null && !(Array.isArray(v) && v.length === 0)) out[LABELS[col]] = { before: null, after: v };
+  }
+  return out;
 }
 
 let placeholder = -1;
@@ -135,7 +147,7 @@ export async function syncUserPage(
   cfg: DirectoryConfig,
   directoryId: number,
   page: ScopedEntry[],
-  opts: { now: Date; apply: boolean; counts: RunCounts; seen: SeenIds; itemLabel: (i: number) => string; known?: Map<string, KnownUser> },
+  opts: { now: Date; apply: boolean; counts: RunCounts; seen: SeenIds; itemLabel: (i: number) => string; known?: Map<string, KnownUser>; stats?: MappingStats },
 ): Promise<PageResult> {
   const { now, apply, counts, seen } = opts;
   const ts = now.toISOString();
@@ -179,6 +191,7 @@ export async function syncUserPage(
     }
     if (seen.has(r.user.externalId)) continue;
     seen.add(r.user.externalId);
+    opts.stats?.add(r.user);
     mapped.push({ m: r.user, s, digest });
   }
   if (!mapped.length) return result;
@@ -249,7 +262,11 @@ export async function syncUserPage(
       inserts.push({
         row,
         groups: s.groups,
-        change: { objectType: 'user', name: m.username, externalId: m.externalId, outcome: 'created', item, warnings: m.warnings.length ? m.warnings : undefined, reason: m.disabled ? m.disabledReason : undefined },
+        change: {
+          objectType: 'user', name: m.username, externalId: m.externalId, outcome: 'created', item, warnings: m.warnings.length ? m.warnings : undefined, reason: m.disabled ? m.disabledReason : undefined,
+          // A plan shows what each new user would hold, so the mapping can be checked before the first import (issue 10 item 15).
+          ...(apply ? {} : { attributes: createdAttributes(row) }),
+        },
       });
       continue;
     }

@@ -84,13 +84,13 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
 
     // --- the guided "new directory" flow ---------------------------------------------------
     await page.getByRole('link', { name: 'Add directory' }).first().click();
-    await page.getByRole('heading', { name: /Step 1 of 6/ }).waitFor();
+    await page.getByRole('heading', { name: /Step 1 of 7/ }).waitFor();
     await page.getByRole('radio', { name: /Active Directory/ }).check();
     await page.getByLabel('Name', { exact: true }).fill('corp');
     await shot(page, '03-new-directory-type');
     await page.getByRole('button', { name: 'Next' }).click();
 
-    await page.getByRole('heading', { name: /Step 2 of 6/ }).waitFor();
+    await page.getByRole('heading', { name: /Step 2 of 7/ }).waitFor();
     await page.getByLabel('Server 1').fill(samba.url);
     // The CA is uploaded from a file and sent as PEM text.
     await page.getByLabel(/CA certificate file/).setInputFiles(samba.caFile);
@@ -98,7 +98,7 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     await shot(page, '04-new-directory-servers');
     await page.getByRole('button', { name: 'Next' }).click();
 
-    await page.getByRole('heading', { name: /Step 3 of 6/ }).waitFor();
+    await page.getByRole('heading', { name: /Step 3 of 7/ }).waitFor();
     await page.getByLabel('Bind DN', { exact: true }).fill(samba.bindDn);
     await page.getByLabel('Bind password').fill(samba.password);
     await page.getByLabel('Base DN', { exact: true }).fill(ou);
@@ -107,14 +107,14 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     await shot(page, '05-new-directory-credentials');
     await page.getByRole('button', { name: 'Next' }).click();
 
-    await page.getByRole('heading', { name: /Step 4 of 6/ }).waitFor();
+    await page.getByRole('heading', { name: /Step 4 of 7/ }).waitFor();
     // The type's defaults are shown; the username attribute is not locked before the first sync.
     await expect.poll(() => page.getByLabel('Username', { exact: true }).getAttribute('placeholder')).toBe('sAMAccountName');
     expect(await page.getByLabel('Username', { exact: true }).getAttribute('readonly')).toBeNull();
     await shot(page, '06-new-directory-attributes');
     await page.getByRole('button', { name: 'Next' }).click();
 
-    await page.getByRole('heading', { name: /Step 5 of 6/ }).waitFor();
+    await page.getByRole('heading', { name: /Step 5 of 7/ }).waitFor();
     const search = page.getByRole('combobox', { name: 'Search groups' });
     await search.fill('engin');
     // Focusing lists the first groups; the debounced, server-side search then narrows them.
@@ -125,12 +125,16 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     await shot(page, '07-new-directory-groups');
     await page.getByRole('button', { name: 'Next' }).click();
 
-    await page.getByRole('heading', { name: /Step 6 of 6/ }).waitFor();
+    await page.getByRole('heading', { name: /Step 6 of 7/ }).waitFor();
     // Hold any removal, so the one below waits for approval.
     await page.getByLabel('Hold above this many removals').fill('0');
     await page.getByLabel('Hold above this percentage of users').fill('');
     await shot(page, '08-new-directory-review');
-    await page.getByRole('button', { name: 'Create directory' }).click();
+    // The first import is previewed before anything is stored (issue 10 item 15), then imported.
+    await page.getByRole('button', { name: 'Preview the import' }).click();
+    await page.getByRole('heading', { name: /Step 7 of 7/ }).waitFor();
+    await page.getByText(/would make these changes: 2 created/).waitFor();
+    await page.getByRole('button', { name: 'Create and import' }).click();
 
     // --- directory detail: sync now, watching progress ---------------------------------------
     await page.getByRole('heading', { name: 'corp', level: 1 }).waitFor();
@@ -249,7 +253,7 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     await shot(page, '20-run-detail');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
-    await page.getByText(/^(approveRemovals|createDirectory)$/).first().waitFor();
+    await page.getByRole('table').getByText(/^(Approved held removals|Added a directory)$/).first().waitFor();
     await shot(page, '21-audit');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admins' }).click();

@@ -6,6 +6,7 @@ import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AuditPage } from './pages/AuditPage';
 import { DirectoriesPage } from './pages/DirectoriesPage';
 import { DirectoryDetailPage } from './pages/DirectoryDetailPage';
+import { GroupDetailPage, GroupsPage } from './pages/GroupsPage';
 import { NewDirectoryPage } from './pages/new-directory/NewDirectoryPage';
 import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
@@ -25,6 +26,8 @@ const ROUTES: [string, (p: Record<string, string>) => ReactElement][] = [
   ['/runs/:id', (p) => <RunDetailPage id={Number(p.id)} />],
   ['/users', () => <UsersPage />],
   ['/users/:username', (p) => <UserDetailPage username={p.username} />],
+  ['/groups', () => <GroupsPage />],
+  ['/groups/:id', (p) => <GroupDetailPage id={Number(p.id)} />],
   ['/trash', () => <TrashPage />],
   ['/approvals', () => <ApprovalsPage />],
   ['/audit', () => <AuditPage />],
@@ -33,7 +36,7 @@ const ROUTES: [string, (p: Record<string, string>) => ReactElement][] = [
   ['/account', () => <AccountPage />],
 ];
 
-const TITLES: Record<string, string> = { '/directories': 'Directories', '/runs': 'Runs', '/users': 'Users', '/trash': 'Trash', '/approvals': 'Approvals', '/audit': 'Audit log', '/admins': 'Admins', '/tokens': 'API tokens' };
+const TITLES: Record<string, string> = { '/directories': 'Directories', '/runs': 'Runs', '/users': 'Users', '/groups': 'Groups', '/trash': 'Trash', '/approvals': 'Approvals', '/audit': 'Audit log', '/admins': 'Admins', '/tokens': 'API tokens' };
 
 export function Routes({ path }: { path: string }) {
   const clean = path.replace(/\/+$/, '') || '/';

@@ -53,9 +53,39 @@ export function rdnValue(dn: string): string {
   return m ? m[1].replace(/\\(.)/g, '$1') : dn;
 }
 
+/** A phone as idsync stores it (E.164 number, optional extension), as people write it: "+15550100 ext. 12". */
+export function formatPhone(p: { number: string; extension?: string | null }): string {
+  return p.extension ? `${p.number} ext. ${p.extension}` : p.number;
+}
+
+const isPhone = (x: unknown): x is { number: string; extension?: string } => !!x && typeof x === 'object' && typeof (x as { number?: unknown }).number === 'string';
+
+/** Any attribute value for reading: lists joined, phones written out, never raw JSON for the known shapes. */
 export function formatValue(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
-  if (Array.isArray(v)) return v.length ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : '—';
+  if (Array.isArray(v)) return v.length ? v.map((x) => (isPhone(x) ? formatPhone(x) : typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : '—';
+  if (isPhone(v)) return formatPhone(v);
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
+}
+
+const ISO_IN_TEXT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})\b/g;
+
+/** A reason written by the server ("expired on 2026-01-02T10:00:00.000Z") with its timestamps in the panel's time format. */
+export function formatReason(text: string | null | undefined): string {
+  if (!text) return '';
+  return text.replace(ISO_IN_TEXT, (iso) => formatTime(iso));
+}
+
+/**
+ * A configuration warning as an administrator reads it. The server words them for the file
+ * (`directories[0].servers[0]: …`); for a directory made in the panel there is no file, and the
+ * index is always 0, so the key path is replaced by the server it names. Directories of the file
+ * keep the path, which is where the fix goes.
+ */
+export function readableWarning(w: string, d?: { managedBy: string; servers: string[] }): string {
+  if (d?.managedBy === 'file') return w;
+  return w
+    .replace(/directories\[\d+\]\.servers\[(\d+)\]/g, (_, i: string) => (d?.servers[Number(i)] ? `Server ${d.servers[Number(i)]}` : `Server ${Number(i) + 1}`))
+    .replace(/directories\[\d+\]\./g, '');
 }

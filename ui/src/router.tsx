@@ -7,14 +7,42 @@ import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 
  */
 const listeners = new Set<() => void>();
 
+/**
+ * A page with unsaved work (the new-directory flow) asks before the panel leaves it: `ask`
+ * resolves true to leave. Only moves to another path are asked about; filters and paging that
+ * change the query string are not leaving.
+ */
+let leaveGuard: { path: string; ask: () => Promise<boolean> } | undefined;
+export function setLeaveGuard(ask: (() => Promise<boolean>) | undefined): void {
+  leaveGuard = ask ? { path: location.pathname + location.search, ask } : undefined;
+}
+
+function guarded(to: string, go: () => void): boolean {
+  const g = leaveGuard;
+  if (!g || to.split('?')[0] === g.path.split('?')[0]) return false;
+  void g.ask().then((leave) => {
+    if (!leave) return;
+    if (leaveGuard === g) leaveGuard = undefined;
+    go();
+  });
+  return true;
+}
+
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (to === location.pathname + location.search) return;
+  if (guarded(to, () => navigate(to, opts))) return;
   if (opts.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   for (const fn of listeners) fn();
 }
 
 window.addEventListener('popstate', () => {
+  // The browser's Back has already moved: put the guarded page back, then ask.
+  const to = location.pathname + location.search;
+  if (leaveGuard && to !== leaveGuard.path) {
+    history.pushState(null, '', leaveGuard.path);
+    if (guarded(to, () => navigate(to))) return;
+  }
   for (const fn of listeners) fn();
 });
 

@@ -231,10 +231,19 @@ export interface FinishedEvent {
 // --- users, trash, approvals, audit --------------------------------------------------------------
 export type UserStatus = 'active' | 'disabled' | 'trashed';
 
+/** A user's removal the safeguard holds for approval (routes/users.ts `heldRemoval`; older servers omit it). */
+export interface UserHeldRemoval {
+  runId: number;
+  since: string;
+  action: 'disable' | 'trash';
+  reason: string;
+}
+
 export interface UserSummary {
   username: string;
   status: UserStatus;
   statusReason: string | null;
+  heldRemoval?: UserHeldRemoval | null;
   directory: string | null;
   fullName: string | null;
   email: string | null;
@@ -247,6 +256,7 @@ export interface UserDetail {
   username: string;
   status: UserStatus;
   statusReason: string | null;
+  heldRemoval?: UserHeldRemoval | null;
   directory: string | null;
   externalId: string | null;
   dn: string | null;
@@ -330,4 +340,25 @@ export interface AuditEntry {
   status: number;
   outcome: 'success' | 'failure' | string;
   detail: Record<string, unknown> | null;
+}
+
+// --- groups (routes/groups.ts, routes/group-paths.ts) --------------------------------------------
+export interface Group {
+  id: number;
+  name: string;
+  directory: string;
+  dn: string;
+  externalId: string;
+  memberCount: number;
+  updatedAt: string;
+}
+export interface GroupDetail extends Omit<Group, 'memberCount'> {
+  members: { username: string; status: UserStatus }[];
+  totalMembers: number;
+  limit: number;
+  offset: number;
+}
+export interface GroupMemberPaths {
+  group: string;
+  paths: { username: string; path: string[] }[];
 }

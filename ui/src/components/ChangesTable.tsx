@@ -1,5 +1,5 @@
 import type { RunObject } from '../api/types';
-import { formatValue } from '../format';
+import { formatReason, formatValue } from '../format';
 import { Link } from '../router';
 import { StatusBadge } from './StatusBadge';
 
@@ -31,7 +31,7 @@ export function ChangesTable({ objects, caption }: { objects: RunObject[]; capti
                 {o.objectType === 'user' ? <Link to={`/users/${encodeURIComponent(o.name)}`}>{o.name}</Link> : o.name}
               </th>
               <td>
-                {o.reason ? <div>{o.reason}</div> : null}
+                {o.reason ? <div>{formatReason(o.reason)}</div> : null}
                 {o.item ? <div className="small muted">via {o.item}</div> : null}
                 {o.attributes && Object.keys(o.attributes).length ? (
                   <ul className="attr-changes">

@@ -1,5 +1,5 @@
 import type { Directory } from '../api/types';
-import { rdnValue } from '../format';
+import { rdnValue, readableWarning } from '../format';
 
 function safeguardText(s: Directory['safeguard']): string {
   if (!s.enabled) return 'off: removals are never held';
@@ -71,7 +71,7 @@ export function DirectoryConfigSummary({ d }: { d: Directory }) {
       </dl>
       {d.warnings.map((w) => (
         <p key={w} className="warning">
-          {w}
+          {readableWarning(w, d)}
         </p>
       ))}
     </section>

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import type { RunReport } from '../api/types';
-import { countsLine, formatDuration } from '../format';
+import { countsLine, formatDuration, readableWarning } from '../format';
 import { ChangesTable } from './ChangesTable';
 import { OutcomeFilter } from './OutcomeFilter';
 
 /** The plan of a dry run: what a full sync would do now, and nothing was written. */
-export function DryRunPlan({ plan, onClose }: { plan: RunReport; onClose: () => void }) {
+export function DryRunPlan({ plan, onClose, directory }: { plan: RunReport; onClose: () => void; directory?: { managedBy: string; servers: string[] } }) {
   const [outcome, setOutcome] = useState('');
   const shown = plan.changes.filter((c) => (outcome ? c.outcome === outcome : c.outcome !== 'unchanged'));
   return (
@@ -34,7 +34,7 @@ export function DryRunPlan({ plan, onClose }: { plan: RunReport; onClose: () => 
       ) : null}
       {plan.warnings.map((w) => (
         <p key={w} className="warning">
-          {w}
+          {readableWarning(w, directory)}
         </p>
       ))}
       <OutcomeFilter value={outcome} onChange={setOutcome} counts={plan.counts} />

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { ROLE_LABEL } from '../api/types';
+import { ROLE_LABEL, type Approval } from '../api/types';
+import { plural } from '../format';
+import { useHeldRemovals } from '../hooks/useHeldRemovals';
 import { Link, useLocation } from '../router';
 import { useCan, useSession } from '../session';
 
@@ -7,6 +9,7 @@ const NAV: { to: string; label: string; min?: 'administrator' | 'owner' }[] = [
   { to: '/directories', label: 'Directories' },
   { to: '/runs', label: 'Runs' },
   { to: '/users', label: 'Users' },
+  { to: '/groups', label: 'Groups' },
   { to: '/approvals', label: 'Approvals' },
   { to: '/trash', label: 'Trash' },
   { to: '/audit', label: 'Audit log' },
@@ -14,13 +17,37 @@ const NAV: { to: string; label: string; min?: 'administrator' | 'owner' }[] = [
   { to: '/tokens', label: 'API tokens', min: 'administrator' },
 ];
 
-function NavItem({ to, label, current }: { to: string; label: string; current: boolean }) {
+function NavItem({ to, label, current, count }: { to: string; label: string; current: boolean; count?: number }) {
   return (
     <li>
       <Link to={to} aria-current={current ? 'page' : undefined}>
         {label}
+        {count ? (
+          <>
+            {' '}
+            <span className="nav-badge" aria-hidden="true">
+              {count}
+            </span>
+            <span className="visually-hidden">({count} waiting)</span>
+          </>
+        ) : null}
       </Link>
     </li>
+  );
+}
+
+/** On every page but Approvals itself: removals wait for a decision. */
+function HeldBanner({ pending }: { pending: Approval[] }) {
+  if (!pending.length) return null;
+  const users = pending.reduce((n, a) => n + a.count, 0);
+  const dirs = [...new Set(pending.map((a) => a.directory))];
+  return (
+    <div className="held-banner" role="status">
+      <strong>
+        {plural(users, 'removal')} held for approval
+      </strong>{' '}
+      from {dirs.join(', ')}: those users stay as they are until an administrator decides. <Link to="/approvals">Review them</Link>
+    </div>
   );
 }
 
@@ -49,6 +76,7 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [path]);
 
   const items = NAV.filter((n) => !n.min || (n.min === 'administrator' && isAdmin));
+  const pending = useHeldRemovals();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -73,11 +101,12 @@ export function Layout({ children }: { children: ReactNode }) {
       <nav id="main-nav" className="sidebar" aria-label="Main" data-open={menuOpen ? 'true' : 'false'}>
         <ul>
           {items.map((n) => (
-            <NavItem key={n.to} to={n.to} label={n.label} current={path === n.to || path.startsWith(`${n.to}/`)} />
+            <NavItem key={n.to} to={n.to} label={n.label} current={path === n.to || path.startsWith(`${n.to}/`)} count={n.to === '/approvals' ? pending.length : undefined} />
           ))}
         </ul>
       </nav>
       <main id="main" ref={mainRef} tabIndex={-1}>
+        {path !== '/approvals' ? <HeldBanner pending={pending} /> : null}
         {children}
       </main>
     </div>

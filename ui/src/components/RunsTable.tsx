@@ -27,12 +27,12 @@ export function RunsTable({ runs, caption, hideDirectory }: { runs: RunSummary[]
                 <Link to={`/runs/${r.id}`}>#{r.id}</Link>
               </th>
               {hideDirectory ? null : (
-                <td>
+                <td data-label="Directory">
                   <Link to={`/directories/${encodeURIComponent(r.directory)}`}>{r.directory}</Link>
                 </td>
               )}
-              <td>{r.kind}</td>
-              <td>
+              <td data-label="Kind">{r.kind}</td>
+              <td data-label="Status">
                 <StatusBadge status={r.status} />
                 {r.approval === 'pending' ? (
                   <>
@@ -45,9 +45,9 @@ export function RunsTable({ runs, caption, hideDirectory }: { runs: RunSummary[]
                   <span className="small muted"> removals {r.approval}</span>
                 ) : null}
               </td>
-              <td>{formatTime(r.startedAt)}</td>
-              <td>{formatDuration(r.durationMs)}</td>
-              <td className={r.error ? 'error-inline' : undefined}>{r.error ? `${r.errorCode ? `[${r.errorCode}] ` : ''}${r.error}` : countsLine(r.counts)}</td>
+              <td data-label="Started">{formatTime(r.startedAt)}</td>
+              <td data-label="Duration">{formatDuration(r.durationMs)}</td>
+              <td data-label="Outcome" className={r.error ? 'error-inline' : undefined}>{r.error ? `${r.errorCode ? `[${r.errorCode}] ` : ''}${r.error}` : countsLine(r.counts)}</td>
             </tr>
           ))}
         </tbody>

@@ -19,7 +19,7 @@ const TONE: Record<string, string> = {
   skipped: 'muted',
   superseded: 'muted',
   interrupted: 'warn',
-  trashed: 'bad',
+  trashed: 'trash',
   deleted: 'bad',
   failed: 'bad',
   failure: 'bad',

@@ -49,15 +49,20 @@ export function SyncProgress({ run }: { run: LiveRun }) {
   const idx = PHASES.findIndex((p) => p.phase === run.current.phase);
   const f = fraction(run.current);
   const r = run.finished;
+  const failed = r?.status === 'failed';
+  const what = run.kind === 'full' ? 'Full sync' : run.kind === 'user' ? 'User sync' : 'Sync';
+  // Issue 10 item 6: a failed run was titled "finished" with every phase, "Done" included, ticked.
+  const state = (i: number) => (failed ? (i < idx ? 'done' : i === idx ? 'failed' : 'todo') : r || i < idx ? 'done' : i === idx ? 'current' : 'todo');
   return (
-    <section className="progress-card" aria-labelledby="progress-title">
+    <section className={`progress-card${failed ? ' progress-failed' : ''}`} aria-labelledby="progress-title">
       <h2 id="progress-title" className="h3">
-        {r ? `${run.kind === 'full' ? 'Full sync' : 'Sync'} finished` : `${run.kind === 'full' ? 'Full sync' : run.kind === 'user' ? 'User sync' : 'Sync'} running`}
+        {failed ? `${what} failed` : r ? `${what} finished` : `${what} running`}
       </h2>
       <ol className="phase-list">
         {PHASES.map((p, i) => (
-          <li key={p.phase} data-state={r || i < idx ? 'done' : i === idx ? 'current' : 'todo'}>
+          <li key={p.phase} data-state={state(i)}>
             {p.label}
+            {state(i) === 'failed' ? <span className="visually-hidden"> (failed here)</span> : null}
           </li>
         ))}
       </ol>

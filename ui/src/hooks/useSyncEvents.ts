@@ -10,6 +10,8 @@ export interface LiveRun {
   current: ProgressEvent;
   startedAt: number;
   finished?: FinishedEvent;
+  /** For a failed run: the phase it was in when it failed (the last one reported). */
+  failedIn?: ProgressEvent['phase'];
 }
 
 /**
@@ -51,7 +53,13 @@ export function useSyncEvents(directory?: string, onFinished?: (r: FinishedEvent
       if (!mine(e.directory)) return;
       setLive((all) => {
         const prev = all[e.directory];
-        return { ...all, [e.directory]: { directory: e.directory, kind: e.kind, phases: prev?.phases ?? [], current: { phase: 'done' }, startedAt: prev?.startedAt ?? Date.now(), finished: e } };
+        // A failed run never reached "done": keep the phase it failed in, so nothing after it is ticked.
+        const failed = e.status === 'failed';
+        const current: ProgressEvent = failed ? (prev && !prev.finished ? prev.current : { phase: 'connect' }) : { phase: 'done' };
+        return {
+          ...all,
+          [e.directory]: { directory: e.directory, kind: e.kind, phases: prev?.phases ?? [], current, startedAt: prev?.startedAt ?? Date.now(), finished: e, failedIn: failed ? current.phase : undefined },
+        };
       });
       finishedRef.current?.(e);
     });

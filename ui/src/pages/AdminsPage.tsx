@@ -49,13 +49,48 @@ function NewAdminForm({ onCreated }: { onCreated: () => void }) {
   );
 }
 
-/** Admin accounts: owners add and delete them; administrators may look. */
+/** An owner sets a new password for another admin; their sessions end (PUT /admins/{username}/password). */
+function ResetPasswordForm({ admin, onDone }: { admin: Admin; onDone: () => void }) {
+  const [password, setPassword] = useState('');
+  const announce = useAnnounce();
+  const reset = useAction(async (e: FormEvent) => {
+    e.preventDefault();
+    await api.put(`/admins/${seg(admin.username)}/password`, { password });
+    announce(`New password set for ${admin.username}; their sessions have ended`);
+    onDone();
+  });
+  return (
+    <form className="card" onSubmit={(e) => void reset.run(e)} aria-labelledby="reset-title">
+      <h2 id="reset-title" className="h3">
+        New password for {admin.username}
+      </h2>
+      <TextField label={`New password for ${admin.username}`} type="password" value={password} onChange={setPassword} required minLength={12} autoComplete="new-password" hint="At least 12 characters. Their open sessions end; tell them the new password privately." />
+      <ErrorMessage error={reset.error} prefix="Not set:" />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={reset.busy}>
+          Set password
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Admin accounts: owners add and delete them, change their roles and reset their passwords; administrators may look. */
 export function AdminsPage() {
   const isOwner = useCan('owner');
   const { me } = useSession();
   const confirm = useConfirm();
   const announce = useAnnounce();
   const admins = useAsync((signal) => api.get<{ items: Admin[] }>('/admins', undefined, signal), []);
+  const [resetting, setResetting] = useState<Admin>();
+  const changeRole = useAction(async (a: Admin, role: Role) => {
+    await api.put(`/admins/${seg(a.username)}/role`, { role });
+    announce(`${a.username} is now ${ROLE_LABEL[role]}`);
+    admins.reload();
+  });
   const remove = useAction(async (a: Admin) => {
     const ok = await confirm({
       title: `Delete admin ${a.username}?`,
@@ -74,6 +109,7 @@ export function AdminsPage() {
       <PageHeader title="Admins" />
       <ErrorMessage error={admins.error} />
       <ErrorMessage error={remove.error} prefix="Not deleted:" />
+      <ErrorMessage error={changeRole.error} prefix="Role not changed:" />
       {admins.data ? (
         <div className="table-wrap">
           <table>
@@ -94,11 +130,28 @@ export function AdminsPage() {
                     {a.username}
                     {a.username === me.name ? <span className="small muted"> (you)</span> : null}
                   </th>
-                  <td>{ROLE_LABEL[a.role]}</td>
+                  <td>
+                    {isOwner && a.username !== me.name ? (
+                      <select aria-label={`Role of ${a.username}`} value={a.role} onChange={(e) => void changeRole.run(a, e.target.value as Role)} disabled={changeRole.busy}>
+                        {ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {ROLE_LABEL[r]}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      ROLE_LABEL[a.role]
+                    )}
+                  </td>
                   <td>{formatTime(a.createdAt)}</td>
                   <td>{formatTime(a.lastLoginAt)}</td>
                   {isOwner ? (
-                    <td>
+                    <td className="row-actions">
+                      {a.username !== me.name ? (
+                        <button type="button" className="small" onClick={() => setResetting(a)} aria-label={`Reset the password of ${a.username}`}>
+                          Reset password
+                        </button>
+                      ) : null}
                       <button type="button" className="small danger" onClick={() => void remove.run(a)} disabled={remove.busy} aria-label={`Delete admin ${a.username}`}>
                         Delete
                       </button>
@@ -110,7 +163,8 @@ export function AdminsPage() {
           </table>
         </div>
       ) : null}
-      {isOwner ? <NewAdminForm onCreated={admins.reload} /> : <p className="hint">Only owners can add or delete admins.</p>}
+      {isOwner && resetting ? <ResetPasswordForm key={resetting.username} admin={resetting} onDone={() => setResetting(undefined)} /> : null}
+      {isOwner ? <NewAdminForm onCreated={admins.reload} /> : <p className="hint">Only owners can add or delete admins, change their roles and reset their passwords.</p>}
     </>
   );
 }

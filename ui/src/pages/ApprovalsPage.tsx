@@ -1,21 +1,32 @@
 import { useState } from 'react';
 import { api } from '../api/client';
-import type { Approval } from '../api/types';
+import type { Approval, AuditEntry, Page } from '../api/types';
 import { useAnnounce } from '../components/Announcer';
 import { useConfirm } from '../components/ConfirmDialog';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Checkbox } from '../components/Field';
 import { PageHeader } from '../components/Layout';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatTime, plural } from '../format';
+import { formatReason, formatTime, plural } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useAsync } from '../hooks/useAsync';
+import { usePolling } from '../hooks/usePolling';
+import { useSyncEvents } from '../hooks/useSyncEvents';
 import { Link } from '../router';
 import { useCan } from '../session';
 
 function counts(a: Approval) {
   const trash = a.users.filter((u) => u.action === 'trash').length;
   return { trash, disable: a.users.length - trash };
+}
+
+/** "approved by alice on …": who decided, when the audit log knows (the API records it there). */
+function decidedText(a: Approval, by: Map<number, string> | undefined): string {
+  const when = formatTime(a.decidedAt);
+  if (a.status === 'superseded') return `superseded by a later run on ${when}`;
+  const verb = a.status === 'rejected' ? 'rejected' : a.status === 'approved' ? 'approved' : 'decided';
+  const who = by?.get(a.runId);
+  return `${verb}${who ? ` by ${who}` : by ? ' on the command line' : ''} on ${when}`;
 }
 
 /** What approving does, in the words the dialog and the card both use. */
@@ -36,6 +47,26 @@ export function ApprovalsPage() {
   const announce = useAnnounce();
   const [all, setAll] = useState(false);
   const list = useAsync((signal) => api.get<{ items: Approval[] }>('/approvals', { all: all ? 'true' : undefined }, signal), [all]);
+  // Who decided: the audit log records every decision made through the API (the approval itself
+  // stores only when). Decisions from the command line have no entry there.
+  const decisions = useAsync(
+    async (signal) => {
+      const load = (action: string) => api.get<Page<AuditEntry>>('/audit', { action, outcome: 'success', limit: 500 }, signal);
+      const [a, r] = await Promise.all([load('approveRemovals'), load('rejectRemovals')]);
+      const by = new Map<number, string>();
+      for (const e of [...a.items, ...r.items]) {
+        const id = Number(/runId=(\d+)/.exec(e.target ?? '')?.[1]);
+        if (id && !by.has(id)) by.set(id, e.actor ?? 'unknown');
+      }
+      return by;
+    },
+    [all, list.data],
+  );
+  // Held removals appear and are decided elsewhere (a sync, another admin): the list follows by
+  // itself, every 10 s and whenever a sync ends.
+  const reload = list.reload;
+  usePolling(reload, 10_000);
+  useSyncEvents(undefined, reload);
 
   const decide = useAction(async (a: Approval, decision: 'approve' | 'reject') => {
     const ok = await confirm(
@@ -91,7 +122,7 @@ export function ApprovalsPage() {
           <p className="small">
             Held by <Link to={`/runs/${a.runId}?outcome=held`}>run #{a.runId}</Link> on {formatTime(a.createdAt)}
             {a.threshold ? `, over the limit of ${a.threshold}` : ''}
-            {a.decidedAt ? `; decided ${formatTime(a.decidedAt)}` : ''}.{a.status === 'pending' ? ` Approving: ${approveText(a)}` : ''}
+            {a.decidedAt ? `; ${decidedText(a, decisions.data)}` : ''}.{a.status === 'pending' ? ` Approving: ${approveText(a)}` : ''}
           </p>
           <div className="table-wrap">
             <table>
@@ -110,7 +141,7 @@ export function ApprovalsPage() {
                       <Link to={`/users/${encodeURIComponent(u.username)}`}>{u.username}</Link>
                     </th>
                     <td>{u.action === 'trash' ? 'disabled and moved to the trash' : 'disabled'}</td>
-                    <td className="small">{u.reason}</td>
+                    <td className="small">{formatReason(u.reason)}</td>
                   </tr>
                 ))}
               </tbody>

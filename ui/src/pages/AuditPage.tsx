@@ -6,7 +6,10 @@ import { SelectField, TextField } from '../components/Field';
 import { PageHeader } from '../components/Layout';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
+import { AUDIT_ACTIONS, auditAction, auditTarget } from '../audit-labels';
 import { formatTime } from '../format';
+import { download, fetchAll, stamp, toCsv } from '../csv';
+import { useAction } from '../hooks/useAction';
 import { useAsync } from '../hooks/useAsync';
 import { useDebounced } from '../hooks/useDebounced';
 import { setQuery, useLocation } from '../router';
@@ -17,19 +20,34 @@ const LIMIT = 100;
 export function AuditPage() {
   const { query } = useLocation();
   const [actorText, setActorText] = useState(query.get('actor') ?? '');
-  const [actionText, setActionText] = useState(query.get('action') ?? '');
   const actor = useDebounced(actorText.trim(), 400);
-  const action = useDebounced(actionText.trim(), 400);
+  const action = query.get('action') ?? '';
   const outcome = query.get('outcome') ?? '';
   const offset = Number(query.get('offset') ?? 0) || 0;
   const log = useAsync((signal) => api.get<Page<AuditEntry>>('/audit', { actor, action, outcome, limit: LIMIT, offset }, signal), [actor, action, outcome, offset]);
 
+  const exportCsv = useAction(async () => {
+    const all = await fetchAll<AuditEntry>('/audit', { actor, action, outcome });
+    const rows = all.map((e) => [e.at, e.actor, e.actorType, auditAction(e.action), e.action, e.method, e.path, e.target, e.detail, e.status, e.outcome, e.ip, e.userAgent]);
+    download(`idsync-audit-${stamp()}.csv`, toCsv(['at', 'actor', 'actorType', 'what', 'action', 'method', 'path', 'target', 'detail', 'status', 'outcome', 'ip', 'userAgent'], rows));
+  });
+
   return (
     <>
-      <PageHeader title="Audit log" />
+      <PageHeader title="Audit log">
+        <button type="button" onClick={() => void exportCsv.run()} disabled={exportCsv.busy}>
+          {exportCsv.busy ? 'Exporting…' : 'Export CSV'}
+        </button>
+      </PageHeader>
+      <ErrorMessage error={exportCsv.error} prefix="Not exported:" />
       <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <TextField label="Actor" value={actorText} onChange={(v) => (setActorText(v), setQuery({ offset: null }))} placeholder="admin or token name" autoComplete="off" />
-        <TextField label="Action" value={actionText} onChange={(v) => (setActionText(v), setQuery({ offset: null }))} placeholder="e.g. login, createDirectory" autoComplete="off" />
+        <SelectField
+          label="Action"
+          value={action}
+          onChange={(v) => setQuery({ action: v, offset: null })}
+          options={[{ value: '', label: 'Any action' }, ...AUDIT_ACTIONS.map(([value, label]) => ({ value, label }))]}
+        />
         <SelectField
           label="Outcome"
           value={outcome}
@@ -60,24 +78,19 @@ export function AuditPage() {
               <tbody>
                 {log.data.items.map((e) => (
                   <tr key={e.id}>
-                    <td>{formatTime(e.at)}</td>
-                    <td>
-                      {e.actor ?? '—'} <span className="small muted">({e.actorType})</span>
+                    <td data-label="When">{formatTime(e.at)}</td>
+                    <td data-label="Who">
+                      {e.actor ?? '—'} {e.actorType !== 'admin' ? <span className="small muted">({e.actorType === 'cli' ? 'command line' : e.actorType === 'token' ? 'API token' : 'not logged in'})</span> : null}
                     </td>
-                    <th scope="row">
-                      <span className="audit-action">{e.action}</span>
-                      <div className="small muted mono">
-                        {e.method} {e.path}
-                      </div>
+                    {/* Words first; the operation id and the request stay one hover away for an investigation. */}
+                    <th scope="row" title={`${e.action}: ${e.method} ${e.path}`}>
+                      <span className="audit-action">{auditAction(e.action)}</span>
                     </th>
-                    <td className="small">
-                      {e.target ?? '—'}
-                      {e.detail ? <div className="mono muted">{JSON.stringify(e.detail)}</div> : null}
-                    </td>
-                    <td>
+                    <td data-label="Target" className="small">{auditTarget(e)}</td>
+                    <td data-label="Outcome">
                       <StatusBadge status={e.outcome} label={`${e.outcome} (${e.status})`} />
                     </td>
-                    <td className="mono small">{e.ip ?? '—'}</td>
+                    <td data-label="From" className="mono small">{e.ip ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>

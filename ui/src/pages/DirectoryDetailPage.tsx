@@ -42,7 +42,15 @@ export function DirectoryDetailPage({ name }: { name: string }) {
 
   const syncNow = useAction(async () => {
     const r = await api.post<{ runId: number | null; state: string }>(`/directories/${seg(name)}/sync`);
-    announce(r.state === 'queued' ? 'Full sync queued behind the directory\'s current work' : r.runId ? `Full sync started (run ${r.runId})` : 'Full sync started');
+    announce(
+      r.state === 'failed'
+        ? `Full sync failed${r.runId ? ` (run ${r.runId})` : ''}`
+        : r.state === 'queued'
+          ? 'Full sync queued behind the directory\'s current work'
+          : r.runId
+            ? `Full sync started (run ${r.runId})`
+            : 'Full sync started',
+    );
     refresh();
   });
   const dryRun = useAction(async () => {
@@ -128,7 +136,7 @@ export function DirectoryDetailPage({ name }: { name: string }) {
         </p>
       ) : null}
       {current ? <SyncProgress run={current} /> : null}
-      {plan ? <DryRunPlan plan={plan} onClose={() => setPlan(undefined)} /> : null}
+      {plan ? <DryRunPlan plan={plan} onClose={() => setPlan(undefined)} directory={d} /> : null}
       {d ? (
         <div className="columns">
           <DirectoryStatusCard d={d} />

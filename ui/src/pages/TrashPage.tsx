@@ -5,7 +5,7 @@ import { useConfirm } from '../components/ConfirmDialog';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeader } from '../components/Layout';
 import { Pager } from '../components/Pager';
-import { formatRelative, formatTime } from '../format';
+import { formatReason, formatRelative, formatTime } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useAsync } from '../hooks/useAsync';
 import { Link, setQuery, useLocation } from '../router';
@@ -91,10 +91,10 @@ export function TrashPage() {
                     <th scope="row">
                       <Link to={`/users/${encodeURIComponent(u.username)}`}>{u.username}</Link>
                     </th>
-                    <td>{u.directory ?? '—'}</td>
-                    <td className="small">{u.statusReason ?? '—'}</td>
-                    <td>{formatTime(u.trashedAt)}</td>
-                    <td title={formatTime(u.deleteAfter)}>{u.deleteAfter ? formatRelative(u.deleteAfter) : '—'}</td>
+                    <td data-label="Directory">{u.directory ?? '—'}</td>
+                    <td data-label="Why" className="small">{formatReason(u.statusReason) || '—'}</td>
+                    <td data-label="In the trash since">{formatTime(u.trashedAt)}</td>
+                    <td data-label="Deleted" title={formatTime(u.deleteAfter)}>{u.deleteAfter ? formatRelative(u.deleteAfter) : '—'}</td>
                     {canAct ? (
                       <td className="row-actions">
                         {u.restorable ? (
@@ -102,9 +102,7 @@ export function TrashPage() {
                             Restore
                           </button>
                         ) : (
-                          <span className="small muted" title="Put the user back in a chosen group of the directory and sync them">
-                            restored by {u.directory}
-                          </span>
+                          <span className="small muted">Comes back if back in scope of {u.directory}</span>
                         )}
                         <button type="button" className="small danger" onClick={() => void remove.run(u)} disabled={remove.busy} aria-label={`Delete ${u.username} permanently`}>
                           Delete permanently

@@ -4,7 +4,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeader } from '../components/Layout';
 import { StatusBadge } from '../components/StatusBadge';
 import { SyncUserForm } from '../components/SyncUserForm';
-import { formatTime, formatValue } from '../format';
+import { formatReason, formatTime, formatValue } from '../format';
 import { useAsync } from '../hooks/useAsync';
 import { Link } from '../router';
 import { useCan } from '../session';
@@ -16,15 +16,20 @@ function WhyStatus({ u }: { u: UserDetail }) {
   const lastChange = u.history.find((h) => ['disabled', 'trashed', 'held', 'restored', 'created'].includes(h.outcome));
   let title: string;
   let text: string;
-  if (u.status === 'active') {
+  if (u.heldRemoval) {
+    // The removal waits for approval: the user is still as they were, and saying "in scope" would be wrong (item 4).
+    const h = u.heldRemoval;
+    title = 'This user\'s removal is held for approval';
+    text = `Run #${h.runId} would have ${h.action === 'trash' ? 'disabled them and moved them to the trash' : 'disabled them'} on ${formatTime(h.since)}: ${formatReason(h.reason)}. Until an administrator approves or rejects it, they stay ${u.status}.`;
+  } else if (u.status === 'active') {
     title = 'Why is this user active?';
     text = u.syncItem ? `They are in scope of ${u.directory}: ${u.syncItem}.` : u.directory ? `They are synced from ${u.directory}.` : 'They are a local user, not synced from a directory.';
   } else if (u.status === 'disabled') {
     title = 'Why is this user disabled?';
-    text = u.statusReason ?? 'Disabled, with no reason recorded.';
+    text = formatReason(u.statusReason) || 'Disabled, with no reason recorded.';
   } else {
     title = 'Why is this user in the trash?';
-    text = `${u.statusReason ?? 'They left the scope of their directory.'}${u.deleteAfter ? ` They will be deleted after ${formatTime(u.deleteAfter)} unless they come back in scope before then.` : ''}`;
+    text = `${formatReason(u.statusReason) || 'They left the scope of their directory.'}${u.deleteAfter ? ` They will be deleted after ${formatTime(u.deleteAfter)} unless they come back in scope before then.` : ''}`;
   }
   return (
     <section className={`card why why-${u.status}`} aria-labelledby="why-title">
@@ -32,10 +37,15 @@ function WhyStatus({ u }: { u: UserDetail }) {
         {title}
       </h2>
       <p>{text}</p>
+      {u.heldRemoval ? (
+        <p>
+          <Link to="/approvals">Review it in Approvals</Link>
+        </p>
+      ) : null}
       {lastChange && u.status !== 'active' ? (
         <p className="small">
           Recorded by <Link to={`/runs/${lastChange.runId}`}>run #{lastChange.runId}</Link> on {formatTime(lastChange.startedAt)} ({lastChange.outcome}
-          {lastChange.reason ? `: ${lastChange.reason}` : ''}).
+          {lastChange.reason ? `: ${formatReason(lastChange.reason)}` : ''}).
         </p>
       ) : null}
       {u.status !== 'active' && u.directory ? <p className="small">To bring them back, put them back in a chosen group in {u.directory}, then sync the user (below) or wait for the next sync.</p> : null}
@@ -117,7 +127,7 @@ export function UserDetailPage({ username }: { username: string }) {
                           <StatusBadge status={h.outcome} />
                         </td>
                         <td>
-                          {h.reason ?? ''}
+                          {formatReason(h.reason)}
                           {h.attributes ? (
                             <ul className="attr-changes">
                               {Object.entries(h.attributes).map(([k, ch]) => (

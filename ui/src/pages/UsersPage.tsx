@@ -6,7 +6,9 @@ import { SelectField } from '../components/Field';
 import { PageHeader } from '../components/Layout';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatNumber } from '../format';
+import { formatNumber, formatReason } from '../format';
+import { download, fetchAll, stamp, toCsv } from '../csv';
+import { useAction } from '../hooks/useAction';
 import { useAsync } from '../hooks/useAsync';
 import { useDebounced } from '../hooks/useDebounced';
 import { Link, setQuery, useLocation } from '../router';
@@ -32,9 +34,20 @@ export function UsersPage() {
   const dirs = useAsync((signal) => api.get<{ items: Directory[] }>('/directories', undefined, signal), []);
   const users = useAsync((signal) => api.get<Page<UserSummary>>('/users', { search, status, directory, limit: LIMIT, offset }, signal), [search, status, directory, offset]);
 
+  const exportCsv = useAction(async () => {
+    const all = await fetchAll<UserSummary>('/users', { search, status, directory });
+    const rows = all.map((u) => [u.username, u.fullName, u.email, u.status, u.heldRemoval ? `${u.heldRemoval.action} held (run ${u.heldRemoval.runId})` : '', u.statusReason, u.directory ?? 'local', u.syncItem, u.deleteAfter, u.updatedAt]);
+    download(`idsync-users-${stamp()}.csv`, toCsv(['username', 'fullName', 'email', 'status', 'held', 'statusReason', 'directory', 'syncItem', 'deleteAfter', 'updatedAt'], rows));
+  });
+
   return (
     <>
-      <PageHeader title="Users" />
+      <PageHeader title="Users">
+        <button type="button" onClick={() => void exportCsv.run()} disabled={exportCsv.busy}>
+          {exportCsv.busy ? 'Exporting…' : 'Export CSV'}
+        </button>
+      </PageHeader>
+      <ErrorMessage error={exportCsv.error} prefix="Not exported:" />
       <form className="filters" role="search" aria-label="Find users" onSubmit={(e) => e.preventDefault()}>
         <div className="field grow">
           <label htmlFor="user-search">Search</label>
@@ -82,13 +95,21 @@ export function UsersPage() {
                     <th scope="row">
                       <Link to={`/users/${encodeURIComponent(u.username)}`}>{u.username}</Link>
                     </th>
-                    <td>{u.fullName ?? '—'}</td>
-                    <td>{u.email ?? '—'}</td>
-                    <td>
+                    <td data-label="Name">{u.fullName ?? '—'}</td>
+                    <td data-label="Email">{u.email ?? '—'}</td>
+                    <td data-label="Status">
                       <StatusBadge status={u.status} />
-                      {u.statusReason ? <div className="small muted">{u.statusReason}</div> : null}
+                      {u.heldRemoval ? (
+                        <>
+                          {' '}
+                          <Link to="/approvals">
+                            <StatusBadge status="held" label={`${u.heldRemoval.action === 'trash' ? 'trash' : 'disable'} held`} />
+                          </Link>
+                        </>
+                      ) : null}
+                      {u.statusReason ? <div className="small muted">{formatReason(u.statusReason)}</div> : null}
                     </td>
-                    <td>{u.directory ?? <span className="muted">local</span>}</td>
+                    <td data-label="Directory">{u.directory ?? <span className="muted">local</span>}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,12 +1,15 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, seg } from '../../api/client';
-import type { Directory, DirectoryTypeInfo } from '../../api/types';
+import type { ConnectionTest, Directory, DirectoryTypeInfo, RunReport } from '../../api/types';
 import { useAnnounce } from '../../components/Announcer';
+import { useConfirm } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageHeader } from '../../components/Layout';
-import { navigate } from '../../router';
+import { navigate, setLeaveGuard } from '../../router';
 import { useAsync } from '../../hooks/useAsync';
-import { emptyDraft, fromInput, toInput, typeDefaultsFrom, type Draft } from './draft';
+import { dnProblem } from './dn';
+import { connectionKey, emptyDraft, fromInput, toInput, typeDefaultsFrom, type Draft } from './draft';
+import { StepPreview } from './StepPreview';
 import { StepAttributes } from './StepAttributes';
 import { StepBind } from './StepBind';
 import { StepConnection } from './StepConnection';
@@ -21,6 +24,8 @@ const STEPS = [
   { key: 'attributes', title: 'Attributes' },
   { key: 'groups', title: 'Groups' },
   { key: 'review', title: 'Safeguard and review' },
+  // New directories only: the first import's plan, before anything is saved (issue 10 item 15).
+  { key: 'preview', title: 'Preview and import' },
 ] as const;
 
 /** Which step shows the error of an API field, so a refused save lands where it can be fixed. */
@@ -39,16 +44,36 @@ function missing(step: number, d: Draft, editing: boolean): Record<string, strin
   if (step === 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(d.name)) e.name = 'Give it a name: 1-63 letters, digits, dot, dash or underscore.';
   if (step === 1) {
     d.servers.forEach((s, i) => {
-      if (s.trim() && !/^ldaps?:\/\/[^/\s]+/i.test(s.trim())) e[`servers[${i}]`] = 'Must be an LDAP URL such as ldaps://dc1.example.com:636.';
+      if (s.trim() && !/^ldaps?:\/\/[^/\s]+/i.test(s.trim())) e[`servers[${i}]`] = `"${s.trim()}" is not an LDAP URL: write it like ldaps://dc1.example.com:636.`;
     });
     if (!d.servers.some((s) => s.trim())) e.servers = 'List at least one server.';
   }
   if (step === 2) {
     if (!d.baseDn.trim()) e.baseDn = 'The base DN is required.';
+    const bad = dnProblem(d.baseDn);
+    if (bad) e.baseDn = bad;
+    const badBind = /=/.test(d.bindDn) ? dnProblem(d.bindDn) : undefined;
+    if (badBind) e['bind.dn'] = badBind;
     if (d.bindDn.trim() && !d.password && !editing) e['bind.password'] = 'A bind DN needs its password.';
   }
   if (step === 4 && d.groups.length === 0 && d.otherItems.length === 0) e.syncItems = 'Choose at least one group.';
   return e;
+}
+
+/** Whether a field (an error's key) differs between two drafts. */
+function changed(a: Draft, b: Draft, field: string): boolean {
+  const top = field.split(/[.[]/)[0];
+  const key = top === 'bind' ? (field === 'bind.password' ? 'password' : 'bindDn') : top;
+  return JSON.stringify((a as unknown as Record<string, unknown>)[key]) !== JSON.stringify((b as unknown as Record<string, unknown>)[key]);
+}
+
+/** Errors the step itself computes (not the API's): they disappear once fixed. */
+function isLocalField(step: number, field: string): boolean {
+  if (step === 0) return field === 'name';
+  if (step === 1) return field.startsWith('servers');
+  if (step === 2) return field === 'baseDn' || field === 'bind.password' || field === 'bind.dn';
+  if (step === 4) return field === 'syncItems';
+  return false;
 }
 
 /**
@@ -66,6 +91,14 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
   const [loaded, setLoaded] = useState<Directory>();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const announce = useAnnounce();
+  const confirm = useConfirm();
+  /** The last connection test and the connection settings it tested (Next waits for a passing one). */
+  const [tested, setTested] = useState<{ key: string; result: ConnectionTest }>();
+  const [plan, setPlan] = useState<RunReport>();
+  const [planError, setPlanError] = useState<Error>();
+  const [planning, setPlanning] = useState(false);
+  /** What the form held when it opened: leaving with anything else asks first. */
+  const baseline = useRef(JSON.stringify(emptyDraft()));
   // What an empty attribute field means comes from the server's profiles, never a copy here.
   const types = useAsync((signal) => api.get<{ items: DirectoryTypeInfo[] }>('/directory-types', undefined, signal), []);
   const defaults = useMemo(() => (types.data ? typeDefaultsFrom(types.data.items) : undefined), [types.data]);
@@ -74,11 +107,74 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
     if (!editName) return;
     api.get<Directory>(`/directories/${seg(editName)}`).then((d) => {
       setLoaded(d);
-      if (d.config) setDraft(fromInput(d.config));
+      if (d.config) {
+        const loadedDraft = fromInput(d.config);
+        baseline.current = JSON.stringify(loadedDraft);
+        setDraft(loadedDraft);
+      }
     }, setSaveError);
   }, [editName]);
 
+  const lastStep = editing ? STEPS.length - 2 : STEPS.length - 1;
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  // Errors follow the fields: a fixed URL loses its error as it is typed, not at the next Next.
+  // The API's refusals (from a save) stay until their field changes.
+  const lastDraft = useRef(draft);
+  useEffect(() => {
+    const before = lastDraft.current;
+    lastDraft.current = draft;
+    if (before === draft) return;
+    setErrors((old) => {
+      if (!Object.keys(old).length) return old;
+      const local = missing(step, draft, editing);
+      const kept = Object.fromEntries(Object.entries(old).filter(([k]) => k in local || !changed(before, draft, k)));
+      for (const k of Object.keys(kept)) if (k in local) kept[k] = local[k];
+      for (const k of Object.keys(kept)) if (!(k in local) && isLocalField(step, k)) delete kept[k];
+      return kept;
+    });
+  }, [draft]);
+
+  // The draft's connection settings: a test counts only for the values it tested.
+  const connKey = defaults ? connectionKey(draft) : '';
+  const testPassed = !!tested && tested.key === connKey && tested.result.ok;
+  // Editing without a new password cannot test the draft (the password is not in it); the stored
+  // directory's own test is on its page.
+  const needsTest = !editing || !!draft.password;
+  const stepErrors = missing(step, draft, editing);
+  const blocked =
+    STEPS[step]?.key === 'bind'
+      ? stepErrors.baseDn
+        ? 'Fix the base DN first.'
+        : needsTest && !testPassed
+          ? tested && tested.key === connKey
+            ? 'The connection test failed: fix the settings and test again before going on.'
+            : 'Test the connection before going on.'
+          : undefined
+      : undefined;
+
+  const dirty = !saving && JSON.stringify(draft) !== baseline.current;
+  useEffect(() => {
+    if (!dirty) return;
+    setLeaveGuard(() =>
+      confirm({
+        title: editing ? `Leave without saving ${editName}?` : 'Leave without adding the directory?',
+        body: <p>{editing ? 'Your changes are not saved and will be lost.' : 'Nothing is saved yet: what you entered in these steps will be lost.'}</p>,
+        confirmLabel: 'Leave and discard',
+        danger: true,
+      }),
+    );
+    // A reload or a closed tab gets the browser's own question.
+    const onUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      setLeaveGuard(undefined);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [dirty, confirm, editing, editName]);
   const go = (to: number) => {
     setStep(to);
     // The step's heading gets the focus, so a screen reader announces where the admin is now.
@@ -89,9 +185,25 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
     e.preventDefault();
     const errs = missing(step, draft, editing);
     setErrors(errs);
-    if (Object.keys(errs).length) return;
-    if (step < STEPS.length - 1) return go(step + 1);
+    if (Object.keys(errs).length || blocked) return;
+    if (step < lastStep) {
+      if (STEPS[step + 1].key === 'preview') void preview();
+      return go(step + 1);
+    }
     void save();
+  };
+
+  const preview = async () => {
+    setPlan(undefined);
+    setPlanError(undefined);
+    setPlanning(true);
+    try {
+      setPlan(await api.post<RunReport>('/directory-drafts/dry-run', toInput(draft, defaults!)));
+    } catch (err) {
+      setPlanError(err as Error);
+    } finally {
+      setPlanning(false);
+    }
   };
 
   const save = async () => {
@@ -100,7 +212,8 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
     try {
       const input = toInput(draft, defaults!);
       const d = editing ? await api.put<Directory>(`/directories/${seg(editName)}`, input) : await api.post<Directory>('/directories', input);
-      announce(editing ? `Saved ${d.name}` : `Directory ${d.name} created`);
+      announce(editing ? `Saved ${d.name}` : `Directory ${d.name} created; the first import is running`);
+      setLeaveGuard(undefined);
       navigate(`/directories/${encodeURIComponent(d.name)}`);
     } catch (err) {
       setSaveError(err as Error);
@@ -135,12 +248,24 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
 
   const props = { draft, set, errors, editing, defaults };
   const current = STEPS[step];
+  const shown = editing ? STEPS.filter((x) => x.key !== 'preview') : STEPS;
+  const primary =
+    step < lastStep
+      ? STEPS[step + 1].key === 'preview'
+        ? 'Preview the import'
+        : 'Next'
+      : saving
+        ? 'Saving…'
+        : editing
+          ? 'Save changes'
+          : 'Create and import';
+  const primaryDisabled = saving || !!blocked || (current.key === 'preview' && (planning || !plan || plan.status === 'failed'));
   return (
     <>
       <PageHeader title={editing ? `Edit ${editName}` : 'Add a directory'} back={{ to: editing ? `/directories/${encodeURIComponent(editName)}` : '/directories', label: editing ? editName : 'Directories' }} />
       <nav aria-label="Steps" className="steps">
         <ol>
-          {STEPS.map((s, i) => (
+          {shown.map((s, i) => (
             <li key={s.key} aria-current={i === step ? 'step' : undefined} className={i < step ? 'done' : undefined}>
               {/* Going back is always allowed; forward only through Next, which checks each step. */}
               {i < step ? (
@@ -158,24 +283,30 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
       </nav>
       <form onSubmit={next} noValidate className="wizard" aria-labelledby="step-title">
         <h2 id="step-title" ref={headingRef} tabIndex={-1}>
-          Step {step + 1} of {STEPS.length}: {current.title}
+          Step {step + 1} of {shown.length}: {current.title}
         </h2>
         {current.key === 'type' ? <StepType {...props} /> : null}
         {current.key === 'connection' ? <StepConnection {...props} /> : null}
-        {current.key === 'bind' ? <StepBind {...props} /> : null}
         {current.key === 'attributes' ? <StepAttributes {...props} usernameLocked={!!loaded?.usernameLocked} /> : null}
         {current.key === 'groups' ? <StepGroups {...props} /> : null}
         {current.key === 'review' ? <StepReview {...props} /> : null}
-        <ErrorMessage error={saveError} prefix={step === STEPS.length - 1 ? 'Not saved:' : undefined} />
+        {current.key === 'bind' ? <StepBind {...props} tested={tested?.key === connKey ? tested.result : undefined} onTested={(result) => setTested({ key: connectionKey(draft), result })} /> : null}
+        {current.key === 'preview' ? <StepPreview plan={plan} error={planError} busy={planning} /> : null}
+        <ErrorMessage error={saveError} prefix={step === lastStep ? 'Not saved:' : undefined} />
         <div className="wizard-actions">
           {step > 0 ? (
             <button type="button" onClick={() => go(step - 1)}>
               Back
             </button>
           ) : null}
-          <button type="submit" className="primary" disabled={saving}>
-            {step < STEPS.length - 1 ? 'Next' : saving ? 'Saving…' : editing ? 'Save changes' : 'Create directory'}
+          <button type="submit" className="primary" disabled={primaryDisabled} aria-describedby={blocked ? 'next-blocked' : undefined}>
+            {primary}
           </button>
+          {blocked ? (
+            <span id="next-blocked" className="hint">
+              {blocked}
+            </span>
+          ) : null}
         </div>
       </form>
     </>

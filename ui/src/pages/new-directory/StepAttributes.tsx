@@ -2,6 +2,15 @@ import { Checkbox, TextField } from '../../components/Field';
 import { ATTR_LABELS, type AttrKey } from './draft';
 import type { StepProps } from './StepProps';
 
+// The server's rule (src/config/attribute-name.ts, RFC 4512): checked here as typed, again on save.
+const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9-]*|(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))+)(?:;[A-Za-z0-9-]+)*$/;
+
+function attributeProblem(value: string, list: boolean): string | undefined {
+  const names = list ? value.split(/[,\s]+/).filter(Boolean) : value.trim() ? [value.trim()] : [];
+  const bad = names.find((n) => !ATTRIBUTE_NAME.test(n));
+  return bad !== undefined ? `"${bad}" is not an LDAP attribute name: letters, digits and hyphens starting with a letter (such as mail), or an OID.` : undefined;
+}
+
 const ORDER: AttrKey[] = ['username', 'aliases', 'fullName', 'firstName', 'lastName', 'email', 'phones', 'notes', 'groupName', 'member'];
 
 /**
@@ -36,14 +45,32 @@ export function StepAttributes({ draft, set, errors, editing, defaults: all, use
                     ? `Default: ${defaults[k]}. Choose carefully: it is locked after the first sync.`
                     : `Default: ${defaults[k] || 'none'}`
               }
-              error={errors[`attributes.${k}`]}
+              error={errors[`attributes.${k}`] ?? attributeProblem(draft.attributes[k], k === 'aliases' || k === 'phones' || k === 'member')}
               autoComplete="off"
               spellCheck={false}
             />
           );
         })}
       </div>
-      <Checkbox label="Import phone numbers" checked={draft.importPhones} onChange={(v) => set({ importPhones: v })} hint="Normalised to E.164; numbers without a country code are skipped with a warning." />
+      <Checkbox
+        label="Import phone numbers"
+        checked={draft.importPhones}
+        onChange={(v) => set({ importPhones: v })}
+        hint={draft.importPhones ? 'Normalised to E.164. Numbers written without a country code use the default country below.' : 'Normalised to E.164.'}
+      />
+      {draft.importPhones ? (
+        <TextField
+          label="Default country for phone numbers"
+          value={draft.defaultCountry}
+          onChange={(v) => set({ defaultCountry: v.toUpperCase() })}
+          placeholder="US"
+          maxLength={2}
+          hint="Two letters (ISO 3166-1), such as US, GB or DE: used for numbers without a +country code. Empty: such numbers are skipped with a warning."
+          error={errors.defaultCountry ?? (draft.defaultCountry && !/^[A-Za-z]{2}$/.test(draft.defaultCountry) ? 'Two letters, such as US.' : undefined)}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      ) : null}
       <Checkbox label="Import notes" checked={draft.importNotes} onChange={(v) => set({ importNotes: v })} />
     </>
   );

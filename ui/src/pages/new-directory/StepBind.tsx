@@ -1,22 +1,22 @@
+import { readableWarning } from '../../format';
 import { api } from '../../api/client';
 import type { ConnectionTest } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/Field';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useAction } from '../../hooks/useAction';
+import { dnProblem } from './dn';
 import { toInput } from './draft';
 import type { StepProps } from './StepProps';
-import { useState } from 'react';
 
 /** Bind DN, write-only password and base DN, with a connection test of every server. */
-export function StepBind({ draft, set, errors, editing, defaults }: StepProps) {
-  const [result, setResult] = useState<ConnectionTest>();
+export function StepBind({ draft, set, errors, editing, defaults, tested: result, onTested }: StepProps & { tested?: ConnectionTest; onTested: (r: ConnectionTest) => void }) {
   const ad = draft.type === 'active-directory';
+  // The result belongs to the settings it tested: the page drops it when they change.
   const test = useAction(async () => {
-    setResult(undefined);
-    setResult(await api.post<ConnectionTest>('/directory-drafts/test', toInput(draft, defaults, { forSearch: true })));
+    onTested(await api.post<ConnectionTest>('/directory-drafts/test', toInput(draft, defaults, { forSearch: true })));
   });
-  const canTest = !!draft.baseDn.trim() && draft.servers.some((s) => s.trim()) && (!draft.bindDn.trim() || !!draft.password);
+  const canTest = !!draft.baseDn.trim() && !dnProblem(draft.baseDn) && draft.servers.some((s) => s.trim()) && (!draft.bindDn.trim() || !!draft.password);
 
   return (
     <>
@@ -46,7 +46,7 @@ export function StepBind({ draft, set, errors, editing, defaults }: StepProps) {
         onChange={(v) => set({ baseDn: v })}
         placeholder={ad ? 'DC=corp,DC=example,DC=com' : 'dc=example,dc=com'}
         hint="Users and groups are searched under it (subtree). Every chosen group must be under it."
-        error={errors.baseDn}
+        error={errors.baseDn ?? dnProblem(draft.baseDn)}
         required
         autoComplete="off"
         spellCheck={false}
@@ -56,7 +56,7 @@ export function StepBind({ draft, set, errors, editing, defaults }: StepProps) {
           {test.busy ? 'Testing…' : 'Test connection'}
         </button>
         <span id="test-help" className="hint">
-          {canTest ? 'Connects to each server on its own: reachability, TLS, credentials and the base DN.' : 'Needs a server, the base DN and the password.'}
+          {canTest ? 'Connects to each server on its own: reachability, TLS, credentials and the base DN.' : 'Needs a server, a valid base DN and the password.'}
         </span>
       </div>
       <div aria-live="polite">
@@ -77,7 +77,7 @@ export function StepBind({ draft, set, errors, editing, defaults }: StepProps) {
             </ul>
             {result.warnings.map((w) => (
               <p key={w} className="warning">
-                {w}
+                {readableWarning(w, { managedBy: 'api', servers: draft.servers.filter((x) => x.trim()) })}
               </p>
             ))}
           </div>

@@ -24,7 +24,14 @@ export function StepConnection({ draft, set, errors }: StepProps) {
     set({ ca: text, caFileName: f.name });
   };
 
-  const transportHint = draft.servers[0]?.trim() ? `From the first URL: ${impliedTransport(draft.servers[0]) === 'ldaps' ? 'LDAPS' : 'StartTLS'}.` : '';
+  // The hint states the transport that will be used: the chosen one, or the one the URL implies.
+  const TRANSPORT_TEXT = { ldaps: 'LDAPS: TLS from the start.', starttls: 'StartTLS: the connection is upgraded to TLS before the bind.', clear: 'Clear text: nothing is encrypted, including the bind password.' };
+  const transportHint = draft.transport
+    ? TRANSPORT_TEXT[draft.transport]
+    : draft.servers[0]?.trim()
+      ? `From the first URL: ${TRANSPORT_TEXT[impliedTransport(draft.servers[0])]}`
+      : '';
+  const tls = draft.transport !== 'clear';
   return (
     <>
       <fieldset>
@@ -90,6 +97,8 @@ export function StepConnection({ draft, set, errors }: StepProps) {
         </p>
       ) : null}
 
+      {/* Without TLS there is no certificate to check: the CA settings would only mislead. */}
+      {tls ? (
       <fieldset>
         <legend>Certificate authority</legend>
         <p className="hint">Leave empty to trust the system's CAs. For a private CA (an AD CS enterprise CA, a self-signed slapd), upload its certificate in PEM form.</p>
@@ -121,6 +130,7 @@ export function StepConnection({ draft, set, errors }: StepProps) {
           hint="Turn off only when servers are reached by an address their certificate does not list. The certificate chain is verified either way."
         />
       </fieldset>
+      ) : null}
     </>
   );
 }

@@ -57,7 +57,7 @@ export function StepReview({ draft, set, errors, editing, defaults }: StepProps)
         <dt>Groups</dt>
         <dd>{draft.groups.map((g) => (g.name === g.dn ? rdnValue(g.dn) : g.name)).join(', ') || 'none'}</dd>
       </dl>
-      {!editing ? <p>After saving, idsync starts keeping the directory in sync. Use "Sync now" on the next page to run the first full sync at once, or "Dry run" to see what it would do first.</p> : null}
+      {!editing ? <p>Nothing is saved yet. "Preview the import" reads the directory and shows what the first import would do, without writing anything; importing is the next, separate step.</p> : null}
     </>
   );
 }

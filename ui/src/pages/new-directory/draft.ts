@@ -20,6 +20,8 @@ export interface Draft {
   attributes: Record<AttrKey, string>;
   importPhones: boolean;
   importNotes: boolean;
+  /** ISO 3166-1 alpha-2 country for phone numbers written without a country code. */
+  defaultCountry: string;
   groups: GroupHit[];
   /** Items other than groups (containers) from an existing configuration, kept as they are. */
   otherItems: SyncItem[];
@@ -35,7 +37,7 @@ export interface Draft {
 }
 
 /** The keys the flow edits; everything else of `base` passes through unchanged. */
-const FLOW_KEYS = ['name', 'type', 'servers', 'transport', 'ca', 'verifyHostname', 'bind', 'baseDn', 'attributes', 'importPhones', 'importNotes', 'groups', 'syncItems', 'trashDays', 'safeguard'];
+const FLOW_KEYS = ['name', 'type', 'servers', 'transport', 'ca', 'verifyHostname', 'bind', 'baseDn', 'attributes', 'importPhones', 'importNotes', 'defaultCountry', 'groups', 'syncItems', 'trashDays', 'safeguard'];
 
 export type AttrKey = 'username' | 'aliases' | 'fullName' | 'firstName' | 'lastName' | 'email' | 'phones' | 'notes' | 'groupName' | 'member';
 
@@ -93,6 +95,7 @@ export function emptyDraft(): Draft {
     attributes: emptyAttrs(),
     importPhones: false,
     importNotes: false,
+    defaultCountry: '',
     groups: [],
     otherItems: [],
     trashDays: '7',
@@ -133,6 +136,7 @@ export function toInput(d: Draft, defaults: TypeDefaults, opts: { forSearch?: bo
     ...(Object.keys(attributes).length ? { attributes } : {}),
     ...(d.importPhones ? { importPhones: true } : {}),
     ...(d.importNotes ? { importNotes: true } : {}),
+    ...(d.importPhones && d.defaultCountry.trim() ? { defaultCountry: d.defaultCountry.trim().toUpperCase() } : {}),
     trashDays: Number(d.trashDays || 7),
     safeguard: { enabled: d.safeguardEnabled, maxRemovals: num(d.maxRemovals), maxRemovalPercent: num(d.maxRemovalPercent) },
   };
@@ -158,6 +162,7 @@ export function fromInput(c: DirectoryInput): Draft {
     attributes: attrs,
     importPhones: !!c.importPhones,
     importNotes: !!c.importNotes,
+    defaultCountry: c.defaultCountry ?? '',
     groups: [...items.filter((i): i is { group: string } => 'group' in i).map((i) => i.group), ...(c.groups ?? [])].map((dn) => ({ dn, name: dn })),
     otherItems: items.filter((i) => !('group' in i)),
     trashDays: String(c.trashDays ?? 7),
@@ -171,4 +176,9 @@ export function fromInput(c: DirectoryInput): Draft {
 /** The transport a URL implies when none is chosen (ldaps:// → LDAPS, ldap:// → StartTLS). */
 export function impliedTransport(url: string): Transport {
   return /^ldaps:/i.test(url.trim()) ? 'ldaps' : 'starttls';
+}
+
+/** The settings a connection test depends on: a passing test counts only while these stay the same. */
+export function connectionKey(d: Draft): string {
+  return JSON.stringify([d.type, d.servers.map((s) => s.trim()).filter(Boolean), d.transport, d.ca, d.verifyHostname, d.bindDn.trim(), d.password, d.baseDn.trim()]);
 }

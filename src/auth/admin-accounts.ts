@@ -1,0 +1,43 @@
+import { IdsyncError } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { adminView, findAdmin, setPassword, type AdminView } from './admins.js';
+import type { Role } from './roles.js';
+
+async function ownerCount(db: Db): Promise<number> {
+  const r = await db.selectFrom('admins').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'owner').executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+async function existing(db: Db, username: string) {
+  const a = await findAdmin(db, username);
+  if (!a) throw new IdsyncError('STORE_NOT_FOUND', `no admin named "${username}"`, { where: 'username' });
+  return a;
+}
+
+/**
+ * An owner changes another admin's role (issue 10 item 19). The role is read from the store on
+ * every request, so it applies at once to the admin's sessions. The last owner keeps the role:
+ * nobody could manage admins any more.
+ */
+export async function setAdminRole(db: Db, username: string, role: Role, now: Date): Promise<AdminView> {
+  const a = await existing(db, username);
+  if (a.role === 'owner' && role !== 'owner' && (await ownerCount(db)) <= 1) {
+    throw new IdsyncError('STORE_CONFLICT', `"${a.username}" is the last owner; make another admin an owner first`, { where: 'role' });
+  }
+  await db.updateTable('admins').set({ role, updated_at: now.toISOString() }).where('id', '=', a.id).execute();
+  return adminView({ ...a, role, updated_at: now.toISOString() });
+}
+
+/**
+ * An owner sets a new password for another admin (one who forgot theirs). Their sessions end:
+ * whoever held them may be the reason for the reset. An admin changes their own password with
+ * the current one instead (changeOwnPassword), never through this.
+ */
+export async function resetAdminPassword(db: Db, username: string, password: string, by: string, now: Date): Promise<void> {
+  const a = await existing(db, username);
+  if (a.username.toLowerCase() === by.toLowerCase()) {
+    throw new IdsyncError('VALIDATION_FAILED', 'change your own password under Your account, with your current password', { where: 'username' });
+  }
+  await setPassword(db, a.id, password, now, 'password');
+  await db.deleteFrom('sessions').where('admin_id', '=', a.id).execute();
+}
