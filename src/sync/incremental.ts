@@ -6,7 +6,7 @@ import { finishRun, recordObjects } from '../store/runs.js';
 import { saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
 import { DesiredMembers, syncGroups } from './groups.js';
 import type { DirectoryReader, ScopedEntry } from './read.js';
-import { applyRemovals, holdRemovals, safeguard } from './removals.js';
+import { applyRemovals, holdRemovals, safeguard, type SafeguardDecision } from './removals.js';
 import { emptyCounts, type ObjectChange, type RunReport } from './report.js';
 import { SeenIds } from './seen.js';
 import { syncUserPage, type PendingRemoval } from './user-changes.js';
@@ -163,14 +163,20 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
       removals.push({ userId: u.id, username: u.username, externalId: u.external_id, action: 'trash', reason: 'no longer in scope: removed from the chosen groups and containers, moved out of them, or deleted in the directory' });
     }
 
-    const desired = new DesiredMembers();
-    for (const m of r.members) desired.add(m.userId, m.groups);
-    if (only.size) changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now, apply: true, counts, onlyUsers: only })));
-
+    // The safeguard decides before memberships are written: users whose removal it holds stay
+    // active, and keep their memberships until the hold is approved.
+    let decision: SafeguardDecision | undefined;
     if (removals.length) {
       const recent = await recentRemovals(db, directoryId, new Date(now.getTime() - REMOVAL_WINDOW_MS));
       const population = await countActive(db, directoryId);
-      const decision = safeguard(cfg, recent + removals.length, population + recent);
+      decision = safeguard(cfg, recent + removals.length, population + recent);
+    }
+    const desired = new DesiredMembers();
+    for (const m of r.members) desired.add(m.userId, m.groups);
+    const keepUsers = decision?.hold ? new Set(removals.map((x) => x.userId)) : undefined;
+    if (only.size) changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now, apply: true, counts, onlyUsers: only, keepUsers })));
+
+    if (decision) {
       if (decision.hold) {
         counts.held = removals.length;
         const threshold = `${decision.threshold}, counted over the last hour`;
