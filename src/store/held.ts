@@ -10,8 +10,8 @@ export interface HeldRemoval {
 
 /**
  * The pending holds on these users. Only approvals still pending count: an approved, rejected or
- * superseded run holds nobody any more. A user is in at most one pending approval, since a new
- * hold supersedes the directory's older ones.
+ * superseded run holds nobody any more. A user is in at most one pending approval: a full sync's
+ * hold supersedes the directory's older ones, and an increment does not hold a user again.
  */
 export async function pendingHolds(db: Db, userIds: readonly number[]): Promise<Map<number, HeldRemoval>> {
   const out = new Map<number, HeldRemoval>();

@@ -1,7 +1,7 @@
 import type { DirectoryConfig } from '../config/load.js';
 import { IdsyncError } from '../errors.js';
 import type { Db, Store } from '../store/db.js';
-import { supersedePending } from '../store/held.js';
+import { pendingHolds, releaseHold, supersedePending } from '../store/held.js';
 import { recordObjects } from '../store/runs.js';
 import type { ObjectChange, RunCounts } from './report.js';
 import type { KnownUser, SeenIds } from './seen.js';
@@ -89,9 +89,13 @@ export async function applyRemovals(db: Db, removals: PendingRemoval[], cfg: Dir
   return changes;
 }
 
-export async function holdRemovals(db: Db, runId: number, directoryId: number, removals: PendingRemoval[], now: Date, threshold: string): Promise<void> {
-  // A newer run re-plans from the directory as it is now; older pending approvals are stale.
-  await supersedePending(db, directoryId, now);
+/**
+ * `supersede`: a full sync re-plans every removal from the directory as it is now, so the
+ * directory's older pending approvals are stale. An increment plans only the users it looked at:
+ * it leaves the others' approvals alone (see `heldElsewhere`).
+ */
+export async function holdRemovals(db: Db, runId: number, directoryId: number, removals: PendingRemoval[], now: Date, threshold: string, opts: { supersede?: boolean } = {}): Promise<void> {
+  if (opts.supersede ?? true) await supersedePending(db, directoryId, now);
   await db.insertInto('approvals').values({ run_id: runId, directory_id: directoryId, status: 'pending', count: removals.length, threshold, created_at: now.toISOString(), decided_at: null }).execute();
   for (let i = 0; i < removals.length; i += 200) {
     await db
@@ -99,6 +103,23 @@ export async function holdRemovals(db: Db, runId: number, directoryId: number, r
       .values(removals.slice(i, i + 200).map((r) => ({ run_id: runId, user_id: r.userId, action: r.action, reason: r.reason })))
       .execute();
   }
+}
+
+/**
+ * For a run that looks at a few users (an increment): the removals a pending approval already
+ * holds are left to it (neither applied nor held again; `held` keeps their memberships), and users
+ * found in scope are taken out of any pending approval, so that approving it does not remove them.
+ */
+export async function heldElsewhere(db: Db, removals: PendingRemoval[], inScope: readonly number[], now: Date): Promise<{ removals: PendingRemoval[]; held: Set<number> }> {
+  const holds = await pendingHolds(db, [...removals.map((r) => r.userId), ...inScope]);
+  if (!holds.size) return { removals, held: new Set() };
+  const leaving = new Set(removals.map((r) => r.userId));
+  for (const id of inScope) {
+    const h = holds.get(id);
+    if (h && !leaving.has(id)) await releaseHold(db, h.runId, id, now);
+  }
+  const held = new Set(removals.filter((r) => holds.has(r.userId)).map((r) => r.userId));
+  return { removals: removals.filter((r) => !held.has(r.userId)), held };
 }
 
 /** Users whose deletion date has passed are deleted from the store. */

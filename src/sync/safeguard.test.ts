@@ -76,6 +76,29 @@ describe.each(testStores())('safeguard of increments (%s store)', (_kind, storeU
     expect(await t.state('ben')).toEqual(['trashed', []]);
   });
 
+  it('leaves a user a pending approval holds to that approval, and releases one who is back in scope', async () => {
+    const t = await setup(storeUrl, { maxRemovals: 1, maxRemovalPercent: null });
+    await slapd.removeMembers(t.chosen, t.users.slice(0, 2));
+    const full = await syncDirectory(t.store, t.cfg, { now: t.clock.now });
+    expect(full.counts).toMatchObject({ held: 2 });
+    // The increments learn of the same change (the group's), and of a change to ann while she is
+    // held: they neither remove nor hold again the users the pending approval holds.
+    await t.apply({ changed: [{ dn: t.chosen }] });
+    await slapd.modify(t.users[0], 'mail', 'ann.new@corp.example.test');
+    await t.apply({ changed: [{ dn: t.users[0], kind: 'user' }] });
+    expect(await t.state('ann')).toEqual(['active', ['chosen']]);
+    expect(await t.state('ben')).toEqual(['active', ['chosen']]);
+    const pending = () => t.store.db.selectFrom('approvals').select(['run_id', 'count']).where('status', '=', 'pending').execute();
+    expect(await pending()).toEqual([{ run_id: full.runId, count: 2 }]);
+    // ben is back: no longer held, so approving the run does not remove him.
+    await slapd.addMembers(t.chosen, [t.users[1]]);
+    await t.apply({ changed: [{ dn: t.chosen }] });
+    expect(await pending()).toEqual([{ run_id: full.runId, count: 1 }]);
+    await decideApproval(t.store, t.cfg, full.runId!, 'approve', t.clock.now());
+    expect(await t.state('ann')).toEqual(['trashed', []]);
+    expect(await t.state('ben')).toEqual(['active', ['chosen']]);
+  });
+
   it('counts removals over a sliding hour, and forgets them once the hour has passed', async () => {
     const t = await setup(storeUrl, { maxRemovals: 2, maxRemovalPercent: null });
     expect((await t.leave(0)).counts).toMatchObject({ trashed: 1 });
