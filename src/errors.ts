@@ -19,6 +19,10 @@ export const ErrorCodes = {
   DIRECTORY_TIMEOUT: { exit: 3, http: 504 },
   DIRECTORY_OPERATION_FAILED: { exit: 3, http: 502 },
   DIRECTORY_MISCONFIGURED: { exit: 3, http: 422 },
+  /** The server broke the protocol: a malformed message, an unexpected message id, a paging loop. */
+  DIRECTORY_PROTOCOL: { exit: 3, http: 502 },
+  /** The server sent more than idsync accepts at once: a message or a page over the `limits`. */
+  DIRECTORY_LIMIT_EXCEEDED: { exit: 3, http: 502 },
   // store (exit 4)
   STORE_UNAVAILABLE: { exit: 4, http: 503 },
   STORE_ATTRIBUTE_OWNED: { exit: 4, http: 409 },
@@ -31,6 +35,7 @@ export const ErrorCodes = {
   // admin API: malformed requests (exit 2) and access (exit 6, which `idsync admin` can meet)
   VALIDATION_FAILED: { exit: 2, http: 400 },
   ROUTE_NOT_FOUND: { exit: 2, http: 404 },
+  METHOD_NOT_ALLOWED: { exit: 2, http: 405 },
   PAYLOAD_TOO_LARGE: { exit: 2, http: 413 },
   DIRECTORY_MANAGED_BY_FILE: { exit: 2, http: 409 },
   AUTH_REQUIRED: { exit: 6, http: 401 },

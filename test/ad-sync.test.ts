@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSamba, type SambaDirectory } from './harness/index.js';
+import { RecordingProxy, tlsHandshakeAt } from './harness/record-proxy.js';
 import { uniqueName, Workspace } from './support/workspace.js';
 
 /**
@@ -160,14 +161,38 @@ describe.skipIf(!sambaInfo)('Active Directory inbound sync (Samba AD DC)', () =>
     const o = await org();
     const alice = await o.user('alice');
     const eng = await o.group('Engineering', [alice]);
-    const ws = new Workspace().configure([directory(o, { groups: [eng], servers: [samba.clearUrl] })]);
-    const r = await ws.sync();
-    expect(r.counts.created).toBe(1);
-    expect(r.warnings).toEqual([]);
-    ws.update({ transport: 'clear' });
-    const clear = await ws.cli(['sync']);
-    expect(clear.code).toBe(0);
-    expect(clear.stdout).toMatch(/warning: .*transport "clear" sends the bind password for Administrator@corp\.example\.test unencrypted/);
+    // Through a recording proxy: Samba runs with `require strong auth = no`, so a client that
+    // skipped the upgrade would sync all the same. What it sent shows the upgrade happened first.
+    const proxy = await RecordingProxy.start({ host: '127.0.0.1', port: Number(new URL(samba.clearUrl).port || 389) });
+    const ws = new Workspace().configure([directory(o, { groups: [eng], servers: [`ldap://127.0.0.1:${proxy.port}`] })]);
+    try {
+      const r = await ws.sync();
+      expect(r.counts.created).toBe(1);
+      expect(r.warnings).toEqual([]);
+      const starttls = proxy.sent.length;
+      expect(starttls).toBeGreaterThan(0);
+      for (let i = 0; i < starttls; i++) {
+        const bytes = proxy.stream(i);
+        const handshake = tlsHandshakeAt(bytes);
+        // The StartTLS extended request (RFC 4511 section 4.14) comes first, then TLS, and the
+        // password is never in the clear.
+        expect(handshake).toBeGreaterThan(0);
+        expect(bytes.subarray(0, handshake).includes(Buffer.from('1.3.6.1.4.1.1466.20037'))).toBe(true);
+        expect(bytes.includes(Buffer.from(samba.password))).toBe(false);
+      }
+
+      // The same check sees a clear connection for what it is.
+      ws.update({ transport: 'clear' });
+      const clear = await ws.cli(['sync']);
+      expect(clear.code).toBe(0);
+      expect(clear.stdout).toMatch(/warning: .*transport "clear" sends the bind password for Administrator@corp\.example\.test unencrypted/);
+      expect(proxy.sent.length).toBeGreaterThan(starttls);
+      const plain = proxy.stream(starttls);
+      expect(tlsHandshakeAt(plain)).toBe(-1);
+      expect(plain.includes(Buffer.from(samba.password))).toBe(true);
+    } finally {
+      await proxy.close();
+    }
 
     ws.update({ transport: undefined, servers: [samba.url], bind: { dn: samba.bindDn, password: 'Wr0ng!pass' } });
     const bad = await ws.cli(['sync']);

@@ -462,11 +462,20 @@ describe('OpenLDAP inbound sync', () => {
     const o = await org();
     const alice = await o.user('alice');
     const g = await o.group('staff', [alice]);
-    const ws = new Workspace().configure([directory(o, { groups: [g], servers: [slapd.url] })]);
+    // An account the directory lets bind only over an encrypted session (ssf >= 128): the sync
+    // below would fail if the StartTLS upgrade were skipped (issue 10, StartTLS test gap).
+    const svc = await slapd.addTlsOnlyAccount({ ou: o.base, uid: 'svc-tls', password: 'Svc-Passw0rd!' });
+    const ws = new Workspace().configure([directory(o, { groups: [g], servers: [slapd.url], bind: { dn: svc, password: 'Svc-Passw0rd!' } })]);
     const tls = await ws.sync();
     expect(tls.counts.created).toBe(1);
     expect(tls.warnings).toEqual([]);
+    // The same account in clear is refused by the directory: what StartTLS above really encrypted.
     ws.update({ transport: 'clear' });
+    const refused = await ws.cli(['sync']);
+    expect(refused.stderr).toMatch(/\[DIRECTORY_BIND_FAILED\].*invalid credentials/);
+    expect(refused.code).toBe(3);
+    // The admin account binds in clear: idsync allows it, with a warning.
+    ws.update({ bind: { dn: slapd.bindDn, password: slapd.password } });
     const clear = await ws.cli(['sync']);
     expect(clear.code).toBe(0);
     expect(clear.stdout).toMatch(/warning: .*transport "clear" sends the bind password/);

@@ -122,7 +122,17 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     },
   });
 
-  app.notFound((c) => errorResponse(c, new IdsyncError('ROUTE_NOT_FOUND', `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`), opts.log));
+  const allowed = allowedMethods(app);
+  app.notFound((c) => {
+    const pathname = new URL(c.req.url).pathname;
+    // A known path asked with another method is 405 with Allow (RFC 9110 section 15.5.6), not "no such endpoint".
+    const allow = allowed(pathname);
+    if (allow.length) {
+      c.header('Allow', allow.join(', '));
+      return errorResponse(c, new IdsyncError('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${pathname}; allowed: ${allow.join(', ')}`), opts.log);
+    }
+    return errorResponse(c, new IdsyncError('ROUTE_NOT_FOUND', `no such endpoint: ${c.req.method} ${pathname}`), opts.log);
+  });
   app.onError((err, c) => errorResponse(c, err, opts.log));
 
   return Object.assign(app, {
@@ -133,4 +143,23 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
       if (!serving) await Promise.all([...service.workers.values()].map((w) => w.stop()));
     },
   });
+}
+
+/**
+ * The methods each route path answers, for 405's Allow header; read from the app's routes (the
+ * API's and /healthz, /readyz, /metrics) once they are all registered. GET implies HEAD (Hono
+ * answers HEAD with the GET route).
+ */
+function allowedMethods(app: OpenAPIHono<AppEnv>): (pathname: string) => string[] {
+  const routes: { re: RegExp; method: string }[] = [];
+  for (const r of app.routes) {
+    if (r.method === 'ALL' || r.path.includes('*')) continue;
+    const re = new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+')}/?$`);
+    routes.push({ re, method: r.method.toUpperCase() });
+  }
+  return (pathname) => {
+    const methods = new Set(routes.filter((r) => r.re.test(pathname)).map((r) => r.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  };
 }

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { z } from '@hono/zod-openapi';
-import { parseConfig, type DirectoryConfig, type IdsyncConfig } from '../config/load.js';
+import type { DirectoryConfig, IdsyncConfig } from '../config/load.js';
 import { directorySchema } from '../config/schema.js';
 import { IdsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -8,7 +7,10 @@ import type { SyncService } from '../serve/server.js';
 import type { DirectoryWorker } from '../serve/worker.js';
 import type { Store } from '../store/db.js';
 import { fieldError } from './errors.js';
-import { SecretBox, secretBoxFor } from './secret-box.js';
+import { secretBoxFor, type SecretBox } from './secret-box.js';
+import { baseDirOf, entryFromRow, parseDirectoryInput, type StoredRow } from './stored-directories.js';
+
+export { loadStoredDirectories, parseDirectoryInput } from './stored-directories.js';
 
 /**
  * A directory as the API takes it: the keys of a directory in the configuration file, with two
@@ -42,49 +44,20 @@ export interface DirectoryEntry {
   updatedBy?: string | null;
 }
 
-function stripPrefix(s: string): string {
-  return s.replace(/directories\[0\]\.?/g, '').replace(/^: /, '');
-}
-
 /**
- * Validates a directory with the same parseConfig as the file, so the checks cannot drift apart;
- * the error's path is made relative to the directory (`syncItems[1]`, not `directories[0].…`).
+ * What, if anything, changed where a bind password would be sent: the servers (host, port and
+ * transport, compared as resolved, so `ldaps://dc1` equals `ldaps://dc1:636`), the CA, hostname
+ * verification, or the bind DN (a DN of the administrator's choosing on the same server would
+ * also let them learn the password, from the server's log of failed binds).
  */
-export function parseDirectoryInput(input: DirectoryInput, password: string | null, baseDir: string): DirectoryConfig {
-  const raw = { ...input, bind: input.bind ? { dn: input.bind.dn, password: password ?? '' } : undefined };
-  try {
-    return parseConfig({ directories: [raw] }, { baseDir, env: {} }).directories[0];
-  } catch (err) {
-    if (!(err instanceof IdsyncError) || (err.code !== 'CONFIG_INVALID' && err.code !== 'CONFIG_SECRET_UNREADABLE')) throw err;
-    const field = stripPrefix(err.where ?? '') || 'syncItems';
-    throw fieldError('VALIDATION_FAILED', stripPrefix(err.message.replace(/^invalid configuration:\s*/, '')), field, err);
-  }
-}
-
-interface StoredRow {
-  name: string;
-  config: string;
-  bind_password: string | null;
-  updated_at: string;
-  updated_by: string | null;
-}
-
-function entryFromRow(row: StoredRow, baseDir: string, box: SecretBox, log: Logger): DirectoryEntry | undefined {
-  const input = JSON.parse(row.config) as DirectoryInput;
-  try {
-    const password = row.bind_password === null ? null : box.open(row.bind_password, `the bind password of directory "${row.name}"`);
-    const cfg = parseDirectoryInput(input, password, baseDir);
-    return { name: row.name, managedBy: 'api', cfg, input, passwordSet: !!row.bind_password, updatedAt: row.updated_at, updatedBy: row.updated_by };
-  } catch (err) {
-    // A key that does not open the password, or a later idsync validating more strictly than the
-    // one that stored it: the directory is left out, and the log says why.
-    log.error({ directory: row.name, err: (err as Error).message }, 'a directory stored through the API cannot be used; it is ignored');
-    return undefined;
-  }
-}
-
-function baseDirOf(config: IdsyncConfig): string {
-  return config.file ? path.dirname(config.file) : process.cwd();
+export function destinationChange(before: DirectoryConfig | undefined, after: DirectoryConfig): string | null {
+  if (!before) return 'the configuration';
+  const servers = (c: DirectoryConfig) => c.servers.map((s) => `${s.transport}:${s.host.toLowerCase()}:${s.port}`).join(' ');
+  if (servers(before) !== servers(after)) return before.servers.some((s, i) => s.transport !== after.servers[i]?.transport) ? 'the servers or the transport' : 'the servers';
+  if ((before.tls.ca ?? '') !== (after.tls.ca ?? '')) return 'the CA';
+  if (before.tls.verifyHostname !== after.tls.verifyHostname) return 'verifyHostname';
+  if ((before.bind?.dn ?? '') !== (after.bind?.dn ?? '')) return 'the bind DN';
+  return null;
 }
 
 export class DirectoryRegistry {
@@ -184,11 +157,28 @@ export class DirectoryRegistry {
     return row;
   }
 
+  /** The stored configuration as it was resolved; undefined when it no longer validates (then every destination counts as changed). */
+  #previous(row: StoredRow): DirectoryConfig | undefined {
+    try {
+      return parseDirectoryInput(JSON.parse(row.config) as DirectoryInput, 'placeholder', this.#baseDir);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Replaces the whole configuration; the stored password stays unless a new one is given (or `bind` is dropped). */
   async update(name: string, input: DirectoryInput, actor: string, now: Date): Promise<DirectoryEntry> {
     const row = await this.#apiRow(name);
     if (input.name !== name) throw fieldError('VALIDATION_FAILED', `the name cannot change (a new name is a new directory): expected "${name}"`, 'name');
     const kept = () => (row.bind_password === null ? null : this.#box.open(row.bind_password, `the stored bind password of directory "${name}"`));
+    if (input.bind && !input.bind.password && row.bind_password !== null) {
+      // The stored password may go only where it went before: otherwise an administrator could
+      // point the directory at a server of theirs (in clear, or with a CA they control) and have
+      // the next connection test or sync send it there. Validate the destination first, so a bad
+      // URL is still answered as such.
+      const changed = destinationChange(this.#previous(row), parseDirectoryInput(input, 'placeholder', this.#baseDir));
+      if (changed) throw fieldError('VALIDATION_FAILED', `changing ${changed} requires the bind password again: send bind.password (the stored one is only sent where it was sent before)`, 'bind.password');
+    }
     const password = input.bind ? (input.bind.password ?? kept()) : null;
     if (input.bind && !password) throw fieldError('VALIDATION_FAILED', 'a bind DN needs its password', 'bind.password');
     const cfg = parseDirectoryInput(input, password, this.#baseDir);
@@ -224,33 +214,5 @@ export class DirectoryRegistry {
       this.#adding.set(name, adding);
     }
     return adding;
-  }
-}
-
-/** Directories stored through the API, for `idsync serve` to start beside the file's. */
-export async function loadStoredDirectories(store: Store, config: IdsyncConfig, log: Logger): Promise<DirectoryConfig[]> {
-  if (!(await store.db.selectFrom('api_directories').select('id').limit(1).executeTakeFirst())) return [];
-  const box = secretBoxFor(config);
-  await sealStoredPasswords(store, box, log);
-  const rows = await store.db.selectFrom('api_directories').selectAll().orderBy('name').execute();
-  const out: DirectoryConfig[] = [];
-  for (const r of rows) {
-    if (config.directories.some((d) => d.name === r.name)) {
-      log.warn({ directory: r.name }, 'a directory created through the API has the name of one in the configuration file; the file\'s is used');
-      continue;
-    }
-    const e = entryFromRow(r, baseDirOf(config), box, log);
-    if (e) out.push(e.cfg);
-  }
-  return out;
-}
-
-/** Passwords an idsync without encryption at rest stored in clear are sealed when serve starts. */
-async function sealStoredPasswords(store: Store, box: SecretBox, log: Logger): Promise<void> {
-  const rows = await store.db.selectFrom('api_directories').select(['id', 'name', 'bind_password']).where('bind_password', 'is not', null).execute();
-  for (const r of rows) {
-    if (SecretBox.isSealed(r.bind_password!)) continue;
-    await store.db.updateTable('api_directories').set({ bind_password: box.seal(r.bind_password!) }).where('id', '=', r.id).where('bind_password', '=', r.bind_password).execute();
-    log.info({ directory: r.name }, 'the stored bind password is now encrypted at rest');
   }
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/db.js';
 import { finishRun, recordObjects, startRun } from '../store/runs.js';
 import { holdRemovals } from '../sync/removals.js';
@@ -8,12 +8,14 @@ import { ApiHarness } from './test-support.js';
 /**
  * Runs, users, groups, the trash, approvals, admins and tokens over a store seeded directly, on
  * SQLite and on PostgreSQL (the store suite's way: a schema of its own), so every query of the
- * API runs on both.
+ * API runs on both. Every test gets a store of its own, seeded the same way, so each runs alone
+ * (`-t`) and in any order.
  */
 const pgBase = process.env.IDSYNC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const backends: [string, string | undefined][] = [
+const backends: [string, (() => string) | undefined][] = [
   ['sqlite', undefined],
-  ['postgres', `${pgBase}?schema=t_api_${process.pid}_${Math.floor(Math.random() * 1e6)}`],
+  // A schema per test: each test seeds its own store (issue 10: the tests depended on each other's writes).
+  ['postgres', () => `${pgBase}?schema=t_api_${process.pid}_${Math.floor(Math.random() * 1e9)}`],
 ];
 
 const T = '2026-11-01T10:00:00.000Z';
@@ -87,15 +89,15 @@ async function seed(store: Store) {
 describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
   let h: ApiHarness;
   let seeded: Awaited<ReturnType<typeof seed>>;
-  beforeAll(async () => {
+  beforeEach(async () => {
     h = await ApiHarness.create({
-      store: storeUrl,
+      store: storeUrl?.(),
       now: () => now,
       directories: [{ name: 'corp', type: 'openldap', servers: ['ldap://127.0.0.1:9'], transport: 'clear', baseDn: 'dc=corp', groups: ['cn=eng,dc=corp'], trashDays: 7 }],
     });
     seeded = await seed(h.store);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await h?.close();
   });
 
@@ -207,6 +209,8 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
   });
 
   it('lists the trash, restores only users no configured directory owns, and deletes for good', async () => {
+    // bob in the trash too (as an approved removal would leave him), with carol's date: the list orders by date, then name.
+    await h.store.db.updateTable('users').set({ status: 'trashed', status_reason: 'no longer in scope', trashed_at: T, delete_after: '2026-11-08T10:00:00.000Z' }).where('username', '=', 'bob').execute();
     const trash = await h.call('GET', '/api/v1/trash', { as: 'read_only' });
     expect(trash.body.items.map((u: { username: string; restorable: boolean; directory: string }) => [u.username, u.directory, u.restorable])).toEqual([
       ['olga', 'gone', true],

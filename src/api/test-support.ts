@@ -111,6 +111,7 @@ export class ApiHarness {
       parsed = undefined;
     }
     this.seen.push({ method, path: urlPath, status: res.status });
+    await this.#assertDocumented(method, urlPath, res.status);
     await this.#refreshSecrets();
     this.assertNoSecret(`${method} ${urlPath}`, text, res.headers);
     // A new token is shown once, in this answer; from here on it is a secret like the others.
@@ -118,6 +119,33 @@ export class ApiHarness {
     if (typeof created === 'string') this.secrets.add(created);
     for (const sid of sessionIds(res.headers)) this.secrets.add(sid);
     return { status: res.status, headers: res.headers, text, body: parsed };
+  }
+
+  #operations?: { method: string; re: RegExp; id: string; statuses: Set<string> }[];
+
+  /**
+   * Every answer of an operation of the OpenAPI document must have a status the document lists
+   * for it (issue 10, API contract), so the whole API suite doubles as a check that the document
+   * (derived from each route's `errors`) has not drifted from what the routes do.
+   */
+  async #assertDocumented(method: string, urlPath: string, status: number): Promise<void> {
+    if (!this.#operations) {
+      const res = await this.app.request('/api/v1/openapi.json');
+      const doc = (await res.json()) as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>> };
+      this.#operations = Object.entries(doc.paths).flatMap(([p, byMethod]) =>
+        Object.entries(byMethod).map(([m, op]) => ({
+          method: m.toUpperCase(),
+          re: new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+          id: op.operationId,
+          statuses: new Set(Object.keys(op.responses)),
+        })),
+      );
+    }
+    const pathname = new URL(urlPath, 'http://x').pathname;
+    const op = this.#operations.find((o) => o.method === method.toUpperCase() && o.re.test(pathname));
+    if (op && !op.statuses.has(String(status))) {
+      throw new Error(`${method} ${urlPath} answered ${status}, which the OpenAPI document does not list for ${op.id} (it lists ${[...op.statuses].join(', ')}); add the error code to the route's \`errors\``);
+    }
   }
 
   assertNoSecret(what: string, text: string, headers: Headers): void {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import type { ZodIssue } from 'zod';
@@ -21,6 +21,12 @@ export type SyncItem =
   | { kind: 'group'; dn: string; label: string }
   | { kind: 'container'; dn: string; filter?: string; scope: 'sub' | 'one'; label: string };
 
+export interface DirectoryLimits {
+  maxMessageBytes: number;
+  /** Entries one page (or one unpaged search) may hold; undefined: 10 × the page size asked for, at least 1,000. */
+  maxPageEntries?: number;
+}
+
 export interface DirectoryConfig {
   name: string;
   type: DirectoryType;
@@ -28,7 +34,8 @@ export interface DirectoryConfig {
   servers: ServerSpec[];
   tls: { ca?: string; verifyHostname: boolean };
   bind?: { dn: string; password: Secret };
-  timeouts: { connectMs: number; operationMs: number };
+  /** operationMs bounds silence; runMs bounds a whole run's reading of the directory. */
+  timeouts: { connectMs: number; operationMs: number; runMs: number };
   baseDn: string;
   filters: { user: string; group: string; container: string };
   disabledFilter?: string;
@@ -38,6 +45,8 @@ export interface DirectoryConfig {
   importNotes: boolean;
   defaultCountry?: string;
   pageSize: number;
+  /** What one message and one page may hold (src/directory/stream/limits.ts). */
+  limits: DirectoryLimits;
   memberRangeSize?: number;
   trashDays: number;
   continuous: { changes: 'auto' | 'content-sync' | 'content-sync-poll' | 'timestamp' | 'dirsync' | 'usn' | 'off'; pollSeconds: number; notifications: boolean; fullSyncHours: number };
@@ -130,16 +139,19 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
   const servers = d.servers.map((s, j) => parseServer(s, d.transport, `${at}.servers[${j}]`));
 
   let ca: string | undefined = d.ca;
-  if (d.caFile) {
-    const file = path.resolve(baseDir, d.caFile);
-    if (!existsSync(file)) throw configError(`${at}.caFile`, `file not found: ${file}`);
-    ca = readFileSync(file, 'utf8');
-  }
+  if (d.caFile) ca = readCaFile(path.resolve(baseDir, d.caFile), `${at}.caFile`);
   if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw configError(d.caFile ? `${at}.caFile` : `${at}.ca`, 'is not a PEM certificate bundle (no BEGIN CERTIFICATE line)');
   }
 
   const bind = d.bind ? { dn: d.bind.dn, password: resolveSecret(d.bind.password, `${at}.bind.password`, baseDir, env) } : undefined;
+  if (bind?.password.isEmpty) {
+    // RFC 4513 section 5.1.2: a simple bind with a DN and an empty password is an
+    // "unauthenticated" bind, which some servers accept as anonymous. A sync would then see only
+    // what anonymous may read, and remove everyone else.
+    const source = typeof d.bind!.password === 'string' ? 'is empty' : 'env' in d.bind!.password ? `is empty (environment variable ${d.bind!.password.env} is set to an empty string)` : `is empty (file ${d.bind!.password.file} holds no password)`;
+    throw configError(`${at}.bind.password`, `${source}: a bind DN with an empty password is an unauthenticated bind (RFC 4513 section 5.1.2), which some servers treat as anonymous; give the password, or remove "bind" for an anonymous session`);
+  }
   if (bind && !bind.password.isEmpty) {
     servers.forEach((s, j) => {
       if (s.transport === 'clear') warnings.push(`${at}.servers[${j}]: transport "clear" sends the bind password for ${bind.dn} unencrypted; use ldaps or starttls`);
@@ -208,6 +220,7 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     importNotes: d.importNotes,
     defaultCountry: d.defaultCountry,
     pageSize: d.pageSize,
+    limits: { maxMessageBytes: Math.round(d.limits.maxMessageMB * 1024 * 1024), ...(d.limits.maxPageEntries !== undefined ? { maxPageEntries: d.limits.maxPageEntries } : {}) },
     memberRangeSize: d.memberRangeSize ?? profile.memberRangeSize,
     trashDays: d.trashDays,
     continuous: d.continuous,
@@ -267,7 +280,9 @@ function resolveStoreUrl(store: string, baseDir: string): string {
   if (store.startsWith('sqlite:')) {
     const p = store.slice('sqlite:'.length);
     if (p === ':memory:') return store;
-    return `sqlite:${path.resolve(baseDir, p)}`;
+    const file = path.resolve(baseDir, p);
+    checkStorePath(file);
+    return `sqlite:${file}`;
   }
   if (/^postgres(ql)?:\/\//.test(store)) return store;
   throw configError('store', `must be sqlite:PATH or a postgres:// URL, got "${store.replace(/:\/\/[^@]*@/, '://…@')}"`);
@@ -278,7 +293,7 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env):
   if (!existsSync(chosen)) {
     throw new IdsyncError('CONFIG_NOT_FOUND', `configuration file not found: ${chosen} (pass --config FILE or set IDSYNC_CONFIG)`);
   }
-  const text = readFileSync(chosen, 'utf8');
+  const text = readConfigText(chosen);
   let raw: unknown;
   try {
     // The YAML 1.2 core schema: no implicit dates or binary, so values mean what the yaml spec's
@@ -299,4 +314,87 @@ export function findDirectory(config: IdsyncConfig, name: string): DirectoryConf
     throw new IdsyncError('UNKNOWN_DIRECTORY', `no directory named "${name}" in the configuration (known: ${config.directories.map((x) => x.name).join(', ') || 'none'})`);
   }
   return d;
+}
+
+/**
+ * The largest configuration file idsync reads (10 MiB). A file listing 10,000 groups is about
+ * 1 MB; anything much larger is a mistake (`--config /dev/zero` grew without end before this).
+ */
+export const MAX_CONFIG_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Reads the configuration file, refusing a folder and anything over MAX_CONFIG_BYTES. A regular
+ * file is refused by its size before it is read; a device or pipe (`/dev/zero`, `<(…)`) has no
+ * size to ask, so the read itself stops one byte past the limit.
+ */
+function readConfigText(file: string): string {
+  const fail = (message: string) => new IdsyncError('CONFIG_INVALID', `--config ${file}: ${message}`, { where: '--config' });
+  let fd: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw fail('is a folder, not a configuration file');
+    if (st.isFile() && st.size > MAX_CONFIG_BYTES) throw fail(`is ${st.size} bytes, larger than the ${MAX_CONFIG_BYTES}-byte limit for a configuration file`);
+    fd = openSync(file, 'r');
+  } catch (err) {
+    if (err instanceof IdsyncError) throw err;
+    throw fail(`cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let size = 0;
+    for (;;) {
+      const n = readSync(fd, buf, size, buf.length - size, null);
+      if (n === 0) break;
+      size += n;
+      if (size > MAX_CONFIG_BYTES) throw fail(`is larger than the ${MAX_CONFIG_BYTES}-byte limit for a configuration file`);
+    }
+    return buf.toString('utf8', 0, size);
+  } catch (err) {
+    if (err instanceof IdsyncError) throw err;
+    throw fail(`cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A CA bundle file: missing, a folder or unreadable are configuration errors naming the key. */
+function readCaFile(file: string, where: string): string {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw configError(where, code === 'ENOENT' ? `file not found: ${file}` : `cannot read ${file} (${code ?? String(err)})`);
+  }
+  if (st.isDirectory()) throw configError(where, `${file} is a folder, not a PEM file`);
+  // A CA bundle is a few kilobytes; the system bundle is about 200 KB.
+  if (st.isFile() && st.size > MAX_CONFIG_BYTES) throw configError(where, `${file} is ${st.size} bytes, too large for a PEM certificate bundle`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw configError(where, `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/**
+ * The SQLite file is created on first use, with its missing folders; an existing ancestor that is
+ * not a folder would make that fail deep in the store, so it is named here.
+ */
+function checkStorePath(file: string): void {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    let st;
+    try {
+      st = statSync(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        if (path.dirname(dir) === dir) return;
+        continue;
+      }
+      if (code === 'ENOTDIR') continue; // an ancestor further up is a file: reported when reached
+      throw configError('store', `cannot use ${file}: ${dir} cannot be read (${code ?? String(err)})`);
+    }
+    if (!st.isDirectory()) throw configError('store', `cannot create ${file}: ${dir} is a file, not a folder`);
+    return;
+  }
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ldapFilterProblem } from './ldap-filter.js';
+import { serverUrlSchema } from './server-url.js';
 
 /**
  * The configuration file's shape. Every key is documented in docs/configuration.md with its
@@ -14,16 +16,20 @@ const secretValue = z.union([
 ]);
 export type SecretValue = z.infer<typeof secretValue>;
 
-const ldapUrl = z
-  .string()
-  .regex(/^ldaps?:\/\/[^/\s]+(\/.*)?$/i, 'must be an LDAP URL such as ldaps://dc1.example.com:636');
+/** One rule for the file and the API: src/config/server-url.ts. */
+const ldapUrl = serverUrlSchema;
 
 const dn = z.string().trim().min(1, 'must be a distinguished name');
 
 const filter = z
   .string()
   .trim()
-  .refine((f) => f.startsWith('(') && f.endsWith(')'), 'must be an LDAP filter in parentheses, such as (objectClass=user)');
+  .regex(/^\([\s\S]*\)$/, 'must be an LDAP filter in parentheses, such as (objectClass=user)')
+  .superRefine((f, ctx) => {
+    const problem = f.startsWith('(') && f.endsWith(')') ? ldapFilterProblem(f) : null;
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  })
+  .describe('An LDAP search filter (RFC 4515), in parentheses.');
 
 const syncItem = z.union([
   z.object({ group: dn }).strict(),
@@ -69,6 +75,7 @@ const directory = z
       .object({
         connectMs: z.number().int().positive().default(5000),
         operationMs: z.number().int().positive().default(60000),
+        runMs: z.number().int().positive().default(3_600_000),
       })
       .strict()
       .default({}),
@@ -88,6 +95,13 @@ const directory = z
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US')
       .optional(),
     pageSize: z.number().int().min(1).max(10000).default(1000),
+    limits: z
+      .object({
+        maxMessageMB: z.number().min(1).max(256).default(32),
+        maxPageEntries: z.number().int().min(1).max(10_000_000).optional(),
+      })
+      .strict()
+      .default({}),
     memberRangeSize: z.number().int().min(10).max(100000).optional(),
     trashDays: z.number().min(0).default(7),
     continuous: z

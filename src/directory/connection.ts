@@ -2,7 +2,8 @@ import type { DirectoryConfig, ServerSpec } from '../config/load.js';
 import { IdsyncError } from '../errors.js';
 import type { DirectoryEntry } from './entry.js';
 import { mapDirectoryError } from './errors.js';
-import { LdapStream, resultError } from './stream/ldap-stream.js';
+import { maxPageEntries } from './stream/limits.js';
+import { LdapStream, resultError, type CollectOptions } from './stream/ldap-stream.js';
 
 export interface ServerAttempt {
   url: string;
@@ -35,16 +36,24 @@ export class DirectoryConnection {
   #stream: LdapStream;
   #cfg: DirectoryConfig;
   #binary: ReadonlySet<string>;
+  /** performance.now() time at which this run's reading must stop (timeouts.runMs), if it is a run. */
+  #runDeadline: number | undefined;
 
-  private constructor(cfg: DirectoryConfig, stream: LdapStream, server: ServerSpec, attempts: ServerAttempt[]) {
+  private constructor(cfg: DirectoryConfig, stream: LdapStream, server: ServerSpec, attempts: ServerAttempt[], runDeadline: number | undefined) {
     this.#cfg = cfg;
+    this.#runDeadline = runDeadline;
     this.#stream = stream;
     this.server = server;
     this.attempts = attempts;
     this.#binary = new Set(cfg.profile.binaryAttributes.map((a) => a.toLowerCase()));
   }
 
-  static async open(cfg: DirectoryConfig): Promise<DirectoryConnection> {
+  /**
+   * `run: true` (a sync) bounds everything read through this connection by timeouts.runMs from
+   * now. Without it (serve's long-lived connection) each search is bounded by runMs on its own.
+   */
+  static async open(cfg: DirectoryConfig, options: { run?: boolean } = {}): Promise<DirectoryConnection> {
+    const runDeadline = options.run && cfg.timeouts.runMs > 0 ? performance.now() + cfg.timeouts.runMs : undefined;
     const attempts: ServerAttempt[] = [];
     let lastError: IdsyncError | undefined;
     for (const server of cfg.servers) {
@@ -58,7 +67,7 @@ export class DirectoryConnection {
           if (result.resultCode !== 0) throw resultError(result, { server: server.url, operation: 'read root DSE' });
         }
         attempts.push({ url: server.url, ok: true, ms: Date.now() - started });
-        return new DirectoryConnection(cfg, stream, server, attempts);
+        return new DirectoryConnection(cfg, stream, server, attempts, runDeadline);
       } catch (err) {
         const e = mapDirectoryError(err, { server: server.url, operation: 'connect' });
         attempts.push({ url: server.url, ok: false, ms: Date.now() - started, error: { code: e.code, message: e.message } });
@@ -94,10 +103,11 @@ export class DirectoryConnection {
   async *pages(spec: SearchSpec): AsyncGenerator<DirectoryEntry[]> {
     this.#ensureOpen();
     try {
+      const pageSize = spec.pageSize ?? this.#cfg.pageSize;
       yield* this.#stream.searchPages(
         { base: spec.base, scope: spec.scope ?? 'sub', filter: spec.filter, attributes: spec.attributes },
-        spec.pageSize ?? this.#cfg.pageSize,
-        { binary: this.#binary, timeoutMs: this.#cfg.timeouts.operationMs },
+        pageSize,
+        this.#collectOptions(pageSize),
       );
     } catch (err) {
       // Refusals and timeouts are IdsyncErrors already; this names the server and base for the
@@ -109,10 +119,25 @@ export class DirectoryConnection {
   /** A base-scope read of one entry; undefined when it does not exist. */
   async read(dn: string, attributes: string[], filter = '(objectClass=*)'): Promise<DirectoryEntry | undefined> {
     this.#ensureOpen();
-    const { entries, result } = await this.#stream.searchAll({ base: dn, scope: 'base', filter, attributes }, { binary: this.#binary, timeoutMs: this.#cfg.timeouts.operationMs });
+    const { entries, result } = await this.#stream.searchAll({ base: dn, scope: 'base', filter, attributes }, this.#collectOptions(this.#cfg.pageSize));
     if (result.resultCode === 32) return undefined;
     if (result.resultCode !== 0) throw resultError(result, { server: this.server.url, operation: 'read', target: dn });
     return entries[0];
+  }
+
+  /**
+   * Silence is bounded by operationMs, a page by its entry count, and the reading by runMs: from
+   * the start of the run, or from the start of this search when the connection is not a run's.
+   */
+  #collectOptions(pageSize: number): CollectOptions {
+    const runMs = this.#cfg.timeouts.runMs;
+    const at = this.#runDeadline ?? performance.now() + runMs;
+    return {
+      binary: this.#binary,
+      timeoutMs: this.#cfg.timeouts.operationMs,
+      maxEntries: maxPageEntries(this.#cfg.limits, pageSize),
+      ...(Number.isFinite(at) ? { deadline: { at, runMs } } : {}),
+    };
   }
 
   async rootDse(attributes: string[]): Promise<DirectoryEntry | undefined> {

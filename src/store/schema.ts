@@ -215,4 +215,15 @@ export interface Database {
   approvals: ApprovalsTable;
   held_removals: HeldRemovalsTable;
   group_graph_cache: GroupGraphCacheTable;
+  serve_processes: ServeProcessesTable;
+}
+
+/** One running `idsync serve` (src/store/serve-presence.ts). */
+export interface ServeProcessesTable {
+  id: Generated<number>;
+  host: string;
+  pid: number;
+  api: string | null;
+  started_at: string;
+  heartbeat_at: string;
 }

@@ -77,6 +77,10 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
     const v = patch[f] ?? null;
     if (f === 'username') {
       if (!v) throw new IdsyncError('USAGE', 'username cannot be empty', { where: 'username' });
+      // As addLocalUser does: usernames are unique in any letter case (username_key), and the
+      // unique index alone would surface as an internal error.
+      const taken = await findUserByUsername(db, v);
+      if (taken && taken.id !== user.id) throw new IdsyncError('STORE_CONFLICT', `user "${taken.username}" already exists`, { where: 'username' });
       set.username = v;
       set.username_key = v.toLowerCase();
     } else if (f === 'aliases' || f === 'phones') {
@@ -88,8 +92,20 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
       set[f] = v;
     }
   }
-  await db.updateTable('users').set(set).where('id', '=', user.id).execute();
+  try {
+    await db.updateTable('users').set(set).where('id', '=', user.id).execute();
+  } catch (err) {
+    // Another writer took the name between the check and the update.
+    if (set.username_key && isUniqueViolation(err)) throw new IdsyncError('STORE_CONFLICT', `user "${set.username}" already exists`, { where: 'username', cause: err });
+    throw err;
+  }
   return (await findUserByUsername(db, set.username ?? user.username))!;
+}
+
+/** A unique index refused a write: SQLite's SQLITE_CONSTRAINT_UNIQUE, PostgreSQL's SQLSTATE 23505. */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
 /** A store user that no directory owns (created by an admin); a directory with the same username adopts it. */

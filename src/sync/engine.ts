@@ -79,7 +79,9 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
   let conn: DirectoryConnection | undefined;
   try {
     progress({ phase: 'connect' });
-    conn = await DirectoryConnection.open(cfg);
+    // The run bound (timeouts.runMs) starts here: a server that keeps a page or the paging going
+    // forever fails the run before any removal (issue 10 item 9).
+    conn = await DirectoryConnection.open(cfg, { run: true });
     report.server = conn.server.url;
     report.attempts = conn.attempts;
     for (const a of conn.attempts) if (!a.ok) report.warnings.push(`server ${a.url} skipped: ${a.error?.message}`);

@@ -121,6 +121,24 @@ export class SlapdDirectory extends LdapHelpers {
     return dn;
   }
 
+  /**
+   * A service account that can bind only over an encrypted session: an ACL put first on the
+   * database grants `auth` on its userPassword only at a security strength factor of 128 or more
+   * (slapd.access(5), `ssf=`), so a simple bind as it in clear fails with invalidCredentials (49).
+   * A test that binds as it over StartTLS proves the upgrade happened. Not olcSecurity: that
+   * would refuse the clear binds other tests make on purpose, and the rootdn ignores ACLs.
+   */
+  async addTlsOnlyAccount(opts: { ou: string; uid: string; password: string }): Promise<string> {
+    const dn = await this.addUser({ ou: opts.ou, uid: opts.uid, sn: 'Service', userPassword: opts.password });
+    await this.withClient((c) =>
+      c.modify('olcDatabase={1}mdb,cn=config', new Change({
+        operation: 'add',
+        modification: new Attribute({ type: 'olcAccess', values: [`{0}to dn.exact="${dn}" attrs=userPassword by anonymous ssf=128 auth by * none`] }),
+      })),
+    );
+    return dn;
+  }
+
   /** Members [] → the group holds only PLACEHOLDER_MEMBER. */
   async addGroup(g: { ou?: string; cn: string; members?: string[]; kind?: SlapdGroupKind; description?: string; extra?: Record<string, AttrValues> }): Promise<string> {
     const dn = `cn=${escapeDnValue(g.cn)},${this.ouDn(g.ou ?? 'groups')}`;

@@ -5,7 +5,7 @@ import { ROLES } from '../../auth/roles.js';
 import { createToken, listTokens, revokeToken } from '../../auth/tokens.js';
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
-import { apiRoute, jsonBody, jsonResponse, type ApiApp } from '../route.js';
+import { apiRoute, newPasswordSchema, pathId, jsonBody, jsonResponse, type ApiApp } from '../route.js';
 import { adminSchema } from './auth.js';
 
 const tokenSchema = z
@@ -40,11 +40,12 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/admins',
       operationId: 'createAdmin',
+      errors: ['STORE_CONFLICT'],
       tags: ['admins'],
       summary: 'Create an admin account',
       description: 'Passwords need at least 12 characters.',
       request: {
-        body: jsonBody(z.object({ username: z.string().regex(ADMIN_USERNAME, 'must be 1-64 letters, digits, dot, dash, underscore or @'), role: z.enum(ROLES), password: z.string().min(1).max(1024) }).strict()),
+        body: jsonBody(z.object({ username: z.string().regex(ADMIN_USERNAME, 'must be 1-64 letters, digits, dot, dash, underscore or @'), role: z.enum(ROLES), password: newPasswordSchema }).strict()),
       },
       responses: { 201: jsonResponse(adminSchema, 'Created.') },
     }),
@@ -66,6 +67,7 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'delete',
       path: '/api/v1/admins/{username}',
       operationId: 'deleteAdmin',
+      errors: ['STORE_NOT_FOUND', 'STORE_CONFLICT'],
       tags: ['admins'],
       summary: 'Delete an admin account and end its sessions',
       description: 'The last owner cannot be deleted.',
@@ -125,9 +127,10 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'delete',
       path: '/api/v1/tokens/{id}',
       operationId: 'revokeToken',
+      errors: ['STORE_NOT_FOUND'],
       tags: ['tokens'],
       summary: 'Revoke an API token (it stays listed, marked revoked)',
-      request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
+      request: { params: z.object({ id: pathId() }) },
       responses: { 200: jsonResponse(tokenSchema, 'Revoked.'), 404: { description: 'No such token.' } },
     }),
     async (c) => c.json(await revokeToken(deps.store.db, c.req.valid('param').id, deps.now()), 200),

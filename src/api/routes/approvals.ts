@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { IdsyncError } from '../../errors.js';
 import { decideApproval, listApprovals } from '../../sync/removals.js';
 import type { ApiDeps } from '../context.js';
-import { apiRoute, jsonResponse, queryBool, type ApiApp } from '../route.js';
+import { apiRoute, pathId, jsonResponse, queryBool, type ApiApp } from '../route.js';
 
 const approvalSchema = z
   .object({
@@ -37,9 +37,10 @@ export function registerApprovalRoutes(app: ApiApp, deps: ApiDeps): void {
         method: 'post',
         path: `/api/v1/approvals/{runId}/${decision}`,
         operationId: decision === 'approve' ? 'approveRemovals' : 'rejectRemovals',
+        errors: ['STORE_NOT_FOUND', 'APPROVAL_NOT_PENDING', 'UNKNOWN_DIRECTORY'],
         tags: ['approvals'],
         summary: decision === 'approve' ? 'Apply the removals a run held' : 'Discard the removals a run held (nothing is removed; the next full sync plans again)',
-        request: { params: z.object({ runId: z.coerce.number().int().min(1) }) },
+        request: { params: z.object({ runId: pathId() }) },
         responses: {
           200: jsonResponse(z.object({ runId: z.number().int(), decision: z.enum(['approve', 'reject']), applied: z.number().int(), skipped: z.number().int() }), 'Decided.'),
           404: { description: 'No such run, or it held nothing.' },

@@ -9,7 +9,7 @@ import { createSession, deleteOtherSessions, deleteSession } from '../../auth/se
 import type { ApiDeps, AppEnv } from '../context.js';
 import { fieldError } from '../errors.js';
 import { CSRF_COOKIE, isLocalRequest, secureRequest, SESSION_COOKIE } from '../guard.js';
-import { apiRoute, jsonBody, jsonResponse, type ApiApp } from '../route.js';
+import { apiRoute, newPasswordSchema, jsonBody, jsonResponse, type ApiApp } from '../route.js';
 
 export const adminSchema = z
   .object({ id: z.number().int(), username: z.string(), role: z.enum(ROLES), createdAt: z.string(), lastLoginAt: z.string().nullable() })
@@ -48,6 +48,7 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/auth/login',
       operationId: 'login',
+      errors: ['AUTH_FAILED', 'RATE_LIMITED'],
       tags: ['auth'],
       summary: 'Log in to the panel',
       description: 'Five failures for one username within 15 minutes lock it for 15 minutes; twenty from one address lock the address. Locked: 429 with Retry-After.',
@@ -108,10 +109,11 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'put',
       path: '/api/v1/me/password',
       operationId: 'changeOwnPassword',
+      errors: ['RATE_LIMITED'],
       tags: ['auth'],
       summary: 'Change your own password',
       description: 'Ends every other session of the admin. Wrong current passwords count towards the login lockout.',
-      request: { body: jsonBody(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict()) },
+      request: { body: jsonBody(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: newPasswordSchema }).strict()) },
       responses: { 204: { description: 'Changed.' } },
     }),
     async (c) => {
@@ -148,10 +150,11 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/setup',
       operationId: 'setup',
+      errors: ['SETUP_UNAVAILABLE', 'STORE_CONFLICT'],
       tags: ['auth'],
       summary: 'First run: create the first owner and log in',
       description: 'Only while no admin exists, and only from the machine idsync runs on (a loopback peer and no proxy headers). Otherwise use `idsync admin create`.',
-      request: { body: jsonBody(credentials) },
+      request: { body: jsonBody(credentials.extend({ password: newPasswordSchema })) },
       responses: { 201: jsonResponse(loggedIn, 'The owner is created and logged in.') },
     }),
     async (c) => {

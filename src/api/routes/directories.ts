@@ -5,7 +5,7 @@ import type { ApiDeps } from '../context.js';
 import { directoryInputSchema, parseDirectoryInput, type DirectoryInput } from '../directories.js';
 import { attributeMapSchema, directoryView, directoryViewSchema, filtersSchema, storeFacts } from '../directory-view.js';
 import { fieldError } from '../errors.js';
-import { apiRoute, jsonBody, jsonResponse, type ApiApp } from '../route.js';
+import { apiRoute, queryInt, DIRECTORY_ERRORS, jsonBody, jsonResponse, type ApiApp } from '../route.js';
 
 const nameParam = z.object({ name: z.string().min(1).max(63) });
 
@@ -32,7 +32,7 @@ const directoryTypeSchema = z
 
 const groupQuery = z.object({
   search: z.string().max(500).default('').openapi({ description: 'Part of a group name, or a full group DN.' }),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: queryInt(1, 500, 50, 'At most 500.'),
 });
 
 /**
@@ -87,6 +87,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'get',
       path: '/api/v1/directories/{name}',
       operationId: 'getDirectory',
+      errors: ['UNKNOWN_DIRECTORY'],
       tags: ['directories'],
       summary: 'One directory, with its sync status',
       request: { params: nameParam },
@@ -100,6 +101,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/directories',
       operationId: 'createDirectory',
+      errors: ['STORE_CONFLICT', 'USERNAME_ATTRIBUTE_LOCKED', 'CONFIG_INVALID'],
       tags: ['directories'],
       summary: 'Create a directory (stored in idsync; under idsync serve its worker starts at once)',
       description: 'The same keys as a directory in the configuration file, except `caFile` (send the PEM as `ca`) and `bind.password`, which must be a string and is never returned.',
@@ -119,10 +121,11 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'put',
       path: '/api/v1/directories/{name}',
       operationId: 'updateDirectory',
+      errors: ['UNKNOWN_DIRECTORY', 'DIRECTORY_MANAGED_BY_FILE', 'USERNAME_ATTRIBUTE_LOCKED', 'CONFIG_INVALID'],
       tags: ['directories'],
       summary: 'Replace a directory\'s configuration (sync items and their order included)',
       description:
-        'Send the whole configuration (`config` of the GET answer). Omit `bind.password` to keep the stored one. Directories of the configuration file are read-only here (409 DIRECTORY_MANAGED_BY_FILE); the username attribute is locked after the first sync (409 USERNAME_ATTRIBUTE_LOCKED). The answer comes once the worker runs the new configuration.',
+        'Send the whole configuration (`config` of the GET answer). Omit `bind.password` to keep the stored one, unless the servers, the transport, `ca`, `verifyHostname` or `bind.dn` change: the stored password is only sent where it was sent before, so re-pointing a directory needs the password again (400 on `bind.password`). Directories of the configuration file are read-only here (409 DIRECTORY_MANAGED_BY_FILE); the username attribute is locked after the first sync (409 USERNAME_ATTRIBUTE_LOCKED). The answer comes once the worker runs the new configuration.',
       request: { params: nameParam, body: jsonBody(directoryInputSchema) },
       responses: { 200: jsonResponse(directoryViewSchema, 'Updated.'), 404: { description: 'No such directory.' }, 409: { description: 'File-managed, or the username attribute is locked.' } },
     }),
@@ -137,6 +140,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'delete',
       path: '/api/v1/directories/{name}',
       operationId: 'deleteDirectory',
+      errors: ['UNKNOWN_DIRECTORY', 'DIRECTORY_MANAGED_BY_FILE'],
       tags: ['directories'],
       summary: 'Delete a directory created here and stop its worker',
       description: 'The users it synced stay in the store (as when a directory is removed from the file).',
@@ -154,6 +158,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/directories/{name}/test',
       operationId: 'testDirectory',
+      errors: ['UNKNOWN_DIRECTORY', ...DIRECTORY_ERRORS],
       tags: ['directories'],
       summary: 'Test the connection to every server, one by one (reachability, TLS, bind, base DN)',
       request: { params: nameParam },
@@ -171,6 +176,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'get',
       path: '/api/v1/directories/{name}/groups',
       operationId: 'searchDirectoryGroups',
+      errors: ['UNKNOWN_DIRECTORY', ...DIRECTORY_ERRORS],
       tags: ['directories'],
       summary: 'Type-ahead over the directory\'s groups',
       description: 'A substring of the group name, or a full DN; the search runs on the directory server with a size limit, so it stays fast with 10,000+ groups.',
@@ -190,6 +196,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/directory-drafts/test',
       operationId: 'testDirectoryDraft',
+      errors: [...DIRECTORY_ERRORS],
       tags: ['directories'],
       summary: 'Test a directory configuration before saving it',
       description: 'Sync items may be missing; the bind password must be given.',
@@ -208,6 +215,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/directory-drafts/groups',
       operationId: 'searchDraftGroups',
+      errors: [...DIRECTORY_ERRORS],
       tags: ['directories'],
       summary: 'Type-ahead over the groups of a directory configuration before saving it',
       request: { body: jsonBody(z.object({ directory: directoryInputSchema, search: z.string().max(500).default(''), limit: z.number().int().min(1).max(500).default(50) }).strict()) },

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { IdsyncError } from '../../errors.js';
 import type { ApiDeps } from '../context.js';
-import { apiRoute, jsonResponse, page, paging, type ApiApp } from '../route.js';
+import { apiRoute, pathId, jsonResponse, page, paging, type ApiApp } from '../route.js';
 import { likePattern } from './users.js';
 
 const groupSchema = z
@@ -53,9 +53,10 @@ export function registerGroupRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'get',
       path: '/api/v1/groups/{id}',
       operationId: 'getGroup',
+      errors: ['STORE_NOT_FOUND'],
       tags: ['groups'],
       summary: 'A group with its members (flattened: nested members included), paged',
-      request: { params: z.object({ id: z.coerce.number().int().min(1) }), query: z.object(paging(1000, 200)) },
+      request: { params: z.object({ id: pathId() }), query: z.object(paging(1000, 200)) },
       responses: {
         200: jsonResponse(
           groupSchema.omit({ memberCount: true }).extend({ members: z.array(z.object({ username: z.string(), status: z.string() })), totalMembers: z.number().int(), limit: z.number().int(), offset: z.number().int() }),

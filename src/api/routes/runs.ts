@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { runSummary, type RunRow } from '../../store/history.js';
 import { IdsyncError } from '../../errors.js';
 import type { ApiDeps } from '../context.js';
-import { apiRoute, jsonResponse, page, paging, type ApiApp } from '../route.js';
+import { apiRoute, pathId, jsonResponse, page, paging, type ApiApp } from '../route.js';
 
 const attemptSchema = z.object({ url: z.string(), ok: z.boolean(), ms: z.number(), error: z.object({ code: z.string(), message: z.string() }).optional() });
 
@@ -81,10 +81,11 @@ export function registerRunRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'get',
       path: '/api/v1/runs/{id}',
       operationId: 'getRun',
+      errors: ['STORE_NOT_FOUND'],
       tags: ['runs'],
       summary: 'One run with its per-object outcomes (paged; filter by outcome)',
       request: {
-        params: z.object({ id: z.coerce.number().int().min(1) }),
+        params: z.object({ id: pathId() }),
         query: z.object({
           outcome: z.string().max(40).optional().openapi({ description: 'created, updated, unchanged, disabled, trashed, restored, deleted, skipped, conflict, held' }),
           ...paging(1000, 200),

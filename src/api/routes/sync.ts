@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { SyncFailedError } from '../../sync/engine.js';
 import type { ProgressEvent, RunKind, RunReport } from '../../sync/report.js';
 import type { ApiDeps } from '../context.js';
-import { apiRoute, jsonBody, jsonResponse, queryBool, type ApiApp } from '../route.js';
+import { apiRoute, DIRECTORY_ERRORS, jsonBody, jsonResponse, queryBool, type ApiApp } from '../route.js';
 
 const changeSchema = z.object({
   objectType: z.enum(['user', 'group']),
@@ -65,6 +65,7 @@ export function registerSyncRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/directories/{name}/sync',
       operationId: 'syncDirectory',
+      errors: ['UNKNOWN_DIRECTORY', 'SYNC_ALREADY_RUNNING', ...DIRECTORY_ERRORS],
       tags: ['sync'],
       summary: 'Full sync now',
       description:
@@ -114,6 +115,7 @@ export function registerSyncRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/directories/{name}/sync/user',
       operationId: 'syncUser',
+      errors: ['UNKNOWN_DIRECTORY', 'STORE_NOT_FOUND', 'SYNC_ALREADY_RUNNING', 'APPROVAL_NOT_PENDING', ...DIRECTORY_ERRORS],
       tags: ['sync'],
       summary: 'Sync one user now and return the run report',
       description:
@@ -134,6 +136,7 @@ export function registerSyncRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/directories/{name}/dry-run',
       operationId: 'dryRun',
+      errors: ['UNKNOWN_DIRECTORY', ...DIRECTORY_ERRORS],
       tags: ['sync'],
       summary: 'Plan a full sync without writing anything: every create, update (attribute before → after), disable, trash, restore and held removal',
       request: { params: nameParam },

@@ -146,6 +146,7 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'get',
       path: '/api/v1/users/{username}',
       operationId: 'getUser',
+      errors: ['STORE_NOT_FOUND'],
       tags: ['users'],
       summary: 'A user with lineage: the sync item that brought them in, status and why, groups, and the last runs that changed them',
       request: { params: z.object({ username: z.string().min(1).max(256) }) },
@@ -159,6 +160,7 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'post',
       path: '/api/v1/users',
       operationId: 'createLocalUser',
+      errors: ['STORE_CONFLICT'],
       tags: ['users'],
       summary: 'Create a local user (no directory owns it; a directory that syncs the same username adopts it)',
       request: { body: jsonBody(z.object({ username: z.string().min(1).max(256), email: z.string().max(1024).optional(), fullName: z.string().max(1024).optional() }).strict()) },
@@ -181,6 +183,7 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       method: 'patch',
       path: '/api/v1/users/{username}',
       operationId: 'updateUser',
+      errors: ['STORE_NOT_FOUND', 'STORE_ATTRIBUTE_OWNED', 'STORE_CONFLICT'],
       tags: ['users'],
       summary: 'Change a user\'s attributes or status',
       description: 'Only fields no directory owns: every attribute of a user synced from a directory belongs to it (409 STORE_ATTRIBUTE_OWNED, naming the directory and the field). A null clears a field.',
@@ -202,7 +205,9 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
         return c.json(await detail(row.username), 200);
       } catch (err) {
         const first = Object.keys(patch)[0] as EditableField | undefined;
-        throw (err as { code?: string }).code === 'STORE_ATTRIBUTE_OWNED' && first ? atField(err, FIELD_NAMES[first]) : err;
+        const code = (err as { code?: string }).code;
+        if (code === 'STORE_CONFLICT') throw atField(err, 'username');
+        throw code === 'STORE_ATTRIBUTE_OWNED' && first ? atField(err, FIELD_NAMES[first]) : err;
       }
     },
   );

@@ -6,6 +6,7 @@ import { listenSchema } from '../../config/schema.js';
 import { IdsyncError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { Store } from '../../store/db.js';
+import { ServePresence } from '../../store/serve-presence.js';
 import { listSyncStates } from '../../store/sync-state.js';
 import { clock, withStore, type GlobalOptions } from '../context.js';
 
@@ -35,13 +36,17 @@ export function registerServeCommands(program: Command): void {
       const service = new SyncService({ ...config, directories: [...config.directories, ...stored] }, store, log, now);
       let api: ApiInstance | undefined;
       let http: ApiServer | undefined;
+      // Says "a serve runs here" to commands beside it (idsync approve refuses to write around its queues).
+      const presence = await ServePresence.start(store, { now, log });
       try {
         if (config.api.enabled) {
           api = createApiApp({ store, config, service, now, log, defaultMetrics: true });
           http = await startApiServer(api, o.listen ? parseListen(o.listen) : config.api.listen, log);
+          await presence.setApi(http.url);
         }
       } catch (err) {
         await api?.close();
+        await presence.stop().catch(() => undefined);
         await store.close();
         throw err;
       }
@@ -54,6 +59,7 @@ export function registerServeCommands(program: Command): void {
       await http?.close();
       await api?.close();
       await service.stop();
+      await presence.stop();
       await store.close();
     });
 
@@ -65,7 +71,10 @@ export function registerServeCommands(program: Command): void {
       await withStore(program.opts() as GlobalOptions, async ({ config, store }) => {
         const states = await listSyncStates(store.db);
         const now = clock()();
-        const rows = config.directories.map((d) => {
+        // The file's directories and those created through the admin API (no password needed to list them).
+        const { storedDirectoryNames } = await import('../../api/stored-directories.js');
+        const directories = [...config.directories.map((d) => ({ name: d.name, type: d.type as string })), ...(await storedDirectoryNames(store, config))];
+        const rows = directories.map((d) => {
           const s = states.find((x) => x.name === d.name);
           const lagMs = s?.last_change_at && s.last_applied_at ? Math.max(0, new Date(s.last_applied_at).getTime() - new Date(s.last_change_at).getTime()) : null;
           return {

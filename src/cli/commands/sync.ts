@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { findDirectory } from '../../config/load.js';
 import { createLogger } from '../../log.js';
 import { IdsyncError } from '../../errors.js';
 import { syncDirectory, SyncFailedError } from '../../sync/engine.js';
 import { decideApproval, listApprovals } from '../../sync/removals.js';
 import type { RunReport } from '../../sync/report.js';
-import { clock, selectDirectories, withStore, type GlobalOptions } from '../context.js';
+import { allDirectories, clock, refuseWhileServing, selectAllDirectories, withStore, type GlobalOptions } from '../context.js';
 import { formatPlan, summarize } from '../format.js';
 import { progressReporter } from '../progress.js';
 
@@ -18,8 +17,9 @@ export function registerSyncCommands(program: Command): void {
     .option('-u, --user <username>', 'sync only this user (needs --directory when several are configured)')
     .option('--json', 'print the run report as JSON')
     .action(async (o: { directory?: string; dryRun?: boolean; user?: string; json?: boolean }) => {
-      await withStore(program.opts() as GlobalOptions, async ({ config, store }) => {
-        const dirs = selectDirectories(config, o.directory);
+      await withStore(program.opts() as GlobalOptions, async (ctx) => {
+        const { config, store } = ctx;
+        const dirs = await selectAllDirectories(ctx, o.directory);
         if (o.user && dirs.length !== 1) throw new IdsyncError('USAGE', 'a single-user sync needs --directory NAME when several directories are configured');
         if (!dirs.length) throw new IdsyncError('CONFIG_INVALID', 'no directories are configured');
         // Human output goes to stdout; structured logs (default level: warn on the command line) to stderr.
@@ -75,10 +75,15 @@ export function registerSyncCommands(program: Command): void {
       .action(async (run: string) => {
         const runId = Number(run);
         if (!Number.isInteger(runId) || runId < 1) throw new IdsyncError('USAGE', `RUN must be a run number, got "${run}"`);
-        await withStore(program.opts() as GlobalOptions, async ({ config, store }) => {
+        await withStore(program.opts() as GlobalOptions, async (ctx) => {
+          const { store } = ctx;
           const row = await store.db.selectFrom('runs').select('directory_name').where('id', '=', runId).executeTakeFirst();
           if (!row) throw new IdsyncError('STORE_NOT_FOUND', `no run ${runId}`);
-          const cfg = decision === 'approve' ? findDirectory(config, row.directory_name) : config.directories.find((d) => d.name === row.directory_name);
+          await refuseWhileServing(store, `${decision === 'approve' ? 'approving' : 'rejecting'} run ${runId}`, `Decide in the panel, or with POST /api/v1/approvals/${runId}/${decision} as an administrator.`);
+          const cfg = (await allDirectories(ctx)).find((d) => d.name === row.directory_name);
+          if (decision === 'approve' && !cfg) {
+            throw new IdsyncError('UNKNOWN_DIRECTORY', `directory "${row.directory_name}" of run ${runId} is neither in the configuration file nor created through the admin API; cannot apply its removals`);
+          }
           const r = await decideApproval(store, cfg, runId, decision, clock()());
           process.stdout.write(
             decision === 'approve'

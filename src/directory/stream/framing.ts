@@ -8,15 +8,25 @@
  * 100k members) arriving in 64 KB chunks is copied once, not 160 times.
  */
 
-/** Refuse anything larger: a corrupt length would otherwise make us buffer forever. */
+/**
+ * The hard ceiling; each connection refuses at its own, lower limit (`limits.maxMessageMB`,
+ * limits.ts), so a corrupt or hostile length never makes us buffer without end.
+ */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 export class FramingError extends Error {
   override readonly name = 'FramingError';
+  /** Set when the message is refused for its announced size (not malformed). */
+  readonly tooLarge?: { size: number; max: number };
+
+  constructor(message: string, tooLarge?: { size: number; max: number }) {
+    super(message);
+    if (tooLarge) this.tooLarge = tooLarge;
+  }
 }
 
 /** Total size (header + content) of the message starting at buf[at], or undefined when the header is incomplete. */
-export function messageSize(buf: Buffer, at = 0): number | undefined {
+export function messageSize(buf: Buffer, at = 0, max = MAX_MESSAGE_BYTES): number | undefined {
   if (buf.length - at < 2) return undefined;
   if (buf[at] !== 0x30) throw new FramingError(`not an LDAPMessage: first byte 0x${buf[at].toString(16)}, expected 0x30 (SEQUENCE)`);
   const first = buf[at + 1];
@@ -28,7 +38,7 @@ export function messageSize(buf: Buffer, at = 0): number | undefined {
   let len = 0;
   for (let i = 0; i < n; i++) len = len * 256 + buf[at + 2 + i];
   const total = 2 + n + len;
-  if (total > MAX_MESSAGE_BYTES) throw new FramingError(`LDAP message of ${total} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit`);
+  if (total > max) throw new FramingError(`LDAP message of ${total} bytes exceeds the ${max}-byte limit`, { size: total, max });
   return total;
 }
 
@@ -38,6 +48,11 @@ export class LdapFramer {
   #size = 0;
   /** Size of the message being assembled, once its header has arrived. */
   #need: number | undefined;
+  readonly #max: number;
+
+  constructor(maxMessageBytes = MAX_MESSAGE_BYTES) {
+    this.#max = Math.min(maxMessageBytes, MAX_MESSAGE_BYTES);
+  }
 
   /** Bytes received but not yet part of a complete message. */
   get pending(): number {
@@ -58,7 +73,7 @@ export class LdapFramer {
         this.#size += chunk.length;
       }
       // The header is at most 6 bytes; join only the first chunks when it straddles them.
-      if (this.#need === undefined) this.#need = messageSize(this.#chunks[0].length >= 6 ? this.#chunks[0] : this.#join());
+      if (this.#need === undefined) this.#need = messageSize(this.#chunks[0].length >= 6 ? this.#chunks[0] : this.#join(), 0, this.#max);
       if (this.#need === undefined || this.#size < this.#need) return out;
       buf = this.#join();
       this.#chunks = [];
@@ -67,7 +82,7 @@ export class LdapFramer {
     }
     let at = 0;
     while (at < buf.length) {
-      const size = messageSize(buf, at);
+      const size = messageSize(buf, at, this.#max);
       if (size === undefined || at + size > buf.length) {
         const rest = buf.subarray(at);
         this.#chunks = [rest];

@@ -71,5 +71,14 @@ describe('message framing', () => {
     expect(() => new LdapFramer().push(hex('4845 4c4c 4f'))).toThrow(FramingError);
     expect(() => new LdapFramer().push(hex('3080 0000'))).toThrow(/indefinite/);
     expect(() => new LdapFramer().push(hex('3084 7fff ffff'))).toThrow(/exceeds/);
+    // A connection's own, lower limit (limits.maxMessageMB) refuses from the header alone.
+    let refused: FramingError | undefined;
+    try {
+      new LdapFramer(1024).push(hex('3082 0400'));
+    } catch (err) {
+      refused = err as FramingError;
+    }
+    expect(refused?.tooLarge).toEqual({ size: 4 + 1024, max: 1024 });
+    expect(new LdapFramer(1024).push(hex('3082 03fc'))).toEqual([]); // 1,024 bytes in all: waits for the rest
   });
 });

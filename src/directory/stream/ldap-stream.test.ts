@@ -174,6 +174,42 @@ describe('LdapStream searches', () => {
   });
 });
 
+describe('LdapStream protocol violations (issue 10 item 3)', () => {
+  // A server that accepts the bind (message 1) and answers the next request with `reply`.
+  async function answering(reply: Buffer): Promise<{ port: number; close: () => void }> {
+    const bindOk = Buffer.from([0x30, 0x0c, 0x02, 0x01, 0x01, 0x61, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]);
+    const server = net.createServer((sock) => {
+      sock.once('data', () => {
+        sock.write(bindOk);
+        sock.once('data', () => sock.write(reply));
+      });
+      sock.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+  }
+  // SearchResultEntry "a=b" with no attributes, then SearchResultDone success, for message `id`.
+  const entry = (id: number) => Buffer.from([0x30, 0x0c, 0x02, 0x01, id, 0x64, 0x07, 0x04, 0x03, 0x61, 0x3d, 0x62, 0x30, 0x00]);
+  const done = (id: number) => Buffer.from([0x30, 0x0c, 0x02, 0x01, id, 0x65, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]);
+
+  it.each([
+    ['an entry with message id 0 (only notifications may use it)', Buffer.concat([entry(0), entry(2), done(2)]), /message id 0/],
+    ['an entry for a message id never used', Buffer.concat([entry(2), entry(9), done(2)]), /message id 9, which answers no outstanding request/],
+    ['an unknown protocolOp inside the page', Buffer.concat([entry(2), Buffer.from([0x30, 0x05, 0x02, 0x01, 0x02, 0x6a, 0x00]), done(2)]), /unknown protocolOp tag 0x6a/],
+  ])('fails the search on %s, even when the page then ends normally', async (_what, reply, message) => {
+    const srv = await answering(reply);
+    try {
+      const s = await LdapStream.open(cfg, spec('clear', srv.port));
+      const err = await failure(s.searchAll({ base: 'a=b', scope: 'base', attributes: [] }, { timeoutMs: 5000 }));
+      expect(err.code).toBe('DIRECTORY_PROTOCOL');
+      expect(err.message).toMatch(message);
+      await s.close();
+    } finally {
+      srv.close();
+    }
+  });
+});
+
 describe('LdapStream bulk searches (searchPages, searchAll)', () => {
   it('delivers a paged search page by page, every entry once, with values decoded on use', async () => {
     const ou = await slapd.addOu(uniqueName('pg'));

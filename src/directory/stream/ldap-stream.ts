@@ -5,7 +5,8 @@ import { IdsyncError } from '../../errors.js';
 import { DirectoryEntry } from '../entry.js';
 import { mapDirectoryError } from '../errors.js';
 import { decodeEntry, messageHead } from './entry-decoder.js';
-import { LdapFramer } from './framing.js';
+import { FramingError, LdapFramer } from './framing.js';
+import { DEFAULT_LIMITS, messageTooLarge, PagingLoopGuard, pageTooLarge, runTooLong } from './limits.js';
 import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, Op, type LdapResponse, type LdapResult, type PartialAttribute } from './protocol.js';
 import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, pagedResultsControl, pagedResultsCookie, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
 import { SearchStream } from './search-stream.js';
@@ -28,7 +29,11 @@ import { createSocket, whenReady } from './socket.js';
  */
 
 /** The parts of a directory's configuration a stream connection uses. */
-export type StreamConfig = Pick<DirectoryConfig, 'tls' | 'bind' | 'timeouts'>;
+export type StreamConfig = Pick<DirectoryConfig, 'tls' | 'bind'> & {
+  timeouts: Pick<DirectoryConfig['timeouts'], 'connectMs' | 'operationMs'>;
+  /** Caps on what the server may send (default: DEFAULT_LIMITS). */
+  limits?: DirectoryConfig['limits'];
+};
 
 export interface OpenOptions {
   /** Limit for TCP connect, TLS handshake, StartTLS and bind together; default cfg.timeouts.connectMs. */
@@ -61,6 +66,10 @@ interface Collect {
   binary: ReadonlySet<string>;
   /** When the last message for it arrived (ms), for the inactivity timeout. */
   lastActivity: number;
+  /** More entries than this in one page is a broken or hostile server (limits.ts). */
+  maxEntries: number;
+  /** The search base, for errors. */
+  target: string;
   resolve: (r: Collected) => void;
   reject: (e: unknown) => void;
 }
@@ -78,6 +87,14 @@ export interface CollectOptions {
   binary?: ReadonlySet<string>;
   /** Fail when the server sends nothing for this long (ms) while a page is awaited; 0 = never. */
   timeoutMs?: number;
+  /** Entries one page (or an unpaged search) may hold; default unbounded. */
+  maxEntries?: number;
+  /**
+   * The run bound: a performance.now() time after which the search fails with DIRECTORY_TIMEOUT
+   * however busy the server keeps it (timeouts.runMs, connection.ts), and the length it stands
+   * for, for the message.
+   */
+  deadline?: { at: number; runMs: number };
 }
 
 const NO_BINARY: ReadonlySet<string> = new Set();
@@ -87,7 +104,13 @@ export class LdapStream {
   /** The directory's operation timeout (timeouts.operationMs), for callers that wait on one answer. */
   readonly operationTimeoutMs: number;
   #socket: net.Socket;
-  #framer = new LdapFramer();
+  #framer: LdapFramer;
+  /**
+   * Searches we abandoned or gave up on: the server may still send their messages (RFC 4511
+   * section 4.11), which are dropped. A message for any other id that is not pending is a
+   * protocol violation. Bounded: the oldest ids are forgotten first.
+   */
+  #abandoned = new Set<number>();
   #pending = new Map<number, Pending>();
   #nextId = 1;
   #queued = 0;
@@ -104,8 +127,9 @@ export class LdapStream {
   };
   #onClose = () => this.#closedBySocket();
 
-  private constructor(server: ServerSpec, socket: net.Socket, highWaterMark: number, operationTimeoutMs: number) {
+  private constructor(server: ServerSpec, socket: net.Socket, highWaterMark: number, operationTimeoutMs: number, maxMessageBytes: number) {
     this.server = server;
+    this.#framer = new LdapFramer(maxMessageBytes);
     this.operationTimeoutMs = operationTimeoutMs;
     this.#socket = socket;
     this.#highWaterMark = highWaterMark;
@@ -141,7 +165,7 @@ export class LdapStream {
         limit(operationMs);
         socket.setNoDelay(true);
         socket.setKeepAlive(true, options.keepAliveMs ?? 60_000);
-        stream = new LdapStream(server, socket, options.highWaterMark ?? 1000, cfg.timeouts.operationMs);
+        stream = new LdapStream(server, socket, options.highWaterMark ?? 1000, cfg.timeouts.operationMs, (cfg.limits ?? DEFAULT_LIMITS).maxMessageBytes);
         if (server.transport === 'starttls') {
           step = 'StartTLS';
           await stream.#startTls(cfg);
@@ -238,13 +262,17 @@ export class LdapStream {
       return r;
     };
     let next: { id: number; page: Promise<Collected> } | undefined = request(Buffer.alloc(0));
+    const loops = new PagingLoopGuard();
     try {
       while (next) {
         const { entries, done } = await next.page;
         next = undefined;
         if (done.result.resultCode !== 0) throw resultError(done.result, what);
         const cookie = pagedResultsCookie(done.controls);
-        if (cookie?.length) next = request(cookie);
+        if (cookie?.length) {
+          loops.check(cookie, entries.map((e) => e.dn), { server: this.server.url, target: spec.base });
+          next = request(cookie);
+        }
         yield entries;
       }
     } finally {
@@ -358,17 +386,29 @@ export class LdapStream {
         entries: [],
         binary: options.binary ?? NO_BINARY,
         lastActivity: performance.now(),
+        maxEntries: options.maxEntries ?? Infinity,
+        target: spec.base,
         resolve: (r) => (settle(), resolve(r)),
         reject: (e) => (settle(), reject(e)),
       };
+      const deadline = options.deadline;
+      if (deadline && performance.now() >= deadline.at) return reject(runTooLong(this.server.url, deadline.runMs, spec.base));
       const limit = options.timeoutMs ?? 0;
-      if (limit > 0) {
+      if (limit > 0 || deadline) {
         // One timer per request, re-armed for the remainder instead of reset per message: a page is
-        // a thousand messages, and the limit is on silence, not on the whole page.
+        // a thousand messages, and the limit is on silence, not on the whole page. The run bound
+        // is on the whole page, however steadily the server sends.
         const check = (confirmed = false) => {
-          const idle = performance.now() - c.lastActivity;
-          if (idle < limit) {
-            timer = setTimeout(check, limit - idle);
+          const now = performance.now();
+          if (deadline && now >= deadline.at) {
+            c.reject(runTooLong(this.server.url, deadline.runMs, spec.base));
+            this.#abandon(id);
+            return;
+          }
+          const idle = now - c.lastActivity;
+          if (limit <= 0 || idle < limit) {
+            const wait = Math.min(limit > 0 ? limit - idle : Infinity, deadline ? deadline.at - now : Infinity);
+            timer = setTimeout(check, Math.max(1, Math.min(wait, 2 ** 31 - 1)));
             return;
           }
           // Timers run before pending socket reads: when the caller kept the thread busy past the
@@ -380,7 +420,7 @@ export class LdapStream {
           c.reject(mapDirectoryError(new Error(`timed out: no answer for ${limit} ms`), what));
           this.#abandon(id);
         };
-        timer = setTimeout(check, limit);
+        timer = setTimeout(check, Math.max(1, Math.min(limit > 0 ? limit : Infinity, deadline ? deadline.at - performance.now() : Infinity, 2 ** 31 - 1)));
       }
       this.#pending.set(id, c);
       this.#socket.write(request);
@@ -397,6 +437,8 @@ export class LdapStream {
     const p = this.#pending.get(messageId);
     if (!p) return;
     this.#pending.delete(messageId);
+    this.#abandoned.add(messageId);
+    if (this.#abandoned.size > 1000) this.#abandoned.delete(this.#abandoned.values().next().value!);
     if (p.kind === 'collect') p.reject(new IdsyncError('DIRECTORY_OPERATION_FAILED', `${this.server.url}: search abandoned`));
     if (this.#closed || this.#closing) return;
     // Abandon has no response (RFC 4511 section 4.11); a write error will show up as a lost connection.
@@ -412,20 +454,24 @@ export class LdapStream {
   }
 
   #receive(chunk: Buffer): void {
+    // Closing on purpose: whatever still arrives answers nothing anyone waits for.
+    if (this.#closing || this.#lost) return;
     let messages: Buffer[];
     try {
       messages = this.#framer.push(chunk);
     } catch (err) {
-      return this.#fatal(err);
+      if (err instanceof FramingError && err.tooLarge) return this.#fatal(messageTooLarge(this.server.url, err.tooLarge.size, err.tooLarge.max));
+      return this.#fatal(this.#violation((err as Error).message));
     }
     for (const raw of messages) {
       const head = messageHead(raw);
       const pending = head && this.#pending.get(head.messageId);
       if (pending?.kind === 'collect' && head!.op === Op.SearchResultEntry) {
+        if (pending.entries.length >= pending.maxEntries) return this.#fatal(pageTooLarge(this.server.url, pending.maxEntries, pending.target));
         try {
           pending.entries.push(decodeEntry(raw, head!, pending.binary));
         } catch (err) {
-          return this.#fatal(new Error(`malformed message from the server: ${(err as Error).message}`));
+          return this.#fatal(this.#violation(`malformed message: ${(err as Error).message}`));
         }
         pending.lastActivity = performance.now();
         continue;
@@ -434,25 +480,37 @@ export class LdapStream {
       try {
         msg = decodeMessage(raw);
       } catch (err) {
-        return this.#fatal(new Error(`malformed message from the server: ${(err as Error).message}`));
+        return this.#fatal(this.#violation(`malformed message: ${(err as Error).message}`));
       }
       this.#dispatch(msg);
-      if (this.#closed) return;
+      // After a fatal error the rest of the chunk is not trusted: a later SearchResultDone must not
+      // complete a page that lost an entry.
+      if (this.#closed || this.#lost || this.#socket.destroyed) return;
     }
   }
 
   #dispatch(msg: LdapResponse): void {
     if (msg.messageId === 0) {
-      // Unsolicited notification (RFC 4511 section 4.4): only Notice of Disconnection is defined.
-      if (msg.op === 'extendedResponse' && msg.name === NOTICE_OF_DISCONNECTION_OID) {
+      // Unsolicited notification (RFC 4511 section 4.4): an ExtendedResponse, of which only Notice
+      // of Disconnection is defined; anything else with id 0 (an entry, say) answers nothing we sent.
+      if (msg.op !== 'extendedResponse') return this.#fatal(this.#violation(`a ${describeOp(msg)} with message id 0, which only unsolicited notifications may use (RFC 4511 section 4.4)`));
+      if (msg.name === NOTICE_OF_DISCONNECTION_OID) {
         this.#lost = resultError(msg.result, { server: this.server.url, operation: 'LDAP session (notice of disconnection)' });
         this.#socket.destroy();
       }
       return;
     }
     const pending = this.#pending.get(msg.messageId);
-    // Late messages for an abandoned search are expected (the server may have sent them already).
-    if (!pending) return;
+    if (!pending) {
+      // Late messages for an abandoned search are expected (the server may have sent them already).
+      if (this.#abandoned.has(msg.messageId)) {
+        if (msg.op === 'searchDone') this.#abandoned.delete(msg.messageId);
+        return;
+      }
+      // A message for a request we never sent (or one already answered) would otherwise be
+      // dropped, and an entry dropped from a page reads as a user who left the directory.
+      return this.#fatal(this.#violation(`a ${describeOp(msg)} with message id ${msg.messageId}, which answers no outstanding request (RFC 4511 section 4.1.1.1)`));
+    }
     if (pending.kind === 'once') {
       this.#pending.delete(msg.messageId);
       pending.resolve(msg);
@@ -465,7 +523,11 @@ export class LdapStream {
         this.#pending.delete(msg.messageId);
         pending.resolve({ entries: pending.entries, done: msg });
       } else if (msg.op === 'searchEntry') {
+        if (pending.entries.length >= pending.maxEntries) return this.#fatal(pageTooLarge(this.server.url, pending.maxEntries, pending.target));
         pending.entries.push(toDirectoryEntry(msg.dn, msg.attributes));
+      } else if (msg.op !== 'searchReference') {
+        // An unknown protocolOp inside a page must fail the page: skipping it would lose an entry.
+        return this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, which allows only entries, references and its result (RFC 4511 section 4.5.2)`));
       }
       return;
     }
@@ -486,12 +548,17 @@ export class LdapStream {
         queued = stream.deliver({ type: 'done', result: msg.result, controls: msg.controls });
         break;
       default:
-        return; // not a search response: ignore rather than guess
+        return this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, which allows only entries, references, intermediate responses and its result (RFC 4511 section 4.5.2)`));
     }
     if (queued && ++this.#queued >= this.#highWaterMark && !this.#paused) {
       this.#paused = true;
       this.#socket.pause();
     }
+  }
+
+  /** A protocol violation: the connection cannot be trusted any more, so it is closed with this. */
+  #violation(what: string): IdsyncError {
+    return new IdsyncError('DIRECTORY_PROTOCOL', `${this.server.url}: protocol violation: the server sent ${what}; the connection was closed and nothing was concluded from it`);
   }
 
   #fatal(err: unknown): void {
@@ -518,4 +585,9 @@ export class LdapStream {
     }
     this.#pending.clear();
   }
+}
+
+/** How a message is named in a protocol-violation error. */
+function describeOp(msg: LdapResponse): string {
+  return msg.op === 'other' ? `message with unknown protocolOp tag 0x${msg.tag.toString(16)}` : msg.op;
 }
