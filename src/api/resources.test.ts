@@ -179,6 +179,22 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
     expect((await h.call('GET', '/api/v1/groups/999', { as: 'read_only' })).status).toBe(404);
   });
 
+  it('says which users a pending approval holds, in the user list and on the user, and no one else', async () => {
+    const bob = await h.call('GET', '/api/v1/users/bob', { as: 'read_only' });
+    expect(bob.body.heldRemoval).toEqual({ runId: seeded.runs[3], since: T, action: 'trash', reason: 'no longer in scope' });
+    // alice's hold was superseded by the newer run: she is held by nothing.
+    expect((await h.call('GET', '/api/v1/users/alice', { as: 'read_only' })).body.heldRemoval).toBeNull();
+    const list = await h.call('GET', '/api/v1/users?directory=corp', { as: 'read_only' });
+    expect(list.body.items.map((u: { username: string; heldRemoval: unknown }) => [u.username, u.heldRemoval])).toEqual([
+      ['alice', null],
+      ['bob', { runId: seeded.runs[3], since: T, action: 'trash', reason: 'no longer in scope' }],
+      ['carol', null],
+    ]);
+    const doc = (await h.call('GET', '/api/v1/openapi.json', { as: null })).body;
+    expect(doc.components.schemas.UserDetail.properties.heldRemoval).toBeDefined();
+    expect(doc.components.schemas.UserSummary.properties.heldRemoval).toBeDefined();
+  });
+
   it('lists held removals, rejects and approves them through the directory\'s queue', async () => {
     const pending = await h.call('GET', '/api/v1/approvals', { as: 'read_only' });
     expect(pending.body.items).toEqual([expect.objectContaining({ runId: seeded.runs[3], directory: 'corp', status: 'pending', count: 1, threshold: 'more than 0 users', users: [{ username: 'bob', action: 'trash', reason: 'no longer in scope' }] })]);

@@ -2,6 +2,7 @@ import type { Store } from './db.js';
 import type { RunsTable } from './schema.js';
 import type { ServerAttempt } from '../directory/connection.js';
 import type { RunKind } from '../sync/report.js';
+import { pendingHolds, type HeldRemoval } from './held.js';
 import { findUserByUsername } from './users.js';
 import { IdsyncError } from '../errors.js';
 
@@ -85,6 +86,11 @@ export interface UserDetail {
   trashedAt: string | null;
   deleteAfter: string | null;
   groups: string[];
+  /**
+   * The removal a pending approval holds for this user, or null. A held user stays active, with
+   * their groups, until the run is approved (then `action` is applied) or rejected.
+   */
+  heldRemoval: HeldRemoval | null;
   attributes: Record<string, unknown>;
   history: { runId: number; startedAt: string; outcome: string; reason?: string; attributes?: Record<string, { before: unknown; after: unknown }> }[];
 }
@@ -114,6 +120,7 @@ export async function userDetail(store: Store, username: string, historyLimit = 
     trashedAt: u.trashed_at,
     deleteAfter: u.delete_after,
     groups: groups.map((g) => g.name),
+    heldRemoval: (await pendingHolds(store.db, [u.id])).get(u.id) ?? null,
     attributes: {
       aliases: JSON.parse(u.aliases),
       fullName: u.full_name,

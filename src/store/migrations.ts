@@ -378,10 +378,25 @@ function leases(): Migration {
   };
 }
 
+/**
+ * A user's pending hold is looked up by user (the user page, `idsync users show`, a single-user
+ * sync); the primary key starts with the run, so without this each look-up read every held row.
+ */
+function heldRemovalsUserIndex(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('held_removals_user').on('held_removals').column('user_id').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('held_removals_user').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold(), '0007_group_graph_cache': groupGraphCache(), '0008_user_status_index': userStatusIndex(), '0009_leases': leases(), '0012_auth_security': authSecurity(), '0013_serve_presence': servePresence(this.dialect) };
+    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold(), '0007_group_graph_cache': groupGraphCache(), '0008_user_status_index': userStatusIndex(), '0009_leases': leases(), '0010_held_removals_user': heldRemovalsUserIndex(), '0012_auth_security': authSecurity(), '0013_serve_presence': servePresence(this.dialect) };
   }
 }

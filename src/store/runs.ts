@@ -92,3 +92,9 @@ export async function recordObjects(db: Db, runId: number, changes: ObjectChange
     else await db.insertInto('run_objects').values(rows).execute();
   }
 }
+
+/** Drops a run that turned out to be no run at all (a single-user sync of a name no one has), with anything it logged. */
+export async function discardRun(db: Db, runId: number): Promise<void> {
+  await db.deleteFrom('run_objects').where('run_id', '=', runId).execute();
+  await db.deleteFrom('runs').where('id', '=', runId).execute();
+}

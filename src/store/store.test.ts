@@ -37,15 +37,29 @@ afterAll(async () => {
 const now = new Date('2026-11-01T10:00:00Z');
 
 describe.each(backends)('store on %s', (_name, url) => {
-  let store: Store;
+  // Each test opens a store of its own and seeds what it needs, so any one of them runs alone
+  // (vitest -t) or in any order.
   const open = async () => {
-    store = await Store.open(url());
+    const store = await Store.open(url());
     opened.push(store);
     return store;
   };
+  /** A local user Alice, as the tests below start from. */
+  const withAlice = async () => {
+    const store = await open();
+    await addLocalUser(store.db, { username: 'Alice', email: 'alice@example.test' }, now);
+    return store;
+  };
+  /** Alice synced from directory "corp" (external id e-1). */
+  const withCorpAlice = async () => {
+    const store = await withAlice();
+    const dir = await store.db.insertInto('directories').values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+    await store.db.updateTable('users').set({ directory_id: dir.id, external_id: 'e-1' }).where('username_key', '=', 'alice').execute();
+    return { store, dirId: dir.id };
+  };
 
   it('applies migrations at start, and again without harm', async () => {
-    await open();
+    const store = await open();
     await store.migrate();
     const tables = await store.db.introspection.getTables();
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['users', 'groups', 'group_members', 'runs', 'run_objects', 'approvals', 'held_removals', 'directories']));
@@ -70,16 +84,16 @@ describe.each(backends)('store on %s', (_name, url) => {
   });
 
   it('keeps usernames unique regardless of case', async () => {
-    await addLocalUser(store.db, { username: 'Alice', email: 'alice@example.test' }, now);
+    const store = await withAlice();
     await expect(addLocalUser(store.db, { username: 'alice' }, now)).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
     expect((await findUserByUsername(store.db, 'ALICE'))?.username).toBe('Alice');
   });
 
   it('lets local users be edited but refuses attributes a directory owns, naming it', async () => {
-    await editUser(store.db, 'alice', { email: 'new@example.test' }, now);
-    expect((await findUserByUsername(store.db, 'alice'))?.email).toBe('new@example.test');
-    const dir = await store.db.insertInto('directories').values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
-    await store.db.updateTable('users').set({ directory_id: dir.id, external_id: 'e-1' }).where('username_key', '=', 'alice').execute();
+    const local = await withAlice();
+    await editUser(local.db, 'alice', { email: 'new@example.test' }, now);
+    expect((await findUserByUsername(local.db, 'alice'))?.email).toBe('new@example.test');
+    const { store } = await withCorpAlice();
     const err = await editUser(store.db, 'alice', { email: 'x@example.test' }, now).catch((e) => e as IdsyncError);
     expect(err).toBeInstanceOf(IdsyncError);
     expect((err as IdsyncError).code).toBe('STORE_ATTRIBUTE_OWNED');
@@ -87,7 +101,7 @@ describe.each(backends)('store on %s', (_name, url) => {
   });
 
   it('records runs with per-object outcomes and exports the store', async () => {
-    const dirId = (await store.db.selectFrom('directories').select('id').where('name', '=', 'corp').executeTakeFirstOrThrow()).id;
+    const { store, dirId } = await withCorpAlice();
     const stale = await startRun(store, dirId, 'corp', 'full', now);
     // A run left 'running' by a process that is gone is marked interrupted by the next one.
     await store.db.updateTable('runs').set({ pid: 2 ** 22 + 1 }).where('id', '=', stale).execute();
@@ -113,7 +127,11 @@ describe.each(backends)('store on %s', (_name, url) => {
   });
 
   it('deletes memberships with their user', async () => {
+    const { store, dirId } = await withCorpAlice();
     const user = (await findUserByUsername(store.db, 'alice'))!;
+    const g = await store.db.insertInto('groups').values({ directory_id: dirId, external_id: 'g-1', dn: 'cn=eng,dc=x', name: 'eng', created_at: now.toISOString(), updated_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+    await store.db.insertInto('group_members').values({ group_id: g.id, user_id: user.id }).execute();
+    expect(await store.db.selectFrom('group_members').selectAll().execute()).toHaveLength(1);
     await store.db.deleteFrom('users').where('id', '=', user.id).execute();
     const left = await store.db.selectFrom('group_members').selectAll().execute();
     expect(left).toEqual([]);

@@ -6,8 +6,8 @@ import type { Store } from '../store/db.js';
 import { ensureDirectory, markSynced } from '../store/directories.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
 import { loadGraphCache, saveGraphCache } from '../store/graph-cache.js';
-import { finishRun, recordObjects, startRun } from '../store/runs.js';
-import { findUserByUsername, usersByExternalId } from '../store/users.js';
+import { discardRun, finishRun, recordObjects, startRun } from '../store/runs.js';
+import { supersedePending } from '../store/held.js';
 import { decodeSnapshot, encodeSnapshot, snapshotFingerprint } from './graph-snapshot.js';
 import { DesiredMembers, syncGroups } from './groups.js';
 import { DirectoryReader } from './read.js';
@@ -15,6 +15,7 @@ import { applyRemovals, departures, holdRemovals, purgeTrash, safeguard } from '
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
 import { MappingStats } from './mapping-stats.js';
 import { SeenIds, type KnownUser } from './seen.js';
+import { syncOneUser, UserNotFoundError } from './single-user.js';
 import { syncUserPage, type PendingRemoval } from './user-changes.js';
 
 export interface SyncOptions {
@@ -70,7 +71,8 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
   };
   const keep = (changes: ObjectChange[]) => {
     if (dryRun) report.changes.push(...changes);
-    else for (const c of changes) if ((c.outcome !== 'unchanged' || c.warnings?.length) && report.changes.length < 1000) report.changes.push(c);
+    // A single-user run reports its one user whatever happened to them (e.g. "back in scope").
+    else for (const c of changes) if ((c.outcome !== 'unchanged' || c.warnings?.length || opts.user) && report.changes.length < 1000) report.changes.push(c);
   };
 
   const dir = await ensureDirectoryFor(store, cfg, startedAt, dryRun);
@@ -126,17 +128,23 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       const finish = async (db: typeof store.db) => {
         const now = clock();
         const changes: ObjectChange[] = [];
-        changes.push(...(await syncGroups(db, cfg, dir.id, reader.chosen, desired, { now, apply, counts, onProgress: (done, total) => progress({ phase: 'memberships', done, total }) })));
+        // The safeguard decides before memberships are written: a held removal keeps the user
+        // active, so it keeps their memberships too until the hold is approved.
         const removals = [...deferred, ...(await departures(db, dir.id, seen, known))];
         const population = await countUsers(db, dir.id);
-        const decision = safeguard(cfg, removals.length, population);
+        const decision = safeguard(cfg, removals.length, population, { nothingMatched: read === 0 });
+        const keepUsers = decision.hold ? new Set(removals.map((r) => r.userId)) : undefined;
+        changes.push(...(await syncGroups(db, cfg, dir.id, reader.chosen, desired, { now, apply, counts, keepUsers, onProgress: (done, total) => progress({ phase: 'memberships', done, total }) })));
         if (decision.hold) {
           counts.held = removals.length;
           report.heldForApproval = { runId: report.runId, count: removals.length, threshold: decision.threshold };
-          report.warnings.push(`${removals.length} ${removals.length === 1 ? 'removal' : 'removals'} held for approval (threshold: ${decision.threshold})${report.runId ? `; approve or reject run ${report.runId} (Approvals in the panel, or \`idsync approve ${report.runId}\`)` : ''}`);
+          report.warnings.push(
+            `${removals.length} ${removals.length === 1 ? 'removal' : 'removals'} held for approval (threshold: ${decision.threshold}); the users stay active and keep their group memberships until then${report.runId ? `; approve or reject run ${report.runId} (Approvals in the panel, or \`idsync approve ${report.runId}\`)` : ''}`,
+          );
           for (const r of removals) changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'held', reason: `${r.action === 'trash' ? 'trash' : 'disable'} held for approval: ${r.reason}` });
           if (apply) await holdRemovals(db, report.runId!, dir.id, removals, now, decision.threshold);
         } else {
+          if (apply) await supersedePending(db, dir.id, now);
           changes.push(...(await applyRemovals(db, removals, cfg, now, counts, apply)));
         }
         changes.push(...(await purgeTrash(db, dir.id, now, counts, apply)));
@@ -161,6 +169,13 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
     log?.info({ runId: report.runId, kind: report.kind, dryRun, server: report.server, counts, durationMs: report.durationMs }, 'sync finished');
     return report;
   } catch (err) {
+    if (err instanceof UserNotFoundError) {
+      // "No such user" is an answer about the name asked for, not a failure of the directory or
+      // of the sync: no failed run is left behind to mark the directory's last sync as failed.
+      log?.info({ user: opts.user }, 'single-user sync: no such user');
+      if (report.runId) await discardRun(store.db, report.runId);
+      throw err;
+    }
     const e = toIdsyncError(err);
     report.status = 'failed';
     report.error = { code: e.code, message: e.message };
@@ -238,54 +253,4 @@ async function knownUsers(store: Store, directoryId: number): Promise<Map<string
 async function countUsers(db: Store['db'], directoryId: number): Promise<number> {
   const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').executeTakeFirst();
   return Number(r?.n ?? 0);
-}
-
-async function syncOneUser(
-  store: Store,
-  cfg: DirectoryConfig,
-  directoryId: number,
-  reader: DirectoryReader,
-  username: string,
-  o: { now: Date; apply: boolean; counts: ReturnType<typeof emptyCounts>; keep: (c: ObjectChange[]) => void; itemLabel: (i: number) => string; runId?: number },
-): Promise<void> {
-  const scoped = await reader.readUser(username);
-  const work = async (db: Store['db']) => {
-    const changes: ObjectChange[] = [];
-    if (!scoped || scoped.itemIndex === undefined) {
-      let externalId: string | undefined;
-      try {
-        externalId = scoped ? cfg.profile.externalId(scoped.entry) : undefined;
-      } catch {
-        externalId = undefined;
-      }
-      const byId = externalId ? (await usersByExternalId(db, directoryId, [externalId])).get(externalId) : undefined;
-      const byName = byId ?? (await findUserByUsername(db, username));
-      const user = byName && byName.directory_id === directoryId ? byName : undefined;
-      if (!user) {
-        throw new IdsyncError('STORE_NOT_FOUND', `user "${username}" is not in the scope of directory "${cfg.name}" and not in the store`, { where: username });
-      }
-      // Duo's rule: a single-user sync only disables a user who left scope; the next full sync trashes them.
-      if (user.status === 'active') {
-        changes.push(...(await applyRemovals(db, [{ userId: user.id, username: user.username, externalId: user.external_id, action: 'disable', reason: scoped ? 'no longer in scope (single-user sync)' : 'not found in the directory (single-user sync)' }], cfg, o.now, o.counts, o.apply)));
-      } else {
-        o.counts.unchanged++;
-      }
-      await syncGroups(db, cfg, directoryId, reader.chosen, new DesiredMembers(), { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: new Set([user.id]) });
-    } else {
-      const r = await syncUserPage(db, cfg, directoryId, [scoped], { now: o.now, apply: o.apply, counts: o.counts, seen: new SeenIds(), itemLabel: o.itemLabel });
-      changes.push(...r.changes);
-      changes.push(...(await applyRemovals(db, r.removals, cfg, o.now, o.counts, o.apply)));
-      const desired = new DesiredMembers();
-      const only = new Set<number>();
-      for (const m of r.members) {
-        only.add(m.userId);
-        desired.add(m.userId, m.groups);
-      }
-      changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: only })));
-    }
-    if (o.apply) await recordObjects(db, o.runId!, changes);
-    o.keep(changes);
-  };
-  if (o.apply) await store.transaction((trx) => work(trx as unknown as Store['db']));
-  else await work(store.db);
 }

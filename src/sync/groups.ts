@@ -66,7 +66,8 @@ function sortedUnique(ids: Iterable<number>): Float64Array {
  * Writes the chosen groups and their flattened members. Only chosen groups exist in the store;
  * a nested group's members appear as direct members of every chosen group above it. In a full
  * sync, groups no longer chosen are deleted and member lists are replaced; in a single-user or
- * incremental sync (`onlyUsers`) only those users' memberships change.
+ * incremental sync (`onlyUsers`) only those users' memberships change. Memberships of users in
+ * `keepUsers` are never removed here.
  */
 export async function syncGroups(
   db: Db,
@@ -74,7 +75,15 @@ export async function syncGroups(
   directoryId: number,
   chosen: ChosenGroup[],
   desiredMembers: DesiredMembers,
-  opts: { now: Date; apply: boolean; counts: RunCounts; onlyUsers?: Set<number>; onProgress?: (done: number, total: number) => void },
+  opts: {
+    now: Date;
+    apply: boolean;
+    counts: RunCounts;
+    onlyUsers?: Set<number>;
+    /** Users whose removal the safeguard holds: their memberships stay until the hold is approved (applyRemovals then takes them). */
+    keepUsers?: ReadonlySet<number>;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<ObjectChange[]> {
   const { now, apply, counts } = opts;
   const ts = now.toISOString();
@@ -133,7 +142,7 @@ export async function syncGroups(
       if (j >= have.length || (i < want.length && want[i] < have[j])) add.push(want[i++]);
       else if (i >= want.length || have[j] < want[i]) {
         const u = have[j++];
-        if (!opts.onlyUsers || opts.onlyUsers.has(u)) remove.push(u);
+        if ((!opts.onlyUsers || opts.onlyUsers.has(u)) && !opts.keepUsers?.has(u)) remove.push(u);
       } else {
         i++;
         j++;

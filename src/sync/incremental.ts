@@ -6,7 +6,7 @@ import { finishRun, recordObjects } from '../store/runs.js';
 import { saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
 import { DesiredMembers, syncGroups } from './groups.js';
 import type { DirectoryReader, ScopedEntry } from './read.js';
-import { applyRemovals, holdRemovals, safeguard } from './removals.js';
+import { applyRemovals, heldElsewhere, holdRemovals, safeguard, type SafeguardDecision } from './removals.js';
 import { emptyCounts, type ObjectChange, type RunReport } from './report.js';
 import { SeenIds } from './seen.js';
 import { syncUserPage, type PendingRemoval } from './user-changes.js';
@@ -152,7 +152,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     const inScope = scoped.filter((s) => s.itemIndex !== undefined);
     const r = await syncUserPage(db, cfg, directoryId, inScope, { now, apply: true, counts, seen, itemLabel: (i) => cfg.syncItems[i].label });
     changes.push(...r.changes);
-    const removals: PendingRemoval[] = [...r.removals];
+    let removals: PendingRemoval[] = [...r.removals];
 
     // Users no longer in scope, gone from the directory, or deleted.
     const outIds = scoped.filter((s) => s.itemIndex === undefined).map((s) => cfg.profile.externalId(s.entry)).filter((x): x is string => !!x);
@@ -176,20 +176,28 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
       removals.push({ userId: u.id, username: u.username, externalId: u.external_id, action: 'trash', reason: 'no longer in scope: removed from the chosen groups and containers, moved out of them, or deleted in the directory' });
     }
 
-    const desired = new DesiredMembers();
-    for (const m of r.members) desired.add(m.userId, m.groups);
-    if (only.size) changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now, apply: true, counts, onlyUsers: only })));
-
+    // The safeguard decides before memberships are written: users whose removal it holds stay
+    // active, and keep their memberships until the hold is approved.
+    let decision: SafeguardDecision | undefined;
+    const pending = await heldElsewhere(db, removals, r.members.map((m) => m.userId), now);
+    removals = pending.removals;
     if (removals.length) {
       const recent = await recentRemovals(db, directoryId, new Date(now.getTime() - REMOVAL_WINDOW_MS));
       const population = await countActive(db, directoryId);
-      const decision = safeguard(cfg, recent + removals.length, population + recent);
+      decision = safeguard(cfg, recent + removals.length, population + recent);
+    }
+    const desired = new DesiredMembers();
+    for (const m of r.members) desired.add(m.userId, m.groups);
+    const keepUsers = decision?.hold ? new Set([...pending.held, ...removals.map((x) => x.userId)]) : pending.held;
+    if (only.size) changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now, apply: true, counts, onlyUsers: only, keepUsers })));
+
+    if (decision) {
       if (decision.hold) {
         counts.held = removals.length;
         const threshold = `${decision.threshold}, counted over the last hour`;
         report.heldForApproval = { runId, count: removals.length, threshold };
         for (const x of removals) changes.push({ objectType: 'user', name: x.username, externalId: x.externalId ?? undefined, userId: x.userId, outcome: 'held', reason: `${x.action} held for approval: ${x.reason}` });
-        await holdRemovals(db, runId, directoryId, removals, now, threshold);
+        await holdRemovals(db, runId, directoryId, removals, now, threshold, { supersede: false });
       } else {
         changes.push(...(await applyRemovals(db, removals, cfg, now, counts, true)));
       }

@@ -1,6 +1,7 @@
 import type { DirectoryConfig } from '../config/load.js';
 import { IdsyncError } from '../errors.js';
 import type { Db, Store } from '../store/db.js';
+import { pendingHolds, releaseHold, supersedePending } from '../store/held.js';
 import { recordObjects } from '../store/runs.js';
 import type { ObjectChange, RunCounts } from './report.js';
 import type { KnownUser, SeenIds } from './seen.js';
@@ -41,14 +42,22 @@ export interface SafeguardDecision {
  * The removal threshold (Azure MFA Server's approval, Entra's delete threshold, GCDS's deletion
  * limits): a run that would take away more users than the limits is held for an administrator.
  * The percentage is of the directory's users in the store that are not already in the trash.
+ *
+ * `nothingMatched`: a full sync whose user filter matched no entry at all. With users of the
+ * directory in the store, that is a mistyped filter, a base DN or an account that no longer sees
+ * the users, far more often than a directory emptied on purpose, so every removal is held whatever
+ * the limits (unless the safeguard is turned off).
  */
-export function safeguard(cfg: DirectoryConfig, removals: number, population: number): SafeguardDecision {
+export function safeguard(cfg: DirectoryConfig, removals: number, population: number, opts: { nothingMatched?: boolean } = {}): SafeguardDecision {
   const s = cfg.safeguard;
   const parts: string[] = [];
   if (s.maxRemovals !== null) parts.push(`more than ${s.maxRemovals} users`);
   if (s.maxRemovalPercent !== null) parts.push(`more than ${s.maxRemovalPercent}% of ${population} users`);
   const threshold = parts.join(' or ') || 'none';
   if (!s.enabled || removals === 0) return { hold: false, threshold };
+  if (opts.nothingMatched && population > 0) {
+    return { hold: true, threshold: `the user filter ${cfg.filters.user} matched no entry under ${cfg.baseDn} while the store holds ${population} users of this directory` };
+  }
   if (s.maxRemovals !== null && removals > s.maxRemovals) return { hold: true, threshold };
   // One user is never "a mass removal", whatever the percentage in a tiny directory.
   if (s.maxRemovalPercent !== null && removals > 1 && population > 0 && (removals * 100) / population > s.maxRemovalPercent) return { hold: true, threshold };
@@ -66,7 +75,9 @@ export async function applyRemovals(db: Db, removals: PendingRemoval[], cfg: Dir
       changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'trashed', reason: `${r.reason}; disabled and in the trash until ${deleteAfter}` });
       if (apply) {
         await db.updateTable('users').set({ status: 'trashed', status_reason: r.reason, trashed_at: ts, delete_after: deleteAfter, updated_at: ts, source_hash: null }).where('id', '=', r.userId).execute();
-        await db.deleteFrom('group_members').where('user_id', '=', r.userId).execute();
+        // A run's own membership pass has already taken these away; an approved hold has not.
+        const gone = await db.deleteFrom('group_members').where('user_id', '=', r.userId).executeTakeFirst();
+        counts.membersRemoved += Number(gone.numDeletedRows);
       }
     } else {
       counts.disabled++;
@@ -78,9 +89,13 @@ export async function applyRemovals(db: Db, removals: PendingRemoval[], cfg: Dir
   return changes;
 }
 
-export async function holdRemovals(db: Db, runId: number, directoryId: number, removals: PendingRemoval[], now: Date, threshold: string): Promise<void> {
-  // A newer run re-plans from the directory as it is now; older pending approvals are stale.
-  await db.updateTable('approvals').set({ status: 'superseded', decided_at: now.toISOString() }).where('directory_id', '=', directoryId).where('status', '=', 'pending').execute();
+/**
+ * `supersede`: a full sync re-plans every removal from the directory as it is now, so the
+ * directory's older pending approvals are stale. An increment plans only the users it looked at:
+ * it leaves the others' approvals alone (see `heldElsewhere`).
+ */
+export async function holdRemovals(db: Db, runId: number, directoryId: number, removals: PendingRemoval[], now: Date, threshold: string, opts: { supersede?: boolean } = {}): Promise<void> {
+  if (opts.supersede ?? true) await supersedePending(db, directoryId, now);
   await db.insertInto('approvals').values({ run_id: runId, directory_id: directoryId, status: 'pending', count: removals.length, threshold, created_at: now.toISOString(), decided_at: null }).execute();
   for (let i = 0; i < removals.length; i += 200) {
     await db
@@ -88,6 +103,23 @@ export async function holdRemovals(db: Db, runId: number, directoryId: number, r
       .values(removals.slice(i, i + 200).map((r) => ({ run_id: runId, user_id: r.userId, action: r.action, reason: r.reason })))
       .execute();
   }
+}
+
+/**
+ * For a run that looks at a few users (an increment): the removals a pending approval already
+ * holds are left to it (neither applied nor held again; `held` keeps their memberships), and users
+ * found in scope are taken out of any pending approval, so that approving it does not remove them.
+ */
+export async function heldElsewhere(db: Db, removals: PendingRemoval[], inScope: readonly number[], now: Date): Promise<{ removals: PendingRemoval[]; held: Set<number> }> {
+  const holds = await pendingHolds(db, [...removals.map((r) => r.userId), ...inScope]);
+  if (!holds.size) return { removals, held: new Set() };
+  const leaving = new Set(removals.map((r) => r.userId));
+  for (const id of inScope) {
+    const h = holds.get(id);
+    if (h && !leaving.has(id)) await releaseHold(db, h.runId, id, now);
+  }
+  const held = new Set(removals.filter((r) => holds.has(r.userId)).map((r) => r.userId));
+  return { removals: removals.filter((r) => !held.has(r.userId)), held };
 }
 
 /** Users whose deletion date has passed are deleted from the store. */

@@ -118,7 +118,8 @@ export function registerSyncRoutes(app: ApiApp, deps: ApiDeps): void {
       errors: ['UNKNOWN_DIRECTORY', 'STORE_NOT_FOUND', 'SYNC_ALREADY_RUNNING', 'APPROVAL_NOT_PENDING', ...DIRECTORY_ERRORS],
       tags: ['sync'],
       summary: 'Sync one user now and return the run report',
-      description: 'A user who has left the scope is only disabled; the next full sync moves them to the trash.',
+      description:
+        'A user who has left the scope is only disabled; the next full sync moves them to the trash. A user whose removal a pending approval holds is left as they are (outcome `held`); one back in scope is taken out of the held removals. A username that is neither in the scope nor in the store answers 404 `STORE_NOT_FOUND` and records no run.',
       request: { params: nameParam, body: jsonBody(z.object({ username: z.string().min(1).max(256) }).strict()) },
       responses: { 200: jsonResponse(runReportSchema, 'The finished run.'), 404: { description: 'No such directory, or the user is neither in scope nor in the store.' } },
     }),

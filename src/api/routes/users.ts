@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
+import { pendingHolds } from '../../store/held.js';
 import { userDetail } from '../../store/history.js';
 import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } from '../../store/users.js';
 import type { ApiDeps } from '../context.js';
@@ -8,6 +9,18 @@ import { apiRoute, jsonBody, jsonResponse, page, paging, type ApiApp } from '../
 import { usernameSchema } from '../../usernames.js';
 
 const STATUSES = ['active', 'disabled', 'trashed'] as const;
+
+const heldRemovalSchema = z
+  .object({
+    runId: z.number().int().openapi({ description: 'The run whose removals are held; approve or reject it (POST /api/v1/approvals/{runId}/approve or /reject).' }),
+    since: z.string().openapi({ description: 'When the run held them.' }),
+    action: z.enum(['disable', 'trash']).openapi({ description: 'What approving the run does to this user.' }),
+    reason: z.string(),
+  })
+  .nullable()
+  .openapi('HeldRemoval', {
+    description: 'The removal of this user that the safeguard holds for approval, or null. A held user stays active and keeps their groups until the run is approved or rejected; a single-user sync leaves them as they are.',
+  });
 
 const userItemSchema = z
   .object({
@@ -20,6 +33,7 @@ const userItemSchema = z
     syncItem: z.string().nullable(),
     deleteAfter: z.string().nullable(),
     updatedAt: z.string(),
+    heldRemoval: heldRemovalSchema,
   })
   .openapi('UserSummary');
 
@@ -35,6 +49,7 @@ const userDetailSchema = z
     trashedAt: z.string().nullable(),
     deleteAfter: z.string().nullable(),
     groups: z.array(z.string()),
+    heldRemoval: heldRemovalSchema,
     attributes: z.record(z.any()),
     history: z.array(z.object({ runId: z.number().int(), startedAt: z.string(), outcome: z.string(), reason: z.string().optional(), attributes: z.record(z.object({ before: z.any(), after: z.any() })).optional() })),
     editableFields: z.array(z.string()).openapi({ description: 'Fields PATCH may change: none for a user a directory owns.' }),
@@ -105,11 +120,12 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       }
       const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
       const rows = await base
-        .select(['users.username', 'users.status', 'users.status_reason', 'directories.name as directory', 'users.full_name', 'users.email', 'users.sync_item', 'users.delete_after', 'users.updated_at'])
+        .select(['users.id', 'users.username', 'users.status', 'users.status_reason', 'directories.name as directory', 'users.full_name', 'users.email', 'users.sync_item', 'users.delete_after', 'users.updated_at'])
         .orderBy('users.username_key')
         .limit(q.limit)
         .offset(q.offset)
         .execute();
+      const holds = await pendingHolds(db, rows.map((r) => r.id));
       const items = rows.map((r) => ({
         username: r.username,
         status: r.status,
@@ -120,6 +136,7 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
         syncItem: r.sync_item,
         deleteAfter: r.delete_after,
         updatedAt: r.updated_at,
+        heldRemoval: holds.get(r.id) ?? null,
       }));
       return c.json({ items, total, limit: q.limit, offset: q.offset }, 200);
     },

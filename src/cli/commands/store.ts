@@ -72,7 +72,12 @@ export function registerStoreCommands(program: Command): void {
         const d = await userDetail(store, username);
         if (o.json) return json(d);
         const w = (s: string) => process.stdout.write(`${s}\n`);
-        w(`${d.username} — ${d.status}${d.statusReason ? ` (${d.statusReason})` : ''}`);
+        const held = d.heldRemoval;
+        w(`${d.username} — ${d.status}${held ? `, removal held for approval (run ${held.runId})` : ''}${d.statusReason ? ` (${d.statusReason})` : ''}`);
+        if (held) {
+          const what = held.action === 'trash' ? 'move to the trash' : 'disable';
+          w(`  ${what} held for approval by run ${held.runId} since ${held.since}: ${held.reason}; approve or reject run ${held.runId} (\`idsync approve ${held.runId}\` or \`idsync reject ${held.runId}\`)`);
+        }
         if (d.deleteAfter) w(`  in the trash since ${d.trashedAt}; deleted after ${d.deleteAfter} unless back in scope`);
         w(`  directory: ${d.directory ?? '(none: a local user)'}${d.dn ? `, ${d.dn}` : ''}`);
         if (d.syncItem) w(`  brought in by: ${d.syncItem}`);

@@ -41,10 +41,11 @@ export function registerSyncCommands(program: Command): void {
             // One broken directory does not stop the others; the exit code still reports it.
             firstError ??= err;
             if (err instanceof SyncFailedError) reports.push(err.report);
-            if (!o.json) process.stderr.write(`idsync: error [${(err as IdsyncError).code ?? 'INTERNAL'}]: directory "${d.name}" failed: ${(err as Error).message}\n`);
+            // With --json a failed run's report carries its error; an error without a run (no such user) goes to stderr.
+            if (!o.json || !(err instanceof SyncFailedError)) process.stderr.write(`idsync: error [${(err as IdsyncError).code ?? 'INTERNAL'}]: directory "${d.name}" failed: ${(err as Error).message}\n`);
           }
         }
-        if (o.json) process.stdout.write(`${JSON.stringify(dirs.length === 1 ? reports[0] : reports, null, 2)}\n`);
+        if (o.json && reports.length) process.stdout.write(`${JSON.stringify(dirs.length === 1 ? reports[0] : reports, null, 2)}\n`);
         if (firstError) process.exitCode = (firstError as IdsyncError).exitCode ?? 1;
       });
     });
