@@ -38,6 +38,9 @@ const VALID_BODIES: Record<string, unknown> = {
   syncUser: { username: 'alice' },
   createLocalUser: { username: 'fuzzy', email: 'f@x.test' },
   updateUser: { fullName: 'Lucy Local', phones: ['+12125550100'], status: 'active' },
+  updateAdminRole: { role: 'read_only' },
+  resetAdminPassword: { password: 'a-long-enough-password' },
+  dryRunDirectoryDraft: directory('draft'),
 };
 
 /**

@@ -35,7 +35,7 @@ const ALWAYS: ErrorCode[] = ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'STORE_UN
 /** What the role gate (guard.ts) answers before a protected handler runs. */
 const GUARDED: ErrorCode[] = ['AUTH_REQUIRED', 'AUTH_FAILED', 'FORBIDDEN', 'CSRF_FAILED'];
 /** What an operation that talks to a directory server can meet (src/directory/errors.ts maps them). */
-export const DIRECTORY_ERRORS: ErrorCode[] = ['DIRECTORY_UNREACHABLE', 'DIRECTORY_TLS', 'DIRECTORY_BIND_FAILED', 'DIRECTORY_TIMEOUT', 'DIRECTORY_OPERATION_FAILED', 'DIRECTORY_MISCONFIGURED'];
+export const DIRECTORY_ERRORS: ErrorCode[] = ['DIRECTORY_UNREACHABLE', 'DIRECTORY_TLS', 'DIRECTORY_BIND_FAILED', 'DIRECTORY_TIMEOUT', 'DIRECTORY_OPERATION_FAILED', 'DIRECTORY_MISCONFIGURED', 'DIRECTORY_PROTOCOL', 'DIRECTORY_LIMIT_EXCEEDED'];
 
 const WHY: Partial<Record<number, string>> = {
   400: 'The request is invalid; `field` names the offending part.',

@@ -1,6 +1,7 @@
 import { IdsyncError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { adminView, findAdmin, setPassword, type AdminView } from './admins.js';
+import { deleteOtherSessions } from './sessions.js';
 import type { Role } from './roles.js';
 
 async function ownerCount(db: Db): Promise<number> {
@@ -39,5 +40,6 @@ export async function resetAdminPassword(db: Db, username: string, password: str
     throw new IdsyncError('VALIDATION_FAILED', 'change your own password under Your account, with your current password', { where: 'username' });
   }
   await setPassword(db, a.id, password, now, 'password');
-  await db.deleteFrom('sessions').where('admin_id', '=', a.id).execute();
+  // Through the sessions module, so their open event streams close at once too.
+  await deleteOtherSessions(db, a.id);
 }

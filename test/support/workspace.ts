@@ -28,11 +28,17 @@ export class Workspace {
   store: string;
   directories: Record<string, unknown>[] = [];
 
+  /**
+   * The store new workspaces get when none is given: a suite run over every store
+   * (test/support/stores.ts) sets it for its block. SQLite in the workspace otherwise.
+   */
+  static defaultStore: ((dir: string) => string) | undefined;
+
   constructor(opts: { store?: string } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'idsync-ws-'));
     created.push(this.dir);
     this.configFile = path.join(this.dir, 'idsync.yaml');
-    this.store = opts.store ?? 'sqlite:./data/idsync.db';
+    this.store = opts.store ?? Workspace.defaultStore?.(this.dir) ?? 'sqlite:./data/idsync.db';
   }
 
   configure(directories: Record<string, unknown>[], extra: Record<string, unknown> = {}): this {

@@ -4,7 +4,7 @@ import { ROLES } from '../../auth/roles.js';
 import { IdsyncError } from '../../errors.js';
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
-import { apiRoute, jsonBody, jsonResponse, type ApiApp } from '../route.js';
+import { apiRoute, jsonBody, jsonResponse, newPasswordSchema, type ApiApp } from '../route.js';
 import { adminSchema } from './auth.js';
 
 const usernameParam = z.object({ username: z.string().min(1).max(64) });
@@ -22,6 +22,7 @@ export function registerAdminAccountRoutes(app: ApiApp, deps: ApiDeps): void {
       summary: 'Change an admin\'s role (applies at once to their sessions)',
       description: 'The last owner keeps the owner role (409).',
       request: { params: usernameParam, body: jsonBody(z.object({ role: z.enum(ROLES) }).strict()) },
+      errors: ['STORE_NOT_FOUND', 'STORE_CONFLICT'],
       responses: { 200: jsonResponse(adminSchema, 'The admin with the new role.'), 404: { description: 'No such admin.' }, 409: { description: 'The last owner.' } },
     }),
     async (c) => {
@@ -43,7 +44,8 @@ export function registerAdminAccountRoutes(app: ApiApp, deps: ApiDeps): void {
       tags: ['admins'],
       summary: 'Set a new password for another admin and end their sessions',
       description: 'Passwords need at least 12 characters. Not for one\'s own account (use /api/v1/me/password with the current password).',
-      request: { params: usernameParam, body: jsonBody(z.object({ password: z.string().min(1).max(1024) }).strict()) },
+      request: { params: usernameParam, body: jsonBody(z.object({ password: newPasswordSchema }).strict()) },
+      errors: ['STORE_NOT_FOUND'],
       responses: { 204: { description: 'Set; their sessions have ended.' }, 404: { description: 'No such admin.' } },
     }),
     async (c) => {

@@ -1,7 +1,7 @@
 import { syncDirectory } from '../../sync/engine.js';
 import type { ApiDeps } from '../context.js';
 import { directoryInputSchema } from '../directories.js';
-import { apiRoute, jsonBody, jsonResponse, type ApiApp } from '../route.js';
+import { apiRoute, DIRECTORY_ERRORS, jsonBody, jsonResponse, type ApiApp } from '../route.js';
 import { draftConfig } from './directories.js';
 import { runReportSchema } from './sync.js';
 
@@ -25,6 +25,7 @@ export function registerDirectoryPreviewRoutes(app: ApiApp, deps: ApiDeps): void
       summary: 'Plan the first import of a directory configuration before saving it (nothing is written)',
       description: 'The bind password must be given. Created users carry the attributes they would get (`attributes.*.after`), so the plan shows how the mapping reads real entries.',
       request: { body: jsonBody(directoryInputSchema) },
+      errors: ['CONFIG_INVALID', ...DIRECTORY_ERRORS],
       responses: { 200: jsonResponse(runReportSchema, 'The plan.') },
     }),
     async (c) => {

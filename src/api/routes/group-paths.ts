@@ -3,7 +3,7 @@ import { DirectoryConnection } from '../../directory/connection.js';
 import { IdsyncError } from '../../errors.js';
 import { DirectoryReader } from '../../sync/read.js';
 import type { ApiDeps } from '../context.js';
-import { apiRoute, jsonResponse, type ApiApp } from '../route.js';
+import { apiRoute, DIRECTORY_ERRORS, jsonResponse, pathId, type ApiApp } from '../route.js';
 
 const pathsSchema = z
   .object({
@@ -32,7 +32,8 @@ export function registerGroupPathRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'getGroupMemberPaths',
       tags: ['groups'],
       summary: 'For each member of a group, the nested groups through which they are in it (read from the directory now)',
-      request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
+      request: { params: z.object({ id: pathId() }) },
+      errors: ['STORE_NOT_FOUND', 'UNKNOWN_DIRECTORY', ...DIRECTORY_ERRORS],
       responses: { 200: jsonResponse(pathsSchema, 'A path per member.'), 404: { description: 'No such group.' } },
     }),
     async (c) => {
