@@ -45,9 +45,7 @@ async function bigOrg(users: number) {
 describe.each(testStores())('crash safety (%s store)', (_kind, storeUrl) => {
   it('a sync killed mid-run leaves a consistent store; the next run converges and marks the old one interrupted', async () => {
     const o = await bigOrg(3000);
-    const ws = new Workspace();
-    ws.store = storeUrl(ws.dir);
-    ws.configure([
+    const ws = new Workspace({ store: storeUrl }).configure([
       { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: o.base, groups: [o.all], pageSize: 50 },
     ]);
     // The store exists and is migrated before the sync starts, so the test can watch it from outside.

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Store } from '../src/store/db.js';
 import { connectSlapd, type SlapdDirectory } from './harness/index.js';
 import { expectConverges, freshSync } from './support/fresh-sync.js';
+import { testStores } from './support/stores.js';
 import { uniqueName, Workspace } from './support/workspace.js';
 
 /**
@@ -17,26 +18,6 @@ const stops: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const s of stops.splice(0)) await s();
 });
-const schemas: string[] = [];
-afterAll(async () => {
-  if (!schemas.length) return;
-  const s = await Store.open(`${inject('postgresUrl')}?schema=${schemas[0]}`);
-  for (const schema of schemas) await s.db.schema.dropSchema(schema).ifExists().cascade().execute();
-  await s.close();
-});
-
-const stores: [string, () => string][] = [
-  ['SQLite', () => 'sqlite:./data/idsync.db'],
-  [
-    'PostgreSQL',
-    () => {
-      const schema = `t_lease_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
-      schemas.push(schema);
-      return `${inject('postgresUrl')}?schema=${schema}`;
-    },
-  ],
-];
-
 function openStore(ws: Workspace): Promise<Store> {
   return Store.open(ws.store.startsWith('sqlite:./') ? `sqlite:${path.join(ws.dir, ws.store.slice('sqlite:'.length))}` : ws.store);
 }
@@ -51,7 +32,7 @@ async function runPids(ws: Workspace): Promise<number[]> {
   }
 }
 
-describe.each(stores)('two idsync serve on one store (%s)', (_name, storeUrl) => {
+describe.each(testStores())('two idsync serve on one store (%s)', (_name, storeUrl) => {
   it('the second stands by, writes nothing, and takes over when the holder is killed', async () => {
     const base = await slapd.addOu(uniqueName('lease'));
     const people = await slapd.addOu('people', base);
@@ -59,7 +40,7 @@ describe.each(stores)('two idsync serve on one store (%s)', (_name, storeUrl) =>
     const add = (uid: string) => slapd.addUser({ ou: people, uid, sn: 'Lease', mail: `${uid}@corp.example.test` });
     const ann = await add('ann');
     const chosen = await slapd.addGroup({ ou: groups, cn: 'chosen', members: [ann] });
-    const ws = new Workspace({ store: storeUrl() }).configure([
+    const ws = new Workspace({ store: storeUrl }).configure([
       { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: base, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'content-sync' } },
     ]);
     const first = ws.serve();

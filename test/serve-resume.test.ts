@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Store } from '../src/store/db.js';
 import { connectSlapd, type SlapdDirectory } from './harness/index.js';
 import { expectConverges, freshSync } from './support/fresh-sync.js';
+import { testStores } from './support/stores.js';
 import { uniqueName, Workspace } from './support/workspace.js';
 
 /**
@@ -18,26 +19,6 @@ const stops: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const s of stops.splice(0)) await s();
 });
-const schemas: string[] = [];
-afterAll(async () => {
-  if (!schemas.length) return;
-  const s = await Store.open(`${inject('postgresUrl')}?schema=${schemas[0]}`);
-  for (const schema of schemas) await s.db.schema.dropSchema(schema).ifExists().cascade().execute();
-  await s.close();
-});
-
-const stores: [string, () => string][] = [
-  ['SQLite', () => 'sqlite:./data/idsync.db'],
-  [
-    'PostgreSQL',
-    () => {
-      const schema = `t_resume_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
-      schemas.push(schema);
-      return `${inject('postgresUrl')}?schema=${schema}`;
-    },
-  ],
-];
-
 async function org() {
   const base = await slapd.addOu(uniqueName('res'));
   const people = await slapd.addOu('people', base);
@@ -53,7 +34,7 @@ function openStore(ws: Workspace): Promise<Store> {
 
 const fullRuns = async (ws: Workspace) => (await ws.json(['runs'])).filter((r: { kind: string }) => r.kind === 'full').length;
 
-describe.each(stores)('idsync serve resumes after a kill (OpenLDAP, %s)', (_name, storeUrl) => {
+describe.each(testStores())('idsync serve resumes after a kill (OpenLDAP, %s)', (_name, storeUrl) => {
   it('applies group, user and deletion changes made while it was down, as a full sync would', async () => {
     const o = await org();
     const [ann, ben, cid] = await Promise.all(['ann', 'ben', 'cid'].map(o.add));
@@ -63,7 +44,7 @@ describe.each(stores)('idsync serve resumes after a kill (OpenLDAP, %s)', (_name
     const team = await slapd.addGroup({ ou: o.groups, cn: 'team', members: teamUsers });
     const other = await slapd.addGroup({ ou: o.groups, cn: 'other', members: [eve] });
     const chosen = await slapd.addGroup({ ou: o.groups, cn: 'chosen', members: [ann, ben, cid, team] });
-    const ws = new Workspace({ store: storeUrl() }).configure([
+    const ws = new Workspace({ store: storeUrl }).configure([
       { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: o.base, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'content-sync' } },
     ]);
     let serve = ws.serve();
@@ -101,7 +82,7 @@ describe.each(stores)('idsync serve resumes after a kill (OpenLDAP, %s)', (_name
     for (let i = 0; i < 400; i += 50) bulkUsers.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => o.add(`b${i + j}`)))));
     const bulk = await slapd.addGroup({ ou: o.groups, cn: 'bulk', members: bulkUsers });
     const chosen = await slapd.addGroup({ ou: o.groups, cn: 'chosen', members: [ann] });
-    const ws = new Workspace({ store: storeUrl() }).configure([
+    const ws = new Workspace({ store: storeUrl }).configure([
       { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: o.base, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'content-sync' } },
     ]);
     let serve = ws.serve();

@@ -34,11 +34,13 @@ export class Workspace {
    */
   static defaultStore: ((dir: string) => string) | undefined;
 
-  constructor(opts: { store?: string } = {}) {
+  /** `store`: a store URL, or a function of the workspace's folder that makes one (testStores()). */
+  constructor(opts: { store?: string | ((dir: string) => string) } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'idsync-ws-'));
     created.push(this.dir);
     this.configFile = path.join(this.dir, 'idsync.yaml');
-    this.store = opts.store ?? Workspace.defaultStore?.(this.dir) ?? 'sqlite:./data/idsync.db';
+    const store = opts.store ?? Workspace.defaultStore;
+    this.store = (typeof store === 'function' ? store(this.dir) : store) ?? 'sqlite:./data/idsync.db';
   }
 
   configure(directories: Record<string, unknown>[], extra: Record<string, unknown> = {}): this {
