@@ -69,11 +69,16 @@ describe('panel: a held removal on the user page and the users list (chromium, i
     const groups = await lineage.locator('dt', { hasText: 'Groups' }).locator('xpath=following-sibling::dd[1]').innerText();
     expect(groups).not.toBe('none');
     for (const g of bob.groups as string[]) expect(groups).toContain(g);
+    const heldBorder = await why.evaluate((e) => getComputedStyle(e).borderLeftColor);
     await shot(page, 'h01-user-held');
 
     // An unaffected user still reads as active and in scope (the page did not just drop the sentence).
     await page.goto(`${p.server.origin}/users/${encodeURIComponent(name('alice'))}`);
     await page.getByRole('heading', { name: 'Why is this user active?' }).waitFor();
+    // Nor is the held card coloured as plainly active (green): it waits on a decision.
+    const activeBorder = await page.locator('section.why').evaluate((e) => getComputedStyle(e).borderLeftColor);
+    const rgb = (s: string) => (s.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+    expect(Math.hypot(...rgb(heldBorder).map((v, i) => v - rgb(activeBorder)[i]))).toBeGreaterThan(60);
 
     // The users list marks the three held, and alice not.
     await page.goto(`${p.server.origin}/users`);

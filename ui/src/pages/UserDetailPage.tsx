@@ -32,7 +32,8 @@ function WhyStatus({ u }: { u: UserDetail }) {
     text = `${formatReason(u.statusReason) || 'They left the scope of their directory.'}${u.deleteAfter ? ` They will be deleted after ${formatTime(u.deleteAfter)} unless they come back in scope before then.` : ''}`;
   }
   return (
-    <section className={`card why why-${u.status}`} aria-labelledby="why-title">
+    // A held user is active only until the decision: coloured as waiting, not as plainly active.
+    <section className={`card why why-${u.heldRemoval ? 'held' : u.status}`} aria-labelledby="why-title">
       <h2 id="why-title" className="h3">
         {title}
       </h2>
