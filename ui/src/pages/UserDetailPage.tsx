@@ -20,7 +20,7 @@ function WhyStatus({ u }: { u: UserDetail }) {
     // The removal waits for approval: the user is still as they were, and saying "in scope" would be wrong (item 4).
     const h = u.heldRemoval;
     title = 'This user\'s removal is held for approval';
-    text = `Run #${h.runId} would have ${h.action === 'trash' ? 'disabled them and moved them to the trash' : 'disabled them'} on ${formatTime(h.since)}: ${formatReason(h.reason)}. Until an administrator approves or rejects it, they stay ${u.status}.`;
+    text = `Run #${h.runId} holds their removal since ${formatTime(h.since)}: approving it will ${h.action === 'trash' ? 'disable them and move them to the trash' : 'disable them'}; rejecting it keeps them. Why: ${formatReason(h.reason)}. Until an administrator decides, they stay ${u.status}.`;
   } else if (u.status === 'active') {
     title = 'Why is this user active?';
     text = u.syncItem ? `They are in scope of ${u.directory}: ${u.syncItem}.` : u.directory ? `They are synced from ${u.directory}.` : 'They are a local user, not synced from a directory.';
