@@ -25,7 +25,9 @@ function stripPrefix(s: string): string {
 export function parseDirectoryInput(input: DirectoryInput, password: string | null, baseDir: string): DirectoryConfig {
   const raw = { ...input, bind: input.bind ? { dn: input.bind.dn, password: password ?? '' } : undefined };
   try {
-    return parseConfig({ directories: [raw] }, { baseDir, env: {} }).directories[0];
+    const cfg = parseConfig({ directories: [raw] }, { baseDir, env: {} }).directories[0];
+    // Warnings too speak of the directory's own fields: there is no file, and its index is always 0.
+    return { ...cfg, warnings: cfg.warnings.map(stripPrefix) };
   } catch (err) {
     if (!(err instanceof IdsyncError) || (err.code !== 'CONFIG_INVALID' && err.code !== 'CONFIG_SECRET_UNREADABLE')) throw err;
     const field = stripPrefix(err.where ?? '') || 'syncItems';

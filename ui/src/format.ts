@@ -79,13 +79,13 @@ export function formatReason(text: string | null | undefined): string {
 
 /**
  * A configuration warning as an administrator reads it. The server words them for the file
- * (`directories[0].servers[0]: …`); for a directory made in the panel there is no file, and the
- * index is always 0, so the key path is replaced by the server it names. Directories of the file
+ * (`directories[0].servers[0]: …`); for a directory made in the panel the server words them by the
+ * directory's own fields (`servers[1]: …`), and the field is replaced by the server it names. Directories of the file
  * keep the path, which is where the fix goes.
  */
 export function readableWarning(w: string, d?: { managedBy: string; servers: string[] }): string {
   if (d?.managedBy === 'file') return w;
   return w
-    .replace(/directories\[\d+\]\.servers\[(\d+)\]/g, (_, i: string) => (d?.servers[Number(i)] ? `Server ${d.servers[Number(i)]}` : `Server ${Number(i) + 1}`))
+    .replace(/(?:directories\[\d+\]\.)?\bservers\[(\d+)\]/g, (_, i: string) => (d?.servers[Number(i)] ? `Server ${d.servers[Number(i)]}` : `Server ${Number(i) + 1}`))
     .replace(/directories\[\d+\]\./g, '');
 }
