@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Store } from '../store/db.js';
+import { describe, expect, it } from 'vitest';
+import { openTestStore, storeBackends } from '../../test/support/store-backends.js';
 import { LoginLimiter, RateLimitedError, unlockAddress, unlockUsername } from './rate-limit.js';
 
 /**
@@ -10,28 +7,7 @@ import { LoginLimiter, RateLimitedError, unlockAddress, unlockUsername } from '.
  * that an attempt is counted before its password is checked, atomically, also across processes.
  * `check` stands for the password hash: it resolves false (a wrong password) unless told otherwise.
  */
-const pgBase = process.env.IDSYNC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const sqliteUrl = () => `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'idsync-throttle-')), 'store.db')}`;
-const backends: [string, () => string][] = [
-  ['sqlite', sqliteUrl],
-  ['postgres', () => `${pgBase}?schema=t_throttle_${process.pid}_${Math.floor(Math.random() * 1e6)}`],
-];
-
-const opened: Store[] = [];
-async function open(url: string): Promise<Store> {
-  const s = await Store.open(url);
-  opened.push(s);
-  return s;
-}
-afterAll(async () => {
-  for (const s of opened.reverse()) {
-    if (s.dialect === 'postgres') {
-      const schema = new URL(s.url).searchParams.get('schema')!;
-      await s.db.schema.dropSchema(schema).ifExists().cascade().execute();
-    }
-    await s.close();
-  }
-});
+const backends = storeBackends('throttle');
 
 const MIN = 60_000;
 const wrong = async () => false;
@@ -50,7 +26,7 @@ async function refusal(p: Promise<unknown>): Promise<RateLimitedError | undefine
 
 describe.each(backends)('login limits on %s', (_name, url) => {
   it('locks a username on its fifth failure within 15 minutes, for 15 minutes, whatever the case and address', async () => {
-    const l = new LoginLimiter((await open(url())).db);
+    const l = new LoginLimiter((await openTestStore(url())).db);
     let t = 0;
     for (let i = 0; i < 4; i++) expect(await l.attempt('Root', '192.0.2.1', (t += MIN), wrong)).toBe(false);
     expect(await l.attempt('root', '192.0.2.2', (t += MIN), wrong)).toBe(false);
@@ -63,7 +39,7 @@ describe.each(backends)('login limits on %s', (_name, url) => {
   });
 
   it('forgets failures older than the window, and all of them after a success', async () => {
-    const l = new LoginLimiter((await open(url())).db);
+    const l = new LoginLimiter((await openTestStore(url())).db);
     for (let i = 0; i < 4; i++) await l.attempt('root', 'ip', i * MIN, wrong);
     await l.attempt('root', 'ip', 16 * MIN, wrong); // the window has passed: the count starts again
     expect(await l.attempt('root', 'ip', 16 * MIN, right)).toBe(true);
@@ -72,7 +48,7 @@ describe.each(backends)('login limits on %s', (_name, url) => {
   });
 
   it('locks an address after 20 failures whatever the usernames; successes do not count against it', async () => {
-    const l = new LoginLimiter((await open(url())).db);
+    const l = new LoginLimiter((await openTestStore(url())).db);
     for (let i = 0; i < 30; i++) await l.attempt('fine', '198.51.100.1', 1000, right);
     for (let i = 0; i < 20; i++) await l.attempt(`user${i}`, '198.51.100.1', 1000, wrong);
     expect((await refusal(l.attempt('fresh', '198.51.100.1', 2000, right)))?.message).toMatch(/from this address/);
@@ -80,9 +56,9 @@ describe.each(backends)('login limits on %s', (_name, url) => {
   });
 
   it('lets exactly five of 40 parallel wrong passwords be checked, on two processes sharing the store', async () => {
-    const first = await open(url());
+    const first = await openTestStore(url());
     // A second connection to the same store stands for a second idsync process (SQLite: another handle on the file).
-    const second = first.dialect === 'sqlite' ? await open(first.url) : await open(first.url);
+    const second = first.dialect === 'sqlite' ? await openTestStore(first.url) : await openTestStore(first.url);
     const limiters = [new LoginLimiter(first.db), new LoginLimiter(second.db)];
     let checked = 0;
     const results = await Promise.all(
@@ -94,7 +70,7 @@ describe.each(backends)('login limits on %s', (_name, url) => {
   });
 
   it('is lifted by unlockUsername and unlockAddress, which say whether there was a lock', async () => {
-    const s = await open(url());
+    const s = await openTestStore(url());
     const l = new LoginLimiter(s.db);
     for (let i = 0; i < 5; i++) await l.attempt('root', 'ip', 1000, wrong);
     expect(await refusal(l.attempt('root', 'ip', 1000, right))).toBeDefined();
@@ -108,7 +84,7 @@ describe.each(backends)('login limits on %s', (_name, url) => {
   });
 
   it('keeps no counter past its window and lock (a flood of names leaves no rows)', async () => {
-    const s = await open(url());
+    const s = await openTestStore(url());
     const l = new LoginLimiter(s.db);
     for (let i = 0; i < 99; i++) await l.attempt(`ghost${i}`, `ip${i}`, 0, wrong);
     expect(Number((await s.db.selectFrom('login_throttle').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(198);

@@ -1,39 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Store } from './db.js';
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { openTestStore, storeBackends } from '../../test/support/store-backends.js';
 import { LEASE_TTL_MS, leaseStore } from './leases.js';
 
 /** Leases on both backends, each store opened twice (two processes' views of one store). */
-const pgBase = process.env.IDSYNC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const backends: [string, () => string][] = [
-  ['sqlite', () => `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'idsync-lease-')), 'store.db')}`],
-  ['postgres', () => `${pgBase}?schema=t_lease_${process.pid}_${Math.floor(Math.random() * 1e6)}`],
-];
-
-const opened: Store[] = [];
-afterAll(async () => {
-  for (const s of opened) {
-    if (s.dialect === 'postgres') {
-      const schema = new URL(s.url).searchParams.get('schema')!;
-      await s.db.schema.dropSchema(schema).ifExists().cascade().execute();
-    }
-    await s.close();
-  }
-});
-
-async function open(url: string): Promise<Store> {
-  const s = await Store.open(url);
-  opened.push(s);
-  return s;
-}
+const backends = storeBackends('lease');
 
 describe.each(backends)('leases on %s', (_name, makeUrl) => {
   it('one holder per name; the others are refused until it is released; list says who holds it', async () => {
     const url = makeUrl();
-    const a = leaseStore(await open(url));
-    const b = leaseStore(await open(url));
+    const a = leaseStore(await openTestStore(url));
+    const b = leaseStore(await openTestStore(url));
     const held = await a.tryAcquire('directory:corp');
     expect(held).toBeDefined();
     expect(held!.valid()).toBe(true);
@@ -58,9 +35,9 @@ describe.each(backends)('leases on %s', (_name, makeUrl) => {
 describe('leases on sqlite', () => {
   it('a lapsed heartbeat frees the lease, and its old holder finds out before writing', async () => {
     const url = backends[0][1]();
-    const sa = await open(url);
+    const sa = await openTestStore(url);
     const a = leaseStore(sa);
-    const b = leaseStore(await open(url));
+    const b = leaseStore(await openTestStore(url));
     const held = (await a.tryAcquire('directory:corp'))!;
     // As if the holder had stalled (or died) past the expiry.
     const past = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -76,7 +53,7 @@ describe('leases on sqlite', () => {
   });
 
   it('a holder on this machine whose process is gone is replaced at once, not after the expiry', async () => {
-    const sa = await open(backends[0][1]());
+    const sa = await openTestStore(backends[0][1]());
     const future = new Date(Date.now() + LEASE_TTL_MS).toISOString();
     const now = new Date().toISOString();
     // A pid above Linux's pid_max: no such process.

@@ -4,9 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IdsyncError } from '../errors.js';
 import { Store } from './db.js';
+import { openTestStore, storeBackends } from '../../test/support/store-backends.js';
 import { exportStore } from './export.js';
 import { finishRun, recordObjects, startRun } from './runs.js';
 import { addLocalUser, editUser, findUserByUsername } from './users.js';
@@ -17,22 +18,7 @@ import { emptyCounts } from '../sync/report.js';
  * One suite, run against every store backend (as kysely runs its tests against every dialect):
  * SQLite in a temp file and PostgreSQL in a schema of its own.
  */
-const pgBase = process.env.IDSYNC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const backends: [string, () => string][] = [
-  ['sqlite', () => `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'idsync-store-')), 'store.db')}`],
-  ['postgres', () => `${pgBase}?schema=t_store_${process.pid}_${Math.floor(Math.random() * 1e6)}`],
-];
-
-const opened: Store[] = [];
-afterAll(async () => {
-  for (const s of opened) {
-    if (s.dialect === 'postgres') {
-      const schema = new URL(s.url).searchParams.get('schema')!;
-      await s.db.schema.dropSchema(schema).ifExists().cascade().execute();
-    }
-    await s.close();
-  }
-});
+const backends = storeBackends('store');
 
 const now = new Date('2026-11-01T10:00:00Z');
 
@@ -40,9 +26,7 @@ describe.each(backends)('store on %s', (_name, url) => {
   // Each test opens a store of its own and seeds what it needs, so any one of them runs alone
   // (vitest -t) or in any order.
   const open = async () => {
-    const store = await Store.open(url());
-    opened.push(store);
-    return store;
+    return openTestStore(url());
   };
   /** A local user Alice, as the tests below start from. */
   const withAlice = async () => {
@@ -76,8 +60,7 @@ describe.each(backends)('store on %s', (_name, url) => {
       const target = url();
       const outcomes = await Promise.all(Array.from({ length: 6 }, () => openOnce(target)));
       expect(outcomes).toEqual(Array(6).fill('ok'));
-      const s = await Store.open(target);
-      opened.push(s);
+      const s = await openTestStore(target);
       const users = await s.db.selectFrom('users').select('id').execute();
       expect(users).toEqual([]);
     }
@@ -140,8 +123,7 @@ describe.each(backends)('store on %s', (_name, url) => {
 
 describe('store on postgres, several in one database', () => {
   it('keeps each store in its own schema, each with its own migration bookkeeping', async () => {
-    const [a, b] = [await Store.open(backends[1][1]()), await Store.open(backends[1][1]())];
-    opened.push(a, b);
+    const [a, b] = [await openTestStore(backends[1][1]()), await openTestStore(backends[1][1]())];
     await addLocalUser(a.db, { username: 'only-in-a', email: 'a@example.test' }, now);
     expect(await findUserByUsername(b.db, 'only-in-a')).toBeUndefined();
     expect(await findUserByUsername(a.db, 'only-in-a')).toBeDefined();
@@ -168,8 +150,7 @@ describe('store on sqlite, migrating while another process writes', () => {
       holder.exec('rollback');
       holder.close();
     }
-    const store = await Store.open(`sqlite:${file}`);
-    opened.push(store);
+    const store = await openTestStore(`sqlite:${file}`);
     expect(await store.db.selectFrom('users').select('id').execute()).toEqual([]);
   }, 30_000);
 });
