@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Store } from './db.js';
 import type { LeasesTable } from './schema.js';
+import { processAlive } from './process-alive.js';
 
 /**
  * Leases: which process runs a directory's worker (issue 10 item 13). Two `idsync serve` on one
@@ -66,17 +67,6 @@ function holderId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
-/** Whether a process with this pid exists on this machine (signal 0 only checks; EPERM: it exists). */
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function row(name: string, holder: string, now: number): LeasesTable {
   return { name, holder, host: hostname(), pid: process.pid, acquired_at: new Date(now).toISOString(), heartbeat_at: new Date(now).toISOString(), expires_at: new Date(now + LEASE_TTL_MS).toISOString() };
 }
@@ -107,7 +97,7 @@ class HeartbeatLeases implements LeaseStore {
     let cur = await db.selectFrom('leases').select(['holder', 'host', 'pid']).where('name', '=', name).executeTakeFirst();
     // A holder on this machine whose process is gone (killed, crashed) cannot renew: take its lease
     // now rather than after the expiry, so `idsync serve` restarted after a crash resumes at once.
-    if (cur && cur.holder !== holder && cur.host === hostname() && !alive(Number(cur.pid))) {
+    if (cur && cur.holder !== holder && cur.host === hostname() && !processAlive(Number(cur.pid))) {
       await db.updateTable('leases').set(set).where('name', '=', name).where('holder', '=', cur.holder).execute();
       cur = await db.selectFrom('leases').select(['holder', 'host', 'pid']).where('name', '=', name).executeTakeFirst();
     }

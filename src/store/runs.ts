@@ -4,15 +4,7 @@ import { IdsyncError } from '../errors.js';
 import type { ObjectChange, RunCounts, RunKind } from '../sync/report.js';
 import type { Db, Store } from './db.js';
 import { fastPath } from './sqlite-fast-path.js';
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from './process-alive.js';
 
 /**
  * Starts a run record, refusing when another live process is syncing the same directory. A
@@ -23,7 +15,7 @@ export async function startRun(store: Store, directoryId: number, directoryName:
   return store.transaction(async (trx) => {
     const running = await trx.selectFrom('runs').select(['id', 'pid', 'host']).where('directory_id', '=', directoryId).where('status', '=', 'running').execute();
     for (const r of running) {
-      if (r.host === hostname() && r.pid !== null && r.pid !== process.pid && pidAlive(r.pid)) {
+      if (r.host === hostname() && r.pid !== null && r.pid !== process.pid && processAlive(r.pid)) {
         throw new IdsyncError('SYNC_ALREADY_RUNNING', `directory "${directoryName}" is already being synced by run ${r.id} (process ${r.pid})`);
       }
       if (r.host !== hostname() && r.host !== null) {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import type { Store } from './db.js';
+import { processAlive } from './process-alive.js';
 
 /** How often a running serve says it is alive, and how long a silent one still counts as alive. */
 export const HEARTBEAT_MS = 10_000;
@@ -15,15 +16,6 @@ export interface ServeProcess {
   heartbeatAt: string;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The running `idsync serve` of this store, if any: a row whose heartbeat is recent and, on this
  * host, whose process still exists (a serve killed with SIGKILL leaves its row; on this host that
@@ -32,7 +24,7 @@ function pidAlive(pid: number): boolean {
 export async function runningServe(store: Store, now: Date): Promise<ServeProcess | undefined> {
   const since = new Date(now.getTime() - ALIVE_MS).toISOString();
   const rows = await store.db.selectFrom('serve_processes').selectAll().where('heartbeat_at', '>=', since).orderBy('id').execute();
-  const live = rows.find((r) => r.host !== hostname() || r.pid === process.pid || pidAlive(r.pid));
+  const live = rows.find((r) => r.host !== hostname() || r.pid === process.pid || processAlive(r.pid));
   return live && { host: live.host, pid: live.pid, api: live.api, startedAt: live.started_at, heartbeatAt: live.heartbeat_at };
 }
 
