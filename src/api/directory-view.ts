@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { DirectoryConfig } from '../config/load.js';
-import type { ConfiguredDirectory } from '../directories/registry.js';
-import { directoryStatus, type DirectoryFacts } from '../store/configured-directories.js';
 import type { Store } from '../store/db.js';
+import { directoryStatus, type DirectoryFacts } from '../store/configured-directories.js';
+import type { ConfiguredDirectory } from '../directories/registry.js';
 import { directoryInputSchema } from './directories.js';
 
 const syncItemView = z.union([z.object({ group: z.string() }), z.object({ container: z.string(), filter: z.string().optional(), scope: z.enum(['sub', 'one']) })]);
