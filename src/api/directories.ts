@@ -1,4 +1,6 @@
-import { z } from '@hono/zod-openapi';
+// Loading @hono/zod-openapi is what gives every zod schema its .openapi(), used below.
+import '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
 import { bindInputSchema, storedInputSchema } from '../directories/input.js';
 
 /*
@@ -13,7 +15,9 @@ import { bindInputSchema, storedInputSchema } from '../directories/input.js';
 export const directoryInputSchema = storedInputSchema
   .extend({
     bind: bindInputSchema
-      .extend({ password: bindInputSchema.shape.password.openapi({ description: 'Write-only. Required when creating; when updating, omit it to keep the stored one.' }) })
+      .extend({
+        password: bindInputSchema.shape.password.openapi({ description: 'Write-only. Required when creating; when updating, omit it to keep the stored one.' }),
+      })
       .strict()
       .optional(),
   })

@@ -85,7 +85,8 @@ export function storedForm(input: DirectoryInput): string {
 export function destinationChange(before: DirectoryConfig | undefined, after: DirectoryConfig): string | null {
   if (!before) return 'the configuration';
   const servers = (c: DirectoryConfig) => c.servers.map((s) => `${s.transport}:${s.host.toLowerCase()}:${s.port}`).join(' ');
-  if (servers(before) !== servers(after)) return before.servers.some((s, i) => s.transport !== after.servers[i]?.transport) ? 'the servers or the transport' : 'the servers';
+  if (servers(before) !== servers(after))
+    return before.servers.some((s, i) => s.transport !== after.servers[i]?.transport) ? 'the servers or the transport' : 'the servers';
   if ((before.tls.ca ?? '') !== (after.tls.ca ?? '')) return 'the CA';
   if (before.tls.verifyHostname !== after.tls.verifyHostname) return 'verifyHostname';
   if ((before.bind?.dn ?? '') !== (after.bind?.dn ?? '')) return 'the bind DN';

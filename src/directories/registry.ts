@@ -124,14 +124,18 @@ export class DirectoryRegistry<W = never> {
   /** Names and types of every directory, without opening a stored password (for `idsync status`). */
   async names(): Promise<{ name: string; type: string }[]> {
     const stored = (await this.#stored.summaries()).filter((r) => !this.#fromFile(r.name));
-    return [...this.config.directories.map((d) => ({ name: d.name, type: d.type as string })), ...stored.map((r) => ({ name: r.name, type: (JSON.parse(r.config) as { type: string }).type }))];
+    return [
+      ...this.config.directories.map((d) => ({ name: d.name, type: d.type as string })),
+      ...stored.map((r) => ({ name: r.name, type: (JSON.parse(r.config) as { type: string }).type })),
+    ];
   }
 
   /** Passwords an idsync without encryption at rest stored in clear are sealed when serve starts. */
   async sealClearPasswords(): Promise<void> {
     for (const r of await this.#stored.passwords()) {
       if (SecretBox.isSealed(r.bindPassword)) continue;
-      if (await this.#stored.swapPassword(r.id, r.bindPassword, this.#box.seal(r.bindPassword))) this.log.info({ directory: r.name }, 'the stored bind password is now encrypted at rest');
+      if (await this.#stored.swapPassword(r.id, r.bindPassword, this.#box.seal(r.bindPassword)))
+        this.log.info({ directory: r.name }, 'the stored bind password is now encrypted at rest');
     }
   }
 
@@ -176,7 +180,8 @@ export class DirectoryRegistry<W = never> {
   }
 
   async #apiRow(name: string): Promise<StoredDirectoryRow> {
-    if (this.#fromFile(name)) throw inputError('DIRECTORY_MANAGED_BY_FILE', `directory "${name}" is defined in the configuration file; change it there`, 'name');
+    if (this.#fromFile(name))
+      throw inputError('DIRECTORY_MANAGED_BY_FILE', `directory "${name}" is defined in the configuration file; change it there`, 'name');
     const row = await this.#stored.find(name);
     if (!row) throw new IdsyncError('UNKNOWN_DIRECTORY', `no directory named "${name}"`, { where: name });
     return row;
@@ -202,7 +207,12 @@ export class DirectoryRegistry<W = never> {
       // the next connection test or sync send it there. Validate the destination first, so a bad
       // URL is still answered as such.
       const changed = destinationChange(this.#previous(row), parseDirectoryInput(input, 'placeholder', this.#baseDir));
-      if (changed) throw inputError('VALIDATION_FAILED', `changing ${changed} requires the bind password again: send bind.password (the stored one is only sent where it was sent before)`, 'bind.password');
+      if (changed)
+        throw inputError(
+          'VALIDATION_FAILED',
+          `changing ${changed} requires the bind password again: send bind.password (the stored one is only sent where it was sent before)`,
+          'bind.password',
+        );
     }
     const password = input.bind ? (input.bind.password ?? kept()) : null;
     if (input.bind && !password) throw inputError('VALIDATION_FAILED', 'a bind DN needs its password', 'bind.password');

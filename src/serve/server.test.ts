@@ -40,7 +40,7 @@ async function createApiDirectory(ws: Workspace): Promise<void> {
 }
 
 describe('idsync serve and the directories created through the admin API', () => {
-  it('SyncService.open makes a worker for each, after the file\'s, sealing a password an older idsync stored in clear', async () => {
+  it("SyncService.open makes a worker for each, after the file's, sealing a password an older idsync stored in clear", async () => {
     const ws = new Workspace().configure([fileDir]);
     await createApiDirectory(ws);
     const config = loadConfig(ws.configFile);

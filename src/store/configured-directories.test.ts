@@ -11,13 +11,24 @@ const T1 = new Date('2026-11-01T11:00:00.000Z');
 async function directoryRow(store: Store, name: string, o: { type?: string; usernameAttribute?: string; firstSyncedAt?: string | null } = {}): Promise<number> {
   const row = await store.db
     .insertInto('directories')
-    .values({ name, type: o.type ?? 'openldap', username_attribute: o.usernameAttribute ?? 'uid', first_synced_at: o.firstSyncedAt ?? null, created_at: T0.toISOString() })
+    .values({
+      name,
+      type: o.type ?? 'openldap',
+      username_attribute: o.usernameAttribute ?? 'uid',
+      first_synced_at: o.firstSyncedAt ?? null,
+      created_at: T0.toISOString(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-async function run(store: Store, directoryId: number, name: string, o: { dryRun?: boolean; status?: 'succeeded' | 'failed'; errorCode?: string }): Promise<number> {
+async function run(
+  store: Store,
+  directoryId: number,
+  name: string,
+  o: { dryRun?: boolean; status?: 'succeeded' | 'failed'; errorCode?: string },
+): Promise<number> {
   const row = await store.db
     .insertInto('runs')
     .values({
@@ -59,14 +70,27 @@ describe.each(storeBackends('cfgdir'))('configured directories on %s', (_name, m
     ]);
 
     const zeta = (await stored.find('zeta'))!;
-    expect(zeta).toMatchObject({ name: 'zeta', bind_password: 'sealed:v1:zzz', created_at: T0.toISOString(), updated_at: T0.toISOString(), updated_by: 'alice' });
+    expect(zeta).toMatchObject({
+      name: 'zeta',
+      bind_password: 'sealed:v1:zzz',
+      created_at: T0.toISOString(),
+      updated_at: T0.toISOString(),
+      updated_by: 'alice',
+    });
     expect(await stored.find('nope')).toBeUndefined();
 
     // A name is one directory: a second insert under it is refused by the store itself.
     await expect(stored.insert('zeta', { config: '{}', bindPassword: null, actor: 'carol' }, T0)).rejects.toThrow();
 
     await stored.replace(zeta.id, { config: '{"name":"zeta","type":"openldap","baseDn":"dc=x"}', bindPassword: null, actor: 'carol' }, T1);
-    expect(await stored.find('zeta')).toMatchObject({ id: zeta.id, config: '{"name":"zeta","type":"openldap","baseDn":"dc=x"}', bind_password: null, created_at: T0.toISOString(), updated_at: T1.toISOString(), updated_by: 'carol' });
+    expect(await stored.find('zeta')).toMatchObject({
+      id: zeta.id,
+      config: '{"name":"zeta","type":"openldap","baseDn":"dc=x"}',
+      bind_password: null,
+      created_at: T0.toISOString(),
+      updated_at: T1.toISOString(),
+      updated_by: 'carol',
+    });
 
     await stored.remove(zeta.id);
     expect((await stored.list()).map((r) => r.name)).toEqual(['alpha']);
@@ -106,9 +130,17 @@ describe.each(storeBackends('cfgdir'))('configured directories on %s', (_name, m
     const facts = await status.facts();
     expect(facts.rows.get('corp')).toMatchObject({ username_attribute: 'sAMAccountName', first_synced_at: T0.toISOString() });
     expect(facts.rows.get('lab')).toMatchObject({ username_attribute: 'uid', first_synced_at: null });
-    expect(facts.states).toEqual([expect.objectContaining({ name: 'corp', type: 'active-directory', mode: 'dirsync', server: 'ldaps://dc1:636', last_applied_at: T1.toISOString() })]);
+    expect(facts.states).toEqual([
+      expect.objectContaining({ name: 'corp', type: 'active-directory', mode: 'dirsync', server: 'ldaps://dc1:636', last_applied_at: T1.toISOString() }),
+    ]);
     expect([...facts.runs.keys()]).toEqual(['corp']);
-    expect(facts.runs.get('corp')).toMatchObject({ status: 'failed', error_code: 'DIRECTORY_UNREACHABLE', kind: 'full', started_at: T0.toISOString(), finished_at: T1.toISOString() });
+    expect(facts.runs.get('corp')).toMatchObject({
+      status: 'failed',
+      error_code: 'DIRECTORY_UNREACHABLE',
+      kind: 'full',
+      started_at: T0.toISOString(),
+      finished_at: T1.toISOString(),
+    });
     expect(Number(facts.runs.get('corp')!.id)).toBe(failed);
   });
 });

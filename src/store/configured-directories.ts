@@ -89,11 +89,18 @@ export class KyselyStoredDirectories implements StoredDirectories {
 
   async insert(name: string, d: StoredDirectoryWrite, now: Date): Promise<void> {
     const ts = now.toISOString();
-    await this.db.insertInto('api_directories').values({ name, config: d.config, bind_password: d.bindPassword, created_at: ts, updated_at: ts, updated_by: d.actor }).execute();
+    await this.db
+      .insertInto('api_directories')
+      .values({ name, config: d.config, bind_password: d.bindPassword, created_at: ts, updated_at: ts, updated_by: d.actor })
+      .execute();
   }
 
   async replace(id: number, d: StoredDirectoryWrite, now: Date): Promise<void> {
-    await this.db.updateTable('api_directories').set({ config: d.config, bind_password: d.bindPassword, updated_at: now.toISOString(), updated_by: d.actor }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('api_directories')
+      .set({ config: d.config, bind_password: d.bindPassword, updated_at: now.toISOString(), updated_by: d.actor })
+      .where('id', '=', id)
+      .execute();
   }
 
   async remove(id: number): Promise<void> {
@@ -101,7 +108,12 @@ export class KyselyStoredDirectories implements StoredDirectories {
   }
 
   async passwords(): Promise<{ id: number; name: string; bindPassword: string }[]> {
-    const rows = await this.db.selectFrom('api_directories').select(['id', 'name', 'bind_password']).where('bind_password', 'is not', null).orderBy('name').execute();
+    const rows = await this.db
+      .selectFrom('api_directories')
+      .select(['id', 'name', 'bind_password'])
+      .where('bind_password', 'is not', null)
+      .orderBy('name')
+      .execute();
     return rows.map((r) => ({ id: r.id, name: r.name, bindPassword: r.bind_password! }));
   }
 
@@ -121,8 +133,16 @@ export class KyselyDirectoryStatus implements DirectoryStatus {
   async facts(): Promise<DirectoryFacts> {
     const rows = await this.db.selectFrom('directories').select(['name', 'username_attribute', 'first_synced_at']).execute();
     const states = await listSyncStates(this.db);
-    const latest = this.db.selectFrom('runs').select((eb) => eb.fn.max('id').as('id')).where('dry_run', '=', 0).groupBy('directory_name');
-    const runs = await this.db.selectFrom('runs').select(['id', 'directory_name', 'kind', 'status', 'started_at', 'finished_at', 'error_code']).where('id', 'in', latest).execute();
+    const latest = this.db
+      .selectFrom('runs')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .where('dry_run', '=', 0)
+      .groupBy('directory_name');
+    const runs = await this.db
+      .selectFrom('runs')
+      .select(['id', 'directory_name', 'kind', 'status', 'started_at', 'finished_at', 'error_code'])
+      .where('id', 'in', latest)
+      .execute();
     return { rows: new Map(rows.map((r) => [r.name, r])), states, runs: new Map(runs.map((r) => [r.directory_name, r])) };
   }
 }
