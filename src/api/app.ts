@@ -8,7 +8,7 @@ import type { Store } from '../store/db.js';
 import { LoginLimiter, type LoginLimits } from '../auth/rate-limit.js';
 import { auditTrail } from './audit.js';
 import type { ApiDeps, AppEnv } from './context.js';
-import { DirectoryRegistry } from './directories.js';
+import { DirectoryRegistry } from '../directories/registry.js';
 import { errorResponse, validationError } from './errors.js';
 import { clientIp, securityHeaders } from './guard.js';
 import { serveUi } from './static-ui.js';

@@ -5,7 +5,8 @@ import type { Store } from '../store/db.js';
 import type { LoginLimiter } from '../auth/rate-limit.js';
 import type { Role } from '../auth/roles.js';
 import type { ApiMetrics } from './metrics.js';
-import type { DirectoryRegistry } from './directories.js';
+import type { DirectoryRegistry } from '../directories/registry.js';
+import type { DirectoryWorker } from '../serve/worker.js';
 
 /** Who made a request: an admin with a panel session, or an API token. */
 export interface Principal {
@@ -50,5 +51,5 @@ export interface ApiDeps {
   log: Logger;
   limiter: LoginLimiter;
   metrics: ApiMetrics;
-  directories: DirectoryRegistry;
+  directories: DirectoryRegistry<DirectoryWorker>;
 }

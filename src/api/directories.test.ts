@@ -7,7 +7,7 @@ import { uniqueName } from '../../test/support/workspace.js';
 import { parseConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { SyncService } from '../serve/server.js';
-import { loadStoredDirectories } from './directories.js';
+import { loadStoredDirectories } from '../directories/registry.js';
 import { ApiHarness } from './test-support.js';
 
 /**

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import type { DirectoryConfig } from '../config/load.js';
 import type { Store } from '../store/db.js';
-import { listSyncStates } from '../store/sync-state.js';
-import { directoryInputSchema, type DirectoryEntry } from './directories.js';
+import { directoryStatus, type DirectoryFacts } from '../store/configured-directories.js';
+import type { ConfiguredDirectory } from '../directories/registry.js';
+import { directoryInputSchema } from './directories.js';
 
 const syncItemView = z.union([z.object({ group: z.string() }), z.object({ container: z.string(), filter: z.string().optional(), scope: z.enum(['sub', 'one']) })]);
 
@@ -75,26 +76,16 @@ export const directoryViewSchema = z
   .openapi('Directory');
 export type DirectoryView = z.infer<typeof directoryViewSchema>;
 
-type StoreFacts = {
-  rows: Map<string, { username_attribute: string; first_synced_at: string | null }>;
-  states: Awaited<ReturnType<typeof listSyncStates>>;
-  runs: Map<string, { id: number; kind: string; status: string; started_at: string; finished_at: string | null; error_code: string | null }>;
-};
-
 /** What the store knows of every directory, in three queries whatever their number. */
-export async function storeFacts(store: Store): Promise<StoreFacts> {
-  const rows = await store.db.selectFrom('directories').select(['name', 'username_attribute', 'first_synced_at']).execute();
-  const states = await listSyncStates(store.db);
-  const latest = store.db.selectFrom('runs').select((eb) => eb.fn.max('id').as('id')).where('dry_run', '=', 0).groupBy('directory_name');
-  const runs = await store.db.selectFrom('runs').select(['id', 'directory_name', 'kind', 'status', 'started_at', 'finished_at', 'error_code']).where('id', 'in', latest).execute();
-  return { rows: new Map(rows.map((r) => [r.name, r])), states, runs: new Map(runs.map((r) => [r.directory_name, r])) };
+export function storeFacts(store: Store): Promise<DirectoryFacts> {
+  return directoryStatus(store).facts();
 }
 
 function syncItems(cfg: DirectoryConfig): DirectoryView['syncItems'] {
   return cfg.syncItems.map((i) => (i.kind === 'group' ? { group: i.dn } : { container: i.dn, ...(i.filter ? { filter: i.filter } : {}), scope: i.scope }));
 }
 
-export function directoryView(e: DirectoryEntry, facts: StoreFacts): DirectoryView {
+export function directoryView(e: ConfiguredDirectory, facts: DirectoryFacts): DirectoryView {
   const cfg = e.cfg;
   const row = facts.rows.get(cfg.name);
   const s = facts.states.find((x) => x.name === cfg.name);

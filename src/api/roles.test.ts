@@ -128,7 +128,7 @@ describe('no secret in any answer', () => {
     await h.call('POST', '/api/v1/admins', { body: { username: 'mgr', role: 'user_manager', password: 'mgr-password-12345' } });
     h.secrets.add('mgr-password-12345');
     const session = await h.login('mgr', 'mgr-password-12345');
-    // The store holds the password sealed (src/api/secret-box.ts): the sealed form counts as a
+    // The store holds the password sealed (src/directories/secret-box.ts): the sealed form counts as a
     // secret too (the harness reads it from the store), and the plaintext is the test's to name.
     const sealed = (await h.store.db.selectFrom('api_directories').select('bind_password').where('name', '=', 'apidir').executeTakeFirstOrThrow()).bind_password!;
     expect(sealed).toMatch(/^sealed:v1:/);

@@ -1,4 +1,5 @@
-import { findDirectory, loadConfig, type DirectoryConfig, type IdsyncConfig } from '../config/load.js';
+import { loadConfig, type DirectoryConfig, type IdsyncConfig } from '../config/load.js';
+import { DirectoryRegistry } from '../directories/registry.js';
 import { IdsyncError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { Store } from '../store/db.js';
@@ -11,33 +12,29 @@ export interface GlobalOptions {
 export interface Context {
   config: IdsyncConfig;
   store: Store;
+  /** The directories of the file and those created through the admin API, as serve and the API see them. */
+  directories: DirectoryRegistry;
 }
 
 export async function withStore<T>(opts: GlobalOptions, fn: (ctx: Context) => Promise<T>): Promise<T> {
   const config = loadConfig(opts.config);
   const store = await Store.open(config.store);
   try {
-    return await fn({ config, store });
+    const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? 'warn');
+    return await fn({ config, store, directories: DirectoryRegistry.forCommands(store, config, log) });
   } finally {
     await store.close();
   }
 }
 
-/** Directories of the configuration file only: for commands that do not open the store. */
-export function selectDirectories(config: IdsyncConfig, name?: string): DirectoryConfig[] {
-  if (name) return [findDirectory(config, name)];
-  return config.directories;
-}
-
 /**
  * The directories of the file and those created through the admin API (stored, issue 10 item 5):
  * what `idsync serve` runs is what the commands see. A stored directory that cannot be used (its
- * password stored under another key) is left out with a log line saying why.
+ * password stored under another key) is left out with a log line saying why. A command only
+ * reads: passwords an older idsync stored in clear are sealed by serve, not here.
  */
-export async function allDirectories(ctx: Context): Promise<DirectoryConfig[]> {
-  const { loadStoredDirectories } = await import('../api/stored-directories.js');
-  const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? 'warn');
-  return [...ctx.config.directories, ...(await loadStoredDirectories(ctx.store, ctx.config, log, { seal: false }))];
+export function allDirectories(ctx: Context): Promise<DirectoryConfig[]> {
+  return ctx.directories.configs();
 }
 
 export async function selectAllDirectories(ctx: Context, name?: string): Promise<DirectoryConfig[]> {

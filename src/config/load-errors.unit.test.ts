@@ -135,7 +135,7 @@ describe('files that are not what the key expects', () => {
 
 describe('directories created through the admin API validate through the same rules', () => {
   it('refuses an empty password and a bad server URL there too', async () => {
-    const { parseDirectoryInput, directoryInputSchema } = await import('../api/directories.js');
+    const { parseDirectoryInput, storedInputSchema: directoryInputSchema } = await import('../directories/input.js');
     const input = { ...base().directories[0], caFile: undefined, bind: { dn: 'cn=admin,dc=corp,dc=example,dc=test' } };
     delete (input as { caFile?: string }).caFile;
     const parsed = directoryInputSchema.parse(input);

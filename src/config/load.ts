@@ -67,7 +67,7 @@ export interface ApiConfig {
   sessionMaxHours: number;
   publicMetrics: boolean;
   maxBodyBytes: number;
-  /** Encrypts the bind passwords of directories created through the API (src/api/secret-box.ts). */
+  /** Encrypts the bind passwords of directories created through the API (src/directories/secret-box.ts). */
   secretsKey?: Secret;
 }
 

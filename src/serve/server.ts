@@ -1,4 +1,5 @@
 import type { DirectoryConfig, IdsyncConfig } from '../config/load.js';
+import type { DirectoryRegistry } from '../directories/registry.js';
 import { SyncEvents } from './events.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
@@ -21,6 +22,16 @@ export class SyncService {
   ) {
     this.leases = leaseStore(store);
     for (const cfg of config.directories) this.#add(cfg);
+  }
+
+  /**
+   * The service `idsync serve` runs: a worker for every configured directory, the file's and those
+   * created through the admin API (src/directories). Passwords an idsync without encryption at rest
+   * stored in clear are sealed first.
+   */
+  static async open(directories: DirectoryRegistry<unknown>, store: Store, log: Logger, now?: () => Date): Promise<SyncService> {
+    await directories.sealClearPasswords();
+    return new SyncService({ ...directories.config, directories: await directories.configs() }, store, log, now);
   }
 
   #add(cfg: DirectoryConfig): DirectoryWorker {

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { searchGroups, testDirectory } from '../../directory/diagnostics.js';
 import { profileFor, type DirectoryType } from '../../directory/profiles/index.js';
+import { baseDirOf, isInputError, parseDirectoryInput } from '../../directories/input.js';
 import type { ApiDeps } from '../context.js';
-import { directoryInputSchema, parseDirectoryInput, type DirectoryInput } from '../directories.js';
+import { directoryInputSchema, type DirectoryInput } from '../directories.js';
 import { attributeMapSchema, directoryView, directoryViewSchema, filtersSchema, storeFacts } from '../directory-view.js';
 import { fieldError } from '../errors.js';
 import { apiRoute, queryInt, DIRECTORY_ERRORS, jsonBody, jsonResponse, type ApiApp } from '../route.js';
@@ -42,7 +43,16 @@ const groupQuery = z.object({
 export function draftConfig(deps: ApiDeps, input: DirectoryInput) {
   if (input.bind && !input.bind.password) throw fieldError('VALIDATION_FAILED', 'a bind DN needs its password', 'bind.password');
   const withItems = input.syncItems.length || input.groups.length ? input : { ...input, syncItems: [{ container: input.baseDn, scope: 'sub' as const }] };
-  return parseDirectoryInput(withItems, input.bind?.password ?? null, deps.config.file ? deps.config.file.replace(/[^/\\]+$/, '') : process.cwd());
+  return parseDirectoryInput(withItems, input.bind?.password ?? null, baseDirOf(deps.config));
+}
+
+/** The registry says which field of the input an error is about; the answer names it (`field`). */
+async function answered<T>(change: Promise<T>): Promise<T> {
+  try {
+    return await change;
+  } catch (err) {
+    throw isInputError(err) ? fieldError(err.code, err.message, err.where, err.cause) : err;
+  }
 }
 
 export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
@@ -111,7 +121,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const input = c.req.valid('json');
       c.get('audit').target = `name=${input.name}`;
-      const e = await reg.create(input, c.get('principal')!.name, deps.now());
+      const e = await answered(reg.create(input, c.get('principal')!.name, deps.now()));
       return c.json(directoryView(e, await storeFacts(deps.store)), 201);
     },
   );
@@ -130,7 +140,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       responses: { 200: jsonResponse(directoryViewSchema, 'Updated.'), 404: { description: 'No such directory.' }, 409: { description: 'File-managed, or the username attribute is locked.' } },
     }),
     async (c) => {
-      const e = await reg.update(c.req.valid('param').name, c.req.valid('json'), c.get('principal')!.name, deps.now());
+      const e = await answered(reg.update(c.req.valid('param').name, c.req.valid('json'), c.get('principal')!.name, deps.now()));
       return c.json(directoryView(e, await storeFacts(deps.store)), 200);
     },
   );
@@ -148,7 +158,7 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such directory.' }, 409: { description: 'Defined in the configuration file.' } },
     }),
     async (c) => {
-      await reg.remove(c.req.valid('param').name);
+      await answered(reg.remove(c.req.valid('param').name));
       return c.body(null, 204);
     },
   );

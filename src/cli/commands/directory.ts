@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
 import { searchGroups, testDirectory } from '../../directory/diagnostics.js';
 import { IdsyncError } from '../../errors.js';
-import { selectDirectories, type GlobalOptions } from '../context.js';
+import { selectAllDirectories, withStore, type GlobalOptions } from '../context.js';
 
 export function registerDirectoryCommands(program: Command): void {
   const dir = program.command('directory').description('check and explore configured directories');
@@ -13,10 +12,11 @@ export function registerDirectoryCommands(program: Command): void {
     .option('-d, --directory <name>', 'only this directory')
     .option('--json', 'print JSON')
     .action(async (o: { directory?: string; json?: boolean }) => {
-      const config = loadConfig((program.opts() as GlobalOptions).config);
+      // The file's directories and those created through the admin API, as the API's own test sees them.
+      const dirs = await withStore(program.opts() as GlobalOptions, (ctx) => selectAllDirectories(ctx, o.directory));
       let failed = false;
       const all = [];
-      for (const d of selectDirectories(config, o.directory)) {
+      for (const d of dirs) {
         const checks = await testDirectory(d);
         all.push({ directory: d.name, servers: checks, warnings: d.warnings });
         if (checks.some((c) => !c.ok)) failed = true;
@@ -38,8 +38,7 @@ export function registerDirectoryCommands(program: Command): void {
     .option('-l, --limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
     .action(async (o: { directory?: string; search: string; limit: string; json?: boolean }) => {
-      const config = loadConfig((program.opts() as GlobalOptions).config);
-      const dirs = selectDirectories(config, o.directory);
+      const dirs = await withStore(program.opts() as GlobalOptions, (ctx) => selectAllDirectories(ctx, o.directory));
       if (dirs.length !== 1) throw new IdsyncError('USAGE', 'several directories are configured: choose one with --directory NAME');
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new IdsyncError('USAGE', `--limit must be a positive integer, got "${o.limit}"`);

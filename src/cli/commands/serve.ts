@@ -4,6 +4,7 @@ import type { ApiServer } from '../../api/server.js';
 import { loadConfig, parseListen } from '../../config/load.js';
 import { listenSchema } from '../../config/schema.js';
 import { IdsyncError } from '../../errors.js';
+import { DirectoryRegistry } from '../../directories/registry.js';
 import { createLogger } from '../../log.js';
 import { Store } from '../../store/db.js';
 import { ServePresence } from '../../store/serve-presence.js';
@@ -19,9 +20,8 @@ export function registerServeCommands(program: Command): void {
     .action(async (o: { listen?: string }) => {
       const config = loadConfig((program.opts() as GlobalOptions).config);
       // The API stack (Hono, prom-client, argon2) loads only for `serve`: other commands start faster.
-      const [{ createApiApp }, { loadStoredDirectories }, { startApiServer }, { SyncService }] = await Promise.all([
+      const [{ createApiApp }, { startApiServer }, { SyncService }] = await Promise.all([
         import('../../api/app.js'),
-        import('../../api/directories.js'),
         import('../../api/server.js'),
         import('../../serve/server.js'),
       ]);
@@ -33,8 +33,7 @@ export function registerServeCommands(program: Command): void {
       const store = await Store.open(config.store);
       const now = clock();
       // Directories created through the admin API live in the store and run beside the file's.
-      const stored = await loadStoredDirectories(store, config, log);
-      const service = new SyncService({ ...config, directories: [...config.directories, ...stored] }, store, log, now);
+      const service = await SyncService.open(DirectoryRegistry.forCommands(store, config, log), store, log, now);
       let api: ApiInstance | undefined;
       let http: ApiServer | undefined;
       // Says "a serve runs here" to commands beside it (idsync approve refuses to write around its queues).
@@ -69,13 +68,12 @@ export function registerServeCommands(program: Command): void {
     .description('each directory: change tracking mode, connection, last change applied, lag, next full sync')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      await withStore(program.opts() as GlobalOptions, async ({ config, store }) => {
+      await withStore(program.opts() as GlobalOptions, async ({ store, directories: registry }) => {
         const states = await listSyncStates(store.db);
         const leases = await leaseStore(store).list();
         const now = clock()();
         // The file's directories and those created through the admin API (no password needed to list them).
-        const { storedDirectoryNames } = await import('../../api/stored-directories.js');
-        const directories = [...config.directories.map((d) => ({ name: d.name, type: d.type as string })), ...(await storedDirectoryNames(store, config))];
+        const directories = await registry.names();
         const rows = directories.map((d) => {
           const s = states.find((x) => x.name === d.name);
           const l = leases.find((x) => x.name === `directory:${d.name}`);

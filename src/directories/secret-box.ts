@@ -35,7 +35,11 @@ export class SecretBox {
 
   static fromText(text: string, source: string): SecretBox {
     if (text.length < MIN_KEY_CHARS) {
-      throw new IdsyncError('CONFIG_INVALID', `${source}: the key must be at least ${MIN_KEY_CHARS} characters of random text (for example \`openssl rand -base64 32\`)`, { where: 'api.secretsKey' });
+      throw new IdsyncError(
+        'CONFIG_INVALID',
+        `${source}: the key must be at least ${MIN_KEY_CHARS} characters of random text (for example \`openssl rand -base64 32\`)`,
+        { where: 'api.secretsKey' },
+      );
     }
     return new SecretBox(createHash('sha256').update(text, 'utf8').digest(), source);
   }
@@ -72,7 +76,8 @@ export class SecretBox {
 /** The default key file: beside the SQLite database, or ./data beside the configuration. */
 export function defaultKeyFile(config: IdsyncConfig): string {
   const base = config.file ? path.dirname(config.file) : process.cwd();
-  if (config.store.startsWith('sqlite:') && config.store !== 'sqlite::memory:') return path.join(path.dirname(config.store.slice('sqlite:'.length)), 'secrets.key');
+  if (config.store.startsWith('sqlite:') && config.store !== 'sqlite::memory:')
+    return path.join(path.dirname(config.store.slice('sqlite:'.length)), 'secrets.key');
   return path.resolve(base, 'data', 'secrets.key');
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDirectoryInput } from './stored-directories.js';
+import { parseDirectoryInput } from './input.js';
 
 // Issue 10 item 18: a directory made through the API has no configuration file, so its warnings
 // must not name a file's key path (`directories[0].servers[0]`, and always index 0): they use
