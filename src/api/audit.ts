@@ -2,8 +2,6 @@ import type { MiddlewareHandler } from 'hono';
 import type { ApiDeps, AppEnv } from './context.js';
 import { isSafeMethod } from './guard.js';
 
-export type { AuditEntry } from '../store/audit-log.js';
-
 /**
  * Every state-changing request that reached a route is written to the audit log after it is
  * answered, refused ones included (401, 403, 429 are what an investigation looks for). The
