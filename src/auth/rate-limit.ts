@@ -1,18 +1,9 @@
-import { IdsyncError } from '../errors.js';
 import type { LimitRule, LoginThrottle } from '../store/login-throttle.js';
-import { HashGate } from './hash-gate.js';
+import { HashGate, RateLimitedError } from './hash-gate.js';
+
+export { RateLimitedError } from './hash-gate.js';
 
 export type { LimitRule } from '../store/login-throttle.js';
-
-/** A 429 that says when to try again (the API sends it as Retry-After). */
-export class RateLimitedError extends IdsyncError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super('RATE_LIMITED', message);
-  }
-}
 
 export interface LoginLimits {
   perUsername: LimitRule;

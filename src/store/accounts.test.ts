@@ -33,7 +33,13 @@ describe.each(backends)('account interfaces on %s', (_name, url) => {
     await store.admins.setPasswordHash(bob.id, 'h9', at(2));
     await store.admins.recordLogin(bob.id, at(3));
     const after = (await store.admins.findById(bob.id))!;
-    expect(after).toMatchObject({ role: 'read_only', password_hash: 'h9', updated_at: at(2).toISOString(), last_login_at: at(3).toISOString(), created_at: t0.toISOString() });
+    expect(after).toMatchObject({
+      role: 'read_only',
+      password_hash: 'h9',
+      updated_at: at(2).toISOString(),
+      last_login_at: at(3).toISOString(),
+      created_at: t0.toISOString(),
+    });
     expect(await store.admins.countOwners()).toBe(0);
   });
 
@@ -72,7 +78,8 @@ describe.each(backends)('account interfaces on %s', (_name, url) => {
     const store = await open();
     const a = await store.admins.insert({ username: 'a', role: 'owner', passwordHash: 'h' }, t0);
     const b = await store.admins.insert({ username: 'b', role: 'owner', passwordHash: 'h' }, t0);
-    const add = (idHash: string, adminId: number, expiresAt: Date) => store.sessions.insert({ idHash, adminId, csrfHash: `c-${idHash}`, expiresAt: expiresAt.toISOString(), ip: null, userAgent: null }, t0);
+    const add = (idHash: string, adminId: number, expiresAt: Date) =>
+      store.sessions.insert({ idHash, adminId, csrfHash: `c-${idHash}`, expiresAt: expiresAt.toISOString(), ip: null, userAgent: null }, t0);
     await add('old', a.id, at(10));
     await add('a1', a.id, at(100));
     await add('a2', a.id, at(100));
@@ -115,7 +122,7 @@ describe.each(backends)('account interfaces on %s', (_name, url) => {
     const child = await createToken(store, { name: 'child', role: 'owner', createdBy: { kind: 'token', id: root.view.id, name: 'root' } }, t0);
     const grandchild = await createToken(store, { name: 'grandchild', role: 'read_only', createdBy: { kind: 'token', id: child.view.id, name: 'child' } }, t0);
     const unrelated = await createToken(store, { name: 'unrelated', role: 'read_only', createdBy: null }, t0);
-    expect((await store.apiTokens.findById(child.view.id))).toMatchObject({ created_by: 'root', created_by_token_id: root.view.id, created_by_admin_id: null });
+    expect(await store.apiTokens.findById(child.view.id)).toMatchObject({ created_by: 'root', created_by_token_id: root.view.id, created_by_admin_id: null });
 
     const r = await revokeToken(store, child.view.id, at(1));
     expect(r.revokedAt).toBe(at(1).toISOString());
@@ -170,7 +177,20 @@ describe.each(backends)('account interfaces on %s', (_name, url) => {
     await expect(
       store.transact(async (q) => {
         await q.admins.insert({ username: 'x', role: 'owner', passwordHash: 'h' }, t0);
-        await q.auditLog.write({ at: t0.toISOString(), actorType: 'cli', actor: 'me', ip: null, userAgent: null, action: 'createAdmin', method: 'CLI', path: 'idsync admin create', target: null, status: 0, outcome: 'success', detail: null });
+        await q.auditLog.write({
+          at: t0.toISOString(),
+          actorType: 'cli',
+          actor: 'me',
+          ip: null,
+          userAgent: null,
+          action: 'createAdmin',
+          method: 'CLI',
+          path: 'idsync admin create',
+          target: null,
+          status: 0,
+          outcome: 'success',
+          detail: null,
+        });
         expect(await q.admins.count()).toBe(1);
         throw new Error('no');
       }),

@@ -27,11 +27,22 @@ export class KyselyAdmins implements Admins {
   constructor(private readonly db: Db) {}
 
   async count(): Promise<number> {
-    return countOf(await this.db.selectFrom('admins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
+    return countOf(
+      await this.db
+        .selectFrom('admins')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    );
   }
 
   async countOwners(): Promise<number> {
-    return countOf(await this.db.selectFrom('admins').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'owner').executeTakeFirst());
+    return countOf(
+      await this.db
+        .selectFrom('admins')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('role', '=', 'owner')
+        .executeTakeFirst(),
+    );
   }
 
   findByUsername(username: string): Promise<AdminRow | undefined> {
@@ -50,7 +61,15 @@ export class KyselyAdmins implements Admins {
     const ts = now.toISOString();
     return this.db
       .insertInto('admins')
-      .values({ username: a.username, username_key: a.username.toLowerCase(), role: a.role, password_hash: a.passwordHash, created_at: ts, updated_at: ts, last_login_at: null })
+      .values({
+        username: a.username,
+        username_key: a.username.toLowerCase(),
+        role: a.role,
+        password_hash: a.passwordHash,
+        created_at: ts,
+        updated_at: ts,
+        last_login_at: null,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
   }

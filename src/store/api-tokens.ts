@@ -15,7 +15,10 @@ export interface TokenOwner {
  * list and the audit log keep their history.
  */
 export interface ApiTokens {
-  insert(t: { name: string; role: string; tokenHash: string; createdBy: (TokenOwner & { name: string }) | null; expiresAt: string | null }, now: Date): Promise<TokenRow>;
+  insert(
+    t: { name: string; role: string; tokenHash: string; createdBy: (TokenOwner & { name: string }) | null; expiresAt: string | null },
+    now: Date,
+  ): Promise<TokenRow>;
   findByHash(tokenHash: string): Promise<TokenRow | undefined>;
   findById(id: number): Promise<TokenRow | undefined>;
   /** By id, oldest first. */
@@ -34,7 +37,10 @@ export interface ApiTokens {
 export class KyselyApiTokens implements ApiTokens {
   constructor(private readonly db: Db) {}
 
-  insert(t: { name: string; role: string; tokenHash: string; createdBy: (TokenOwner & { name: string }) | null; expiresAt: string | null }, now: Date): Promise<TokenRow> {
+  insert(
+    t: { name: string; role: string; tokenHash: string; createdBy: (TokenOwner & { name: string }) | null; expiresAt: string | null },
+    now: Date,
+  ): Promise<TokenRow> {
     return this.db
       .insertInto('api_tokens')
       .values({
@@ -70,7 +76,12 @@ export class KyselyApiTokens implements ApiTokens {
   }
 
   async revoke(id: number, now: Date): Promise<boolean> {
-    const r = await this.db.updateTable('api_tokens').set({ revoked_at: now.toISOString() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: now.toISOString() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 

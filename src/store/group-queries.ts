@@ -45,14 +45,26 @@ export class KyselyGroupQueries implements GroupQueries {
         'groups.dn',
         'groups.external_id',
         'groups.updated_at',
-        eb.selectFrom('group_members').select((e2) => e2.fn.countAll<number>().as('n')).whereRef('group_members.group_id', '=', 'groups.id').as('member_count'),
+        eb
+          .selectFrom('group_members')
+          .select((e2) => e2.fn.countAll<number>().as('n'))
+          .whereRef('group_members.group_id', '=', 'groups.id')
+          .as('member_count'),
       ])
       .orderBy('groups.name')
       .orderBy('groups.id')
       .limit(q.limit)
       .offset(q.offset)
       .execute();
-    const items = rows.map((r) => ({ id: r.id, name: r.name, directory: r.directory, dn: r.dn, externalId: r.external_id, memberCount: Number(r.member_count ?? 0), updatedAt: r.updated_at }));
+    const items = rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      directory: r.directory,
+      dn: r.dn,
+      externalId: r.external_id,
+      memberCount: Number(r.member_count ?? 0),
+      updatedAt: r.updated_at,
+    }));
     return { items, total };
   }
 
@@ -74,7 +86,13 @@ export class KyselyGroupQueries implements GroupQueries {
   }
 
   async memberDns(groupId: number): Promise<{ username: string; dnKey: string | null }[]> {
-    const rows = await this.db.selectFrom('group_members').innerJoin('users', 'users.id', 'group_members.user_id').select(['users.username', 'users.dn_key']).where('group_members.group_id', '=', groupId).orderBy('users.username_key').execute();
+    const rows = await this.db
+      .selectFrom('group_members')
+      .innerJoin('users', 'users.id', 'group_members.user_id')
+      .select(['users.username', 'users.dn_key'])
+      .where('group_members.group_id', '=', groupId)
+      .orderBy('users.username_key')
+      .execute();
     return rows.map((r) => ({ username: r.username, dnKey: r.dn_key }));
   }
 }

@@ -13,11 +13,26 @@ const t0 = new Date('2026-11-01T10:00:00Z');
 const iso = (minutes: number) => new Date(t0.getTime() + minutes * 60_000).toISOString();
 
 async function directory(store: Store, name: string): Promise<number> {
-  const r = await store.db.insertInto('directories').values({ name, type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: iso(0) }).returning('id').executeTakeFirstOrThrow();
+  const r = await store.db
+    .insertInto('directories')
+    .values({ name, type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: iso(0) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
-async function user(store: Store, username: string, extra: { directoryId?: number | null; status?: 'active' | 'disabled' | 'trashed'; email?: string; fullName?: string; deleteAfter?: string; externalId?: string } = {}): Promise<number> {
+async function user(
+  store: Store,
+  username: string,
+  extra: {
+    directoryId?: number | null;
+    status?: 'active' | 'disabled' | 'trashed';
+    email?: string;
+    fullName?: string;
+    deleteAfter?: string;
+    externalId?: string;
+  } = {},
+): Promise<number> {
   const r = await store.db
     .insertInto('users')
     .values({
@@ -49,12 +64,27 @@ async function user(store: Store, username: string, extra: { directoryId?: numbe
 }
 
 async function group(store: Store, directoryId: number, name: string, members: number[]): Promise<number> {
-  const g = await store.db.insertInto('groups').values({ directory_id: directoryId, external_id: `g-${name}`, dn: `cn=${name},dc=example`, name, created_at: iso(0), updated_at: iso(2) }).returning('id').executeTakeFirstOrThrow();
-  if (members.length) await store.db.insertInto('group_members').values(members.map((user_id) => ({ group_id: g.id, user_id }))).execute();
+  const g = await store.db
+    .insertInto('groups')
+    .values({ directory_id: directoryId, external_id: `g-${name}`, dn: `cn=${name},dc=example`, name, created_at: iso(0), updated_at: iso(2) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (members.length)
+    await store.db
+      .insertInto('group_members')
+      .values(members.map((user_id) => ({ group_id: g.id, user_id })))
+      .execute();
   return g.id;
 }
 
-async function run(store: Store, directoryId: number | null, directoryName: string, kind: 'full' | 'user' | 'incremental', status: 'running' | 'succeeded' | 'failed' | 'interrupted', minute: number): Promise<number> {
+async function run(
+  store: Store,
+  directoryId: number | null,
+  directoryName: string,
+  kind: 'full' | 'user' | 'incremental',
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted',
+  minute: number,
+): Promise<number> {
   const r = await store.db
     .insertInto('runs')
     .values({
@@ -93,18 +123,33 @@ describe.each(backends)('read interfaces on %s', (_name, url) => {
     const r4 = await run(store, corp, 'corp', 'full', 'succeeded', 30);
     const r5 = await run(store, corp, 'corp', 'full', 'running', 40);
     const r6 = await run(store, null, 'gone', 'user', 'interrupted', 50);
-    await store.db.insertInto('approvals').values({ run_id: r4, directory_id: corp, status: 'pending', count: 3, created_at: iso(31), decided_at: null, threshold: 'more than 2 users' }).execute();
+    await store.db
+      .insertInto('approvals')
+      .values({ run_id: r4, directory_id: corp, status: 'pending', count: 3, created_at: iso(31), decided_at: null, threshold: 'more than 2 users' })
+      .execute();
 
     const page = await store.runHistory.list({ limit: 4, offset: 0 });
     expect(page.total).toBe(6);
     expect(page.items.map((r) => r.id)).toEqual([r6, r5, r4, r3]);
     expect((await store.runHistory.list({ limit: 4, offset: 4 })).items.map((r) => r.id)).toEqual([r2, r1]);
     expect((await store.runHistory.list({ directory: 'corp', kind: 'full', limit: 10 })).items.map((r) => r.id)).toEqual([r5, r4, r1]);
-    expect(await store.runHistory.list({ status: 'failed', limit: 10 })).toMatchObject({ total: 1, items: [{ id: r2, directory: 'lab', error: 'no server answered', errorCode: 'DIRECTORY_UNREACHABLE', warnings: ['w'] }] });
+    expect(await store.runHistory.list({ status: 'failed', limit: 10 })).toMatchObject({
+      total: 1,
+      items: [{ id: r2, directory: 'lab', error: 'no server answered', errorCode: 'DIRECTORY_UNREACHABLE', warnings: ['w'] }],
+    });
     expect((await store.runHistory.list({ kind: 'user', limit: 10 })).items.map((r) => r.directory)).toEqual(['gone']);
 
     const held = (await store.runHistory.get(r4))!;
-    expect(held).toMatchObject({ id: r4, kind: 'full', status: 'succeeded', approval: 'pending', counts: { created: 30 }, attempts: [{ url: 'ldap://a', ok: true, ms: 3 }], durationMs: 60_000, finishedAt: iso(31) });
+    expect(held).toMatchObject({
+      id: r4,
+      kind: 'full',
+      status: 'succeeded',
+      approval: 'pending',
+      counts: { created: 30 },
+      attempts: [{ url: 'ldap://a', ok: true, ms: 3 }],
+      durationMs: 60_000,
+      finishedAt: iso(31),
+    });
     expect((await store.runHistory.get(r1))!.approval).toBeUndefined();
     expect(await store.runHistory.get(9999)).toBeUndefined();
 
@@ -124,7 +169,22 @@ describe.each(backends)('read interfaces on %s', (_name, url) => {
     const outcomes = ['created', 'updated', 'created', 'conflict', 'created'];
     await store.db
       .insertInto('run_objects')
-      .values(outcomes.map((outcome, i) => ({ run_id: id, object_type: 'user' as const, name: `u${i}`, external_id: `e${i}`, user_id: null, outcome, detail: outcome === 'updated' ? JSON.stringify({ attributes: { email: { before: 'a', after: 'b' } } }) : outcome === 'conflict' ? JSON.stringify({ reason: 'taken' }) : null })))
+      .values(
+        outcomes.map((outcome, i) => ({
+          run_id: id,
+          object_type: 'user' as const,
+          name: `u${i}`,
+          external_id: `e${i}`,
+          user_id: null,
+          outcome,
+          detail:
+            outcome === 'updated'
+              ? JSON.stringify({ attributes: { email: { before: 'a', after: 'b' } } })
+              : outcome === 'conflict'
+                ? JSON.stringify({ reason: 'taken' })
+                : null,
+        })),
+      )
       .execute();
 
     const all = await store.runHistory.objects(id);
@@ -151,16 +211,25 @@ describe.each(backends)('read interfaces on %s', (_name, url) => {
     await user(store, 'carolx', { directoryId: corp });
     await user(store, 'dave', { directoryId: corp, status: 'trashed' });
     const r = await run(store, corp, 'corp', 'full', 'succeeded', 5);
-    await store.db.insertInto('approvals').values({ run_id: r, directory_id: corp, status: 'pending', count: 1, created_at: iso(6), decided_at: null, threshold: null }).execute();
+    await store.db
+      .insertInto('approvals')
+      .values({ run_id: r, directory_id: corp, status: 'pending', count: 1, created_at: iso(6), decided_at: null, threshold: null })
+      .execute();
     await store.db.insertInto('held_removals').values({ run_id: r, user_id: alice, action: 'trash', reason: 'left the group' }).execute();
 
     const all = await store.userQueries.list({ limit: 2, offset: 0 });
     expect(all.total).toBe(5);
     expect(all.items.map((u) => u.username)).toEqual(['Alice', 'bob']);
-    expect(all.items[0]).toMatchObject({ directory: 'corp', fullName: 'Alice Liddell', syncItem: 'group:staff', heldRemoval: { runId: r, since: iso(6), action: 'trash', reason: 'left the group' } });
+    expect(all.items[0]).toMatchObject({
+      directory: 'corp',
+      fullName: 'Alice Liddell',
+      syncItem: 'group:staff',
+      heldRemoval: { runId: r, since: iso(6), action: 'trash', reason: 'left the group' },
+    });
     expect(all.items[1]).toMatchObject({ directory: null, heldRemoval: null });
 
-    const names = async (q: Partial<Parameters<Store['userQueries']['list']>[0]>) => (await store.userQueries.list({ limit: 50, offset: 0, ...q })).items.map((u) => u.username);
+    const names = async (q: Partial<Parameters<Store['userQueries']['list']>[0]>) =>
+      (await store.userQueries.list({ limit: 50, offset: 0, ...q })).items.map((u) => u.username);
     expect(await names({ search: 'example.TEST' })).toEqual(['Alice', 'bob']);
     expect(await names({ search: 'liddell' })).toEqual(['Alice']);
     expect(await names({ search: 'carol_' })).toEqual(['carol_x']);
@@ -180,14 +249,32 @@ describe.each(backends)('read interfaces on %s', (_name, url) => {
     const runs: number[] = [];
     for (let i = 0; i < 4; i++) runs.push(await run(store, corp, 'corp', 'full', 'succeeded', i * 10));
     const obj = (runId: number, values: { user_id: number | null; external_id: string | null; outcome: string; detail?: unknown }) =>
-      store.db.insertInto('run_objects').values({ run_id: runId, object_type: 'user', name: 'Alice', detail: values.detail ? JSON.stringify(values.detail) : null, user_id: values.user_id, external_id: values.external_id, outcome: values.outcome }).execute();
+      store.db
+        .insertInto('run_objects')
+        .values({
+          run_id: runId,
+          object_type: 'user',
+          name: 'Alice',
+          detail: values.detail ? JSON.stringify(values.detail) : null,
+          user_id: values.user_id,
+          external_id: values.external_id,
+          outcome: values.outcome,
+        })
+        .execute();
     await obj(runs[0], { user_id: null, external_id: 'e-a', outcome: 'created' });
     await obj(runs[1], { user_id: alice, external_id: null, outcome: 'updated', detail: { attributes: { email: { before: 'o@x.test', after: 'a@x.test' } } } });
     await obj(runs[2], { user_id: null, external_id: 'other', outcome: 'created' });
     await obj(runs[3], { user_id: alice, external_id: 'e-a', outcome: 'held', detail: { reason: 'gone' } });
 
     const d = await store.userQueries.detail('ALICE');
-    expect(d).toMatchObject({ username: 'Alice', directory: 'corp', externalId: 'e-a', groups: ['Admins', 'Staff'], heldRemoval: null, attributes: { email: 'a@x.test', aliases: [], phones: [] } });
+    expect(d).toMatchObject({
+      username: 'Alice',
+      directory: 'corp',
+      externalId: 'e-a',
+      groups: ['Admins', 'Staff'],
+      heldRemoval: null,
+      attributes: { email: 'a@x.test', aliases: [], phones: [] },
+    });
     expect(d.history.map((h) => [h.runId, h.outcome])).toEqual([
       [runs[3], 'held'],
       [runs[1], 'updated'],
@@ -224,12 +311,31 @@ describe.each(backends)('read interfaces on %s', (_name, url) => {
     expect((await store.groupQueries.list({ search: 'f_', limit: 10, offset: 0 })).items.map((g) => g.name)).toEqual(['Staff_2']);
     expect((await store.groupQueries.list({ directory: 'lab', limit: 10, offset: 0 })).items.map((g) => g.directory)).toEqual(['lab', 'lab']);
 
-    expect(await store.groupQueries.get(staff)).toEqual({ id: staff, name: 'Staff', directory: 'corp', dn: 'cn=Staff,dc=example', externalId: 'g-Staff', updatedAt: iso(2) });
+    expect(await store.groupQueries.get(staff)).toEqual({
+      id: staff,
+      name: 'Staff',
+      directory: 'corp',
+      dn: 'cn=Staff,dc=example',
+      externalId: 'g-Staff',
+      updatedAt: iso(2),
+    });
     expect(await store.groupQueries.get(9999)).toBeUndefined();
     const members = await store.groupQueries.members(staff, { limit: 3, offset: 0 });
-    expect(members).toEqual({ total: 4, items: [{ username: 'amy', status: 'active' }, { username: 'Bea', status: 'active' }, { username: 'Cy', status: 'disabled' }] });
+    expect(members).toEqual({
+      total: 4,
+      items: [
+        { username: 'amy', status: 'active' },
+        { username: 'Bea', status: 'active' },
+        { username: 'Cy', status: 'disabled' },
+      ],
+    });
     expect((await store.groupQueries.members(staff, { limit: 3, offset: 3 })).items).toEqual([{ username: 'zed', status: 'active' }]);
-    expect((await store.groupQueries.memberDns(staff)).map((m) => m.dnKey)).toEqual(['uid=amy,ou=people,dc=example', 'uid=bea,ou=people,dc=example', 'uid=cy,ou=people,dc=example', 'uid=zed,ou=people,dc=example']);
+    expect((await store.groupQueries.memberDns(staff)).map((m) => m.dnKey)).toEqual([
+      'uid=amy,ou=people,dc=example',
+      'uid=bea,ou=people,dc=example',
+      'uid=cy,ou=people,dc=example',
+      'uid=zed,ou=people,dc=example',
+    ]);
   });
 
   it('Trash: soonest deletion first, by directory; a restored user becomes local, a purged one leaves their groups', async () => {
@@ -252,7 +358,18 @@ describe.each(backends)('read interfaces on %s', (_name, url) => {
 
     await store.trash.restoreAsLocal(mid, new Date(iso(300)));
     const restored = (await store.db.selectFrom('users').selectAll().where('id', '=', mid).executeTakeFirst())!;
-    expect(restored).toMatchObject({ status: 'active', status_reason: null, trashed_at: null, delete_after: null, directory_id: null, external_id: null, dn: null, dn_key: null, sync_item: null, updated_at: iso(300) });
+    expect(restored).toMatchObject({
+      status: 'active',
+      status_reason: null,
+      trashed_at: null,
+      delete_after: null,
+      directory_id: null,
+      external_id: null,
+      dn: null,
+      dn_key: null,
+      sync_item: null,
+      updated_at: iso(300),
+    });
     expect(await store.trash.find('mid')).toMatchObject({ status: 'active', directory: null });
 
     await store.trash.purge(soon);

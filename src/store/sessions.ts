@@ -23,11 +23,23 @@ export interface Sessions {
 export class KyselySessions implements Sessions {
   constructor(private readonly db: Db) {}
 
-  async insert(s: { idHash: string; adminId: number; csrfHash: string; expiresAt: string; ip: string | null; userAgent: string | null }, now: Date): Promise<void> {
+  async insert(
+    s: { idHash: string; adminId: number; csrfHash: string; expiresAt: string; ip: string | null; userAgent: string | null },
+    now: Date,
+  ): Promise<void> {
     const ts = now.toISOString();
     await this.db
       .insertInto('sessions')
-      .values({ id_hash: s.idHash, admin_id: s.adminId, csrf_hash: s.csrfHash, created_at: ts, last_seen_at: ts, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent })
+      .values({
+        id_hash: s.idHash,
+        admin_id: s.adminId,
+        csrf_hash: s.csrfHash,
+        created_at: ts,
+        last_seen_at: ts,
+        expires_at: s.expiresAt,
+        ip: s.ip,
+        user_agent: s.userAgent,
+      })
       .execute();
   }
 

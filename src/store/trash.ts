@@ -39,7 +39,17 @@ export class KyselyTrash implements Trash {
       .limit(q.limit)
       .offset(q.offset)
       .execute();
-    return { items: rows.map((r) => ({ id: r.id, username: r.username, directory: r.directory, statusReason: r.status_reason, trashedAt: r.trashed_at, deleteAfter: r.delete_after })), total };
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        username: r.username,
+        directory: r.directory,
+        statusReason: r.status_reason,
+        trashedAt: r.trashed_at,
+        deleteAfter: r.delete_after,
+      })),
+      total,
+    };
   }
 
   async find(username: string): Promise<(TrashedUser & { status: string }) | undefined> {
@@ -49,13 +59,34 @@ export class KyselyTrash implements Trash {
       .select(['users.id', 'users.username', 'users.status', 'directories.name as directory', 'users.status_reason', 'users.trashed_at', 'users.delete_after'])
       .where('users.username_key', '=', username.toLowerCase())
       .executeTakeFirst();
-    return u && { id: u.id, username: u.username, status: u.status, directory: u.directory, statusReason: u.status_reason, trashedAt: u.trashed_at, deleteAfter: u.delete_after };
+    return (
+      u && {
+        id: u.id,
+        username: u.username,
+        status: u.status,
+        directory: u.directory,
+        statusReason: u.status_reason,
+        trashedAt: u.trashed_at,
+        deleteAfter: u.delete_after,
+      }
+    );
   }
 
   async restoreAsLocal(userId: number, now: Date): Promise<void> {
     await this.db
       .updateTable('users')
-      .set({ status: 'active', status_reason: null, trashed_at: null, delete_after: null, directory_id: null, external_id: null, dn: null, dn_key: null, sync_item: null, updated_at: now.toISOString() })
+      .set({
+        status: 'active',
+        status_reason: null,
+        trashed_at: null,
+        delete_after: null,
+        directory_id: null,
+        external_id: null,
+        dn: null,
+        dn_key: null,
+        sync_item: null,
+        updated_at: now.toISOString(),
+      })
       .where('id', '=', userId)
       .execute();
   }

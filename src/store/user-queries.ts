@@ -64,16 +64,32 @@ export class KyselyUserQueries implements UserQueries {
     if (q.directory) base = base.where('directories.name', '=', q.directory);
     if (q.search) {
       const p = containing(q.search);
-      base = base.where((eb) => eb.or([eb('users.username_key', 'like', p), eb(sql`lower(users.email)`, 'like', p), eb(sql`lower(users.full_name)`, 'like', p)]));
+      base = base.where((eb) =>
+        eb.or([eb('users.username_key', 'like', p), eb(sql`lower(users.email)`, 'like', p), eb(sql`lower(users.full_name)`, 'like', p)]),
+      );
     }
     const total = countOf(await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
     const rows = await base
-      .select(['users.id', 'users.username', 'users.status', 'users.status_reason', 'directories.name as directory', 'users.full_name', 'users.email', 'users.sync_item', 'users.delete_after', 'users.updated_at'])
+      .select([
+        'users.id',
+        'users.username',
+        'users.status',
+        'users.status_reason',
+        'directories.name as directory',
+        'users.full_name',
+        'users.email',
+        'users.sync_item',
+        'users.delete_after',
+        'users.updated_at',
+      ])
       .orderBy('users.username_key')
       .limit(q.limit)
       .offset(q.offset)
       .execute();
-    const holds = await pendingHolds(this.db, rows.map((r) => r.id));
+    const holds = await pendingHolds(
+      this.db,
+      rows.map((r) => r.id),
+    );
     const items = rows.map((r) => ({
       username: r.username,
       status: r.status,
@@ -93,13 +109,22 @@ export class KyselyUserQueries implements UserQueries {
     const db = this.db;
     const u = await db.selectFrom('users').selectAll().where('username_key', '=', username.toLowerCase()).executeTakeFirst();
     if (!u) throw new IdsyncError('STORE_NOT_FOUND', `no user "${username}" in the store`, { where: username });
-    const dir = u.directory_id === null ? null : ((await db.selectFrom('directories').select('name').where('id', '=', u.directory_id).executeTakeFirst())?.name ?? null);
-    const groups = await db.selectFrom('group_members').innerJoin('groups', 'groups.id', 'group_members.group_id').select('groups.name').where('group_members.user_id', '=', u.id).orderBy('groups.name').execute();
+    const dir =
+      u.directory_id === null ? null : ((await db.selectFrom('directories').select('name').where('id', '=', u.directory_id).executeTakeFirst())?.name ?? null);
+    const groups = await db
+      .selectFrom('group_members')
+      .innerJoin('groups', 'groups.id', 'group_members.group_id')
+      .select('groups.name')
+      .where('group_members.user_id', '=', u.id)
+      .orderBy('groups.name')
+      .execute();
     const hist = await db
       .selectFrom('run_objects')
       .innerJoin('runs', 'runs.id', 'run_objects.run_id')
       .select(['runs.id', 'runs.started_at', 'run_objects.outcome', 'run_objects.detail'])
-      .where((eb) => (u.external_id ? eb.or([eb('run_objects.user_id', '=', u.id), eb('run_objects.external_id', '=', u.external_id)]) : eb('run_objects.user_id', '=', u.id)))
+      .where((eb) =>
+        u.external_id ? eb.or([eb('run_objects.user_id', '=', u.id), eb('run_objects.external_id', '=', u.external_id)]) : eb('run_objects.user_id', '=', u.id),
+      )
       .orderBy('run_objects.id', 'desc')
       .limit(historyLimit)
       .execute();
