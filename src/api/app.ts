@@ -68,7 +68,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     serving,
     now,
     log: opts.log,
-    limiter: new LoginLimiter(opts.store.db, opts.loginLimits),
+    limiter: new LoginLimiter(opts.store, opts.loginLimits),
     metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
   };

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { IdsyncError } from '../errors.js';
 import { findSession, csrfMatches, sessionStillValid } from '../auth/sessions.js';
-import { findActiveToken } from '../auth/tokens.js';
+import { findActiveToken, tokenLive } from '../auth/tokens.js';
 import { atLeast, rolesFrom, type Role } from '../auth/roles.js';
 import type { ApiDeps, AppEnv, Principal } from './context.js';
 
@@ -68,13 +68,13 @@ export async function authenticate(c: Context<AppEnv>, deps: ApiDeps): Promise<P
   if (authz !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authz);
     if (!m) throw new IdsyncError('AUTH_FAILED', 'the Authorization header must be "Bearer <API token>"');
-    const t = await findActiveToken(deps.store.db, m[1], now);
+    const t = await findActiveToken(deps.store, m[1], now);
     if (!t) throw new IdsyncError('AUTH_FAILED', 'the API token is unknown, revoked or expired');
     return { kind: 'token', id: t.id, name: t.name, role: t.role as Role };
   }
   const sid = getCookie(c, SESSION_COOKIE);
   if (!sid) return undefined;
-  const s = await findSession(deps.store.db, sid, { idleMinutes: deps.config.api.sessionIdleMinutes, maxHours: deps.config.api.sessionMaxHours }, now);
+  const s = await findSession(deps.store, sid, { idleMinutes: deps.config.api.sessionIdleMinutes, maxHours: deps.config.api.sessionMaxHours }, now);
   if (!s) {
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     throw new IdsyncError('AUTH_REQUIRED', 'the session has expired; log in again');
@@ -124,9 +124,9 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
 export async function principalStillValid(deps: ApiDeps, p: Principal): Promise<boolean> {
   const now = deps.now();
   if (p.kind === 'token') {
-    const t = await deps.store.db.selectFrom('api_tokens').select(['revoked_at', 'expires_at']).where('id', '=', p.id).executeTakeFirst();
-    return !!t && !t.revoked_at && (!t.expires_at || t.expires_at > now.toISOString());
+    const t = await deps.store.apiTokens.findById(p.id);
+    return !!t && tokenLive(t, now);
   }
   if (!p.sessionIdHash) return false;
-  return sessionStillValid(deps.store.db, p.sessionIdHash, { idleMinutes: deps.config.api.sessionIdleMinutes, maxHours: deps.config.api.sessionMaxHours }, now);
+  return sessionStillValid(deps.store, p.sessionIdHash, { idleMinutes: deps.config.api.sessionIdleMinutes, maxHours: deps.config.api.sessionMaxHours }, now);
 }

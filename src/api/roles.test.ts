@@ -87,7 +87,7 @@ describe('roles for panel sessions', () => {
     for (const role of ROLES) {
       const username = `session-${role.replace('_', '-')}`;
       const password = `${username}-password-1`;
-      await createAdmin(h.store.db, { username, role, password }, new Date());
+      await createAdmin(h.store, { username, role, password }, new Date());
       h.secrets.add(password);
       sessions[role] = await h.login(username, password);
     }

@@ -72,11 +72,11 @@ export class ApiHarness {
     const h = new ApiHarness(app, store, dir);
     for (const d of config.directories) if (d.bind && !d.bind.password.isEmpty) h.secrets.add(d.bind.password.reveal());
     for (const role of ROLES) {
-      const { token } = await createToken(store.db, { name: `test-${role}`, role, createdBy: null }, new Date());
+      const { token } = await createToken(store, { name: `test-${role}`, role, createdBy: null }, new Date());
       h.tokens[role] = token;
       h.secrets.add(token);
     }
-    if (!opts.noOwner) await createAdmin(store.db, { username: OWNER.username, role: 'owner', password: OWNER.password }, new Date());
+    if (!opts.noOwner) await createAdmin(store, { username: OWNER.username, role: 'owner', password: OWNER.password }, new Date());
     h.secrets.add(OWNER.password);
     return h;
   }

@@ -1,16 +1,10 @@
 import { IdsyncError } from '../errors.js';
-import type { Db } from '../store/db.js';
-import { adminView, findAdmin, setPassword, type AdminView } from './admins.js';
-import { deleteOtherSessions } from './sessions.js';
+import { adminView, findAdmin, setPassword, type AdminStore, type AdminView } from './admins.js';
+import { deleteOtherSessions, type SessionStore } from './sessions.js';
 import type { Role } from './roles.js';
 
-async function ownerCount(db: Db): Promise<number> {
-  const r = await db.selectFrom('admins').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'owner').executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
-async function existing(db: Db, username: string) {
-  const a = await findAdmin(db, username);
+async function existing(store: AdminStore, username: string) {
+  const a = await findAdmin(store, username);
   if (!a) throw new IdsyncError('STORE_NOT_FOUND', `no admin named "${username}"`, { where: 'username' });
   return a;
 }
@@ -20,12 +14,12 @@ async function existing(db: Db, username: string) {
  * every request, so it applies at once to the admin's sessions. The last owner keeps the role:
  * nobody could manage admins any more.
  */
-export async function setAdminRole(db: Db, username: string, role: Role, now: Date): Promise<AdminView> {
-  const a = await existing(db, username);
-  if (a.role === 'owner' && role !== 'owner' && (await ownerCount(db)) <= 1) {
+export async function setAdminRole(store: AdminStore, username: string, role: Role, now: Date): Promise<AdminView> {
+  const a = await existing(store, username);
+  if (a.role === 'owner' && role !== 'owner' && (await store.admins.countOwners()) <= 1) {
     throw new IdsyncError('STORE_CONFLICT', `"${a.username}" is the last owner; make another admin an owner first`, { where: 'role' });
   }
-  await db.updateTable('admins').set({ role, updated_at: now.toISOString() }).where('id', '=', a.id).execute();
+  await store.admins.setRole(a.id, role, now);
   return adminView({ ...a, role, updated_at: now.toISOString() });
 }
 
@@ -34,12 +28,12 @@ export async function setAdminRole(db: Db, username: string, role: Role, now: Da
  * whoever held them may be the reason for the reset. An admin changes their own password with
  * the current one instead (changeOwnPassword), never through this.
  */
-export async function resetAdminPassword(db: Db, username: string, password: string, by: string, now: Date): Promise<void> {
-  const a = await existing(db, username);
+export async function resetAdminPassword(store: SessionStore, username: string, password: string, by: string, now: Date): Promise<void> {
+  const a = await existing(store, username);
   if (a.username.toLowerCase() === by.toLowerCase()) {
     throw new IdsyncError('VALIDATION_FAILED', 'change your own password under Your account, with your current password', { where: 'username' });
   }
-  await setPassword(db, a.id, password, now, 'password');
+  await setPassword(store, a.id, password, now, 'password');
   // Through the sessions module, so their open event streams close at once too.
-  await deleteOtherSessions(db, a.id);
+  await deleteOtherSessions(store, a.id);
 }

@@ -1,4 +1,17 @@
-import { RateLimitedError } from './rate-limit.js';
+import { IdsyncError } from '../errors.js';
+
+/**
+ * A 429 that says when to try again (the API sends it as Retry-After). Here, below rate-limit.ts,
+ * which re-exports it: the gate throws it too, and the two modules must not import each other.
+ */
+export class RateLimitedError extends IdsyncError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('RATE_LIMITED', message);
+  }
+}
 
 /**
  * Bounds how many password hashes run at once. hash-wasm makes a new WebAssembly instance for

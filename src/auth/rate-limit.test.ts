@@ -26,7 +26,7 @@ async function refusal(p: Promise<unknown>): Promise<RateLimitedError | undefine
 
 describe.each(backends)('login limits on %s', (_name, url) => {
   it('locks a username on its fifth failure within 15 minutes, for 15 minutes, whatever the case and address', async () => {
-    const l = new LoginLimiter((await openTestStore(url())).db);
+    const l = new LoginLimiter(await openTestStore(url()));
     let t = 0;
     for (let i = 0; i < 4; i++) expect(await l.attempt('Root', '192.0.2.1', (t += MIN), wrong)).toBe(false);
     expect(await l.attempt('root', '192.0.2.2', (t += MIN), wrong)).toBe(false);
@@ -39,7 +39,7 @@ describe.each(backends)('login limits on %s', (_name, url) => {
   });
 
   it('forgets failures older than the window, and all of them after a success', async () => {
-    const l = new LoginLimiter((await openTestStore(url())).db);
+    const l = new LoginLimiter(await openTestStore(url()));
     for (let i = 0; i < 4; i++) await l.attempt('root', 'ip', i * MIN, wrong);
     await l.attempt('root', 'ip', 16 * MIN, wrong); // the window has passed: the count starts again
     expect(await l.attempt('root', 'ip', 16 * MIN, right)).toBe(true);
@@ -48,7 +48,7 @@ describe.each(backends)('login limits on %s', (_name, url) => {
   });
 
   it('locks an address after 20 failures whatever the usernames; successes do not count against it', async () => {
-    const l = new LoginLimiter((await openTestStore(url())).db);
+    const l = new LoginLimiter(await openTestStore(url()));
     for (let i = 0; i < 30; i++) await l.attempt('fine', '198.51.100.1', 1000, right);
     for (let i = 0; i < 20; i++) await l.attempt(`user${i}`, '198.51.100.1', 1000, wrong);
     expect((await refusal(l.attempt('fresh', '198.51.100.1', 2000, right)))?.message).toMatch(/from this address/);
@@ -59,7 +59,7 @@ describe.each(backends)('login limits on %s', (_name, url) => {
     const first = await openTestStore(url());
     // A second connection to the same store stands for a second idsync process (SQLite: another handle on the file).
     const second = first.dialect === 'sqlite' ? await openTestStore(first.url) : await openTestStore(first.url);
-    const limiters = [new LoginLimiter(first.db), new LoginLimiter(second.db)];
+    const limiters = [new LoginLimiter(first), new LoginLimiter(second)];
     let checked = 0;
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) => refusal(limiters[i % 2]!.attempt('root', `10.0.0.${i}`, 5000, () => (checked++, slowWrong())))),
@@ -71,21 +71,21 @@ describe.each(backends)('login limits on %s', (_name, url) => {
 
   it('is lifted by unlockUsername and unlockAddress, which say whether there was a lock', async () => {
     const s = await openTestStore(url());
-    const l = new LoginLimiter(s.db);
+    const l = new LoginLimiter(s);
     for (let i = 0; i < 5; i++) await l.attempt('root', 'ip', 1000, wrong);
     expect(await refusal(l.attempt('root', 'ip', 1000, right))).toBeDefined();
-    expect(await unlockUsername(s.db, 'ROOT', 1000)).toBe(true);
-    expect(await unlockUsername(s.db, 'root', 1000)).toBe(false);
+    expect(await unlockUsername(s, 'ROOT', 1000)).toBe(true);
+    expect(await unlockUsername(s, 'root', 1000)).toBe(false);
     expect(await l.attempt('root', 'ip', 1000, right)).toBe(true);
     for (let i = 0; i < 20; i++) await l.attempt(`u${i}`, 'flood', 1000, wrong);
     expect((await refusal(l.attempt('root', 'flood', 1000, right)))?.message).toMatch(/from this address/);
-    expect(await unlockAddress(s.db, 'flood', 1000)).toBe(true);
+    expect(await unlockAddress(s, 'flood', 1000)).toBe(true);
     expect(await l.attempt('root', 'flood', 1000, right)).toBe(true);
   });
 
   it('keeps no counter past its window and lock (a flood of names leaves no rows)', async () => {
     const s = await openTestStore(url());
-    const l = new LoginLimiter(s.db);
+    const l = new LoginLimiter(s);
     for (let i = 0; i < 99; i++) await l.attempt(`ghost${i}`, `ip${i}`, 0, wrong);
     expect(Number((await s.db.selectFrom('login_throttle').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(198);
     await l.attempt('late', 'ip-late', 16 * MIN, wrong); // the 100th attempt prunes

@@ -1,19 +1,9 @@
-import { IdsyncError } from '../errors.js';
-import type { Db } from '../store/db.js';
-import { clearThrottle, pruneThrottle, releaseOnSuccess, reserveAttempt, type LimitRule } from '../store/login-throttle.js';
-import { HashGate } from './hash-gate.js';
+import type { LimitRule, LoginThrottle } from '../store/login-throttle.js';
+import { HashGate, RateLimitedError } from './hash-gate.js';
+
+export { RateLimitedError } from './hash-gate.js';
 
 export type { LimitRule } from '../store/login-throttle.js';
-
-/** A 429 that says when to try again (the API sends it as Retry-After). */
-export class RateLimitedError extends IdsyncError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super('RATE_LIMITED', message);
-  }
-}
 
 export interface LoginLimits {
   perUsername: LimitRule;
@@ -48,10 +38,13 @@ export class LoginLimiter {
   readonly gate: HashGate;
   #attempts = 0;
 
+  readonly #throttle: LoginThrottle;
+
   constructor(
-    private readonly db: Db,
+    store: { loginThrottle: LoginThrottle },
     readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
   ) {
+    this.#throttle = store.loginThrottle;
     this.gate = new HashGate(limits.concurrentHashes ?? 2, limits.queuedHashes ?? 64);
   }
 
@@ -62,36 +55,36 @@ export class LoginLimiter {
    */
   async attempt(username: string, ip: string, now: number, check: () => Promise<boolean>): Promise<boolean> {
     this.gate.checkRoom();
-    const byIp = await reserveAttempt(this.db, ipKey(ip), this.limits.perIp, now);
+    const byIp = await this.#throttle.reserve(ipKey(ip), this.limits.perIp, now);
     if (!byIp.admitted) throw new RateLimitedError('too many failed logins from this address; try again later', Math.ceil(byIp.retryAfterMs / 1000));
-    const byUser = await reserveAttempt(this.db, userKey(username), this.limits.perUsername, now);
+    const byUser = await this.#throttle.reserve(userKey(username), this.limits.perUsername, now);
     if (!byUser.admitted) throw new RateLimitedError('too many failed logins for this username; it is locked for a while', Math.ceil(byUser.retryAfterMs / 1000));
-    if (++this.#attempts % PRUNE_EVERY === 0) await pruneThrottle(this.db, Math.max(this.limits.perIp.windowMs, this.limits.perUsername.windowMs), now);
+    if (++this.#attempts % PRUNE_EVERY === 0) await this.#throttle.prune(Math.max(this.limits.perIp.windowMs, this.limits.perUsername.windowMs), now);
     let ok: boolean;
     try {
       ok = await this.gate.run(check);
     } catch (err) {
       // Not hashed (the queue filled meanwhile): not a failure either.
       if (err instanceof RateLimitedError) {
-        await releaseOnSuccess(this.db, ipKey(ip), byIp.nonce, false);
-        await releaseOnSuccess(this.db, userKey(username), byUser.nonce, false);
+        await this.#throttle.release(ipKey(ip), byIp.nonce, false);
+        await this.#throttle.release(userKey(username), byUser.nonce, false);
       }
       throw err;
     }
     if (ok) {
-      await releaseOnSuccess(this.db, userKey(username), byUser.nonce, true);
-      await releaseOnSuccess(this.db, ipKey(ip), byIp.nonce, false);
+      await this.#throttle.release(userKey(username), byUser.nonce, true);
+      await this.#throttle.release(ipKey(ip), byIp.nonce, false);
     }
     return ok;
   }
 }
 
 /** Lifts a username's lock (idsync admin unlock, idsync admin set-password). Whether it was locked. */
-export async function unlockUsername(db: Db, username: string, now: number): Promise<boolean> {
-  return (await clearThrottle(db, [userKey(username)], now)) > 0;
+export async function unlockUsername(store: { loginThrottle: LoginThrottle }, username: string, now: number): Promise<boolean> {
+  return (await store.loginThrottle.clear([userKey(username)], now)) > 0;
 }
 
 /** Lifts an address's lock (idsync admin unlock --address). Whether it was locked. */
-export async function unlockAddress(db: Db, ip: string, now: number): Promise<boolean> {
-  return (await clearThrottle(db, [ipKey(ip)], now)) > 0;
+export async function unlockAddress(store: { loginThrottle: LoginThrottle }, ip: string, now: number): Promise<boolean> {
+  return (await store.loginThrottle.clear([ipKey(ip)], now)) > 0;
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Db } from '../store/db.js';
-import type { AdminRow } from './admins.js';
+import type { AdminRow, Admins } from '../store/admins.js';
+import type { Sessions } from '../store/sessions.js';
 import { credentialsChanged } from './revocations.js';
 import { newSecret, sha256 } from './tokens.js';
 
@@ -15,22 +15,22 @@ export interface SessionPolicy {
   maxHours: number;
 }
 
+/** The parts of the store sessions live in (a Store has them). */
+export type SessionStore = { sessions: Sessions; admins: Admins };
+
 export interface NewSession {
   sessionId: string;
   csrfToken: string;
   expiresAt: string;
 }
 
-export async function createSession(db: Db, adminId: number, from: { ip: string | null; userAgent: string | null }, policy: SessionPolicy, now: Date): Promise<NewSession> {
+export async function createSession(store: Pick<SessionStore, 'sessions'>, adminId: number, from: { ip: string | null; userAgent: string | null }, policy: SessionPolicy, now: Date): Promise<NewSession> {
   const sessionId = newSecret();
   const csrfToken = newSecret();
   const expiresAt = new Date(now.getTime() + policy.maxHours * 3_600_000).toISOString();
   // Expired sessions are removed here, at login, rather than by a timer.
-  await db.deleteFrom('sessions').where('expires_at', '<=', now.toISOString()).execute();
-  await db
-    .insertInto('sessions')
-    .values({ id_hash: sha256(sessionId), admin_id: adminId, csrf_hash: sha256(csrfToken), created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expiresAt, ip: from.ip, user_agent: from.userAgent?.slice(0, 300) ?? null })
-    .execute();
+  await store.sessions.removeExpired(now);
+  await store.sessions.insert({ idHash: sha256(sessionId), adminId, csrfHash: sha256(csrfToken), expiresAt, ip: from.ip, userAgent: from.userAgent?.slice(0, 300) ?? null }, now);
   return { sessionId, csrfToken, expiresAt };
 }
 
@@ -54,25 +54,25 @@ function sessionEnded(s: { last_seen_at: string; expires_at: string }, policy: S
 }
 
 /** The session and its admin, when the id is known and neither the idle nor the absolute limit has passed. */
-export async function findSession(db: Db, sessionId: string, policy: SessionPolicy, now: Date): Promise<ActiveSession | undefined> {
+export async function findSession(store: SessionStore, sessionId: string, policy: SessionPolicy, now: Date): Promise<ActiveSession | undefined> {
   const idHash = sha256(sessionId);
-  const s = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+  const s = await store.sessions.find(idHash);
   if (!s) return undefined;
   if (sessionEnded(s, policy, now)) {
-    await deleteSession(db, idHash);
+    await deleteSession(store, idHash);
     return undefined;
   }
-  const admin = await db.selectFrom('admins').selectAll().where('id', '=', s.admin_id).executeTakeFirst();
+  const admin = await store.admins.findById(s.admin_id);
   if (!admin) return undefined;
   if (now.getTime() - new Date(s.last_seen_at).getTime() >= LAST_SEEN_STEP_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id_hash', '=', idHash).execute();
+    await store.sessions.touch(idHash, now);
   }
   return { idHash, csrfHash: s.csrf_hash, admin };
 }
 
 /** For long-lived answers: whether the session still exists and has not passed either limit (without touching it). */
-export async function sessionStillValid(db: Db, idHash: string, policy: SessionPolicy, now: Date): Promise<boolean> {
-  const s = await db.selectFrom('sessions').select(['last_seen_at', 'expires_at']).where('id_hash', '=', idHash).executeTakeFirst();
+export async function sessionStillValid(store: Pick<SessionStore, 'sessions'>, idHash: string, policy: SessionPolicy, now: Date): Promise<boolean> {
+  const s = await store.sessions.find(idHash);
   return !!s && !sessionEnded(s, policy, now);
 }
 
@@ -83,15 +83,13 @@ export function csrfMatches(session: ActiveSession, header: string | undefined):
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function deleteSession(db: Db, idHash: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+export async function deleteSession(store: Pick<SessionStore, 'sessions'>, idHash: string): Promise<void> {
+  await store.sessions.remove(idHash);
   credentialsChanged();
 }
 
 /** After a password change every other session of the admin ends. */
-export async function deleteOtherSessions(db: Db, adminId: number, keepIdHash?: string): Promise<void> {
-  let q = db.deleteFrom('sessions').where('admin_id', '=', adminId);
-  if (keepIdHash) q = q.where('id_hash', '!=', keepIdHash);
-  await q.execute();
+export async function deleteOtherSessions(store: Pick<SessionStore, 'sessions'>, adminId: number, keepIdHash?: string): Promise<void> {
+  await store.sessions.removeForAdmin(adminId, keepIdHash);
   credentialsChanged();
 }

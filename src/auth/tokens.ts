@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Selectable } from 'kysely';
 import { IdsyncError } from '../errors.js';
-import type { Db } from '../store/db.js';
-import type { ApiTokensTable } from '../store/schema.js';
+import type { ApiTokens, TokenRow } from '../store/api-tokens.js';
 import { credentialsChanged } from './revocations.js';
 import type { Role } from './roles.js';
 
@@ -21,7 +19,10 @@ export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export type TokenRow = Selectable<ApiTokensTable>;
+export type { TokenRow } from '../store/api-tokens.js';
+
+/** The part of the store tokens live in (a Store has it). */
+export type TokenStore = { apiTokens: ApiTokens };
 
 export interface TokenView {
   id: number;
@@ -45,53 +46,42 @@ export interface TokenCreator {
   name: string;
 }
 
-export async function createToken(db: Db, t: { name: string; role: Role; createdBy: TokenCreator | null; expiresAt?: string | null }, now: Date): Promise<{ token: string; view: TokenView }> {
+export async function createToken(store: TokenStore, t: { name: string; role: Role; createdBy: TokenCreator | null; expiresAt?: string | null }, now: Date): Promise<{ token: string; view: TokenView }> {
   const token = `${TOKEN_PREFIX}${newSecret()}`;
-  const row = await db
-    .insertInto('api_tokens')
-    .values({
-      name: t.name,
-      role: t.role,
-      token_hash: sha256(token),
-      created_by: t.createdBy?.name ?? null,
-      created_by_admin_id: t.createdBy?.kind === 'admin' ? t.createdBy.id : null,
-      created_by_token_id: t.createdBy?.kind === 'token' ? t.createdBy.id : null,
-      created_at: now.toISOString(),
-      last_used_at: null,
-      expires_at: t.expiresAt ?? null,
-      revoked_at: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await store.apiTokens.insert({ name: t.name, role: t.role, tokenHash: sha256(token), createdBy: t.createdBy, expiresAt: t.expiresAt ?? null }, now);
   return { token, view: tokenView(row) };
 }
 
 /** The token behind an Authorization header, if it is known, not revoked and not expired. */
-export async function findActiveToken(db: Db, token: string, now: Date): Promise<TokenRow | undefined> {
+export async function findActiveToken(store: TokenStore, token: string, now: Date): Promise<TokenRow | undefined> {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
-  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
-  if (!row || row.revoked_at) return undefined;
-  if (row.expires_at && row.expires_at <= now.toISOString()) return undefined;
+  const row = await store.apiTokens.findByHash(sha256(token));
+  if (!row || !tokenLive(row, now)) return undefined;
   // At most one write a minute per token: a busy script must not turn every read into a write.
   if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
-    await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
+    await store.apiTokens.touch(row.id, now);
   }
   return row;
 }
 
-export async function listTokens(db: Db): Promise<TokenView[]> {
-  return (await db.selectFrom('api_tokens').selectAll().orderBy('id').execute()).map(tokenView);
+/** Neither revoked nor expired. */
+export function tokenLive(t: Pick<TokenRow, 'revoked_at' | 'expires_at'>, now: Date): boolean {
+  return !t.revoked_at && (!t.expires_at || t.expires_at > now.toISOString());
+}
+
+export async function listTokens(store: TokenStore): Promise<TokenView[]> {
+  return (await store.apiTokens.list()).map(tokenView);
 }
 
 /**
  * Revoked tokens are kept (their history stays readable in the audit log and the list). Tokens
  * this token created are revoked with it: a token must not outlive the authority that made it.
  */
-export async function revokeToken(db: Db, id: number, now: Date): Promise<TokenView> {
-  const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+export async function revokeToken(store: TokenStore, id: number, now: Date): Promise<TokenView> {
+  const row = await store.apiTokens.findById(id);
   if (!row) throw new IdsyncError('STORE_NOT_FOUND', `no API token ${id}`, { where: 'id' });
-  if (!row.revoked_at) await db.updateTable('api_tokens').set({ revoked_at: now.toISOString() }).where('id', '=', id).execute();
-  await revokeTokensCreatedBy(db, { kind: 'token', id }, now);
+  await store.apiTokens.revoke(id, now);
+  await revokeTokensCreatedBy(store, { kind: 'token', id }, now);
   credentialsChanged();
   return tokenView({ ...row, revoked_at: row.revoked_at ?? now.toISOString() });
 }
@@ -100,20 +90,8 @@ export async function revokeToken(db: Db, id: number, now: Date): Promise<TokenV
  * Revokes every live token `creator` made, and the tokens those made, and so on (issue 10 item
  * 11: tokens of a deleted owner kept owner rights). Returns the ids revoked.
  */
-export async function revokeTokensCreatedBy(db: Db, creator: { kind: 'admin' | 'token'; id: number }, now: Date): Promise<number[]> {
-  const revoked: number[] = [];
-  let frontier = await db
-    .selectFrom('api_tokens')
-    .select('id')
-    .where(creator.kind === 'admin' ? 'created_by_admin_id' : 'created_by_token_id', '=', creator.id)
-    .where('revoked_at', 'is', null)
-    .execute();
-  while (frontier.length) {
-    const ids = frontier.map((r) => r.id);
-    await db.updateTable('api_tokens').set({ revoked_at: now.toISOString() }).where('id', 'in', ids).where('revoked_at', 'is', null).execute();
-    revoked.push(...ids);
-    frontier = await db.selectFrom('api_tokens').select('id').where('created_by_token_id', 'in', ids).where('revoked_at', 'is', null).execute();
-  }
+export async function revokeTokensCreatedBy(store: TokenStore, creator: { kind: 'admin' | 'token'; id: number }, now: Date): Promise<number[]> {
+  const revoked = await store.apiTokens.revokeCreatedBy(creator, now);
   if (revoked.length) credentialsChanged();
   return revoked;
 }

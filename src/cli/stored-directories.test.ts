@@ -24,7 +24,7 @@ async function seed(ws: Workspace): Promise<void> {
   const store = await Store.open(config.store);
   try {
     const app = createApiApp({ store, config, log: createLogger('silent') });
-    const { token } = await createToken(store.db, { name: 'seed', role: 'owner', createdBy: null }, new Date());
+    const { token } = await createToken(store, { name: 'seed', role: 'owner', createdBy: null }, new Date());
     const body = {
       name: 'apidir',
       type: 'openldap',

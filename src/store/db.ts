@@ -6,6 +6,7 @@ import { IdsyncError } from '../errors.js';
 import { IdsyncMigrations } from './migrations.js';
 import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.js';
 import type { Database } from './schema.js';
+import { storeQueries, type StoreQueries } from './queries.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -209,6 +210,48 @@ export class Store {
       return fn(trx);
     });
   }
+
+  // ── The store's interfaces for the API, auth and the CLI (src/store/queries.ts), for this
+  // store's dialect. Built on first use: a sync-only command never needs them.
+  #queries?: StoreQueries;
+  #q(): StoreQueries {
+    return (this.#queries ??= storeQueries(this.db, this.dialect));
+  }
+  get admins() {
+    return this.#q().admins;
+  }
+  get sessions() {
+    return this.#q().sessions;
+  }
+  get apiTokens() {
+    return this.#q().apiTokens;
+  }
+  get loginThrottle() {
+    return this.#q().loginThrottle;
+  }
+  get auditLog() {
+    return this.#q().auditLog;
+  }
+  get runHistory() {
+    return this.#q().runHistory;
+  }
+  get userQueries() {
+    return this.#q().userQueries;
+  }
+  get groupQueries() {
+    return this.#q().groupQueries;
+  }
+  get trash() {
+    return this.#q().trash;
+  }
+  ping(): Promise<void> {
+    return this.#q().ping();
+  }
+  /** Runs `fn` in one transaction, with the same interfaces bound to it. */
+  transact<T>(fn: (q: StoreQueries) => Promise<T>): Promise<T> {
+    return this.transaction((trx) => fn(storeQueries(trx, this.dialect)));
+  }
+  // ── end of the store's interfaces.
 
   async close(): Promise<void> {
     await this.db.destroy();

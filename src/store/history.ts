@@ -1,15 +1,13 @@
-import type { Store } from './db.js';
-import type { RunsTable } from './schema.js';
 import type { ServerAttempt } from '../directory/connection.js';
-import type { RunKind } from '../sync/report.js';
-import { pendingHolds, type HeldRemoval } from './held.js';
-import { findUserByUsername } from './users.js';
 import { IdsyncError } from '../errors.js';
+import { countOf, type Db, type Page } from './db-handle.js';
+import type { RunsTable } from './schema.js';
+import type { UserDetail, UserQueries } from './user-queries.js';
 
 export interface RunSummary {
   id: number;
   directory: string;
-  kind: RunKind;
+  kind: RunsTable['kind'];
   status: RunsTable['status'];
   startedAt: string;
   finishedAt: string | null;
@@ -20,6 +18,7 @@ export interface RunSummary {
   errorCode: string | null;
   warnings: string[];
   attempts: ServerAttempt[];
+  /** The status of the approval of the removals the run held, when it held any. */
   approval?: string;
 }
 
@@ -34,16 +33,73 @@ export interface RunObject {
   warnings?: string[];
 }
 
-/** The columns a run summary is made of (a runs row joined with its approval's status). */
-export type RunRow = Pick<Awaited<ReturnType<typeof runRows>>[number], 'id' | 'directory_name' | 'kind' | 'status' | 'started_at' | 'finished_at' | 'duration_ms' | 'counts' | 'server' | 'error' | 'error_code' | 'warnings' | 'attempts' | 'approval_status'>;
-
-async function runRows(store: Store, limit: number, id?: number) {
-  let q = store.db.selectFrom('runs').leftJoin('approvals', 'approvals.run_id', 'runs.id').selectAll('runs').select('approvals.status as approval_status');
-  if (id !== undefined) q = q.where('runs.id', '=', id);
-  return q.orderBy('runs.id', 'desc').limit(limit).execute();
+export interface RunQuery {
+  directory?: string;
+  status?: RunsTable['status'];
+  kind?: RunsTable['kind'];
+  limit: number;
+  offset?: number;
 }
 
-export function runSummary(r: RunRow): RunSummary {
+/** The runs of every directory, as `idsync runs`, the API and the panel show them. */
+export interface RunHistory {
+  /** Newest first. */
+  list(q: RunQuery): Promise<Page<RunSummary>>;
+  get(id: number): Promise<RunSummary | undefined>;
+  /** The run's per-object outcomes in the order it recorded them; all of them without a limit. */
+  objects(runId: number, q?: { outcome?: string; limit?: number; offset?: number }): Promise<Page<RunObject>>;
+  /** The name of the directory a run synced (runs outlive their directory's configuration). */
+  directoryOf(runId: number): Promise<string | undefined>;
+  /** The newest run of this kind still running for the directory. */
+  latestRunning(directory: string, kind: RunsTable['kind']): Promise<number | undefined>;
+}
+
+export class KyselyRunHistory implements RunHistory {
+  constructor(private readonly db: Db) {}
+
+  #runs() {
+    return this.db.selectFrom('runs').leftJoin('approvals', 'approvals.run_id', 'runs.id');
+  }
+
+  async list(q: RunQuery): Promise<Page<RunSummary>> {
+    let base = this.#runs();
+    if (q.directory) base = base.where('runs.directory_name', '=', q.directory);
+    if (q.status) base = base.where('runs.status', '=', q.status);
+    if (q.kind) base = base.where('runs.kind', '=', q.kind);
+    const total = countOf(await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
+    const rows = await base.selectAll('runs').select('approvals.status as approval_status').orderBy('runs.id', 'desc').limit(q.limit).offset(q.offset ?? 0).execute();
+    return { items: rows.map(runSummary), total };
+  }
+
+  async get(id: number): Promise<RunSummary | undefined> {
+    const row = await this.#runs().selectAll('runs').select('approvals.status as approval_status').where('runs.id', '=', id).executeTakeFirst();
+    return row && runSummary(row);
+  }
+
+  async objects(runId: number, q: { outcome?: string; limit?: number; offset?: number } = {}): Promise<Page<RunObject>> {
+    let base = this.db.selectFrom('run_objects').where('run_id', '=', runId);
+    if (q.outcome) base = base.where('outcome', '=', q.outcome);
+    let rows = base.selectAll().orderBy('id');
+    if (q.limit !== undefined) rows = rows.limit(q.limit).offset(q.offset ?? 0);
+    const items = (await rows.execute()).map((o) => ({ objectType: o.object_type, name: o.name, externalId: o.external_id, outcome: o.outcome, ...(o.detail ? JSON.parse(o.detail) : {}) }));
+    // Counted only when paged: without a limit the page is the whole.
+    const total = q.limit === undefined ? items.length : countOf(await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
+    return { items, total };
+  }
+
+  async directoryOf(runId: number): Promise<string | undefined> {
+    return (await this.db.selectFrom('runs').select('directory_name').where('id', '=', runId).executeTakeFirst())?.directory_name;
+  }
+
+  async latestRunning(directory: string, kind: RunsTable['kind']): Promise<number | undefined> {
+    const r = await this.db.selectFrom('runs').select('id').where('directory_name', '=', directory).where('status', '=', 'running').where('kind', '=', kind).orderBy('id', 'desc').executeTakeFirst();
+    return r?.id;
+  }
+}
+
+type RunRow = Omit<RunsTable, 'id'> & { id: number; approval_status: string | null };
+
+function runSummary(r: RunRow): RunSummary {
   return {
     id: r.id,
     directory: r.directory_name,
@@ -62,77 +118,19 @@ export function runSummary(r: RunRow): RunSummary {
   };
 }
 
-export async function listRuns(store: Store, limit = 20): Promise<RunSummary[]> {
-  return (await runRows(store, limit)).map(runSummary);
+/** `idsync runs`: the last runs, newest first. */
+export async function listRuns(store: { runHistory: RunHistory }, limit = 20): Promise<RunSummary[]> {
+  return (await store.runHistory.list({ limit })).items;
 }
 
-export async function showRun(store: Store, id: number, outcome?: string): Promise<{ run: RunSummary; objects: RunObject[] }> {
-  const [row] = await runRows(store, 1, id);
-  if (!row) throw new IdsyncError('STORE_NOT_FOUND', `no run ${id}`, { where: String(id) });
-  let q = store.db.selectFrom('run_objects').selectAll().where('run_id', '=', id);
-  if (outcome) q = q.where('outcome', '=', outcome);
-  const objects = (await q.orderBy('id').execute()).map((o) => ({ objectType: o.object_type, name: o.name, externalId: o.external_id, outcome: o.outcome, ...(o.detail ? JSON.parse(o.detail) : {}) }));
-  return { run: runSummary(row), objects };
+/** `idsync run ID`: one run and all its objects (or those with one outcome). */
+export async function showRun(store: { runHistory: RunHistory }, id: number, outcome?: string): Promise<{ run: RunSummary; objects: RunObject[] }> {
+  const run = await store.runHistory.get(id);
+  if (!run) throw new IdsyncError('STORE_NOT_FOUND', `no run ${id}`, { where: String(id) });
+  return { run, objects: (await store.runHistory.objects(id, { outcome })).items };
 }
 
-export interface UserDetail {
-  username: string;
-  status: string;
-  statusReason: string | null;
-  directory: string | null;
-  externalId: string | null;
-  dn: string | null;
-  syncItem: string | null;
-  trashedAt: string | null;
-  deleteAfter: string | null;
-  groups: string[];
-  /**
-   * The removal a pending approval holds for this user, or null. A held user stays active, with
-   * their groups, until the run is approved (then `action` is applied) or rejected.
-   */
-  heldRemoval: HeldRemoval | null;
-  attributes: Record<string, unknown>;
-  history: { runId: number; startedAt: string; outcome: string; reason?: string; attributes?: Record<string, { before: unknown; after: unknown }> }[];
-}
-
-/** Lineage: which sync item brought the user in, and the last runs that changed them. */
-export async function userDetail(store: Store, username: string, historyLimit = 10): Promise<UserDetail> {
-  const u = await findUserByUsername(store.db, username);
-  if (!u) throw new IdsyncError('STORE_NOT_FOUND', `no user "${username}" in the store`, { where: username });
-  const dir = u.directory_id === null ? null : ((await store.db.selectFrom('directories').select('name').where('id', '=', u.directory_id).executeTakeFirst())?.name ?? null);
-  const groups = await store.db.selectFrom('group_members').innerJoin('groups', 'groups.id', 'group_members.group_id').select('groups.name').where('group_members.user_id', '=', u.id).orderBy('groups.name').execute();
-  const hist = await store.db
-    .selectFrom('run_objects')
-    .innerJoin('runs', 'runs.id', 'run_objects.run_id')
-    .select(['runs.id', 'runs.started_at', 'run_objects.outcome', 'run_objects.detail'])
-    .where((eb) => (u.external_id ? eb.or([eb('run_objects.user_id', '=', u.id), eb('run_objects.external_id', '=', u.external_id)]) : eb('run_objects.user_id', '=', u.id)))
-    .orderBy('run_objects.id', 'desc')
-    .limit(historyLimit)
-    .execute();
-  return {
-    username: u.username,
-    status: u.status,
-    statusReason: u.status_reason,
-    directory: dir,
-    externalId: u.external_id,
-    dn: u.dn,
-    syncItem: u.sync_item,
-    trashedAt: u.trashed_at,
-    deleteAfter: u.delete_after,
-    groups: groups.map((g) => g.name),
-    heldRemoval: (await pendingHolds(store.db, [u.id])).get(u.id) ?? null,
-    attributes: {
-      aliases: JSON.parse(u.aliases),
-      fullName: u.full_name,
-      firstName: u.first_name,
-      lastName: u.last_name,
-      email: u.email,
-      phones: JSON.parse(u.phones),
-      notes: u.notes,
-    },
-    history: hist.map((h) => {
-      const d = h.detail ? JSON.parse(h.detail) : {};
-      return { runId: h.id, startedAt: h.started_at, outcome: h.outcome, reason: d.reason, attributes: d.attributes };
-    }),
-  };
+/** `idsync user NAME`: the user with their lineage and the last runs that changed them. */
+export async function userDetail(store: { userQueries: UserQueries }, username: string, historyLimit = 10): Promise<UserDetail> {
+  return store.userQueries.detail(username, historyLimit);
 }

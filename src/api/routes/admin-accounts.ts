@@ -29,7 +29,7 @@ export function registerAdminAccountRoutes(app: ApiApp, deps: ApiDeps): void {
       const { role } = c.req.valid('json');
       c.get('audit').detail = { role };
       try {
-        return c.json(await setAdminRole(deps.store.db, c.req.valid('param').username, role, deps.now()), 200);
+        return c.json(await setAdminRole(deps.store, c.req.valid('param').username, role, deps.now()), 200);
       } catch (err) {
         throw fieldOf(err);
       }
@@ -50,7 +50,7 @@ export function registerAdminAccountRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       try {
-        await resetAdminPassword(deps.store.db, c.req.valid('param').username, c.req.valid('json').password, c.get('principal')!.name, deps.now());
+        await resetAdminPassword(deps.store, c.req.valid('param').username, c.req.valid('json').password, c.get('principal')!.name, deps.now());
       } catch (err) {
         throw fieldOf(err);
       }

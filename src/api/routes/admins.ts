@@ -32,7 +32,7 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       summary: 'List admin accounts',
       responses: { 200: jsonResponse(z.object({ items: z.array(adminSchema) }), 'Admins.') },
     }),
-    async (c) => c.json({ items: await listAdmins(deps.store.db) }, 200),
+    async (c) => c.json({ items: await listAdmins(deps.store) }, 200),
   );
 
   app.openapi(
@@ -54,7 +54,7 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       c.get('audit').target = `username=${body.username}`;
       c.get('audit').detail = { role: body.role };
       try {
-        return c.json(await createAdmin(deps.store.db, body, deps.now()), 201);
+        return c.json(await createAdmin(deps.store, body, deps.now()), 201);
       } catch (err) {
         // createAdmin names the request field in `where` (username, role, password).
         throw err instanceof IdsyncError && err.where ? atField(err, err.where) : err;
@@ -75,7 +75,7 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such admin.' }, 409: { description: 'The last owner.' } },
     }),
     async (c) => {
-      const revoked = await deleteAdmin(deps.store.db, c.req.valid('param').username, deps.now());
+      const revoked = await deleteAdmin(deps.store, c.req.valid('param').username, deps.now());
       c.get('audit').detail = { revokedTokens: revoked };
       return c.body(null, 204);
     },
@@ -90,7 +90,7 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       summary: 'List API tokens (never their values)',
       responses: { 200: jsonResponse(z.object({ items: z.array(tokenSchema) }), 'Tokens, revoked ones included.') },
     }),
-    async (c) => c.json({ items: await listTokens(deps.store.db) }, 200),
+    async (c) => c.json({ items: await listTokens(deps.store) }, 200),
   );
 
   app.openapi(
@@ -116,7 +116,7 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const body = c.req.valid('json');
       if (body.expiresAt && new Date(body.expiresAt) <= deps.now()) throw new IdsyncError('VALIDATION_FAILED', 'expiresAt must be in the future', { where: 'expiresAt' });
-      const { token, view } = await createToken(deps.store.db, { name: body.name, role: body.role, createdBy: { kind: c.get('principal')!.kind, id: c.get('principal')!.id, name: c.get('principal')!.name }, expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null }, deps.now());
+      const { token, view } = await createToken(deps.store, { name: body.name, role: body.role, createdBy: { kind: c.get('principal')!.kind, id: c.get('principal')!.id, name: c.get('principal')!.name }, expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null }, deps.now());
       c.get('audit').target = `id=${view.id}`;
       c.get('audit').detail = { name: view.name, role: view.role };
       return c.json({ ...view, token }, 201);
@@ -134,6 +134,6 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       request: { params: z.object({ id: pathId() }) },
       responses: { 200: jsonResponse(tokenSchema, 'Revoked.'), 404: { description: 'No such token.' } },
     }),
-    async (c) => c.json(await revokeToken(deps.store.db, c.req.valid('param').id, deps.now()), 200),
+    async (c) => c.json(await revokeToken(deps.store, c.req.valid('param').id, deps.now()), 200),
   );
 }

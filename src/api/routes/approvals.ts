@@ -49,13 +49,13 @@ export function registerApprovalRoutes(app: ApiApp, deps: ApiDeps): void {
       }),
       async (c) => {
         const { runId } = c.req.valid('param');
-        const run = await deps.store.db.selectFrom('runs').select('directory_name').where('id', '=', runId).executeTakeFirst();
-        if (!run) throw new IdsyncError('STORE_NOT_FOUND', `no run ${runId}`);
-        const entry = await deps.directories.find(run.directory_name);
+        const directory = await deps.store.runHistory.directoryOf(runId);
+        if (directory === undefined) throw new IdsyncError('STORE_NOT_FOUND', `no run ${runId}`);
+        const entry = await deps.directories.find(directory);
         const decide = () => decideApproval(deps.store, entry?.cfg, runId, decision, deps.now());
         // Through the directory's queue, so the removals never interleave with a sync of it.
         const r = entry ? await (await deps.directories.worker(entry.name)).exclusive(decide) : await decide();
-        c.get('audit').detail = { directory: run.directory_name, applied: r.applied, skipped: r.skipped };
+        c.get('audit').detail = { directory, applied: r.applied, skipped: r.skipped };
         return c.json({ runId, decision, ...r }, 200);
       },
     );

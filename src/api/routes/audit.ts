@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../context.js';
-import { listAudit } from '../audit.js';
 import { apiRoute, jsonResponse, page, paging, type ApiApp } from '../route.js';
 
 const auditSchema = z
@@ -35,7 +34,7 @@ export function registerAuditRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const r = await listAudit(deps.store.db, q);
+      const r = await deps.store.auditLog.list(q);
       return c.json({ ...r, limit: q.limit, offset: q.offset }, 200);
     },
   );

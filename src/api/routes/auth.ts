@@ -32,8 +32,8 @@ const loggedIn = z
 async function startSession(c: Context<AppEnv>, deps: ApiDeps, admin: AdminRow) {
   const now = deps.now();
   const policy = { idleMinutes: deps.config.api.sessionIdleMinutes, maxHours: deps.config.api.sessionMaxHours };
-  const s = await createSession(deps.store.db, admin.id, { ip: c.get('ip'), userAgent: c.req.header('user-agent') ?? null }, policy, now);
-  await deps.store.db.updateTable('admins').set({ last_login_at: now.toISOString() }).where('id', '=', admin.id).execute();
+  const s = await createSession(deps.store, admin.id, { ip: c.get('ip'), userAgent: c.req.header('user-agent') ?? null }, policy, now);
+  await deps.store.admins.recordLogin(admin.id, now);
   const secure = secureRequest(c, deps);
   const maxAge = Math.floor(policy.maxHours * 3600);
   setCookie(c, SESSION_COOKIE, s.sessionId, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge });
@@ -59,7 +59,7 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       const { username, password } = c.req.valid('json');
       c.get('audit').actor = username.slice(0, 64);
       const ip = c.get('ip') ?? 'unknown';
-      const admin = await findAdmin(deps.store.db, username);
+      const admin = await findAdmin(deps.store, username);
       // Counted before the hash, which waits for a slot (src/auth/rate-limit.ts).
       const ok = await deps.limiter.attempt(username, ip, deps.now().getTime(), () => (admin ? verifyPassword(password, admin.password_hash) : verifyAgainstNothing(password)));
       if (!admin || !ok) throw new IdsyncError('AUTH_FAILED', 'wrong username or password');
@@ -78,7 +78,7 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const p = c.get('principal')!;
-      if (p.sessionIdHash) await deleteSession(deps.store.db, p.sessionIdHash);
+      if (p.sessionIdHash) await deleteSession(deps.store, p.sessionIdHash);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       deleteCookie(c, CSRF_COOKIE, { path: '/' });
       return c.body(null, 204);
@@ -117,12 +117,12 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       if (p.kind !== 'admin') throw new IdsyncError('FORBIDDEN', 'an API token has no password; log in as an admin');
       const { currentPassword, newPassword } = c.req.valid('json');
       const ip = c.get('ip') ?? 'unknown';
-      const admin = (await findAdmin(deps.store.db, p.name))!;
+      const admin = (await findAdmin(deps.store, p.name))!;
       if (!(await deps.limiter.attempt(p.name, ip, deps.now().getTime(), () => verifyPassword(currentPassword, admin.password_hash)))) {
         throw fieldError('VALIDATION_FAILED', 'the current password is wrong', 'currentPassword');
       }
-      await setPassword(deps.store.db, admin.id, newPassword, deps.now());
-      await deleteOtherSessions(deps.store.db, admin.id, p.sessionIdHash);
+      await setPassword(deps.store, admin.id, newPassword, deps.now());
+      await deleteOtherSessions(deps.store, admin.id, p.sessionIdHash);
       return c.body(null, 204);
     },
   );
@@ -136,7 +136,7 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       summary: 'Whether first-run setup is needed, and possible from here',
       responses: { 200: jsonResponse(z.object({ needed: z.boolean(), allowedHere: z.boolean() }), 'Setup state.') },
     }),
-    async (c) => c.json({ needed: (await countAdmins(deps.store.db)) === 0, allowedHere: isLocalRequest(c) }, 200),
+    async (c) => c.json({ needed: (await countAdmins(deps.store)) === 0, allowedHere: isLocalRequest(c) }, 200),
   );
 
   app.openapi(
@@ -157,7 +157,7 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       if (!isLocalRequest(c)) {
         throw new IdsyncError('SETUP_UNAVAILABLE', 'first-run setup only works from the machine idsync runs on (http://127.0.0.1, not through a proxy); or run `idsync admin create --username NAME --role owner` there');
       }
-      const created = await deps.store.transaction(async (trx) => {
+      const created = await deps.store.transact(async (trx) => {
         if ((await countAdmins(trx)) > 0) throw new IdsyncError('SETUP_UNAVAILABLE', 'setup is done: an admin exists already; log in');
         await createAdmin(trx, { username, role: 'owner', password }, deps.now());
         return (await findAdmin(trx, username))!;

@@ -24,7 +24,6 @@ const pathsSchema = z
  * walk gives each user their shortest chain.
  */
 export function registerGroupPathRoutes(app: ApiApp, deps: ApiDeps): void {
-  const db = deps.store.db;
   app.openapi(
     apiRoute(deps, 'read_only', {
       method: 'get',
@@ -38,15 +37,15 @@ export function registerGroupPathRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const g = await db.selectFrom('groups').innerJoin('directories', 'directories.id', 'groups.directory_id').select(['groups.external_id', 'groups.name', 'directories.name as directory']).where('groups.id', '=', id).executeTakeFirst();
+      const g = await deps.store.groupQueries.get(id);
       if (!g) throw new IdsyncError('STORE_NOT_FOUND', `no group ${id}`);
-      const members = await db.selectFrom('group_members').innerJoin('users', 'users.id', 'group_members.user_id').select(['users.username', 'users.dn_key']).where('group_members.group_id', '=', id).orderBy('users.username_key').execute();
+      const members = await deps.store.groupQueries.memberDns(id);
       const { cfg } = await deps.directories.get(g.directory);
       const conn = await DirectoryConnection.open(cfg);
       try {
         const reader = new DirectoryReader(conn, cfg);
         await reader.loadGroups();
-        const start = reader.graph.nodeOf(g.external_id);
+        const start = reader.graph.nodeOf(g.externalId);
         // Breadth first from the group: `via` holds, for each node reached, the group it was reached from.
         const via = new Map<number, number>();
         if (start !== undefined) {
@@ -67,7 +66,7 @@ export function registerGroupPathRoutes(app: ApiApp, deps: ApiDeps): void {
           return out;
         };
         const paths = members.map((m) => {
-          const node = m.dn_key ? reader.index.get(m.dn_key) : undefined;
+          const node = m.dnKey ? reader.index.get(m.dnKey) : undefined;
           return { username: m.username, path: node !== undefined && via.has(node) ? chain(node) : [] };
         });
         return c.json({ group: g.name, paths }, 200);

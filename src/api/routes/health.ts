@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { ApiDeps } from '../context.js';
 import { guard } from '../guard.js';
 import type { ApiApp } from '../route.js';
@@ -16,7 +15,7 @@ export function registerHealthRoutes(app: ApiApp, deps: ApiDeps): void {
   // they last ran (issue 10 item 12). GET /api/v1/directories has the details for an admin.
   app.get('/readyz', async (c) => {
     try {
-      await sql`select 1`.execute(deps.store.db);
+      await deps.store.ping();
     } catch {
       return c.json({ status: 'unavailable' }, 503);
     }

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { runSummary, type RunRow } from '../../store/history.js';
+import type { RunSummary } from '../../store/history.js';
 import { IdsyncError } from '../../errors.js';
 import type { ApiDeps } from '../context.js';
 import { apiRoute, pathId, jsonResponse, page, paging, type ApiApp } from '../route.js';
@@ -39,13 +39,13 @@ const runObjectSchema = z
   .openapi('RunObject');
 
 
-function summary(r: RunRow): z.infer<typeof runSummarySchema> {
-  return { ...runSummary(r), approval: r.approval_status };
+/** The API says null where a run held nothing. */
+function summary(r: RunSummary): z.infer<typeof runSummarySchema> {
+  return { ...r, approval: r.approval ?? null };
 }
 
 export function registerRunRoutes(app: ApiApp, deps: ApiDeps): void {
-  const db = deps.store.db;
-  const runs = () => db.selectFrom('runs').leftJoin('approvals', 'approvals.run_id', 'runs.id');
+  const history = deps.store.runHistory;
 
   app.openapi(
     apiRoute(deps, 'read_only', {
@@ -66,12 +66,7 @@ export function registerRunRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      let base = runs();
-      if (q.directory) base = base.where('runs.directory_name', '=', q.directory);
-      if (q.status) base = base.where('runs.status', '=', q.status);
-      if (q.kind) base = base.where('runs.kind', '=', q.kind);
-      const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-      const rows = await base.selectAll('runs').select('approvals.status as approval_status').orderBy('runs.id', 'desc').limit(q.limit).offset(q.offset).execute();
+      const { items: rows, total } = await history.list(q);
       return c.json({ items: rows.map(summary), total, limit: q.limit, offset: q.offset }, 200);
     },
   );
@@ -99,13 +94,9 @@ export function registerRunRoutes(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      const row = await runs().selectAll('runs').select('approvals.status as approval_status').where('runs.id', '=', id).executeTakeFirst();
+      const row = await history.get(id);
       if (!row) throw new IdsyncError('STORE_NOT_FOUND', `no run ${id}`);
-      let objs = db.selectFrom('run_objects').where('run_id', '=', id);
-      if (q.outcome) objs = objs.where('outcome', '=', q.outcome);
-      const total = Number((await objs.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-      const rows = await objs.selectAll().orderBy('id').limit(q.limit).offset(q.offset).execute();
-      const objects = rows.map((o) => ({ objectType: o.object_type, name: o.name, externalId: o.external_id, outcome: o.outcome, ...(o.detail ? JSON.parse(o.detail) : {}) }));
+      const { items: objects, total } = await history.objects(id, q);
       return c.json({ run: summary(row), objects, totalObjects: total, limit: q.limit, offset: q.offset }, 200);
     },
   );

@@ -56,8 +56,7 @@ export function registerSyncRoutes(app: ApiApp, deps: ApiDeps): void {
 
   /** The run a full sync of `name` has just started (its run record exists before the first progress event). */
   async function latestRunning(name: string): Promise<number | null> {
-    const r = await deps.store.db.selectFrom('runs').select('id').where('directory_name', '=', name).where('status', '=', 'running').where('kind', '=', 'full').orderBy('id', 'desc').executeTakeFirst();
-    return r?.id ?? null;
+    return (await deps.store.runHistory.latestRunning(name, 'full')) ?? null;
   }
 
   app.openapi(

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import { IdsyncError } from '../../errors.js';
-import { findUserByUsername } from '../../store/users.js';
 import type { ApiDeps } from '../context.js';
 import { apiRoute, jsonResponse, page, paging, type ApiApp } from '../route.js';
 
@@ -25,15 +24,14 @@ const usernameParam = z.object({ username: z.string().min(1).max(256) });
  * local users.
  */
 export function registerTrashRoutes(app: ApiApp, deps: ApiDeps): void {
-  const db = deps.store.db;
+  const trash = deps.store.trash;
   const configuredNames = async () => new Set((await deps.directories.list()).map((d) => d.name));
 
   async function trashed(username: string) {
-    const u = await findUserByUsername(db, username);
+    const u = await trash.find(username);
     if (!u) throw new IdsyncError('STORE_NOT_FOUND', `no user "${username}" in the store`);
     if (u.status !== 'trashed') throw new IdsyncError('RESTORE_NOT_ALLOWED', `user "${u.username}" is not in the trash (status: ${u.status})`);
-    const dir = u.directory_id === null ? null : ((await db.selectFrom('directories').select('name').where('id', '=', u.directory_id).executeTakeFirst())?.name ?? null);
-    return { u, dir };
+    return { u, dir: u.directory };
   }
 
   app.openapi(
@@ -48,12 +46,9 @@ export function registerTrashRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      let base = db.selectFrom('users').leftJoin('directories', 'directories.id', 'users.directory_id').where('users.status', '=', 'trashed');
-      if (q.directory) base = base.where('directories.name', '=', q.directory);
-      const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-      const rows = await base.select(['users.username', 'directories.name as directory', 'users.status_reason', 'users.trashed_at', 'users.delete_after']).orderBy('users.delete_after').orderBy('users.username_key').limit(q.limit).offset(q.offset).execute();
+      const { items: rows, total } = await trash.list(q);
       const names = await configuredNames();
-      const items = rows.map((r) => ({ username: r.username, directory: r.directory, statusReason: r.status_reason, trashedAt: r.trashed_at, deleteAfter: r.delete_after, restorable: r.directory === null || !names.has(r.directory) }));
+      const items = rows.map((r) => ({ username: r.username, directory: r.directory, statusReason: r.statusReason, trashedAt: r.trashedAt, deleteAfter: r.deleteAfter, restorable: r.directory === null || !names.has(r.directory) }));
       return c.json({ items, total, limit: q.limit, offset: q.offset }, 200);
     },
   );
@@ -75,15 +70,10 @@ export function registerTrashRoutes(app: ApiApp, deps: ApiDeps): void {
       if (dir !== null && (await configuredNames()).has(dir)) {
         throw new IdsyncError(
           'RESTORE_NOT_ALLOWED',
-          `user "${u.username}" belongs to directory "${dir}", which put them in the trash (${u.status_reason ?? 'no longer in scope'}); a manual restore would be undone by its next sync. Put them back in a chosen group or container in the directory, then sync them (POST /api/v1/directories/${dir}/sync/user) to restore them now.`,
+          `user "${u.username}" belongs to directory "${dir}", which put them in the trash (${u.statusReason ?? 'no longer in scope'}); a manual restore would be undone by its next sync. Put them back in a chosen group or container in the directory, then sync them (POST /api/v1/directories/${dir}/sync/user) to restore them now.`,
         );
       }
-      const ts = deps.now().toISOString();
-      await db
-        .updateTable('users')
-        .set({ status: 'active', status_reason: null, trashed_at: null, delete_after: null, directory_id: null, external_id: null, dn: null, dn_key: null, sync_item: null, updated_at: ts })
-        .where('id', '=', u.id)
-        .execute();
+      await trash.restoreAsLocal(u.id, deps.now());
       c.get('audit').detail = { formerDirectory: dir };
       return c.json({ username: u.username, status: 'active' as const }, 200);
     },
@@ -103,7 +93,7 @@ export function registerTrashRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const { u, dir } = await trashed(c.req.valid('param').username);
-      await db.deleteFrom('users').where('id', '=', u.id).execute();
+      await trash.purge(u.id);
       c.get('audit').detail = { directory: dir };
       return c.body(null, 204);
     },

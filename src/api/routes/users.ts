@@ -1,7 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
-import { pendingHolds } from '../../store/held.js';
-import { userDetail } from '../../store/history.js';
 import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } from '../../store/users.js';
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
@@ -84,16 +81,11 @@ const patchSchema = z
   .strict()
   .openapi('UserPatch');
 
-/** LIKE pattern for a case-insensitive substring, with the user's % and _ taken literally. */
-export function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-}
-
 export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
   const db = deps.store.db;
 
   const detail = async (username: string) => {
-    const d = await userDetail(deps.store, username);
+    const d = await deps.store.userQueries.detail(username);
     return { ...d, editableFields: d.directory === null ? Object.values(FIELD_NAMES) : [] };
   };
 
@@ -109,35 +101,7 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      let base = db.selectFrom('users').leftJoin('directories', 'directories.id', 'users.directory_id');
-      if (q.status) base = base.where('users.status', '=', q.status);
-      if (q.directory) base = base.where('directories.name', '=', q.directory);
-      if (q.search) {
-        const p = likePattern(q.search);
-        base = base.where((eb) =>
-          eb.or([eb('users.username_key', 'like', sql<string>`${p} escape '\\'`), eb(sql`lower(users.email)`, 'like', sql<string>`${p} escape '\\'`), eb(sql`lower(users.full_name)`, 'like', sql<string>`${p} escape '\\'`)]),
-        );
-      }
-      const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-      const rows = await base
-        .select(['users.id', 'users.username', 'users.status', 'users.status_reason', 'directories.name as directory', 'users.full_name', 'users.email', 'users.sync_item', 'users.delete_after', 'users.updated_at'])
-        .orderBy('users.username_key')
-        .limit(q.limit)
-        .offset(q.offset)
-        .execute();
-      const holds = await pendingHolds(db, rows.map((r) => r.id));
-      const items = rows.map((r) => ({
-        username: r.username,
-        status: r.status,
-        statusReason: r.status_reason,
-        directory: r.directory,
-        fullName: r.full_name,
-        email: r.email,
-        syncItem: r.sync_item,
-        deleteAfter: r.delete_after,
-        updatedAt: r.updated_at,
-        heldRemoval: holds.get(r.id) ?? null,
-      }));
+      const { items, total } = await deps.store.userQueries.list(q);
       return c.json({ items, total, limit: q.limit, offset: q.offset }, 200);
     },
   );

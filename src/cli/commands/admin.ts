@@ -1,6 +1,5 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { writeAudit } from '../../api/audit.js';
 import { createAdmin, findAdmin, listAdmins, setPassword } from '../../auth/admins.js';
 import { unlockAddress, unlockUsername } from '../../auth/rate-limit.js';
 import { deleteOtherSessions } from '../../auth/sessions.js';
@@ -64,7 +63,7 @@ async function readPassword(): Promise<string> {
 }
 
 async function audit(store: Store, action: string, target: string, detail?: Record<string, unknown>): Promise<void> {
-  await writeAudit(store.db, {
+  await store.auditLog.write({
     at: clock()().toISOString(),
     actorType: 'cli',
     actor: userInfo().username,
@@ -93,7 +92,7 @@ export function registerAdminCommands(program: Command): void {
       if (!isRole(o.role)) throw new IdsyncError('USAGE', `--role must be one of ${ROLES.join(', ')}, got "${o.role}"`);
       const password = await readPassword();
       await withStore(g(), async ({ store }) => {
-        const a = await createAdmin(store.db, { username: o.username, role: o.role as Role, password }, clock()());
+        const a = await createAdmin(store, { username: o.username, role: o.role as Role, password }, clock()());
         await audit(store, 'createAdmin', `username=${a.username}`, { role: a.role });
         process.stdout.write(`Created ${a.role} "${a.username}". Log in at the admin panel, or create API tokens with it.\n`);
       });
@@ -105,7 +104,7 @@ export function registerAdminCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       await withStore(g(), async ({ store }) => {
-        const list = await listAdmins(store.db);
+        const list = await listAdmins(store);
         if (o.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         if (!list.length) return void process.stdout.write('No admins yet: create the first with `idsync admin create --username NAME --role owner`.\n');
         for (const a of list) process.stdout.write(`${a.username}\t${a.role}\tlast login ${a.lastLoginAt ?? 'never'}\n`);
@@ -119,13 +118,13 @@ export function registerAdminCommands(program: Command): void {
     .action(async (o: { username: string }) => {
       const password = await readPassword();
       await withStore(g(), async ({ store }) => {
-        const a = await findAdmin(store.db, o.username);
+        const a = await findAdmin(store, o.username);
         if (!a) throw new IdsyncError('STORE_NOT_FOUND', `no admin named "${o.username}"`);
         const now = clock()();
-        await setPassword(store.db, a.id, password, now, 'password');
-        await deleteOtherSessions(store.db, a.id);
+        await setPassword(store, a.id, password, now, 'password');
+        await deleteOtherSessions(store, a.id);
         // A new password is a way back in: the failures counted against the old one no longer matter.
-        const wasLocked = await unlockUsername(store.db, a.username, now.getTime());
+        const wasLocked = await unlockUsername(store, a.username, now.getTime());
         await audit(store, 'setAdminPassword', `username=${a.username}`, wasLocked ? { unlocked: true } : undefined);
         process.stdout.write(`Password of "${a.username}" changed; their sessions have ended${wasLocked ? ' and the login lockout is lifted' : ''}.\n`);
       });
@@ -142,7 +141,7 @@ export function registerAdminCommands(program: Command): void {
         const now = clock()().getTime();
         // Any name may be locked, existing or not (unknown names are throttled too), so none is refused here.
         const what = o.username !== undefined ? `"${o.username}"` : `address ${o.address}`;
-        const wasLocked = o.username !== undefined ? await unlockUsername(store.db, o.username, now) : await unlockAddress(store.db, o.address!, now);
+        const wasLocked = o.username !== undefined ? await unlockUsername(store, o.username, now) : await unlockAddress(store, o.address!, now);
         await audit(store, 'unlockLogin', o.username !== undefined ? `username=${o.username}` : `ip=${o.address}`, { wasLocked });
         process.stdout.write(wasLocked ? `${what} is unlocked; it can log in again.\n` : `${what} was not locked; its failed-login count is reset.\n`);
       });

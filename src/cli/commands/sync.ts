@@ -77,12 +77,12 @@ export function registerSyncCommands(program: Command): void {
         if (!Number.isInteger(runId) || runId < 1) throw new IdsyncError('USAGE', `RUN must be a run number, got "${run}"`);
         await withStore(program.opts() as GlobalOptions, async (ctx) => {
           const { store } = ctx;
-          const row = await store.db.selectFrom('runs').select('directory_name').where('id', '=', runId).executeTakeFirst();
-          if (!row) throw new IdsyncError('STORE_NOT_FOUND', `no run ${runId}`);
+          const directory = await store.runHistory.directoryOf(runId);
+          if (directory === undefined) throw new IdsyncError('STORE_NOT_FOUND', `no run ${runId}`);
           await refuseWhileServing(store, `${decision === 'approve' ? 'approving' : 'rejecting'} run ${runId}`, `Decide in the panel, or with POST /api/v1/approvals/${runId}/${decision} as an administrator.`);
-          const cfg = (await allDirectories(ctx)).find((d) => d.name === row.directory_name);
+          const cfg = (await allDirectories(ctx)).find((d) => d.name === directory);
           if (decision === 'approve' && !cfg) {
-            throw new IdsyncError('UNKNOWN_DIRECTORY', `directory "${row.directory_name}" of run ${runId} is neither in the configuration file nor created through the admin API; cannot apply its removals`);
+            throw new IdsyncError('UNKNOWN_DIRECTORY', `directory "${directory}" of run ${runId} is neither in the configuration file nor created through the admin API; cannot apply its removals`);
           }
           const r = await decideApproval(store, cfg, runId, decision, clock()());
           process.stdout.write(

@@ -1,0 +1,52 @@
+import { sql } from 'kysely';
+import { type Admins, KyselyAdmins } from './admins.js';
+import { type ApiTokens, KyselyApiTokens } from './api-tokens.js';
+import { type AuditLog, KyselyAuditLog } from './audit-log.js';
+import type { Db, StoreDialect } from './db-handle.js';
+import { type GroupQueries, KyselyGroupQueries } from './group-queries.js';
+import { KyselyRunHistory, type RunHistory } from './history.js';
+import { KyselyLoginThrottle, type LoginThrottle } from './login-throttle.js';
+import { KyselySessions, type Sessions } from './sessions.js';
+import { KyselyTrash, type Trash } from './trash.js';
+import { KyselyUserQueries, type UserQueries } from './user-queries.js';
+
+/**
+ * What the API, the admin accounts and the CLI ask of the store, by what they need rather than by
+ * table: no SQL is built outside src/store. A Store has each of these (store.admins, …).
+ */
+export interface StoreQueries {
+  readonly admins: Admins;
+  readonly sessions: Sessions;
+  readonly apiTokens: ApiTokens;
+  readonly loginThrottle: LoginThrottle;
+  readonly auditLog: AuditLog;
+  readonly runHistory: RunHistory;
+  readonly userQueries: UserQueries;
+  readonly groupQueries: GroupQueries;
+  readonly trash: Trash;
+  /** Throws when the database does not answer (the readiness probe). */
+  ping(): Promise<void>;
+}
+
+/**
+ * The implementations for a dialect, chosen once when the store opens, as kysely chooses its
+ * adapter. Today every one of them is the same Kysely code on SQLite and PostgreSQL (the store's
+ * tests run each over both); a dialect that needs other SQL for one of them gets its own class
+ * here, and callers do not change.
+ */
+export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
+  return {
+    admins: new KyselyAdmins(db),
+    sessions: new KyselySessions(db),
+    apiTokens: new KyselyApiTokens(db),
+    loginThrottle: new KyselyLoginThrottle(db),
+    auditLog: new KyselyAuditLog(db),
+    runHistory: new KyselyRunHistory(db),
+    userQueries: new KyselyUserQueries(db),
+    groupQueries: new KyselyGroupQueries(db),
+    trash: new KyselyTrash(db),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+  };
+}
