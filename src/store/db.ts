@@ -1,10 +1,11 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
 import { IdsyncError } from '../errors.js';
 import { IdsyncMigrations } from './migrations.js';
 import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.js';
+import { StorePostgresDialect } from './postgres-introspector.js';
 import type { Database } from './schema.js';
 import { storeQueries, type StoreQueries } from './queries.js';
 
@@ -49,8 +50,12 @@ function ownerOnly(file: string): void {
   }
 }
 
-/** pg_advisory_lock key held while a PostgreSQL store is created or migrated ("idsync" in ASCII). */
-const MIGRATION_LOCK = 0x696473796e63;
+/**
+ * pg_advisory_lock class ("idsy" in ASCII) held, with a key derived from the schema's name, while
+ * a PostgreSQL store is created or migrated: stores in other schemas of the same database do not
+ * wait for each other.
+ */
+const MIGRATION_LOCK_CLASS = 0x69647379;
 
 function throwIfFailed({ error, results }: MigrationResultSet): void {
   if (!error) return;
@@ -122,7 +127,7 @@ export class Store {
       // Loaded on demand: the embedded SQLite default should not pay for the PostgreSQL driver.
       const { default: pg } = await import('pg');
       const pool = new pg.Pool({ connectionString: u.toString(), max: 4, options: schema ? `-c search_path=${schema}` : undefined });
-      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      const db = new Kysely<Database>({ dialect: new StorePostgresDialect({ pool }) });
       try {
         await sql`select 1`.execute(db);
       } catch (err) {
@@ -182,7 +187,8 @@ export class Store {
 
   async #migratePostgres(provider: IdsyncMigrations): Promise<void> {
     await this.db.connection().execute(async (conn) => {
-      await sql`select pg_advisory_lock(${MIGRATION_LOCK}::bigint)`.execute(conn);
+      const key = sql`${MIGRATION_LOCK_CLASS}::int4, hashtext(${this.#schema ?? ''})`;
+      await sql`select pg_advisory_lock(${key})`.execute(conn);
       try {
         // Created only when missing: CREATE SCHEMA checks the CREATE right on the database
         // before it looks, and a least-privileged account need not have it.
@@ -198,7 +204,7 @@ export class Store {
         const own = schema ?? (await sql<{ s: string | null }>`select current_schema() as s`.execute(conn)).rows[0]?.s ?? undefined;
         throwIfFailed(await new Migrator({ db: conn, provider, migrationTableSchema: own }).migrateToLatest());
       } finally {
-        await sql`select pg_advisory_unlock(${MIGRATION_LOCK}::bigint)`.execute(conn);
+        await sql`select pg_advisory_unlock(${key})`.execute(conn);
       }
     });
   }
