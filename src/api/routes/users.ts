@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { pendingHolds } from '../../store/held.js';
 import { userDetail } from '../../store/history.js';
 import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } from '../../store/users.js';
+import { userFieldNames } from '../../store/user-fields.js';
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
 import { apiRoute, jsonBody, jsonResponse, page, paging, type ApiApp } from '../route.js';
@@ -57,17 +58,7 @@ const userDetailSchema = z
   .openapi('UserDetail');
 
 /** The API's names for the store's editable columns. */
-const FIELD_NAMES: Record<EditableField, string> = {
-  username: 'username',
-  aliases: 'aliases',
-  full_name: 'fullName',
-  first_name: 'firstName',
-  last_name: 'lastName',
-  email: 'email',
-  phones: 'phones',
-  notes: 'notes',
-  status: 'status',
-};
+const FIELD_NAMES = userFieldNames(DIRECTORY_OWNED_FIELDS);
 
 const patchSchema = z
   .object({

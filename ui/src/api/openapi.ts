@@ -868,15 +868,25 @@ export interface components {
                 container: string;
             };
             attributes: {
+                /** @description The store username. Locked after the first sync (`USERNAME_ATTRIBUTE_LOCKED`): changing it would re-key every user. */
                 username: string;
+                /** @description Up to four attributes imported as username aliases. May change at any time. */
                 aliases: string[];
+                /** @description A user's full name. */
                 fullName: string;
+                /** @description A user's first (given) name. */
                 firstName: string;
+                /** @description A user's last name (surname). */
                 lastName: string;
+                /** @description A user's email address. */
                 email: string;
+                /** @description Phone attributes, read only when `importPhones` is on. */
                 phones: string[];
+                /** @description Read only when `importNotes` is on. */
                 notes: string;
+                /** @description A group's name in the store. */
                 groupName: string;
+                /** @description The attribute of a group that lists its members' DNs. */
                 member: string[];
             };
             externalIdAttribute: string;
@@ -1094,15 +1104,25 @@ export interface components {
                 scope: "sub" | "one";
             })[];
             attributes: {
+                /** @description The store username. Locked after the first sync (`USERNAME_ATTRIBUTE_LOCKED`): changing it would re-key every user. */
                 username: string;
+                /** @description Up to four attributes imported as username aliases. May change at any time. */
                 aliases: string[];
+                /** @description A user's full name. */
                 fullName: string;
+                /** @description A user's first (given) name. */
                 firstName: string;
+                /** @description A user's last name (surname). */
                 lastName: string;
+                /** @description A user's email address. */
                 email: string;
+                /** @description Phone attributes, read only when `importPhones` is on. */
                 phones: string[];
+                /** @description Read only when `importNotes` is on. */
                 notes: string;
+                /** @description A group's name in the store. */
                 groupName: string;
+                /** @description The attribute of a group that lists its members' DNs. */
                 member: string[];
             };
             importPhones: boolean;
