@@ -3,6 +3,8 @@
  *
  * - ui/src/api/openapi.ts: the panel's types, from the admin API's OpenAPI document (the zod
  *   schemas of src/api/routes), by openapi-typescript;
+ * - ui/src/api/rules.ts: the validation patterns the panel checks as the admin types, from the same
+ *   document;
  * - docs/configuration.md: the reference tables between the `generated:config-reference` markers,
  *   from the configuration schema's own descriptions (src/config/schema.ts) and the directory
  *   profiles' defaults.
@@ -52,14 +54,42 @@ const OPENAPI_HEADER = `/**
 
 `;
 
-export async function panelTypes(): Promise<GeneratedFile> {
-  const ast = await openapiTS(JSON.stringify(await openApiDocument()), {
+export async function panelTypes(doc: Record<string, unknown>): Promise<GeneratedFile> {
+  const ast = await openapiTS(JSON.stringify(doc), {
     // A key with a default may be left out of a request body (DirectoryInput): optional, not required.
     defaultNonNullable: false,
     silent: true,
   });
   return { path: 'ui/src/api/openapi.ts', content: OPENAPI_HEADER + astToString(ast) };
 }
+
+/** The panel's copies of the server's rules, read from where the document states them. */
+export function panelRules(doc: Record<string, unknown>): GeneratedFile {
+  type Schema = { properties?: Record<string, Schema>; items?: Schema; pattern?: string };
+  const input = (doc as { components: { schemas: Record<string, Schema> } }).components.schemas.DirectoryInput;
+  const pattern = (what: string, s: Schema | undefined) => {
+    if (!s?.pattern) throw new Error(`the OpenAPI document has no pattern for ${what}`);
+    return s.pattern;
+  };
+  const rules = {
+    DIRECTORY_NAME: ['A directory name, as src/config/schema.ts checks it.', pattern('DirectoryInput.name', input.properties?.name)],
+    ATTRIBUTE_NAME: ['An LDAP attribute name (RFC 4512), as src/config/attribute-name.ts checks it.', pattern('DirectoryInput.attributes.username', input.properties?.attributes?.properties?.username)],
+    SERVER_URL: ['A directory server URL, as src/config/server-url.ts checks it.', pattern('DirectoryInput.servers', input.properties?.servers?.items)],
+  };
+  const body = Object.entries(rules)
+    .map(([name, [what, p]]) => `/** ${what} */\nexport const ${name} = new RegExp(${JSON.stringify(p)});\n`)
+    .join('\n');
+  return { path: 'ui/src/api/rules.ts', content: RULES_HEADER + body };
+}
+
+const RULES_HEADER = `/**
+ * GENERATED FILE, DO NOT EDIT: run \`npm run generate\` (scripts/generate.ts).
+ *
+ * The server's validation patterns, from its OpenAPI document, for the panel to check what the
+ * admin types before the server does.
+ */
+
+`;
 
 export function configurationDoc(): GeneratedFile {
   const file = 'docs/configuration.md';
@@ -68,5 +98,6 @@ export function configurationDoc(): GeneratedFile {
 }
 
 export async function generatedFiles(): Promise<GeneratedFile[]> {
-  return [await panelTypes(), configurationDoc()];
+  const doc = await openApiDocument();
+  return [await panelTypes(doc), panelRules(doc), configurationDoc()];
 }

@@ -1,9 +1,9 @@
+// ATTRIBUTE_NAME: the server's rule (src/config/attribute-name.ts, RFC 4512), generated from its OpenAPI
+// document; checked here as typed, again on save.
+import { ATTRIBUTE_NAME } from '../../api/rules';
 import { Checkbox, TextField } from '../../components/Field';
 import { ATTR_KEYS, ATTR_LABELS, type AttrKey } from './draft';
 import type { StepProps } from './StepProps';
-
-// The server's rule (src/config/attribute-name.ts, RFC 4512): checked here as typed, again on save.
-const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9-]*|(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))+)(?:;[A-Za-z0-9-]+)*$/;
 
 function attributeProblem(value: string, list: boolean): string | undefined {
   const names = list ? value.split(/[,\s]+/).filter(Boolean) : value.trim() ? [value.trim()] : [];
