@@ -138,7 +138,8 @@ function rows(shape: Record<string, ZodTypeAny>, prefix: string[], opts: { profi
     const u = unwrap(schema);
     const path = [...prefix, key];
     if (u.inner instanceof z.ZodObject && !docOf(schema)) {
-      out.push(...rows(u.inner.shape as Record<string, ZodTypeAny>, path, { ...opts, parentOptional: u.optional && !u.hasDefault ? path.join('.') : undefined }));
+      const parentOptional = u.optional && !u.hasDefault ? path.join('.') : undefined;
+      out.push(...rows(u.inner.shape as Record<string, ZodTypeAny>, path, { ...opts, parentOptional }));
       continue;
     }
     const doc = docOf(schema);

@@ -73,7 +73,10 @@ export function panelRules(doc: Record<string, unknown>): GeneratedFile {
   };
   const rules = {
     DIRECTORY_NAME: ['A directory name, as src/config/schema.ts checks it.', pattern('DirectoryInput.name', input.properties?.name)],
-    ATTRIBUTE_NAME: ['An LDAP attribute name (RFC 4512), as src/config/attribute-name.ts checks it.', pattern('DirectoryInput.attributes.username', input.properties?.attributes?.properties?.username)],
+    ATTRIBUTE_NAME: [
+      'An LDAP attribute name (RFC 4512), as src/config/attribute-name.ts checks it.',
+      pattern('DirectoryInput.attributes.username', input.properties?.attributes?.properties?.username),
+    ],
     SERVER_URL: ['A directory server URL, as src/config/server-url.ts checks it.', pattern('DirectoryInput.servers', input.properties?.servers?.items)],
   };
   const body = Object.entries(rules)

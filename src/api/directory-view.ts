@@ -25,9 +25,11 @@ const statusView = z.object({
  * (profile defaults filled in), never the bind password, and the sync status. API directories also
  * carry `config`, the stored input without the password, ready to be edited and PUT back.
  */
+type AttributeMapShape = AttributeShape<z.ZodString, z.ZodArray<z.ZodString>>;
+
 /** A directory's attribute mapping as the API shows it: one entry per key of the map (src/directory/profiles/attributes.ts). */
 export const attributeMapSchema = z.object(
-  attributeRecord((_key, f) => (f.value === 'list' ? z.array(z.string()) : z.string()).openapi({ description: f.description })) as unknown as AttributeShape<z.ZodString, z.ZodArray<z.ZodString>>,
+  attributeRecord((_key, f) => (f.value === 'list' ? z.array(z.string()) : z.string()).openapi({ description: f.description })) as unknown as AttributeMapShape,
 );
 
 export const filtersSchema = z.object({ user: z.string(), group: z.string(), container: z.string() });

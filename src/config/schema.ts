@@ -69,7 +69,8 @@ const directory = z
   .object({
     name: documented(
       z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, dot, dash or underscore'),
-      'Unique name: 1–63 letters, digits, `.`, `-`, `_`. Used by `--directory`, in run history and as the owner of synced users. Renaming it makes a new directory.',
+      'Unique name: 1–63 letters, digits, `.`, `-`, `_`. Used by `--directory`, in run history and as the owner of synced users. Renaming it makes a ' +
+        'new directory.',
       { example: '`corp`' },
     ),
     type: documented(
@@ -79,7 +80,10 @@ const directory = z
     ),
     servers: documented(
       z.array(ldapUrl).min(1, 'list at least one server'),
-      'LDAP URLs, tried in order: the first that answers is used, the others are backups. A server that cannot be reached or fails TLS is skipped and named in the run report. Each is `ldap://` or `ldaps://`, a host name or address, and an optional port from 1 to 65535; nothing else (a DN, attributes or a filter after the host are refused, since `baseDn` and `filters` say those). The admin API checks directories it stores with the same rule.',
+      'LDAP URLs, tried in order: the first that answers is used, the others are backups. A server that cannot be reached or fails TLS is skipped and ' +
+        'named in the run report. Each is `ldap://` or `ldaps://`, a host name or address, and an optional port from 1 to 65535; nothing else (a DN, ' +
+        'attributes or a filter after the host are refused, since `baseDn` and `filters` say those). The admin API checks directories it stores with the ' +
+        'same rule.',
       { example: '`[ldaps://dc1.corp.example:636, ldaps://dc2.corp.example:636]`' },
     ),
     transport: documented(
@@ -87,7 +91,10 @@ const directory = z
       '`ldaps`, `starttls` or `clear`. `clear` with a password prints a warning on every run: the password crosses the network unencrypted.',
       { default: 'from the URL: `ldaps://` → `ldaps`, `ldap://` → `starttls`', example: '`starttls`' },
     ),
-    caFile: documented(z.string().min(1).optional(), "PEM bundle of the CA(s) that issued the servers' certificates.", { default: 'system CAs', example: '`./corp-ca.pem`' }),
+    caFile: documented(z.string().min(1).optional(), "PEM bundle of the CA(s) that issued the servers' certificates.", {
+      default: 'system CAs',
+      example: '`./corp-ca.pem`',
+    }),
     ca: documented(z.string().min(1).optional(), 'The same PEM bundle inline, instead of `caFile`.'),
     verifyHostname: documented(
       z.boolean().default(true),
@@ -111,12 +118,16 @@ const directory = z
         connectMs: documented(z.number().int().positive().default(5000), 'How long to wait for a TCP connection and its TLS handshake.', { example: '`2000`' }),
         operationMs: documented(
           z.number().int().positive().default(60000),
-          'How long the server may stay silent while idsync waits for an answer (StartTLS, the bind, a read, the next entries of a page, a DirSync round). A slow but steady page never times out.',
+          'How long the server may stay silent while idsync waits for an answer (StartTLS, the bind, a read, the next entries of a page, a DirSync ' +
+            'round). A slow but steady page never times out.',
           { example: '`120000`' },
         ),
         runMs: documented(
           z.number().int().positive().default(3_600_000),
-          'The longest a sync may read from the directory, from its connection to its last page, however steadily the server sends: a server that never ends a page, or hands out paging cookies forever, fails the run with `DIRECTORY_TIMEOUT` before anything is removed. Under `idsync serve` it also bounds each read of an increment, so a broken server cannot block the directory\'s queue. Raise it for a directory whose full sync really takes longer.',
+          'The longest a sync may read from the directory, from its connection to its last page, however steadily the server sends: a server that never ' +
+            'ends a page, or hands out paging cookies forever, fails the run with `DIRECTORY_TIMEOUT` before anything is removed. Under `idsync serve` it ' +
+            'also bounds each read of an increment, so a broken server cannot block the directory\'s queue. Raise it for a directory whose full sync ' +
+            'really takes longer.',
           { defaultNote: '(1 hour)', example: '`14400000`' },
         ),
       })
@@ -127,7 +138,8 @@ const directory = z
       .object({
         user: documented(
           filter.optional(),
-          'Which entries are users. This and every other filter key must be one RFC 4515 filter in parentheses, with balanced parentheses (a literal parenthesis in a value is `\\28` or `\\29`); it is checked with the parser that encodes it at search time.',
+          'Which entries are users. This and every other filter key must be one RFC 4515 filter in parentheses, with balanced parentheses (a literal ' +
+            'parenthesis in a value is `\\28` or `\\29`); it is checked with the parser that encodes it at search time.',
           { example: '`(&(objectClass=user)(!(sAMAccountName=svc-*)))`' },
         ),
         group: documented(filter.optional(), 'Which entries are groups (chosen groups and the groups nested in them).'),
@@ -137,7 +149,8 @@ const directory = z
       .default({}),
     disabledFilter: documented(
       filter.optional(),
-      'Users matching this filter are synced as disabled. OpenLDAP has no standard flag; on AD it adds to `userAccountControl` ACCOUNTDISABLE and a past `accountExpires`, which are always honoured.',
+      'Users matching this filter are synced as disabled. OpenLDAP has no standard flag; on AD it adds to `userAccountControl` ACCOUNTDISABLE and a ' +
+        'past `accountExpires`, which are always honoured.',
       { example: '`(pwdAccountLockedTime=*)`' },
     ),
     groups: documented(z.array(dn).default([]), 'Group DNs to sync: shorthand for `syncItems: [{ group: DN }]`, appended after `syncItems`.', {
@@ -145,13 +158,16 @@ const directory = z
     }),
     syncItems: documented(
       z.array(syncItem).default([]),
-      'Ordered items: `{ group: DN }` or `{ container: DN, filter?: "(…)", scope?: sub|one }`. A user is in scope when any item reaches them; the first item that does is recorded as the reason they are synced (`idsync users show`). At least one item (here or in `groups`) is required: an empty selection would remove everyone.',
+      'Ordered items: `{ group: DN }` or `{ container: DN, filter?: "(…)", scope?: sub|one }`. A user is in scope when any item reaches them; the first ' +
+        'item that does is recorded as the reason they are synced (`idsync users show`). At least one item (here or in `groups`) is required: an empty ' +
+        'selection would remove everyone.',
       { example: '`[{ container: "OU=Staff,DC=corp,DC=example,DC=com", filter: "(department=Sales)" }, { group: "CN=Contractors,…" }]`' },
     ),
     attributes: attributes.default({}),
     importPhones: documented(
       z.boolean().default(false),
-      'Import phones, normalised to E.164; an extension written `x890` or `ext. 890` is kept apart. A number without `+` and country code is skipped with a warning unless `defaultCountry` is set. When off, phones in the store are left as they are.',
+      'Import phones, normalised to E.164; an extension written `x890` or `ext. 890` is kept apart. A number without `+` and country code is skipped ' +
+        'with a warning unless `defaultCountry` is set. When off, phones in the store are left as they are.',
       { example: '`true`' },
     ),
     importNotes: documented(z.boolean().default(false), 'Import notes. When off, notes in the store are left as they are.', { example: '`true`' }),
@@ -172,12 +188,15 @@ const directory = z
       .object({
         maxMessageMB: documented(
           z.number().min(1).max(256).default(32),
-          'The largest single LDAP message (one entry) idsync accepts, 1–256. A larger one is refused from its header, before it is read, with `DIRECTORY_LIMIT_EXCEEDED`. About 20 MB holds a group of 300,000 members listed in one entry (OpenLDAP; Active Directory sends large groups in ranges). Decoding costs several times the message in memory.',
+          'The largest single LDAP message (one entry) idsync accepts, 1–256. A larger one is refused from its header, before it is read, with ' +
+            '`DIRECTORY_LIMIT_EXCEEDED`. About 20 MB holds a group of 300,000 members listed in one entry (OpenLDAP; Active Directory sends large groups ' +
+            'in ranges). Decoding costs several times the message in memory.',
           { example: '`128`' },
         ),
         maxPageEntries: documented(
           z.number().int().min(1).max(10_000_000).optional(),
-          'The most entries one page of a search may hold. RFC 2696 lets a server send fewer than asked, never more; more is a broken server (or one without paging that answers a whole search at once) and fails with `DIRECTORY_LIMIT_EXCEEDED`.',
+          'The most entries one page of a search may hold. RFC 2696 lets a server send fewer than asked, never more; more is a broken server (or one ' +
+            'without paging that answers a whole search at once) and fails with `DIRECTORY_LIMIT_EXCEEDED`.',
           { default: 'ten times the page size asked for, at least 1,000', example: '`50000`' },
         ),
       })
@@ -190,19 +209,25 @@ const directory = z
     ),
     trashDays: documented(
       z.number().min(0).default(7),
-      'A user who leaves scope is disabled and put in the trash; after this many days they are deleted from the store. A user who comes back before then is restored with the same identity.',
+      'A user who leaves scope is disabled and put in the trash; after this many days they are deleted from the store. A user who comes back before ' +
+        'then is restored with the same identity.',
       { example: '`30`' },
     ),
     continuous: z
       .object({
         changes: documented(
           z.enum(['auto', 'content-sync', 'content-sync-poll', 'timestamp', 'dirsync', 'usn', 'off']).default('auto'),
-          'How `idsync serve` learns about changes between full syncs. OpenLDAP: `content-sync` (RFC 4533 refreshAndPersist: changes are pushed; needs the syncprov overlay), `content-sync-poll` (RFC 4533 refreshOnly, polled), `timestamp` (poll `modifyTimestamp`; for servers without syncprov, deletions are reconciled by the full sync). Active Directory: `dirsync` (DirSync with incremental values, woken by change notifications; needs "Replicating Directory Changes"), `usn` (uSNChanged polling plus the Deleted Objects container). `auto` picks the first that works; `off` runs full syncs only.',
+          'How `idsync serve` learns about changes between full syncs. OpenLDAP: `content-sync` (RFC 4533 refreshAndPersist: changes are pushed; needs ' +
+            'the syncprov overlay), `content-sync-poll` (RFC 4533 refreshOnly, polled), `timestamp` (poll `modifyTimestamp`; for servers without ' +
+            'syncprov, deletions are reconciled by the full sync). Active Directory: `dirsync` (DirSync with incremental values, woken by change ' +
+            'notifications; needs "Replicating Directory Changes"), `usn` (uSNChanged polling plus the Deleted Objects container). `auto` picks the first ' +
+            'that works; `off` runs full syncs only.',
           { example: '`timestamp`' },
         ),
         pollSeconds: documented(
           z.number().min(0.05).max(86400).default(5),
-          "Interval of polling sources, and of the safety poll beside push and notifications. On Active Directory each poll first reads the DC's `highestCommittedUSN` (one root DSE read) and runs DirSync only when it moved, so an idle poll costs the same however large the domain.",
+          "Interval of polling sources, and of the safety poll beside push and notifications. On Active Directory each poll first reads the DC's " +
+            "`highestCommittedUSN` (one root DSE read) and runs DirSync only when it moved, so an idle poll costs the same however large the domain.",
           { example: '`1`' },
         ),
         notifications: documented(
@@ -212,7 +237,8 @@ const directory = z
         ),
         fullSyncHours: documented(
           z.number().min(0.01).max(24 * 365).default(24),
-          '`idsync serve` runs a full sync this often, the first one at a random moment within the interval (spreading directories over the day), to reconcile what change tracking cannot see.',
+          '`idsync serve` runs a full sync this often, the first one at a random moment within the interval (spreading directories over the day), to ' +
+            'reconcile what change tracking cannot see.',
           { example: '`6`' },
         ),
       })
@@ -222,7 +248,12 @@ const directory = z
       .object({
         enabled: documented(
           z.boolean().default(true),
-          "Hold removals (disables and moves to the trash) over the limits below until an administrator approves them (`idsync approvals`, `idsync approve RUN`, `idsync reject RUN`). Held users stay active and keep their group memberships until the run is approved; everything else in the run is applied. A full sync whose `filters.user` matches no entry at all while the store holds users of the directory holds every removal, whatever the limits (a mistyped filter or base DN, or a bind account that no longer sees the users, is far likelier than a directory emptied on purpose; approve the run if it was). `false` turns off every hold, that one included. See [held removals](#held-removals).",
+          "Hold removals (disables and moves to the trash) over the limits below until an administrator approves them (`idsync approvals`, `idsync " +
+            "approve RUN`, `idsync reject RUN`). Held users stay active and keep their group memberships until the run is approved; everything else in " +
+            "the run is applied. A full sync whose `filters.user` matches no entry at all while the store holds users of the directory holds every " +
+            "removal, whatever the limits (a mistyped filter or base DN, or a bind account that no longer sees the users, is far likelier than a " +
+            "directory emptied on purpose; approve the run if it was). `false` turns off every hold, that one included. See [held " +
+            "removals](#held-removals).",
           { example: '`false`' },
         ),
         maxRemovals: documented(
@@ -259,12 +290,14 @@ const api = z
     enabled: documented(z.boolean().default(true), 'Serve the API. `false`: `idsync serve` only syncs.', { example: '`false`' }),
     listen: documented(
       listenSchema.default('127.0.0.1:8470'),
-      '`HOST:PORT` to listen on (`[::1]:8470` for IPv6; port `0` picks a free one, logged at start). `idsync serve --listen` overrides it. A port in use stops `idsync serve` with `CONFIG_INVALID`.',
+      '`HOST:PORT` to listen on (`[::1]:8470` for IPv6; port `0` picks a free one, logged at start). `idsync serve --listen` overrides it. A port in ' +
+        'use stops `idsync serve` with `CONFIG_INVALID`.',
       { example: '`0.0.0.0:8470`' },
     ),
     trustProxy: documented(
       z.boolean().default(false),
-      'idsync is behind a reverse proxy: the client address (audit log, login limits) is the last `X-Forwarded-For` hop, and `X-Forwarded-Proto: https` makes cookies `Secure`. Without it these headers are ignored. First-run setup (`POST /api/v1/setup`) never works through a proxy.',
+      'idsync is behind a reverse proxy: the client address (audit log, login limits) is the last `X-Forwarded-For` hop, and `X-Forwarded-Proto: https` ' +
+        'makes cookies `Secure`. Without it these headers are ignored. First-run setup (`POST /api/v1/setup`) never works through a proxy.',
       { example: '`true`' },
     ),
     secureCookies: documented(z.boolean().default(false), 'Always mark the session and CSRF cookies `Secure`.', { example: '`true`' }),
@@ -276,15 +309,24 @@ const api = z
     sessionMaxHours: documented(z.number().min(0.1).max(24 * 30).default(12), 'A panel session ends this long after login, used or not.', { example: '`8`' }),
     publicMetrics: documented(
       z.boolean().default(false),
-      'Serve `/metrics` without credentials. By default it needs an API token of any role (`Authorization: Bearer …`; Prometheus: `authorization: { credentials_file: … }`).',
+      'Serve `/metrics` without credentials. By default it needs an API token of any role (`Authorization: Bearer …`; Prometheus: `authorization: { ' +
+        'credentials_file: … }`).',
       { example: '`true`' },
     ),
-    maxBodyKb: documented(z.number().int().min(1).max(64 * 1024).default(1024), 'Largest request body, in KiB; larger ones get 413 `PAYLOAD_TOO_LARGE`.', { example: '`256`' }),
+    maxBodyKb: documented(
+      z.number().int().min(1).max(64 * 1024).default(1024),
+      'Largest request body, in KiB; larger ones get 413 `PAYLOAD_TOO_LARGE`.',
+      { example: '`256`' },
+    ),
     secretsKey: documented(
       secretValue.optional(),
-      'Encrypts the bind passwords of directories created through the API (AES-256-GCM), so a copy of the store alone holds no usable password. At least 32 characters of random text; a secret like any other (inline, `{ file }`, `{ env }`). Passwords stored by an earlier idsync in clear are encrypted when `idsync serve` starts. Keep the key with your backups of the store: without it, those passwords must be set again.',
+      'Encrypts the bind passwords of directories created through the API (AES-256-GCM), so a copy of the store alone holds no usable password. At ' +
+        'least 32 characters of random text; a secret like any other (inline, `{ file }`, `{ env }`). Passwords stored by an earlier idsync in clear are ' +
+        'encrypted when `idsync serve` starts. Keep the key with your backups of the store: without it, those passwords must be set again.',
       {
-        default: 'a random key in `secrets.key` beside the SQLite store (for PostgreSQL: `data/secrets.key` beside this file), created on first use with mode 0600',
+        default:
+          'a random key in `secrets.key` beside the SQLite store (for PostgreSQL: `data/secrets.key` beside this file), ' +
+          'created on first use with mode 0600',
         example: '`{ env: IDSYNC_SECRETS_KEY }`',
       },
     ),
@@ -298,7 +340,12 @@ export const configSchema = z
   .object({
     store: documented(
       z.string().min(1).default('sqlite:./data/idsync.db'),
-      'Where idsync keeps users, groups and run history. `sqlite:PATH` (embedded, created on first use with mode 0600, as are its `-wal` and `-shm` files) or a PostgreSQL URL. A `schema` query parameter puts the tables in that PostgreSQL schema (created if missing, so an account without the CREATE right on the database works once the schema exists), which lets one database hold several stores. Migrations run at start, one process at a time (several idsync processes may start together on a new store). Several `idsync serve` may share a store: each directory is run by the one holding its lease, the others stand by and take over when it dies (SQLite: within 12 s, heartbeat 3 s, expiry 10 s, at once when the dead holder ran on the same machine; PostgreSQL: an advisory lock, within 2 s; see the README, "Running continuously"). A SQLite store is for one machine.',
+      'Where idsync keeps users, groups and run history. `sqlite:PATH` (embedded, created on first use with mode 0600, as are its `-wal` and `-shm` ' +
+        'files) or a PostgreSQL URL. A `schema` query parameter puts the tables in that PostgreSQL schema (created if missing, so an account without the ' +
+        'CREATE right on the database works once the schema exists), which lets one database hold several stores. Migrations run at start, one process at ' +
+        'a time (several idsync processes may start together on a new store). Several `idsync serve` may share a store: each directory is run by the one ' +
+        'holding its lease, the others stand by and take over when it dies (SQLite: within 12 s, heartbeat 3 s, expiry 10 s, at once when the dead holder ' +
+        'ran on the same machine; PostgreSQL: an advisory lock, within 2 s; see the README, "Running continuously"). A SQLite store is for one machine.',
       { example: '`postgres://idsync:pw@db:5432/idsync?schema=idsync`' },
     ),
     log: z
@@ -312,7 +359,10 @@ export const configSchema = z
       .strict()
       .default({}),
     directories: documented(z.array(directory).default([]), 'The directories to sync, in order.', { example: 'see below' }),
-    api: documented(api.default({}), 'The admin API of `idsync serve`.', { default: 'see below', example: '`api: { listen: "0.0.0.0:8470", trustProxy: true }`' }),
+    api: documented(api.default({}), 'The admin API of `idsync serve`.', {
+      default: 'see below',
+      example: '`api: { listen: "0.0.0.0:8470", trustProxy: true }`',
+    }),
   })
   .strict();
 export type ConfigInput = z.infer<typeof configSchema>;

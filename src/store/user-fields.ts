@@ -26,4 +26,6 @@ export function userFieldNames<C extends UserColumn>(columns: readonly C[]): { [
 }
 
 /** The column an API name stands for. */
-export const USER_COLUMN_BY_NAME = Object.fromEntries(Object.entries(USER_FIELD_NAMES).map(([c, n]) => [n, c])) as { [C in UserColumn as (typeof USER_FIELD_NAMES)[C]]: C };
+export const USER_COLUMN_BY_NAME = Object.fromEntries(Object.entries(USER_FIELD_NAMES).map(([c, n]) => [n, c])) as {
+  [C in UserColumn as (typeof USER_FIELD_NAMES)[C]]: C;
+};

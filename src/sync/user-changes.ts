@@ -30,7 +30,8 @@ export interface PageResult {
 
 type Managed = 'username' | 'aliases' | 'full_name' | 'first_name' | 'last_name' | 'email' | 'phones' | 'notes' | 'dn' | 'sync_item';
 
-const LABELS: Record<Managed, string> = userFieldNames<Managed>(['username', 'aliases', 'full_name', 'first_name', 'last_name', 'email', 'phones', 'notes', 'dn', 'sync_item']);
+const MANAGED: Managed[] = ['username', 'aliases', 'full_name', 'first_name', 'last_name', 'email', 'phones', 'notes', 'dn', 'sync_item'];
+const LABELS: Record<Managed, string> = userFieldNames(MANAGED);
 
 function desiredColumns(cfg: DirectoryConfig, u: MappedUser, item: string): Partial<Record<Managed, string | null>> {
   const cols: Partial<Record<Managed, string | null>> = {

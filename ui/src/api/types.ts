@@ -11,7 +11,8 @@ import type { components, operations } from './openapi';
 type Schemas = components['schemas'];
 
 /** The JSON body an operation answers with (200 unless told). */
-type Answer<Op extends keyof operations, Status extends number = 200> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }> ? T : never;
+type Answer<Op extends keyof operations, Status extends number = 200> =
+  operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }> ? T : never;
 
 /** The JSON body an operation takes. */
 type Body<Op extends keyof operations> = operations[Op] extends { requestBody?: { content: { 'application/json': infer T } } } ? T : never;

@@ -62,11 +62,13 @@ export function DirectoryConfigSummary({ d }: { d: Directory }) {
         </dd>
         <dt>Phones and notes</dt>
         <dd className="small">
-          phones {d.importPhones ? `imported${d.defaultCountry ? ` (numbers without a country code: ${d.defaultCountry})` : ''}` : 'not imported'}, notes {d.importNotes ? 'imported' : 'not imported'}
+          phones {d.importPhones ? `imported${d.defaultCountry ? ` (numbers without a country code: ${d.defaultCountry})` : ''}` : 'not imported'}, notes{' '}
+          {d.importNotes ? 'imported' : 'not imported'}
         </dd>
         <dt>Reading</dt>
         <dd className="small">
-          pages of {d.pageSize} entries{d.memberRangeSize !== null ? `, members in ranges of ${d.memberRangeSize}` : ''}; timeouts: connect {seconds(d.timeouts.connectMs)}, answer {seconds(d.timeouts.operationMs)}
+          pages of {d.pageSize} entries{d.memberRangeSize !== null ? `, members in ranges of ${d.memberRangeSize}` : ''}; timeouts: connect{' '}
+          {seconds(d.timeouts.connectMs)}, answer {seconds(d.timeouts.operationMs)}
         </dd>
         <dt>Trash</dt>
         <dd>{d.trashDays} days</dd>
