@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { DirectoryConfig } from '../config/load.js';
+import { attributeRecord, type AttributeShape } from '../directory/profiles/attributes.js';
 import type { Store } from '../store/db.js';
 import { directoryStatus, type DirectoryFacts } from '../store/configured-directories.js';
 import type { ConfiguredDirectory } from '../directories/registry.js';
@@ -25,19 +26,12 @@ const statusView = z.object({
  * (profile defaults filled in), never the bind password, and the sync status. API directories also
  * carry `config`, the stored input without the password, ready to be edited and PUT back.
  */
-/** A directory's attribute mapping (src/directory/profiles AttributeMap), as the API shows it. */
-export const attributeMapSchema = z.object({
-  username: z.string(),
-  aliases: z.array(z.string()),
-  fullName: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
-  email: z.string(),
-  phones: z.array(z.string()),
-  notes: z.string(),
-  groupName: z.string(),
-  member: z.array(z.string()),
-});
+type AttributeMapShape = AttributeShape<z.ZodString, z.ZodArray<z.ZodString>>;
+
+/** A directory's attribute mapping as the API shows it: one entry per key of the map (src/directory/profiles/attributes.ts). */
+export const attributeMapSchema = z.object(
+  attributeRecord((_key, f) => (f.value === 'list' ? z.array(z.string()) : z.string()).openapi({ description: f.description })) as unknown as AttributeMapShape,
+);
 
 export const filtersSchema = z.object({ user: z.string(), group: z.string(), container: z.string() });
 

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiHarness } from './test-support.js';
 
 /**
- * The panel's types (ui/src/api/types.ts) are written by hand from the route schemas: the browser
- * build must not import server code. What keeps the two in step is this check: every call the
+ * The panel's types (ui/src/api/types.ts) are generated from the OpenAPI document (npm run
+ * generate; src/generated.unit.test.ts checks they are current), so the shapes cannot drift; the
+ * paths the panel calls are string literals, which the types do not check. This does: every call the
  * panel makes (api.get/post/put/del and fetchAll with a literal path) must be an operation of the
  * OpenAPI document with that method, so a renamed or removed endpoint fails here, not in front
  * of an administrator.

@@ -6,6 +6,7 @@ import { IdsyncError } from '../errors.js';
 import { Secret } from '../secret.js';
 import { dnKey, isUnder } from '../directory/codecs.js';
 import { profileFor, type AttributeMap, type DirectoryProfile, type DirectoryType } from '../directory/profiles/index.js';
+import { effectiveAttributes } from '../directory/profiles/attributes.js';
 import { configSchema, type ConfigInput, type DirectoryConfigInput, type SecretValue } from './schema.js';
 
 export type Transport = 'ldaps' | 'starttls' | 'clear';
@@ -177,19 +178,7 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     if (!isUnder(dnKey(item.dn), baseKey)) throw configError(where, `${item.dn} is not under baseDn ${d.baseDn}`);
   });
 
-  const a = d.attributes;
-  const attributes: AttributeMap = {
-    username: a.username ?? profile.attributes.username,
-    aliases: a.aliases ?? profile.attributes.aliases,
-    fullName: a.fullName ?? profile.attributes.fullName,
-    firstName: a.firstName ?? profile.attributes.firstName,
-    lastName: a.lastName ?? profile.attributes.lastName,
-    email: a.email ?? profile.attributes.email,
-    phones: a.phones ?? profile.attributes.phones,
-    notes: a.notes ?? profile.attributes.notes,
-    groupName: a.groupName ?? profile.attributes.groupName,
-    member: a.member ? [a.member] : profile.attributes.member,
-  };
+  const attributes = effectiveAttributes(d.attributes, profile.attributes);
   const adOnly = ['dirsync', 'usn'];
   const ldapOnly = ['content-sync', 'content-sync-poll', 'timestamp'];
   if ((d.type === 'openldap' && adOnly.includes(d.continuous.changes)) || (d.type === 'active-directory' && ldapOnly.includes(d.continuous.changes))) {

@@ -1,26 +1,32 @@
 import { z } from 'zod';
+import { attributeRecord, type AttributeShape } from '../directory/profiles/attributes.js';
 import { attributeName } from './attribute-name.js';
+import { documented, typeNamed } from './key-docs.js';
 import { ldapFilterProblem } from './ldap-filter.js';
 import { serverUrlSchema } from './server-url.js';
 
 /**
- * The configuration file's shape. Every key is documented in docs/configuration.md with its
- * default and an example; keep the two in step. Defaults that depend on the directory type
- * (filters, attribute names) are filled in by the directory profiles, not here, so that this
- * schema only states what the user wrote.
+ * The configuration file's shape, and its documentation: each key's description, example and
+ * default in words (src/config/key-docs.ts) are the reference tables of docs/configuration.md,
+ * which `npm run generate` writes from here (scripts/config-reference.ts). Defaults that depend on
+ * the directory type (filters, attribute names) are filled in by the directory profiles, not here,
+ * so that this schema only states what the user wrote; the reference reads them from the profiles.
  */
 
-const secretValue = z.union([
-  z.string(),
-  z.object({ file: z.string().min(1) }).strict(),
-  z.object({ env: z.string().min(1) }).strict(),
-]);
+const secretValue = typeNamed(
+  z.union([
+    z.string(),
+    z.object({ file: z.string().min(1) }).strict(),
+    z.object({ env: z.string().min(1) }).strict(),
+  ]),
+  '[secret](#secrets)',
+);
 export type SecretValue = z.infer<typeof secretValue>;
 
 /** One rule for the file and the API: src/config/server-url.ts. */
-const ldapUrl = serverUrlSchema;
+const ldapUrl = typeNamed(serverUrlSchema, 'LDAP URL');
 
-const dn = z.string().trim().min(1, 'must be a distinguished name');
+const dn = typeNamed(z.string().trim().min(1, 'must be a distinguished name'), 'DN');
 
 const filter = z
   .string()
@@ -31,6 +37,7 @@ const filter = z
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   })
   .describe('An LDAP search filter (RFC 4515), in parentheses.');
+typeNamed(filter, 'LDAP filter');
 
 const syncItem = z.union([
   z.object({ group: dn }).strict(),
@@ -42,122 +49,320 @@ const syncItem = z.union([
     })
     .strict(),
 ]);
+typeNamed(syncItem, 'sync item');
 export type SyncItemConfig = z.infer<typeof syncItem>;
 
+const attributeKey = typeNamed(attributeName, 'attribute name');
+
+/** One optional key per field of the attribute map (src/directory/profiles/attributes.ts). */
 const attributes = z
-  .object({
-    username: attributeName.optional(),
-    aliases: z.array(attributeName).max(4, 'at most 4 username aliases').optional(),
-    fullName: attributeName.optional(),
-    firstName: attributeName.optional(),
-    lastName: attributeName.optional(),
-    email: attributeName.optional(),
-    phones: z.array(attributeName).optional(),
-    notes: attributeName.optional(),
-    groupName: attributeName.optional(),
-    member: attributeName.optional(),
-  })
+  .object(
+    attributeRecord((_key, f) => {
+      const list = f.value === 'list' && !('input' in f) ? z.array(attributeKey) : null;
+      const schema = list ? (f.max ? list.max(f.max.count, f.max.message) : list) : attributeKey;
+      return documented(schema.optional(), f.description, { example: f.example });
+    }) as unknown as AttributeShape<z.ZodOptional<typeof attributeKey>, z.ZodOptional<z.ZodArray<typeof attributeKey>>, true>,
+  )
   .strict();
 
 const directory = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, dot, dash or underscore'),
-    type: z.enum(['active-directory', 'openldap']),
-    servers: z.array(ldapUrl).min(1, 'list at least one server'),
-    transport: z.enum(['ldaps', 'starttls', 'clear']).optional(),
-    caFile: z.string().min(1).optional(),
-    ca: z.string().min(1).optional(),
-    verifyHostname: z.boolean().default(true),
+    name: documented(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, dot, dash or underscore'),
+      'Unique name: 1–63 letters, digits, `.`, `-`, `_`. Used by `--directory`, in run history and as the owner of synced users. Renaming it makes a ' +
+        'new directory.',
+      { example: '`corp`' },
+    ),
+    type: documented(
+      z.enum(['active-directory', 'openldap']),
+      '`active-directory` or `openldap` (any RFC 4519 directory with inetOrgPerson and groupOfNames/groupOfUniqueNames). Chooses the defaults below.',
+      { example: '`openldap`' },
+    ),
+    servers: documented(
+      z.array(ldapUrl).min(1, 'list at least one server'),
+      'LDAP URLs, tried in order: the first that answers is used, the others are backups. A server that cannot be reached or fails TLS is skipped and ' +
+        'named in the run report. Each is `ldap://` or `ldaps://`, a host name or address, and an optional port from 1 to 65535; nothing else (a DN, ' +
+        'attributes or a filter after the host are refused, since `baseDn` and `filters` say those). The admin API checks directories it stores with the ' +
+        'same rule.',
+      { example: '`[ldaps://dc1.corp.example:636, ldaps://dc2.corp.example:636]`' },
+    ),
+    transport: documented(
+      z.enum(['ldaps', 'starttls', 'clear']).optional(),
+      '`ldaps`, `starttls` or `clear`. `clear` with a password prints a warning on every run: the password crosses the network unencrypted.',
+      { default: 'from the URL: `ldaps://` → `ldaps`, `ldap://` → `starttls`', example: '`starttls`' },
+    ),
+    caFile: documented(z.string().min(1).optional(), "PEM bundle of the CA(s) that issued the servers' certificates.", {
+      default: 'system CAs',
+      example: '`./corp-ca.pem`',
+    }),
+    ca: documented(z.string().min(1).optional(), 'The same PEM bundle inline, instead of `caFile`.'),
+    verifyHostname: documented(
+      z.boolean().default(true),
+      'Check that the certificate names the host in the URL (subjectAltName). The chain is verified even when this is `false`.',
+      { example: '`false`' },
+    ),
     bind: z
-      .object({ dn: z.string().min(1), password: secretValue })
+      .object({
+        dn: documented(z.string().min(1), 'Bind DN, or `user@domain` on Active Directory. Without `bind`, idsync binds anonymously.', {
+          default: 'anonymous',
+          example: '`svc-idsync@corp.example`',
+        }),
+        password: documented(secretValue, 'The bind password, a [secret](#secrets). Must not be empty (see [Secrets](#secrets)).', {
+          example: '`{ env: IDSYNC_BIND_PASSWORD }`',
+        }),
+      })
       .strict()
       .optional(),
     timeouts: z
       .object({
-        connectMs: z.number().int().positive().default(5000),
-        operationMs: z.number().int().positive().default(60000),
-        runMs: z.number().int().positive().default(3_600_000),
+        connectMs: documented(z.number().int().positive().default(5000), 'How long to wait for a TCP connection and its TLS handshake.', { example: '`2000`' }),
+        operationMs: documented(
+          z.number().int().positive().default(60000),
+          'How long the server may stay silent while idsync waits for an answer (StartTLS, the bind, a read, the next entries of a page, a DirSync ' +
+            'round). A slow but steady page never times out.',
+          { example: '`120000`' },
+        ),
+        runMs: documented(
+          z.number().int().positive().default(3_600_000),
+          'The longest a sync may read from the directory, from its connection to its last page, however steadily the server sends: a server that never ' +
+            'ends a page, or hands out paging cookies forever, fails the run with `DIRECTORY_TIMEOUT` before anything is removed. Under `idsync serve` it ' +
+            'also bounds each read of an increment, so a broken server cannot block the directory\'s queue. Raise it for a directory whose full sync ' +
+            'really takes longer.',
+          { defaultNote: '(1 hour)', example: '`14400000`' },
+        ),
       })
       .strict()
       .default({}),
-    baseDn: dn,
+    baseDn: documented(dn, 'Where users and groups are searched (subtree). Every sync item must be under it.', { example: '`DC=corp,DC=example,DC=com`' }),
     filters: z
-      .object({ user: filter.optional(), group: filter.optional(), container: filter.optional() })
+      .object({
+        user: documented(
+          filter.optional(),
+          'Which entries are users. This and every other filter key must be one RFC 4515 filter in parentheses, with balanced parentheses (a literal ' +
+            'parenthesis in a value is `\\28` or `\\29`); it is checked with the parser that encodes it at search time.',
+          { example: '`(&(objectClass=user)(!(sAMAccountName=svc-*)))`' },
+        ),
+        group: documented(filter.optional(), 'Which entries are groups (chosen groups and the groups nested in them).'),
+        container: documented(filter.optional(), "Which entries are containers (reserved for the admin panel's container picker)."),
+      })
       .strict()
       .default({}),
-    disabledFilter: filter.optional(),
-    groups: z.array(dn).default([]),
-    syncItems: z.array(syncItem).default([]),
+    disabledFilter: documented(
+      filter.optional(),
+      'Users matching this filter are synced as disabled. OpenLDAP has no standard flag; on AD it adds to `userAccountControl` ACCOUNTDISABLE and a ' +
+        'past `accountExpires`, which are always honoured.',
+      { example: '`(pwdAccountLockedTime=*)`' },
+    ),
+    groups: documented(z.array(dn).default([]), 'Group DNs to sync: shorthand for `syncItems: [{ group: DN }]`, appended after `syncItems`.', {
+      example: '`["CN=Engineering,OU=Groups,DC=corp,DC=example,DC=com"]`',
+    }),
+    syncItems: documented(
+      z.array(syncItem).default([]),
+      'Ordered items: `{ group: DN }` or `{ container: DN, filter?: "(…)", scope?: sub|one }`. A user is in scope when any item reaches them; the first ' +
+        'item that does is recorded as the reason they are synced (`idsync users show`). At least one item (here or in `groups`) is required: an empty ' +
+        'selection would remove everyone.',
+      { example: '`[{ container: "OU=Staff,DC=corp,DC=example,DC=com", filter: "(department=Sales)" }, { group: "CN=Contractors,…" }]`' },
+    ),
     attributes: attributes.default({}),
-    importPhones: z.boolean().default(false),
-    importNotes: z.boolean().default(false),
-    defaultCountry: z
-      .string()
-      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US')
-      .optional(),
-    pageSize: z.number().int().min(1).max(10000).default(1000),
+    importPhones: documented(
+      z.boolean().default(false),
+      'Import phones, normalised to E.164; an extension written `x890` or `ext. 890` is kept apart. A number without `+` and country code is skipped ' +
+        'with a warning unless `defaultCountry` is set. When off, phones in the store are left as they are.',
+      { example: '`true`' },
+    ),
+    importNotes: documented(z.boolean().default(false), 'Import notes. When off, notes in the store are left as they are.', { example: '`true`' }),
+    defaultCountry: documented(
+      z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US')
+        .optional(),
+      'ISO 3166 country for phone numbers written without a country code.',
+      { example: '`GB`' },
+    ),
+    pageSize: documented(
+      z.number().int().min(1).max(10000).default(1000),
+      'Entries per page of a paged search (RFC 2696). Servers may cap it (AD: 1000). Memory follows the page size, not the directory size.',
+      { example: '`500`' },
+    ),
     limits: z
       .object({
-        maxMessageMB: z.number().min(1).max(256).default(32),
-        maxPageEntries: z.number().int().min(1).max(10_000_000).optional(),
+        maxMessageMB: documented(
+          z.number().min(1).max(256).default(32),
+          'The largest single LDAP message (one entry) idsync accepts, 1–256. A larger one is refused from its header, before it is read, with ' +
+            '`DIRECTORY_LIMIT_EXCEEDED`. About 20 MB holds a group of 300,000 members listed in one entry (OpenLDAP; Active Directory sends large groups ' +
+            'in ranges). Decoding costs several times the message in memory.',
+          { example: '`128`' },
+        ),
+        maxPageEntries: documented(
+          z.number().int().min(1).max(10_000_000).optional(),
+          'The most entries one page of a search may hold. RFC 2696 lets a server send fewer than asked, never more; more is a broken server (or one ' +
+            'without paging that answers a whole search at once) and fails with `DIRECTORY_LIMIT_EXCEEDED`.',
+          { default: 'ten times the page size asked for, at least 1,000', example: '`50000`' },
+        ),
       })
       .strict()
       .default({}),
-    memberRangeSize: z.number().int().min(10).max(100000).optional(),
-    trashDays: z.number().min(0).default(7),
+    memberRangeSize: documented(
+      z.number().int().min(10).max(100000).optional(),
+      'Values per chunk when reading large `member` attributes with range retrieval (MS-ADTS 3.1.1.3.1.3.3). Windows caps at 1500.',
+      { example: '`1000`' },
+    ),
+    trashDays: documented(
+      z.number().min(0).default(7),
+      'A user who leaves scope is disabled and put in the trash; after this many days they are deleted from the store. A user who comes back before ' +
+        'then is restored with the same identity.',
+      { example: '`30`' },
+    ),
     continuous: z
       .object({
-        changes: z.enum(['auto', 'content-sync', 'content-sync-poll', 'timestamp', 'dirsync', 'usn', 'off']).default('auto'),
-        pollSeconds: z.number().min(0.05).max(86400).default(5),
-        notifications: z.boolean().default(true),
-        fullSyncHours: z.number().min(0.01).max(24 * 365).default(24),
+        changes: documented(
+          z.enum(['auto', 'content-sync', 'content-sync-poll', 'timestamp', 'dirsync', 'usn', 'off']).default('auto'),
+          'How `idsync serve` learns about changes between full syncs. OpenLDAP: `content-sync` (RFC 4533 refreshAndPersist: changes are pushed; needs ' +
+            'the syncprov overlay), `content-sync-poll` (RFC 4533 refreshOnly, polled), `timestamp` (poll `modifyTimestamp`; for servers without ' +
+            'syncprov, deletions are reconciled by the full sync). Active Directory: `dirsync` (DirSync with incremental values, woken by change ' +
+            'notifications; needs "Replicating Directory Changes"), `usn` (uSNChanged polling plus the Deleted Objects container). `auto` picks the first ' +
+            'that works; `off` runs full syncs only.',
+          { example: '`timestamp`' },
+        ),
+        pollSeconds: documented(
+          z.number().min(0.05).max(86400).default(5),
+          "Interval of polling sources, and of the safety poll beside push and notifications. On Active Directory each poll first reads the DC's " +
+            "`highestCommittedUSN` (one root DSE read) and runs DirSync only when it moved, so an idle poll costs the same however large the domain.",
+          { example: '`1`' },
+        ),
+        notifications: documented(
+          z.boolean().default(true),
+          'Active Directory: wake up on change notifications (LDAP_SERVER_NOTIFICATION_OID) instead of waiting for the next poll.',
+          { example: '`false`' },
+        ),
+        fullSyncHours: documented(
+          z.number().min(0.01).max(24 * 365).default(24),
+          '`idsync serve` runs a full sync this often, the first one at a random moment within the interval (spreading directories over the day), to ' +
+            'reconcile what change tracking cannot see.',
+          { example: '`6`' },
+        ),
       })
       .strict()
       .default({}),
     safeguard: z
       .object({
-        enabled: z.boolean().default(true),
-        maxRemovals: z.number().int().min(0).nullable().default(10),
-        maxRemovalPercent: z.number().min(0).max(100).nullable().default(25),
+        enabled: documented(
+          z.boolean().default(true),
+          "Hold removals (disables and moves to the trash) over the limits below until an administrator approves them (`idsync approvals`, `idsync " +
+            "approve RUN`, `idsync reject RUN`). Held users stay active and keep their group memberships until the run is approved; everything else in " +
+            "the run is applied. A full sync whose `filters.user` matches no entry at all while the store holds users of the directory holds every " +
+            "removal, whatever the limits (a mistyped filter or base DN, or a bind account that no longer sees the users, is far likelier than a " +
+            "directory emptied on purpose; approve the run if it was). `false` turns off every hold, that one included. See [held " +
+            "removals](#held-removals).",
+          { example: '`false`' },
+        ),
+        maxRemovals: documented(
+          z.number().int().min(0).nullable().default(10),
+          'Hold when a run would remove more than this many users. `null` turns the count limit off.',
+          { example: '`500`' },
+        ),
+        maxRemovalPercent: documented(
+          z.number().min(0).max(100).nullable().default(25),
+          "Hold when a run would remove more than this percentage of the directory's users in the store (never for a single user). `null` turns it off.",
+          { example: '`20`' },
+        ),
       })
       .strict()
       .default({}),
   })
   .strict();
+typeNamed(directory, 'directory');
 export type DirectoryConfigInput = z.infer<typeof directory>;
 /** One directory as the file writes it; the admin API validates directories it stores with it too. */
 export const directorySchema = directory;
 
 /** `host:port`, `[v6]:port`; the host may be a name. Port 0 picks a free port. */
-export const listenSchema = z
-  .string()
-  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be HOST:PORT, such as 127.0.0.1:8470 or [::1]:8470')
-  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535');
+export const listenSchema = typeNamed(
+  z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be HOST:PORT, such as 127.0.0.1:8470 or [::1]:8470')
+    .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535'),
+  '`HOST:PORT`',
+);
 
 const api = z
   .object({
-    enabled: z.boolean().default(true),
-    listen: listenSchema.default('127.0.0.1:8470'),
-    trustProxy: z.boolean().default(false),
-    secureCookies: z.boolean().default(false),
-    sessionIdleMinutes: z.number().int().min(1).max(24 * 60).default(60),
-    sessionMaxHours: z.number().min(0.1).max(24 * 30).default(12),
-    publicMetrics: z.boolean().default(false),
-    maxBodyKb: z.number().int().min(1).max(64 * 1024).default(1024),
-    secretsKey: secretValue.optional(),
+    enabled: documented(z.boolean().default(true), 'Serve the API. `false`: `idsync serve` only syncs.', { example: '`false`' }),
+    listen: documented(
+      listenSchema.default('127.0.0.1:8470'),
+      '`HOST:PORT` to listen on (`[::1]:8470` for IPv6; port `0` picks a free one, logged at start). `idsync serve --listen` overrides it. A port in ' +
+        'use stops `idsync serve` with `CONFIG_INVALID`.',
+      { example: '`0.0.0.0:8470`' },
+    ),
+    trustProxy: documented(
+      z.boolean().default(false),
+      'idsync is behind a reverse proxy: the client address (audit log, login limits) is the last `X-Forwarded-For` hop, and `X-Forwarded-Proto: https` ' +
+        'makes cookies `Secure`. Without it these headers are ignored. First-run setup (`POST /api/v1/setup`) never works through a proxy.',
+      { example: '`true`' },
+    ),
+    secureCookies: documented(z.boolean().default(false), 'Always mark the session and CSRF cookies `Secure`.', { example: '`true`' }),
+    sessionIdleMinutes: documented(
+      z.number().int().min(1).max(24 * 60).default(60),
+      'A panel session ends after this long without a request (never earlier; at most a second later).',
+      { example: '`30`' },
+    ),
+    sessionMaxHours: documented(z.number().min(0.1).max(24 * 30).default(12), 'A panel session ends this long after login, used or not.', { example: '`8`' }),
+    publicMetrics: documented(
+      z.boolean().default(false),
+      'Serve `/metrics` without credentials. By default it needs an API token of any role (`Authorization: Bearer …`; Prometheus: `authorization: { ' +
+        'credentials_file: … }`).',
+      { example: '`true`' },
+    ),
+    maxBodyKb: documented(
+      z.number().int().min(1).max(64 * 1024).default(1024),
+      'Largest request body, in KiB; larger ones get 413 `PAYLOAD_TOO_LARGE`.',
+      { example: '`256`' },
+    ),
+    secretsKey: documented(
+      secretValue.optional(),
+      'Encrypts the bind passwords of directories created through the API (AES-256-GCM), so a copy of the store alone holds no usable password. At ' +
+        'least 32 characters of random text; a secret like any other (inline, `{ file }`, `{ env }`). Passwords stored by an earlier idsync in clear are ' +
+        'encrypted when `idsync serve` starts. Keep the key with your backups of the store: without it, those passwords must be set again.',
+      {
+        default:
+          'a random key in `secrets.key` beside the SQLite store (for PostgreSQL: `data/secrets.key` beside this file), ' +
+          'created on first use with mode 0600',
+        example: '`{ env: IDSYNC_SECRETS_KEY }`',
+      },
+    ),
   })
   .strict();
 export type ApiConfigInput = z.infer<typeof api>;
+/** The `api` section, for its own reference table. */
+export const apiSchema = api;
 
 export const configSchema = z
   .object({
-    store: z.string().min(1).default('sqlite:./data/idsync.db'),
+    store: documented(
+      z.string().min(1).default('sqlite:./data/idsync.db'),
+      'Where idsync keeps users, groups and run history. `sqlite:PATH` (embedded, created on first use with mode 0600, as are its `-wal` and `-shm` ' +
+        'files) or a PostgreSQL URL. A `schema` query parameter puts the tables in that PostgreSQL schema (created if missing, so an account without the ' +
+        'CREATE right on the database works once the schema exists), which lets one database hold several stores. Migrations run at start, one process at ' +
+        'a time (several idsync processes may start together on a new store). Several `idsync serve` may share a store: each directory is run by the one ' +
+        'holding its lease, the others stand by and take over when it dies (SQLite: within 12 s, heartbeat 3 s, expiry 10 s, at once when the dead holder ' +
+        'ran on the same machine; PostgreSQL: an advisory lock, within 2 s; see the README, "Running continuously"). A SQLite store is for one machine.',
+      { example: '`postgres://idsync:pw@db:5432/idsync?schema=idsync`' },
+    ),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: documented(
+          z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+          '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`; logs are JSON on stderr, so stdout stays the command\'s answer.',
+          { defaultNote: '(the command line: `warn`, unless set here or in `IDSYNC_LOG_LEVEL`)', example: '`log: { level: debug }`' },
+        ),
+      })
       .strict()
       .default({}),
-    directories: z.array(directory).default([]),
-    api: api.default({}),
+    directories: documented(z.array(directory).default([]), 'The directories to sync, in order.', { example: 'see below' }),
+    api: documented(api.default({}), 'The admin API of `idsync serve`.', {
+      default: 'see below',
+      example: '`api: { listen: "0.0.0.0:8470", trustProxy: true }`',
+    }),
   })
   .strict();
 export type ConfigInput = z.infer<typeof configSchema>;

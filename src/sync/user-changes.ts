@@ -4,6 +4,7 @@ import { dnKey } from '../directory/codecs.js';
 import type { Db } from '../store/db.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
 import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch, type UserRow } from '../store/users.js';
+import { userFieldNames } from '../store/user-fields.js';
 import { entryDigest } from './digest.js';
 import { mapUser, userAttributes, type MappedUser } from './mapping.js';
 import type { ScopedEntry } from './read.js';
@@ -29,18 +30,8 @@ export interface PageResult {
 
 type Managed = 'username' | 'aliases' | 'full_name' | 'first_name' | 'last_name' | 'email' | 'phones' | 'notes' | 'dn' | 'sync_item';
 
-const LABELS: Record<Managed, string> = {
-  username: 'username',
-  aliases: 'aliases',
-  full_name: 'fullName',
-  first_name: 'firstName',
-  last_name: 'lastName',
-  email: 'email',
-  phones: 'phones',
-  notes: 'notes',
-  dn: 'dn',
-  sync_item: 'syncItem',
-};
+const MANAGED: Managed[] = ['username', 'aliases', 'full_name', 'first_name', 'last_name', 'email', 'phones', 'notes', 'dn', 'sync_item'];
+const LABELS: Record<Managed, string> = userFieldNames(MANAGED);
 
 function desiredColumns(cfg: DirectoryConfig, u: MappedUser, item: string): Partial<Record<Managed, string | null>> {
   const cols: Partial<Record<Managed, string | null>> = {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } from '../../store/users.js';
+import { userFieldNames } from '../../store/user-fields.js';
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
 import { apiRoute, jsonBody, jsonResponse, page, paging, type ApiApp } from '../route.js';
@@ -54,17 +55,7 @@ const userDetailSchema = z
   .openapi('UserDetail');
 
 /** The API's names for the store's editable columns. */
-const FIELD_NAMES: Record<EditableField, string> = {
-  username: 'username',
-  aliases: 'aliases',
-  full_name: 'fullName',
-  first_name: 'firstName',
-  last_name: 'lastName',
-  email: 'email',
-  phones: 'phones',
-  notes: 'notes',
-  status: 'status',
-};
+const FIELD_NAMES = userFieldNames(DIRECTORY_OWNED_FIELDS);
 
 const patchSchema = z
   .object({

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { IdsyncError } from '../../errors.js';
 import { exportStore } from '../../store/export.js';
 import { listRuns, showRun, userDetail } from '../../store/history.js';
-import { addLocalUser, editUser, type EditableField } from '../../store/users.js';
+import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } from '../../store/users.js';
+import { USER_COLUMN_BY_NAME } from '../../store/user-fields.js';
 import { clock, withStore, type GlobalOptions } from '../context.js';
 
 function json(v: unknown): void {
@@ -110,9 +111,12 @@ export function registerStoreCommands(program: Command): void {
     .option('--notes <text>')
     .option('--status <status>', 'active or disabled')
     .action(async (username: string, o: Record<string, string>) => {
-      const map: Record<string, EditableField> = { email: 'email', fullName: 'full_name', firstName: 'first_name', lastName: 'last_name', notes: 'notes', status: 'status' };
+      // The options are the API's field names (--full-name: fullName); each stands for its store column.
       const patch: Partial<Record<EditableField, string>> = {};
-      for (const [k, v] of Object.entries(o)) if (map[k] && v !== undefined) patch[map[k]] = v;
+      for (const [k, v] of Object.entries(o)) {
+        const col = (USER_COLUMN_BY_NAME as Record<string, string>)[k] as EditableField | undefined;
+        if (col && DIRECTORY_OWNED_FIELDS.includes(col) && v !== undefined) patch[col] = v;
+      }
       if (!Object.keys(patch).length) throw new IdsyncError('USAGE', 'say what to change, e.g. --email new@example.com');
       await withStore(g(), async ({ store }) => {
         await editUser(store.db, username, patch, clock()());

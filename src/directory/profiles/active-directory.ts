@@ -1,4 +1,5 @@
 import { fileTimeToDate, guidToString, ridFromSid, UserAccountControl } from '../codecs.js';
+import { COMMON_ATTRIBUTES } from './attributes.js';
 import type { DirectoryProfile } from './types.js';
 
 /**
@@ -13,18 +14,7 @@ export const activeDirectoryProfile: DirectoryProfile = {
     group: '(objectClass=group)',
     container: '(|(objectClass=organizationalUnit)(objectClass=container))',
   },
-  attributes: {
-    username: 'sAMAccountName',
-    aliases: [],
-    fullName: 'displayName',
-    firstName: 'givenName',
-    lastName: 'sn',
-    email: 'mail',
-    phones: ['telephoneNumber', 'mobile'],
-    notes: 'info',
-    groupName: 'cn',
-    member: ['member'],
-  },
+  attributes: { ...COMMON_ATTRIBUTES, username: 'sAMAccountName', notes: 'info', member: ['member'] },
   externalIdAttribute: 'objectGUID',
   binaryAttributes: ['objectGUID', 'objectSid'],
   userStatusAttributes: ['userAccountControl', 'accountExpires', 'primaryGroupID'],

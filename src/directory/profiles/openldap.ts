@@ -1,3 +1,4 @@
+import { COMMON_ATTRIBUTES } from './attributes.js';
 import type { DirectoryProfile } from './types.js';
 
 /**
@@ -13,18 +14,7 @@ export const openLdapProfile: DirectoryProfile = {
     group: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))',
     container: '(|(objectClass=organizationalUnit)(objectClass=organization)(objectClass=domain))',
   },
-  attributes: {
-    username: 'uid',
-    aliases: [],
-    fullName: 'displayName',
-    firstName: 'givenName',
-    lastName: 'sn',
-    email: 'mail',
-    phones: ['telephoneNumber', 'mobile'],
-    notes: 'description',
-    groupName: 'cn',
-    member: ['member', 'uniqueMember'],
-  },
+  attributes: { ...COMMON_ATTRIBUTES, username: 'uid', notes: 'description', member: ['member', 'uniqueMember'] },
   externalIdAttribute: 'entryUUID',
   binaryAttributes: [],
   userStatusAttributes: [],

@@ -1,20 +1,9 @@
 import type { DirectoryEntry } from '../entry.js';
+import type { AttributeMap } from './attributes.js';
 
 export type DirectoryType = 'active-directory' | 'openldap';
 
-export interface AttributeMap {
-  username: string;
-  aliases: string[];
-  fullName: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phones: string[];
-  notes: string;
-  groupName: string;
-  /** Attributes on a group that hold member DNs. */
-  member: string[];
-}
+export type { AttributeMap } from './attributes.js';
 
 export interface UserStatusFromDirectory {
   disabled: boolean;

@@ -7,6 +7,8 @@ function safeguardText(s: Directory['safeguard']): string {
   return limits.length ? `removals held above ${limits.join(' or ')}` : 'on, with no limit set';
 }
 
+const seconds = (ms: number) => `${ms / 1000} s`;
+
 /** The effective configuration (defaults filled in) of a directory; never the password. */
 export function DirectoryConfigSummary({ d }: { d: Directory }) {
   const a = d.attributes;
@@ -57,6 +59,16 @@ export function DirectoryConfigSummary({ d }: { d: Directory }) {
             </>
           ) : null}
           , member <span className="mono">{a.member.join(', ')}</span>
+        </dd>
+        <dt>Phones and notes</dt>
+        <dd className="small">
+          phones {d.importPhones ? `imported${d.defaultCountry ? ` (numbers without a country code: ${d.defaultCountry})` : ''}` : 'not imported'}, notes{' '}
+          {d.importNotes ? 'imported' : 'not imported'}
+        </dd>
+        <dt>Reading</dt>
+        <dd className="small">
+          pages of {d.pageSize} entries{d.memberRangeSize !== null ? `, members in ranges of ${d.memberRangeSize}` : ''}; timeouts: connect{' '}
+          {seconds(d.timeouts.connectMs)}, answer {seconds(d.timeouts.operationMs)}
         </dd>
         <dt>Trash</dt>
         <dd>{d.trashDays} days</dd>

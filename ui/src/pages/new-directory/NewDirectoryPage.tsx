@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, seg } from '../../api/client';
+import { DIRECTORY_NAME, SERVER_URL } from '../../api/rules';
 import type { ConnectionTest, Directory, DirectoryTypeInfo, RunReport } from '../../api/types';
 import { useAnnounce } from '../../components/Announcer';
 import { useConfirm } from '../../components/ConfirmDialog';
@@ -41,10 +42,10 @@ function stepOf(field: string): number {
 /** What the admin must fill in before moving on (the API validates everything again on save). */
 function missing(step: number, d: Draft, editing: boolean): Record<string, string> {
   const e: Record<string, string> = {};
-  if (step === 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(d.name)) e.name = 'Give it a name: 1-63 letters, digits, dot, dash or underscore.';
+  if (step === 0 && !DIRECTORY_NAME.test(d.name)) e.name = 'Give it a name: 1-63 letters, digits, dot, dash or underscore.';
   if (step === 1) {
     d.servers.forEach((s, i) => {
-      if (s.trim() && !/^ldaps?:\/\/[^/\s]+/i.test(s.trim())) e[`servers[${i}]`] = `"${s.trim()}" is not an LDAP URL: write it like ldaps://dc1.example.com:636.`;
+      if (s.trim() && !SERVER_URL.test(s.trim())) e[`servers[${i}]`] = `"${s.trim()}" is not an LDAP URL: write it like ldaps://dc1.example.com:636.`;
     });
     if (!d.servers.some((s) => s.trim())) e.servers = 'List at least one server.';
   }

@@ -1,17 +1,15 @@
+// ATTRIBUTE_NAME: the server's rule (src/config/attribute-name.ts, RFC 4512), generated from its OpenAPI
+// document; checked here as typed, again on save.
+import { ATTRIBUTE_NAME } from '../../api/rules';
 import { Checkbox, TextField } from '../../components/Field';
-import { ATTR_LABELS, type AttrKey } from './draft';
+import { ATTR_KEYS, ATTR_LABELS, type AttrKey } from './draft';
 import type { StepProps } from './StepProps';
-
-// The server's rule (src/config/attribute-name.ts, RFC 4512): checked here as typed, again on save.
-const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9-]*|(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))+)(?:;[A-Za-z0-9-]+)*$/;
 
 function attributeProblem(value: string, list: boolean): string | undefined {
   const names = list ? value.split(/[,\s]+/).filter(Boolean) : value.trim() ? [value.trim()] : [];
   const bad = names.find((n) => !ATTRIBUTE_NAME.test(n));
   return bad !== undefined ? `"${bad}" is not an LDAP attribute name: letters, digits and hyphens starting with a letter (such as mail), or an OID.` : undefined;
 }
-
-const ORDER: AttrKey[] = ['username', 'aliases', 'fullName', 'firstName', 'lastName', 'email', 'phones', 'notes', 'groupName', 'member'];
 
 /**
  * Attribute mapping with the type's defaults in view: an empty field uses the default, which is
@@ -27,7 +25,7 @@ export function StepAttributes({ draft, set, errors, editing, defaults: all, use
         Which LDAP attributes fill each field. Empty fields use the {draft.type === 'active-directory' ? 'Active Directory' : 'OpenLDAP'} defaults shown. Lists (aliases, phones, member) are separated by commas.
       </p>
       <div className="grid-2">
-        {ORDER.map((k) => {
+        {ATTR_KEYS.map((k) => {
           const locked = k === 'username' && usernameLocked;
           return (
             <TextField

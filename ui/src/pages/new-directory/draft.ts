@@ -1,4 +1,4 @@
-import type { DirectoryInput, DirectoryType, DirectoryTypeInfo, GroupHit, SyncItem, Transport } from '../../api/types';
+import type { AttributeMap, DirectoryInput, DirectoryType, DirectoryTypeInfo, GroupHit, SyncItem, Transport } from '../../api/types';
 
 /**
  * The "new directory" flow's state, and its translation to what POST /directories takes.
@@ -39,7 +39,8 @@ export interface Draft {
 /** The keys the flow edits; everything else of `base` passes through unchanged. */
 const FLOW_KEYS = ['name', 'type', 'servers', 'transport', 'ca', 'verifyHostname', 'bind', 'baseDn', 'attributes', 'importPhones', 'importNotes', 'defaultCountry', 'groups', 'syncItems', 'trashDays', 'safeguard'];
 
-export type AttrKey = 'username' | 'aliases' | 'fullName' | 'firstName' | 'lastName' | 'email' | 'phones' | 'notes' | 'groupName' | 'member';
+/** The attribute map's keys, from the API's types (the server defines them once: src/directory/profiles/attributes.ts). */
+export type AttrKey = keyof AttributeMap;
 
 /** Each type's attribute defaults as the form shows them (lists joined by ", "), from GET /directory-types. */
 export type TypeDefaults = Record<DirectoryType, Record<AttrKey, string>>;
@@ -47,19 +48,8 @@ export type TypeDefaults = Record<DirectoryType, Record<AttrKey, string>>;
 export function typeDefaultsFrom(items: DirectoryTypeInfo[]): TypeDefaults {
   const out = {} as TypeDefaults;
   for (const t of items) {
-    const a = t.attributes;
-    out[t.type] = {
-      username: a.username,
-      aliases: a.aliases.join(', '),
-      fullName: a.fullName,
-      firstName: a.firstName,
-      lastName: a.lastName,
-      email: a.email,
-      phones: a.phones.join(', '),
-      notes: a.notes,
-      groupName: a.groupName,
-      member: a.member.join(', '),
-    };
+    const a: AttributeMap = t.attributes;
+    out[t.type] = Object.fromEntries(ATTR_KEYS.map((k) => [k, ([] as string[]).concat(a[k]).join(', ')])) as Record<AttrKey, string>;
   }
   return out;
 }
@@ -77,8 +67,11 @@ export const ATTR_LABELS: Record<AttrKey, string> = {
   member: 'Group member attribute',
 };
 
+/** The keys in the form's order: the labels' (a key the server adds fails the type check of ATTR_LABELS). */
+export const ATTR_KEYS = Object.keys(ATTR_LABELS) as AttrKey[];
+
 const LIST_ATTRS: AttrKey[] = ['aliases', 'phones'];
-const emptyAttrs = (): Record<AttrKey, string> => ({ username: '', aliases: '', fullName: '', firstName: '', lastName: '', email: '', phones: '', notes: '', groupName: '', member: '' });
+const emptyAttrs = () => Object.fromEntries(ATTR_KEYS.map((k) => [k, ''])) as Record<AttrKey, string>;
 
 export function emptyDraft(): Draft {
   return {
