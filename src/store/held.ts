@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Db } from './sync/rows.js';
 
 /** A pending approval's hold on one user: the run that held the removal, since when, and what it would do. */
 export interface HeldRemoval {

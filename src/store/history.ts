@@ -1,7 +1,7 @@
 import type { Store } from './db.js';
 import type { RunsTable } from './schema.js';
 import type { ServerAttempt } from '../directory/connection.js';
-import type { RunKind } from '../sync/report.js';
+import type { RunKind } from './sync/run-types.js';
 import { pendingHolds, type HeldRemoval } from './held.js';
 import { findUserByUsername } from './users.js';
 import { IdsyncError } from '../errors.js';

@@ -1,13 +1,11 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
 import { IdsyncError } from '../errors.js';
 import { checkUsername } from '../usernames.js';
 import type { Db } from './db.js';
-import type { UsersTable } from './schema.js';
 import { fastPath } from './sqlite-fast-path.js';
 
-export type UserRow = Selectable<UsersTable>;
-export type NewUserRow = Insertable<UsersTable>;
-export type UserPatch = Updateable<UsersTable>;
+import type { UserPatch, UserRow } from './sync/rows.js';
+
+export type { NewUserRow, UserPatch, UserRow } from './sync/rows.js';
 
 const CHUNK = 500;
 
