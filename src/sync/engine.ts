@@ -42,7 +42,8 @@ export class SyncFailedError extends IdsyncError {
 }
 
 /**
- * One sync of one directory: plan → apply, page by page (a dry run plans and reports). Users are written a page per
+ * One sync of one directory: plan → apply, page by page (a dry run only plans, and reports the
+ * plan). Users are written a page per
  * transaction together with their run log; group memberships, removals and purges follow in one
  * last transaction once the whole directory has been read. Nothing is written before the
  * directory has answered and every configured group and container has been found, so a broken

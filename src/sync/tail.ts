@@ -11,7 +11,11 @@ import type { RunCounts } from './report.js';
  * (an increment counts the last hour's, so that a mass removal arriving change by change is held
  * too); they count in the population as well, as the users were there before.
  */
-export function decideRemovals(cfg: DirectoryConfig, removals: readonly PendingRemoval[], o: { population: number; recent?: number; nothingMatched?: boolean }): SafeguardDecision | undefined {
+export function decideRemovals(
+  cfg: DirectoryConfig,
+  removals: readonly PendingRemoval[],
+  o: { population: number; recent?: number; nothingMatched?: boolean },
+): SafeguardDecision | undefined {
   if (!removals.length) return undefined;
   const recent = o.recent ?? 0;
   return safeguard(cfg, recent + removals.length, o.population + recent, { nothingMatched: o.nothingMatched });
@@ -39,12 +43,20 @@ export interface TailOptions {
  * approval or applied as the safeguard decided. The decision comes first: a held removal keeps
  * the user active, so it keeps their memberships too until the hold is approved.
  */
-export async function planTail(db: SyncReads, cfg: DirectoryConfig, directoryId: number, chosen: ChosenGroup[], desired: DesiredMembers, o: TailOptions): Promise<{ plan: Plan; held?: { count: number; threshold: string } }> {
+export async function planTail(
+  db: SyncReads,
+  cfg: DirectoryConfig,
+  directoryId: number,
+  chosen: ChosenGroup[],
+  desired: DesiredMembers,
+  o: TailOptions,
+): Promise<{ plan: Plan; held?: { count: number; threshold: string } }> {
   const plan = emptyPlan();
   const hold = o.decision?.hold ?? false;
   const keepUsers = hold ? new Set([...(o.keep ?? []), ...o.removals.map((r) => r.userId)]) : o.keep;
   if (!o.onlyUsers || o.onlyUsers.size) {
-    extendPlan(plan, await planMemberships(db, directoryId, chosen, desired, { now: o.now, counts: o.counts, ids: o.ids, onlyUsers: o.onlyUsers, keepUsers, onProgress: o.onProgress }));
+    const { now, counts, ids, onlyUsers, onProgress } = o;
+    extendPlan(plan, await planMemberships(db, directoryId, chosen, desired, { now, counts, ids, onlyUsers, keepUsers, onProgress }));
   }
   if (o.full) plan.changes.push({ kind: 'holds.supersede' });
   let held: { count: number; threshold: string } | undefined;
