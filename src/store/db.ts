@@ -8,9 +8,12 @@ import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.j
 import { StorePostgresDialect } from './postgres-introspector.js';
 import type { Database } from './schema.js';
 import { storeQueries, type StoreQueries } from './queries.js';
+import { PostgresSyncStore } from './sync/postgres-writer.js';
+import { SqliteSyncStore } from './sync/sqlite-writer.js';
+import type { SyncStore } from './sync/writer.js';
 
-export type StoreDialect = 'sqlite' | 'postgres';
-export type Db = Kysely<Database> | Transaction<Database>;
+export type { Db, StoreDialect } from './db-handle.js';
+import type { StoreDialect } from './db-handle.js';
 
 /**
  * Switching a new database file to WAL needs a moment of exclusive access, and SQLite answers
@@ -72,12 +75,15 @@ export class Store {
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
   readonly url: string;
+  /** The sync write path (src/store/sync/writer.ts), for this store's database. */
+  readonly sync: SyncStore;
 
   /** PostgreSQL: the schema that holds idsync's tables, created by migrate() when missing. */
   readonly #schema: string | undefined;
 
-  private constructor(db: Kysely<Database>, dialect: StoreDialect, url: string, schema?: string) {
+  private constructor(db: Kysely<Database>, dialect: StoreDialect, url: string, sync: SyncStore, schema?: string) {
     this.db = db;
+    this.sync = sync;
     this.dialect = dialect;
     this.url = url;
     this.#schema = schema;
@@ -115,8 +121,10 @@ export class Store {
       }
       database.pragma('synchronous = NORMAL');
       database.pragma('foreign_keys = ON');
-      store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', url);
-      registerFastPath(store.db, new SqliteFastPath(database));
+      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+      const fast = new SqliteFastPath(database);
+      store = new Store(db, 'sqlite', url, new SqliteSyncStore(db, fast));
+      registerFastPath(store.db, fast);
     } else if (/^postgres(ql)?:\/\//.test(url)) {
       const u = new URL(url);
       const schema = u.searchParams.get('schema') ?? undefined;
@@ -134,7 +142,7 @@ export class Store {
         await db.destroy().catch(() => undefined);
         throw new IdsyncError('STORE_UNAVAILABLE', `cannot reach PostgreSQL store ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
       }
-      store = new Store(db, 'postgres', url, schema);
+      store = new Store(db, 'postgres', url, new PostgresSyncStore(db), schema);
     } else {
       throw new IdsyncError('CONFIG_INVALID', `store: must be sqlite:PATH or a postgres:// URL`, { where: 'store' });
     }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Db } from './sync/rows.js';
 
 /** The group-graph snapshot saved by the directory's last full sync under `fingerprint`; undefined when none. */
 export async function loadGraphCache(db: Db, directoryId: number, fingerprint: string): Promise<string | undefined> {

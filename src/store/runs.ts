@@ -1,10 +1,8 @@
-import { hostname } from 'node:os';
-import type { ServerAttempt } from '../directory/connection.js';
-import { IdsyncError } from '../errors.js';
-import type { ObjectChange, RunCounts, RunKind } from '../sync/report.js';
-import type { Db, Store } from './db.js';
+import type { Store } from './db.js';
 import { fastPath } from './sqlite-fast-path.js';
-import { processAlive } from './process-alive.js';
+import { discardRunIn, finishRunIn, recordObjectsIn, runObjectRow, startRunIn } from './sync/run-log.js';
+import type { Db } from './sync/rows.js';
+import type { ObjectChange, RunEnd, RunKind } from './sync/run-types.js';
 
 /**
  * Starts a run record, refusing when another live process is syncing the same directory. A
@@ -12,81 +10,20 @@ import { processAlive } from './process-alive.js';
  * left is consistent page by page, and this run converges it.
  */
 export async function startRun(store: Store, directoryId: number, directoryName: string, kind: RunKind, now: Date): Promise<number> {
-  return store.transaction(async (trx) => {
-    const running = await trx.selectFrom('runs').select(['id', 'pid', 'host']).where('directory_id', '=', directoryId).where('status', '=', 'running').execute();
-    for (const r of running) {
-      if (r.host === hostname() && r.pid !== null && r.pid !== process.pid && processAlive(r.pid)) {
-        throw new IdsyncError('SYNC_ALREADY_RUNNING', `directory "${directoryName}" is already being synced by run ${r.id} (process ${r.pid})`);
-      }
-      if (r.host !== hostname() && r.host !== null) {
-        throw new IdsyncError('SYNC_ALREADY_RUNNING', `directory "${directoryName}" is already being synced by run ${r.id} on host ${r.host}`);
-      }
-      await trx.updateTable('runs').set({ status: 'interrupted', finished_at: now.toISOString(), error: 'the process running this sync stopped before it finished' }).where('id', '=', r.id).execute();
-    }
-    const row = await trx
-      .insertInto('runs')
-      .values({
-        directory_id: directoryId,
-        directory_name: directoryName,
-        kind,
-        dry_run: 0,
-        status: 'running',
-        started_at: now.toISOString(),
-        counts: '{}',
-        attempts: '[]',
-        warnings: '[]',
-        pid: process.pid,
-        host: hostname(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  });
+  return store.transaction((trx) => startRunIn(trx, directoryId, directoryName, kind, now));
 }
 
-export async function finishRun(
-  db: Db,
-  runId: number,
-  r: { status: 'succeeded' | 'failed'; counts: RunCounts; startedAt: Date; now: Date; server?: string; attempts: ServerAttempt[]; warnings: string[]; error?: { code: string; message: string } },
-): Promise<void> {
-  await db
-    .updateTable('runs')
-    .set({
-      status: r.status,
-      finished_at: r.now.toISOString(),
-      duration_ms: r.now.getTime() - r.startedAt.getTime(),
-      counts: JSON.stringify(r.counts),
-      server: r.server ?? null,
-      attempts: JSON.stringify(r.attempts),
-      warnings: JSON.stringify(r.warnings),
-      error_code: r.error?.code ?? null,
-      error: r.error?.message ?? null,
-    })
-    .where('id', '=', runId)
-    .execute();
+export async function finishRun(db: Db, runId: number, r: RunEnd): Promise<void> {
+  await finishRunIn(db, runId, r);
 }
-
-const CHUNK = 200;
 
 export async function recordObjects(db: Db, runId: number, changes: ObjectChange[]): Promise<void> {
   const fast = fastPath(db);
-  for (let i = 0; i < changes.length; i += CHUNK) {
-    const rows = changes.slice(i, i + CHUNK).map((c) => ({
-      run_id: runId,
-      object_type: c.objectType,
-      name: c.name,
-      external_id: c.externalId ?? null,
-      user_id: c.userId ?? null,
-      outcome: c.outcome,
-      detail: c.reason || c.attributes || c.item || c.warnings?.length ? JSON.stringify({ reason: c.reason, attributes: c.attributes, item: c.item, warnings: c.warnings?.length ? c.warnings : undefined }) : null,
-    }));
-    if (fast) for (const r of rows) fast.insertRunObject(r);
-    else await db.insertInto('run_objects').values(rows).execute();
-  }
+  if (fast) for (const c of changes) fast.insertRunObject(runObjectRow(runId, c));
+  else await recordObjectsIn(db, runId, changes);
 }
 
 /** Drops a run that turned out to be no run at all (a single-user sync of a name no one has), with anything it logged. */
 export async function discardRun(db: Db, runId: number): Promise<void> {
-  await db.deleteFrom('run_objects').where('run_id', '=', runId).execute();
-  await db.deleteFrom('runs').where('id', '=', runId).execute();
+  await discardRunIn(db, runId);
 }

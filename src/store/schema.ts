@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { RunKind } from '../sync/report.js';
+import type { RunKind } from './sync/run-types.js';
 
 /**
  * Table shapes. Timestamps are ISO-8601 strings and booleans are 0/1 integers so that one schema

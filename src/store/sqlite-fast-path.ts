@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { NewUserRow, UserRow } from './users.js';
+import type { NewUserRow, UserRow } from './sync/rows.js';
 
 /**
  * Prepared, cached statements for the statements a full sync runs hundreds of thousands of times.

@@ -12,7 +12,7 @@ import { exportStore } from './export.js';
 import { finishRun, recordObjects, startRun } from './runs.js';
 import { addLocalUser, editUser, findUserByUsername } from './users.js';
 import { listRuns, showRun, userDetail } from './history.js';
-import { emptyCounts } from '../sync/report.js';
+import { emptyCounts } from './sync/run-types.js';
 
 /**
  * One suite, run against every store backend (as kysely runs its tests against every dialect):

@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import type { Db } from './db.js';
+import type { Db } from './sync/rows.js';
 import type { SyncStateTable } from './schema.js';
 
 export type SyncStatePatch = Omit<Updateable<SyncStateTable>, 'directory_id' | 'updated_at'>;

@@ -1,49 +1,9 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
 import { IdsyncError } from '../errors.js';
 import { checkUsername } from '../usernames.js';
 import type { Db } from './db.js';
-import type { UsersTable } from './schema.js';
-import { fastPath } from './sqlite-fast-path.js';
+import type { UserPatch, UserRow } from './sync/rows.js';
 
-export type UserRow = Selectable<UsersTable>;
-export type NewUserRow = Insertable<UsersTable>;
-export type UserPatch = Updateable<UsersTable>;
-
-const CHUNK = 500;
-
-export async function usersByExternalId(db: Db, directoryId: number, ids: string[]): Promise<Map<string, UserRow>> {
-  const out = new Map<string, UserRow>();
-  const fast = fastPath(db);
-  if (fast) {
-    for (const id of ids) {
-      const r = fast.userByExternalId(directoryId, id);
-      if (r) out.set(id, r);
-    }
-    return out;
-  }
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db.selectFrom('users').selectAll().where('directory_id', '=', directoryId).where('external_id', 'in', ids.slice(i, i + CHUNK)).execute();
-    for (const r of rows) out.set(r.external_id!, r);
-  }
-  return out;
-}
-
-export async function usersByUsernameKey(db: Db, keys: string[]): Promise<Map<string, UserRow>> {
-  const out = new Map<string, UserRow>();
-  const fast = fastPath(db);
-  if (fast) {
-    for (const k of keys) {
-      const r = fast.userByUsernameKey(k);
-      if (r) out.set(k, r);
-    }
-    return out;
-  }
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const rows = await db.selectFrom('users').selectAll().where('username_key', 'in', keys.slice(i, i + CHUNK)).execute();
-    for (const r of rows) out.set(r.username_key, r);
-  }
-  return out;
-}
+export type { NewUserRow, UserPatch, UserRow } from './sync/rows.js';
 
 export async function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('username_key', '=', username.toLowerCase()).executeTakeFirst();

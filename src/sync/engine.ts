@@ -4,19 +4,21 @@ import { DirectoryConnection } from '../directory/connection.js';
 import { IdsyncError, toIdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { ensureDirectory, markSynced } from '../store/directories.js';
-import { fastPath } from '../store/sqlite-fast-path.js';
 import { loadGraphCache, saveGraphCache } from '../store/graph-cache.js';
-import { discardRun, finishRun, recordObjects, startRun } from '../store/runs.js';
-import { supersedePending } from '../store/held.js';
+import { discardRun, finishRun, startRun } from '../store/runs.js';
+import type { SyncReads } from '../store/sync/writer.js';
+import { applyPlan } from './apply.js';
 import { decodeSnapshot, encodeSnapshot, snapshotFingerprint } from './graph-snapshot.js';
-import { DesiredMembers, syncGroups } from './groups.js';
+import { DesiredMembers } from './groups.js';
+import { Placeholders, type PendingRemoval } from './plan.js';
 import { DirectoryReader } from './read.js';
-import { applyRemovals, departures, holdRemovals, purgeTrash, safeguard } from './removals.js';
+import { departures } from './removals.js';
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
 import { MappingStats } from './mapping-stats.js';
 import { SeenIds, type KnownUser } from './seen.js';
 import { syncOneUser, UserNotFoundError } from './single-user.js';
-import { syncUserPage, type PendingRemoval } from './user-changes.js';
+import { decideRemovals, planTail } from './tail.js';
+import { addPageMembers, planUserPage, type PagePlan } from './user-changes.js';
 
 export interface SyncOptions {
   dryRun?: boolean;
@@ -40,7 +42,8 @@ export class SyncFailedError extends IdsyncError {
 }
 
 /**
- * One sync of one directory: plan → apply, page by page. Users are written a page per
+ * One sync of one directory: plan → apply, page by page (a dry run only plans, and reports the
+ * plan). Users are written a page per
  * transaction together with their run log; group memberships, removals and purges follow in one
  * last transaction once the whole directory has been read. Nothing is written before the
  * directory has answered and every configured group and container has been found, so a broken
@@ -51,7 +54,6 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
   const clock = opts.now ?? (() => new Date());
   const startedAt = clock();
   const dryRun = !!opts.dryRun;
-  const apply = !dryRun;
   const log = opts.log?.child({ directory: cfg.name });
   const progress = (e: ProgressEvent) => {
     if (e.phase !== 'users' && e.phase !== 'memberships') log?.debug({ phase: e.phase }, 'sync phase');
@@ -92,76 +94,75 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
     await reader.loadGroups((read) => progress({ phase: 'groups', read }));
     // Saved now, while the run holds little else: the snapshot only memoises group entries, so
     // it stays right whatever happens to the rest of the run.
-    if (apply && !reader.snapshotCurrent) await saveGraphSnapshot(store, dir.id, fingerprint, reader, clock(), log);
+    if (!dryRun && !reader.snapshotCurrent) await saveGraphSnapshot(store, dir.id, fingerprint, reader, clock(), log);
     await reader.checkContainers();
     const itemLabel = (i: number) => cfg.syncItems[i].label;
 
+    const ids = new Placeholders();
     if (opts.user) {
-      await syncOneUser(store, cfg, dir.id, reader, opts.user, { now: clock(), apply, counts, keep, itemLabel, runId: report.runId });
+      await syncOneUser(store, cfg, dir.id, reader, opts.user, { now: clock(), dryRun, counts, keep, itemLabel, runId: report.runId, ids });
     } else {
       progress({ phase: 'scopes' });
       await reader.loadScopes();
       const desired = new DesiredMembers();
       const deferred: PendingRemoval[] = [];
-      const known = await knownUsers(store, dir.id);
+      const known = await knownUsers(store.sync.reads, dir.id);
       const seen = new SeenIds(known);
       const stats = new MappingStats();
       const expected = dir.id > 0 ? known.size : undefined;
       let read = 0;
       for await (const page of reader.userPages()) {
         const now = clock();
-        const run = async (db: typeof store.db) => {
-          const r = await syncUserPage(db, cfg, dir.id, page, { now, apply, counts, seen, itemLabel, known, stats });
-          if (apply) await recordObjects(db, report.runId!, r.changes);
-          return r;
-        };
-        const r = apply ? await store.transaction((trx) => run(trx as unknown as typeof store.db)) : await run(store.db);
-        for (const m of r.members) desired.add(m.userId, m.groups);
-        deferred.push(...r.removals);
-        keep(r.changes);
+        const plan = (db: SyncReads) => planUserPage(db, cfg, dir.id, page, { now, counts, seen, itemLabel, known, stats, ids, describeNew: dryRun });
+        // A page is planned and applied in one transaction, with its run log.
+        const p: PagePlan = dryRun
+          ? await plan(store.sync.reads)
+          : await store.sync.transaction(async (w) => {
+              const p = await plan(w);
+              await applyPlan(w, p, { directoryId: dir.id, now, counts, runId: report.runId! });
+              return p;
+            });
+        addPageMembers(desired, p);
+        deferred.push(...p.removals);
+        keep(p.log);
         read += page.length;
         progress({ phase: 'users', read, expected });
       }
 
       report.warnings.push(...stats.warnings(cfg));
       progress({ phase: 'removals' });
-      const finish = async (db: typeof store.db) => {
+      // Memberships, removals and purges: one last transaction, once the whole directory has been read.
+      const finish = async (db: SyncReads) => {
         const now = clock();
-        const changes: ObjectChange[] = [];
-        // The safeguard decides before memberships are written: a held removal keeps the user
-        // active, so it keeps their memberships too until the hold is approved.
         const removals = [...deferred, ...(await departures(db, dir.id, seen, known))];
-        const population = await countUsers(db, dir.id);
-        const decision = safeguard(cfg, removals.length, population, { nothingMatched: read === 0 });
-        const keepUsers = decision.hold ? new Set(removals.map((r) => r.userId)) : undefined;
-        changes.push(...(await syncGroups(db, cfg, dir.id, reader.chosen, desired, { now, apply, counts, keepUsers, onProgress: (done, total) => progress({ phase: 'memberships', done, total }) })));
-        if (decision.hold) {
-          counts.held = removals.length;
-          report.heldForApproval = { runId: report.runId, count: removals.length, threshold: decision.threshold };
+        const decision = decideRemovals(cfg, removals, { population: await db.countLiveUsers(dir.id), nothingMatched: read === 0 });
+        const { plan, held } = await planTail(db, cfg, dir.id, reader.chosen, desired, {
+          now, counts, ids, removals, decision, full: true, onProgress: (done, total) => progress({ phase: 'memberships', done, total }),
+        });
+        if (held) {
+          report.heldForApproval = { runId: report.runId, count: held.count, threshold: held.threshold };
           report.warnings.push(
-            `${removals.length} ${removals.length === 1 ? 'removal' : 'removals'} held for approval (threshold: ${decision.threshold}); the users stay active and keep their group memberships until then${report.runId ? `; approve or reject run ${report.runId} (Approvals in the panel, or \`idsync approve ${report.runId}\`)` : ''}`,
+            `${held.count} ${held.count === 1 ? 'removal' : 'removals'} held for approval (threshold: ${held.threshold}); the users stay active and keep their group memberships until then${report.runId ? `; approve or reject run ${report.runId} (Approvals in the panel, or \`idsync approve ${report.runId}\`)` : ''}`,
           );
-          for (const r of removals) changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'held', reason: `${r.action === 'trash' ? 'trash' : 'disable'} held for approval: ${r.reason}` });
-          if (apply) await holdRemovals(db, report.runId!, dir.id, removals, now, decision.threshold);
-        } else {
-          if (apply) await supersedePending(db, dir.id, now);
-          changes.push(...(await applyRemovals(db, removals, cfg, now, counts, apply)));
         }
-        changes.push(...(await purgeTrash(db, dir.id, now, counts, apply)));
-        if (apply) {
-          await recordObjects(db, report.runId!, changes);
-          await finishRun(db, report.runId!, { status: 'succeeded', counts, startedAt, now, server: report.server, attempts: report.attempts, warnings: report.warnings });
-        }
-        keep(changes);
+        return { plan, now };
       };
-      const fast = fastPath(store.db);
-      if (apply && fast) await fast.withoutForeignKeyChecks(() => store.transaction((trx) => finish(trx as unknown as typeof store.db)));
-      else if (apply) await store.transaction((trx) => finish(trx as unknown as typeof store.db));
-      else await finish(store.db);
-      if (apply) await markSynced(store, dir.id, clock());
+      if (dryRun) keep((await finish(store.sync.reads)).plan.log);
+      else {
+        await store.sync.transaction(
+          async (w) => {
+            const { plan, now } = await finish(w);
+            await applyPlan(w, plan, { directoryId: dir.id, now, counts, runId: report.runId! });
+            await w.finishRun(report.runId!, { status: 'succeeded', counts, startedAt, now, server: report.server, attempts: report.attempts, warnings: report.warnings });
+            keep(plan.log);
+          },
+          { linksOnly: true },
+        );
+        await markSynced(store, dir.id, clock());
+      }
       opts.onReader?.(reader);
     }
-    if (apply && opts.user) {
+    if (!dryRun && opts.user) {
       await finishRun(store.db, report.runId!, { status: 'succeeded', counts, startedAt, now: clock(), server: report.server, attempts: report.attempts, warnings: report.warnings });
     }
     report.durationMs = clock().getTime() - startedAt.getTime();
@@ -224,7 +225,7 @@ function attemptsOf(e: IdsyncError): RunReport['attempts'] {
 async function ensureDirectoryFor(store: Store, cfg: DirectoryConfig, now: Date, dryRun: boolean): Promise<{ id: number }> {
   if (!dryRun) return ensureDirectory(store, cfg, now);
   // A dry run writes nothing, not even the directory's row; it still refuses what a real run would.
-  const row = await store.db.selectFrom('directories').selectAll().where('name', '=', cfg.name).executeTakeFirst();
+  const row = await store.sync.reads.directoryByName(cfg.name);
   if (!row) return { id: -1 };
   if (row.first_synced_at && row.username_attribute.toLowerCase() !== cfg.attributes.username.toLowerCase()) {
     return ensureDirectory(store, cfg, now);
@@ -237,20 +238,9 @@ async function ensureDirectoryFor(store: Store, cfg: DirectoryConfig, now: Date,
  * once per full sync (~100 bytes a user), it recognises unchanged users and, at the end, tells
  * which users the run did not see.
  */
-async function knownUsers(store: Store, directoryId: number): Promise<Map<string, KnownUser>> {
+async function knownUsers(db: SyncReads, directoryId: number): Promise<Map<string, KnownUser>> {
   const out = new Map<string, KnownUser>();
   if (directoryId <= 0) return out;
-  const fast = fastPath(store.db);
-  const rows: KnownUser[] = fast
-    ? fast.directoryUsers(directoryId)
-    : (await store.db.selectFrom('users').select(['id', 'external_id', 'source_hash']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').where('external_id', 'is not', null).execute()).map(
-        (r) => [r.id, r.external_id!, r.source_hash] as const,
-      );
-  for (const r of rows) out.set(r[1], r);
+  for (const r of await db.knownUsers(directoryId)) out.set(r[1], r);
   return out;
-}
-
-async function countUsers(db: Store['db'], directoryId: number): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').executeTakeFirst();
-  return Number(r?.n ?? 0);
 }

@@ -7,8 +7,11 @@ import { parseConfig } from '../config/load.js';
 import { Store } from '../store/db.js';
 import { ensureDirectory } from '../store/directories.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
-import { DesiredMembers, syncGroups } from './groups.js';
-import { emptyCounts } from './report.js';
+import type { SyncWriter } from '../store/sync/writer.js';
+import { applyPlan } from './apply.js';
+import { DesiredMembers, planMemberships } from './groups.js';
+import { Placeholders } from './plan.js';
+import { emptyCounts, type RunCounts } from './report.js';
 
 /**
  * The membership step against a real SQLite store: a directory's first sync with many memberships
@@ -31,6 +34,12 @@ const chosen = [
   { itemIndex: 1, dn: 'cn=small,dc=x', externalId: 'g-small', name: 'small' },
 ];
 const now = new Date('2026-11-01T10:00:00Z');
+
+/** The membership step of a full sync: planned, then applied in the caller's transaction. */
+async function syncGroups(w: SyncWriter, _cfg: unknown, directoryId: number, chosenGroups: typeof chosen, desired: DesiredMembers, o: { now: Date; counts: RunCounts }): Promise<void> {
+  const plan = await planMemberships(w, directoryId, chosenGroups, desired, { ...o, ids: new Placeholders() });
+  await applyPlan(w, plan, { directoryId, now: o.now, counts: o.counts, runId: 0, record: false });
+}
 
 async function storeWithUsers(n: number): Promise<{ store: Store; directoryId: number; ids: number[] }> {
   const store = await Store.open(`sqlite:${path.join(mkdtempSync(path.join(dir, 's-')), 'store.db')}`);
@@ -63,7 +72,7 @@ describe('memberships on SQLite', () => {
     const desired = new DesiredMembers();
     ids.forEach((id, i) => desired.add(id, i % 2 ? [0] : [0, 1]));
     const counts = emptyCounts();
-    await store.transaction((trx) => syncGroups(trx, cfg, directoryId, chosen, desired, { now, apply: true, counts }));
+    await store.sync.transaction((w) => syncGroups(w, cfg, directoryId, chosen, desired, { now, counts }));
     expect(counts.membersAdded).toBe(12_000 + 6_000);
     expect(await userIndexExists(store)).toBe(true);
     const plan = await sql<{ detail: string }>`explain query plan select group_id from group_members where user_id = ${ids[5]}`.execute(store.db);
@@ -75,7 +84,7 @@ describe('memberships on SQLite', () => {
     const again = new DesiredMembers();
     ids.forEach((id, i) => again.add(id, i === 0 ? [0] : i % 2 ? [0] : [0, 1]));
     const c2 = emptyCounts();
-    await store.transaction((trx) => syncGroups(trx, cfg, directoryId, chosen, again, { now, apply: true, counts: c2 }));
+    await store.sync.transaction((w) => syncGroups(w, cfg, directoryId, chosen, again, { now, counts: c2 }));
     expect(c2).toMatchObject({ membersAdded: 0, membersRemoved: 1 });
     expect(await userIndexExists(store)).toBe(true);
   });
@@ -84,8 +93,8 @@ describe('memberships on SQLite', () => {
     const { store, directoryId, ids } = await storeWithUsers(11_000);
     const desired = new DesiredMembers();
     for (const id of ids) desired.add(id, [0]);
-    const failing = store.transaction(async (trx) => {
-      await syncGroups(trx, cfg, directoryId, chosen, desired, { now, apply: true, counts: emptyCounts() });
+    const failing = store.sync.transaction(async (w) => {
+      await syncGroups(w, cfg, directoryId, chosen, desired, { now, counts: emptyCounts() });
       throw new Error('killed after the memberships');
     });
     await expect(failing).rejects.toThrow('killed after the memberships');

@@ -1,6 +1,5 @@
-import type { DirectoryConfig } from '../config/load.js';
-import type { Db } from '../store/db.js';
-import { fastPath } from '../store/sqlite-fast-path.js';
+import type { SyncReads } from '../store/sync/writer.js';
+import type { Placeholders, Plan } from './plan.js';
 import type { ChosenGroup } from './read.js';
 import type { ObjectChange, RunCounts } from './report.js';
 
@@ -63,58 +62,48 @@ function sortedUnique(ids: Iterable<number>): Float64Array {
 }
 
 /**
- * Writes the chosen groups and their flattened members. Only chosen groups exist in the store;
+ * Plans the chosen groups and their flattened members. Only chosen groups exist in the store;
  * a nested group's members appear as direct members of every chosen group above it. In a full
  * sync, groups no longer chosen are deleted and member lists are replaced; in a single-user or
  * incremental sync (`onlyUsers`) only those users' memberships change. Memberships of users in
  * `keepUsers` are never removed here.
  */
-export async function syncGroups(
-  db: Db,
-  cfg: DirectoryConfig,
+export async function planMemberships(
+  db: SyncReads,
   directoryId: number,
   chosen: ChosenGroup[],
   desiredMembers: DesiredMembers,
   opts: {
     now: Date;
-    apply: boolean;
     counts: RunCounts;
+    ids: Placeholders;
     onlyUsers?: Set<number>;
-    /** Users whose removal the safeguard holds: their memberships stay until the hold is approved (applyRemovals then takes them). */
+    /** Users whose removal the safeguard holds: their memberships stay until the hold is approved (the approval's removals then take them). */
     keepUsers?: ReadonlySet<number>;
     onProgress?: (done: number, total: number) => void;
   },
-): Promise<ObjectChange[]> {
-  const { now, apply, counts } = opts;
+): Promise<Plan> {
+  const { now, counts } = opts;
   const ts = now.toISOString();
-  const changes: ObjectChange[] = [];
-  const stored = await db.selectFrom('groups').selectAll().where('directory_id', '=', directoryId).execute();
+  const plan: Plan = { changes: [], log: [] };
+  const changes = plan.log;
+  const stored = await db.groups(directoryId);
   const byExt = new Map(stored.map((g) => [g.external_id, g]));
   const keep = new Set<number>();
   let done = 0;
-  // A directory's first sync (none of its groups stored yet) that brings more memberships than the
-  // store holds: load them without the user_id index and build it once at the end.
-  const fast = fastPath(db);
-  const bulk = apply && fast && !opts.onlyUsers && stored.length === 0 && desiredMembers.total >= 10_000 && desiredMembers.total > fast.memberRows() ? fast.suspendMemberUserIndex() : undefined;
+  // A directory's first sync (none of its groups stored yet) with many memberships: the store may load them in bulk.
+  if (!opts.onlyUsers && stored.length === 0 && desiredMembers.total >= 10_000) plan.membershipLoad = desiredMembers.total;
   // For a few users (single-user and incremental syncs), read only their memberships: reading every
   // chosen group's member list would make each increment cost as much as the directory is large.
-  let current: Map<number, Set<number>> | undefined;
-  if (opts.onlyUsers) {
-    current = new Map();
-    const ids = [...opts.onlyUsers].filter((u) => u > 0);
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await db.selectFrom('group_members').select(['group_id', 'user_id']).where('user_id', 'in', ids.slice(i, i + 500)).execute();
-      for (const r of rows) (current.get(r.group_id) ?? current.set(r.group_id, new Set()).get(r.group_id)!).add(r.user_id);
-    }
-  }
+  const current = opts.onlyUsers ? await db.membershipsOf([...opts.onlyUsers].filter((u) => u > 0)) : undefined;
   for (const c of chosen) {
-    let g = byExt.get(c.externalId);
+    const g = byExt.get(c.externalId);
     let groupId: number;
     if (!g) {
       counts.groupsCreated++;
       changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'created', item: `group ${c.dn}` });
-      const row = { directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts };
-      groupId = !apply ? -1 : fast ? fast.insertGroup(row) : (await db.insertInto('groups').values(row).returning('id').executeTakeFirstOrThrow()).id;
+      groupId = opts.ids.take();
+      plan.changes.push({ kind: 'group.create', groupId, row: { directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts } });
     } else {
       groupId = g.id;
       if (g.dn !== c.dn || g.name !== c.name) {
@@ -123,7 +112,7 @@ export async function syncGroups(
         if (g.name !== c.name) attributes.name = { before: g.name, after: c.name };
         if (g.dn !== c.dn) attributes.dn = { before: g.dn, after: c.dn };
         changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'updated', attributes });
-        if (apply) await db.updateTable('groups').set({ dn: c.dn, name: c.name, updated_at: ts }).where('id', '=', g.id).execute();
+        plan.changes.push({ kind: 'group.update', groupId: g.id, dn: c.dn, name: c.name });
       }
     }
     keep.add(groupId);
@@ -131,8 +120,7 @@ export async function syncGroups(
     let have: Float64Array;
     if (current) have = sortedUnique(current.get(groupId) ?? []);
     else if (groupId <= 0) have = new Float64Array(0);
-    else if (fast) have = Float64Array.from(fast.memberIds(groupId));
-    else have = sortedUnique((await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((r) => r.user_id));
+    else have = await db.memberIds(groupId);
     // Placeholder ids of a dry run are negative: they sort first and are never in the store.
     const add: number[] = [];
     const remove: number[] = [];
@@ -150,30 +138,17 @@ export async function syncGroups(
     }
     counts.membersAdded += add.length;
     counts.membersRemoved += remove.length;
-    if (apply && groupId > 0 && fast) {
-      fast.addMembers(groupId, add);
-      for (const u of remove) fast.removeMember(groupId, u);
-    } else if (apply && groupId > 0) {
-      for (let i = 0; i < add.length; i += 500) {
-        await db.insertInto('group_members').values(add.slice(i, i + 500).map((user_id) => ({ group_id: groupId, user_id }))).execute();
-      }
-      for (let i = 0; i < remove.length; i += 500) {
-        await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', 'in', remove.slice(i, i + 500)).execute();
-      }
-    }
+    if (add.length) plan.changes.push({ kind: 'membership.add', groupId, userIds: add });
+    if (remove.length) plan.changes.push({ kind: 'membership.remove', groupId, userIds: remove });
     opts.onProgress?.(++done, chosen.length);
   }
-  bulk?.restore();
   if (!opts.onlyUsers) {
     for (const g of stored) {
       if (keep.has(g.id)) continue;
       counts.groupsDeleted++;
       changes.push({ objectType: 'group', name: g.name, externalId: g.external_id, outcome: 'deleted', reason: 'no longer chosen in the configuration, or gone from the directory' });
-      if (apply) {
-        await db.deleteFrom('group_members').where('group_id', '=', g.id).execute();
-        await db.deleteFrom('groups').where('id', '=', g.id).execute();
-      }
+      plan.changes.push({ kind: 'group.delete', groupId: g.id });
     }
   }
-  return changes;
+  return plan;
 }

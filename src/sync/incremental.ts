@@ -1,15 +1,17 @@
 import type { DirectoryConfig } from '../config/load.js';
 import { dnKey } from '../directory/codecs.js';
 import { IdsyncError } from '../errors.js';
-import type { Db, Store } from '../store/db.js';
-import { finishRun, recordObjects } from '../store/runs.js';
+import type { Store } from '../store/db.js';
 import { saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
-import { DesiredMembers, syncGroups } from './groups.js';
+import { applyPlan } from './apply.js';
+import { DesiredMembers } from './groups.js';
+import { extendPlan, Placeholders, type PendingRemoval } from './plan.js';
 import type { DirectoryReader, ScopedEntry } from './read.js';
-import { applyRemovals, heldElsewhere, holdRemovals, safeguard, type SafeguardDecision } from './removals.js';
-import { emptyCounts, type ObjectChange, type RunReport } from './report.js';
+import { heldElsewhere, LEFT_SCOPE } from './removals.js';
+import { emptyCounts, type RunReport } from './report.js';
 import { SeenIds } from './seen.js';
-import { syncUserPage, type PendingRemoval } from './user-changes.js';
+import { decideRemovals, planTail } from './tail.js';
+import { addPageMembers, pageUserIds, planUserPage } from './user-changes.js';
 
 /**
  * What a change source (DirSync, uSNChanged polling, RFC 4533 Content Sync) reports: which
@@ -58,11 +60,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
 
   // Renamed or moved users and groups keep their node, so groups that list them keep reaching them.
   const ids = cs.changed.map((c) => c.id).filter((x): x is string => !!x);
-  const storedKeys = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await store.db.selectFrom('users').select(['external_id', 'dn_key']).where('directory_id', '=', directoryId).where('external_id', 'in', ids.slice(i, i + 500)).execute();
-    for (const r of rows) if (r.dn_key) storedKeys.set(r.external_id!, r.dn_key);
-  }
+  const storedKeys = await store.sync.reads.dnKeysByExternalId(directoryId, ids);
   const idOfKey = new Map<string, string>();
   for (const c of cs.changed) {
     const key = dnKey(c.dn);
@@ -105,8 +103,8 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     } else deletedUserIds.push(d.id);
   }
   if (deletedUserIds.length) {
-    const rows = await store.db.selectFrom('users').select('dn_key').where('directory_id', '=', directoryId).where('external_id', 'in', deletedUserIds).execute();
-    const nodes = new Set(rows.map((r) => (r.dn_key ? reader.index.get(r.dn_key) : undefined)).filter((n): n is number => n !== undefined));
+    const keys = await store.sync.reads.dnKeysByExternalId(directoryId, deletedUserIds);
+    const nodes = new Set([...keys.values()].map((k) => reader.index.get(k)).filter((n): n is number => n !== undefined));
     if (nodes.size) for (const g of reader.graph.groups.values()) if (g.members.some((m) => nodes.has(m))) {
       reader.graph.add({ ...g, members: g.members.filter((m) => !nodes.has(m)) });
       changedGroupNodes.add(g.node);
@@ -145,66 +143,6 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
 
   const counts = emptyCounts();
   const report: RunReport = { directory: cfg.name, kind: 'incremental', dryRun: false, status: 'succeeded', attempts: [], counts, changes: [], warnings: [], durationMs: 0 };
-  const work = async (db: Db, runId: number) => {
-    const now = ctx.now();
-    const changes: ObjectChange[] = [];
-    const seen = new SeenIds();
-    const inScope = scoped.filter((s) => s.itemIndex !== undefined);
-    const r = await syncUserPage(db, cfg, directoryId, inScope, { now, apply: true, counts, seen, itemLabel: (i) => cfg.syncItems[i].label });
-    changes.push(...r.changes);
-    let removals: PendingRemoval[] = [...r.removals];
-
-    // Users no longer in scope, gone from the directory, or deleted.
-    const outIds = scoped.filter((s) => s.itemIndex === undefined).map((s) => cfg.profile.externalId(s.entry)).filter((x): x is string => !!x);
-    // An entry that is gone from under the base DN (moved out, deleted) is found by its id when
-    // the source gave one, else by the DN it had.
-    const byId = [...outIds, ...goneIds.map((g) => g.id), ...missingKeys.map((k) => idOfKey.get(k)).filter((x): x is string => !!x)];
-    const candidates =
-      byId.length || missingKeys.length
-        ? await db
-            .selectFrom('users')
-            .select(['id', 'username', 'external_id', 'status'])
-            .where('directory_id', '=', directoryId)
-            .where('status', '!=', 'trashed')
-            .where((eb) => eb.or([...(byId.length ? [eb('external_id', 'in', byId)] : []), ...(missingKeys.length ? [eb('dn_key', 'in', missingKeys)] : [])]))
-            .execute()
-        : [];
-    const only = new Set<number>(r.members.map((m) => m.userId));
-    for (const u of candidates) {
-      if (u.external_id && seen.has(u.external_id)) continue;
-      only.add(u.id);
-      removals.push({ userId: u.id, username: u.username, externalId: u.external_id, action: 'trash', reason: 'no longer in scope: removed from the chosen groups and containers, moved out of them, or deleted in the directory' });
-    }
-
-    // The safeguard decides before memberships are written: users whose removal it holds stay
-    // active, and keep their memberships until the hold is approved.
-    let decision: SafeguardDecision | undefined;
-    const pending = await heldElsewhere(db, removals, r.members.map((m) => m.userId), now);
-    removals = pending.removals;
-    if (removals.length) {
-      const recent = await recentRemovals(db, directoryId, new Date(now.getTime() - REMOVAL_WINDOW_MS));
-      const population = await countActive(db, directoryId);
-      decision = safeguard(cfg, recent + removals.length, population + recent);
-    }
-    const desired = new DesiredMembers();
-    for (const m of r.members) desired.add(m.userId, m.groups);
-    const keepUsers = decision?.hold ? new Set([...pending.held, ...removals.map((x) => x.userId)]) : pending.held;
-    if (only.size) changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now, apply: true, counts, onlyUsers: only, keepUsers })));
-
-    if (decision) {
-      if (decision.hold) {
-        counts.held = removals.length;
-        const threshold = `${decision.threshold}, counted over the last hour`;
-        report.heldForApproval = { runId, count: removals.length, threshold };
-        for (const x of removals) changes.push({ objectType: 'user', name: x.username, externalId: x.externalId ?? undefined, userId: x.userId, outcome: 'held', reason: `${x.action} held for approval: ${x.reason}` });
-        await holdRemovals(db, runId, directoryId, removals, now, threshold, { supersede: false });
-      } else {
-        changes.push(...(await applyRemovals(db, removals, cfg, now, counts, true)));
-      }
-    }
-    return changes;
-  };
-
   // A recheck alone is not a change the directory reported: it does not move "last change".
   const reported = cs.changed.length > 0 || cs.deleted.length > 0;
   const lastChange = reported ? { last_change_at: (cs.seenAt ?? startedAt).toISOString() } : {};
@@ -213,49 +151,58 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     await saveSyncState(store.db, directoryId, { ...cs.state, ...lastChange }, ctx.now());
     return undefined;
   }
-  // The run row is written in the same transaction, and dropped again when nothing changed (a
-  // polling source re-reading the entries at its boundary), so history only shows real changes.
-  const recorded = await store.transaction(async (trx) => {
-    const run = await trx
-      .insertInto('runs')
-      .values({ directory_id: directoryId, directory_name: cfg.name, kind: 'incremental', dry_run: 0, status: 'running', started_at: startedAt.toISOString(), counts: '{}', attempts: '[]', warnings: '[]', pid: process.pid, host: null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const changes = await work(trx, run.id);
+  // The run starts in the same transaction, and is dropped again when nothing changed (a polling
+  // source re-reading the entries at its boundary), so history only shows real changes.
+  const recorded = await store.sync.transaction(async (w) => {
+    const runId = await w.startRun(directoryId, cfg.name, 'incremental', startedAt);
+    const now = ctx.now();
+    const seen = new SeenIds();
+    const ids = new Placeholders();
+    const inScope = scoped.filter((s) => s.itemIndex !== undefined);
+    const page = await planUserPage(w, cfg, directoryId, inScope, { now, counts, seen, itemLabel: (i) => cfg.syncItems[i].label, ids });
+    let removals: PendingRemoval[] = [...page.removals];
+
+    // Users no longer in scope, gone from the directory, or deleted.
+    const outIds = scoped.filter((s) => s.itemIndex === undefined).map((s) => cfg.profile.externalId(s.entry)).filter((x): x is string => !!x);
+    // An entry that is gone from under the base DN (moved out, deleted) is found by its id when
+    // the source gave one, else by the DN it had.
+    const byId = [...outIds, ...goneIds.map((g) => g.id), ...missingKeys.map((k) => idOfKey.get(k)).filter((x): x is string => !!x)];
+    const candidates = await w.liveUsersByIdentity(directoryId, byId, missingKeys);
+    const only = new Set<number>(pageUserIds(page));
+    for (const u of candidates) {
+      if (u.external_id && seen.has(u.external_id)) continue;
+      only.add(u.id);
+      removals.push({ userId: u.id, username: u.username, externalId: u.external_id, action: 'trash', reason: LEFT_SCOPE });
+    }
+
+    // Removals a pending approval already holds are left to it; users back in scope leave it.
+    const pending = await heldElsewhere(w, removals, page.members.map((m) => m.userId));
+    removals = pending.removals;
+    const decision = removals.length
+      ? decideRemovals(cfg, removals, { population: await w.countLiveUsers(directoryId), recent: await w.recentRemovals(directoryId, new Date(now.getTime() - REMOVAL_WINDOW_MS)) })
+      : undefined;
+    const desired = new DesiredMembers();
+    addPageMembers(desired, page);
+    const tail = await planTail(w, cfg, directoryId, reader.chosen, desired, { now, counts, ids, removals, decision, keep: pending.held, onlyUsers: only, full: false, thresholdNote: ', counted over the last hour' });
+    const plan = extendPlan(extendPlan(page, pending.release), tail.plan);
+    if (tail.held) report.heldForApproval = { runId, count: tail.held.count, threshold: tail.held.threshold };
+    await applyPlan(w, plan, { directoryId, now, counts, runId, record: false });
+
     const end = ctx.now();
     const state = { ...cs.state, ...lastChange, ...(reported ? { last_applied_at: end.toISOString() } : {}) };
-    if (!changes.some((c) => c.outcome !== 'unchanged')) {
-      await trx.deleteFrom('runs').where('id', '=', run.id).execute();
-      await saveSyncState(trx, directoryId, state, end);
+    if (!plan.log.some((c) => c.outcome !== 'unchanged')) {
+      await w.discardRun(runId);
+      await w.saveSyncState(directoryId, state, end);
       return undefined;
     }
-    await recordObjects(trx, run.id, changes);
-    await finishRun(trx, run.id, { status: 'succeeded', counts, startedAt, now: end, attempts: [], warnings: [] });
-    await saveSyncState(trx, directoryId, state, end);
-    report.changes = changes;
-    return run.id;
+    await w.recordObjects(runId, plan.log);
+    await w.finishRun(runId, { status: 'succeeded', counts, startedAt, now: end, attempts: [], warnings: [] });
+    await w.saveSyncState(directoryId, state, end);
+    report.changes = plan.log;
+    return runId;
   });
   if (recorded === undefined) return undefined;
   report.runId = recorded;
   report.durationMs = ctx.now().getTime() - startedAt.getTime();
   return report;
 }
-
-async function recentRemovals(db: Db, directoryId: number, since: Date): Promise<number> {
-  const r = await db
-    .selectFrom('run_objects')
-    .innerJoin('runs', 'runs.id', 'run_objects.run_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('runs.directory_id', '=', directoryId)
-    .where('runs.kind', '=', 'incremental')
-    .where('runs.started_at', '>=', since.toISOString())
-    .where('run_objects.outcome', 'in', ['trashed', 'disabled'])
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
-async function countActive(db: Db, directoryId: number): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-

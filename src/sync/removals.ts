@@ -1,15 +1,17 @@
 import type { DirectoryConfig } from '../config/load.js';
 import { IdsyncError } from '../errors.js';
-import type { Db, Store } from '../store/db.js';
-import { pendingHolds, releaseHold, supersedePending } from '../store/held.js';
-import { recordObjects } from '../store/runs.js';
-import type { ObjectChange, RunCounts } from './report.js';
+import type { Store } from '../store/db.js';
+import { KyselySyncWriter } from '../store/sync/kysely-writer.js';
+import type { Db } from '../store/sync/rows.js';
+import type { ApprovalListing, LiveUser, SyncReads } from '../store/sync/writer.js';
+import { applyPlan } from './apply.js';
+import type { PendingRemoval, Plan } from './plan.js';
+import type { RunCounts } from './report.js';
 import type { KnownUser, SeenIds } from './seen.js';
-import type { PendingRemoval } from './user-changes.js';
 
 const DAY_MS = 86_400_000;
 
-const LEFT_SCOPE = 'no longer in scope: removed from the chosen groups and containers, moved out of them, or deleted in the directory';
+export const LEFT_SCOPE = 'no longer in scope: removed from the chosen groups and containers, moved out of them, or deleted in the directory';
 
 /**
  * Users of the directory that the run did not see in scope and that are not yet in the trash.
@@ -17,19 +19,17 @@ const LEFT_SCOPE = 'no longer in scope: removed from the chosen groups and conta
  * user the run created or adopted since is in `seen`, so only the departed ones, and rows without
  * an external id, are read here.
  */
-export async function departures(db: Db, directoryId: number, seen: SeenIds, known?: ReadonlyMap<string, KnownUser>): Promise<PendingRemoval[]> {
+export async function departures(db: SyncReads, directoryId: number, seen: SeenIds, known?: ReadonlyMap<string, KnownUser>): Promise<PendingRemoval[]> {
   const out: PendingRemoval[] = [];
-  const leave = (r: { id: number; username: string; external_id: string | null }) =>
-    out.push({ userId: r.id, username: r.username, externalId: r.external_id, action: 'trash', reason: LEFT_SCOPE });
-  const base = () => db.selectFrom('users').select(['id', 'username', 'external_id']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed');
+  const leave = (r: LiveUser) => out.push({ userId: r.id, username: r.username, externalId: r.external_id, action: 'trash', reason: LEFT_SCOPE });
   if (!known) {
-    for (const r of await base().execute()) if (!r.external_id || !seen.has(r.external_id)) leave(r);
+    for (const r of await db.liveUsers(directoryId)) if (!r.external_id || !seen.has(r.external_id)) leave(r);
     return out;
   }
   const gone: number[] = [];
   for (const k of known.values()) if (!seen.metKnown(k[0])) gone.push(k[0]);
-  for (let i = 0; i < gone.length; i += 500) for (const r of await base().where('id', 'in', gone.slice(i, i + 500)).execute()) leave(r);
-  for (const r of await base().where('external_id', 'is', null).execute()) leave(r);
+  if (gone.length) for (const r of await db.liveUsers(directoryId, gone)) leave(r);
+  for (const r of await db.liveUsersWithoutExternalId(directoryId)) leave(r);
   return out;
 }
 
@@ -64,45 +64,41 @@ export function safeguard(cfg: DirectoryConfig, removals: number, population: nu
   return { hold: false, threshold };
 }
 
-/** Applies removals: disable (from the directory) or disable-and-trash (left scope). */
-export async function applyRemovals(db: Db, removals: PendingRemoval[], cfg: DirectoryConfig, now: Date, counts: RunCounts, apply: boolean): Promise<ObjectChange[]> {
-  const ts = now.toISOString();
+/** Plans removals: disable (from the directory) or disable-and-trash (left scope). */
+export function planRemovals(removals: readonly PendingRemoval[], cfg: DirectoryConfig, now: Date, counts: RunCounts): Plan {
   const deleteAfter = new Date(now.getTime() + cfg.trashDays * DAY_MS).toISOString();
-  const changes: ObjectChange[] = [];
+  const plan: Plan = { changes: [], log: [] };
   for (const r of removals) {
     if (r.action === 'trash') {
       counts.trashed++;
-      changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'trashed', reason: `${r.reason}; disabled and in the trash until ${deleteAfter}` });
-      if (apply) {
-        await db.updateTable('users').set({ status: 'trashed', status_reason: r.reason, trashed_at: ts, delete_after: deleteAfter, updated_at: ts, source_hash: null }).where('id', '=', r.userId).execute();
-        // A run's own membership pass has already taken these away; an approved hold has not.
-        const gone = await db.deleteFrom('group_members').where('user_id', '=', r.userId).executeTakeFirst();
-        counts.membersRemoved += Number(gone.numDeletedRows);
-      }
+      plan.log.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'trashed', reason: `${r.reason}; disabled and in the trash until ${deleteAfter}` });
+      plan.changes.push({ kind: 'user.trash', userId: r.userId, reason: r.reason, deleteAfter });
     } else {
       counts.disabled++;
-      changes.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'disabled', reason: r.reason });
-      // The stored digest no longer describes the row: the next full sync compares it in full.
-      if (apply) await db.updateTable('users').set({ status: 'disabled', status_reason: r.reason, updated_at: ts, source_hash: null }).where('id', '=', r.userId).execute();
+      plan.log.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'disabled', reason: r.reason });
+      plan.changes.push({ kind: 'user.disable', userId: r.userId, reason: r.reason });
     }
   }
-  return changes;
+  return plan;
+}
+
+/** Plans holding removals for approval: the users stay active, and keep their memberships, until an administrator decides. */
+export function planHold(removals: PendingRemoval[], threshold: string, counts: RunCounts): Plan {
+  counts.held = removals.length;
+  return {
+    changes: [{ kind: 'removal.hold', removals, threshold }],
+    log: removals.map((r) => ({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'held', reason: `${r.action === 'trash' ? 'trash' : 'disable'} held for approval: ${r.reason}` })),
+  };
 }
 
 /**
- * `supersede`: a full sync re-plans every removal from the directory as it is now, so the
- * directory's older pending approvals are stale. An increment plans only the users it looked at:
- * it leaves the others' approvals alone (see `heldElsewhere`).
+ * Holds removals on a store handle directly (tools and tests that set up an approval). `supersede`:
+ * the directory's older pending approvals are stale, as after a full sync.
  */
 export async function holdRemovals(db: Db, runId: number, directoryId: number, removals: PendingRemoval[], now: Date, threshold: string, opts: { supersede?: boolean } = {}): Promise<void> {
-  if (opts.supersede ?? true) await supersedePending(db, directoryId, now);
-  await db.insertInto('approvals').values({ run_id: runId, directory_id: directoryId, status: 'pending', count: removals.length, threshold, created_at: now.toISOString(), decided_at: null }).execute();
-  for (let i = 0; i < removals.length; i += 200) {
-    await db
-      .insertInto('held_removals')
-      .values(removals.slice(i, i + 200).map((r) => ({ run_id: runId, user_id: r.userId, action: r.action, reason: r.reason })))
-      .execute();
-  }
+  const w = new KyselySyncWriter(db);
+  if (opts.supersede ?? true) await w.supersedePending(directoryId, now);
+  await w.holdRemovals(runId, directoryId, removals, threshold, now);
 }
 
 /**
@@ -110,34 +106,28 @@ export async function holdRemovals(db: Db, runId: number, directoryId: number, r
  * holds are left to it (neither applied nor held again; `held` keeps their memberships), and users
  * found in scope are taken out of any pending approval, so that approving it does not remove them.
  */
-export async function heldElsewhere(db: Db, removals: PendingRemoval[], inScope: readonly number[], now: Date): Promise<{ removals: PendingRemoval[]; held: Set<number> }> {
-  const holds = await pendingHolds(db, [...removals.map((r) => r.userId), ...inScope]);
-  if (!holds.size) return { removals, held: new Set() };
+export async function heldElsewhere(db: SyncReads, removals: PendingRemoval[], inScope: readonly number[]): Promise<{ removals: PendingRemoval[]; held: Set<number>; release: Plan }> {
+  const release: Plan = { changes: [], log: [] };
+  const holds = await db.pendingHolds([...removals.map((r) => r.userId), ...inScope]);
+  if (!holds.size) return { removals, held: new Set(), release };
   const leaving = new Set(removals.map((r) => r.userId));
   for (const id of inScope) {
     const h = holds.get(id);
-    if (h && !leaving.has(id)) await releaseHold(db, h.runId, id, now);
+    if (h && !leaving.has(id)) release.changes.push({ kind: 'hold.release', runId: h.runId, userId: id });
   }
   const held = new Set(removals.filter((r) => holds.has(r.userId)).map((r) => r.userId));
-  return { removals: removals.filter((r) => !held.has(r.userId)), held };
+  return { removals: removals.filter((r) => !held.has(r.userId)), held, release };
 }
 
 /** Users whose deletion date has passed are deleted from the store. */
-export async function purgeTrash(db: Db, directoryId: number, now: Date, counts: RunCounts, apply: boolean): Promise<ObjectChange[]> {
-  const due = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'external_id', 'delete_after'])
-    .where('directory_id', '=', directoryId)
-    .where('status', '=', 'trashed')
-    .where('delete_after', '<=', now.toISOString())
-    .execute();
-  const changes: ObjectChange[] = [];
-  for (const u of due) {
+export async function planPurge(db: SyncReads, directoryId: number, now: Date, counts: RunCounts): Promise<Plan> {
+  const plan: Plan = { changes: [], log: [] };
+  for (const u of await db.trashDue(directoryId, now)) {
     counts.deleted++;
-    changes.push({ objectType: 'user', name: u.username, externalId: u.external_id ?? undefined, outcome: 'deleted', reason: `in the trash past its deletion date ${u.delete_after}` });
-    if (apply) await db.deleteFrom('users').where('id', '=', u.id).execute();
+    plan.log.push({ objectType: 'user', name: u.username, externalId: u.external_id ?? undefined, outcome: 'deleted', reason: `in the trash past its deletion date ${u.delete_after}` });
+    plan.changes.push({ kind: 'user.delete', userId: u.id });
   }
-  return changes;
+  return plan;
 }
 
 export interface ApprovalSummary {
@@ -153,21 +143,8 @@ export interface ApprovalSummary {
 }
 
 export async function listApprovals(store: Store, opts: { all?: boolean } = {}): Promise<ApprovalSummary[]> {
-  let q = store.db.selectFrom('approvals').innerJoin('directories', 'directories.id', 'approvals.directory_id').select(['approvals.run_id', 'directories.name', 'approvals.status', 'approvals.count', 'approvals.threshold', 'approvals.created_at', 'approvals.decided_at']);
-  if (!opts.all) q = q.where('approvals.status', '=', 'pending');
-  const rows = await q.orderBy('approvals.run_id', 'desc').execute();
-  const out: ApprovalSummary[] = [];
-  for (const r of rows) {
-    const users = await store.db
-      .selectFrom('held_removals')
-      .innerJoin('users', 'users.id', 'held_removals.user_id')
-      .select(['users.username', 'held_removals.action', 'held_removals.reason'])
-      .where('held_removals.run_id', '=', r.run_id)
-      .orderBy('users.username')
-      .execute();
-    out.push({ runId: r.run_id, directory: r.name, status: r.status, count: r.count, threshold: r.threshold, createdAt: r.created_at, decidedAt: r.decided_at, users });
-  }
-  return out;
+  const rows: ApprovalListing[] = await store.sync.reads.approvals(opts);
+  return rows.map((r) => ({ runId: r.run_id, directory: r.name, status: r.status, count: r.count, threshold: r.threshold, createdAt: r.created_at, decidedAt: r.decided_at, users: r.users }));
 }
 
 /**
@@ -176,28 +153,23 @@ export async function listApprovals(store: Store, opts: { all?: boolean } = {}):
  * Reject: nothing is removed; the next full sync plans again from the directory as it is then.
  */
 export async function decideApproval(store: Store, cfg: DirectoryConfig | undefined, runId: number, decision: 'approve' | 'reject', now: Date): Promise<{ applied: number; skipped: number }> {
-  return store.transaction(async (trx) => {
-    const a = await trx.selectFrom('approvals').selectAll().where('run_id', '=', runId).executeTakeFirst();
+  return store.sync.transaction(async (w) => {
+    const a = await w.approval(runId);
     if (!a) throw new IdsyncError('STORE_NOT_FOUND', `run ${runId} has no held removals`, { where: String(runId) });
     if (a.status !== 'pending') throw new IdsyncError('APPROVAL_NOT_PENDING', `the removals held by run ${runId} are ${a.status}, not pending`, { where: String(runId) });
-    await trx.updateTable('approvals').set({ status: decision === 'approve' ? 'approved' : 'rejected', decided_at: now.toISOString() }).where('run_id', '=', runId).execute();
+    await w.decideApproval(runId, decision === 'approve' ? 'approved' : 'rejected', now);
     if (decision === 'reject') return { applied: 0, skipped: a.count };
     if (!cfg) throw new IdsyncError('UNKNOWN_DIRECTORY', `the directory of run ${runId} is no longer configured; cannot apply its removals`);
-    const held = await trx
-      .selectFrom('held_removals')
-      .innerJoin('users', 'users.id', 'held_removals.user_id')
-      .select(['users.id', 'users.username', 'users.external_id', 'users.status', 'held_removals.action', 'held_removals.reason'])
-      .where('held_removals.run_id', '=', runId)
-      .execute();
+    const held = await w.heldUsers(runId);
     const todo: PendingRemoval[] = held
       .filter((h) => (h.action === 'trash' ? h.status !== 'trashed' : h.status === 'active'))
       .map((h) => ({ userId: h.id, username: h.username, externalId: h.external_id, action: h.action, reason: h.reason }));
-    const counts = (await trx.selectFrom('runs').select('counts').where('id', '=', runId).executeTakeFirstOrThrow()).counts;
-    const c = JSON.parse(counts) as RunCounts;
-    const changes = await applyRemovals(trx, todo, cfg, now, c, true);
+    const c = await w.runCounts(runId);
+    const plan = planRemovals(todo, cfg, now, c);
+    plan.log = plan.log.map((x) => ({ ...x, reason: `approved: ${x.reason}` }));
+    await applyPlan(w, plan, { directoryId: a.directory_id, now, counts: c, runId });
     c.held = Math.max(0, c.held - todo.length);
-    await trx.updateTable('runs').set({ counts: JSON.stringify(c) }).where('id', '=', runId).execute();
-    await recordObjects(trx, runId, changes.map((x) => ({ ...x, reason: `approved: ${x.reason}` })));
+    await w.setRunCounts(runId, c);
     return { applied: todo.length, skipped: held.length - todo.length };
   });
 }

@@ -1,15 +1,16 @@
 import type { DirectoryConfig } from '../config/load.js';
 import { IdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
-import { pendingHolds, releaseHold, type HeldRemoval } from '../store/held.js';
-import { recordObjects } from '../store/runs.js';
-import { findUserByUsername, usersByExternalId } from '../store/users.js';
-import { DesiredMembers, syncGroups } from './groups.js';
+import type { HeldRemoval } from '../store/held.js';
+import type { SyncReads } from '../store/sync/writer.js';
+import { applyPlan } from './apply.js';
+import { DesiredMembers, planMemberships } from './groups.js';
+import { emptyPlan, extendPlan, type PendingRemoval, type Placeholders, type Plan } from './plan.js';
 import type { DirectoryReader } from './read.js';
-import { applyRemovals } from './removals.js';
+import { planRemovals } from './removals.js';
 import type { ObjectChange, RunCounts } from './report.js';
 import { SeenIds } from './seen.js';
-import { syncUserPage, type PendingRemoval } from './user-changes.js';
+import { addPageMembers, pageUserIds, planUserPage } from './user-changes.js';
 
 /** A single-user sync of a name that is neither in the directory's scope nor in the store: an answer, not a failed run. */
 export class UserNotFoundError extends IdsyncError {
@@ -46,11 +47,12 @@ export async function syncOneUser(
   directoryId: number,
   reader: DirectoryReader,
   username: string,
-  o: { now: Date; apply: boolean; counts: RunCounts; keep: (c: ObjectChange[]) => void; itemLabel: (i: number) => string; runId?: number },
+  o: { now: Date; dryRun: boolean; counts: RunCounts; keep: (c: ObjectChange[]) => void; itemLabel: (i: number) => string; runId?: number; ids: Placeholders },
 ): Promise<void> {
   const scoped = await reader.readUser(username);
-  const work = async (db: Store['db']) => {
-    const changes: ObjectChange[] = [];
+  const plan = async (db: SyncReads): Promise<Plan> => {
+    const plan = emptyPlan();
+    const changes = plan.log;
     if (!scoped || scoped.itemIndex === undefined) {
       let externalId: string | undefined;
       try {
@@ -58,50 +60,56 @@ export async function syncOneUser(
       } catch {
         externalId = undefined;
       }
-      const byId = externalId ? (await usersByExternalId(db, directoryId, [externalId])).get(externalId) : undefined;
-      const byName = byId ?? (await findUserByUsername(db, username));
+      const byId = externalId ? (await db.usersByExternalId(directoryId, [externalId])).get(externalId) : undefined;
+      const byName = byId ?? (await db.userByUsername(username));
       const user = byName && byName.directory_id === directoryId ? byName : undefined;
       if (!user) throw new UserNotFoundError(username, cfg);
-      const hold = (await pendingHolds(db, [user.id])).get(user.id);
+      const hold = (await db.pendingHolds([user.id])).get(user.id);
       const removal: PendingRemoval = { userId: user.id, username: user.username, externalId: user.external_id, action: 'disable', reason: scoped ? 'no longer in scope (single-user sync)' : 'not found in the directory (single-user sync)' };
       if (hold) {
         o.counts.unchanged++;
         changes.push(heldChange(removal, hold));
       } else {
         // Duo's rule: a single-user sync only disables a user who left scope; the next full sync trashes them.
-        if (user.status === 'active') changes.push(...(await applyRemovals(db, [removal], cfg, o.now, o.counts, o.apply)));
+        if (user.status === 'active') extendPlan(plan, planRemovals([removal], cfg, o.now, o.counts));
         else o.counts.unchanged++;
-        await syncGroups(db, cfg, directoryId, reader.chosen, new DesiredMembers(), { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: new Set([user.id]) });
+        // Their memberships go; what the groups themselves would show is the next full sync's to report.
+        const groups = await planMemberships(db, directoryId, reader.chosen, new DesiredMembers(), { now: o.now, counts: o.counts, ids: o.ids, onlyUsers: new Set([user.id]) });
+        plan.changes.push(...groups.changes);
       }
     } else {
-      const r = await syncUserPage(db, cfg, directoryId, [scoped], { now: o.now, apply: o.apply, counts: o.counts, seen: new SeenIds(), itemLabel: o.itemLabel });
-      changes.push(...r.changes);
-      const holds = await pendingHolds(db, [...r.members.map((m) => m.userId), ...r.removals.map((x) => x.userId)]);
+      const page = await planUserPage(db, cfg, directoryId, [scoped], { now: o.now, counts: o.counts, seen: new SeenIds(), itemLabel: o.itemLabel, ids: o.ids, describeNew: o.dryRun });
+      extendPlan(plan, page);
+      const holds = await db.pendingHolds([...page.members.map((m) => m.userId), ...page.removals.map((x) => x.userId)]);
       const removals: PendingRemoval[] = [];
-      for (const x of r.removals) {
+      for (const x of page.removals) {
         const hold = holds.get(x.userId);
         if (hold) changes.push(heldChange(x, hold));
         else removals.push(x);
       }
-      changes.push(...(await applyRemovals(db, removals, cfg, o.now, o.counts, o.apply)));
+      extendPlan(plan, planRemovals(removals, cfg, o.now, o.counts));
       const desired = new DesiredMembers();
-      const only = new Set<number>();
-      for (const m of r.members) {
-        only.add(m.userId);
-        desired.add(m.userId, m.groups);
+      addPageMembers(desired, page);
+      for (const m of page.members) {
         const hold = holds.get(m.userId);
-        if (!hold || r.removals.some((x) => x.userId === m.userId)) continue;
-        if (o.apply) await releaseHold(db, hold.runId, m.userId, o.now);
+        if (!hold || page.removals.some((x) => x.userId === m.userId)) continue;
+        plan.changes.push({ kind: 'hold.release', runId: hold.runId, userId: m.userId });
         const c = changes.find((x) => x.userId === m.userId && x.objectType === 'user');
         const note = `back in scope: no longer held for removal by run ${hold.runId}`;
         if (c) c.reason = c.reason ? `${c.reason}; ${note}` : note;
         else changes.push({ objectType: 'user', name: username, userId: m.userId, outcome: 'unchanged', reason: note });
       }
-      changes.push(...(await syncGroups(db, cfg, directoryId, reader.chosen, desired, { now: o.now, apply: o.apply, counts: o.counts, onlyUsers: only })));
+      extendPlan(plan, await planMemberships(db, directoryId, reader.chosen, desired, { now: o.now, counts: o.counts, ids: o.ids, onlyUsers: new Set(pageUserIds(page)) }));
     }
-    if (o.apply) await recordObjects(db, o.runId!, changes);
-    o.keep(changes);
+    return plan;
   };
-  if (o.apply) await store.transaction((trx) => work(trx as unknown as Store['db']));
-  else await work(store.db);
+  if (o.dryRun) {
+    o.keep((await plan(store.sync.reads)).log);
+    return;
+  }
+  await store.sync.transaction(async (w) => {
+    const p = await plan(w);
+    await applyPlan(w, p, { directoryId, now: o.now, counts: o.counts, runId: o.runId! });
+    o.keep(p.log);
+  });
 }

@@ -1,9 +1,8 @@
 import { createHash, hash } from 'node:crypto';
 import type { DirectoryConfig } from '../config/load.js';
 import { dnKey } from '../directory/codecs.js';
-import type { Db } from '../store/db.js';
-import { fastPath } from '../store/sqlite-fast-path.js';
-import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch, type UserRow } from '../store/users.js';
+import type { NewUserRow, UserPatch, UserRow } from '../store/sync/rows.js';
+import type { SyncReads } from '../store/sync/writer.js';
 import { userFieldNames } from '../store/user-fields.js';
 import { entryDigest } from './digest.js';
 import { mapUser, userAttributes, type MappedUser } from './mapping.js';
@@ -11,21 +10,33 @@ import type { ScopedEntry } from './read.js';
 import type { MappingStats } from './mapping-stats.js';
 import type { KnownUser, SeenIds } from './seen.js';
 import type { AttributeChange, ObjectChange, RunCounts } from './report.js';
+import type { DesiredMembers } from './groups.js';
+import { createdId, type PendingRemoval, type Placeholders, type Plan } from './plan.js';
 
-/** A status change that takes users away (active → disabled): held back for the safeguard. */
-export interface PendingRemoval {
-  userId: number;
-  username: string;
-  externalId: string | null;
-  action: 'disable' | 'trash';
-  reason: string;
+export type { PendingRemoval } from './plan.js';
+
+/** A page's plan, with what the rest of the run needs from it. */
+export interface PagePlan extends Plan {
+  /** Disables the safeguard decides on with the run's other removals. */
+  removals: PendingRemoval[];
+  /** Store ids and chosen-group item indexes of the page's in-scope users that the store has; new users' are on their user.create. */
+  members: { userId: number; groups: readonly number[] }[];
 }
 
-export interface PageResult {
-  changes: ObjectChange[];
-  removals: PendingRemoval[];
-  /** Store id (negative placeholder in a dry run) and chosen-group item indexes of in-scope users. */
-  members: { userId: number; groups: readonly number[] }[];
+/**
+ * The page's users as members of the chosen groups: after the page is applied, new users count
+ * with their store ids, in a dry run with the plan's placeholders.
+ */
+export function addPageMembers(desired: DesiredMembers, page: PagePlan): void {
+  for (const m of page.members) desired.add(m.userId, m.groups);
+  for (const c of page.changes) if (c.kind === 'user.create') desired.add(createdId(c), c.groups);
+}
+
+/** Store ids of the page's in-scope users (placeholders for users not created yet). */
+export function pageUserIds(page: PagePlan): number[] {
+  const ids = page.members.map((m) => m.userId);
+  for (const c of page.changes) if (c.kind === 'user.create') ids.push(createdId(c));
+  return ids;
 }
 
 type Managed = 'username' | 'aliases' | 'full_name' | 'first_name' | 'last_name' | 'email' | 'phones' | 'notes' | 'dn' | 'sync_item';
@@ -65,8 +76,6 @@ function createdAttributes(row: NewUserRow): Record<string, AttributeChange> {
   }
   return out;
 }
-
-let placeholder = -1;
 
 const fingerprints = new WeakMap<DirectoryConfig, string>();
 
@@ -129,20 +138,21 @@ function sameDigest(stored: string | null, source: string, context: string): boo
 }
 
 /**
- * Plans one page of in-scope directory users against the store and, unless `apply` is false,
- * writes it in one transaction. Identity is the directory's immutable id; a username is only used
- * to adopt an unowned store user or to detect a conflict with another owner.
+ * Plans one page of in-scope directory users against the store (read, never written). Identity is
+ * the directory's immutable id; a username is only used to adopt an unowned store user or to
+ * detect a conflict with another owner. `describeNew`: log lines of new users show the attributes
+ * they would get (a dry run's plan shows them, a run's log does not keep them).
  */
-export async function syncUserPage(
-  db: Db,
+export async function planUserPage(
+  db: SyncReads,
   cfg: DirectoryConfig,
   directoryId: number,
   page: ScopedEntry[],
-  opts: { now: Date; apply: boolean; counts: RunCounts; seen: SeenIds; itemLabel: (i: number) => string; known?: Map<string, KnownUser>; stats?: MappingStats },
-): Promise<PageResult> {
-  const { now, apply, counts, seen } = opts;
+  opts: { now: Date; counts: RunCounts; seen: SeenIds; itemLabel: (i: number) => string; ids: Placeholders; describeNew?: boolean; known?: Map<string, KnownUser>; stats?: MappingStats },
+): Promise<PagePlan> {
+  const { now, counts, seen } = opts;
   const ts = now.toISOString();
-  const result: PageResult = { changes: [], removals: [], members: [] };
+  const result: PagePlan = { changes: [], log: [], removals: [], members: [] };
   const mapped: { m: MappedUser; s: ScopedEntry; digest: string }[] = [];
   const contextCache = contextDigests(cfg);
   for (const s of page) {
@@ -177,7 +187,7 @@ export async function syncUserPage(
         /* unreadable id: nothing to protect */
       }
       counts.skipped++;
-      result.changes.push({ objectType: 'user', name: r.name, outcome: 'skipped', reason: r.reason });
+      result.log.push({ objectType: 'user', name: r.name, outcome: 'skipped', reason: r.reason });
       continue;
     }
     if (seen.has(r.user.externalId)) continue;
@@ -187,14 +197,13 @@ export async function syncUserPage(
   }
   if (!mapped.length) return result;
 
-  const byExt = await usersByExternalId(db, directoryId, mapped.map((x) => x.m.externalId));
+  const byExt = await db.usersByExternalId(directoryId, mapped.map((x) => x.m.externalId));
   const needName = mapped.filter((x) => !byExt.has(x.m.externalId) || byExt.get(x.m.externalId)!.username_key !== x.m.username.toLowerCase());
-  const byName = needName.length ? await usersByUsernameKey(db, needName.map((x) => x.m.username.toLowerCase())) : new Map<string, UserRow>();
+  const byName = needName.length ? await db.usersByUsernameKey(needName.map((x) => x.m.username.toLowerCase())) : new Map<string, UserRow>();
   const ownerNames = new Map<number, string>();
   const claimed = new Set<string>();
 
-  const inserts: { row: NewUserRow; change: ObjectChange; groups: readonly number[] }[] = [];
-  const updates: { id: number; set: UserPatch }[] = [];
+  const creates: PagePlan['changes'] = [];
 
   for (const { m, s, digest } of mapped) {
     const item = opts.itemLabel(s.itemIndex!);
@@ -205,7 +214,7 @@ export async function syncUserPage(
     if (claimed.has(key) || (holder && holder.id !== existing?.id && (holder.directory_id !== null || existing))) {
       const owner = holder?.directory_id == null ? undefined : holder.directory_id === directoryId ? cfg.name : await ownerName(db, holder.directory_id, ownerNames);
       counts.conflict++;
-      result.changes.push({
+      result.log.push({
         objectType: 'user',
         name: m.username,
         externalId: m.externalId,
@@ -250,13 +259,15 @@ export async function syncUserPage(
         updated_at: ts,
       };
       counts.created++;
-      inserts.push({
+      creates.push({
+        kind: 'user.create',
+        ref: opts.ids.take(),
         row,
         groups: s.groups,
-        change: {
+        log: {
           objectType: 'user', name: m.username, externalId: m.externalId, outcome: 'created', item, warnings: m.warnings.length ? m.warnings : undefined, reason: m.disabled ? m.disabledReason : undefined,
           // A plan shows what each new user would hold, so the mapping can be checked before the first import (issue 10 item 15).
-          ...(apply ? {} : { attributes: createdAttributes(row) }),
+          ...(opts.describeNew ? { attributes: createdAttributes(row) } : {}),
         },
       });
       continue;
@@ -310,48 +321,28 @@ export async function syncUserPage(
     else counts.unchanged++;
     if (Object.keys(set).length) {
       set.updated_at = ts;
-      updates.push({ id: existing.id, set });
+      result.changes.push({ kind: 'user.update', userId: existing.id, set });
     }
     if (outcome !== 'unchanged') {
-      result.changes.push({ objectType: 'user', name: m.username, externalId: m.externalId, userId: existing.id, outcome, reason, attributes, item, warnings: m.warnings.length ? m.warnings : undefined });
+      result.log.push({ objectType: 'user', name: m.username, externalId: m.externalId, userId: existing.id, outcome, reason, attributes, item, warnings: m.warnings.length ? m.warnings : undefined });
     } else if (m.warnings.length) {
-      result.changes.push({ objectType: 'user', name: m.username, externalId: m.externalId, userId: existing.id, outcome: 'unchanged', warnings: m.warnings });
+      result.log.push({ objectType: 'user', name: m.username, externalId: m.externalId, userId: existing.id, outcome: 'unchanged', warnings: m.warnings });
     }
     result.members.push({ userId: existing.id, groups: s.groups });
   }
 
-  const fast = fastPath(db);
-  if (apply && fast) {
-    for (const u of updates) fast.updateUser(u.id, u.set);
-    for (const x of inserts) {
-      const id = fast.insertUser(x.row);
-      x.change.userId = id;
-      result.members.push({ userId: id, groups: x.groups });
-    }
-  } else if (apply) {
-    for (const u of updates) await db.updateTable('users').set(u.set).where('id', '=', u.id).execute();
-    for (let i = 0; i < inserts.length; i += 200) {
-      const chunk = inserts.slice(i, i + 200);
-      // Matched by external id: neither database promises RETURNING rows in VALUES order.
-      const rows = await db.insertInto('users').values(chunk.map((x) => x.row)).returning(['id', 'external_id']).execute();
-      const idOf = new Map(rows.map((r) => [r.external_id, r.id]));
-      for (const x of chunk) {
-        const id = idOf.get(x.row.external_id as string)!;
-        x.change.userId = id;
-        result.members.push({ userId: id, groups: x.groups });
-      }
-    }
-  } else {
-    for (const x of inserts) result.members.push({ userId: placeholder--, groups: x.groups });
+  // New users follow the page's updates, as one batch; their log lines close the page's.
+  for (const c of creates) {
+    result.changes.push(c);
+    if (c.kind === 'user.create') result.log.push(c.log);
   }
-  for (const x of inserts) result.changes.push(x.change);
   return result;
 }
 
-async function ownerName(db: Db, directoryId: number, cache: Map<number, string>): Promise<string> {
+async function ownerName(db: SyncReads, directoryId: number, cache: Map<number, string>): Promise<string> {
   let n = cache.get(directoryId);
   if (!n) {
-    n = (await db.selectFrom('directories').select('name').where('id', '=', directoryId).executeTakeFirst())?.name ?? String(directoryId);
+    n = (await db.directoryName(directoryId)) ?? String(directoryId);
     cache.set(directoryId, n);
   }
   return n;
