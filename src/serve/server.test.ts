@@ -69,10 +69,11 @@ describe('idsync serve and the directories created through the admin API', () =>
     try {
       const store = await Store.open(loadConfig(ws.configFile).store);
       try {
-        // Both workers ran their first full sync, and each failed on its unreachable server.
+        // Both workers ran their first full sync to its end, and each failed on its unreachable server.
         const { value: runs } = await ws.waitFor(async () => {
           const { runs } = await directoryStatus(store).facts();
-          return runs.has('apidir') && runs.has('filedir') ? runs : undefined;
+          const done = (name: string) => runs.has(name) && runs.get(name)!.status !== 'running';
+          return done('apidir') && done('filedir') ? runs : undefined;
         }, 60_000);
         expect(runs.get('apidir')).toMatchObject({ kind: 'full', status: 'failed' });
         expect(runs.get('apidir')!.error_code).toMatch(/DIRECTORY_UNREACHABLE|DIRECTORY_TIMEOUT/);
