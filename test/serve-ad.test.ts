@@ -122,13 +122,13 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     const chosen = await o.group('Chosen', [ann, ben]);
     // Clear LDAP through a recording proxy, so the DirSync searches (their control's OID) can be counted.
     const proxy = await RecordingProxy.start({ host: '127.0.0.1', port: Number(new URL(samba.clearUrl).port || 389) });
-    stops.push(() => proxy.close());
     const dirSyncs = () => proxy.sent.reduce((n, c) => n + Buffer.concat(c).toString('latin1').split('1.2.840.113556.1.4.841').length - 1, 0);
     const ws = new Workspace().configure([
       { name: 'corp', type: 'active-directory', servers: [`ldap://127.0.0.1:${proxy.port}`], transport: 'clear', bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 600 } },
     ]);
     const serve = ws.serve();
-    stops.push(serve.stop);
+    // In this order: the proxy closes once its connections (serve's) are gone.
+    stops.push(serve.stop, () => proxy.close());
     const user = async (n: string) => (await snapshot(ws)).users.find((u) => u.username === o.sam(n));
     await ws.waitFor(async () => /woken by change notifications/.test((await ws.json(['status']))[0].message ?? ''));
     // The loop's first DirSync follows the status: a first notified change, then let it settle.
