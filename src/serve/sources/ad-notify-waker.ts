@@ -16,6 +16,8 @@ export interface NotifiedObject {
   id: string;
   dn: string;
   kind: 'user' | 'group';
+  /** Its uSNChanged when notified, if the DC sent it. */
+  usn?: bigint;
 }
 
 /** What arrived since the last `take()`. */
@@ -47,15 +49,19 @@ export class NotificationWaker implements Waker {
   #stopped = false;
   failure?: string;
 
-  static async start(cfg: DirectoryConfig, ncRoot: string, signal: AbortSignal, now: () => Date = () => new Date()): Promise<NotificationWaker> {
+  /**
+   * `subtree: false` leaves out the registration on the base DN, keeping only the one that reports
+   * deletions (see DirSyncSource: on Samba it costs the DC a scan of the base DN per write).
+   */
+  static async start(cfg: DirectoryConfig, ncRoot: string, signal: AbortSignal, now: () => Date = () => new Date(), subtree = true): Promise<NotificationWaker> {
     const w = new NotificationWaker(now);
     signal.addEventListener('abort', () => void w.stop(), { once: true });
     try {
       w.#stream = await LdapStream.openFirst(cfg);
-      w.#listen(adNotify(w.#stream, { base: cfg.baseDn, scope: 'sub', attributes: ['objectGUID', 'objectClass'] }), true, (n) => w.#changed(n));
+      if (subtree) w.#listen(adNotify(w.#stream, { base: cfg.baseDn, scope: 'sub', attributes: ['objectGUID', 'objectClass', 'uSNChanged'] }), true, (n) => w.#changed(n));
       // A deletion moves the object into Deleted Objects, out of the base DN's subtree: watch that
       // container too (needs a privileged account; without it, deletions wait for the next poll).
-      w.#listen(adNotify(w.#stream, { base: `<WKGUID=18E2EA80684F11D2B9AA00C04F79F805,${ncRoot}>`, scope: 'one', attributes: ['objectGUID'], showDeleted: true }), false, () => w.#dirSync());
+      w.#listen(adNotify(w.#stream, { base: `<WKGUID=18E2EA80684F11D2B9AA00C04F79F805,${ncRoot}>`, scope: 'one', attributes: ['objectGUID'], showDeleted: true }), !subtree, () => w.#dirSync());
     } catch (err) {
       w.failure = (err as Error).message;
     }
@@ -89,7 +95,8 @@ export class NotificationWaker implements Waker {
     if (!guid || guid.length !== 16 || !kind) return this.#dirSync();
     const id = guidToString(guid);
     // Map order is first-arrival order; the latest DN wins (a rename right after a change).
-    this.#objects.set(id, { id, dn: n.dn, kind });
+    const usn = n.attributes.string('uSNChanged');
+    this.#objects.set(id, { id, dn: n.dn, kind, ...(usn && /^\d+$/.test(usn) ? { usn: BigInt(usn) } : {}) });
     this.#arrived();
   }
 
