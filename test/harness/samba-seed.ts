@@ -2,8 +2,11 @@
 // no port and no lock needed), then cached as a tar in the temp dir keyed by the count, so the next
 // start is an extraction (seconds) instead of a build (minutes).
 //
-// Why batches: one ldbadd of 20,000 users took 706 s; ldbadd commits one transaction per file and
-// the cost per entry grows with the transaction, so the users go in files of BATCH entries.
+// Batches of BATCH entries, one ldbadd (one transaction) each, with --nosync. They do not make the
+// build fast: the cost per entry grows with the domain, not with the transaction (here, on a
+// loaded 2-core machine: the first 2,000 users in 23 s, the last 2,000 in about 200 s; 20,000 in
+// 1,327 s, against 706 s reported for one ldbadd on a quieter machine). What makes re-runs fast is
+// the cache: restoring the 20,000-user domain is a 224 MB tar extraction.
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
