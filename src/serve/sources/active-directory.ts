@@ -92,7 +92,7 @@ export class DirSyncSource implements ChangeSource {
     await ctx.status({
       mode: this.mode,
       connected: true,
-      message: `DirSync on ${id.dnsHostName}${notes ? (notes.failure ? `; change notifications unavailable (${notes.failure}), polling ${every}` : `, woken by change notifications${subtree ? '' : ' (deletions only: watching the base DN would cost the DC a scan per write)'} and a highestCommittedUSN probe every ${PROBE_MS} ms: changed users and groups applied at once, DirSync confirms ${every} and on deletions`) : ''}`,
+      message: `DirSync on ${id.dnsHostName}${notes ? (notes.failure ? `; change notifications unavailable (${notes.failure}): a highestCommittedUSN probe every ${PROBE_MS} ms applies changed users and groups, DirSync ${every}` : `, woken by change notifications${subtree ? '' : ' (deletions only: watching the base DN would cost the DC a scan per write)'} and a highestCommittedUSN probe every ${PROBE_MS} ms: changed users and groups applied at once, DirSync confirms ${every} and on deletions`) : ''}`,
     });
     try {
       await this.#loop(ctx, id, ncRoot, cookie, notes ?? this.waker, notes);

@@ -70,11 +70,6 @@ export class NotificationWaker implements Waker {
 
   private constructor(private readonly now: () => Date) {}
 
-  /** True while notifications arrive: the loop may then leave user and group changes to them. */
-  get live(): boolean {
-    return !!this.#stream && !this.failure && !this.#stopped;
-  }
-
   #listen(it: AsyncIterable<AdNotification>, essential: boolean, each: (n: AdNotification) => void): void {
     void (async () => {
       try {
