@@ -87,7 +87,10 @@ export class NotificationWaker implements Waker {
     const guid = n.attributes.buffer('objectGUID');
     const classes = n.attributes.strings('objectClass').map((c) => c.toLowerCase());
     const kind = classes.includes('group') ? 'group' : classes.includes('user') ? 'user' : undefined;
-    if (!guid || guid.length !== 16 || !kind) return this.#dirSync();
+    if (!guid || guid.length !== 16 || !kind) {
+      this.#dirSync();
+      return;
+    }
     const id = guidToString(guid);
     // Map order is first-arrival order; the latest DN wins (a rename right after a change).
     const usn = n.attributes.string('uSNChanged');
