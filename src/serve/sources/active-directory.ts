@@ -113,7 +113,7 @@ export class DirSyncSource implements ChangeSource {
     let cookie = start;
     let seenUsn: bigint | undefined;
     const pollMs = ctx.cfg.continuous.pollSeconds * 1000;
-    const probeMs = notes ? Math.min(PROBE_MS, pollMs) : undefined;
+    let probeMs = notes ? Math.min(PROBE_MS, pollMs) : undefined;
     // Every USN up to `probed` was looked at by the probe or is covered by the first DirSync.
     let probed = probeMs !== undefined ? await highestCommittedUsn(ctx.conn) : undefined;
     let probeAt = 0;
@@ -134,7 +134,16 @@ export class DirSyncSource implements ChangeSource {
             const seenAt = ctx.now();
             const objects: NotifiedObject[] = [];
             let other = false;
-            for (const h of await objectsAtUsns(ctx.conn, { ncRoot, afterUsn: probed, upToUsn: usn })) {
+            let hits: Awaited<ReturnType<typeof objectsAtUsns>> = [];
+            try {
+              hits = await objectsAtUsns(ctx.conn, { ncRoot, afterUsn: probed, upToUsn: usn });
+            } catch (err) {
+              // Refused (an LDAP result, e.g. no right to see tombstones): DirSync alone, as before.
+              if (typeof (err as { cause?: { code?: unknown } }).cause?.code !== 'number') throw err;
+              probeMs = undefined;
+              other = true;
+            }
+            for (const h of hits) {
               const kind = h.objectClass.includes('group') ? 'group' : h.objectClass.includes('user') ? 'user' : undefined;
               // Deletions, and changes to OUs or other classes, only DirSync can spell out.
               if (h.deleted || !kind) other = true;
