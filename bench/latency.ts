@@ -1,13 +1,15 @@
 // Continuous-sync benchmark (`npm run bench`, after the full-sync one): how long a change made in
 // the directory takes to show in idsync's store, and what an idle incremental cycle costs.
 //
-//   npx tsx bench/latency.ts [--large] [--changes 50] [--ad-users 1000]
+//   npx tsx bench/latency.ts [--large] [--changes 50] [--ad-users 1000[,20000]] [--mail-changes 20] [--only-ad] [--ad-mail-only]
 //
 // OpenLDAP: a generated organisation in a private slapd (10,000 users / 1,000 groups, or
 // 100,000 / 10,000 with --large), `idsync serve` with RFC 4533 refreshAndPersist, then with
-// refreshOnly polling (1 s). Active Directory: a Samba DC with --ad-users users (Samba's bulk add
-// slows down as the domain grows, so AD runs at a smaller scale; say so in the table), DirSync woken
-// by change notifications, then DirSync polling (1 s) without notifications.
+// refreshOnly polling (1 s). Active Directory: a Samba DC per --ad-users size (default 1,000; with
+// --large 1,000 and 20,000), its users written offline and cached (test/harness/samba-seed.ts; build
+// the cache first, without the Samba lock: `npx tsx bench/prepare-ad.ts 20000`). At every size,
+// --mail-changes `mail` changes with notifications; at the largest, the mixed changes with
+// notifications, then DirSync polling (1 s) without notifications, and the idle cycle.
 // Latency: from the directory acknowledging a write to the change being visible in the store
 // (a read-only SQLite connection polled every millisecond). Mixed kinds: attribute change,
 // create + add to a chosen group, add to a nested group, removal from a group, rename, delete.
@@ -20,6 +22,7 @@ import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import YAML from 'yaml';
 import { startSamba } from '../test/harness/samba.js';
+import { seededUsers } from '../test/harness/samba-seed.js';
 import { startSlapd } from '../test/harness/slapd.js';
 import { parseConfig } from '../src/config/load.js';
 import { DirectoryConnection } from '../src/directory/connection.js';
@@ -32,8 +35,9 @@ import { BASE_DN, generateOrg, GROUPS_DN, PEOPLE_DN } from './org.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(HERE, '../bin/idsync.js');
-const { values: args } = parseArgs({ options: { large: { type: 'boolean', default: false }, changes: { type: 'string', default: '50' }, 'ad-users': { type: 'string', default: '1000' }, 'skip-ad': { type: 'boolean', default: false }, 'only-ad': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { large: { type: 'boolean', default: false }, changes: { type: 'string', default: '50' }, 'ad-users': { type: 'string' }, 'mail-changes': { type: 'string', default: '20' }, 'skip-ad': { type: 'boolean', default: false }, 'only-ad': { type: 'boolean', default: false }, 'ad-mail-only': { type: 'boolean', default: false } } });
 const CHANGES = Number(args.changes);
+const MAIL_CHANGES = Number(args['mail-changes']);
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
@@ -68,7 +72,7 @@ async function until(check: () => boolean, timeoutMs: number, label: string): Pr
   throw new Error(`${label}: not visible within ${timeoutMs} ms`);
 }
 
-async function latency(label: string, d: Directory, continuous: Record<string, unknown>): Promise<number[]> {
+async function latency(label: string, d: Directory, continuous: Record<string, unknown>, count = CHANGES): Promise<number[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'idsync-lat-'));
   const configFile = path.join(dir, 'idsync.yaml');
   writeFileSync(configFile, YAML.stringify({ store: 'sqlite:./data/idsync.db', directories: [{ ...d.cfg, continuous }] }));
@@ -87,14 +91,17 @@ async function latency(label: string, d: Directory, continuous: Record<string, u
       }
     }, 900_000, `${label}: start`);
     log(`  ${label}: initial full sync and stream ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // The source's first read (a DirSync, a Content Sync refresh) follows the status it writes:
+    // let it finish, so the first change is not measured against the start-up.
+    await new Promise((r) => setTimeout(r, 1000));
     const times: number[] = [];
     const change = d.changes();
-    for (let i = 0; i < CHANGES; i++) {
+    for (let i = 0; i < count; i++) {
       const visible = await change(i);
       times.push(await until(() => visible(db!), 30_000, `${label}: change ${i}`));
     }
     db!.close();
-    log(`  ${label}: ${CHANGES} changes, median ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))}`);
+    log(`  ${label}: ${count} changes, median ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))} (change ${times.indexOf(Math.max(...times))})`);
     return times;
   } finally {
     await serve.stop();
@@ -232,16 +239,32 @@ async function openldap(users: number, groups: number, withLatency: boolean) {
   }
 }
 
-async function activeDirectory(users: number) {
-  const samba = await startSamba();
+/** `mail` changes only, on a user of the chosen group: the path the AD latency target is about. */
+function mailChanges(dn: string, username: string, modify: (dn: string, a: string, v: string) => Promise<void>): () => (i: number) => Promise<(db: BetterSqlite3.Database) => boolean> {
+  return () => {
+    const run = (runs++).toString(36);
+    return async (i) => {
+      const mail = `m${run}x${i}@corp.example.test`;
+      await modify(dn, 'mail', mail);
+      return (db) => (db.prepare('select email from users where username_key = ?').get(username.toLowerCase()) as { email: string } | undefined)?.email === mail;
+    };
+  };
+}
+
+async function activeDirectory(users: number, full: boolean) {
+  const samba = await startSamba({ seedUsers: users, log, timeoutMs: 300_000 });
   try {
-    const ou = await samba.addOu(`Bench${process.pid}`);
+    const seeded = seededUsers(samba.baseDn, users);
+    const ou = seeded.ou;
     const tag = process.pid.toString(36);
-    const dns = await samba.bulkAddUsers(ou, users, `b${tag}u`);
+    const dns = Array.from({ length: users }, (_, i) => `CN=${seeded.prefix}${i + 1},${ou}`);
     const chosen = await samba.addGroup({ ou, name: 'Chosen', sam: `chosen${tag}`, members: dns.slice(0, Math.min(500, dns.length)) });
     const nested = await samba.addGroup({ ou, name: 'Nested', sam: `nested${tag}` });
     await samba.addMembers(chosen, [nested]);
     const cfg = { name: 'ad', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: ou, groups: [chosen], safeguard: { enabled: false } };
+    const modify = async (dn: string, a: string, v: string) => void (await samba.modify(dn, a, v));
+    const mail = await latency(`AD ${users} users, ${MAIL_CHANGES} mail changes, DirSync + notifications`, { cfg, changes: mailChanges(dns[0], `${seeded.prefix}1`, modify) }, { changes: 'dirsync', notifications: true, pollSeconds: 30 }, MAIL_CHANGES);
+    if (!full) return { mail };
     const d: Directory = {
       cfg,
       changes: () => mixedChanges({
@@ -251,7 +274,7 @@ async function activeDirectory(users: number) {
         addUser: (n) => samba.addUser({ ou, sam: n, cn: n, sn: 'Latency' }),
         addMember: async (g, dn) => void (await samba.addMembers(g, [dn])),
         removeMember: async (g, dn) => void (await samba.removeMembers(g, [dn])),
-        modify: async (dn, a, v) => void (await samba.modify(dn, a, v)),
+        modify,
         rename: async (dn, n) => {
           await samba.modify(dn, 'sAMAccountName', n);
           return samba.rename(dn, `CN=${n}`);
@@ -271,11 +294,11 @@ async function activeDirectory(users: number) {
     const idle = await idleCycle(`AD ${users} users, idle cycle (highestCommittedUSN unchanged)`, async () => {
       await highestCommittedUsn(conn);
     });
-    await idleCycle(`AD ${users} users, DirSync with a current cookie (for comparison)`, async () => {
+    const dirsync = await idleCycle(`AD ${users} users, DirSync with a current cookie (for comparison)`, async () => {
       for await (const r of dirSyncRounds(conn, { ncRoot: id.defaultNamingContext!, filter: '(|(objectClass=user)(objectClass=group))', attributes: ['mail'], cookie })) cookie = r.cookie;
     });
     await conn.close();
-    return { push, poll, idle };
+    return { mail, push, poll, idle, dirsync };
   } finally {
     await samba.dispose();
   }
@@ -284,12 +307,29 @@ async function activeDirectory(users: number) {
 const large = args.large;
 const U = large ? 100_000 : 10_000;
 const G = large ? 10_000 : 1_000;
-log(`# continuous sync benchmark (${U} users / ${G} groups on OpenLDAP; ${args['ad-users']} users on AD)`);
-const ad = args['skip-ad'] ? undefined : await activeDirectory(Number(args['ad-users']));
-if (args['only-ad']) process.exit(0);
+const adSizes = (args['ad-users'] ?? (large ? '1000,20000' : '1000')).split(',').map(Number);
+const adLargest = Math.max(...adSizes);
+log(`# continuous sync benchmark (${U} users / ${G} groups on OpenLDAP; ${adSizes.join(', ')} users on AD)`);
+const adMail: { users: number; times: number[] }[] = [];
+let ad: Awaited<ReturnType<typeof activeDirectory>> | undefined;
+if (!args['skip-ad']) {
+  for (const n of adSizes) {
+    const r = await activeDirectory(n, n === adLargest && !args['ad-mail-only']);
+    adMail.push({ users: n, times: r.mail });
+    if (n === adLargest) ad = r;
+  }
+}
+const row = (what: string, xs: number[], target: string) => `| ${what} | ${ms(pct(xs, 50))} | ${ms(pct(xs, 95))} | ${target} |`;
+const adRows = [
+  ...adMail.map((m) => row(`AD (Samba) ${m.users.toLocaleString('en')} users, ${MAIL_CHANGES} \`mail\` changes, DirSync + change notifications`, m.times, m.users >= 20_000 ? 'p95 < 100 ms' : '')),
+  ...(ad?.push && ad.poll ? [row(`AD (Samba) ${adLargest.toLocaleString('en')} users, mixed changes, DirSync + change notifications`, ad.push, 'p95 < 1 s'), row(`AD (Samba) ${adLargest.toLocaleString('en')} users, mixed changes, DirSync polling every 1 s`, ad.poll, '(polling only)')] : []),
+];
+if (args['only-ad']) {
+  log(`\n${['| path | median | p95 | target |', '|---|---:|---:|---|', ...adRows].join('\n')}`);
+  process.exit(0);
+}
 const big = await openldap(U, G, true);
 const small = large ? await openldap(10_000, 1_000, false) : await openldap(1_000, 100, false);
-const row = (what: string, xs: number[], target: string) => `| ${what} | ${ms(pct(xs, 50))} | ${ms(pct(xs, 95))} | ${target} |`;
 const table = [
   `## Continuous sync: propagation latency (${CHANGES} mixed changes) and idle cycle cost`,
   '',
@@ -297,13 +337,13 @@ const table = [
   '|---|---:|---:|---|',
   row(`OpenLDAP ${U.toLocaleString('en')} users, Content Sync refreshAndPersist`, big.push as number[], 'p95 < 200 ms'),
   row(`OpenLDAP ${U.toLocaleString('en')} users, refreshOnly polling every 1 s`, big.poll as number[], '(polling only)'),
-  ...(ad ? [row(`AD (Samba) ${Number(args['ad-users']).toLocaleString('en')} users, DirSync + change notifications`, ad.push, 'p95 < 1 s'), row(`AD (Samba) ${Number(args['ad-users']).toLocaleString('en')} users, DirSync polling every 1 s`, ad.poll, '(polling only)')] : []),
+  ...adRows,
   '',
   '| idle incremental cycle | time | target |',
   '|---|---:|---|',
   `| OpenLDAP ${U.toLocaleString('en')} users (refreshOnly, current cookie) | ${ms(big.idle as number)} | < 50 ms |`,
   `| OpenLDAP ${(large ? 10_000 : 1_000).toLocaleString('en')} users (same) | ${ms(small.idle as number)} | within 2× of the above: ${((big.idle as number) / (small.idle as number)).toFixed(2)}× |`,
-  ...(ad ? [`| AD (Samba) ${Number(args['ad-users']).toLocaleString('en')} users (highestCommittedUSN unchanged) | ${ms(ad.idle)} | < 50 ms |`] : []),
+  ...(ad?.idle !== undefined && ad.dirsync !== undefined ? [`| AD (Samba) ${adLargest.toLocaleString('en')} users (highestCommittedUSN unchanged) | ${ms(ad.idle)} | < 50 ms |`, `| AD (Samba) ${adLargest.toLocaleString('en')} users, DirSync with a current cookie (what a notified change no longer waits for) | ${ms(ad.dirsync)} | |`] : []),
 ].join('\n');
 log(`\n${table}`);
 writeFileSync(path.join(HERE, `results-latency-${large ? 'large' : 'default'}.md`), `${table}\n`);

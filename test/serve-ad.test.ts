@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Store } from '../src/store/db.js';
 import { exportStore } from '../src/store/export.js';
 import { connectSamba, type SambaDirectory } from './harness/index.js';
+import { RecordingProxy } from './harness/record-proxy.js';
 import { expectConverges, freshSync } from './support/fresh-sync.js';
 import { uniqueName, Workspace } from './support/workspace.js';
 
@@ -112,6 +113,84 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     // Polling alone would take 600 s: arriving well within that bound means a notification woke it
     // (its latency is measured by bench/latency.ts).
     await ws.waitFor(async () => (await snapshot(ws)).users.find((u) => u.username === o.sam('ann'))?.email === 'ann.notified@corp.example.test', 60_000);
+  });
+
+  it('applies a notified change without a DirSync search; a deletion still arrives through DirSync, which undoes nothing newer', async () => {
+    const o = await org();
+    const ann = await o.user('ann');
+    const ben = await o.user('ben');
+    const chosen = await o.group('Chosen', [ann, ben]);
+    // Clear LDAP through a recording proxy, so the DirSync searches (their control's OID) can be counted.
+    const proxy = await RecordingProxy.start({ host: '127.0.0.1', port: Number(new URL(samba.clearUrl).port || 389) });
+    const dirSyncs = () => proxy.sent.reduce((n, c) => n + Buffer.concat(c).toString('latin1').split('1.2.840.113556.1.4.841').length - 1, 0);
+    const ws = new Workspace().configure([
+      { name: 'corp', type: 'active-directory', servers: [`ldap://127.0.0.1:${proxy.port}`], transport: 'clear', bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 600 } },
+    ]);
+    const serve = ws.serve();
+    // In this order: the proxy closes once its connections (serve's) are gone.
+    stops.push(serve.stop, () => proxy.close());
+    const user = async (n: string) => (await snapshot(ws)).users.find((u) => u.username === o.sam(n));
+    await ws.waitFor(async () => /woken by change notifications/.test((await ws.json(['status']))[0].message ?? ''));
+    // The loop's first DirSync follows the status: a first notified change, then let it settle.
+    await samba.modify(ann, 'mail', 'ann.first@corp.example.test');
+    await ws.waitFor(async () => (await user('ann'))?.email === 'ann.first@corp.example.test', 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = dirSyncs();
+    expect(before).toBeGreaterThan(0);
+
+    await samba.modify(ann, 'mail', 'ann.notified@corp.example.test');
+    await ws.waitFor(async () => (await user('ann'))?.email === 'ann.notified@corp.example.test', 30_000);
+    await samba.modify(ann, 'mail', 'ann.newer@corp.example.test');
+    await ws.waitFor(async () => (await user('ann'))?.email === 'ann.newer@corp.example.test', 30_000);
+    expect(dirSyncs()).toBe(before);
+    const runs = await ws.json(['runs']);
+    const incremental = runs.filter((r: { kind: string }) => r.kind === 'incremental');
+    expect(incremental.length).toBeGreaterThanOrEqual(3);
+
+    // A deletion is not carried by a notification: DirSync, from the cookie stored before the
+    // notified changes, reports it (and ann again: read again, she is unchanged, and stays newer).
+    await samba.deleteEntry(ben);
+    await ws.waitFor(async () => (await user('ben'))?.status === 'trashed', 30_000);
+    expect(dirSyncs()).toBeGreaterThan(before);
+    expect((await user('ann'))?.email).toBe('ann.newer@corp.example.test');
+    // The notified change was recorded by its own run; the DirSync that followed recorded ben only.
+    const after = (await ws.json(['runs'])).filter((r: { kind: string }) => r.kind === 'incremental');
+    expect(after).toHaveLength(incremental.length + 1);
+    const last = await ws.json(['runs', 'show', String(after[0].id)]);
+    expect(last.objects.filter((x: { outcome: string }) => x.outcome !== 'unchanged').map((x: { name: string; outcome: string }) => `${x.name} ${x.outcome}`)).toEqual([`${o.sam('ben')} trashed`]);
+    await expectConverges(ws, await freshSync(ws));
+  });
+
+  it('equals a fresh full sync after a mixed series of notified changes', async () => {
+    const o = await org();
+    const [ann, ben, cid, dan] = [await o.user('ann'), await o.user('ben'), await o.user('cid'), await o.user('dan')];
+    const team = await o.group('Team', [cid]);
+    const chosen = await o.group('Chosen', [ann, ben, team]);
+    const ws = new Workspace().configure([
+      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 2 } },
+    ]);
+    const serve = ws.serve();
+    stops.push(serve.stop);
+    await ws.waitFor(async () => /woken by change notifications/.test((await ws.json(['status']))[0].message ?? ''));
+    await ws.waitFor(async () => (await snapshot(ws)).users.length === 3);
+    // Back to back, without waiting in between: notified and DirSync-applied changes interleave.
+    await samba.modify(ann, 'mail', 'ann.1@corp.example.test');
+    await samba.modify(ann, 'sAMAccountName', o.sam('anna'));
+    const annRenamed = await samba.rename(ann, 'CN=Anna');
+    await samba.modify(annRenamed, 'mail', 'ann.2@corp.example.test');
+    await samba.addMembers(team, [dan]);
+    await samba.modify(dan, 'givenName', 'Daniel');
+    await samba.disable(ben);
+    await samba.removeMembers(team, [cid]);
+    const eve = await o.user('eve');
+    await samba.addMembers(chosen, [eve]);
+    await samba.modify(eve, 'mail', 'eve.1@corp.example.test');
+    await samba.deleteEntry(cid);
+    await expectConverges(ws, await freshSync(ws));
+    const byName = Object.fromEntries((await snapshot(ws)).users.map((u) => [u.username, u]));
+    expect(byName[o.sam('anna')]).toMatchObject({ email: 'ann.2@corp.example.test', status: 'active' });
+    expect(byName[o.sam('dan')]).toMatchObject({ status: 'active' });
+    expect(byName[o.sam('eve')]).toMatchObject({ email: 'eve.1@corp.example.test', status: 'active' });
   });
 
   it('follows a move out of scope, a nesting change, and resumes after the DC restarts', async () => {

@@ -11,6 +11,7 @@ import { generateCerts } from './certs.js';
 import { LdapHelpers, toAttributes, type AttrValues, type LdapEndpoint } from './ldap-helpers.js';
 import { escapeDnValue, toLdif, type LdifAttrs, type LdifEntry } from './ldif.js';
 import { caFileFor, clearPorts, removeMarker, writeMarker, writeSmbConf } from './samba-process.js';
+import { restoreSeedCache, saveSeedCache, seedBuildDir, seedCacheFile, seedOffline } from './samba-seed.js';
 import {
   keepTestDirs, killOnExit, markKept, readPid, reapStale, requireBinary, run, spawnDaemon, stopPid, waitFor, writeOwner,
 } from './proc.js';
@@ -50,6 +51,13 @@ export interface StartSambaOptions {
   /** Reuse certificates made by generateCerts (else made in <dir>/certs). */
   certDir?: string;
   timeoutMs?: number;
+  /**
+   * Benchmarks: a domain with this many users in OU=Bench (samba-seed.ts), written offline before
+   * the DC starts and cached as a tar in the temp dir keyed by the count.
+   */
+  seedUsers?: number;
+  /** Progress of a seeded build (minutes for 20,000 users; seconds once cached). */
+  log?: (s: string) => void;
 }
 
 export interface SambaUserSpec {
@@ -313,6 +321,31 @@ async function launch(dc: SambaDirectory, owner: boolean, timeoutMs: number): Pr
   }
 }
 
+function provision(dir: string): Promise<unknown> {
+  return run('samba-tool', [
+    'domain', 'provision', `--targetdir=${dir}`, `--realm=${REALM}`, `--domain=${NETBIOS}`,
+    '--server-role=dc', '--dns-backend=NONE', `--adminpass=${ADMIN_PASSWORD}`, '--use-rfc2307',
+    '--host-name=dc1', '--option=interfaces=lo', '--option=bind interfaces only=yes',
+  ], { timeoutMs: 180_000 });
+}
+
+/**
+ * Builds the cached seeded domain without starting a DC (no ports, no lock): run it before a
+ * benchmark that holds the Samba lock, so the lock is not held through the build.
+ */
+export async function prepareSeededDomain(count: number, log?: (s: string) => void): Promise<void> {
+  if (existsSync(seedCacheFile(count))) return;
+  const dir = seedBuildDir();
+  try {
+    await Promise.all([generateCerts(join(dir, 'certs')), provision(dir)]);
+    log?.(`building a ${count}-user domain offline (cached in ${seedCacheFile(count)})`);
+    await seedOffline(dir, join(dir, 'etc', 'smb.conf'), join(dir, 'private', 'sam.ldb'), 'DC=corp,DC=example,DC=test', count, log);
+    await saveSeedCache(dir, count);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Provisions a fresh DC in a temp dir and starts it. The calling process owns (and on exit kills) it. */
 export async function startSamba(opts: StartSambaOptions = {}): Promise<SambaDirectory> {
   requireBinary('samba');
@@ -345,14 +378,14 @@ export async function startSamba(opts: StartSambaOptions = {}): Promise<SambaDir
   };
   info.caFile = caFileFor(info);
   try {
-    await Promise.all([
-      generateCerts(certDir),
-      run('samba-tool', [
-        'domain', 'provision', `--targetdir=${dir}`, `--realm=${REALM}`, `--domain=${NETBIOS}`,
-        '--server-role=dc', '--dns-backend=NONE', `--adminpass=${ADMIN_PASSWORD}`, '--use-rfc2307',
-        '--host-name=dc1', '--option=interfaces=lo', '--option=bind interfaces only=yes',
-      ], { timeoutMs: 180_000 }),
-    ]);
+    if (opts.seedUsers) {
+      await prepareSeededDomain(opts.seedUsers, opts.log);
+      await restoreSeedCache(dir, opts.seedUsers);
+      if (opts.certDir) await generateCerts(certDir);
+      writeOwner(dir, process.pid, join(dir, 'samba.pid'));
+    } else {
+      await Promise.all([generateCerts(certDir), provision(dir)]);
+    }
     writeSmbConf(info);
     const dc = new SambaDirectory(info, true);
     await launch(dc, true, opts.timeoutMs ?? 60_000);

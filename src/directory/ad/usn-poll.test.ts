@@ -5,7 +5,7 @@ import type { LdapStream } from '../stream/ldap-stream.js';
 import { guidToString } from '../codecs.js';
 import type { DirectoryEntry } from '../entry.js';
 import { readDcIdentity } from './dc-identity.js';
-import { deletedSince, usnChanges } from './usn-poll.js';
+import { deletedSince, objectsAtUsns, PROBE_MAX_USNS, usnChanges } from './usn-poll.js';
 
 /** uSNChanged polling and the Deleted Objects container, against the real Samba AD DC. */
 const sambaInfo = inject('samba');
@@ -115,5 +115,32 @@ describe.skipIf(!sambaInfo)('uSNChanged polling (Samba AD DC)', () => {
     } finally {
       await plain.close();
     }
+  });
+
+  it('finds the objects stamped with given USNs through equality terms, tombstones included', async () => {
+    const top = await samba.addOu(`Probe${tag}`);
+    const ann = await samba.addUser({ ou: top, sam: `pann.${tag}`, cn: 'ann' });
+    const ben = await samba.addUser({ ou: top, sam: `pben.${tag}`, cn: 'ben' });
+    const grp = await samba.addGroup({ ou: top, name: `PGrp.${tag}`, cn: 'PGrp' });
+    const ncRoot = (await readDcIdentity(admin)).defaultNamingContext!;
+    const start = (await readDcIdentity(admin)).highestCommittedUSN;
+    await samba.modify(ann, 'description', 'changed once');
+    await samba.modify(ann, 'description', 'changed twice');
+    await samba.addMembers(grp, [ann]);
+    await samba.deleteEntry(ben);
+    const end = (await readDcIdentity(admin)).highestCommittedUSN;
+    const found = await objectsAtUsns(admin, { ncRoot, afterUsn: start, upToUsn: end });
+    const byGuid = new Map(found.map((o) => [o.guid, o]));
+    // ann changed twice: found once, under her latest USN; the group through its member change.
+    const annGuid = await samba.guid(ann);
+    expect(found.filter((o) => o.guid === annGuid)).toHaveLength(1);
+    expect(byGuid.get(annGuid)).toMatchObject({ dn: ann, deleted: false });
+    expect(byGuid.get(annGuid)!.objectClass).toContain('user');
+    expect(byGuid.get(await samba.guid(grp))).toMatchObject({ dn: grp, deleted: false });
+    const tomb = found.find((o) => o.deleted);
+    expect(tomb?.dn).toMatch(/Deleted Objects/);
+    for (const o of found) expect(o.uSNChanged > start && o.uSNChanged <= end).toBe(true);
+    expect(await objectsAtUsns(admin, { ncRoot, afterUsn: end, upToUsn: end })).toEqual([]);
+    await expect(objectsAtUsns(admin, { ncRoot, afterUsn: 0n, upToUsn: BigInt(PROBE_MAX_USNS + 1) })).rejects.toThrow(RangeError);
   });
 });
