@@ -11,6 +11,7 @@ import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, Op, type LdapResponse, type
 import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, pagedResultsControl, pagedResultsCookie, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
 import { SearchStream } from './search-stream.js';
 import { createSocket, whenReady } from './socket.js';
+import type { StreamConfig } from './stream-config.js';
 
 /**
  * idsync's LDAPv3 client over one socket (ldapts cannot read intermediate responses or per-entry
@@ -28,12 +29,8 @@ import { createSocket, whenReady } from './socket.js';
  * tls.ts), bind, run searches, abandon, unbind.
  */
 
-/** The parts of a directory's configuration a stream connection uses. */
-export type StreamConfig = Pick<DirectoryConfig, 'tls' | 'bind'> & {
-  timeouts: Pick<DirectoryConfig['timeouts'], 'connectMs' | 'operationMs'>;
-  /** Caps on what the server may send (default: DEFAULT_LIMITS). */
-  limits?: DirectoryConfig['limits'];
-};
+// Where callers have always imported it from; defined in stream-config.ts, which socket.ts needs too.
+export type { StreamConfig } from './stream-config.js';
 
 export interface OpenOptions {
   /** Limit for TCP connect, TLS handshake, StartTLS and bind together; default cfg.timeouts.connectMs. */

@@ -7,17 +7,13 @@ import type { ChangeSet } from '../../sync/incremental.js';
 import { userAttributes } from '../../sync/mapping.js';
 import { sleep, type ChangeSource, type SourceContext } from '../change-source.js';
 import { NotificationWaker } from './ad-notify-waker.js';
+import type { Waker } from './waker.js';
 
 // Tombstones keep objectClass but lose objectCategory: filter on objectClass only, or deletions are missed.
 const TRACKED = '(|(objectClass=user)(objectClass=group))';
 
 function identityKey(id: DcIdentity): string {
   return `${id.dnsHostName}|${id.invocationId}`;
-}
-
-/** Wakes the loop early: change notifications call `wake()`; otherwise it waits `ms`. */
-export interface Waker {
-  wait(ms: number, signal: AbortSignal): Promise<void>;
 }
 
 const timerOnly: Waker = { wait: (ms, signal) => sleep(ms, signal) };
