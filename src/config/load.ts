@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import type { ZodIssue } from 'zod';
@@ -359,7 +359,7 @@ function readConfigText(file: string): string {
 
 /** A CA bundle file: missing, a folder or unreadable are configuration errors naming the key. */
 function readCaFile(file: string, where: string): string {
-  let st;
+  let st: Stats;
   try {
     st = statSync(file);
   } catch (err) {
@@ -382,7 +382,7 @@ function readCaFile(file: string, where: string): string {
  */
 function checkStorePath(file: string): void {
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    let st;
+    let st: Stats;
     try {
       st = statSync(dir);
     } catch (err) {

@@ -68,7 +68,7 @@ export class DirSyncSource implements ChangeSource {
     if (ctx.state?.server_identity && ctx.state.server_identity !== identityKey(id)) {
       return ctx.resync(`the DirSync cookie was issued by ${ctx.state.server_identity.split('|')[0]}, now ${id.dnsHostName} answers (or its database was restored)`);
     }
-    let cookie: Buffer | undefined = ctx.state?.cookie ? Buffer.from(ctx.state.cookie, "base64") : undefined;
+    const cookie: Buffer | undefined = ctx.state?.cookie ? Buffer.from(ctx.state.cookie, "base64") : undefined;
     if (!cookie) return ctx.resync('no DirSync position stored');
     // Register for notifications before the first read, so no change falls between the two.
     const ncRoot = id.defaultNamingContext ?? ctx.cfg.baseDn;
