@@ -150,7 +150,8 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     // "unauthenticated" bind, which some servers accept as anonymous. A sync would then see only
     // what anonymous may read, and remove everyone else.
     const source = typeof d.bind!.password === 'string' ? 'is empty' : 'env' in d.bind!.password ? `is empty (environment variable ${d.bind!.password.env} is set to an empty string)` : `is empty (file ${d.bind!.password.file} holds no password)`;
-    throw configError(`${at}.bind.password`, `${source}: a bind DN with an empty password is an unauthenticated bind (RFC 4513 section 5.1.2), which some servers treat as anonymous; give the password, or remove "bind" for an anonymous session`);
+    throw configError(`${at}.bind.password`, `${source}: a bind DN with an empty password is an unauthenticated bind (RFC 4513 section 5.1.2), which some servers treat as anonymous; ` +
+        'give the password, or remove "bind" for an anonymous session');
   }
   if (bind && !bind.password.isEmpty) {
     servers.forEach((s, j) => {

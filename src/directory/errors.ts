@@ -47,7 +47,8 @@ export function mapDirectoryError(err: unknown, context: { server?: string; oper
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return new IdsyncError(
       'DIRECTORY_TLS',
-      `${at}TLS hostname verification failed: ${e.message}. Connect with a name the certificate lists, fix the certificate's subjectAltName, or set verifyHostname: false`,
+      `${at}TLS hostname verification failed: ${e.message}. ` +
+        "Connect with a name the certificate lists, fix the certificate's subjectAltName, or set verifyHostname: false",
       { cause: err },
     );
   }

@@ -103,6 +103,9 @@ export async function clearPorts(ownDir?: string): Promise<void> {
   }
   if ((await portOpen(636)) || (await portOpen(389))) {
     const ss = await run('ss', ['-ltnp', '( sport = :389 or sport = :636 )']).then((r) => r.stdout, () => '');
-    throw new Error(`127.0.0.1:389 or :636 is already in use; the Samba DC needs both. Stop that server (node scripts/ensure-test-deps.mjs stops a system slapd/samba).\n${ss}`);
+    throw new Error(
+      '127.0.0.1:389 or :636 is already in use; the Samba DC needs both. ' +
+        `Stop that server (node scripts/ensure-test-deps.mjs stops a system slapd/samba).\n${ss}`,
+    );
   }
 }

@@ -568,7 +568,8 @@ export class LdapStream {
         queued = stream.deliver({ type: 'done', result: msg.result, controls: msg.controls });
         break;
       default:
-        this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, which allows only entries, references, intermediate responses and its result (RFC 4511 section 4.5.2)`));
+        this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, ` +
+            'which allows only entries, references, intermediate responses and its result (RFC 4511 section 4.5.2)'));
         return;
     }
     if (queued && ++this.#queued >= this.#highWaterMark && !this.#paused) {

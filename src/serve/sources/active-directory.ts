@@ -73,10 +73,15 @@ export class DirSyncSource implements ChangeSource {
     // Register for notifications before the first read, so no change falls between the two.
     const ncRoot = id.defaultNamingContext ?? ctx.cfg.baseDn;
     const waker = ctx.cfg.continuous.notifications ? await NotificationWaker.start(ctx.cfg, ncRoot, ctx.signal) : undefined;
+    const woken = !waker
+      ? ''
+      : waker.failure
+        ? `; change notifications unavailable (${waker.failure}), polling every ${ctx.cfg.continuous.pollSeconds} s`
+        : ', woken by change notifications';
     await ctx.status({
       mode: this.mode,
       connected: true,
-      message: `DirSync on ${id.dnsHostName}${waker ? (waker.failure ? `; change notifications unavailable (${waker.failure}), polling every ${ctx.cfg.continuous.pollSeconds} s` : ', woken by change notifications') : ''}`,
+      message: `DirSync on ${id.dnsHostName}${woken}`,
     });
     try {
       await this.#loop(ctx, id, ncRoot, cookie, waker ?? this.waker);
@@ -150,7 +155,10 @@ export class UsnSource implements ChangeSource {
     let id = await readDcIdentity(ctx.conn);
     if (!ctx.state?.cookie) return ctx.resync('no uSNChanged position stored');
     if (ctx.state.server_identity && ctx.state.server_identity !== identityKey(id)) {
-      return ctx.resync(`uSNChanged values are per DC: the position was taken on ${ctx.state.server_identity.split('|')[0]}, now ${id.dnsHostName} answers (or its database was restored)`);
+      return ctx.resync(
+        `uSNChanged values are per DC: the position was taken on ${ctx.state.server_identity.split('|')[0]}, ` +
+          `now ${id.dnsHostName} answers (or its database was restored)`,
+      );
     }
     // A position that is not a USN (edited, or left by another mode) cannot be resumed from: reload.
     if (!/^\d+$/.test(ctx.state.cookie)) return ctx.resync(`the stored uSNChanged position "${ctx.state.cookie.slice(0, 40)}" is not a number`);
