@@ -334,6 +334,9 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], first: Measure[
   const ok = (b: boolean) => (b ? 'met' : '**missed**');
   const firstRatio = wall(first) / wall(floor);
   const steadyRatio = wall(steady) / wall(floor);
+  const build = args.cli!.startsWith(ROOT)
+    ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})`
+    : `${args.cli} (a build outside this repository)`;
   const lines = [
     `## idsync sync benchmark — scale ${scale} (${f.users / 1000}k users / ${f.groups / 1000}k groups)`,
     '',
@@ -363,8 +366,7 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], first: Measure[
     `- first sync: ${detail(first)}`,
     `- steady state: ${detail(steady)}`,
     `- after 1% changed: ${detail(change)}`,
-    `- idsync: ${args.cli!.startsWith(ROOT) ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})` : `${args.cli} (a build outside this repository)`}` +
-      `${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
+    `- idsync: ${build}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
     `- machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
     '',
   ];
