@@ -6,7 +6,11 @@
 // ESLint only for max-len would mean a second linter and its configuration for one check. So this reads
 // lineWidth from biome.jsonc, the one place the width is set, and holds every line to it. A long string is
 // split with + or into template pieces; a long comment is rewrapped.
-import { readdirSync, readFileSync } from 'node:fs';
+//
+// --fix splits the common case, a line that is one string or template literal (an OpenAPI description, an
+// error message on its own line), into pieces joined with +, at spaces and never inside ${…}; the value is
+// unchanged. Other long lines are left to a person. `npm run format` runs it between the two formatter passes.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,23 +46,86 @@ function* files(dir) {
   }
 }
 
+// A line that is only a string or template literal, with at most closing punctuation after it.
+const WHOLE_STRING = /^(\s*)(['"`])(.*)\2([,;)\]}]*)$/;
+// What may end the line before a literal that stands alone: a template after anything else may be tagged (sql`…`),
+// and a quoted line after anything else may be text inside a multi-line template.
+const OPENS_EXPRESSION = /(?:[(,=:?+[{]|=>|\breturn)\s*$/;
+
+/** Where a literal's text may be cut: after a space, outside ${…}; null when the quote closes early (two literals). */
+function cutPoints(text, quote) {
+  const points = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (depth === 0 && c === quote) return null;
+    else if (quote === '`' && depth === 0 && c === '$' && text[i + 1] === '{') {
+      depth = 1;
+      i++;
+    } else if (depth > 0 && c === '{') depth++;
+    else if (depth > 0 && c === '}') depth--;
+    else if (depth === 0 && c === ' ' && i > 0) points.push(i + 1);
+  }
+  return depth === 0 ? points : null;
+}
+
+/** The literal as pieces joined with +, each line within `limit`; null when it cannot be cut. */
+function split(line, limit, previous) {
+  const m = WHOLE_STRING.exec(line);
+  if (!m) return null;
+  const [, indent, quote, text, tail] = m;
+  const points = cutPoints(text, quote);
+  if (!points || !OPENS_EXPRESSION.test(previous)) return null;
+  // Room for the continuation indent and " +" the formatter adds.
+  const width = limit - indent.length - 2 - 2 - 4;
+  const pieces = [];
+  let start = 0;
+  let last = 0;
+  for (const p of [...points, text.length]) {
+    if (p - start > width && last > start) {
+      pieces.push(text.slice(start, last));
+      start = last;
+    }
+    last = p;
+  }
+  pieces.push(text.slice(start));
+  // One ${…} too long on its own wants a variable, which is a person's choice.
+  if (pieces.length < 2 || pieces.some((piece) => piece.length > width)) return null;
+  return pieces.map((piece, i) => {
+    const pad = i === 0 ? indent : `${indent}  `;
+    return i === pieces.length - 1 ? `${pad}${quote}${piece}${quote}${tail}` : `${pad}${quote}${piece}${quote} +`;
+  });
+}
+
+const fix = process.argv.includes('--fix');
 const limit = lineWidth();
 let over = 0;
+let fixed = 0;
 let checked = 0;
 for (const dir of DIRS) {
   for (const file of files(dir)) {
     checked++;
-    const lines = readFileSync(path.join(ROOT, file), 'utf8').split('\n');
-    lines.forEach((line, i) => {
+    const full = path.join(ROOT, file);
+    const lines = readFileSync(full, 'utf8').split('\n');
+    const out = [];
+    for (const line of lines) {
       // Characters, not UTF-16 units or bytes: "→" is one column.
       const length = [...line.replace(/\r$/, '')].length;
-      if (length > limit) {
+      const pieces = length > limit && fix ? split(line, limit, out.findLast((l) => l.trim() !== '') ?? '') : null;
+      if (pieces) {
+        fixed++;
+        console.log(`${file}:${out.length + 1}: split into ${pieces.length} pieces`);
+      } else if (length > limit) {
         over++;
-        console.log(`${file}:${i + 1}: ${length} characters (limit ${limit})`);
+        console.log(`${file}:${out.length + 1}: ${length} characters (limit ${limit})`);
       }
-    });
+      out.push(...(pieces ?? [line]));
+    }
+    if (fix && out.length !== lines.length) writeFileSync(full, out.join('\n'));
   }
 }
+if (fixed > 0) console.log(`split ${fixed} long string${fixed === 1 ? '' : 's'}; run the formatter again to indent the pieces`);
 if (over > 0) {
   console.log(`${over} line${over === 1 ? '' : 's'} over ${limit} characters: split long strings with + or template pieces, rewrap long comments.`);
   process.exit(1);
