@@ -154,10 +154,7 @@ async function main(): Promise<void> {
       const a = await measure('ldapsearch', ldapsearchArgs(slapd!, GROUP_FILTER, GROUP_ATTRS), { slapdPid });
       const b = await measure('ldapsearch', ldapsearchArgs(slapd!, USER_FILTER, USER_ATTRS), { slapdPid });
       floor.push({ ...b, wallS: a.wallS + b.wallS, cpuUserS: a.cpuUserS! + b.cpuUserS!, cpuSysS: a.cpuSysS! + b.cpuSysS!, slapdCpuS: a.slapdCpuS + b.slapdCpuS, rssMb: Math.max(a.rssMb!, b.rssMb!) });
-      log(
-        `floor ${floor.length}: ldapsearch groups ${fmt(a.wallS)} s + users ${fmt(b.wallS)} s = ${fmt(a.wallS + b.wallS)} s ` +
-          `(slapd CPU ${fmt(a.slapdCpuS + b.slapdCpuS)} s, load ${a.load1.toFixed(2)})`,
-      );
+      log(`floor ${floor.length}: ldapsearch groups ${fmt(a.wallS)} s + users ${fmt(b.wallS)} s = ${fmt(a.wallS + b.wallS)} s (slapd CPU ${fmt(a.slapdCpuS + b.slapdCpuS)} s, load ${a.load1.toFixed(2)})`);
     };
 
     // The same reads through ldapts alone: separates the LDAP library's cost from idsync's own.
@@ -168,10 +165,7 @@ async function main(): Promise<void> {
       const r = JSON.parse(m.stdout);
       if (r.users !== users || r.groups !== groups) throw new Error(`ldapts read ${r.users} users / ${r.groups} groups`);
       ldapts.push(m);
-      log(
-        `ldapts read ${ldapts.length}: ${fmt(m.wallS)} s, RSS ${m.rssMb!.toFixed(0)} MB, ` +
-          `CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s`,
-      );
+      log(`ldapts read ${ldapts.length}: ${fmt(m.wallS)} s, RSS ${m.rssMb!.toFixed(0)} MB, CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s`);
     };
 
     const ws = path.join(work, 'ws');
@@ -197,11 +191,7 @@ async function main(): Promise<void> {
       const m = await measure(process.execPath, [...nodeFlagsAll, ...nodeFlags, cli, '--config', configFile, 'sync', '--json'], { slapdPid, cwd: ws, env, stdoutFile: reportFile });
       const report = JSON.parse(m.stdout);
       if (report.status !== 'succeeded') throw new Error(`${label}: status ${report.status}: ${JSON.stringify(report.error)}`);
-      log(
-        `${label}: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} s), RSS ${m.rssMb!.toFixed(0)} MB, ` +
-          `CPU user ${fmt(m.cpuUserS!)} + sys ${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s, ` +
-          `load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`,
-      );
+      log(`${label}: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} s), RSS ${m.rssMb!.toFixed(0)} MB, CPU user ${fmt(m.cpuUserS!)} + sys ${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`);
       return { m, c: report.counts };
     };
     const expect = (label: string, c: Record<string, number>, want: Record<string, number>) => {
@@ -233,8 +223,7 @@ async function main(): Promise<void> {
     cpSync(path.join(ws, 'data'), before, { recursive: true });
     const changed = pickChanged(facts, Number(args.seed));
     const mods = path.join(work, 'changes.ldif');
-    writeFileSync(mods, changed.all.map((i) => `dn: ${userDn(i)}\nchangetype: modify\nreplace: displayName\ndisplayName: Renamed User ${i}\n-\n` +
-          `replace: telephoneNumber\ntelephoneNumber: +1 212 555 ${String((i * 31 + 17) % 10000).padStart(4, '0')}\n-\n\n`).join(''));
+    writeFileSync(mods, changed.all.map((i) => `dn: ${userDn(i)}\nchangetype: modify\nreplace: displayName\ndisplayName: Renamed User ${i}\n-\nreplace: telephoneNumber\ntelephoneNumber: +1 212 555 ${String((i * 31 + 17) % 10000).padStart(4, '0')}\n-\n\n`).join(''));
     await measure('ldapmodify', ['-x', '-H', slapd.url, '-D', slapd.bindDn, '-w', slapd.password, '-f', mods], { slapdPid });
     const change: Measure[] = [];
     for (let i = 1; i <= reps; i++) {
@@ -285,10 +274,7 @@ async function main(): Promise<void> {
 
 function printFacts(f: OrgFacts): void {
   log(`organisation: ${f.users} users (${f.usersInScope} in at least one group), ${f.groups} groups`);
-  log(
-    `  member values ${f.memberValues} (${f.nestedGroupValues} of them nested groups); ` +
-      `group size max ${f.maxGroupSize} (${((100 * f.maxGroupSize) / f.users).toFixed(0)}% of users), median ${f.medianGroupSize}`,
-  );
+  log(`  member values ${f.memberValues} (${f.nestedGroupValues} of them nested groups); group size max ${f.maxGroupSize} (${((100 * f.maxGroupSize) / f.users).toFixed(0)}% of users), median ${f.medianGroupSize}`);
   log(`  nesting depth ${f.nestingDepth}; cycles: ${f.cycles.join('; ') || 'none'}`);
   log(`  flattened memberships (group_members rows expected) ${f.flattenedMemberships}, largest flattened group ${f.maxFlattenedSize}`);
 }
@@ -334,39 +320,26 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], first: Measure[
   const ok = (b: boolean) => (b ? 'met' : '**missed**');
   const firstRatio = wall(first) / wall(floor);
   const steadyRatio = wall(steady) / wall(floor);
-  const build = args.cli!.startsWith(ROOT)
-    ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})`
-    : `${args.cli} (a build outside this repository)`;
   const lines = [
     `## idsync sync benchmark — scale ${scale} (${f.users / 1000}k users / ${f.groups / 1000}k groups)`,
     '',
-    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ${f.memberValues} member values ` +
-      `(largest group ${f.maxGroupSize}, median ${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ${f.cycles.length} cycles; ` +
-      `${f.flattenedMemberships} flattened memberships. ` +
-      'OpenLDAP slapd (mdb) on loopback, clear LDAP, page size 1000, importPhones on, SQLite store (WAL).',
+    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ${f.memberValues} member values (largest group ${f.maxGroupSize}, median ${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ${f.cycles.length} cycles; ${f.flattenedMemberships} flattened memberships. OpenLDAP slapd (mdb) on loopback, clear LDAP, page size 1000, importPhones on, SQLite store (WAL).`,
     '',
-    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | ' +
-      'steady state | × floor | after 1% changed | × floor | peak RSS (MB) |',
+    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | steady state | × floor | after 1% changed | × floor | peak RSS (MB) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     row(scale, wall, 'wall s'),
     row(scale, cpu, 'CPU s incl. slapd'),
     '',
-    `Targets${f.users < 100_000 ? ' (set for 100k users; at this scale fixed costs such as node start-up, config and store opening weigh most)' : ''}: ` +
-      `full sync within ${TARGET_RATIO}× the floor — ` +
-      `a re-sync (steady state, what every scheduled full sync is) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RATIO)}; ` +
-      `the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ${ok(firstRatio <= TARGET_RATIO)}. ` +
-      `Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ${ok(rss < TARGET_RSS_MB)}.`,
+    `Targets${f.users < 100_000 ? ' (set for 100k users; at this scale fixed costs such as node start-up, config and store opening weigh most)' : ''}: full sync within ${TARGET_RATIO}× the floor — a re-sync (steady state, what every scheduled full sync is) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RATIO)}; the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ${ok(firstRatio <= TARGET_RATIO)}. Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ${ok(rss < TARGET_RSS_MB)}.`,
     '',
-    'Wall times include node start-up. Every run, with the 1-minute load average when it started ' +
-      '(other work on this 2-core machine inflates wall times, much less CPU):',
+    'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on this 2-core machine inflates wall times, much less CPU):',
     '',
-    `- floor (ldapsearch groups then users, asking for the attributes idsync asks for: users ${USER_ATTRS.join(' ')}; ` +
-      `groups ${GROUP_ATTRS.join(' ')}): ${detail(floor, false)}`,
+    `- floor (ldapsearch groups then users, asking for the attributes idsync asks for: users ${USER_ATTRS.join(' ')}; groups ${GROUP_ATTRS.join(' ')}): ${detail(floor, false)}`,
     `- ldapts read only (bench/ldapts-read.mjs): ${detail(ldapts)}`,
     `- first sync: ${detail(first)}`,
     `- steady state: ${detail(steady)}`,
     `- after 1% changed: ${detail(change)}`,
-    `- idsync: ${build}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
+    `- idsync: ${args.cli!.startsWith(ROOT) ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})` : `${args.cli} (a build outside this repository)`}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
     `- machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
     '',
   ];
@@ -379,13 +352,7 @@ function gitState(): string {
 }
 
 function detail(ms: Measure[], rss = true): string {
-  return ms
-    .map(
-      (m) =>
-        `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}` +
-        `CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)})`,
-    )
-    .join('; ');
+  return ms.map((m) => `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)})`).join('; ');
 }
 
 await main();

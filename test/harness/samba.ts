@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { generateCerts } from './certs.js';
 import { LdapHelpers, toAttributes, type AttrValues, type LdapEndpoint } from './ldap-helpers.js';
 import { escapeDnValue, toLdif, type LdifAttrs, type LdifEntry } from './ldif.js';
-import { caFileFor, clearPorts, removeMarker, type SambaInfo, type SambaTlsCert, writeMarker, writeSmbConf } from './samba-process.js';
+import { caFileFor, clearPorts, removeMarker, writeMarker, writeSmbConf } from './samba-process.js';
 import {
   keepTestDirs, killOnExit, markKept, readPid, reapStale, requireBinary, run, spawnDaemon, stopPid, waitFor, writeOwner,
 } from './proc.js';
+import type { SambaInfo, SambaTlsCert } from './samba-process.js';
 
 // Defined beside the process code that writes them to the marker and smb.conf; exported from here as before.
 export type { SambaInfo, SambaTlsCert } from './samba-process.js';

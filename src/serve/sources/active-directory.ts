@@ -7,13 +7,17 @@ import type { ChangeSet } from '../../sync/incremental.js';
 import { userAttributes } from '../../sync/mapping.js';
 import { sleep, type ChangeSource, type SourceContext } from '../change-source.js';
 import { NotificationWaker } from './ad-notify-waker.js';
-import type { Waker } from './waker.js';
 
 // Tombstones keep objectClass but lose objectCategory: filter on objectClass only, or deletions are missed.
 const TRACKED = '(|(objectClass=user)(objectClass=group))';
 
 function identityKey(id: DcIdentity): string {
   return `${id.dnsHostName}|${id.invocationId}`;
+}
+
+/** Wakes the loop early: change notifications call `wake()`; otherwise it waits `ms`. */
+export interface Waker {
+  wait(ms: number, signal: AbortSignal): Promise<void>;
 }
 
 const timerOnly: Waker = { wait: (ms, signal) => sleep(ms, signal) };
@@ -68,20 +72,15 @@ export class DirSyncSource implements ChangeSource {
     if (ctx.state?.server_identity && ctx.state.server_identity !== identityKey(id)) {
       return ctx.resync(`the DirSync cookie was issued by ${ctx.state.server_identity.split('|')[0]}, now ${id.dnsHostName} answers (or its database was restored)`);
     }
-    const cookie: Buffer | undefined = ctx.state?.cookie ? Buffer.from(ctx.state.cookie, "base64") : undefined;
+    let cookie: Buffer | undefined = ctx.state?.cookie ? Buffer.from(ctx.state.cookie, "base64") : undefined;
     if (!cookie) return ctx.resync('no DirSync position stored');
     // Register for notifications before the first read, so no change falls between the two.
     const ncRoot = id.defaultNamingContext ?? ctx.cfg.baseDn;
     const waker = ctx.cfg.continuous.notifications ? await NotificationWaker.start(ctx.cfg, ncRoot, ctx.signal) : undefined;
-    const woken = !waker
-      ? ''
-      : waker.failure
-        ? `; change notifications unavailable (${waker.failure}), polling every ${ctx.cfg.continuous.pollSeconds} s`
-        : ', woken by change notifications';
     await ctx.status({
       mode: this.mode,
       connected: true,
-      message: `DirSync on ${id.dnsHostName}${woken}`,
+      message: `DirSync on ${id.dnsHostName}${waker ? (waker.failure ? `; change notifications unavailable (${waker.failure}), polling every ${ctx.cfg.continuous.pollSeconds} s` : ', woken by change notifications') : ''}`,
     });
     try {
       await this.#loop(ctx, id, ncRoot, cookie, waker ?? this.waker);
@@ -155,10 +154,7 @@ export class UsnSource implements ChangeSource {
     let id = await readDcIdentity(ctx.conn);
     if (!ctx.state?.cookie) return ctx.resync('no uSNChanged position stored');
     if (ctx.state.server_identity && ctx.state.server_identity !== identityKey(id)) {
-      return ctx.resync(
-        `uSNChanged values are per DC: the position was taken on ${ctx.state.server_identity.split('|')[0]}, ` +
-          `now ${id.dnsHostName} answers (or its database was restored)`,
-      );
+      return ctx.resync(`uSNChanged values are per DC: the position was taken on ${ctx.state.server_identity.split('|')[0]}, now ${id.dnsHostName} answers (or its database was restored)`);
     }
     // A position that is not a USN (edited, or left by another mode) cannot be resumed from: reload.
     if (!/^\d+$/.test(ctx.state.cookie)) return ctx.resync(`the stored uSNChanged position "${ctx.state.cookie.slice(0, 40)}" is not a number`);

@@ -2,7 +2,7 @@ import type { DirectoryConfig } from '../../config/load.js';
 import { adNotify } from '../../directory/stream/ad-notify.js';
 import { LdapStream } from '../../directory/stream/ldap-stream.js';
 import { sleep } from '../change-source.js';
-import type { Waker } from './waker.js';
+import type { Waker } from './active-directory.js';
 
 /**
  * Wakes the DirSync loop the moment the DC reports a change (LDAP_SERVER_NOTIFICATION_OID), so
