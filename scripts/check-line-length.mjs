@@ -46,8 +46,8 @@ function* files(dir) {
   }
 }
 
-// A line that is only a string or template literal, with at most closing punctuation after it.
-const WHOLE_STRING = /^(\s*)(['"`])(.*)\2([,;)\]}]*)$/;
+// A line that is only a string or template literal (or returns one), with at most closing punctuation after it.
+const WHOLE_STRING = /^(\s*)(return )?(['"`])(.*)\3([,;)\]}]*)$/;
 // What may end the line before a literal that stands alone: a template after anything else may be tagged (sql`…`),
 // and a quoted line after anything else may be text inside a multi-line template.
 const OPENS_EXPRESSION = /(?:[(,=:?+[{]|=>|\breturn)\s*$/;
@@ -74,11 +74,11 @@ function cutPoints(text, quote) {
 function split(line, limit, previous) {
   const m = WHOLE_STRING.exec(line);
   if (!m) return null;
-  const [, indent, quote, text, tail] = m;
+  const [, indent, ret = '', quote, text, tail] = m;
   const points = cutPoints(text, quote);
-  if (!points || !OPENS_EXPRESSION.test(previous)) return null;
+  if (!points || !(ret || OPENS_EXPRESSION.test(previous))) return null;
   // Room for the continuation indent and " +" the formatter adds.
-  const width = limit - indent.length - 2 - 2 - 4;
+  const width = limit - indent.length - ret.length - 2 - 2 - 4;
   const pieces = [];
   let start = 0;
   let last = 0;
@@ -93,7 +93,7 @@ function split(line, limit, previous) {
   // One ${…} too long on its own wants a variable, which is a person's choice.
   if (pieces.length < 2 || pieces.some((piece) => piece.length > width)) return null;
   return pieces.map((piece, i) => {
-    const pad = i === 0 ? indent : `${indent}  `;
+    const pad = i === 0 ? indent + ret : `${indent}  `;
     return i === pieces.length - 1 ? `${pad}${quote}${piece}${quote}${tail}` : `${pad}${quote}${piece}${quote} +`;
   });
 }
