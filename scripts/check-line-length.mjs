@@ -76,7 +76,8 @@ function split(line, limit, previous) {
   if (!m) return null;
   const [, indent, ret = '', quote, text, tail] = m;
   const points = cutPoints(text, quote);
-  if (!points || !(ret || OPENS_EXPRESSION.test(previous))) return null;
+  // A literal type (type T =\n 'long…') cannot be a sum.
+  if (!points || !(ret || OPENS_EXPRESSION.test(previous)) || /^\s*(export )?type /.test(previous)) return null;
   // Room for the continuation indent and " +" the formatter adds.
   const width = limit - indent.length - ret.length - 2 - 2 - 4;
   const pieces = [];
