@@ -77,7 +77,10 @@ try {
   process.stdout.write(run('sync'));
   const store = JSON.parse(run('export')) as { users: { username: string; fullName: string; email: string; phones: string[]; status: string; groups: string[] }[]; groups: { name: string; members: string[] }[] };
   console.log('\nImported users (Visitors was not chosen, so guest is not here):');
-  for (const u of store.users) console.log(`  ${u.username.padEnd(9)} ${u.fullName.padEnd(18)} ${u.email.padEnd(28)} ${(u.phones.join(' ') || '-').padEnd(15)} ${u.status.padEnd(7)} ${u.groups.join(', ')}`);
+  for (const u of store.users) {
+    const phones = (u.phones.join(' ') || '-').padEnd(15);
+    console.log(`  ${u.username.padEnd(9)} ${u.fullName.padEnd(18)} ${u.email.padEnd(28)} ${phones} ${u.status.padEnd(7)} ${u.groups.join(', ')}`);
+  }
   console.log('\nImported groups (nested members flattened into the chosen group):');
   for (const g of store.groups) console.log(`  ${g.name.padEnd(12)} ${g.members.join(', ')}`);
   console.log('\nTry next:  idsync --config <file> sync --dry-run | runs | users show alan | directory groups --search e');

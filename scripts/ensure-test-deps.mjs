@@ -220,7 +220,8 @@ for (const p of listeners()) {
     continue;
   }
   if (!isRoot) {
-    console.error(`[ensure-test-deps] a system ${kind} (pid ${p.pid}) listens on ${ports}; stop it as root: sudo service ${kind === 'slapd' ? 'slapd' : 'samba-ad-dc'} stop`);
+    const service = kind === 'slapd' ? 'slapd' : 'samba-ad-dc';
+    console.error(`[ensure-test-deps] a system ${kind} (pid ${p.pid}) listens on ${ports}; stop it as root: sudo service ${service} stop`);
     blocked = true;
     continue;
   }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import type { ZodIssue } from 'zod';
@@ -151,7 +151,8 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     // "unauthenticated" bind, which some servers accept as anonymous. A sync would then see only
     // what anonymous may read, and remove everyone else.
     const source = typeof d.bind!.password === 'string' ? 'is empty' : 'env' in d.bind!.password ? `is empty (environment variable ${d.bind!.password.env} is set to an empty string)` : `is empty (file ${d.bind!.password.file} holds no password)`;
-    throw configError(`${at}.bind.password`, `${source}: a bind DN with an empty password is an unauthenticated bind (RFC 4513 section 5.1.2), which some servers treat as anonymous; give the password, or remove "bind" for an anonymous session`);
+    throw configError(`${at}.bind.password`, `${source}: a bind DN with an empty password is an unauthenticated bind (RFC 4513 section 5.1.2), which some servers treat as anonymous; ` +
+        'give the password, or remove "bind" for an anonymous session');
   }
   if (bind && !bind.password.isEmpty) {
     servers.forEach((s, j) => {
@@ -348,7 +349,7 @@ function readConfigText(file: string): string {
 
 /** A CA bundle file: missing, a folder or unreadable are configuration errors naming the key. */
 function readCaFile(file: string, where: string): string {
-  let st;
+  let st: Stats;
   try {
     st = statSync(file);
   } catch (err) {
@@ -371,7 +372,7 @@ function readCaFile(file: string, where: string): string {
  */
 function checkStorePath(file: string): void {
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    let st;
+    let st: Stats;
     try {
       st = statSync(dir);
     } catch (err) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { IdsyncError } from '../errors.js';
+import type { IdsyncError } from '../errors.js';
 import { loadConfig, parseConfig } from './load.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'idsync-config-'));

@@ -117,10 +117,10 @@ export function stripUniqueMemberUid(value: string): string {
 
 /** True when `dn` is `ancestor` or lies below it. Both are dnKey()s. */
 export function isUnder(dnK: string, ancestorK: string): boolean {
-  return dnK === ancestorK || dnK.endsWith(',' + ancestorK);
+  return dnK === ancestorK || dnK.endsWith(`,${ancestorK}`);
 }
 
 /** Escape a value for an LDAP filter (RFC 4515 section 3). */
 export function escapeFilterValue(value: string): string {
-  return value.replace(/[\\*()\0]/g, (c) => '\\' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -20,7 +20,9 @@ describe('objectSid (MS-DTYP 2.4.2.2)', () => {
   sid[0] = 1;
   sid[1] = 5;
   sid.writeUIntBE(5, 2, 6);
-  [21, 1004336348, 1177238915, 682003330, 512].forEach((v, i) => sid.writeUInt32LE(v, 8 + i * 4));
+  [21, 1004336348, 1177238915, 682003330, 512].forEach((v, i) => {
+    sid.writeUInt32LE(v, 8 + i * 4);
+  });
   it('formats and yields the RID', () => {
     expect(sidToString(sid)).toBe('S-1-5-21-1004336348-1177238915-682003330-512');
     expect(ridFromSid(sid)).toBe(512);

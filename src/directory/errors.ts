@@ -47,14 +47,15 @@ export function mapDirectoryError(err: unknown, context: { server?: string; oper
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return new IdsyncError(
       'DIRECTORY_TLS',
-      `${at}TLS hostname verification failed: ${e.message}. Connect with a name the certificate lists, fix the certificate's subjectAltName, or set verifyHostname: false`,
+      `${at}TLS hostname verification failed: ${e.message}. ` +
+        "Connect with a name the certificate lists, fix the certificate's subjectAltName, or set verifyHostname: false",
       { cause: err },
     );
   }
   if (code && tlsTrust.has(code)) {
     return new IdsyncError('DIRECTORY_TLS', `${at}TLS certificate not trusted (${code}: ${e.message}); give the issuing CA in caFile`, { cause: err });
   }
-  if (code && code.startsWith('CERT_') || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /SSL|TLS/.test(code ?? '')) {
+  if (code?.startsWith('CERT_') || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /SSL|TLS/.test(code ?? '')) {
     return new IdsyncError('DIRECTORY_TLS', `${at}TLS failed (${code}: ${e.message})`, { cause: err });
   }
   if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNRESET' || code === 'EPIPE') {

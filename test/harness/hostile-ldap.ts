@@ -142,7 +142,7 @@ export class HostileLdapServer {
     const fromClient = new LdapFramer();
     const fromServer = new LdapFramer();
     let target: number | undefined;
-    let entries: Buffer[] = []; // the target page's entries, without their message id
+    const entries: Buffer[] = []; // the target page's entries, without their message id
     let entryCount = 0;
     let pages = 0;
     let silenced = false;
@@ -210,7 +210,11 @@ export class HostileLdapServer {
             client.write(Buffer.concat([Buffer.from([0x30, 0x84]), Buffer.from([size >>> 24, (size >>> 16) & 0xff, (size >>> 8) & 0xff, size & 0xff])]));
             const filler = Buffer.alloc(64 * 1024, 0x04);
             let sent = 0;
-            pump(() => (sent < size ? ((sent += filler.length), filler) : undefined));
+            pump(() => {
+              if (sent >= size) return undefined;
+              sent += filler.length;
+              return filler;
+            });
             silenced = true; // slapd's own answers would only corrupt the message being "sent"
             return;
           } else if (mode === 'bad-tag' || mode === 'bad-id') {

@@ -11,6 +11,7 @@ export interface LdifEntry {
 }
 
 // SAFE-INIT-CHAR excludes NUL, LF, CR, SPACE, ':' and '<'; SAFE-CHAR excludes NUL, LF, CR; all ASCII.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 2849 defines SAFE-STRING by control-character ranges.
 const SAFE = /^(?:[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*)?$/;
 
 function line(name: string, value: LdifValue): string {

@@ -5,7 +5,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certPaths } from './certs.js';
 import { isAlive, portOpen, processUsesDir, readPid, run, sleep, stopPid } from './proc.js';
-import type { SambaInfo } from './samba.js';
+
+export type SambaTlsCert = 'good' | 'wrong-name' | 'samba-default';
+
+/** Serialisable facts about a running DC: enough for connectSamba() in any process. */
+export interface SambaInfo {
+  url: string; // ldaps://127.0.0.1:636
+  clearUrl: string; // ldap://127.0.0.1:389
+  baseDn: string;
+  bindDn: string; // UPN form, what AD accepts for a simple bind
+  password: string;
+  realm: string;
+  netbiosDomain: string;
+  dnsDomain: string;
+  hostName: string; // FQDN of the DC, in the 'good' certificate's SANs
+  /** PEM of the CA that signed the certificate the DC presents (depends on tlsCert). */
+  caFile: string;
+  tlsCert: SambaTlsCert;
+  /** false: plain-LDAP simple binds are accepted ("ldap server require strong auth = no"). */
+  requireStrongAuth: boolean;
+  certDir: string;
+  samDbPath: string;
+  smbConf: string;
+  dir: string;
+  logFile: string;
+  pidFile: string;
+  /** PID of the process that started the DC (the vitest main process under globalSetup). */
+  ownerPid: number;
+}
 
 const MARKER = join(tmpdir(), 'idsync-test-samba.json');
 
@@ -76,6 +103,9 @@ export async function clearPorts(ownDir?: string): Promise<void> {
   }
   if ((await portOpen(636)) || (await portOpen(389))) {
     const ss = await run('ss', ['-ltnp', '( sport = :389 or sport = :636 )']).then((r) => r.stdout, () => '');
-    throw new Error(`127.0.0.1:389 or :636 is already in use; the Samba DC needs both. Stop that server (node scripts/ensure-test-deps.mjs stops a system slapd/samba).\n${ss}`);
+    throw new Error(
+      '127.0.0.1:389 or :636 is already in use; the Samba DC needs both. ' +
+        `Stop that server (node scripts/ensure-test-deps.mjs stops a system slapd/samba).\n${ss}`,
+    );
   }
 }

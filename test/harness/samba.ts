@@ -15,34 +15,10 @@ import { restoreSeedCache, saveSeedCache, seedBuildDir, seedCacheFile, seedOffli
 import {
   keepTestDirs, killOnExit, markKept, readPid, reapStale, requireBinary, run, spawnDaemon, stopPid, waitFor, writeOwner,
 } from './proc.js';
+import type { SambaInfo, SambaTlsCert } from './samba-process.js';
 
-export type SambaTlsCert = 'good' | 'wrong-name' | 'samba-default';
-
-/** Serialisable facts about a running DC: enough for connectSamba() in any process. */
-export interface SambaInfo {
-  url: string; // ldaps://127.0.0.1:636
-  clearUrl: string; // ldap://127.0.0.1:389
-  baseDn: string;
-  bindDn: string; // UPN form, what AD accepts for a simple bind
-  password: string;
-  realm: string;
-  netbiosDomain: string;
-  dnsDomain: string;
-  hostName: string; // FQDN of the DC, in the 'good' certificate's SANs
-  /** PEM of the CA that signed the certificate the DC presents (depends on tlsCert). */
-  caFile: string;
-  tlsCert: SambaTlsCert;
-  /** false: plain-LDAP simple binds are accepted ("ldap server require strong auth = no"). */
-  requireStrongAuth: boolean;
-  certDir: string;
-  samDbPath: string;
-  smbConf: string;
-  dir: string;
-  logFile: string;
-  pidFile: string;
-  /** PID of the process that started the DC (the vitest main process under globalSetup). */
-  ownerPid: number;
-}
+// Defined beside the process code that writes them to the marker and smb.conf; exported from here as before.
+export type { SambaInfo, SambaTlsCert } from './samba-process.js';
 
 export interface StartSambaOptions {
   tlsCert?: SambaTlsCert;

@@ -43,7 +43,7 @@ export async function readDcIdentity(session: AdSession): Promise<DcIdentity> {
   }
   const ntds = await read(dsServiceName, ['invocationId']);
   const inv = ntds?.buffer('invocationId');
-  if (!inv || inv.length !== 16) {
+  if (inv?.length !== 16) {
     throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${server ? `${server}: ` : ''}cannot read invocationId from ${dsServiceName}`, { where: dsServiceName });
   }
   const out: DcIdentity = { dnsHostName, dsServiceName, invocationId: guidToString(inv), highestCommittedUSN: BigInt(usn) };

@@ -60,7 +60,8 @@ describe('parseDirSyncEntry (MS-ADTS 3.1.1.3.4.1.3)', () => {
   });
 
   it('recognises a tombstone', () => {
-    const c = parseDirSyncEntry(entry('<GUID=13e06598-70d2-487a-bf66-42d7f48b9b2a>;<SID=S-1-5-21-1-2-3-1102>;CN=alice\\0ADEL:13e06598-70d2-487a-bf66-42d7f48b9b2a,CN=Deleted Objects,DC=corp,DC=example,DC=test', {
+    const tombstone = 'CN=alice\\0ADEL:13e06598-70d2-487a-bf66-42d7f48b9b2a,CN=Deleted Objects,DC=corp,DC=example,DC=test';
+    const c = parseDirSyncEntry(entry(`<GUID=13e06598-70d2-487a-bf66-42d7f48b9b2a>;<SID=S-1-5-21-1-2-3-1102>;${tombstone}`, {
       parentGUID: [h('43f17c873bea114ba13013e6f503ad5b')],
       name: [b('alice\nDEL:13e06598-70d2-487a-bf66-42d7f48b9b2a')],
       lastKnownParent: [b('<GUID=d4ef6331-16af-4b8e-874e-4e95f2538de6>;OU=X,DC=corp,DC=example,DC=test')],
@@ -73,7 +74,7 @@ describe('parseDirSyncEntry (MS-ADTS 3.1.1.3.4.1.3)', () => {
       guid: '13e06598-70d2-487a-bf66-42d7f48b9b2a',
       deleted: true,
       lastKnownParent: 'OU=X,DC=corp,DC=example,DC=test',
-      dn: 'CN=alice\\0ADEL:13e06598-70d2-487a-bf66-42d7f48b9b2a,CN=Deleted Objects,DC=corp,DC=example,DC=test',
+      dn: tombstone,
     });
   });
 

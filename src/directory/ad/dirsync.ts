@@ -3,7 +3,7 @@ import { mapDirectoryError } from '../errors.js';
 import { DirSyncFlags, dirSyncControl, dirSyncResponse, type DirSyncResponseValue } from './dirsync-control.js';
 import { parseDirSyncEntry, type DirSyncChange, type ParseOptions } from './dirsync-change.js';
 import { extendedDnControl } from './extended-dn.js';
-import { rawSearch, sessionServer, type AdSession } from './raw-search.js';
+import { rawSearch, sessionServer, type AdSession, type RawSearchResult } from './raw-search.js';
 
 export { DirSyncFlags } from './dirsync-control.js';
 export type { DirSyncChange, LinkedChange, LinkedValue } from './dirsync-change.js';
@@ -109,8 +109,8 @@ export async function* dirSyncRounds(session: AdSession, opts: DirSyncOptions): 
   const attributes = requestedAttributes(opts.attributes);
   let cookie = opts.cookie ?? Buffer.alloc(0);
   for (;;) {
-    let entries;
-    let controls;
+    let entries: RawSearchResult['entries'];
+    let controls: RawSearchResult['controls'];
     try {
       ({ entries, controls } = await rawSearch(session, opts.ncRoot, {
         scope: 'sub',

@@ -129,7 +129,7 @@ export async function deletedSince(session: AdSession, opts: DeletedSinceOptions
       for (const raw of page.entries) {
         const e = toDirectoryEntry(raw);
         const guid = e.buffer('objectGUID');
-        if (!guid || guid.length !== 16) continue;
+        if (guid?.length !== 16) continue;
         const d: DeletedObject = {
           guid: guidToString(guid),
           dn: parseExtendedDn(e.dn).dn,

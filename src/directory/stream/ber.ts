@@ -126,7 +126,10 @@ type Writer = InstanceType<typeof asn1.BerWriter>;
 
 /** An OCTET STRING (or implicitly tagged one) from bytes; asn1's writeBuffer refuses an empty buffer. */
 export function writeOctets(w: Writer, value: Buffer, tag: number = Tag.OctetString): void {
-  if (value.length > 0) return w.writeBuffer(value, tag);
+  if (value.length > 0) {
+    w.writeBuffer(value, tag);
+    return;
+  }
   w.writeByte(tag);
   w.writeByte(0);
 }

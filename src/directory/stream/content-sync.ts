@@ -6,7 +6,7 @@ import type { SearchScope } from './requests.js';
 import {
   E_SYNC_REFRESH_REQUIRED, SYNC_DONE_OID, SYNC_INFO_OID, SYNC_STATE_OID,
   decodeSyncDone, decodeSyncInfo, decodeSyncState, syncRequestControl,
-  type SyncMode, type SyncStateName,
+  type SyncInfo, type SyncMode, type SyncState, type SyncStateName,
 } from './sync-codec.js';
 
 /**
@@ -83,7 +83,7 @@ export async function* contentSync(stream: LdapStream, options: ContentSyncOptio
       case 'entry': {
         const ctl = control(msg.controls, SYNC_STATE_OID);
         if (!ctl?.value) throw malformed(stream, options.base, `entry ${msg.dn} came without a Sync State control`);
-        let st;
+        let st: SyncState;
         try {
           st = decodeSyncState(ctl.value);
         } catch (err) {
@@ -96,7 +96,7 @@ export async function* contentSync(stream: LdapStream, options: ContentSyncOptio
       }
       case 'intermediate': {
         if (msg.name !== SYNC_INFO_OID || !msg.value) break; // not ours: RFC 4511 lets us ignore it
-        let info;
+        let info: SyncInfo;
         try {
           info = decodeSyncInfo(msg.value);
         } catch (err) {

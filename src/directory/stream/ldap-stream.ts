@@ -11,6 +11,7 @@ import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, Op, type LdapResponse, type
 import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, pagedResultsControl, pagedResultsCookie, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
 import { SearchStream } from './search-stream.js';
 import { createSocket, whenReady } from './socket.js';
+import type { StreamConfig } from './stream-config.js';
 
 /**
  * idsync's LDAPv3 client over one socket (ldapts cannot read intermediate responses or per-entry
@@ -28,12 +29,8 @@ import { createSocket, whenReady } from './socket.js';
  * tls.ts), bind, run searches, abandon, unbind.
  */
 
-/** The parts of a directory's configuration a stream connection uses. */
-export type StreamConfig = Pick<DirectoryConfig, 'tls' | 'bind'> & {
-  timeouts: Pick<DirectoryConfig['timeouts'], 'connectMs' | 'operationMs'>;
-  /** Caps on what the server may send (default: DEFAULT_LIMITS). */
-  limits?: DirectoryConfig['limits'];
-};
+// Where callers have always imported it from; defined in stream-config.ts, which socket.ts needs too.
+export type { StreamConfig } from './stream-config.js';
 
 export interface OpenOptions {
   /** Limit for TCP connect, TLS handshake, StartTLS and bind together; default cfg.timeouts.connectMs. */
@@ -388,8 +385,14 @@ export class LdapStream {
         lastActivity: performance.now(),
         maxEntries: options.maxEntries ?? Infinity,
         target: spec.base,
-        resolve: (r) => (settle(), resolve(r)),
-        reject: (e) => (settle(), reject(e)),
+        resolve: (r) => {
+          settle();
+          resolve(r);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
       };
       const deadline = options.deadline;
       if (deadline && performance.now() >= deadline.at) return reject(runTooLong(this.server.url, deadline.runMs, spec.base));
@@ -460,18 +463,26 @@ export class LdapStream {
     try {
       messages = this.#framer.push(chunk);
     } catch (err) {
-      if (err instanceof FramingError && err.tooLarge) return this.#fatal(messageTooLarge(this.server.url, err.tooLarge.size, err.tooLarge.max));
-      return this.#fatal(this.#violation((err as Error).message));
+      if (err instanceof FramingError && err.tooLarge) {
+        this.#fatal(messageTooLarge(this.server.url, err.tooLarge.size, err.tooLarge.max));
+        return;
+      }
+      this.#fatal(this.#violation((err as Error).message));
+      return;
     }
     for (const raw of messages) {
       const head = messageHead(raw);
       const pending = head && this.#pending.get(head.messageId);
       if (pending?.kind === 'collect' && head!.op === Op.SearchResultEntry) {
-        if (pending.entries.length >= pending.maxEntries) return this.#fatal(pageTooLarge(this.server.url, pending.maxEntries, pending.target));
+        if (pending.entries.length >= pending.maxEntries) {
+          this.#fatal(pageTooLarge(this.server.url, pending.maxEntries, pending.target));
+          return;
+        }
         try {
           pending.entries.push(decodeEntry(raw, head!, pending.binary));
         } catch (err) {
-          return this.#fatal(this.#violation(`malformed message: ${(err as Error).message}`));
+          this.#fatal(this.#violation(`malformed message: ${(err as Error).message}`));
+          return;
         }
         pending.lastActivity = performance.now();
         continue;
@@ -480,7 +491,8 @@ export class LdapStream {
       try {
         msg = decodeMessage(raw);
       } catch (err) {
-        return this.#fatal(this.#violation(`malformed message: ${(err as Error).message}`));
+        this.#fatal(this.#violation(`malformed message: ${(err as Error).message}`));
+        return;
       }
       this.#dispatch(msg);
       // After a fatal error the rest of the chunk is not trusted: a later SearchResultDone must not
@@ -493,7 +505,10 @@ export class LdapStream {
     if (msg.messageId === 0) {
       // Unsolicited notification (RFC 4511 section 4.4): an ExtendedResponse, of which only Notice
       // of Disconnection is defined; anything else with id 0 (an entry, say) answers nothing we sent.
-      if (msg.op !== 'extendedResponse') return this.#fatal(this.#violation(`a ${describeOp(msg)} with message id 0, which only unsolicited notifications may use (RFC 4511 section 4.4)`));
+      if (msg.op !== 'extendedResponse') {
+        this.#fatal(this.#violation(`a ${describeOp(msg)} with message id 0, which only unsolicited notifications may use (RFC 4511 section 4.4)`));
+        return;
+      }
       if (msg.name === NOTICE_OF_DISCONNECTION_OID) {
         this.#lost = resultError(msg.result, { server: this.server.url, operation: 'LDAP session (notice of disconnection)' });
         this.#socket.destroy();
@@ -509,7 +524,8 @@ export class LdapStream {
       }
       // A message for a request we never sent (or one already answered) would otherwise be
       // dropped, and an entry dropped from a page reads as a user who left the directory.
-      return this.#fatal(this.#violation(`a ${describeOp(msg)} with message id ${msg.messageId}, which answers no outstanding request (RFC 4511 section 4.1.1.1)`));
+      this.#fatal(this.#violation(`a ${describeOp(msg)} with message id ${msg.messageId}, which answers no outstanding request (RFC 4511 section 4.1.1.1)`));
+      return;
     }
     if (pending.kind === 'once') {
       this.#pending.delete(msg.messageId);
@@ -523,11 +539,15 @@ export class LdapStream {
         this.#pending.delete(msg.messageId);
         pending.resolve({ entries: pending.entries, done: msg });
       } else if (msg.op === 'searchEntry') {
-        if (pending.entries.length >= pending.maxEntries) return this.#fatal(pageTooLarge(this.server.url, pending.maxEntries, pending.target));
+        if (pending.entries.length >= pending.maxEntries) {
+          this.#fatal(pageTooLarge(this.server.url, pending.maxEntries, pending.target));
+          return;
+        }
         pending.entries.push(toDirectoryEntry(msg.dn, msg.attributes));
       } else if (msg.op !== 'searchReference') {
         // An unknown protocolOp inside a page must fail the page: skipping it would lose an entry.
-        return this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, which allows only entries, references and its result (RFC 4511 section 4.5.2)`));
+        this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, which allows only entries, references and its result (RFC 4511 section 4.5.2)`));
+        return;
       }
       return;
     }
@@ -548,7 +568,9 @@ export class LdapStream {
         queued = stream.deliver({ type: 'done', result: msg.result, controls: msg.controls });
         break;
       default:
-        return this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, which allows only entries, references, intermediate responses and its result (RFC 4511 section 4.5.2)`));
+        this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, ` +
+            'which allows only entries, references, intermediate responses and its result (RFC 4511 section 4.5.2)'));
+        return;
     }
     if (queued && ++this.#queued >= this.#highWaterMark && !this.#paused) {
       this.#paused = true;

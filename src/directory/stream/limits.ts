@@ -28,7 +28,8 @@ export function maxPageEntries(limits: DirectoryLimits | undefined, pageSize: nu
 export function pageTooLarge(server: string, max: number, target: string): IdsyncError {
   return new IdsyncError(
     'DIRECTORY_LIMIT_EXCEEDED',
-    `${server}: the server sent more than ${max} entries in one page of the search under ${target} (a page that never ends, or paging ignored); raise limits.maxPageEntries if the directory really sends such pages`,
+    `${server}: the server sent more than ${max} entries in one page of the search under ${target} (a page that never ends, or paging ignored); ` +
+      'raise limits.maxPageEntries if the directory really sends such pages',
     { where: target },
   );
 }
@@ -43,7 +44,8 @@ export function messageTooLarge(server: string, size: number, max: number): Idsy
 export function runTooLong(server: string, runMs: number, target: string): IdsyncError {
   return new IdsyncError(
     'DIRECTORY_TIMEOUT',
-    `${server}: the run has read from the directory for longer than timeouts.runMs (${runMs} ms) and was stopped during the search under ${target}; nothing was removed. Raise timeouts.runMs if the directory is really that large`,
+    `${server}: the run has read from the directory for longer than timeouts.runMs (${runMs} ms) and was stopped during the search under ${target}; ` +
+      'nothing was removed. Raise timeouts.runMs if the directory is really that large',
     { where: target },
   );
 }
@@ -66,7 +68,8 @@ export class PagingLoopGuard {
     if (this.#seen.has(key)) {
       throw new IdsyncError(
         'DIRECTORY_PROTOCOL',
-        `${context.server}: the server returned the same paging cookie with the same ${dns.length} entries again during the search under ${context.target}; it makes no progress and would loop forever (RFC 2696)`,
+        `${context.server}: the server returned the same paging cookie with the same ${dns.length} entries again ` +
+          `during the search under ${context.target}; it makes no progress and would loop forever (RFC 2696)`,
         { where: context.target },
       );
     }

@@ -2,7 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { ServerSpec } from '../../config/load.js';
 import { tlsOptionsFor } from '../tls.js';
-import type { StreamConfig } from './ldap-stream.js';
+import type { StreamConfig } from './stream-config.js';
 
 /** TCP (clear, StartTLS) or TLS (ldaps) socket, connecting. */
 export function createSocket(cfg: StreamConfig, server: ServerSpec): net.Socket {
