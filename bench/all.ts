@@ -10,7 +10,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const tsx = path.resolve(here, '../node_modules/.bin/tsx');
 const argv = process.argv.slice(2);
 for (const script of ['run.ts', 'latency.ts', 'login.ts']) {
-  const own = script === 'run.ts' ? argv.filter((a) => !['--skip-ad'].includes(a)) : script === 'login.ts' ? [] : argv.filter((a) => a === '--large' || a === '--skip-ad');
+  const own =
+    script === 'run.ts'
+      ? argv.filter((a) => !['--skip-ad'].includes(a))
+      : script === 'login.ts'
+        ? []
+        : argv.filter((a) => a === '--large' || a === '--skip-ad');
   const r = spawnSync(tsx, [path.join(here, script), ...own], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

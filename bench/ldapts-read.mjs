@@ -15,7 +15,12 @@ let groups = 0;
 let users = 0;
 let memberValues = 0;
 const paged = { pageSize: 1000 };
-for await (const page of client.searchPaginated(base, { scope: 'sub', filter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))', attributes: groupAttrs.split(','), paged })) {
+for await (const page of client.searchPaginated(base, {
+  scope: 'sub',
+  filter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))',
+  attributes: groupAttrs.split(','),
+  paged,
+})) {
   for (const e of page.searchEntries) {
     groups++;
     const m = e.member;

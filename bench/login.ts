@@ -47,7 +47,10 @@ async function main(): Promise<void> {
   const port = await freePort();
   const config = path.join(dir, 'idsync.yaml');
   writeFileSync(config, `store: sqlite:${path.join(dir, 'store.db')}\ndirectories: []\napi:\n  listen: 127.0.0.1:${port}\n  trustProxy: true\n`);
-  const created = spawnSync(process.execPath, [BIN, '--config', config, 'admin', 'create', '--username', OWNER.username, '--role', 'owner'], { env: { ...process.env, IDSYNC_ADMIN_PASSWORD: OWNER.password }, encoding: 'utf8' });
+  const created = spawnSync(process.execPath, [BIN, '--config', config, 'admin', 'create', '--username', OWNER.username, '--role', 'owner'], {
+    env: { ...process.env, IDSYNC_ADMIN_PASSWORD: OWNER.password },
+    encoding: 'utf8',
+  });
   if (created.status !== 0) throw new Error(`idsync admin create failed: ${created.stderr}`);
   const server = spawn(process.execPath, [BIN, '--config', config, 'serve'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -56,7 +59,13 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; ; i++) {
       if (server.exitCode !== null) throw new Error(`idsync serve exited: ${stderr}`);
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 300) throw new Error('idsync serve did not answer /healthz within 30 s');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -74,7 +83,9 @@ async function main(): Promise<void> {
     const before = memMb(server.pid!);
     const started = performance.now();
     // Half for the owner (wrong passwords, locked after five), half for names that do not exist.
-    const statuses = await Promise.all(Array.from({ length: LOGINS }, (_, i) => login(i % 2 ? OWNER.username : `ghost${i}`, `wrong-password-${i}`, `198.18.${1 + (i >> 8)}.${i & 255}`)));
+    const statuses = await Promise.all(
+      Array.from({ length: LOGINS }, (_, i) => login(i % 2 ? OWNER.username : `ghost${i}`, `wrong-password-${i}`, `198.18.${1 + (i >> 8)}.${i & 255}`)),
+    );
     const seconds = (performance.now() - started) / 1000;
     const during = memMb(server.pid!);
     await new Promise((r) => setTimeout(r, 2000));
@@ -91,7 +102,10 @@ async function main(): Promise<void> {
       `| server RSS 2 s after | ${after.rss.toFixed(0)} MB |`,
     ];
     for (const r of rows) log(r);
-    writeFileSync(path.join(HERE, 'results-login.md'), `# Login flood (bench/login.ts)\n\n${new Date().toISOString()}, Node ${process.version}\n\n${rows.join('\n')}\n`);
+    writeFileSync(
+      path.join(HERE, 'results-login.md'),
+      `# Login flood (bench/login.ts)\n\n${new Date().toISOString()}, Node ${process.version}\n\n${rows.join('\n')}\n`,
+    );
     if (statuses.length - count(401) - count(429) !== 0) throw new Error(`unexpected answers: ${statuses.join(',')}`);
     if (growth > MAX_GROWTH_MB) {
       log(`FAIL: the server's peak RSS grew by ${growth.toFixed(0)} MB, more than ${MAX_GROWTH_MB} MB`);

@@ -54,8 +54,74 @@ export function prng(seed: number): () => number {
 }
 
 // A few non-ASCII names so the LDIF carries base64 values and the store UTF-8, as real directories do.
-const GIVEN = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William', 'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Carlos', 'Karen', 'Wei', 'Aiko', 'José', 'Zoë', 'Søren', 'Amélie', 'Łukasz', 'Priya', 'Olu', 'Fatima', 'Mateo', 'Ingrid'];
-const SURNAME = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Thompson', 'Nguyen', 'Müller', 'Øster', 'Kowalski', 'Okafor', 'Tanaka', 'Zhang', 'Singh', 'Ivanova', 'Dubois', 'Rossi', 'Jensen'];
+const GIVEN = [
+  'James',
+  'Mary',
+  'Robert',
+  'Patricia',
+  'John',
+  'Jennifer',
+  'Michael',
+  'Linda',
+  'David',
+  'Elizabeth',
+  'William',
+  'Barbara',
+  'Richard',
+  'Susan',
+  'Joseph',
+  'Jessica',
+  'Thomas',
+  'Sarah',
+  'Carlos',
+  'Karen',
+  'Wei',
+  'Aiko',
+  'José',
+  'Zoë',
+  'Søren',
+  'Amélie',
+  'Łukasz',
+  'Priya',
+  'Olu',
+  'Fatima',
+  'Mateo',
+  'Ingrid',
+];
+const SURNAME = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Wilson',
+  'Anderson',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Thompson',
+  'Nguyen',
+  'Müller',
+  'Øster',
+  'Kowalski',
+  'Okafor',
+  'Tanaka',
+  'Zhang',
+  'Singh',
+  'Ivanova',
+  'Dubois',
+  'Rossi',
+  'Jensen',
+];
 const TEAMS = ['eng', 'sales', 'ops', 'finance', 'legal', 'hr', 'support', 'research', 'marketing', 'it', 'sec', 'design'];
 
 export function userUid(i: number): string {
@@ -147,7 +213,10 @@ export function generateOrg(file: string, o: OrgOptions): OrgFacts {
   // Zipf-like sizes (size ∝ 1/rank): one group of ~25% of users, a long tail of a handful. Ranks
   // are shuffled over group numbers so the big groups are not simply the first ones listed.
   const maxSize = Math.max(1, Math.round((o.largestShare ?? 0.25) * U));
-  const rank = shuffle(Array.from({ length: G }, (_, i) => i + 1), r);
+  const rank = shuffle(
+    Array.from({ length: G }, (_, i) => i + 1),
+    r,
+  );
   const members: Int32Array[] = rank.map((k) => sample(U, Math.min(U, Math.max(1, Math.round(maxSize / k))), r));
   const names = Array.from({ length: G }, (_, i) => groupCn(i, r));
   const groupDns = names.map((cn) => `cn=${cn},${GROUPS_DN}`);
@@ -157,7 +226,10 @@ export function generateOrg(file: string, o: OrgOptions): OrgFacts {
   // "all staff" made of departments). Two back edges add cycles that the closure must survive.
   const children = new Map<number, number[]>();
   const link = (p: number, c: number) => (children.get(p) ?? children.set(p, []).get(p)!).push(c);
-  const pool = shuffle(Array.from({ length: G }, (_, i) => i), r);
+  const pool = shuffle(
+    Array.from({ length: G }, (_, i) => i),
+    r,
+  );
   const largest = rank.indexOf(1);
   const take = () => {
     let g = pool.pop();
@@ -211,7 +283,12 @@ export function generateOrg(file: string, o: OrgOptions): OrgFacts {
     for (let j = 0; j < kids.length; j++) values[m.length + j] = groupDns[kids[j]];
     memberValues += values.length;
     nested += kids.length;
-    out.write(ldifRecord({ dn: groupDns[g], attrs: { objectClass: ['top', 'groupOfNames'], cn: names[g], description: `synthetic group, rank ${rank[g]}`, member: values } }));
+    out.write(
+      ldifRecord({
+        dn: groupDns[g],
+        attrs: { objectClass: ['top', 'groupOfNames'], cn: names[g], description: `synthetic group, rank ${rank[g]}`, member: values },
+      }),
+    );
   }
   out.close();
 

@@ -85,7 +85,9 @@ export function summarizeProfile(file: string): ProfileSummary {
     if (hit) return hit;
     const f = byId.get(id)!.callFrame;
     let c: string;
-    if (SPECIAL.has(f.functionName)) c = f.functionName === '(garbage collector)' ? 'GC' : f.functionName === '(idle)' ? 'idle (waiting for slapd / I/O)' : 'program (V8/native, unattributed)';
+    if (SPECIAL.has(f.functionName))
+      c =
+        f.functionName === '(garbage collector)' ? 'GC' : f.functionName === '(idle)' ? 'idle (waiting for slapd / I/O)' : 'program (V8/native, unattributed)';
     else c = componentOf(f) ?? (parent.has(id) ? component(parent.get(id)!) : 'native');
     compMemo.set(id, c);
     return c;
@@ -138,7 +140,11 @@ export function summarizeProfile(file: string): ProfileSummary {
 
 export function profileMarkdown(title: string, s: ProfileSummary, top = 20): string {
   const pct = (ms: number) => `${((100 * ms) / s.totalMs).toFixed(1)}%`;
-  const rows = (list: [string, number][]) => list.slice(0, top).map(([k, ms]) => `| ${k.replace(/\|/g, '\\|')} | ${(ms / 1000).toFixed(2)} | ${pct(ms)} |`).join('\n');
+  const rows = (list: [string, number][]) =>
+    list
+      .slice(0, top)
+      .map(([k, ms]) => `| ${k.replace(/\|/g, '\\|')} | ${(ms / 1000).toFixed(2)} | ${pct(ms)} |`)
+      .join('\n');
   return [
     `### ${title} (profile span ${(s.totalMs / 1000).toFixed(1)} s)`,
     '',

@@ -56,6 +56,9 @@ const groups = Number(args.groups ?? (args.large ? 10_000 : 1_000));
 const scale = args.users || args.groups ? `u${users}-g${groups}` : args.large ? 'large' : 'default';
 const reps = Math.max(1, Number(args.reps));
 const nodeFlagsAll = args['node-flags']!.split(' ').filter(Boolean);
+const cliLine = args.cli!.startsWith(ROOT)
+  ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})`
+  : `${args.cli} (a build outside this repository)`;
 
 interface Measure {
   wallS: number;
@@ -96,7 +99,11 @@ async function measure(cmd: string, argv: string[], o: { slapdPid: number; cwd?:
   const cpu0 = slapdCpu(o.slapdPid);
   const t0 = performance.now();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, cmd, ...argv], { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', out, 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, cmd, ...argv], {
+      cwd: o.cwd,
+      env: o.env ?? process.env,
+      stdio: ['ignore', out, 'pipe'],
+    });
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
     child.on('error', reject);
@@ -126,7 +133,11 @@ async function main(): Promise<void> {
   });
   try {
     log(`# idsync sync benchmark, scale "${scale}" (${users} users, ${groups} groups, seed ${args.seed})`);
-    log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB; node ${process.version}; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    log(
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB; node ${process.version}; load ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
 
     let t = performance.now();
     const ldif = path.join(work, 'org.ldif');
@@ -153,45 +164,77 @@ async function main(): Promise<void> {
     const floorOnce = async () => {
       const a = await measure('ldapsearch', ldapsearchArgs(slapd!, GROUP_FILTER, GROUP_ATTRS), { slapdPid });
       const b = await measure('ldapsearch', ldapsearchArgs(slapd!, USER_FILTER, USER_ATTRS), { slapdPid });
-      floor.push({ ...b, wallS: a.wallS + b.wallS, cpuUserS: a.cpuUserS! + b.cpuUserS!, cpuSysS: a.cpuSysS! + b.cpuSysS!, slapdCpuS: a.slapdCpuS + b.slapdCpuS, rssMb: Math.max(a.rssMb!, b.rssMb!) });
-      log(`floor ${floor.length}: ldapsearch groups ${fmt(a.wallS)} s + users ${fmt(b.wallS)} s = ${fmt(a.wallS + b.wallS)} s (slapd CPU ${fmt(a.slapdCpuS + b.slapdCpuS)} s, load ${a.load1.toFixed(2)})`);
+      floor.push({
+        ...b,
+        wallS: a.wallS + b.wallS,
+        cpuUserS: a.cpuUserS! + b.cpuUserS!,
+        cpuSysS: a.cpuSysS! + b.cpuSysS!,
+        slapdCpuS: a.slapdCpuS + b.slapdCpuS,
+        rssMb: Math.max(a.rssMb!, b.rssMb!),
+      });
+      log(
+        `floor ${floor.length}: ldapsearch groups ${fmt(a.wallS)} s + users ${fmt(b.wallS)} s = ${fmt(a.wallS + b.wallS)} s (slapd CPU ` +
+          `${fmt(a.slapdCpuS + b.slapdCpuS)} s, load ${a.load1.toFixed(2)})`,
+      );
     };
 
     // The same reads through ldapts alone: separates the LDAP library's cost from idsync's own.
     const ldapts: Measure[] = [];
     const out = path.join(work, 'ldapts.json');
     const ldaptsOnce = async () => {
-      const m = await measure(process.execPath, [path.join(HERE, 'ldapts-read.mjs'), slapd!.url, slapd!.bindDn, slapd!.password, BASE_DN, USER_ATTRS.join(','), GROUP_ATTRS.join(',')], { slapdPid, stdoutFile: out, cwd: ROOT });
+      const m = await measure(
+        process.execPath,
+        [path.join(HERE, 'ldapts-read.mjs'), slapd!.url, slapd!.bindDn, slapd!.password, BASE_DN, USER_ATTRS.join(','), GROUP_ATTRS.join(',')],
+        { slapdPid, stdoutFile: out, cwd: ROOT },
+      );
       const r = JSON.parse(m.stdout);
       if (r.users !== users || r.groups !== groups) throw new Error(`ldapts read ${r.users} users / ${r.groups} groups`);
       ldapts.push(m);
-      log(`ldapts read ${ldapts.length}: ${fmt(m.wallS)} s, RSS ${m.rssMb!.toFixed(0)} MB, CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s`);
+      log(
+        `ldapts read ${ldapts.length}: ${fmt(m.wallS)} s, RSS ${m.rssMb!.toFixed(0)} MB, CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s, slapd CPU ` +
+          `${fmt(m.slapdCpuS)} s`,
+      );
     };
 
     const ws = path.join(work, 'ws');
     mkdirSync(ws);
     const configFile = path.join(ws, 'idsync.yaml');
-    writeFileSync(configFile, YAML.stringify({
-      store: 'sqlite:./data/idsync.db',
-      directories: [{
-        name: 'bench', type: 'openldap', servers: [slapd.url],
-        transport: 'clear', // loopback; the same transport as the ldapsearch floor
-        bind: { dn: slapd.bindDn, password: slapd.password },
-        baseDn: BASE_DN,
-        groups: facts.groupDns,
-        importPhones: true,
-        safeguard: { enabled: false },
-      }],
-    }));
+    writeFileSync(
+      configFile,
+      YAML.stringify({
+        store: 'sqlite:./data/idsync.db',
+        directories: [
+          {
+            name: 'bench',
+            type: 'openldap',
+            servers: [slapd.url],
+            transport: 'clear', // loopback; the same transport as the ldapsearch floor
+            bind: { dn: slapd.bindDn, password: slapd.password },
+            baseDn: BASE_DN,
+            groups: facts.groupDns,
+            importPhones: true,
+            safeguard: { enabled: false },
+          },
+        ],
+      }),
+    );
     const env = { ...process.env };
     delete env.IDSYNC_NOW;
     delete env.IDSYNC_LOG_LEVEL;
     const reportFile = path.join(work, 'report.json');
     const sync = async (label: string, nodeFlags: string[] = [], cli = args.cli!) => {
-      const m = await measure(process.execPath, [...nodeFlagsAll, ...nodeFlags, cli, '--config', configFile, 'sync', '--json'], { slapdPid, cwd: ws, env, stdoutFile: reportFile });
+      const m = await measure(process.execPath, [...nodeFlagsAll, ...nodeFlags, cli, '--config', configFile, 'sync', '--json'], {
+        slapdPid,
+        cwd: ws,
+        env,
+        stdoutFile: reportFile,
+      });
       const report = JSON.parse(m.stdout);
       if (report.status !== 'succeeded') throw new Error(`${label}: status ${report.status}: ${JSON.stringify(report.error)}`);
-      log(`${label}: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} s), RSS ${m.rssMb!.toFixed(0)} MB, CPU user ${fmt(m.cpuUserS!)} + sys ${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`);
+      log(
+        `${label}: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} s), RSS ${m.rssMb!.toFixed(0)} MB, CPU user ${fmt(m.cpuUserS!)} + sys ` +
+          `${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`,
+      );
       return { m, c: report.counts };
     };
     const expect = (label: string, c: Record<string, number>, want: Record<string, number>) => {
@@ -223,7 +266,16 @@ async function main(): Promise<void> {
     cpSync(path.join(ws, 'data'), before, { recursive: true });
     const changed = pickChanged(facts, Number(args.seed));
     const mods = path.join(work, 'changes.ldif');
-    writeFileSync(mods, changed.all.map((i) => `dn: ${userDn(i)}\nchangetype: modify\nreplace: displayName\ndisplayName: Renamed User ${i}\n-\nreplace: telephoneNumber\ntelephoneNumber: +1 212 555 ${String((i * 31 + 17) % 10000).padStart(4, '0')}\n-\n\n`).join(''));
+    writeFileSync(
+      mods,
+      changed.all
+        .map(
+          (i) =>
+            `dn: ${userDn(i)}\nchangetype: modify\nreplace: displayName\ndisplayName: Renamed User ${i}\n-\nreplace: telephoneNumber\ntelephoneNumber: ` +
+            `+1 212 555 ${String((i * 31 + 17) % 10000).padStart(4, '0')}\n-\n\n`,
+        )
+        .join(''),
+    );
     await measure('ldapmodify', ['-x', '-H', slapd.url, '-D', slapd.bindDn, '-w', slapd.password, '-f', mods], { slapdPid });
     const change: Measure[] = [];
     for (let i = 1; i <= reps; i++) {
@@ -248,16 +300,24 @@ async function main(): Promise<void> {
     };
     if (args.profile) {
       const dir = path.join(work, 'prof');
-      await instrumented('profiled', (k) => ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, k)}`], (k) => {
-        const file = path.join(dir, k, readdirSync(path.join(dir, k))[0]);
-        if (args.keep) log(`profile kept: ${file}`);
-        return `${profileMarkdown(`CPU profile: ${k} sync, scale ${scale}`, summarizeProfile(file))}\n`;
-      });
+      await instrumented(
+        'profiled',
+        (k) => ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, k)}`],
+        (k) => {
+          const file = path.join(dir, k, readdirSync(path.join(dir, k))[0]);
+          if (args.keep) log(`profile kept: ${file}`);
+          return `${profileMarkdown(`CPU profile: ${k} sync, scale ${scale}`, summarizeProfile(file))}\n`;
+        },
+      );
     }
     if (args['sql-trace']) {
       const traced = path.join(work, 'sql-trace.md');
       env.IDSYNC_SQL_TRACE = traced;
-      await instrumented('SQL-traced', () => ['--import', path.join(HERE, 'sql-trace.mjs')], (k) => `### SQL statements: ${k} sync, scale ${scale}\n\n${readFileSync(traced, 'utf8')}\n`);
+      await instrumented(
+        'SQL-traced',
+        () => ['--import', path.join(HERE, 'sql-trace.mjs')],
+        (k) => `### SQL statements: ${k} sync, scale ${scale}\n\n${readFileSync(traced, 'utf8')}\n`,
+      );
       delete env.IDSYNC_SQL_TRACE;
     }
 
@@ -274,7 +334,10 @@ async function main(): Promise<void> {
 
 function printFacts(f: OrgFacts): void {
   log(`organisation: ${f.users} users (${f.usersInScope} in at least one group), ${f.groups} groups`);
-  log(`  member values ${f.memberValues} (${f.nestedGroupValues} of them nested groups); group size max ${f.maxGroupSize} (${((100 * f.maxGroupSize) / f.users).toFixed(0)}% of users), median ${f.medianGroupSize}`);
+  log(
+    `  member values ${f.memberValues} (${f.nestedGroupValues} of them nested groups); group size max ${f.maxGroupSize} ` +
+      `(${((100 * f.maxGroupSize) / f.users).toFixed(0)}% of users), median ${f.medianGroupSize}`,
+  );
   log(`  nesting depth ${f.nestingDepth}; cycles: ${f.cycles.join('; ') || 'none'}`);
   log(`  flattened memberships (group_members rows expected) ${f.flattenedMemberships}, largest flattened group ${f.maxFlattenedSize}`);
 }
@@ -282,7 +345,10 @@ function printFacts(f: OrgFacts): void {
 /** slapadd -q is supposed to add entryUUID/entryCSN to entries that lack them; make sure it did. */
 async function checkEntryUuid(d: SlapdDirectory, f: OrgFacts): Promise<void> {
   const file = path.join(tmpdir(), `idsync-bench-uuid-${process.pid}`);
-  await measure('ldapsearch', ['-x', '-LLL', '-H', d.url, '-D', d.bindDn, '-w', d.password, '-b', userDn(f.users - 1), '-s', 'base', 'entryUUID', 'entryCSN'], { slapdPid: d.pid, stdoutFile: file });
+  await measure('ldapsearch', ['-x', '-LLL', '-H', d.url, '-D', d.bindDn, '-w', d.password, '-b', userDn(f.users - 1), '-s', 'base', 'entryUUID', 'entryCSN'], {
+    slapdPid: d.pid,
+    stdoutFile: file,
+  });
   const text = readFileSync(file, 'utf8');
   rmSync(file);
   if (!/^entryUUID: [0-9a-f-]{36}$/m.test(text) || !/^entryCSN: /m.test(text)) throw new Error(`slapadd did not assign entryUUID/entryCSN:\n${text}`);
@@ -303,7 +369,12 @@ function pickChanged(f: OrgFacts, seed: number): { all: number[]; inScope: numbe
 }
 
 function brief(c: Record<string, number>): string {
-  return Object.entries(c).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'all zero';
+  return (
+    Object.entries(c)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'all zero'
+  );
 }
 
 function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], first: Measure[], steady: Measure[], change: Measure[]): string {
@@ -323,23 +394,31 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], first: Measure[
   const lines = [
     `## idsync sync benchmark — scale ${scale} (${f.users / 1000}k users / ${f.groups / 1000}k groups)`,
     '',
-    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ${f.memberValues} member values (largest group ${f.maxGroupSize}, median ${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ${f.cycles.length} cycles; ${f.flattenedMemberships} flattened memberships. OpenLDAP slapd (mdb) on loopback, clear LDAP, page size 1000, importPhones on, SQLite store (WAL).`,
+    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ${f.memberValues} member values (largest group ${f.maxGroupSize}, median ` +
+      `${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ${f.cycles.length} cycles; ${f.flattenedMemberships} flattened memberships. OpenLDAP slapd ` +
+      `(mdb) on loopback, clear LDAP, page size 1000, importPhones on, SQLite store (WAL).`,
     '',
-    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | steady state | × floor | after 1% changed | × floor | peak RSS (MB) |',
+    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | steady state | × floor | after 1% changed | × floor | peak ' +
+      'RSS (MB) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     row(scale, wall, 'wall s'),
     row(scale, cpu, 'CPU s incl. slapd'),
     '',
-    `Targets${f.users < 100_000 ? ' (set for 100k users; at this scale fixed costs such as node start-up, config and store opening weigh most)' : ''}: full sync within ${TARGET_RATIO}× the floor — a re-sync (steady state, what every scheduled full sync is) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RATIO)}; the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ${ok(firstRatio <= TARGET_RATIO)}. Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ${ok(rss < TARGET_RSS_MB)}.`,
+    `Targets${f.users < 100_000 ? ' (set for 100k users; at this scale fixed costs such as node start-up, config and store opening weigh most)' : ''}: ` +
+      `full sync within ${TARGET_RATIO}× the floor — a re-sync (steady state, what every scheduled full sync is) ${steadyRatio.toFixed(1)}×: ` +
+      `${ok(steadyRatio <= TARGET_RATIO)}; the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ` +
+      `${ok(firstRatio <= TARGET_RATIO)}. Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ${ok(rss < TARGET_RSS_MB)}.`,
     '',
-    'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on this 2-core machine inflates wall times, much less CPU):',
+    'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on this 2-core machine inflates wall times, ' +
+      'much less CPU):',
     '',
-    `- floor (ldapsearch groups then users, asking for the attributes idsync asks for: users ${USER_ATTRS.join(' ')}; groups ${GROUP_ATTRS.join(' ')}): ${detail(floor, false)}`,
+    `- floor (ldapsearch groups then users, asking for the attributes idsync asks for: users ${USER_ATTRS.join(' ')}; groups ${GROUP_ATTRS.join(' ')}): ` +
+      `${detail(floor, false)}`,
     `- ldapts read only (bench/ldapts-read.mjs): ${detail(ldapts)}`,
     `- first sync: ${detail(first)}`,
     `- steady state: ${detail(steady)}`,
     `- after 1% changed: ${detail(change)}`,
-    `- idsync: ${args.cli!.startsWith(ROOT) ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})` : `${args.cli} (a build outside this repository)`}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
+    `- idsync: ${cliLine}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
     `- machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
     '',
   ];
@@ -352,7 +431,13 @@ function gitState(): string {
 }
 
 function detail(ms: Measure[], rss = true): string {
-  return ms.map((m) => `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)})`).join('; ');
+  return ms
+    .map(
+      (m) =>
+        `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} s, load ` +
+        `${m.load1.toFixed(2)})`,
+    )
+    .join('; ');
 }
 
 await main();

@@ -95,7 +95,10 @@ function typeOf(schema: ZodTypeAny): string {
 
 function yamlValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(yamlValue).join(', ')}]`;
-  if (v && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${yamlValue(x)}`).join(', ')} }`;
+  if (v && typeof v === 'object')
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${k}: ${yamlValue(x)}`)
+      .join(', ')} }`;
   return String(v);
 }
 

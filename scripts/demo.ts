@@ -32,7 +32,17 @@ function ldif(): string {
   const out: string[] = [];
   for (const [uid, given, sn, phone] of people) {
     out.push(
-      [`dn: uid=${uid},ou=people,${base}`, 'objectClass: inetOrgPerson', `uid: ${uid}`, `cn: ${given} ${sn}`, `givenName: ${given}`, `sn: ${sn}`, `displayName: ${given} ${sn}`, `mail: ${uid}@corp.example.test`, ...(phone ? [`telephoneNumber: ${phone}`] : [])].join('\n'),
+      [
+        `dn: uid=${uid},ou=people,${base}`,
+        'objectClass: inetOrgPerson',
+        `uid: ${uid}`,
+        `cn: ${given} ${sn}`,
+        `givenName: ${given}`,
+        `sn: ${sn}`,
+        `displayName: ${given} ${sn}`,
+        `mail: ${uid}@corp.example.test`,
+        ...(phone ? [`telephoneNumber: ${phone}`] : []),
+      ].join('\n'),
     );
   }
   const group = (cn: string, members: string[]) =>
@@ -71,11 +81,15 @@ try {
   writeFileSync(configFile, YAML.stringify(config));
   console.log(`Configuration (${configFile}):\n\n${YAML.stringify(config).replace(/^/gm, '    ')}`);
   const env = { ...process.env, DEMO_BIND_PASSWORD: slapd.password };
-  const run = (...args: string[]) => execFileSync(process.execPath, [bin, '--config', configFile, ...args], { env, cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = (...args: string[]) =>
+    execFileSync(process.execPath, [bin, '--config', configFile, ...args], { env, cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
   console.log('$ idsync sync');
   process.stdout.write(run('sync'));
-  const store = JSON.parse(run('export')) as { users: { username: string; fullName: string; email: string; phones: string[]; status: string; groups: string[] }[]; groups: { name: string; members: string[] }[] };
+  const store = JSON.parse(run('export')) as {
+    users: { username: string; fullName: string; email: string; phones: string[]; status: string; groups: string[] }[];
+    groups: { name: string; members: string[] }[];
+  };
   console.log('\nImported users (Visitors was not chosen, so guest is not here):');
   for (const u of store.users) {
     const phones = (u.phones.join(' ') || '-').padEnd(15);

@@ -11,9 +11,16 @@ import { delimiter, join } from 'node:path';
 const PACKAGES = ['samba', 'ldb-tools', 'ldap-utils', 'slapd', 'openssl', 'chromium'];
 // command -> Debian package that ships it
 const COMMANDS = {
-  samba: 'samba', 'samba-tool': 'samba', ldbsearch: 'ldb-tools', ldbadd: 'ldb-tools',
-  ldapsearch: 'ldap-utils', ldapadd: 'ldap-utils',
-  slapd: 'slapd', slapadd: 'slapd', slappasswd: 'slapd', openssl: 'openssl',
+  samba: 'samba',
+  'samba-tool': 'samba',
+  ldbsearch: 'ldb-tools',
+  ldbadd: 'ldb-tools',
+  ldapsearch: 'ldap-utils',
+  ldapadd: 'ldap-utils',
+  slapd: 'slapd',
+  slapadd: 'slapd',
+  slappasswd: 'slapd',
+  openssl: 'openssl',
   chromium: 'chromium',
 };
 // Commands looked for at one fixed path rather than on PATH: the panel's browser tests
@@ -204,7 +211,9 @@ for (const p of listeners()) {
   const marker = harnessMarker();
   if (marker && usesDir(p.pid, marker.dir)) {
     if (alive(marker.ownerPid)) {
-      console.error(`[ensure-test-deps] port ${ports} is held by the Samba DC of a running test run (pid ${p.pid}, owner ${marker.ownerPid}); wait for it to finish`);
+      console.error(
+        `[ensure-test-deps] port ${ports} is held by the Samba DC of a running test run (pid ${p.pid}, owner ${marker.ownerPid}); wait for it to finish`,
+      );
       blocked = true;
     } else {
       console.log(`[ensure-test-deps] stopping leftover test Samba DC pid ${p.pid} (its test run is gone)`);

@@ -13,7 +13,8 @@ import { IdsyncError } from './errors.js';
  * - has no white space at either end (so no lone space), and is not `.` or `..`.
  * Anything else, in any script, is allowed: directories have names with spaces, apostrophes, `@`.
  */
-export const USERNAME_RULE = 'a username has 1-256 characters, no control or invisible formatting characters, no / or \\, no space at either end, and is not . or ..';
+export const USERNAME_RULE =
+  'a username has 1-256 characters, no control or invisible formatting characters, no / or \\, no space at either end, and is not . or ..';
 
 const MAX = 256;
 const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\]/u;
@@ -23,7 +24,10 @@ export function usernameProblem(name: string): string | undefined {
   if (name.length === 0) return 'the username is empty';
   if (name.length > MAX) return `the username is longer than ${MAX} characters`;
   const bad = FORBIDDEN.exec(name)?.[0];
-  if (bad !== undefined) return `the username contains ${bad === '/' || bad === '\\' ? `"${bad}"` : `the character U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`}; ${USERNAME_RULE}`;
+  if (bad !== undefined) {
+    const what = bad === '/' || bad === '\\' ? `"${bad}"` : `the character U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return `the username contains ${what}; ${USERNAME_RULE}`;
+  }
   if (/^\s|\s$/u.test(name)) return `the username starts or ends with white space; ${USERNAME_RULE}`;
   if (name === '.' || name === '..') return `the username cannot be "${name}"`;
   return undefined;

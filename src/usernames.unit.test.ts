@@ -3,7 +3,28 @@ import { checkUsername, usernameProblem } from './usernames.js';
 
 describe('the username rule (local users)', () => {
   it('refuses NUL, control and invisible characters, slashes, dot names, and space at either end', () => {
-    for (const bad of ['', 'a\u0000b', 'tab\there', 'line\nbreak', 'del\u007f', 'c1\u0085', 'rtl\u202Eevil', 'zero\u200Bwidth', 'ls\u2028', '../etc', 'a/b', 'a\\b', ' ', '   ', ' alice', 'alice ', 'alice\u00a0', '.', '..', 'x'.repeat(257)]) {
+    for (const bad of [
+      '',
+      'a\u0000b',
+      'tab\there',
+      'line\nbreak',
+      'del\u007f',
+      'c1\u0085',
+      'rtl\u202Eevil',
+      'zero\u200Bwidth',
+      'ls\u2028',
+      '../etc',
+      'a/b',
+      'a\\b',
+      ' ',
+      '   ',
+      ' alice',
+      'alice ',
+      'alice\u00a0',
+      '.',
+      '..',
+      'x'.repeat(257),
+    ]) {
       expect(usernameProblem(bad), JSON.stringify(bad)).toBeDefined();
     }
   });
@@ -15,7 +36,9 @@ describe('the username rule (local users)', () => {
   });
 
   it('says what is wrong and where', () => {
-    expect(() => checkUsername('a\u0000b', 'username')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', where: 'username', message: expect.stringContaining('U+0000') }));
+    expect(() => checkUsername('a\u0000b', 'username')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', where: 'username', message: expect.stringContaining('U+0000') }),
+    );
     expect(() => checkUsername('../x')).toThrow(/contains "\/"/);
     expect(() => checkUsername(' ')).toThrow(/white space/);
   });

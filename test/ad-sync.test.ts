@@ -30,7 +30,17 @@ async function org(): Promise<Org> {
     ou,
     sam,
     user: (name, extra = {}) =>
-      samba.addUser({ ou, sam: sam(name), cn: name, givenName: name[0].toUpperCase() + name.slice(1), sn: 'Tester', displayName: `${name} Tester`, mail: `${name}@corp.example.test`, upn: `${sam(name)}@corp.example.test`, ...extra }),
+      samba.addUser({
+        ou,
+        sam: sam(name),
+        cn: name,
+        givenName: name[0].toUpperCase() + name.slice(1),
+        sn: 'Tester',
+        displayName: `${name} Tester`,
+        mail: `${name}@corp.example.test`,
+        upn: `${sam(name)}@corp.example.test`,
+        ...extra,
+      }),
     group: (name, members) => samba.addGroup({ ou, name, sam: sam(name), members }),
   };
 }
@@ -72,7 +82,14 @@ describe.skipIf(!sambaInfo)('Active Directory inbound sync (Samba AD DC)', () =>
     expect(s.groups).toEqual([expect.objectContaining({ name: 'Engineering', directory: 'corp', members: ['alice', 'bob', 'carol', 'dave'].map(o.sam) })]);
     const by = Object.fromEntries(s.users.map((u) => [u.username.split('.')[0], u]));
     expect(Object.keys(by).sort()).toEqual(['alice', 'bob', 'carol', 'dave']);
-    expect(by.alice).toMatchObject({ status: 'active', aliases: [`${o.sam('alice')}@corp.example.test`], fullName: 'alice Tester', firstName: 'Alice', lastName: 'Tester', email: 'alice@corp.example.test' });
+    expect(by.alice).toMatchObject({
+      status: 'active',
+      aliases: [`${o.sam('alice')}@corp.example.test`],
+      fullName: 'alice Tester',
+      firstName: 'Alice',
+      lastName: 'Tester',
+      email: 'alice@corp.example.test',
+    });
     expect(by.alice.externalId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(by.bob).toMatchObject({ status: 'disabled', statusReason: expect.stringMatching(/ACCOUNTDISABLE/) });
     expect(by.carol).toMatchObject({ status: 'disabled', statusReason: expect.stringMatching(/expired/) });

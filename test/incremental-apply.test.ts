@@ -10,7 +10,7 @@ import { exportStore } from '../src/store/export.js';
 import { loadSyncState } from '../src/store/sync-state.js';
 import { syncDirectory } from '../src/sync/engine.js';
 import { applyChangeSet, type ChangeSet } from '../src/sync/incremental.js';
-import { DirectoryReader } from '../src/sync/read.js';
+import type { DirectoryReader } from '../src/sync/read.js';
 import { connectSlapd, type SlapdDirectory } from './harness/index.js';
 import { testStores } from './support/stores.js';
 import { uniqueName } from './support/workspace.js';
@@ -40,7 +40,21 @@ async function setup(storeUrl: (dir: string) => string, extra: Record<string, un
   const chosen = await slapd.addGroup({ ou: groups, cn: 'chosen', members: [ann, ben, team] });
   const dir = mkdtempSync(path.join(tmpdir(), 'idsync-inc-'));
   const config = parseConfig(
-    { store: storeUrl(dir), directories: [{ name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: base, groups: [chosen], ...extra }] },
+    {
+      store: storeUrl(dir),
+      directories: [
+        {
+          name: 'ldap',
+          type: 'openldap',
+          servers: [slapd.ldapsUrl],
+          caFile: slapd.caFile,
+          bind: { dn: slapd.bindDn, password: slapd.password },
+          baseDn: base,
+          groups: [chosen],
+          ...extra,
+        },
+      ],
+    },
     { baseDir: dir },
   );
   const cfg = config.directories[0];

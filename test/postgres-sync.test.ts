@@ -22,11 +22,22 @@ describe('inbound sync into PostgreSQL', () => {
     const base = await slapd.addOu(uniqueName('pg'));
     const people = await slapd.addOu('people', base);
     const groups = await slapd.addOu('groups', base);
-    const users = await Promise.all(['ann', 'ben', 'cat', 'dan', 'eve'].map((uid) => slapd.addUser({ ou: people, uid, sn: 'Pg', mail: `${uid}@corp.example.test` })));
+    const users = await Promise.all(
+      ['ann', 'ben', 'cat', 'dan', 'eve'].map((uid) => slapd.addUser({ ou: people, uid, sn: 'Pg', mail: `${uid}@corp.example.test` })),
+    );
     const inner = await slapd.addGroup({ ou: groups, cn: 'inner', members: users.slice(2) });
     const outer = await slapd.addGroup({ ou: groups, cn: 'outer', members: [...users.slice(0, 2), inner] });
     const ws = new Workspace({ store: url }).configure([
-      { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: base, groups: [outer], safeguard: { maxRemovals: 1, maxRemovalPercent: null } },
+      {
+        name: 'ldap',
+        type: 'openldap',
+        servers: [slapd.ldapsUrl],
+        caFile: slapd.caFile,
+        bind: { dn: slapd.bindDn, password: slapd.password },
+        baseDn: base,
+        groups: [outer],
+        safeguard: { maxRemovals: 1, maxRemovalPercent: null },
+      },
     ]);
     expect((await ws.sync()).counts).toMatchObject({ created: 5, membersAdded: 5 });
     expect((await ws.export()).groups[0].members).toEqual(['ann', 'ben', 'cat', 'dan', 'eve']);

@@ -46,13 +46,29 @@ describe.each(testStores())('crash safety (%s store)', (_kind, storeUrl) => {
   it('a sync killed mid-run leaves a consistent store; the next run converges and marks the old one interrupted', async () => {
     const o = await bigOrg(3000);
     const ws = new Workspace({ store: storeUrl }).configure([
-      { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: o.base, groups: [o.all], pageSize: 50 },
+      {
+        name: 'ldap',
+        type: 'openldap',
+        servers: [slapd.ldapsUrl],
+        caFile: slapd.caFile,
+        bind: { dn: slapd.bindDn, password: slapd.password },
+        baseDn: o.base,
+        groups: [o.all],
+        pageSize: 50,
+      },
     ]);
     // The store exists and is migrated before the sync starts, so the test can watch it from outside.
     expect((await ws.cli(['runs'])).code).toBe(0);
     const watch = await Store.open(ws.store);
     const count = async (table: 'users' | 'group_members' | 'run_objects') =>
-      Number((await watch.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await watch.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const child = spawn(process.execPath, [path.resolve('bin/idsync.js'), '--config', ws.configFile, 'sync'], { cwd: ws.dir, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Kill it once some pages, but not all, are committed.

@@ -17,7 +17,9 @@ async function staffOf(n: number, prefix = 'u') {
   const base = await slapd.addOu(uniqueName('sg'));
   const people = await slapd.addOu('people', base);
   const groups = await slapd.addOu('groups', base);
-  const users = await Promise.all(Array.from({ length: n }, (_, i) => slapd.addUser({ ou: people, uid: `${prefix}${i}`, sn: 'Guard', mail: `${prefix}${i}@corp.example.test` })));
+  const users = await Promise.all(
+    Array.from({ length: n }, (_, i) => slapd.addUser({ ou: people, uid: `${prefix}${i}`, sn: 'Guard', mail: `${prefix}${i}@corp.example.test` })),
+  );
   const staff = await slapd.addGroup({ ou: groups, cn: 'staff', members: users });
   const directory = (extra: Record<string, unknown> = {}) => ({
     name: 'ldap',
@@ -56,7 +58,7 @@ describe('removal safeguard (OpenLDAP, through the CLI)', () => {
     expect(run.run.counts).toMatchObject({ held: 0, trashed: 3, membersRemoved: 3 });
   });
 
-  it('measures the percentage against the directory\'s users in the store, those being removed included', async () => {
+  it("measures the percentage against the directory's users in the store, those being removed included", async () => {
     const o = await staffOf(8);
     const ws = new Workspace().configure([o.directory({ safeguard: { maxRemovals: null, maxRemovalPercent: 25 } })]);
     await ws.sync();
@@ -81,7 +83,9 @@ describe('removal safeguard (OpenLDAP, through the CLI)', () => {
     const held = JSON.parse(r.stdout);
     expect(held.counts).toMatchObject({ held: 3, trashed: 0, disabled: 0, membersRemoved: 0 });
     expect(held.heldForApproval).toMatchObject({ runId: held.runId, count: 3 });
-    expect(held.heldForApproval.threshold).toMatch(/the user filter \(objectClass=inetOrgPersn\) matched no entry under .* while the store holds 3 users of this directory/);
+    expect(held.heldForApproval.threshold).toMatch(
+      /the user filter \(objectClass=inetOrgPersn\) matched no entry under .* while the store holds 3 users of this directory/,
+    );
     const store = await ws.export();
     expect(store.users.map((u) => [u.username, u.status, u.groups])).toEqual([
       ['u0', 'active', ['staff']],
@@ -105,7 +109,7 @@ describe('removal safeguard (OpenLDAP, through the CLI)', () => {
     expect((await ws.cli(['approve', String(held.runId)])).stderr).toMatch(/superseded, not pending/);
   });
 
-  it('does not hold a run that matches no user when the store has none of the directory\'s users', async () => {
+  it("does not hold a run that matches no user when the store has none of the directory's users", async () => {
     const o = await staffOf(0);
     const ws = new Workspace().configure([o.directory({ filters: { user: '(objectClass=inetOrgPersn)' } })]);
     const r = await ws.sync();
@@ -122,25 +126,37 @@ describe('removal safeguard (OpenLDAP, through the CLI)', () => {
     expect(held.counts.held).toBe(3);
 
     const shown = await ws.json(['users', 'show', 'u0']);
-    expect(shown).toMatchObject({ status: 'active', groups: ['staff'], heldRemoval: { runId: held.runId, action: 'trash', reason: expect.stringMatching(/no longer in scope/) } });
+    expect(shown).toMatchObject({
+      status: 'active',
+      groups: ['staff'],
+      heldRemoval: { runId: held.runId, action: 'trash', reason: expect.stringMatching(/no longer in scope/) },
+    });
     expect(shown.heldRemoval.since).toEqual(expect.any(String));
     const text = await ws.cli(['users', 'show', 'u0']);
     expect(text.stdout).toMatch(new RegExp(`u0 — active, removal held for approval \\(run ${held.runId}\\)`));
-    expect(text.stdout).toMatch(new RegExp(`move to the trash held for approval by run ${held.runId} since .*: no longer in scope.*approve or reject run ${held.runId}`));
+    expect(text.stdout).toMatch(
+      new RegExp(`move to the trash held for approval by run ${held.runId} since .*: no longer in scope.*approve or reject run ${held.runId}`),
+    );
     expect(text.stdout).toMatch(/groups: staff/);
     expect((await ws.json(['users', 'show', 'u3'])).heldRemoval).toBeNull();
 
     // u0 is still out of scope: the single-user sync leaves them as the held run left them.
     const one = await ws.sync(['--directory', 'ldap', '--user', 'u0']);
     expect(one.counts).toMatchObject({ disabled: 0, trashed: 0 });
-    expect(one.changes).toEqual([expect.objectContaining({ name: 'u0', outcome: 'held', reason: expect.stringMatching(new RegExp(`held for approval by run ${held.runId}`)) })]);
+    expect(one.changes).toEqual([
+      expect.objectContaining({ name: 'u0', outcome: 'held', reason: expect.stringMatching(new RegExp(`held for approval by run ${held.runId}`)) }),
+    ]);
     expect((await ws.user('u0'))!).toMatchObject({ status: 'active', groups: ['staff'] });
     expect((await ws.json(['approvals']))[0]).toMatchObject({ runId: held.runId, status: 'pending', count: 3 });
 
     // u1 is back in scope: the single-user sync takes u1 out of the held removals.
     await slapd.addMembers(o.staff, [o.users[1]]);
     const back = await ws.sync(['--directory', 'ldap', '--user', 'u1']);
-    expect(back.changes).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'u1', reason: expect.stringMatching(new RegExp(`back in scope: no longer held for removal by run ${held.runId}`)) })]));
+    expect(back.changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'u1', reason: expect.stringMatching(new RegExp(`back in scope: no longer held for removal by run ${held.runId}`)) }),
+      ]),
+    );
     expect((await ws.json(['users', 'show', 'u1'])).heldRemoval).toBeNull();
     const pending = (await ws.json(['approvals']))[0];
     expect(pending).toMatchObject({ runId: held.runId, count: 2 });
@@ -152,7 +168,7 @@ describe('removal safeguard (OpenLDAP, through the CLI)', () => {
     expect((await ws.json(['users', 'show', 'u0'])).heldRemoval).toBeNull();
   });
 
-  it('holds a single-user sync\'s disable of a user whose removal is held', async () => {
+  it("holds a single-user sync's disable of a user whose removal is held", async () => {
     const o = await staffOf(4);
     const ws = new Workspace().configure([o.directory({ safeguard: { maxRemovals: 1, maxRemovalPercent: null } })]);
     await ws.sync();

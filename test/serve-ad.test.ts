@@ -31,7 +31,8 @@ async function org() {
   const tag = uniqueName('');
   const ou = await samba.addOu(`S${tag}`);
   const sam = (n: string) => `${n}.${tag}`;
-  const user = (n: string, extra: Record<string, unknown> = {}) => samba.addUser({ ou, sam: sam(n), cn: n, givenName: n, sn: 'Serve', mail: `${n}@corp.example.test`, upn: `${sam(n)}@corp.example.test`, ...extra });
+  const user = (n: string, extra: Record<string, unknown> = {}) =>
+    samba.addUser({ ou, sam: sam(n), cn: n, givenName: n, sn: 'Serve', mail: `${n}@corp.example.test`, upn: `${sam(n)}@corp.example.test`, ...extra });
   const group = (n: string, members: string[] = []) => samba.addGroup({ ou, name: n, sam: sam(n), members });
   return { ou, sam, user, group };
 }
@@ -43,7 +44,17 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory', () => {
     const team = await o.group('Team');
     const chosen = await o.group('Chosen', [ann, team]);
     const ws = new Workspace().configure([
-      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 0.3 } },
+      {
+        name: 'corp',
+        type: 'active-directory',
+        servers: [samba.url],
+        caFile: samba.caFile,
+        bind: { dn: samba.bindDn, password: samba.password },
+        baseDn: o.ou,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'dirsync', pollSeconds: 0.3 },
+      },
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
@@ -83,7 +94,17 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory', () => {
     const ann = await o.user('ann');
     const chosen = await o.group('Chosen', [ann]);
     const ws = new Workspace().configure([
-      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: `${svcName}@corp.example.test`, password: 'Svc!Passw0rd-1' }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 0.3 } },
+      {
+        name: 'corp',
+        type: 'active-directory',
+        servers: [samba.url],
+        caFile: samba.caFile,
+        bind: { dn: `${svcName}@corp.example.test`, password: 'Svc!Passw0rd-1' },
+        baseDn: o.ou,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'dirsync', pollSeconds: 0.3 },
+      },
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
@@ -104,7 +125,17 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     const ann = await o.user('ann');
     const chosen = await o.group('Chosen', [ann]);
     const ws = new Workspace().configure([
-      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 600 } },
+      {
+        name: 'corp',
+        type: 'active-directory',
+        servers: [samba.url],
+        caFile: samba.caFile,
+        bind: { dn: samba.bindDn, password: samba.password },
+        baseDn: o.ou,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'dirsync', pollSeconds: 600 },
+      },
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
@@ -124,7 +155,17 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     const proxy = await RecordingProxy.start({ host: '127.0.0.1', port: Number(new URL(samba.clearUrl).port || 389) });
     const dirSyncs = () => proxy.sent.reduce((n, c) => n + Buffer.concat(c).toString('latin1').split('1.2.840.113556.1.4.841').length - 1, 0);
     const ws = new Workspace().configure([
-      { name: 'corp', type: 'active-directory', servers: [`ldap://127.0.0.1:${proxy.port}`], transport: 'clear', bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 600 } },
+      {
+        name: 'corp',
+        type: 'active-directory',
+        servers: [`ldap://127.0.0.1:${proxy.port}`],
+        transport: 'clear',
+        bind: { dn: samba.bindDn, password: samba.password },
+        baseDn: o.ou,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'dirsync', pollSeconds: 600 },
+      },
     ]);
     const serve = ws.serve();
     // In this order: the proxy closes once its connections (serve's) are gone.
@@ -157,7 +198,9 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     const after = (await ws.json(['runs'])).filter((r: { kind: string }) => r.kind === 'incremental');
     expect(after).toHaveLength(incremental.length + 1);
     const last = await ws.json(['runs', 'show', String(after[0].id)]);
-    expect(last.objects.filter((x: { outcome: string }) => x.outcome !== 'unchanged').map((x: { name: string; outcome: string }) => `${x.name} ${x.outcome}`)).toEqual([`${o.sam('ben')} trashed`]);
+    expect(
+      last.objects.filter((x: { outcome: string }) => x.outcome !== 'unchanged').map((x: { name: string; outcome: string }) => `${x.name} ${x.outcome}`),
+    ).toEqual([`${o.sam('ben')} trashed`]);
     await expectConverges(ws, await freshSync(ws));
   });
 
@@ -167,7 +210,17 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     const team = await o.group('Team', [cid]);
     const chosen = await o.group('Chosen', [ann, ben, team]);
     const ws = new Workspace().configure([
-      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 2 } },
+      {
+        name: 'corp',
+        type: 'active-directory',
+        servers: [samba.url],
+        caFile: samba.caFile,
+        bind: { dn: samba.bindDn, password: samba.password },
+        baseDn: o.ou,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'dirsync', pollSeconds: 2 },
+      },
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
@@ -201,7 +254,17 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     const chosen = await o.group('Chosen', [ann]);
     const outside = await samba.addOu(`Out${o.sam('x').replace(/\W/g, '')}`);
     const ws = new Workspace().configure([
-      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 0.5 } },
+      {
+        name: 'corp',
+        type: 'active-directory',
+        servers: [samba.url],
+        caFile: samba.caFile,
+        bind: { dn: samba.bindDn, password: samba.password },
+        baseDn: o.ou,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'dirsync', pollSeconds: 0.5 },
+      },
     ]);
     const serve = ws.serve();
     stops.push(serve.stop);
@@ -236,11 +299,23 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     const other = await o.group('Other', [eve]);
     const chosen = await o.group('Chosen', [ann, ben, cid, team]);
     const ws = new Workspace().configure([
-      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 0.5, notifications: false } },
+      {
+        name: 'corp',
+        type: 'active-directory',
+        servers: [samba.url],
+        caFile: samba.caFile,
+        bind: { dn: samba.bindDn, password: samba.password },
+        baseDn: o.ou,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'dirsync', pollSeconds: 0.5, notifications: false },
+      },
     ]);
     let serve = ws.serve();
     stops.push(serve.stop);
-    await ws.waitFor(async () => (await ws.json(['status']))[0].mode === 'dirsync' && (await ws.json(['status']))[0].connected && (await snapshot(ws)).users.length === 7);
+    await ws.waitFor(
+      async () => (await ws.json(['status']))[0].mode === 'dirsync' && (await ws.json(['status']))[0].connected && (await snapshot(ws)).users.length === 7,
+    );
     serve.child.kill('SIGKILL');
     await serve.stop();
 
@@ -261,7 +336,10 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     serve = ws.serve();
     stops.push(serve.stop);
     await expectConverges(ws, expected);
-    const trashed = (await snapshot(ws)).users.filter((u) => u.status === 'trashed').map((u) => u.username).sort();
+    const trashed = (await snapshot(ws)).users
+      .filter((u) => u.status === 'trashed')
+      .map((u) => u.username)
+      .sort();
     expect(trashed).toEqual([o.sam('ben'), o.sam('cid'), ...['t0', 't1', 't2', 't3'].map(o.sam)].sort());
     // Resumed from the stored cookie: the only full sync is the first one.
     expect((await ws.json(['runs'])).filter((r: { kind: string }) => r.kind === 'full')).toHaveLength(1);
@@ -272,7 +350,17 @@ describe.skipIf(!sambaInfo)('idsync serve on Active Directory: notifications and
     const ann = await o.user('ann');
     const chosen = await o.group('Chosen', [ann]);
     const ws = new Workspace().configure([
-      { name: 'corp', type: 'active-directory', servers: [samba.url], caFile: samba.caFile, bind: { dn: samba.bindDn, password: samba.password }, baseDn: o.ou, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'dirsync', pollSeconds: 0.3, notifications: false } },
+      {
+        name: 'corp',
+        type: 'active-directory',
+        servers: [samba.url],
+        caFile: samba.caFile,
+        bind: { dn: samba.bindDn, password: samba.password },
+        baseDn: o.ou,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'dirsync', pollSeconds: 0.3, notifications: false },
+      },
     ]);
     let serve = ws.serve();
     stops.push(serve.stop);

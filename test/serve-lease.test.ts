@@ -41,15 +41,29 @@ describe.each(testStores())('two idsync serve on one store (%s)', (_name, storeU
     const ann = await add('ann');
     const chosen = await slapd.addGroup({ ou: groups, cn: 'chosen', members: [ann] });
     const ws = new Workspace({ store: storeUrl }).configure([
-      { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: base, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'content-sync' } },
+      {
+        name: 'ldap',
+        type: 'openldap',
+        servers: [slapd.ldapsUrl],
+        caFile: slapd.caFile,
+        bind: { dn: slapd.bindDn, password: slapd.password },
+        baseDn: base,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'content-sync' },
+      },
     ]);
     const first = ws.serve();
     stops.push(first.stop);
     const status = async () => (await ws.json(['status']))[0];
-    await ws.waitFor(async () => {
-      const s = await status();
-      return s.connected && s.lease?.held && s.lease.pid === first.child.pid;
-    }, 60_000, 250);
+    await ws.waitFor(
+      async () => {
+        const s = await status();
+        return s.connected && s.lease?.held && s.lease.pid === first.child.pid;
+      },
+      60_000,
+      250,
+    );
 
     const second = ws.serve();
     stops.push(second.stop);
@@ -77,10 +91,14 @@ describe.each(testStores())('two idsync serve on one store (%s)', (_name, storeU
     const cid = await add('cid');
     await slapd.addMembers(chosen, [cid]);
     await slapd.removeMembers(chosen, [ben]);
-    await ws.waitFor(async () => {
-      const s = await status();
-      return s.lease?.held && s.lease.pid === second.child.pid && s.connected;
-    }, 45_000, 250);
+    await ws.waitFor(
+      async () => {
+        const s = await status();
+        return s.lease?.held && s.lease.pid === second.child.pid && s.connected;
+      },
+      45_000,
+      250,
+    );
     await expectConverges(ws, await freshSync(ws));
     const pids = await runPids(ws);
     expect(pids.at(-1)).toBe(second.child.pid);

@@ -36,7 +36,17 @@ async function snapshot(ws: Workspace) {
 }
 
 function serveConfig(o: Awaited<ReturnType<typeof org>>, chosen: string, continuous: Record<string, unknown>) {
-  return { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: o.base, groups: [chosen], safeguard: { enabled: false }, continuous };
+  return {
+    name: 'ldap',
+    type: 'openldap',
+    servers: [slapd.ldapsUrl],
+    caFile: slapd.caFile,
+    bind: { dn: slapd.bindDn, password: slapd.password },
+    baseDn: o.base,
+    groups: [chosen],
+    safeguard: { enabled: false },
+    continuous,
+  };
 }
 
 describe('idsync serve on OpenLDAP', () => {
@@ -90,7 +100,12 @@ describe('idsync serve on OpenLDAP', () => {
     const elsewhere = await slapd.addOu('elsewhere', o.base);
     const ann = await slapd.addUser({ ou: staff, uid: 'ann', sn: 'Serve', employeeType: 'active' });
     const ben = await slapd.addUser({ ou: staff, uid: 'ben', sn: 'Serve', employeeType: 'active' });
-    const cfg = { ...serveConfig(o, `cn=unused,${o.groups}`, { changes: 'content-sync' }), groups: [], syncItems: [{ container: staff }], disabledFilter: '(employeeType=locked)' };
+    const cfg = {
+      ...serveConfig(o, `cn=unused,${o.groups}`, { changes: 'content-sync' }),
+      groups: [],
+      syncItems: [{ container: staff }],
+      disabledFilter: '(employeeType=locked)',
+    };
     const ws = new Workspace().configure([cfg]);
     const serve = ws.serve();
     stops.push(serve.stop);
@@ -121,7 +136,10 @@ describe('idsync serve on OpenLDAP', () => {
     await serve.stop();
     // A cookie from the server's future (as after restoring an older backup of the directory).
     const store = await Store.open(`sqlite:${path.join(ws.dir, 'data', 'idsync.db')}`);
-    await store.db.updateTable('sync_state').set({ cookie: Buffer.from('rid=000,csn=20991231235959.999999Z#000000#000#000000').toString('base64') }).execute();
+    await store.db
+      .updateTable('sync_state')
+      .set({ cookie: Buffer.from('rid=000,csn=20991231235959.999999Z#000000#000#000000').toString('base64') })
+      .execute();
     await store.close();
     serve = ws.serve();
     stops.push(serve.stop);
@@ -173,7 +191,13 @@ describe('idsync serve on OpenLDAP', () => {
     await ws.waitFor(async () => (await snapshot(ws)).users.find((u) => u.username === 'ann')?.email === 'ann.changed@corp.example.test');
 
     const status = await ws.json(['status']);
-    expect(status[0]).toMatchObject({ directory: 'ldap', mode: 'timestamp', connected: true, lastFullSyncAt: expect.any(String), nextFullSyncAt: expect.any(String) });
+    expect(status[0]).toMatchObject({
+      directory: 'ldap',
+      mode: 'timestamp',
+      connected: true,
+      lastFullSyncAt: expect.any(String),
+      nextFullSyncAt: expect.any(String),
+    });
     expect(await serve.stop()).toBe(0);
     expect(serve.output()).not.toContain(slapd.password);
   });

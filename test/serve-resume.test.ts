@@ -45,14 +45,28 @@ describe.each(testStores())('idsync serve resumes after a kill (OpenLDAP, %s)', 
     const other = await slapd.addGroup({ ou: o.groups, cn: 'other', members: [eve] });
     const chosen = await slapd.addGroup({ ou: o.groups, cn: 'chosen', members: [ann, ben, cid, team] });
     const ws = new Workspace({ store: storeUrl }).configure([
-      { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: o.base, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'content-sync' } },
+      {
+        name: 'ldap',
+        type: 'openldap',
+        servers: [slapd.ldapsUrl],
+        caFile: slapd.caFile,
+        bind: { dn: slapd.bindDn, password: slapd.password },
+        baseDn: o.base,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'content-sync' },
+      },
     ]);
     let serve = ws.serve();
     stops.push(serve.stop);
-    await ws.waitFor(async () => {
-      const [s] = await ws.json(['status']);
-      return s.mode === 'content-sync' && s.connected && (await ws.export()).users.length === 16;
-    }, 60_000, 250);
+    await ws.waitFor(
+      async () => {
+        const [s] = await ws.json(['status']);
+        return s.mode === 'content-sync' && s.connected && (await ws.export()).users.length === 16;
+      },
+      60_000,
+      250,
+    );
     serve.child.kill('SIGKILL');
     await serve.stop();
 
@@ -69,7 +83,10 @@ describe.each(testStores())('idsync serve resumes after a kill (OpenLDAP, %s)', 
     serve = ws.serve();
     stops.push(serve.stop);
     await expectConverges(ws, expected);
-    const left = (await ws.export()).users.filter((u) => u.status === 'trashed').map((u) => u.username).sort();
+    const left = (await ws.export()).users
+      .filter((u) => u.status === 'trashed')
+      .map((u) => u.username)
+      .sort();
     expect(left).toEqual(['ben', 'cid', ...teamUsers.map((_, i) => `t${i}`)].sort());
     // Resumed from the stored cookie, not reloaded.
     expect(await fullRuns(ws)).toBe(1);
@@ -83,14 +100,28 @@ describe.each(testStores())('idsync serve resumes after a kill (OpenLDAP, %s)', 
     const bulk = await slapd.addGroup({ ou: o.groups, cn: 'bulk', members: bulkUsers });
     const chosen = await slapd.addGroup({ ou: o.groups, cn: 'chosen', members: [ann] });
     const ws = new Workspace({ store: storeUrl }).configure([
-      { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: o.base, groups: [chosen], safeguard: { enabled: false }, continuous: { changes: 'content-sync' } },
+      {
+        name: 'ldap',
+        type: 'openldap',
+        servers: [slapd.ldapsUrl],
+        caFile: slapd.caFile,
+        bind: { dn: slapd.bindDn, password: slapd.password },
+        baseDn: o.base,
+        groups: [chosen],
+        safeguard: { enabled: false },
+        continuous: { changes: 'content-sync' },
+      },
     ]);
     let serve = ws.serve();
     stops.push(serve.stop);
-    await ws.waitFor(async () => {
-      const [s] = await ws.json(['status']);
-      return s.mode === 'content-sync' && s.connected;
-    }, 60_000, 250);
+    await ws.waitFor(
+      async () => {
+        const [s] = await ws.json(['status']);
+        return s.mode === 'content-sync' && s.connected;
+      },
+      60_000,
+      250,
+    );
     // Killed as soon as it logs that it is applying the change (the 400 users are being read).
     const from = serve.output().length;
     const killed = new Promise<void>((resolve) => {

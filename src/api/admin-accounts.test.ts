@@ -17,7 +17,9 @@ afterAll(async () => {
 describe('admin accounts', () => {
   it('changes a role at once, resets a password and ends the sessions, and keeps the last owner', async () => {
     const owner = await h.login();
-    expect((await h.call('POST', '/api/v1/admins', { session: owner, body: { username: 'ann', role: 'administrator', password: 'ann first password' } })).status).toBe(201);
+    expect(
+      (await h.call('POST', '/api/v1/admins', { session: owner, body: { username: 'ann', role: 'administrator', password: 'ann first password' } })).status,
+    ).toBe(201);
     const ann = await h.login('ann', 'ann first password');
     expect((await h.call('GET', '/api/v1/admins', { session: ann })).status).toBe(200);
 

@@ -66,7 +66,23 @@ function directory(name: string) {
 }
 
 /** Boundary and wrong-type values for a JSON field. */
-const BAD_VALUES: unknown[] = [null, '', 'ldap://dc1:99999', 'ldaps://?/', '(cn=a', 'bogus-enum-value', 1e20, -1, 0.5, true, [], {}, 'x'.repeat(5000), '\u0000', [null]];
+const BAD_VALUES: unknown[] = [
+  null,
+  '',
+  'ldap://dc1:99999',
+  'ldaps://?/',
+  '(cn=a',
+  'bogus-enum-value',
+  1e20,
+  -1,
+  0.5,
+  true,
+  [],
+  {},
+  'x'.repeat(5000),
+  '\u0000',
+  [null],
+];
 /** The same for a query or path parameter (text). */
 const BAD_TEXT = ['', HUGE, '-1', '1.5', '0x10', '1e3', 'null', 'true', 'bogus-enum-value', 'x'.repeat(3000), '%00', '%E2%80%AE', ' 1'];
 
@@ -92,7 +108,17 @@ describe('the admin API against its OpenAPI document', () => {
   beforeAll(async () => {
     h = await ApiHarness.create({
       api: { maxBodyKb: 16 },
-      directories: [{ name: 'corp', type: 'openldap', servers: [DEAD_SERVER], transport: 'clear', baseDn: 'dc=corp', groups: ['cn=eng,dc=corp'], timeouts: { connectMs: 500, operationMs: 500 } }],
+      directories: [
+        {
+          name: 'corp',
+          type: 'openldap',
+          servers: [DEAD_SERVER],
+          transport: 'clear',
+          baseDn: 'dc=corp',
+          groups: ['cn=eng,dc=corp'],
+          timeouts: { connectMs: 500, operationMs: 500 },
+        },
+      ],
     });
     h.secrets.add('a-bind-password-for-fuzzing');
     h.secrets.add('a-long-enough-password');
@@ -123,8 +149,10 @@ describe('the admin API against its OpenAPI document', () => {
     const documented = o.op.responses[String(r.status)];
     const code = r.body?.error?.code as keyof typeof ErrorCodes;
     if (r.status === 500) breaches.push(`${where}: 500 ${r.text.slice(0, 200)}`);
-    else if (!documented) breaches.push(`${where}: ${r.status}, which the document does not list (it lists ${Object.keys(o.op.responses).join(', ')}): ${r.text.slice(0, 200)}`);
-    else if (r.status >= 400 && typeof r.body?.error?.message !== 'string') breaches.push(`${where}: ${r.status} without the error shape: ${r.text.slice(0, 200)}`);
+    else if (!documented)
+      breaches.push(`${where}: ${r.status}, which the document does not list (it lists ${Object.keys(o.op.responses).join(', ')}): ${r.text.slice(0, 200)}`);
+    else if (r.status >= 400 && typeof r.body?.error?.message !== 'string')
+      breaches.push(`${where}: ${r.status} without the error shape: ${r.text.slice(0, 200)}`);
     else if (r.status >= 400 && ErrorCodes[code]?.http !== r.status) breaches.push(`${where}: code ${code} does not map to ${r.status}`);
     else if (r.status >= 400 && !documented['x-idsync-error-codes']?.includes(code)) breaches.push(`${where}: code ${code} is not listed for ${r.status}`);
   }
@@ -140,13 +168,14 @@ describe('the admin API against its OpenAPI document', () => {
 
   const fuzzed = (o: Operation) => o.id !== 'streamEvents'; // an open event stream never ends; its auth is tested in app.test.ts
 
-  it('documents every operation\'s error statuses with the error shape, and no nullable offset', () => {
+  it("documents every operation's error statuses with the error shape, and no nullable offset", () => {
     expect(ops.length).toBeGreaterThanOrEqual(41);
     for (const o of ops) {
       const statuses = Object.keys(o.op.responses).map(Number);
       for (const s of [400, 413, 500]) expect(statuses, `${o.id} lists ${s}`).toContain(s);
       if (o.op.security?.length) for (const s of [401, 403]) expect(statuses, `${o.id} lists ${s}`).toContain(s);
-      for (const s of statuses.filter((x) => x >= 400)) expect(o.op.responses[s].content['application/json'].schema.$ref, `${o.id} ${s}`).toBe('#/components/schemas/Error');
+      for (const s of statuses.filter((x) => x >= 400))
+        expect(o.op.responses[s].content['application/json'].schema.$ref, `${o.id} ${s}`).toBe('#/components/schemas/Error');
       for (const p of o.op.parameters ?? []) expect(p.schema.nullable, `${o.id} ${p.name}`).not.toBe(true);
     }
     const byId = Object.fromEntries(ops.map((o) => [o.id, o.op]));
@@ -154,7 +183,8 @@ describe('the admin API against its OpenAPI document', () => {
     expect(Object.keys(byId.login.responses)).toContain('401');
     expect(Object.keys(byId.setup.responses)).toContain('403');
     expect(Object.keys(byId.createAdmin.responses)).toContain('409');
-    for (const id of ['searchDirectoryGroups', 'syncDirectory', 'syncUser']) expect(Object.keys(byId[id].responses), id).toEqual(expect.arrayContaining(['502', '504']));
+    for (const id of ['searchDirectoryGroups', 'syncDirectory', 'syncUser'])
+      expect(Object.keys(byId[id].responses), id).toEqual(expect.arrayContaining(['502', '504']));
     // The rules are in the schema: the password minimum and the filter syntax.
     expect(resolve(byId.createAdmin.requestBody.content['application/json'].schema).properties.password.minLength).toBe(12);
     expect(resolve(byId.createDirectory.requestBody.content['application/json'].schema).properties.filters.properties.user.pattern).toBeTruthy();
@@ -168,7 +198,10 @@ describe('the admin API against its OpenAPI document', () => {
     }
     expect((await h.call('GET', '/api/v1/users?offset=null', { as: 'read_only' })).body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'offset' });
     expect((await h.call('GET', '/api/v1/users?offset=0x10', { as: 'read_only' })).status).toBe(400);
-    expect((await h.call('GET', `/api/v1/users?offset=${Number.MAX_SAFE_INTEGER}`, { as: 'read_only' })).body).toMatchObject({ items: [], offset: Number.MAX_SAFE_INTEGER });
+    expect((await h.call('GET', `/api/v1/users?offset=${Number.MAX_SAFE_INTEGER}`, { as: 'read_only' })).body).toMatchObject({
+      items: [],
+      offset: Number.MAX_SAFE_INTEGER,
+    });
 
     for (const name of ['ALICE', 'Alice', 'alice']) {
       const r = await h.call('PATCH', '/api/v1/users/lucy', { as: 'user_manager', body: { username: name } });
@@ -245,7 +278,11 @@ describe('the admin API against its OpenAPI document', () => {
         check(o, `raw ${raw.slice(0, 20)}`, await h.call(o.method, urlOf(o), { raw, headers: { 'content-type': 'application/json' } }));
       }
       check(o, 'form body', await h.call(o.method, urlOf(o), { raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
-      check(o, 'oversized body', await h.call(o.method, urlOf(o), { raw: JSON.stringify({ pad: 'x'.repeat(20 * 1024) }), headers: { 'content-type': 'application/json' } }));
+      check(
+        o,
+        'oversized body',
+        await h.call(o.method, urlOf(o), { raw: JSON.stringify({ pad: 'x'.repeat(20 * 1024) }), headers: { 'content-type': 'application/json' } }),
+      );
       for (const at of leaves(valid)) {
         for (const bad of BAD_VALUES) {
           check(o, `${at.join('.')}=${JSON.stringify(bad)?.slice(0, 20)}`, await h.call(o.method, urlOf(o), { body: setAt(valid, at, bad) }));
@@ -255,7 +292,9 @@ describe('the admin API against its OpenAPI document', () => {
       for (const at of leaves(valid).filter((a) => a.length && typeof a[a.length - 1] === 'string')) {
         const parent = at.slice(0, -1);
         const key = at[at.length - 1] as string;
-        const without = parent.length ? setAt(valid, parent, Object.fromEntries(Object.entries(parent.reduce((v: any, k) => v[k], valid)).filter(([k]) => k !== key))) : Object.fromEntries(Object.entries(valid as object).filter(([k]) => k !== key));
+        const without = parent.length
+          ? setAt(valid, parent, Object.fromEntries(Object.entries(parent.reduce((v: any, k) => v[k], valid)).filter(([k]) => k !== key)))
+          : Object.fromEntries(Object.entries(valid as object).filter(([k]) => k !== key));
         check(o, `without ${at.join('.')}`, await h.call(o.method, urlOf(o), { body: without }));
       }
     }

@@ -62,12 +62,14 @@ describe('errors, headers and the OpenAPI document', () => {
     expect(r.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('serves an OpenAPI document generated from the request schemas, with every operation\'s minimum role', async () => {
+  it("serves an OpenAPI document generated from the request schemas, with every operation's minimum role", async () => {
     const h = await harness();
     const r = await h.call('GET', '/api/v1/openapi.json', { as: null });
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe('3.0.3');
-    const ops = Object.entries(r.body.paths as Record<string, Record<string, any>>).flatMap(([p, m]) => Object.entries(m).map(([method, op]) => ({ p, method, op })));
+    const ops = Object.entries(r.body.paths as Record<string, Record<string, any>>).flatMap(([p, m]) =>
+      Object.entries(m).map(([method, op]) => ({ p, method, op })),
+    );
     expect(ops.length).toBeGreaterThan(35);
     for (const { op } of ops) {
       expect(op['x-idsync-min-role'], op.operationId).toMatch(/^(public|owner|administrator|user_manager|read_only)$/);
@@ -109,7 +111,9 @@ describe('authentication', () => {
     expect((await h.call('GET', '/api/v1/me', { as: r.body.token })).status).toBe(200);
     c.advance(2 * 3_600_000);
     expect((await h.call('GET', '/api/v1/me', { as: r.body.token })).status).toBe(401);
-    expect((await h.call('POST', '/api/v1/tokens', { body: { name: 'past', role: 'read_only', expiresAt: '2020-01-01T00:00:00Z' } })).body.error).toMatchObject({ field: 'expiresAt' });
+    expect((await h.call('POST', '/api/v1/tokens', { body: { name: 'past', role: 'read_only', expiresAt: '2020-01-01T00:00:00Z' } })).body.error).toMatchObject(
+      { field: 'expiresAt' },
+    );
   });
 
   it('logs in with an HTTP-only SameSite=Strict session cookie and a readable CSRF cookie, and logs out', async () => {
@@ -137,13 +141,19 @@ describe('authentication', () => {
     const forced = await harness({ api: { secureCookies: true } });
     expect((await forced.call('POST', '/api/v1/auth/login', { as: null, body: OWNER })).headers.getSetCookie()[0]).toContain('; Secure');
     const proxied = await harness({ api: { trustProxy: true } });
-    const r = await proxied.call('POST', '/api/v1/auth/login', { as: null, body: OWNER, headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' } });
+    const r = await proxied.call('POST', '/api/v1/auth/login', {
+      as: null,
+      body: OWNER,
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' },
+    });
     expect(r.headers.getSetCookie()[0]).toContain('; Secure');
     const audit = await proxied.call('GET', '/api/v1/audit?action=login');
     expect(audit.body.items[0].ip).toBe('203.0.113.9');
     // Without trustProxy the header is ignored: anyone can send it.
     const direct = await harness();
-    expect((await direct.call('POST', '/api/v1/auth/login', { as: null, body: OWNER, headers: { 'x-forwarded-proto': 'https' } })).headers.getSetCookie()[0]).not.toContain('Secure');
+    expect(
+      (await direct.call('POST', '/api/v1/auth/login', { as: null, body: OWNER, headers: { 'x-forwarded-proto': 'https' } })).headers.getSetCookie()[0],
+    ).not.toContain('Secure');
   });
 
   it('ends sessions after the idle time and after the absolute lifetime', async () => {
@@ -164,7 +174,7 @@ describe('authentication', () => {
     }
   });
 
-  it('requires the session\'s CSRF token on state-changing requests of a cookie session, not of a bearer token', async () => {
+  it("requires the session's CSRF token on state-changing requests of a cookie session, not of a bearer token", async () => {
     const h = await harness();
     const s = await h.login();
     const body = { name: 'csrf', role: 'read_only' };
@@ -190,7 +200,9 @@ describe('authentication', () => {
     expect(wrong.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'currentPassword' });
     const short = await h.call('PUT', '/api/v1/me/password', { session: a, body: { currentPassword: OWNER.password, newPassword: 'short' } });
     expect(short.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'newPassword' });
-    expect((await h.call('PUT', '/api/v1/me/password', { session: a, body: { currentPassword: OWNER.password, newPassword: 'a-new-password-123' } })).status).toBe(204);
+    expect(
+      (await h.call('PUT', '/api/v1/me/password', { session: a, body: { currentPassword: OWNER.password, newPassword: 'a-new-password-123' } })).status,
+    ).toBe(204);
     h.secrets.add('a-new-password-123');
     expect((await h.call('GET', '/api/v1/me', { session: a })).status).toBe(200);
     expect((await h.call('GET', '/api/v1/me', { session: b })).status).toBe(401);
@@ -228,15 +240,33 @@ describe('first-run setup', () => {
 describe('audit log', () => {
   it('records every state-changing request and every login, with who, when and from where, and nothing on reads', async () => {
     const h = await harness();
-    await h.call('POST', '/api/v1/auth/login', { as: null, body: { username: 'root', password: 'bad-password-1' }, headers: { 'user-agent': 'Browser/1.0' }, ip: '192.0.2.50' });
+    await h.call('POST', '/api/v1/auth/login', {
+      as: null,
+      body: { username: 'root', password: 'bad-password-1' },
+      headers: { 'user-agent': 'Browser/1.0' },
+      ip: '192.0.2.50',
+    });
     const s = await h.login();
     await h.call('POST', '/api/v1/admins', { session: s, body: { username: 'ann', role: 'read_only', password: 'ann-password-123' } });
     h.secrets.add('ann-password-123');
     await h.call('DELETE', '/api/v1/admins/ann', { as: 'administrator' }); // refused: also recorded
     await h.call('GET', '/api/v1/admins');
     const r = await h.call('GET', '/api/v1/audit');
-    expect(r.body.items.map((e: { action: string; status: number }) => `${e.action} ${e.status}`)).toEqual(['deleteAdmin 403', 'createAdmin 201', 'login 200', 'login 401']);
-    expect(r.body.items[3]).toMatchObject({ actorType: 'anonymous', actor: 'root', ip: '192.0.2.50', userAgent: 'Browser/1.0', outcome: 'failure', method: 'POST', path: '/api/v1/auth/login' });
+    expect(r.body.items.map((e: { action: string; status: number }) => `${e.action} ${e.status}`)).toEqual([
+      'deleteAdmin 403',
+      'createAdmin 201',
+      'login 200',
+      'login 401',
+    ]);
+    expect(r.body.items[3]).toMatchObject({
+      actorType: 'anonymous',
+      actor: 'root',
+      ip: '192.0.2.50',
+      userAgent: 'Browser/1.0',
+      outcome: 'failure',
+      method: 'POST',
+      path: '/api/v1/auth/login',
+    });
     expect(r.body.items[1]).toMatchObject({ actorType: 'admin', actor: 'root', target: 'username=ann', detail: { role: 'read_only' }, outcome: 'success' });
     expect(r.body.items[0]).toMatchObject({ actorType: 'token', actor: 'test-administrator', target: 'username=ann' });
     expect(JSON.stringify(r.body)).not.toContain('ann-password-123');
@@ -272,11 +302,13 @@ describe('probes, metrics and events', () => {
     expect((await h.call('GET', '/healthz', { as: null })).body).toEqual({ status: 'ok' });
     expect((await h.call('GET', '/readyz', { as: null })).body).toEqual({ status: 'ready' });
     // Nothing about directories, without login: not their names, not when they last ran.
-    await h.store.db.insertInto('directories').values({ name: 'corp-secret-name', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: 'x' }).execute();
+    await h.store.db
+      .insertInto('directories')
+      .values({ name: 'corp-secret-name', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: 'x' })
+      .execute();
     const ready = await h.call('GET', '/readyz', { as: null });
     expect(ready.body).toEqual({ status: 'ready' });
     expect(ready.text).not.toContain('corp-secret-name');
-
   });
 
   it('serves Prometheus metrics to a token holder: runs, durations, objects, errors, lag', async () => {
@@ -286,8 +318,22 @@ describe('probes, metrics and events', () => {
     events.emit('finished', { directory: 'corp', report: report() });
     events.emit('finished', { directory: 'corp', report: report({ status: 'failed', error: { code: 'DIRECTORY_BIND_FAILED', message: 'x' } }) });
     events.emit('finished', { directory: 'corp', report: report({ dryRun: true }) });
-    const dir = await h.store.db.insertInto('directories').values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: 'x' }).returning('id').executeTakeFirstOrThrow();
-    await h.store.db.insertInto('sync_state').values({ directory_id: dir.id, mode: 'timestamp', connected: 1, last_change_at: '2026-11-01T10:00:00.000Z', last_applied_at: '2026-11-01T10:00:02.500Z', updated_at: 'x' }).execute();
+    const dir = await h.store.db
+      .insertInto('directories')
+      .values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await h.store.db
+      .insertInto('sync_state')
+      .values({
+        directory_id: dir.id,
+        mode: 'timestamp',
+        connected: 1,
+        last_change_at: '2026-11-01T10:00:00.000Z',
+        last_applied_at: '2026-11-01T10:00:02.500Z',
+        updated_at: 'x',
+      })
+      .execute();
     const r = await h.call('GET', '/metrics', { as: 'read_only' });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^text\/plain/);

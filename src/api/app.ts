@@ -99,8 +99,17 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   );
   app.use(`${API_PREFIX}/*`, auditTrail(deps));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API token (`idsync_…`), created by an owner.' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'idsync_session', description: 'The panel session; state-changing requests also need the X-CSRF-Token header.' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (`idsync_…`), created by an owner.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'idsync_session',
+    description: 'The panel session; state-changing requests also need the X-CSRF-Token header.',
+  });
 
   registerAuthRoutes(app, deps);
   registerAdminRoutes(app, deps);
@@ -124,7 +133,8 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
       title: 'idsync admin API',
       version: '1',
       description:
-        'Errors are `{ "error": { "code", "message", "field"? } }` with a stable code. Authenticate with `Authorization: Bearer <API token>`, or with the panel session cookie plus the `X-CSRF-Token` header on state-changing requests.',
+        'Errors are `{ "error": { "code", "message", "field"? } }` with a stable code. Authenticate with `Authorization: Bearer <API token>`, or with ' +
+        'the panel session cookie plus the `X-CSRF-Token` header on state-changing requests.',
     },
   });
 

@@ -72,7 +72,9 @@ function sse(res: Response) {
 describe('directories through the admin API, on OpenLDAP', () => {
   let h: ApiHarness;
   beforeAll(async () => {
-    h = await ApiHarness.create({ directories: [{ name: 'filedir', type: 'openldap', servers: ['ldap://127.0.0.1:9'], transport: 'clear', baseDn: 'dc=x', groups: ['cn=g,dc=x'] }] });
+    h = await ApiHarness.create({
+      directories: [{ name: 'filedir', type: 'openldap', servers: ['ldap://127.0.0.1:9'], transport: 'clear', baseDn: 'dc=x', groups: ['cn=g,dc=x'] }],
+    });
     h.secrets.add(slapd.password);
   });
   afterAll(async () => {
@@ -83,8 +85,15 @@ describe('directories through the admin API, on OpenLDAP', () => {
     const res = await h.call('GET', '/api/v1/directory-types', { as: 'read_only' });
     expect(res.status).toBe(200);
     const byType = Object.fromEntries(res.body.items.map((t: { type: string }) => [t.type, t]));
-    expect(byType['active-directory']).toMatchObject({ attributes: { username: 'sAMAccountName', notes: 'info', member: ['member'] }, externalIdAttribute: 'objectGUID', filters: { group: '(objectClass=group)' } });
-    expect(byType.openldap).toMatchObject({ attributes: { username: 'uid', notes: 'description', member: ['member', 'uniqueMember'], phones: ['telephoneNumber', 'mobile'] }, externalIdAttribute: 'entryUUID' });
+    expect(byType['active-directory']).toMatchObject({
+      attributes: { username: 'sAMAccountName', notes: 'info', member: ['member'] },
+      externalIdAttribute: 'objectGUID',
+      filters: { group: '(objectClass=group)' },
+    });
+    expect(byType.openldap).toMatchObject({
+      attributes: { username: 'uid', notes: 'description', member: ['member', 'uniqueMember'], phones: ['telephoneNumber', 'mobile'] },
+      externalIdAttribute: 'entryUUID',
+    });
   });
 
   it('tests a draft and searches its groups before it is saved', async () => {
@@ -95,18 +104,33 @@ describe('directories through the admin API, on OpenLDAP', () => {
     expect(t.body).toMatchObject({ ok: true, servers: [{ url: slapd.ldapsUrl, ok: true, transport: 'ldaps' }] });
     const g = await h.call('POST', '/api/v1/directory-drafts/groups', { as: 'administrator', body: { directory: draft, search: 'engin' } });
     expect(g.body).toEqual({ groups: [{ dn: o.eng, name: 'engineering' }], truncated: false });
-    const wrongPassword = await h.call('POST', '/api/v1/directory-drafts/test', { as: 'administrator', body: { ...draft, bind: { dn: slapd.bindDn, password: 'not-the-password' } } });
+    const wrongPassword = await h.call('POST', '/api/v1/directory-drafts/test', {
+      as: 'administrator',
+      body: { ...draft, bind: { dn: slapd.bindDn, password: 'not-the-password' } },
+    });
     expect(wrongPassword.body.ok).toBe(false);
     expect(wrongPassword.body.servers[0].code).toBe('DIRECTORY_BIND_FAILED');
-    const noPassword = await h.call('POST', '/api/v1/directory-drafts/groups', { as: 'administrator', body: { directory: { ...draft, bind: { dn: slapd.bindDn } } } });
+    const noPassword = await h.call('POST', '/api/v1/directory-drafts/groups', {
+      as: 'administrator',
+      body: { directory: { ...draft, bind: { dn: slapd.bindDn } } },
+    });
     expect(noPassword.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'directory.bind.password' });
   });
 
   it('validates a new directory like the configuration file, naming the bad key, and keeps file and environment references out', async () => {
     const o = await org();
-    const bad = async (extra: Record<string, unknown>) => (await h.call('POST', '/api/v1/directories', { as: 'administrator', body: input(o, extra) })).body.error;
-    expect(await bad({ servers: [slapd.ldapsUrl, 'http://dc.example.test'] })).toMatchObject({ code: 'VALIDATION_FAILED', field: 'servers[1]', message: expect.stringContaining('LDAP URL') });
-    expect(await bad({ syncItems: [{ container: 'ou=elsewhere,dc=other' }] })).toMatchObject({ code: 'VALIDATION_FAILED', field: 'syncItems[0]', message: expect.stringContaining('not under baseDn') });
+    const bad = async (extra: Record<string, unknown>) =>
+      (await h.call('POST', '/api/v1/directories', { as: 'administrator', body: input(o, extra) })).body.error;
+    expect(await bad({ servers: [slapd.ldapsUrl, 'http://dc.example.test'] })).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'servers[1]',
+      message: expect.stringContaining('LDAP URL'),
+    });
+    expect(await bad({ syncItems: [{ container: 'ou=elsewhere,dc=other' }] })).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'syncItems[0]',
+      message: expect.stringContaining('not under baseDn'),
+    });
     expect(await bad({ groups: [] })).toMatchObject({ field: 'syncItems', message: expect.stringContaining('choose what to sync') });
     expect(await bad({ caFile: '/etc/ssl/certs/ca-certificates.crt' })).toMatchObject({ field: 'caFile', message: expect.stringContaining('unknown key') });
     expect(await bad({ bind: { dn: slapd.bindDn, password: { env: 'IDSYNC_ADMIN_PASSWORD' } } })).toMatchObject({ field: 'bind.password' });
@@ -120,21 +144,41 @@ describe('directories through the admin API, on OpenLDAP', () => {
     const o = await org();
     const created = await h.call('POST', '/api/v1/directories', { as: 'administrator', body: input(o) });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'apidir', managedBy: 'api', bind: { dn: slapd.bindDn, passwordSet: true }, customCa: true, syncItems: [{ group: o.eng }], attributes: { username: 'uid' }, usernameLocked: false, updatedBy: 'test-administrator' });
+    expect(created.body).toMatchObject({
+      name: 'apidir',
+      managedBy: 'api',
+      bind: { dn: slapd.bindDn, passwordSet: true },
+      customCa: true,
+      syncItems: [{ group: o.eng }],
+      attributes: { username: 'uid' },
+      usernameLocked: false,
+      updatedBy: 'test-administrator',
+    });
     expect(created.body.config.bind).toEqual({ dn: slapd.bindDn });
     expect((await h.call('POST', '/api/v1/directories', { as: 'administrator', body: input(o) })).status).toBe(409);
-    expect((await h.call('GET', '/api/v1/directories', { as: 'read_only' })).body.items.map((d: { name: string; managedBy: string }) => `${d.name}:${d.managedBy}`)).toEqual(['filedir:file', 'apidir:api']);
+    expect(
+      (await h.call('GET', '/api/v1/directories', { as: 'read_only' })).body.items.map((d: { name: string; managedBy: string }) => `${d.name}:${d.managedBy}`),
+    ).toEqual(['filedir:file', 'apidir:api']);
 
     expect((await h.call('POST', '/api/v1/directories/apidir/test', { as: 'administrator' })).body).toMatchObject({ ok: true, servers: [{ ok: true }] });
-    expect((await h.call('GET', '/api/v1/directories/apidir/groups?search=OPER', { as: 'read_only' })).body.groups).toEqual([{ dn: o.ops, name: 'operations' }]);
-    expect((await h.call('GET', `/api/v1/directories/apidir/groups?search=${encodeURIComponent(o.eng)}`, { as: 'read_only' })).body.groups).toEqual([{ dn: o.eng, name: 'engineering' }]);
+    expect((await h.call('GET', '/api/v1/directories/apidir/groups?search=OPER', { as: 'read_only' })).body.groups).toEqual([
+      { dn: o.ops, name: 'operations' },
+    ]);
+    expect((await h.call('GET', `/api/v1/directories/apidir/groups?search=${encodeURIComponent(o.eng)}`, { as: 'read_only' })).body.groups).toEqual([
+      { dn: o.eng, name: 'engineering' },
+    ]);
     const limited = await h.call('GET', `/api/v1/directories/apidir/groups?limit=1`, { as: 'read_only' });
     expect(limited.body.truncated).toBe(true);
     expect((await h.call('GET', '/api/v1/directories/nosuch/groups', { as: 'read_only' })).body.error.code).toBe('UNKNOWN_DIRECTORY');
 
     const plan = await h.call('POST', '/api/v1/directories/apidir/dry-run', { as: 'administrator' });
     expect(plan.body).toMatchObject({ dryRun: true, status: 'succeeded', counts: { created: 2 } });
-    expect(plan.body.changes.filter((c: { outcome: string; objectType: string }) => c.outcome === 'created' && c.objectType === 'user').map((c: { name: string }) => c.name).sort()).toEqual(['alice', 'bob']);
+    expect(
+      plan.body.changes
+        .filter((c: { outcome: string; objectType: string }) => c.outcome === 'created' && c.objectType === 'user')
+        .map((c: { name: string }) => c.name)
+        .sort(),
+    ).toEqual(['alice', 'bob']);
     expect((await h.call('GET', '/api/v1/users?directory=apidir', { as: 'read_only' })).body.total).toBe(0);
 
     const synced = await h.call('POST', '/api/v1/directories/apidir/sync?wait=true', { as: 'administrator' });
@@ -143,7 +187,12 @@ describe('directories through the admin API, on OpenLDAP', () => {
     const users = await h.call('GET', '/api/v1/users?directory=apidir', { as: 'read_only' });
     expect(users.body.items.map((u: { username: string }) => u.username)).toEqual(['alice', 'bob']);
     const alice = await h.call('GET', '/api/v1/users/alice', { as: 'read_only' });
-    expect(alice.body).toMatchObject({ directory: 'apidir', syncItem: `group ${o.eng}`, groups: ['engineering'], history: [{ runId: synced.body.runId, outcome: 'created' }] });
+    expect(alice.body).toMatchObject({
+      directory: 'apidir',
+      syncItem: `group ${o.eng}`,
+      groups: ['engineering'],
+      history: [{ runId: synced.body.runId, outcome: 'created' }],
+    });
 
     // Sync now without waiting: 202 with the run's number; the event stream shows it live.
     const stream = sse(await h.app.request('/api/v1/events', { headers: { authorization: `Bearer ${h.tokens.read_only}` } }));
@@ -161,7 +210,10 @@ describe('directories through the admin API, on OpenLDAP', () => {
     await stream.close();
     expect(phases).toEqual(expect.arrayContaining(['connect', 'groups', 'users', 'done']));
     expect(finished).toMatchObject({ directory: 'apidir', runId: started.body.runId, status: 'succeeded', counts: { unchanged: 2 } });
-    expect((await h.call('GET', `/api/v1/runs/${started.body.runId}`, { as: 'read_only' })).body.run).toMatchObject({ directory: 'apidir', status: 'succeeded' });
+    expect((await h.call('GET', `/api/v1/runs/${started.body.runId}`, { as: 'read_only' })).body.run).toMatchObject({
+      directory: 'apidir',
+      status: 'succeeded',
+    });
 
     // One user, at once.
     await slapd.addMembers(o.eng, [o.carol]);
@@ -171,28 +223,38 @@ describe('directories through the admin API, on OpenLDAP', () => {
 
     // Update: items reordered, the password kept because none was sent.
     const { config } = (await h.call('GET', '/api/v1/directories/apidir', { as: 'read_only' })).body;
-    const updated = await h.call('PUT', '/api/v1/directories/apidir', { as: 'administrator', body: { ...config, groups: [], syncItems: [{ group: o.ops }, { group: o.eng }] } });
+    const updated = await h.call('PUT', '/api/v1/directories/apidir', {
+      as: 'administrator',
+      body: { ...config, groups: [], syncItems: [{ group: o.ops }, { group: o.eng }] },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ syncItems: [{ group: o.ops }, { group: o.eng }], bind: { passwordSet: true }, usernameLocked: true });
     expect((await h.call('POST', '/api/v1/directories/apidir/test', { as: 'administrator' })).body.ok).toBe(true);
     const locked = await h.call('PUT', '/api/v1/directories/apidir', { as: 'administrator', body: { ...config, attributes: { username: 'mail' } } });
     expect(locked.status).toBe(409);
     expect(locked.body.error).toMatchObject({ code: 'USERNAME_ATTRIBUTE_LOCKED', field: 'attributes.username' });
-    expect((await h.call('PUT', '/api/v1/directories/apidir', { as: 'administrator', body: { ...config, name: 'renamed' } })).body.error).toMatchObject({ field: 'name' });
+    expect((await h.call('PUT', '/api/v1/directories/apidir', { as: 'administrator', body: { ...config, name: 'renamed' } })).body.error).toMatchObject({
+      field: 'name',
+    });
     const fileDir = await h.call('PUT', '/api/v1/directories/filedir', { as: 'administrator', body: { ...config, name: 'filedir' } });
     expect(fileDir.status).toBe(409);
     expect(fileDir.body.error.code).toBe('DIRECTORY_MANAGED_BY_FILE');
     expect((await h.call('DELETE', '/api/v1/directories/filedir', { as: 'administrator' })).status).toBe(409);
 
     // A mass removal is held; approving it puts the user in the trash, which only the directory can undo.
-    await h.call('PUT', '/api/v1/directories/apidir', { as: 'administrator', body: { ...config, safeguard: { enabled: true, maxRemovals: 0, maxRemovalPercent: null } } });
+    await h.call('PUT', '/api/v1/directories/apidir', {
+      as: 'administrator',
+      body: { ...config, safeguard: { enabled: true, maxRemovals: 0, maxRemovalPercent: null } },
+    });
     await slapd.removeMembers(o.eng, [o.bob]);
     const held = await h.call('POST', '/api/v1/directories/apidir/sync?wait=true', { as: 'administrator' });
     expect(held.body).toMatchObject({ counts: { held: 1 }, heldForApproval: { count: 1 } });
     const approvals = await h.call('GET', '/api/v1/approvals', { as: 'read_only' });
     expect(approvals.body.items[0]).toMatchObject({ runId: held.body.runId, directory: 'apidir', users: [{ username: 'bob', action: 'trash' }] });
     expect((await h.call('POST', `/api/v1/approvals/${held.body.runId}/approve`, { as: 'administrator' })).body).toMatchObject({ applied: 1 });
-    expect((await h.call('GET', '/api/v1/trash', { as: 'read_only' })).body.items).toEqual([expect.objectContaining({ username: 'bob', directory: 'apidir', restorable: false })]);
+    expect((await h.call('GET', '/api/v1/trash', { as: 'read_only' })).body.items).toEqual([
+      expect.objectContaining({ username: 'bob', directory: 'apidir', restorable: false }),
+    ]);
     expect((await h.call('POST', '/api/v1/trash/bob/restore', { as: 'user_manager' })).status).toBe(409);
 
     expect((await h.call('DELETE', '/api/v1/directories/apidir', { as: 'administrator' })).status).toBe(204);
@@ -216,7 +278,8 @@ describe('directories and a running sync service', () => {
       expect(first).toBeDefined();
       // The started worker bootstraps with a full sync of its own.
       const deadline = Date.now() + 30_000;
-      while ((await h.call('GET', '/api/v1/users?directory=live', { as: 'read_only' })).body.total < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while ((await h.call('GET', '/api/v1/users?directory=live', { as: 'read_only' })).body.total < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect((await h.call('GET', '/api/v1/users?directory=live', { as: 'read_only' })).body.total).toBe(2);
 
       const { config } = (await h.call('GET', '/api/v1/directories/live', { as: 'read_only' })).body;
@@ -240,7 +303,8 @@ describe('bind passwords of directories created through the API, at rest', () =>
     try {
       const o = await org();
       expect((await h.call('POST', '/api/v1/directories', { as: 'administrator', body: input(o, { name: 'sealed' }) })).status).toBe(201);
-      const stored = async () => (await h.store.db.selectFrom('api_directories').select('bind_password').where('name', '=', 'sealed').executeTakeFirstOrThrow()).bind_password!;
+      const stored = async () =>
+        (await h.store.db.selectFrom('api_directories').select('bind_password').where('name', '=', 'sealed').executeTakeFirstOrThrow()).bind_password!;
       const sealed = await stored();
       expect(sealed).toMatch(/^sealed:v1:/);
       expect(sealed).not.toContain(slapd.password);

@@ -98,11 +98,21 @@ describe('re-pointing a directory created through the API', () => {
     h = await created();
     try {
       // Another spelling of the same server, and a change elsewhere: no password needed.
-      const same = await h.call('PUT', '/api/v1/directories/corp', { as: 'administrator', body: base({ servers: [`LDAP://127.0.0.1:${original.port}/`], pageSize: 500 }) });
+      const same = await h.call('PUT', '/api/v1/directories/corp', {
+        as: 'administrator',
+        body: base({ servers: [`LDAP://127.0.0.1:${original.port}/`], pageSize: 500 }),
+      });
       expect(same.status).toBe(200);
       expect(same.body).toMatchObject({ bind: { passwordSet: true } });
 
-      const moved = await h.call('PUT', '/api/v1/directories/corp', { as: 'administrator', body: base({ servers: [`ldap://127.0.0.1:${attacker.port}`], transport: 'clear', bind: { dn: 'cn=svc,dc=corp', password: 'a-new-password-entered-again' } }) });
+      const moved = await h.call('PUT', '/api/v1/directories/corp', {
+        as: 'administrator',
+        body: base({
+          servers: [`ldap://127.0.0.1:${attacker.port}`],
+          transport: 'clear',
+          bind: { dn: 'cn=svc,dc=corp', password: 'a-new-password-entered-again' },
+        }),
+      });
       expect(moved.status).toBe(200);
       await h.call('POST', '/api/v1/directories/corp/test', { as: 'administrator' });
       expect(attacker.saw('a-new-password-entered-again')).toBe(true);
@@ -112,7 +122,7 @@ describe('re-pointing a directory created through the API', () => {
     }
   });
 
-  it('never fills a draft\'s missing password from a stored directory', async () => {
+  it("never fills a draft's missing password from a stored directory", async () => {
     h = await created();
     try {
       const draft = base({ servers: [`ldap://127.0.0.1:${attacker.port}`], transport: 'clear' });

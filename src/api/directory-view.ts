@@ -6,10 +6,22 @@ import { directoryStatus, type DirectoryFacts } from '../store/configured-direct
 import type { ConfiguredDirectory } from '../directories/registry.js';
 import { directoryInputSchema } from './directories.js';
 
-const syncItemView = z.union([z.object({ group: z.string() }), z.object({ container: z.string(), filter: z.string().optional(), scope: z.enum(['sub', 'one']) })]);
+const syncItemView = z.union([
+  z.object({ group: z.string() }),
+  z.object({ container: z.string(), filter: z.string().optional(), scope: z.enum(['sub', 'one']) }),
+]);
 
 const statusView = z.object({
-  lastRun: z.object({ id: z.number().int(), kind: z.string(), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), errorCode: z.string().nullable() }).nullable(),
+  lastRun: z
+    .object({
+      id: z.number().int(),
+      kind: z.string(),
+      status: z.string(),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      errorCode: z.string().nullable(),
+    })
+    .nullable(),
   mode: z.string().nullable(),
   connected: z.boolean(),
   server: z.string().nullable(),
@@ -112,7 +124,9 @@ export function directoryView(e: ConfiguredDirectory, facts: DirectoryFacts): Di
     usernameLocked: !!row?.first_synced_at,
     firstSyncedAt: row?.first_synced_at ?? null,
     status: {
-      lastRun: run ? { id: run.id, kind: run.kind, status: run.status, startedAt: run.started_at, finishedAt: run.finished_at, errorCode: run.error_code } : null,
+      lastRun: run
+        ? { id: run.id, kind: run.kind, status: run.status, startedAt: run.started_at, finishedAt: run.finished_at, errorCode: run.error_code }
+        : null,
       mode: s?.mode ?? null,
       connected: !!s?.connected,
       server: s?.server ?? null,

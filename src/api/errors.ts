@@ -44,7 +44,9 @@ export function validationError(err: ZodError, target: string): IdsyncError & { 
     return { field: formatPath(path) || target, message: issueMessage(i) };
   });
   const first = issues[0];
-  const e = fieldError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.message}`).join('; '), first?.field ?? target) as IdsyncError & { issues: typeof issues };
+  const e = fieldError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.message}`).join('; '), first?.field ?? target) as IdsyncError & {
+    issues: typeof issues;
+  };
   e.issues = issues;
   return e;
 }

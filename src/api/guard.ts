@@ -31,7 +31,11 @@ const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
 export function clientIp(c: Context, trustProxy: boolean): string | null {
   if (trustProxy) {
     const xff = c.req.header('x-forwarded-for');
-    const last = xff?.split(',').map((s) => s.trim()).filter(Boolean).pop();
+    const last = xff
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .pop();
     if (last) return last;
   }
   return socketAddress(c);
@@ -94,7 +98,10 @@ export function guard(deps: ApiDeps, minimum: Role): MiddlewareHandler<AppEnv> {
     if (!p) throw new IdsyncError('AUTH_REQUIRED', 'log in, or send an API token as "Authorization: Bearer <token>"');
     c.set('principal', p);
     if (p.kind === 'admin' && !isSafeMethod(c.req.method) && !c.get('csrfOk')) {
-      throw new IdsyncError('CSRF_FAILED', `state-changing requests of a panel session must send the session's CSRF token in the ${CSRF_HEADER} header (the ${CSRF_COOKIE} cookie holds it)`);
+      throw new IdsyncError(
+        'CSRF_FAILED',
+        `state-changing requests of a panel session must send the session's CSRF token in the ${CSRF_HEADER} header (the ${CSRF_COOKIE} cookie holds it)`,
+      );
     }
     if (!atLeast(p.role, minimum)) {
       throw new IdsyncError('FORBIDDEN', `this needs the role ${rolesFrom(minimum).join(' or ')}; ${p.kind === 'token' ? 'the token' : p.name} has ${p.role}`);

@@ -24,7 +24,12 @@ export class ApiMetrics {
     opts: { defaultMetrics?: boolean } = {},
   ) {
     const registers = [this.registry];
-    this.#runs = new Counter({ name: 'idsync_sync_runs_total', help: 'Sync runs finished, by directory, kind (full, user, incremental) and status.', labelNames: ['directory', 'kind', 'status'], registers });
+    this.#runs = new Counter({
+      name: 'idsync_sync_runs_total',
+      help: 'Sync runs finished, by directory, kind (full, user, incremental) and status.',
+      labelNames: ['directory', 'kind', 'status'],
+      registers,
+    });
     this.#duration = new Histogram({
       name: 'idsync_sync_run_duration_seconds',
       help: 'Duration of finished sync runs.',
@@ -32,7 +37,12 @@ export class ApiMetrics {
       buckets: [0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600],
       registers,
     });
-    this.#objects = new Counter({ name: 'idsync_sync_objects_total', help: 'Objects handled by sync runs, by outcome (created, updated, trashed, membersAdded, …).', labelNames: ['directory', 'outcome'], registers });
+    this.#objects = new Counter({
+      name: 'idsync_sync_objects_total',
+      help: 'Objects handled by sync runs, by outcome (created, updated, trashed, membersAdded, …).',
+      labelNames: ['directory', 'outcome'],
+      registers,
+    });
     this.#errors = new Counter({ name: 'idsync_sync_errors_total', help: 'Failed sync runs, by error code.', labelNames: ['directory', 'code'], registers });
     new Gauge({
       name: 'idsync_incremental_lag_seconds',
@@ -42,13 +52,14 @@ export class ApiMetrics {
       async collect() {
         this.reset();
         for (const s of await listSyncStates(store.db)) {
-          if (s.last_change_at && s.last_applied_at) this.set({ directory: s.name }, Math.max(0, new Date(s.last_applied_at).getTime() - new Date(s.last_change_at).getTime()) / 1000);
+          if (s.last_change_at && s.last_applied_at)
+            this.set({ directory: s.name }, Math.max(0, new Date(s.last_applied_at).getTime() - new Date(s.last_change_at).getTime()) / 1000);
         }
       },
     });
     new Gauge({
       name: 'idsync_directory_connected',
-      help: '1 when the directory\'s change stream is connected.',
+      help: "1 when the directory's change stream is connected.",
       labelNames: ['directory'],
       registers,
       async collect() {

@@ -54,7 +54,12 @@ describe('the panel calls only documented operations', () => {
 
   it('matches each call to an operation with its method', () => {
     const missing = panelCalls().filter((c) => {
-      const re = new RegExp(`^${c.path.split(/\$\{[^}]*\}/).map((s) => s.replace(/[.*+?^()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+      const re = new RegExp(
+        `^${c.path
+          .split(/\$\{[^}]*\}/)
+          .map((s) => s.replace(/[.*+?^()|[\]\\]/g, '\\$&'))
+          .join('[^/]+')}$`,
+      );
       return !documented.some((d) => d.method === c.method && re.test(d.concrete));
     });
     expect(missing).toEqual([]);

@@ -24,7 +24,14 @@ const now = new Date(T);
 /** corp: a configured directory (a file one; its server is never contacted here). gone: a directory no longer configured. */
 async function seed(store: Store) {
   const db = store.db;
-  const dir = async (name: string) => (await db.insertInto('directories').values({ name, type: 'openldap', username_attribute: 'uid', first_synced_at: T, created_at: T }).returning('id').executeTakeFirstOrThrow()).id;
+  const dir = async (name: string) =>
+    (
+      await db
+        .insertInto('directories')
+        .values({ name, type: 'openldap', username_attribute: 'uid', first_synced_at: T, created_at: T })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   const corp = await dir('corp');
   const gone = await dir('gone');
   const user = async (username: string, directoryId: number | null, status: 'active' | 'disabled' | 'trashed', extra: Record<string, unknown> = {}) =>
@@ -64,24 +71,73 @@ async function seed(store: Store) {
     olga: await user('olga', gone, 'trashed', { delete_after: '2026-11-05T10:00:00.000Z' }),
     lucy: await user('lucy', null, 'active', { email: 'lucy_100%@corp.example.test' }),
   };
-  const group = await db.insertInto('groups').values({ directory_id: corp, external_id: 'g-eng', dn: 'cn=eng,dc=corp', name: 'Engineering', created_at: T, updated_at: T }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('groups').values({ directory_id: corp, external_id: 'g-ops', dn: 'cn=ops,dc=corp', name: 'Operations', created_at: T, updated_at: T }).execute();
-  await db.insertInto('group_members').values([{ group_id: group.id, user_id: ids.alice }, { group_id: group.id, user_id: ids.bob }]).execute();
+  const group = await db
+    .insertInto('groups')
+    .values({ directory_id: corp, external_id: 'g-eng', dn: 'cn=eng,dc=corp', name: 'Engineering', created_at: T, updated_at: T })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('groups')
+    .values({ directory_id: corp, external_id: 'g-ops', dn: 'cn=ops,dc=corp', name: 'Operations', created_at: T, updated_at: T })
+    .execute();
+  await db
+    .insertInto('group_members')
+    .values([
+      { group_id: group.id, user_id: ids.alice },
+      { group_id: group.id, user_id: ids.bob },
+    ])
+    .execute();
 
   const run1 = await startRun(store, corp, 'corp', 'full', now);
   await recordObjects(db, run1, [
     { objectType: 'user', name: 'alice', externalId: 'ext-alice', userId: ids.alice, outcome: 'created', item: 'group cn=eng,dc=corp' },
-    { objectType: 'user', name: 'bob', externalId: 'ext-bob', userId: ids.bob, outcome: 'updated', attributes: { email: { before: 'old@x', after: 'bob@corp.example.test' } } },
+    {
+      objectType: 'user',
+      name: 'bob',
+      externalId: 'ext-bob',
+      userId: ids.bob,
+      outcome: 'updated',
+      attributes: { email: { before: 'old@x', after: 'bob@corp.example.test' } },
+    },
     { objectType: 'user', name: 'carol', externalId: 'ext-carol', userId: ids.carol, outcome: 'trashed', reason: 'no longer in scope' },
   ]);
-  await finishRun(db, run1, { status: 'succeeded', counts: { ...emptyCounts(), created: 1, updated: 1, trashed: 1 }, startedAt: now, now, attempts: [], warnings: [] });
+  await finishRun(db, run1, {
+    status: 'succeeded',
+    counts: { ...emptyCounts(), created: 1, updated: 1, trashed: 1 },
+    startedAt: now,
+    now,
+    attempts: [],
+    warnings: [],
+  });
   const run2 = await startRun(store, corp, 'corp', 'full', now);
-  await finishRun(db, run2, { status: 'failed', counts: emptyCounts(), startedAt: now, now, attempts: [], warnings: [], error: { code: 'DIRECTORY_BIND_FAILED', message: 'invalid credentials' } });
+  await finishRun(db, run2, {
+    status: 'failed',
+    counts: emptyCounts(),
+    startedAt: now,
+    now,
+    attempts: [],
+    warnings: [],
+    error: { code: 'DIRECTORY_BIND_FAILED', message: 'invalid credentials' },
+  });
   const run3 = await startRun(store, corp, 'corp', 'full', now);
-  await holdRemovals(db, run3, corp, [{ userId: ids.alice, username: 'alice', externalId: 'ext-alice', action: 'trash', reason: 'no longer in scope' }], now, 'more than 0 users');
+  await holdRemovals(
+    db,
+    run3,
+    corp,
+    [{ userId: ids.alice, username: 'alice', externalId: 'ext-alice', action: 'trash', reason: 'no longer in scope' }],
+    now,
+    'more than 0 users',
+  );
   await finishRun(db, run3, { status: 'succeeded', counts: { ...emptyCounts(), held: 1 }, startedAt: now, now, attempts: [], warnings: [] });
   const run4 = await startRun(store, corp, 'corp', 'full', now);
-  await holdRemovals(db, run4, corp, [{ userId: ids.bob, username: 'bob', externalId: 'ext-bob', action: 'trash', reason: 'no longer in scope' }], now, 'more than 0 users');
+  await holdRemovals(
+    db,
+    run4,
+    corp,
+    [{ userId: ids.bob, username: 'bob', externalId: 'ext-bob', action: 'trash', reason: 'no longer in scope' }],
+    now,
+    'more than 0 users',
+  );
   await finishRun(db, run4, { status: 'succeeded', counts: { ...emptyCounts(), held: 1 }, startedAt: now, now, attempts: [], warnings: [] });
   return { runs: [run1, run2, run3, run4], group: group.id };
 }
@@ -93,7 +149,9 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
     h = await ApiHarness.create({
       store: storeUrl?.(),
       now: () => now,
-      directories: [{ name: 'corp', type: 'openldap', servers: ['ldap://127.0.0.1:9'], transport: 'clear', baseDn: 'dc=corp', groups: ['cn=eng,dc=corp'], trashDays: 7 }],
+      directories: [
+        { name: 'corp', type: 'openldap', servers: ['ldap://127.0.0.1:9'], transport: 'clear', baseDn: 'dc=corp', groups: ['cn=eng,dc=corp'], trashDays: 7 },
+      ],
     });
     seeded = await seed(h.store);
   });
@@ -115,17 +173,29 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
     const one = await h.call('GET', `/api/v1/runs/${seeded.runs[0]}`, { as: 'read_only' });
     expect(one.body.run).toMatchObject({ id: seeded.runs[0], counts: { created: 1 } });
     expect(one.body.totalObjects).toBe(3);
-    expect(one.body.objects[1]).toEqual({ objectType: 'user', name: 'bob', externalId: 'ext-bob', outcome: 'updated', attributes: { email: { before: 'old@x', after: 'bob@corp.example.test' } } });
+    expect(one.body.objects[1]).toEqual({
+      objectType: 'user',
+      name: 'bob',
+      externalId: 'ext-bob',
+      outcome: 'updated',
+      attributes: { email: { before: 'old@x', after: 'bob@corp.example.test' } },
+    });
     const trashed = await h.call('GET', `/api/v1/runs/${seeded.runs[0]}?outcome=trashed`, { as: 'read_only' });
     expect(trashed.body.objects).toEqual([expect.objectContaining({ name: 'carol', reason: 'no longer in scope' })]);
     expect((await h.call('GET', '/api/v1/runs/424242', { as: 'read_only' })).body.error.code).toBe('STORE_NOT_FOUND');
     expect((await h.call('GET', '/api/v1/runs/abc', { as: 'read_only' })).body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'id' });
   });
 
-  it('shows each directory\'s last run and lock in the directory list, and none of it in /readyz', async () => {
+  it("shows each directory's last run and lock in the directory list, and none of it in /readyz", async () => {
     const dirs = await h.call('GET', '/api/v1/directories', { as: 'read_only' });
     expect(dirs.body.items).toEqual([
-      expect.objectContaining({ name: 'corp', managedBy: 'file', usernameLocked: true, firstSyncedAt: T, status: expect.objectContaining({ lastRun: expect.objectContaining({ id: seeded.runs[3], status: 'succeeded' }), connected: false }) }),
+      expect.objectContaining({
+        name: 'corp',
+        managedBy: 'file',
+        usernameLocked: true,
+        firstSyncedAt: T,
+        status: expect.objectContaining({ lastRun: expect.objectContaining({ id: seeded.runs[3], status: 'succeeded' }), connected: false }),
+      }),
     ]);
     const ready = await h.call('GET', '/readyz', { as: null });
     // /readyz answers without login: ready or not, no directory names or run times (issue 10 item 12).
@@ -142,10 +212,20 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
     expect((await h.call('GET', '/api/v1/users?search=100%25', { as: 'read_only' })).body.items.map((u: { username: string }) => u.username)).toEqual(['lucy']);
     expect((await h.call('GET', '/api/v1/users?search=_', { as: 'read_only' })).body.total).toBe(1);
     expect((await h.call('GET', '/api/v1/users?status=trashed', { as: 'read_only' })).body.total).toBe(2);
-    expect((await h.call('GET', '/api/v1/users?directory=corp&limit=2&offset=1', { as: 'read_only' })).body).toMatchObject({ total: 3, items: [{ username: 'bob' }, { username: 'carol' }] });
+    expect((await h.call('GET', '/api/v1/users?directory=corp&limit=2&offset=1', { as: 'read_only' })).body).toMatchObject({
+      total: 3,
+      items: [{ username: 'bob' }, { username: 'carol' }],
+    });
 
     const alice = await h.call('GET', '/api/v1/users/ALICE', { as: 'read_only' });
-    expect(alice.body).toMatchObject({ username: 'alice', directory: 'corp', syncItem: 'group cn=eng,dc=corp', groups: ['Engineering'], editableFields: [], history: [{ outcome: 'created' }] });
+    expect(alice.body).toMatchObject({
+      username: 'alice',
+      directory: 'corp',
+      syncItem: 'group cn=eng,dc=corp',
+      groups: ['Engineering'],
+      editableFields: [],
+      history: [{ outcome: 'created' }],
+    });
     expect((await h.call('GET', '/api/v1/users/lucy', { as: 'read_only' })).body.editableFields).toContain('email');
     expect((await h.call('GET', '/api/v1/users/nobody', { as: 'read_only' })).status).toBe(404);
   });
@@ -156,10 +236,16 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
     expect(owned.body.error).toMatchObject({ code: 'STORE_ATTRIBUTE_OWNED', field: 'email', message: expect.stringContaining('directory "corp"') });
     expect((await h.call('PATCH', '/api/v1/users/alice', { as: 'user_manager', body: { status: 'disabled' } })).body.error.field).toBe('status');
 
-    const edited = await h.call('PATCH', '/api/v1/users/lucy', { as: 'user_manager', body: { fullName: 'Lucy Local', phones: ['+12125550100'], notes: null, status: 'disabled' } });
+    const edited = await h.call('PATCH', '/api/v1/users/lucy', {
+      as: 'user_manager',
+      body: { fullName: 'Lucy Local', phones: ['+12125550100'], notes: null, status: 'disabled' },
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ status: 'disabled', attributes: { fullName: 'Lucy Local', phones: ['+12125550100'], notes: null } });
-    expect((await h.call('PATCH', '/api/v1/users/lucy', { as: 'user_manager', body: { status: 'trashed' } })).body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'status' });
+    expect((await h.call('PATCH', '/api/v1/users/lucy', { as: 'user_manager', body: { status: 'trashed' } })).body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'status',
+    });
     expect((await h.call('PATCH', '/api/v1/users/lucy', { as: 'user_manager', body: { department: 'x' } })).body.error.field).toBe('department');
 
     const created = await h.call('POST', '/api/v1/users', { as: 'user_manager', body: { username: 'Mike', email: 'mike@x.test' } });
@@ -171,11 +257,25 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
 
   it('lists groups with member counts and shows one with its members', async () => {
     const list = await h.call('GET', '/api/v1/groups', { as: 'read_only' });
-    expect(list.body.items.map((g: { name: string; memberCount: number }) => [g.name, g.memberCount])).toEqual([['Engineering', 2], ['Operations', 0]]);
-    expect((await h.call('GET', '/api/v1/groups?search=oper', { as: 'read_only' })).body.items).toEqual([expect.objectContaining({ name: 'Operations', directory: 'corp', dn: 'cn=ops,dc=corp' })]);
+    expect(list.body.items.map((g: { name: string; memberCount: number }) => [g.name, g.memberCount])).toEqual([
+      ['Engineering', 2],
+      ['Operations', 0],
+    ]);
+    expect((await h.call('GET', '/api/v1/groups?search=oper', { as: 'read_only' })).body.items).toEqual([
+      expect.objectContaining({ name: 'Operations', directory: 'corp', dn: 'cn=ops,dc=corp' }),
+    ]);
     const g = await h.call('GET', `/api/v1/groups/${seeded.group}`, { as: 'read_only' });
-    expect(g.body).toMatchObject({ name: 'Engineering', totalMembers: 2, members: [{ username: 'alice', status: 'active' }, { username: 'bob', status: 'disabled' }] });
-    expect((await h.call('GET', `/api/v1/groups/${seeded.group}?limit=1&offset=1`, { as: 'read_only' })).body.members).toEqual([{ username: 'bob', status: 'disabled' }]);
+    expect(g.body).toMatchObject({
+      name: 'Engineering',
+      totalMembers: 2,
+      members: [
+        { username: 'alice', status: 'active' },
+        { username: 'bob', status: 'disabled' },
+      ],
+    });
+    expect((await h.call('GET', `/api/v1/groups/${seeded.group}?limit=1&offset=1`, { as: 'read_only' })).body.members).toEqual([
+      { username: 'bob', status: 'disabled' },
+    ]);
     expect((await h.call('GET', '/api/v1/groups/999', { as: 'read_only' })).status).toBe(404);
   });
 
@@ -195,9 +295,18 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
     expect(doc.components.schemas.UserSummary.properties.heldRemoval).toBeDefined();
   });
 
-  it('lists held removals, rejects and approves them through the directory\'s queue', async () => {
+  it("lists held removals, rejects and approves them through the directory's queue", async () => {
     const pending = await h.call('GET', '/api/v1/approvals', { as: 'read_only' });
-    expect(pending.body.items).toEqual([expect.objectContaining({ runId: seeded.runs[3], directory: 'corp', status: 'pending', count: 1, threshold: 'more than 0 users', users: [{ username: 'bob', action: 'trash', reason: 'no longer in scope' }] })]);
+    expect(pending.body.items).toEqual([
+      expect.objectContaining({
+        runId: seeded.runs[3],
+        directory: 'corp',
+        status: 'pending',
+        count: 1,
+        threshold: 'more than 0 users',
+        users: [{ username: 'bob', action: 'trash', reason: 'no longer in scope' }],
+      }),
+    ]);
     expect((await h.call('GET', '/api/v1/approvals?all=true', { as: 'read_only' })).body.items).toHaveLength(2);
     const superseded = await h.call('POST', `/api/v1/approvals/${seeded.runs[2]}/approve`, { as: 'administrator' });
     expect(superseded.status).toBe(409);
@@ -211,7 +320,11 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
 
   it('lists the trash, restores only users no configured directory owns, and deletes for good', async () => {
     // bob in the trash too (as an approved removal would leave him), with carol's date: the list orders by date, then name.
-    await h.store.db.updateTable('users').set({ status: 'trashed', status_reason: 'no longer in scope', trashed_at: T, delete_after: '2026-11-08T10:00:00.000Z' }).where('username', '=', 'bob').execute();
+    await h.store.db
+      .updateTable('users')
+      .set({ status: 'trashed', status_reason: 'no longer in scope', trashed_at: T, delete_after: '2026-11-08T10:00:00.000Z' })
+      .where('username', '=', 'bob')
+      .execute();
     const trash = await h.call('GET', '/api/v1/trash', { as: 'read_only' });
     expect(trash.body.items.map((u: { username: string; restorable: boolean; directory: string }) => [u.username, u.directory, u.restorable])).toEqual([
       ['olga', 'gone', true],
@@ -227,7 +340,12 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
 
     const restored = await h.call('POST', '/api/v1/trash/olga/restore', { as: 'user_manager' });
     expect(restored.body).toEqual({ username: 'olga', status: 'active' });
-    expect((await h.call('GET', '/api/v1/users/olga', { as: 'read_only' })).body).toMatchObject({ status: 'active', directory: null, deleteAfter: null, editableFields: expect.arrayContaining(['email']) });
+    expect((await h.call('GET', '/api/v1/users/olga', { as: 'read_only' })).body).toMatchObject({
+      status: 'active',
+      directory: null,
+      deleteAfter: null,
+      editableFields: expect.arrayContaining(['email']),
+    });
 
     expect((await h.call('DELETE', '/api/v1/trash/alice', { as: 'user_manager' })).status).toBe(409);
     expect((await h.call('DELETE', '/api/v1/trash/carol', { as: 'user_manager' })).status).toBe(204);
@@ -240,9 +358,16 @@ describe.each(backends)('admin API resources on %s', (_name, storeUrl) => {
     h.secrets.add('ops-password-12345');
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ id: expect.any(Number), username: 'ops', role: 'administrator', createdAt: T, lastLoginAt: null });
-    expect((await h.call('POST', '/api/v1/admins', { body: { username: 'OPS', role: 'read_only', password: 'another-password-1' } })).body.error).toMatchObject({ code: 'STORE_CONFLICT', field: 'username' });
-    expect((await h.call('POST', '/api/v1/admins', { body: { username: 'weak', role: 'read_only', password: 'short' } })).body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'password' });
-    expect((await h.call('POST', '/api/v1/admins', { body: { username: 'bad name', role: 'read_only', password: 'long-enough-pass-1' } })).body.error.field).toBe('username');
+    expect((await h.call('POST', '/api/v1/admins', { body: { username: 'OPS', role: 'read_only', password: 'another-password-1' } })).body.error).toMatchObject(
+      { code: 'STORE_CONFLICT', field: 'username' },
+    );
+    expect((await h.call('POST', '/api/v1/admins', { body: { username: 'weak', role: 'read_only', password: 'short' } })).body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'password',
+    });
+    expect(
+      (await h.call('POST', '/api/v1/admins', { body: { username: 'bad name', role: 'read_only', password: 'long-enough-pass-1' } })).body.error.field,
+    ).toBe('username');
     const list = await h.call('GET', '/api/v1/admins', { as: 'administrator' });
     expect(list.body.items.map((a: { username: string }) => a.username)).toEqual(['ops', 'root']);
     expect(JSON.stringify(list.body)).not.toMatch(/argon2|hash/i);

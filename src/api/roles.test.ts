@@ -17,11 +17,28 @@ let operations: { method: string; path: string; minRole: string; operationId: st
 beforeAll(async () => {
   h = await ApiHarness.create({
     // A file directory with a password; its server does not exist, so directory calls fail (an error path to check too).
-    directories: [{ name: 'filedir', type: 'openldap', servers: ['ldap://127.0.0.1:9'], transport: 'clear', bind: { dn: 'cn=svc,dc=x', password: 'file-bind-secret-1' }, baseDn: 'dc=x', groups: ['cn=g,dc=x'], timeouts: { connectMs: 300 } }],
+    directories: [
+      {
+        name: 'filedir',
+        type: 'openldap',
+        servers: ['ldap://127.0.0.1:9'],
+        transport: 'clear',
+        bind: { dn: 'cn=svc,dc=x', password: 'file-bind-secret-1' },
+        baseDn: 'dc=x',
+        groups: ['cn=g,dc=x'],
+        timeouts: { connectMs: 300 },
+      },
+    ],
   });
   const doc = (await h.call('GET', '/api/v1/openapi.json', { as: null })).body;
   operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, minRole: op['x-idsync-min-role'], operationId: op.operationId, stream: !!op.responses['200']?.content?.['text/event-stream'] })),
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      minRole: op['x-idsync-min-role'],
+      operationId: op.operationId,
+      stream: !!op.responses['200']?.content?.['text/event-stream'],
+    })),
   );
 });
 afterAll(async () => {
@@ -36,20 +53,57 @@ function concrete(path: string): string {
 describe('roles', () => {
   it('documents a minimum role for every operation', () => {
     expect(operations.length).toBeGreaterThan(35);
-    const byRole = Object.fromEntries(['public', ...ROLES].map((r) => [r, operations.filter((o) => o.minRole === r).map((o) => o.operationId).sort()]));
+    const byRole = Object.fromEntries(
+      ['public', ...ROLES].map((r) => [
+        r,
+        operations
+          .filter((o) => o.minRole === r)
+          .map((o) => o.operationId)
+          .sort(),
+      ]),
+    );
     // The rules of the issue, spelled out: a change here is a change of the security model.
     expect(byRole.public).toEqual(['getSetup', 'login', 'setup']);
     expect(byRole.owner).toEqual(['createAdmin', 'createToken', 'deleteAdmin', 'resetAdminPassword', 'revokeToken', 'updateAdminRole']);
     expect(byRole.administrator).toEqual([
-      'approveRemovals', 'createDirectory', 'deleteDirectory', 'dryRun', 'dryRunDirectoryDraft', 'listAdmins', 'listTokens', 'rejectRemovals', 'searchDraftGroups', 'syncDirectory', 'testDirectory', 'testDirectoryDraft', 'updateDirectory',
+      'approveRemovals',
+      'createDirectory',
+      'deleteDirectory',
+      'dryRun',
+      'dryRunDirectoryDraft',
+      'listAdmins',
+      'listTokens',
+      'rejectRemovals',
+      'searchDraftGroups',
+      'syncDirectory',
+      'testDirectory',
+      'testDirectoryDraft',
+      'updateDirectory',
     ]);
     expect(byRole.user_manager).toEqual(['createLocalUser', 'purgeUser', 'restoreUser', 'syncUser', 'updateUser']);
     expect(byRole.read_only).toEqual([
-      'changeOwnPassword', 'getDirectory', 'getGroup', 'getGroupMemberPaths', 'getMe', 'getRun', 'getUser', 'listApprovals', 'listAudit', 'listDirectories', 'listDirectoryTypes', 'listGroups', 'listRuns', 'listTrash', 'listUsers', 'logout', 'searchDirectoryGroups', 'streamEvents',
+      'changeOwnPassword',
+      'getDirectory',
+      'getGroup',
+      'getGroupMemberPaths',
+      'getMe',
+      'getRun',
+      'getUser',
+      'listApprovals',
+      'listAudit',
+      'listDirectories',
+      'listDirectoryTypes',
+      'listGroups',
+      'listRuns',
+      'listTrash',
+      'listUsers',
+      'logout',
+      'searchDirectoryGroups',
+      'streamEvents',
     ]);
   });
 
-  it('refuses every role below an operation\'s minimum with 403, and no credentials with 401', async () => {
+  it("refuses every role below an operation's minimum with 403, and no credentials with 401", async () => {
     const refused: string[] = [];
     for (const op of operations.filter((o) => o.minRole !== 'public')) {
       const url = concrete(op.path);
@@ -93,7 +147,7 @@ describe('roles for panel sessions', () => {
     }
   });
 
-  it('refuses every role below an operation\'s minimum with 403 FORBIDDEN, CSRF token sent', async () => {
+  it("refuses every role below an operation's minimum with 403 FORBIDDEN, CSRF token sent", async () => {
     const refused: string[] = [];
     for (const op of operations.filter((o) => o.minRole !== 'public')) {
       const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
@@ -121,7 +175,16 @@ describe('roles for panel sessions', () => {
 describe('no secret in any answer', () => {
   it('reads every GET endpoint as every role, with secrets of every kind in the store, and never sends one', async () => {
     await h.call('POST', '/api/v1/directories', {
-      body: { name: 'apidir', type: 'openldap', servers: ['ldap://127.0.0.1:9'], transport: 'clear', bind: { dn: 'cn=svc,dc=y', password: 'api-bind-secret-22' }, baseDn: 'dc=y', groups: ['cn=g,dc=y'], timeouts: { connectMs: 300 } },
+      body: {
+        name: 'apidir',
+        type: 'openldap',
+        servers: ['ldap://127.0.0.1:9'],
+        transport: 'clear',
+        bind: { dn: 'cn=svc,dc=y', password: 'api-bind-secret-22' },
+        baseDn: 'dc=y',
+        groups: ['cn=g,dc=y'],
+        timeouts: { connectMs: 300 },
+      },
     });
     const created = await h.call('POST', '/api/v1/tokens', { body: { name: 'leaky', role: 'read_only' } });
     expect(created.body.token).toMatch(/^idsync_/);
@@ -130,7 +193,8 @@ describe('no secret in any answer', () => {
     const session = await h.login('mgr', 'mgr-password-12345');
     // The store holds the password sealed (src/directories/secret-box.ts): the sealed form counts as a
     // secret too (the harness reads it from the store), and the plaintext is the test's to name.
-    const sealed = (await h.store.db.selectFrom('api_directories').select('bind_password').where('name', '=', 'apidir').executeTakeFirstOrThrow()).bind_password!;
+    const sealed = (await h.store.db.selectFrom('api_directories').select('bind_password').where('name', '=', 'apidir').executeTakeFirstOrThrow())
+      .bind_password!;
     expect(sealed).toMatch(/^sealed:v1:/);
     expect(h.secrets.has(sealed)).toBe(true);
     h.secrets.add('api-bind-secret-22');

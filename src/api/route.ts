@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { rolesFrom, type Role } from '../auth/roles.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
@@ -35,7 +35,16 @@ const ALWAYS: ErrorCode[] = ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'STORE_UN
 /** What the role gate (guard.ts) answers before a protected handler runs. */
 const GUARDED: ErrorCode[] = ['AUTH_REQUIRED', 'AUTH_FAILED', 'FORBIDDEN', 'CSRF_FAILED'];
 /** What an operation that talks to a directory server can meet (src/directory/errors.ts maps them). */
-export const DIRECTORY_ERRORS: ErrorCode[] = ['DIRECTORY_UNREACHABLE', 'DIRECTORY_TLS', 'DIRECTORY_BIND_FAILED', 'DIRECTORY_TIMEOUT', 'DIRECTORY_OPERATION_FAILED', 'DIRECTORY_MISCONFIGURED', 'DIRECTORY_PROTOCOL', 'DIRECTORY_LIMIT_EXCEEDED'];
+export const DIRECTORY_ERRORS: ErrorCode[] = [
+  'DIRECTORY_UNREACHABLE',
+  'DIRECTORY_TLS',
+  'DIRECTORY_BIND_FAILED',
+  'DIRECTORY_TIMEOUT',
+  'DIRECTORY_OPERATION_FAILED',
+  'DIRECTORY_MISCONFIGURED',
+  'DIRECTORY_PROTOCOL',
+  'DIRECTORY_LIMIT_EXCEEDED',
+];
 
 const WHY: Partial<Record<number, string>> = {
   400: 'The request is invalid; `field` names the offending part.',
@@ -44,7 +53,7 @@ const WHY: Partial<Record<number, string>> = {
   404: 'Not found.',
   409: 'Conflicts with the current state.',
   413: 'The request body is larger than `api.maxBodyKb`.',
-  422: 'The directory\'s configuration cannot work.',
+  422: "The directory's configuration cannot work.",
   429: 'Too many attempts; see Retry-After.',
   500: 'An internal error; the idsync log has the details.',
   502: 'The directory server failed or refused.',
@@ -88,7 +97,10 @@ function tag(operationId: string): MiddlewareHandler<AppEnv> {
  * body), the role in the document, and its error responses, derived from `errors` (the codes the
  * handler can raise, beyond those every route or every protected route can).
  */
-export function apiRoute<P extends string, R extends Omit<RouteConfig, 'path' | 'middleware' | 'security'> & { path: P; operationId: string; errors?: ErrorCode[] }>(deps: ApiDeps, access: Access, r: R) {
+export function apiRoute<
+  P extends string,
+  R extends Omit<RouteConfig, 'path' | 'middleware' | 'security'> & { path: P; operationId: string; errors?: ErrorCode[] },
+>(deps: ApiDeps, access: Access, r: R) {
   const middleware: MiddlewareHandler<AppEnv>[] = [tag(r.operationId)];
   if (access !== 'public') middleware.push(guard(deps, access));
   const roles = access === 'public' ? 'anyone' : rolesFrom(access).join(', ');
@@ -130,15 +142,17 @@ export function jsonResponse<T extends z.ZodTypeAny>(schema: T, description: str
  * `offset=99999999999999999999` reached SQLite as a float it refused ("datatype mismatch").
  */
 export function queryInt(min: number, max: number, fallback: number, description?: string) {
-  return z
-    .string()
-    .regex(/^\d{1,16}$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-    .optional()
-    .transform((v) => v ?? fallback)
-    // The document shows what is sent (an integer); the metadata's types expect the schema's input type, a string.
-    .openapi({ type: 'integer', minimum: min, maximum: max, default: fallback as unknown as string, ...(description ? { description } : {}) });
+  return (
+    z
+      .string()
+      .regex(/^\d{1,16}$/, `must be a whole number from ${min} to ${max}`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional()
+      .transform((v) => v ?? fallback)
+      // The document shows what is sent (an integer); the metadata's types expect the schema's input type, a string.
+      .openapi({ type: 'integer', minimum: min, maximum: max, default: fallback as unknown as string, ...(description ? { description } : {}) })
+  );
 }
 
 /** The largest offset a list takes: beyond it no list has rows, and it stays an exact integer. */

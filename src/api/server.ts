@@ -21,7 +21,11 @@ export async function startApiServer(app: ApiInstance, listen: { host: string; p
     server.once('listening', resolve);
     server.once('error', reject);
   }).catch((err: NodeJS.ErrnoException) => {
-    throw new IdsyncError('CONFIG_INVALID', `the admin API cannot listen on ${listen.host}:${listen.port}: ${err.code ?? err.message} (choose another with api.listen or --listen)`, { where: 'api.listen', cause: err });
+    throw new IdsyncError(
+      'CONFIG_INVALID',
+      `the admin API cannot listen on ${listen.host}:${listen.port}: ${err.code ?? err.message} (choose another with api.listen or --listen)`,
+      { where: 'api.listen', cause: err },
+    );
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

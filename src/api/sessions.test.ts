@@ -45,14 +45,20 @@ describe('login throttling', () => {
 
   it('holds the limit under parallel requests: 40 wrong passwords at once get five tries, and 18 wrong plus the right one no login past them', async () => {
     const h = await harness();
-    const wrongOnes = await Promise.all(Array.from({ length: 40 }, (_, i) => h.call('POST', '/api/v1/auth/login', { as: null, body: { username: 'root', password: `wrong-password-${i}` }, ip: `10.9.0.${i}` })));
+    const wrongOnes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        h.call('POST', '/api/v1/auth/login', { as: null, body: { username: 'root', password: `wrong-password-${i}` }, ip: `10.9.0.${i}` }),
+      ),
+    );
     const statuses = wrongOnes.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(35);
 
     const fresh = await harness();
     const mixed = await Promise.all([
-      ...Array.from({ length: 18 }, (_, i) => fresh.call('POST', '/api/v1/auth/login', { as: null, body: { username: 'root', password: `wrong-password-${i}` }, ip: `10.8.0.${i}` })),
+      ...Array.from({ length: 18 }, (_, i) =>
+        fresh.call('POST', '/api/v1/auth/login', { as: null, body: { username: 'root', password: `wrong-password-${i}` }, ip: `10.8.0.${i}` }),
+      ),
       fresh.call('POST', '/api/v1/auth/login', { as: null, body: OWNER, ip: '10.8.1.1' }),
     ]);
     // Five passwords were checked in all, whichever they were; the rest were refused unchecked.
@@ -61,11 +67,22 @@ describe('login throttling', () => {
   });
 
   it('checks only a few passwords at once and refuses logins beyond the queue with 429, uncounted', async () => {
-    const h = await harness({ loginLimits: { perUsername: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 }, perIp: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 }, concurrentHashes: 2, queuedHashes: 4 } });
+    const h = await harness({
+      loginLimits: {
+        perUsername: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 },
+        perIp: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 },
+        concurrentHashes: 2,
+        queuedHashes: 4,
+      },
+    });
     const gate = h.app.deps.limiter.gate;
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, gate.load.running)), 1);
-    const all = await Promise.all(Array.from({ length: 30 }, (_, i) => h.call('POST', '/api/v1/auth/login', { as: null, body: { username: `ghost${i}`, password: 'some-password-123' }, ip: `10.7.0.${i}` })));
+    const all = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        h.call('POST', '/api/v1/auth/login', { as: null, body: { username: `ghost${i}`, password: 'some-password-123' }, ip: `10.7.0.${i}` }),
+      ),
+    );
     clearInterval(sampler);
     expect(peak).toBeLessThanOrEqual(2);
     const busy = all.filter((r) => r.status === 429);
@@ -79,8 +96,11 @@ describe('login throttling', () => {
   });
 
   it('limits failures per address across usernames', async () => {
-    const h = await harness({ loginLimits: { perUsername: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 }, perIp: { maxFailures: 3, windowMs: 900_000, lockMs: 60_000 } } });
-    for (const u of ['a1', 'a2', 'a3']) expect((await h.call('POST', '/api/v1/auth/login', { as: null, body: { username: u, password: 'x' }, ip: '192.0.2.7' })).status).toBe(401);
+    const h = await harness({
+      loginLimits: { perUsername: { maxFailures: 100, windowMs: 900_000, lockMs: 900_000 }, perIp: { maxFailures: 3, windowMs: 900_000, lockMs: 60_000 } },
+    });
+    for (const u of ['a1', 'a2', 'a3'])
+      expect((await h.call('POST', '/api/v1/auth/login', { as: null, body: { username: u, password: 'x' }, ip: '192.0.2.7' })).status).toBe(401);
     const r = await h.call('POST', '/api/v1/auth/login', { as: null, body: OWNER, ip: '192.0.2.7' });
     expect(r.status).toBe(429);
     expect(r.headers.get('retry-after')).toBe('60');
@@ -120,7 +140,12 @@ describe('sessions and tokens end', () => {
     }
     for (const t of [rootToken, mine]) expect((await h.call('GET', '/api/v1/me', { as: t.body.token })).status).toBe(200);
     const list = (await h.call('GET', '/api/v1/tokens')).body.items as { name: string; revokedAt: string | null }[];
-    expect(list.filter((t) => t.revokedAt).map((t) => t.name).sort()).toEqual(['alice-ci', 'made-by-token']);
+    expect(
+      list
+        .filter((t) => t.revokedAt)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['alice-ci', 'made-by-token']);
     const audit = await h.call('GET', '/api/v1/audit?action=deleteAdmin');
     expect(audit.body.items[0].detail).toEqual({ revokedTokens: [t1.body.id, t2.body.id] });
     // Revoking a token revokes what it created.
@@ -130,7 +155,9 @@ describe('sessions and tokens end', () => {
     expect((await h.call('GET', '/api/v1/me', { as: child.body.token })).status).toBe(401);
   });
 
-  it('ends the event stream at once when its token is revoked, its session logs out or its admin is deleted, and soon when another process ends it', async () => {
+  const endsStream =
+    'ends the event stream at once when its token is revoked, its session logs out or its admin is deleted, and soon when another process ends it';
+  it(endsStream, async () => {
     const h = await harness();
     /** Opens the stream, reads `ready`, and resolves when the server ends it (or rejects after `withinMs`). */
     const openStream = async (headers: Record<string, string>, withinMs: number) => {
@@ -142,7 +169,12 @@ describe('sessions and tokens end', () => {
       return () =>
         new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`the stream was still open ${withinMs} ms after its credential ended`)), withinMs);
-          const drain = (): Promise<void> => reader.read().then(({ done }) => (done ? (clearTimeout(timer), resolve()) : drain()));
+          const drain = (): Promise<void> =>
+            reader.read().then(({ done }) => {
+              if (!done) return drain();
+              clearTimeout(timer);
+              resolve();
+            });
           drain().catch(reject);
         });
     };

@@ -136,12 +136,16 @@ export function serveUi(opts: StaticUiOptions = {}): MiddlewareHandler {
       'Content-Security-Policy': UI_CSP,
     };
     if (!file) {
-      return new Response(method === 'HEAD' ? null : NOT_BUILT, { status: 503, headers: { ...headers, 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-store' } });
+      return new Response(method === 'HEAD' ? null : NOT_BUILT, {
+        status: 503,
+        headers: { ...headers, 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-store' },
+      });
     }
     const fileExt = path.extname(file).toLowerCase();
     const rel = path.relative(root, file).split(path.sep).join('/');
     headers['Content-Type'] = TYPES[fileExt] ?? 'application/octet-stream';
-    headers['Cache-Control'] = rel === 'index.html' ? 'no-store' : rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate';
+    headers['Cache-Control'] =
+      rel === 'index.html' ? 'no-store' : rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate';
     const body = await readFile(file);
     headers['Content-Length'] = String(body.byteLength);
     return new Response(method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });

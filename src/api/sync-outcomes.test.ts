@@ -25,8 +25,27 @@ beforeAll(async () => {
   const bind = { dn: slapd.bindDn, password: slapd.password };
   h = await ApiHarness.create({
     directories: [
-      { name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind, baseDn: base, groups: [staff], safeguard: { maxRemovals: 1, maxRemovalPercent: null }, continuous: { changes: 'off' } },
-      { name: 'down', type: 'openldap', servers: ['ldap://127.0.0.1:2'], transport: 'clear', baseDn: base, groups: [staff], timeouts: { connectMs: 2000 }, continuous: { changes: 'off' } },
+      {
+        name: 'ldap',
+        type: 'openldap',
+        servers: [slapd.ldapsUrl],
+        caFile: slapd.caFile,
+        bind,
+        baseDn: base,
+        groups: [staff],
+        safeguard: { maxRemovals: 1, maxRemovalPercent: null },
+        continuous: { changes: 'off' },
+      },
+      {
+        name: 'down',
+        type: 'openldap',
+        servers: ['ldap://127.0.0.1:2'],
+        transport: 'clear',
+        baseDn: base,
+        groups: [staff],
+        timeouts: { connectMs: 2000 },
+        continuous: { changes: 'off' },
+      },
     ],
   });
 });
@@ -60,7 +79,7 @@ async function eventsUntil(res: Response, until: (event: string, data: any) => b
 }
 
 describe('sync outcomes through the admin API', () => {
-  it('answers 404 to a single-user sync of an unknown username, and the directory\'s last run stays as it was', async () => {
+  it("answers 404 to a single-user sync of an unknown username, and the directory's last run stays as it was", async () => {
     const full = await h.call('POST', '/api/v1/directories/ldap/sync?wait=true', { as: 'administrator' });
     expect(full.body).toMatchObject({ status: 'succeeded', counts: { created: 4 } });
     const typo = await h.call('POST', '/api/v1/directories/ldap/sync/user', { as: 'user_manager', body: { username: 'anne' } });
@@ -76,12 +95,24 @@ describe('sync outcomes through the admin API', () => {
     const held = await h.call('POST', '/api/v1/directories/ldap/sync?wait=true', { as: 'administrator' });
     expect(held.body).toMatchObject({ counts: { held: 2, membersRemoved: 0 }, heldForApproval: { count: 2 } });
     const ann = await h.call('GET', '/api/v1/users/ann', { as: 'read_only' });
-    expect(ann.body).toMatchObject({ status: 'active', groups: ['staff'], heldRemoval: { runId: held.body.runId, action: 'trash', since: expect.any(String) } });
+    expect(ann.body).toMatchObject({
+      status: 'active',
+      groups: ['staff'],
+      heldRemoval: { runId: held.body.runId, action: 'trash', since: expect.any(String) },
+    });
     const one = await h.call('POST', '/api/v1/directories/ldap/sync/user', { as: 'user_manager', body: { username: 'ann' } });
     expect(one.status).toBe(200);
     expect(one.body.changes).toEqual([expect.objectContaining({ name: 'ann', outcome: 'held' })]);
-    expect((await h.call('GET', '/api/v1/users/ann', { as: 'read_only' })).body).toMatchObject({ status: 'active', groups: ['staff'], heldRemoval: { runId: held.body.runId } });
-    expect((await h.call('GET', '/api/v1/approvals', { as: 'read_only' })).body.items[0]).toMatchObject({ runId: held.body.runId, status: 'pending', count: 2 });
+    expect((await h.call('GET', '/api/v1/users/ann', { as: 'read_only' })).body).toMatchObject({
+      status: 'active',
+      groups: ['staff'],
+      heldRemoval: { runId: held.body.runId },
+    });
+    expect((await h.call('GET', '/api/v1/approvals', { as: 'read_only' })).body.items[0]).toMatchObject({
+      runId: held.body.runId,
+      status: 'pending',
+      count: 2,
+    });
   });
 
   it('reports a full sync with no server answering as failed: in the answer, the event stream, the run and the directory', async () => {
@@ -101,7 +132,12 @@ describe('sync outcomes through the admin API', () => {
     expect(events.filter((e) => e.event === 'progress' && e.data.directory === 'down').map((e) => e.data.phase)).not.toContain('done');
 
     const run = await h.call('GET', `/api/v1/runs/${finished.runId}`, { as: 'read_only' });
-    expect(run.body.run).toMatchObject({ directory: 'down', status: 'failed', errorCode: 'DIRECTORY_UNREACHABLE', error: expect.stringMatching(/cannot connect/) });
+    expect(run.body.run).toMatchObject({
+      directory: 'down',
+      status: 'failed',
+      errorCode: 'DIRECTORY_UNREACHABLE',
+      error: expect.stringMatching(/cannot connect/),
+    });
     const dir = await h.call('GET', '/api/v1/directories/down', { as: 'read_only' });
     expect(dir.body.status.lastRun).toMatchObject({ id: finished.runId, status: 'failed', errorCode: 'DIRECTORY_UNREACHABLE' });
   });

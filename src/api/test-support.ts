@@ -61,10 +61,21 @@ export class ApiHarness {
   ) {}
 
   static async create(
-    opts: { directories?: unknown[]; api?: Record<string, unknown>; store?: string; service?: (cfg: ReturnType<typeof parseConfig>, store: Store) => SyncService; now?: () => Date; loginLimits?: LoginLimits; noOwner?: boolean } = {},
+    opts: {
+      directories?: unknown[];
+      api?: Record<string, unknown>;
+      store?: string;
+      service?: (cfg: ReturnType<typeof parseConfig>, store: Store) => SyncService;
+      now?: () => Date;
+      loginLimits?: LoginLimits;
+      noOwner?: boolean;
+    } = {},
   ): Promise<ApiHarness> {
     const dir = mkdtempSync(path.join(tmpdir(), 'idsync-api-'));
-    const config = parseConfig({ store: opts.store ?? 'sqlite:./store.db', directories: opts.directories ?? [], api: opts.api ?? {} }, { baseDir: dir, file: path.join(dir, 'idsync.yaml'), env: {} });
+    const config = parseConfig(
+      { store: opts.store ?? 'sqlite:./store.db', directories: opts.directories ?? [], api: opts.api ?? {} },
+      { baseDir: dir, file: path.join(dir, 'idsync.yaml'), env: {} },
+    );
     const store = await Store.open(config.store);
     // IDSYNC_TEST_LOG=debug shows the API's log while debugging a test.
     const log = createLogger(process.env.IDSYNC_TEST_LOG ?? 'silent');
@@ -144,7 +155,10 @@ export class ApiHarness {
     const pathname = new URL(urlPath, 'http://x').pathname;
     const op = this.#operations.find((o) => o.method === method.toUpperCase() && o.re.test(pathname));
     if (op && !op.statuses.has(String(status))) {
-      throw new Error(`${method} ${urlPath} answered ${status}, which the OpenAPI document does not list for ${op.id} (it lists ${[...op.statuses].join(', ')}); add the error code to the route's \`errors\``);
+      throw new Error(
+        `${method} ${urlPath} answered ${status}, which the OpenAPI document does not list for ${op.id} (it lists ${[...op.statuses].join(', ')}); add ` +
+          `the error code to the route's \`errors\``,
+      );
     }
   }
 

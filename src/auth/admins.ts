@@ -44,7 +44,9 @@ export async function listAdmins(store: AdminStore): Promise<AdminView[]> {
 
 export async function createAdmin(store: AdminStore, a: { username: string; role: Role; password: string }, now: Date): Promise<AdminView> {
   if (!ADMIN_USERNAME.test(a.username)) {
-    throw new IdsyncError('VALIDATION_FAILED', 'the username must be 1-64 letters, digits, dot, dash, underscore or @, starting with a letter or digit', { where: 'username' });
+    throw new IdsyncError('VALIDATION_FAILED', 'the username must be 1-64 letters, digits, dot, dash, underscore or @, starting with a letter or digit', {
+      where: 'username',
+    });
   }
   if (!isRole(a.role)) throw new IdsyncError('VALIDATION_FAILED', `unknown role "${String(a.role)}"`, { where: 'role' });
   checkPasswordPolicy(a.password);

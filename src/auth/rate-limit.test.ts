@@ -62,7 +62,14 @@ describe.each(backends)('login limits on %s', (_name, url) => {
     const limiters = [new LoginLimiter(first), new LoginLimiter(second)];
     let checked = 0;
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => refusal(limiters[i % 2]!.attempt('root', `10.0.0.${i}`, 5000, () => (checked++, slowWrong())))),
+      Array.from({ length: 40 }, (_, i) =>
+        refusal(
+          limiters[i % 2]!.attempt('root', `10.0.0.${i}`, 5000, () => {
+            checked++;
+            return slowWrong();
+          }),
+        ),
+      ),
     );
     expect(checked).toBe(5);
     expect(results.filter((r) => r === undefined)).toHaveLength(5);
@@ -87,7 +94,16 @@ describe.each(backends)('login limits on %s', (_name, url) => {
     const s = await openTestStore(url());
     const l = new LoginLimiter(s);
     for (let i = 0; i < 99; i++) await l.attempt(`ghost${i}`, `ip${i}`, 0, wrong);
-    expect(Number((await s.db.selectFrom('login_throttle').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(198);
+    expect(
+      Number(
+        (
+          await s.db
+            .selectFrom('login_throttle')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(198);
     await l.attempt('late', 'ip-late', 16 * MIN, wrong); // the 100th attempt prunes
     const left = await s.db.selectFrom('login_throttle').select('key').orderBy('key').execute();
     expect(left.map((r) => r.key)).toEqual(['ip:ip-late', 'user:late']);

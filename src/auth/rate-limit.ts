@@ -58,7 +58,8 @@ export class LoginLimiter {
     const byIp = await this.#throttle.reserve(ipKey(ip), this.limits.perIp, now);
     if (!byIp.admitted) throw new RateLimitedError('too many failed logins from this address; try again later', Math.ceil(byIp.retryAfterMs / 1000));
     const byUser = await this.#throttle.reserve(userKey(username), this.limits.perUsername, now);
-    if (!byUser.admitted) throw new RateLimitedError('too many failed logins for this username; it is locked for a while', Math.ceil(byUser.retryAfterMs / 1000));
+    if (!byUser.admitted)
+      throw new RateLimitedError('too many failed logins for this username; it is locked for a while', Math.ceil(byUser.retryAfterMs / 1000));
     if (++this.#attempts % PRUNE_EVERY === 0) await this.#throttle.prune(Math.max(this.limits.perIp.windowMs, this.limits.perUsername.windowMs), now);
     let ok: boolean;
     try {

@@ -24,13 +24,22 @@ export interface NewSession {
   expiresAt: string;
 }
 
-export async function createSession(store: Pick<SessionStore, 'sessions'>, adminId: number, from: { ip: string | null; userAgent: string | null }, policy: SessionPolicy, now: Date): Promise<NewSession> {
+export async function createSession(
+  store: Pick<SessionStore, 'sessions'>,
+  adminId: number,
+  from: { ip: string | null; userAgent: string | null },
+  policy: SessionPolicy,
+  now: Date,
+): Promise<NewSession> {
   const sessionId = newSecret();
   const csrfToken = newSecret();
   const expiresAt = new Date(now.getTime() + policy.maxHours * 3_600_000).toISOString();
   // Expired sessions are removed here, at login, rather than by a timer.
   await store.sessions.removeExpired(now);
-  await store.sessions.insert({ idHash: sha256(sessionId), adminId, csrfHash: sha256(csrfToken), expiresAt, ip: from.ip, userAgent: from.userAgent?.slice(0, 300) ?? null }, now);
+  await store.sessions.insert(
+    { idHash: sha256(sessionId), adminId, csrfHash: sha256(csrfToken), expiresAt, ip: from.ip, userAgent: from.userAgent?.slice(0, 300) ?? null },
+    now,
+  );
   return { sessionId, csrfToken, expiresAt };
 }
 

@@ -36,7 +36,16 @@ export interface TokenView {
 }
 
 export function tokenView(t: TokenRow): TokenView {
-  return { id: t.id, name: t.name, role: t.role as Role, createdBy: t.created_by, createdAt: t.created_at, lastUsedAt: t.last_used_at, expiresAt: t.expires_at, revokedAt: t.revoked_at };
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role as Role,
+    createdBy: t.created_by,
+    createdAt: t.created_at,
+    lastUsedAt: t.last_used_at,
+    expiresAt: t.expires_at,
+    revokedAt: t.revoked_at,
+  };
 }
 
 /** Who creates a token: an admin (session) or another token; it is revoked with them (revokeTokensCreatedBy). */
@@ -46,9 +55,16 @@ export interface TokenCreator {
   name: string;
 }
 
-export async function createToken(store: TokenStore, t: { name: string; role: Role; createdBy: TokenCreator | null; expiresAt?: string | null }, now: Date): Promise<{ token: string; view: TokenView }> {
+export async function createToken(
+  store: TokenStore,
+  t: { name: string; role: Role; createdBy: TokenCreator | null; expiresAt?: string | null },
+  now: Date,
+): Promise<{ token: string; view: TokenView }> {
   const token = `${TOKEN_PREFIX}${newSecret()}`;
-  const row = await store.apiTokens.insert({ name: t.name, role: t.role, tokenHash: sha256(token), createdBy: t.createdBy, expiresAt: t.expiresAt ?? null }, now);
+  const row = await store.apiTokens.insert(
+    { name: t.name, role: t.role, tokenHash: sha256(token), createdBy: t.createdBy, expiresAt: t.expiresAt ?? null },
+    now,
+  );
   return { token, view: tokenView(row) };
 }
 

@@ -41,7 +41,11 @@ export async function selectAllDirectories(ctx: Context, name?: string): Promise
   const all = await allDirectories(ctx);
   if (!name) return all;
   const d = all.find((x) => x.name === name);
-  if (!d) throw new IdsyncError('UNKNOWN_DIRECTORY', `no directory named "${name}" in the configuration file or created through the admin API (known: ${all.map((x) => x.name).join(', ') || 'none'})`);
+  if (!d)
+    throw new IdsyncError(
+      'UNKNOWN_DIRECTORY',
+      `no directory named "${name}" in the configuration file or created through the admin API (known: ${all.map((x) => x.name).join(', ') || 'none'})`,
+    );
   return [d];
 }
 
@@ -55,7 +59,8 @@ export async function refuseWhileServing(store: Store, what: string, instead: st
   if (!serve) return;
   throw new IdsyncError(
     'SYNC_ALREADY_RUNNING',
-    `idsync serve is running on this store (process ${serve.pid} on ${serve.host}${serve.api ? `, admin API at ${serve.api}` : ''}), and its directory queues make every write; ${what} from here would bypass them. ${instead}`,
+    `idsync serve is running on this store (process ${serve.pid} on ${serve.host}${serve.api ? `, admin API at ${serve.api}` : ''}), and its directory ` +
+      `queues make every write; ${what} from here would bypass them. ${instead}`,
   );
 }
 

@@ -13,10 +13,13 @@ export function summarize(r: RunReport): string {
   const c = r.counts;
   const what = r.kind === 'user' ? 'Single-user sync of' : r.dryRun ? 'Dry run of' : 'Synced';
   const lines = [
-    `${what} directory "${r.directory}"${r.server ? ` from ${r.server}` : ''} in ${seconds(r.durationMs)}${r.runId ? ` (run ${r.runId})` : ''}${r.dryRun ? ', nothing written' : ''}: ` +
-      `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.restored} restored, ${c.disabled} disabled, ${c.trashed} moved to the trash, ${c.deleted} deleted after the grace period, ` +
+    `${what} directory "${r.directory}"${r.server ? ` from ${r.server}` : ''} in ${seconds(r.durationMs)}` +
+      `${r.runId ? ` (run ${r.runId})` : ''}${r.dryRun ? ', nothing written' : ''}: ` +
+      `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.restored} restored, ${c.disabled} disabled, ` +
+      `${c.trashed} moved to the trash, ${c.deleted} deleted after the grace period, ` +
       `${c.skipped} skipped, ${plural(c.conflict, 'conflict')}${c.held ? `, ${c.held} removals held for approval` : ''}; ` +
-      `groups: ${c.groupsCreated} created, ${c.groupsUpdated} updated, ${c.groupsDeleted} deleted; memberships: ${c.membersAdded} added, ${c.membersRemoved} removed.`,
+      `groups: ${c.groupsCreated} created, ${c.groupsUpdated} updated, ${c.groupsDeleted} deleted; memberships: ${c.membersAdded} added, ` +
+      `${c.membersRemoved} removed.`,
   ];
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   const skipped = r.changes.filter((x) => x.outcome === 'skipped' || x.outcome === 'conflict');

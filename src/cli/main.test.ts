@@ -51,10 +51,26 @@ describe('idsync command line', () => {
       writeFileSync(f, text);
       return f;
     };
-    cases.push({ name: 'port', config: write('port', yaml('sqlite:./s.db', 'ldap://dc1:99999')), where: /directories\[0\]\.servers\[0\]: port 99999 is out of range/ });
-    cases.push({ name: 'no host', config: write('nohost', yaml('sqlite:./s.db', 'ldaps://?/')), where: /directories\[0\]\.servers\[0\]: must be an LDAP URL .*a host name or address/ });
-    cases.push({ name: 'caFile folder', config: write('ca', yaml('sqlite:./s.db', 'ldaps://dc1:636', './folder')), where: /directories\[0\]\.caFile: .*folder/ });
-    cases.push({ name: 'store under a file', config: write('store', yaml('sqlite:./file/idsync.db', 'ldaps://dc1:636')), where: /store: .*file is a file, not a folder/ });
+    cases.push({
+      name: 'port',
+      config: write('port', yaml('sqlite:./s.db', 'ldap://dc1:99999')),
+      where: /directories\[0\]\.servers\[0\]: port 99999 is out of range/,
+    });
+    cases.push({
+      name: 'no host',
+      config: write('nohost', yaml('sqlite:./s.db', 'ldaps://?/')),
+      where: /directories\[0\]\.servers\[0\]: must be an LDAP URL .*a host name or address/,
+    });
+    cases.push({
+      name: 'caFile folder',
+      config: write('ca', yaml('sqlite:./s.db', 'ldaps://dc1:636', './folder')),
+      where: /directories\[0\]\.caFile: .*folder/,
+    });
+    cases.push({
+      name: 'store under a file',
+      config: write('store', yaml('sqlite:./file/idsync.db', 'ldaps://dc1:636')),
+      where: /store: .*file is a file, not a folder/,
+    });
     for (const c of cases) {
       const r = spawnSync(process.execPath, [BIN, '--config', c.config, 'runs'], { encoding: 'utf8', timeout: 60_000 });
       expect(r.stderr, c.name).toMatch(/^idsync: error \[CONFIG_INVALID\]/);

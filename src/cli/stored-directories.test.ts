@@ -36,15 +36,46 @@ async function seed(ws: Workspace): Promise<void> {
       timeouts: { connectMs: 500, operationMs: 500 },
       continuous: { changes: 'off' },
     };
-    const r = await app.request('/api/v1/directories', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await app.request('/api/v1/directories', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(r.status, await r.clone().text()).toBe(201);
     await app.close();
     const db = store.db;
-    const dirId = (await db.insertInto('directories').values({ name: 'apidir', type: 'openldap', username_attribute: 'uid', first_synced_at: T, created_at: T }).returning('id').executeTakeFirstOrThrow()).id;
+    const dirId = (
+      await db
+        .insertInto('directories')
+        .values({ name: 'apidir', type: 'openldap', username_attribute: 'uid', first_synced_at: T, created_at: T })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     for (const username of ['alice', 'bob']) {
       await db
         .insertInto('users')
-        .values({ username, username_key: username, directory_id: dirId, external_id: `ext-${username}`, dn: `uid=${username},dc=corp`, dn_key: `uid=${username},dc=corp`, aliases: '[]', phones: '[]', full_name: null, first_name: null, last_name: null, email: null, notes: null, status: 'active', status_reason: null, sync_item: 'group cn=eng,dc=corp', trashed_at: null, delete_after: null, created_at: T, updated_at: T })
+        .values({
+          username,
+          username_key: username,
+          directory_id: dirId,
+          external_id: `ext-${username}`,
+          dn: `uid=${username},dc=corp`,
+          dn_key: `uid=${username},dc=corp`,
+          aliases: '[]',
+          phones: '[]',
+          full_name: null,
+          first_name: null,
+          last_name: null,
+          email: null,
+          notes: null,
+          status: 'active',
+          status_reason: null,
+          sync_item: 'group cn=eng,dc=corp',
+          trashed_at: null,
+          delete_after: null,
+          created_at: T,
+          updated_at: T,
+        })
         .execute();
     }
   } finally {
@@ -59,8 +90,22 @@ async function hold(ws: Workspace, username: string): Promise<number> {
     const dir = await store.db.selectFrom('directories').select('id').where('name', '=', 'apidir').executeTakeFirstOrThrow();
     const user = await store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
     const run = await startRun(store, dir.id, 'apidir', 'full', new Date(T));
-    await holdRemovals(store.db, run, dir.id, [{ userId: user.id, username, externalId: `ext-${username}`, action: 'trash', reason: 'no longer in scope' }], new Date(T), 'more than 0 users');
-    await finishRun(store.db, run, { status: 'succeeded', counts: { ...emptyCounts(), held: 1 }, startedAt: new Date(T), now: new Date(T), attempts: [], warnings: [] });
+    await holdRemovals(
+      store.db,
+      run,
+      dir.id,
+      [{ userId: user.id, username, externalId: `ext-${username}`, action: 'trash', reason: 'no longer in scope' }],
+      new Date(T),
+      'more than 0 users',
+    );
+    await finishRun(store.db, run, {
+      status: 'succeeded',
+      counts: { ...emptyCounts(), held: 1 },
+      startedAt: new Date(T),
+      now: new Date(T),
+      attempts: [],
+      warnings: [],
+    });
     return run;
   } finally {
     await store.close();
@@ -118,7 +163,9 @@ describe('directories created through the admin API, from the command line', () 
         const r = await ws.cli([decision, String(runs[0])]);
         expect(r.code, r.stderr).toBe(5);
         expect(r.stderr).toMatch(/SYNC_ALREADY_RUNNING/);
-        expect(r.stderr).toMatch(new RegExp(`idsync serve is running on this store \\(process ${serve.child.pid} .*admin API at http://127\\.0\\.0\\.1:\\d+\\)`));
+        expect(r.stderr).toMatch(
+          new RegExp(`idsync serve is running on this store \\(process ${serve.child.pid} .*admin API at http://127\\.0\\.0\\.1:\\d+\\)`),
+        );
         expect(r.stderr).toContain(`POST /api/v1/approvals/${runs[0]}/${decision}`);
       }
       expect((await ws.json(['approvals'])).map((a: { runId: number }) => a.runId)).toContain(runs[0]);

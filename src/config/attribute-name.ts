@@ -12,4 +12,7 @@ export const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9-]*|(?:0|[1-9]\d*)(?:\.(?:0
 export const attributeName = z
   .string()
   .min(1)
-  .regex(ATTRIBUTE_NAME, 'must be an LDAP attribute name (RFC 4512): letters, digits and hyphens starting with a letter, such as mail, or an OID such as 0.9.2342.19200300.100.1.3');
+  .regex(
+    ATTRIBUTE_NAME,
+    'must be an LDAP attribute name (RFC 4512): letters, digits and hyphens starting with a letter, such as mail, or an OID such as 0.9.2342.19200300.100.1.3',
+  );

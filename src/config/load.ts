@@ -18,9 +18,7 @@ export interface ServerSpec {
   transport: Transport;
 }
 
-export type SyncItem =
-  | { kind: 'group'; dn: string; label: string }
-  | { kind: 'container'; dn: string; filter?: string; scope: 'sub' | 'one'; label: string };
+export type SyncItem = { kind: 'group'; dn: string; label: string } | { kind: 'container'; dn: string; filter?: string; scope: 'sub' | 'one'; label: string };
 
 export interface DirectoryLimits {
   maxMessageBytes: number;
@@ -50,7 +48,12 @@ export interface DirectoryConfig {
   limits: DirectoryLimits;
   memberRangeSize?: number;
   trashDays: number;
-  continuous: { changes: 'auto' | 'content-sync' | 'content-sync-poll' | 'timestamp' | 'dirsync' | 'usn' | 'off'; pollSeconds: number; notifications: boolean; fullSyncHours: number };
+  continuous: {
+    changes: 'auto' | 'content-sync' | 'content-sync-poll' | 'timestamp' | 'dirsync' | 'usn' | 'off';
+    pollSeconds: number;
+    notifications: boolean;
+    fullSyncHours: number;
+  };
   safeguard: { enabled: boolean; maxRemovals: number | null; maxRemovalPercent: number | null };
   /** Things that work but that an administrator should know, e.g. a password sent in the clear. */
   warnings: string[];
@@ -118,7 +121,9 @@ function resolveSecret(value: SecretValue, where: string, baseDir: string, env: 
   try {
     return new Secret(readFileSync(file, 'utf8').replace(/\r?\n$/, ''));
   } catch (err) {
-    throw new IdsyncError('CONFIG_SECRET_UNREADABLE', `${where}: cannot read secret file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { where });
+    throw new IdsyncError('CONFIG_SECRET_UNREADABLE', `${where}: cannot read secret file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      where,
+    });
   }
 }
 
@@ -150,24 +155,43 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     // RFC 4513 section 5.1.2: a simple bind with a DN and an empty password is an
     // "unauthenticated" bind, which some servers accept as anonymous. A sync would then see only
     // what anonymous may read, and remove everyone else.
-    const source = typeof d.bind!.password === 'string' ? 'is empty' : 'env' in d.bind!.password ? `is empty (environment variable ${d.bind!.password.env} is set to an empty string)` : `is empty (file ${d.bind!.password.file} holds no password)`;
-    throw configError(`${at}.bind.password`, `${source}: a bind DN with an empty password is an unauthenticated bind (RFC 4513 section 5.1.2), which some servers treat as anonymous; ` +
-        'give the password, or remove "bind" for an anonymous session');
+    const source =
+      typeof d.bind!.password === 'string'
+        ? 'is empty'
+        : 'env' in d.bind!.password
+          ? `is empty (environment variable ${d.bind!.password.env} is set to an empty string)`
+          : `is empty (file ${d.bind!.password.file} holds no password)`;
+    throw configError(
+      `${at}.bind.password`,
+      `${source}: a bind DN with an empty password is an unauthenticated bind (RFC 4513 section 5.1.2), which some servers treat as anonymous; ` +
+        'give the password, or remove "bind" for an anonymous session',
+    );
   }
   if (bind && !bind.password.isEmpty) {
     servers.forEach((s, j) => {
-      if (s.transport === 'clear') warnings.push(`${at}.servers[${j}]: transport "clear" sends the bind password for ${bind.dn} unencrypted; use ldaps or starttls`);
+      if (s.transport === 'clear')
+        warnings.push(`${at}.servers[${j}]: transport "clear" sends the bind password for ${bind.dn} unencrypted; use ldaps or starttls`);
     });
   }
 
   const syncItems: SyncItem[] = [];
   d.syncItems.forEach((item) => {
     if ('group' in item) syncItems.push({ kind: 'group', dn: item.group, label: `group ${item.group}` });
-    else syncItems.push({ kind: 'container', dn: item.container, filter: item.filter, scope: item.scope, label: `container ${item.container}${item.filter ? ` filtered by ${item.filter}` : ''}` });
+    else
+      syncItems.push({
+        kind: 'container',
+        dn: item.container,
+        filter: item.filter,
+        scope: item.scope,
+        label: `container ${item.container}${item.filter ? ` filtered by ${item.filter}` : ''}`,
+      });
   });
   for (const g of d.groups) syncItems.push({ kind: 'group', dn: g, label: `group ${g}` });
   if (syncItems.length === 0) {
-    throw configError(at, 'choose what to sync: list at least one group DN under "groups" or one item under "syncItems" (an empty selection would remove every user)');
+    throw configError(
+      at,
+      'choose what to sync: list at least one group DN under "groups" or one item under "syncItems" (an empty selection would remove every user)',
+    );
   }
   const baseKey = dnKey(d.baseDn);
   const seen = new Set<string>();
@@ -210,7 +234,10 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     importNotes: d.importNotes,
     defaultCountry: d.defaultCountry,
     pageSize: d.pageSize,
-    limits: { maxMessageBytes: Math.round(d.limits.maxMessageMB * 1024 * 1024), ...(d.limits.maxPageEntries !== undefined ? { maxPageEntries: d.limits.maxPageEntries } : {}) },
+    limits: {
+      maxMessageBytes: Math.round(d.limits.maxMessageMB * 1024 * 1024),
+      ...(d.limits.maxPageEntries !== undefined ? { maxPageEntries: d.limits.maxPageEntries } : {}),
+    },
     memberRangeSize: d.memberRangeSize ?? profile.memberRangeSize,
     trashDays: d.trashDays,
     continuous: d.continuous,
@@ -301,7 +328,10 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env):
 export function findDirectory(config: IdsyncConfig, name: string): DirectoryConfig {
   const d = config.directories.find((x) => x.name === name);
   if (!d) {
-    throw new IdsyncError('UNKNOWN_DIRECTORY', `no directory named "${name}" in the configuration (known: ${config.directories.map((x) => x.name).join(', ') || 'none'})`);
+    throw new IdsyncError(
+      'UNKNOWN_DIRECTORY',
+      `no directory named "${name}" in the configuration (known: ${config.directories.map((x) => x.name).join(', ') || 'none'})`,
+    );
   }
   return d;
 }

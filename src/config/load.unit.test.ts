@@ -53,7 +53,9 @@ describe('configuration', () => {
   });
 
   it('uses OpenLDAP defaults for type openldap', () => {
-    const d = parse({ directories: [{ ...minimal.directories[0], type: 'openldap', baseDn: 'dc=corp,dc=example,dc=test', groups: ['cn=eng,dc=corp,dc=example,dc=test'] }] }).directories[0];
+    const d = parse({
+      directories: [{ ...minimal.directories[0], type: 'openldap', baseDn: 'dc=corp,dc=example,dc=test', groups: ['cn=eng,dc=corp,dc=example,dc=test'] }],
+    }).directories[0];
     expect(d.attributes.username).toBe('uid');
     expect(d.attributes.member).toEqual(['member', 'uniqueMember']);
     expect(d.profile.externalIdAttribute).toBe('entryUUID');
@@ -145,4 +147,3 @@ describe('the api section', () => {
     expect(errorOf(() => parse({ ...minimal, api: { port: 1 } })).message).toMatch(/api: unknown key "port"/);
   });
 });
-

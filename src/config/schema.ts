@@ -14,11 +14,7 @@ import { serverUrlSchema } from './server-url.js';
  */
 
 const secretValue = typeNamed(
-  z.union([
-    z.string(),
-    z.object({ file: z.string().min(1) }).strict(),
-    z.object({ env: z.string().min(1) }).strict(),
-  ]),
+  z.union([z.string(), z.object({ file: z.string().min(1) }).strict(), z.object({ env: z.string().min(1) }).strict()]),
   '[secret](#secrets)',
 );
 export type SecretValue = z.infer<typeof secretValue>;
@@ -126,7 +122,7 @@ const directory = z
           z.number().int().positive().default(3_600_000),
           'The longest a sync may read from the directory, from its connection to its last page, however steadily the server sends: a server that never ' +
             'ends a page, or hands out paging cookies forever, fails the run with `DIRECTORY_TIMEOUT` before anything is removed. Under `idsync serve` it ' +
-            'also bounds each read of an increment, so a broken server cannot block the directory\'s queue. Raise it for a directory whose full sync ' +
+            "also bounds each read of an increment, so a broken server cannot block the directory's queue. Raise it for a directory whose full sync " +
             'really takes longer.',
           { defaultNote: '(1 hour)', example: '`14400000`' },
         ),
@@ -227,7 +223,7 @@ const directory = z
         pollSeconds: documented(
           z.number().min(0.05).max(86400).default(5),
           "Interval of polling sources, and of the safety poll beside push and notifications. On Active Directory each poll first reads the DC's " +
-            "`highestCommittedUSN` (one root DSE read) and runs DirSync only when it moved, so an idle poll costs the same however large the domain.",
+            '`highestCommittedUSN` (one root DSE read) and runs DirSync only when it moved, so an idle poll costs the same however large the domain.',
           { example: '`1`' },
         ),
         notifications: documented(
@@ -236,7 +232,11 @@ const directory = z
           { example: '`false`' },
         ),
         fullSyncHours: documented(
-          z.number().min(0.01).max(24 * 365).default(24),
+          z
+            .number()
+            .min(0.01)
+            .max(24 * 365)
+            .default(24),
           '`idsync serve` runs a full sync this often, the first one at a random moment within the interval (spreading directories over the day), to ' +
             'reconcile what change tracking cannot see.',
           { example: '`6`' },
@@ -248,12 +248,12 @@ const directory = z
       .object({
         enabled: documented(
           z.boolean().default(true),
-          "Hold removals (disables and moves to the trash) over the limits below until an administrator approves them (`idsync approvals`, `idsync " +
-            "approve RUN`, `idsync reject RUN`). Held users stay active and keep their group memberships until the run is approved; everything else in " +
-            "the run is applied. A full sync whose `filters.user` matches no entry at all while the store holds users of the directory holds every " +
-            "removal, whatever the limits (a mistyped filter or base DN, or a bind account that no longer sees the users, is far likelier than a " +
-            "directory emptied on purpose; approve the run if it was). `false` turns off every hold, that one included. See [held " +
-            "removals](#held-removals).",
+          'Hold removals (disables and moves to the trash) over the limits below until an administrator approves them (`idsync approvals`, `idsync ' +
+            'approve RUN`, `idsync reject RUN`). Held users stay active and keep their group memberships until the run is approved; everything else in ' +
+            'the run is applied. A full sync whose `filters.user` matches no entry at all while the store holds users of the directory holds every ' +
+            'removal, whatever the limits (a mistyped filter or base DN, or a bind account that no longer sees the users, is far likelier than a ' +
+            'directory emptied on purpose; approve the run if it was). `false` turns off every hold, that one included. See [held ' +
+            'removals](#held-removals).',
           { example: '`false`' },
         ),
         maxRemovals: documented(
@@ -302,11 +302,24 @@ const api = z
     ),
     secureCookies: documented(z.boolean().default(false), 'Always mark the session and CSRF cookies `Secure`.', { example: '`true`' }),
     sessionIdleMinutes: documented(
-      z.number().int().min(1).max(24 * 60).default(60),
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(60),
       'A panel session ends after this long without a request (never earlier; at most a second later).',
       { example: '`30`' },
     ),
-    sessionMaxHours: documented(z.number().min(0.1).max(24 * 30).default(12), 'A panel session ends this long after login, used or not.', { example: '`8`' }),
+    sessionMaxHours: documented(
+      z
+        .number()
+        .min(0.1)
+        .max(24 * 30)
+        .default(12),
+      'A panel session ends this long after login, used or not.',
+      { example: '`8`' },
+    ),
     publicMetrics: documented(
       z.boolean().default(false),
       'Serve `/metrics` without credentials. By default it needs an API token of any role (`Authorization: Bearer …`; Prometheus: `authorization: { ' +
@@ -314,7 +327,12 @@ const api = z
       { example: '`true`' },
     ),
     maxBodyKb: documented(
-      z.number().int().min(1).max(64 * 1024).default(1024),
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(64 * 1024)
+        .default(1024),
       'Largest request body, in KiB; larger ones get 413 `PAYLOAD_TOO_LARGE`.',
       { example: '`256`' },
     ),
@@ -352,7 +370,7 @@ export const configSchema = z
       .object({
         level: documented(
           z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-          '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`; logs are JSON on stderr, so stdout stays the command\'s answer.',
+          "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`; logs are JSON on stderr, so stdout stays the command's answer.",
           { defaultNote: '(the command line: `warn`, unless set here or in `IDSYNC_LOG_LEVEL`)', example: '`log: { level: debug }`' },
         ),
       })

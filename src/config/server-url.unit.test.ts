@@ -5,7 +5,15 @@ import { serverUrlProblem } from './server-url.js';
 
 /** The one server URL rule, as the configuration file meets it (the API meets it through the same schema). */
 describe('server URLs', () => {
-  it.each(['ldaps://dc1.corp.example.test:636', 'ldap://dc1', 'LDAPS://DC1.EXAMPLE.TEST/', 'ldap://127.0.0.1:389', 'ldaps://[::1]:636', 'ldap://dc_1.corp:1', 'ldap://dc1:65535'])('accepts %s', (url) => {
+  it.each([
+    'ldaps://dc1.corp.example.test:636',
+    'ldap://dc1',
+    'LDAPS://DC1.EXAMPLE.TEST/',
+    'ldap://127.0.0.1:389',
+    'ldaps://[::1]:636',
+    'ldap://dc_1.corp:1',
+    'ldap://dc1:65535',
+  ])('accepts %s', (url) => {
     expect(serverUrlProblem(url)).toBeNull();
   });
 
@@ -26,9 +34,13 @@ describe('server URLs', () => {
 
   it('refuses a port out of range in the configuration file with CONFIG_INVALID naming the key, not an internal error', () => {
     const cfg = { directories: [{ name: 'corp', type: 'openldap', servers: ['ldaps://dc1:636', 'ldap://dc1:99999'], baseDn: 'dc=x', groups: ['cn=g,dc=x'] }] };
-    expect(() => parseConfig(cfg, { baseDir: '/tmp', env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', where: 'directories[0].servers[1]', message: expect.stringContaining('port 99999 is out of range') }));
+    expect(() => parseConfig(cfg, { baseDir: '/tmp', env: {} })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', where: 'directories[0].servers[1]', message: expect.stringContaining('port 99999 is out of range') }),
+    );
     const empty = { directories: [{ ...cfg.directories[0], servers: ['ldaps://?/'] }] };
-    expect(() => parseConfig(empty, { baseDir: '/tmp', env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', where: 'directories[0].servers[0]' }));
+    expect(() => parseConfig(empty, { baseDir: '/tmp', env: {} })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', where: 'directories[0].servers[0]' }),
+    );
   });
 });
 
@@ -40,7 +52,11 @@ describe('LDAP filters', () => {
     expect(ldapFilterProblem(f)).toMatch(/LDAP filter/);
   });
   it('refuses a malformed filter in the configuration file, naming the key', () => {
-    const cfg = { directories: [{ name: 'corp', type: 'openldap', servers: ['ldaps://dc1'], baseDn: 'dc=x', groups: ['cn=g,dc=x'], filters: { user: '(&(a=b)(c=d)' } }] };
-    expect(() => parseConfig(cfg, { baseDir: '/tmp', env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', where: 'directories[0].filters.user' }));
+    const cfg = {
+      directories: [{ name: 'corp', type: 'openldap', servers: ['ldaps://dc1'], baseDn: 'dc=x', groups: ['cn=g,dc=x'], filters: { user: '(&(a=b)(c=d)' } }],
+    };
+    expect(() => parseConfig(cfg, { baseDir: '/tmp', env: {} })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', where: 'directories[0].filters.user' }),
+    );
   });
 });

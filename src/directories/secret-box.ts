@@ -67,7 +67,8 @@ export class SecretBox {
     } catch {
       throw new IdsyncError(
         'CONFIG_SECRET_UNREADABLE',
-        `${what} cannot be decrypted with the key from ${this.source}: it was stored with another key. Restore that key, or set the password again through the API.`,
+        `${what} cannot be decrypted with the key from ${this.source}: it was stored with another key. Restore that key, or set the password again ` +
+          `through the API.`,
       );
     }
   }
@@ -105,7 +106,8 @@ export function secretBoxFor(config: IdsyncConfig): SecretBox {
 function keyFileError(file: string, err: unknown): IdsyncError {
   return new IdsyncError(
     'CONFIG_SECRET_UNREADABLE',
-    `cannot read or create the key that encrypts stored directory passwords, ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Set api.secretsKey, or make that directory writable.`,
+    `cannot read or create the key that encrypts stored directory passwords, ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Set ` +
+      `api.secretsKey, or make that directory writable.`,
     { where: 'api.secretsKey' },
   );
 }

@@ -63,7 +63,10 @@ export class DirectoryConnection {
         stream = await LdapStream.open(cfg, server);
         if (!cfg.bind) {
           // An anonymous session has no bind to prove the server is alive: read the root DSE.
-          const { result } = await stream.searchAll({ base: '', scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] }, { timeoutMs: cfg.timeouts.operationMs });
+          const { result } = await stream.searchAll(
+            { base: '', scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] },
+            { timeoutMs: cfg.timeouts.operationMs },
+          );
           if (result.resultCode !== 0) throw resultError(result, { server: server.url, operation: 'read root DSE' });
         }
         attempts.push({ url: server.url, ok: true, ms: Date.now() - started });

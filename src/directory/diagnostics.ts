@@ -38,7 +38,14 @@ export async function testDirectory(cfg: DirectoryConfig): Promise<ServerCheck[]
       const e = err as { code?: string; cause?: { message?: string }; message: string };
       const message = (e.cause as Error | undefined)?.message ?? e.message;
       // A refused read of the base DN ("invalid DN syntax") says which DN: the admin may have typed several.
-      out.push({ url: server.url, transport: server.transport, ok: false, ms: Date.now() - started, message: reading && !message.includes(cfg.baseDn) ? `base DN "${cfg.baseDn}": ${message}` : message, code: e.code });
+      out.push({
+        url: server.url,
+        transport: server.transport,
+        ok: false,
+        ms: Date.now() - started,
+        message: reading && !message.includes(cfg.baseDn) ? `base DN "${cfg.baseDn}": ${message}` : message,
+        code: e.code,
+      });
     } finally {
       await conn?.close();
     }

@@ -41,7 +41,10 @@ export function mapDirectoryError(err: unknown, context: { server?: string; oper
   if (typeof e?.code === 'number') {
     const known = resultCodes[e.code];
     const text = known?.text ?? (e.message || `LDAP result code ${e.code}`);
-    return new IdsyncError(known?.code ?? 'DIRECTORY_OPERATION_FAILED', `${at}${what} failed: ${text} (LDAP result ${e.code})`, { where: context.target, cause: err });
+    return new IdsyncError(known?.code ?? 'DIRECTORY_OPERATION_FAILED', `${at}${what} failed: ${text} (LDAP result ${e.code})`, {
+      where: context.target,
+      cause: err,
+    });
   }
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
@@ -58,7 +61,15 @@ export function mapDirectoryError(err: unknown, context: { server?: string; oper
   if (code?.startsWith('CERT_') || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /SSL|TLS/.test(code ?? '')) {
     return new IdsyncError('DIRECTORY_TLS', `${at}TLS failed (${code}: ${e.message})`, { cause: err });
   }
-  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNRESET' || code === 'EPIPE') {
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE'
+  ) {
     return new IdsyncError('DIRECTORY_UNREACHABLE', `${at}cannot connect (${code})`, { cause: err });
   }
   const message = e instanceof Error ? e.message : String(err);

@@ -38,7 +38,13 @@ export class DirectoryWorker {
   constructor(
     private readonly store: Store,
     readonly cfg: DirectoryConfig,
-    private readonly opts: { log: Logger; now?: () => Date; source: (cfg: DirectoryConfig) => ChangeSource | undefined; events?: SyncEvents; leases?: LeaseStore },
+    private readonly opts: {
+      log: Logger;
+      now?: () => Date;
+      source: (cfg: DirectoryConfig) => ChangeSource | undefined;
+      events?: SyncEvents;
+      leases?: LeaseStore;
+    },
   ) {}
 
   #progress(kind: RunKind): (e: ProgressEvent) => void {
@@ -73,8 +79,16 @@ export class DirectoryWorker {
   #withoutLease(): IdsyncError | undefined {
     if (!this.opts.leases || !this.#running) return undefined;
     if (this.#lease?.valid()) return undefined;
-    if (this.#standbyFor) return new IdsyncError('SYNC_ALREADY_RUNNING', `directory "${this.cfg.name}" is run by another idsync serve on this store (lease ${this.#standbyFor}); this one is its standby: ask that one, or stop it`);
-    return new IdsyncError('SYNC_ALREADY_RUNNING', `directory "${this.cfg.name}": this process does not hold the directory's lease (not yet, or no longer); nothing was written`);
+    if (this.#standbyFor)
+      return new IdsyncError(
+        'SYNC_ALREADY_RUNNING',
+        `directory "${this.cfg.name}" is run by another idsync serve on this store (lease ${this.#standbyFor}); this one is its standby: ask that one, ` +
+          `or stop it`,
+      );
+    return new IdsyncError(
+      'SYNC_ALREADY_RUNNING',
+      `directory "${this.cfg.name}": this process does not hold the directory's lease (not yet, or no longer); nothing was written`,
+    );
   }
 
   /** Who holds this directory's lease when another process does (undefined while this one runs it). */
@@ -87,7 +101,11 @@ export class DirectoryWorker {
   }
 
   syncUser(username: string): Promise<RunReport> {
-    return this.exclusive(() => this.#reported(() => syncDirectory(this.store, this.cfg, { user: username, now: () => this.#now(), log: this.opts.log, onProgress: this.#progress('user') })));
+    return this.exclusive(() =>
+      this.#reported(() =>
+        syncDirectory(this.store, this.cfg, { user: username, now: () => this.#now(), log: this.opts.log, onProgress: this.#progress('user') }),
+      ),
+    );
   }
 
   /** A dry run needs no queue: it writes nothing. */
@@ -107,7 +125,14 @@ export class DirectoryWorker {
 
   async #fullSync(): Promise<RunReport> {
     const started = this.#now();
-    const report = await this.#reported(() => syncDirectory(this.store, this.cfg, { now: () => this.#now(), log: this.opts.log, onReader: (r) => (this.#reader = r), onProgress: this.#progress('full') }));
+    const report = await this.#reported(() =>
+      syncDirectory(this.store, this.cfg, {
+        now: () => this.#now(),
+        log: this.opts.log,
+        onReader: (r) => (this.#reader = r),
+        onProgress: this.#progress('full'),
+      }),
+    );
     const id = await this.#dirId();
     const next = new Date(started.getTime() + this.cfg.continuous.fullSyncHours * HOUR);
     await saveSyncState(this.store.db, id, { last_full_sync_at: started.toISOString(), next_full_sync_at: next.toISOString() }, this.#now());
@@ -124,7 +149,9 @@ export class DirectoryWorker {
     if (this.#timer) clearTimeout(this.#timer);
     const delay = Math.max(1000, Math.min(at.getTime() - this.#now().getTime(), 2 ** 31 - 1));
     this.#timer = setTimeout(() => {
-      this.exclusive(() => this.#fullSync()).catch((err) => this.opts.log.error({ directory: this.cfg.name, err: toIdsyncError(err).message }, 'scheduled full sync failed'));
+      this.exclusive(() => this.#fullSync()).catch((err) =>
+        this.opts.log.error({ directory: this.cfg.name, err: toIdsyncError(err).message }, 'scheduled full sync failed'),
+      );
     }, delay);
     this.#timer.unref();
   }
@@ -178,8 +205,14 @@ export class DirectoryWorker {
   async #reconcile(id: number, reader: DirectoryReader): Promise<void> {
     const recheck = await membershipDrift(this.store.db, id, reader);
     if (!recheck.length) return;
-    this.opts.log.info({ directory: this.cfg.name, users: recheck.length }, 'memberships differ from the group graph read at start: looking at those users again');
-    const r = await applyChangeSet({ store: this.store, cfg: this.cfg, directoryId: id, reader, now: () => this.#now() }, { changed: [], deleted: [], recheck, state: {} });
+    this.opts.log.info(
+      { directory: this.cfg.name, users: recheck.length },
+      'memberships differ from the group graph read at start: looking at those users again',
+    );
+    const r = await applyChangeSet(
+      { store: this.store, cfg: this.cfg, directoryId: id, reader, now: () => this.#now() },
+      { changed: [], deleted: [], recheck, state: {} },
+    );
     if (r) {
       this.opts.log.info({ directory: this.cfg.name, runId: r.runId, counts: r.counts }, 'memberships reconciled');
       this.#finished(r);
@@ -214,7 +247,10 @@ export class DirectoryWorker {
         log.warn({ directory: this.cfg.name, err: toIdsyncError(err).message }, 'lease not taken: the store failed; trying again');
       }
       if (!lease) {
-        const holder = await leases.list().then((l) => l.find((x) => x.name === name), () => undefined);
+        const holder = await leases.list().then(
+          (l) => l.find((x) => x.name === name),
+          () => undefined,
+        );
         const who = holder ? `held by ${holder.host} pid ${holder.pid} since ${holder.acquiredAt}` : 'held by another process';
         if (this.#standbyFor !== who) log.info({ directory: this.cfg.name, holder: holder?.holder }, `standing by: the directory's lease is ${who}`);
         this.#standbyFor = who;
@@ -233,7 +269,8 @@ export class DirectoryWorker {
         await this.#queue.catch(() => undefined);
         this.#reader = undefined;
         this.#lease = undefined;
-        if (lease.lost.aborted && !this.#abort.signal.aborted) log.warn({ directory: this.cfg.name, reason: String(lease.lost.reason?.message ?? '') }, 'lease lost: standing by');
+        if (lease.lost.aborted && !this.#abort.signal.aborted)
+          log.warn({ directory: this.cfg.name, reason: String(lease.lost.reason?.message ?? '') }, 'lease lost: standing by');
         await lease.release().catch(() => undefined);
       }
     }
@@ -284,7 +321,12 @@ export class DirectoryWorker {
         if (err instanceof SourceRestart) continue;
         const e = toIdsyncError(err);
         log.warn({ directory: this.cfg.name, code: e.code, err: e.message, retryInMs: backoff }, 'change stream failed; reconnecting');
-        await this.#status({ mode: source?.mode ?? 'none', connected: false, message: `reconnecting in ${Math.round(backoff / 1000)} s`, error: `[${e.code}] ${e.message}` }).catch(() => undefined);
+        await this.#status({
+          mode: source?.mode ?? 'none',
+          connected: false,
+          message: `reconnecting in ${Math.round(backoff / 1000)} s`,
+          error: `[${e.code}] ${e.message}`,
+        }).catch(() => undefined);
         await sleep(backoff, signal);
         backoff = Math.min(backoff * 2, 60_000);
       } finally {
@@ -297,7 +339,12 @@ export class DirectoryWorker {
     // The status row belongs to the lease holder: one that lost it must not overwrite the new one's.
     if (this.#withoutLease()) return;
     const id = await this.#dirId();
-    await saveSyncState(this.store.db, id, { mode: s.mode, connected: s.connected ? 1 : 0, status_message: s.message ?? null, server: this.#server ?? null, last_error: s.error ?? null }, this.#now());
+    await saveSyncState(
+      this.store.db,
+      id,
+      { mode: s.mode, connected: s.connected ? 1 : 0, status_message: s.message ?? null, server: this.#server ?? null, last_error: s.error ?? null },
+      this.#now(),
+    );
   }
 
   async stop(): Promise<void> {

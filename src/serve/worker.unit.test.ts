@@ -13,7 +13,15 @@ const untouchable = new Proxy({} as Store, {
   },
 });
 
-const holder: LeaseInfo = { name: 'directory:corp', holder: 'other:4242:ab', host: 'other', pid: 4242, acquiredAt: '2026-12-03T09:00:00.000Z', heartbeatAt: '2026-12-03T09:00:03.000Z', held: true };
+const holder: LeaseInfo = {
+  name: 'directory:corp',
+  holder: 'other:4242:ab',
+  host: 'other',
+  pid: 4242,
+  acquiredAt: '2026-12-03T09:00:00.000Z',
+  heartbeatAt: '2026-12-03T09:00:03.000Z',
+  held: true,
+};
 
 function refusingLeases(): LeaseStore & { tries: number } {
   return {

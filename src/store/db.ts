@@ -180,7 +180,11 @@ export class Store {
     if (!(await migrator.getMigrations()).some((m) => !m.executedAt)) return;
     await sql`begin immediate`.execute(this.db).catch((err: { code?: string; message: string }) => {
       if (err.code !== 'SQLITE_BUSY') throw err;
-      throw new IdsyncError('STORE_UNAVAILABLE', `the store needs migrating and another process has held its write lock for 10 s (a sync, or another idsync migrating it); try again when it is done`, { cause: err });
+      throw new IdsyncError(
+        'STORE_UNAVAILABLE',
+        `the store needs migrating and another process has held its write lock for 10 s (a sync, or another idsync migrating it); try again when it is done`,
+        { cause: err },
+      );
     });
     let result: MigrationResultSet;
     try {
@@ -203,7 +207,9 @@ export class Store {
         const schema = this.#schema;
         if (schema && !(await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(conn)).rows.length) {
           await sql`create schema if not exists ${sql.id(schema)}`.execute(conn).catch((err: Error) => {
-            throw new IdsyncError('STORE_UNAVAILABLE', `cannot create schema ${schema} in PostgreSQL store ${redactUrl(this.url)}: ${err.message}`, { cause: err });
+            throw new IdsyncError('STORE_UNAVAILABLE', `cannot create schema ${schema} in PostgreSQL store ${redactUrl(this.url)}: ${err.message}`, {
+              cause: err,
+            });
           });
         }
         // Named, because Kysely looks for its own tables in every schema of the database

@@ -18,13 +18,18 @@ export async function ensureDirectory(store: Store, cfg: DirectoryConfig, now: D
       return { id: ins.id, firstSyncedAt: null };
     }
     if (row.type !== cfg.type) {
-      throw new IdsyncError('CONFIG_INVALID', `directory "${cfg.name}" was synced as ${row.type} and is now configured as ${cfg.type}; use a new name for a different directory`, { where: `${cfg.name}.type` });
+      throw new IdsyncError(
+        'CONFIG_INVALID',
+        `directory "${cfg.name}" was synced as ${row.type} and is now configured as ${cfg.type}; use a new name for a different directory`,
+        { where: `${cfg.name}.type` },
+      );
     }
     if (row.username_attribute.toLowerCase() !== cfg.attributes.username.toLowerCase()) {
       if (row.first_synced_at) {
         throw new IdsyncError(
           'USERNAME_ATTRIBUTE_LOCKED',
-          `directory "${cfg.name}": the username attribute cannot change after the first sync (it is ${row.username_attribute}, the configuration says ${cfg.attributes.username}); use username aliases for other login names`,
+          `directory "${cfg.name}": the username attribute cannot change after the first sync (it is ${row.username_attribute}, the configuration says ` +
+            `${cfg.attributes.username}); use username aliases for other login names`,
           { where: `${cfg.name}.attributes.username` },
         );
       }

@@ -37,7 +37,12 @@ export async function exportStore(store: Store): Promise<{ users: ExportedUser[]
   const dirs = new Map((await store.db.selectFrom('directories').select(['id', 'name']).execute()).map((d) => [d.id, d.name]));
   const groups = await store.db.selectFrom('groups').selectAll().orderBy('name').orderBy('id').execute();
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
-  const members = await store.db.selectFrom('group_members').innerJoin('users', 'users.id', 'group_members.user_id').select(['group_members.group_id', 'users.id as user_id', 'users.username']).orderBy('users.username_key').execute();
+  const members = await store.db
+    .selectFrom('group_members')
+    .innerJoin('users', 'users.id', 'group_members.user_id')
+    .select(['group_members.group_id', 'users.id as user_id', 'users.username'])
+    .orderBy('users.username_key')
+    .execute();
   const byGroup = new Map<number, string[]>();
   const byUser = new Map<number, string[]>();
   for (const m of members) {

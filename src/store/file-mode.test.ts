@@ -15,7 +15,10 @@ describe('SQLite store files', () => {
     const old = process.umask(0o022);
     try {
       const store = await Store.open(`sqlite:${file}`);
-      await store.db.insertInto('directories').values({ name: 'x', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: 'x' }).execute();
+      await store.db
+        .insertInto('directories')
+        .values({ name: 'x', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: 'x' })
+        .execute();
       expect({ db: mode(file), wal: mode(`${file}-wal`), shm: mode(`${file}-shm`) }).toEqual({ db: 0o600, wal: 0o600, shm: 0o600 });
       await store.close();
     } finally {

@@ -2,7 +2,12 @@ import type { Db } from './sync/rows.js';
 
 /** The group-graph snapshot saved by the directory's last full sync under `fingerprint`; undefined when none. */
 export async function loadGraphCache(db: Db, directoryId: number, fingerprint: string): Promise<string | undefined> {
-  const row = await db.selectFrom('group_graph_cache').select('snapshot').where('directory_id', '=', directoryId).where('fingerprint', '=', fingerprint).executeTakeFirst();
+  const row = await db
+    .selectFrom('group_graph_cache')
+    .select('snapshot')
+    .where('directory_id', '=', directoryId)
+    .where('fingerprint', '=', fingerprint)
+    .executeTakeFirst();
   return row?.snapshot;
 }
 

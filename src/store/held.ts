@@ -36,8 +36,18 @@ export async function pendingHolds(db: Db, userIds: readonly number[]): Promise<
 export async function releaseHold(db: Db, runId: number, userId: number, now: Date): Promise<void> {
   const gone = await db.deleteFrom('held_removals').where('run_id', '=', runId).where('user_id', '=', userId).executeTakeFirst();
   if (!Number(gone.numDeletedRows)) return;
-  await db.updateTable('approvals').set((eb) => ({ count: eb('count', '-', 1) })).where('run_id', '=', runId).execute();
-  await db.updateTable('approvals').set({ status: 'superseded', decided_at: now.toISOString() }).where('run_id', '=', runId).where('status', '=', 'pending').where('count', '<=', 0).execute();
+  await db
+    .updateTable('approvals')
+    .set((eb) => ({ count: eb('count', '-', 1) }))
+    .where('run_id', '=', runId)
+    .execute();
+  await db
+    .updateTable('approvals')
+    .set({ status: 'superseded', decided_at: now.toISOString() })
+    .where('run_id', '=', runId)
+    .where('status', '=', 'pending')
+    .where('count', '<=', 0)
+    .execute();
 }
 
 /**
@@ -47,5 +57,10 @@ export async function releaseHold(db: Db, runId: number, userId: number, now: Da
  * later would remove users who are in scope.)
  */
 export async function supersedePending(db: Db, directoryId: number, now: Date): Promise<void> {
-  await db.updateTable('approvals').set({ status: 'superseded', decided_at: now.toISOString() }).where('directory_id', '=', directoryId).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('approvals')
+    .set({ status: 'superseded', decided_at: now.toISOString() })
+    .where('directory_id', '=', directoryId)
+    .where('status', '=', 'pending')
+    .execute();
 }

@@ -67,7 +67,13 @@ export class KyselyRunHistory implements RunHistory {
     if (q.status) base = base.where('runs.status', '=', q.status);
     if (q.kind) base = base.where('runs.kind', '=', q.kind);
     const total = countOf(await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
-    const rows = await base.selectAll('runs').select('approvals.status as approval_status').orderBy('runs.id', 'desc').limit(q.limit).offset(q.offset ?? 0).execute();
+    const rows = await base
+      .selectAll('runs')
+      .select('approvals.status as approval_status')
+      .orderBy('runs.id', 'desc')
+      .limit(q.limit)
+      .offset(q.offset ?? 0)
+      .execute();
     return { items: rows.map(runSummary), total };
   }
 
@@ -81,7 +87,13 @@ export class KyselyRunHistory implements RunHistory {
     if (q.outcome) base = base.where('outcome', '=', q.outcome);
     let rows = base.selectAll().orderBy('id');
     if (q.limit !== undefined) rows = rows.limit(q.limit).offset(q.offset ?? 0);
-    const items = (await rows.execute()).map((o) => ({ objectType: o.object_type, name: o.name, externalId: o.external_id, outcome: o.outcome, ...(o.detail ? JSON.parse(o.detail) : {}) }));
+    const items = (await rows.execute()).map((o) => ({
+      objectType: o.object_type,
+      name: o.name,
+      externalId: o.external_id,
+      outcome: o.outcome,
+      ...(o.detail ? JSON.parse(o.detail) : {}),
+    }));
     // Counted only when paged: without a limit the page is the whole.
     const total = q.limit === undefined ? items.length : countOf(await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
     return { items, total };
@@ -92,7 +104,14 @@ export class KyselyRunHistory implements RunHistory {
   }
 
   async latestRunning(directory: string, kind: RunsTable['kind']): Promise<number | undefined> {
-    const r = await this.db.selectFrom('runs').select('id').where('directory_name', '=', directory).where('status', '=', 'running').where('kind', '=', kind).orderBy('id', 'desc').executeTakeFirst();
+    const r = await this.db
+      .selectFrom('runs')
+      .select('id')
+      .where('directory_name', '=', directory)
+      .where('status', '=', 'running')
+      .where('kind', '=', kind)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     return r?.id;
   }
 }

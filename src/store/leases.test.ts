@@ -41,7 +41,10 @@ describe('leases on sqlite', () => {
     const held = (await a.tryAcquire('directory:corp'))!;
     // As if the holder had stalled (or died) past the expiry.
     const past = (ms: number) => new Date(Date.now() - ms).toISOString();
-    await sa.db.updateTable('leases').set({ heartbeat_at: past(LEASE_TTL_MS + 1000), expires_at: past(1000) }).execute();
+    await sa.db
+      .updateTable('leases')
+      .set({ heartbeat_at: past(LEASE_TTL_MS + 1000), expires_at: past(1000) })
+      .execute();
     expect((await b.list())[0].held).toBe(false);
     const taken = await b.tryAcquire('directory:corp');
     expect(taken).toBeDefined();
@@ -57,11 +60,25 @@ describe('leases on sqlite', () => {
     const future = new Date(Date.now() + LEASE_TTL_MS).toISOString();
     const now = new Date().toISOString();
     // A pid above Linux's pid_max: no such process.
-    await sa.db.insertInto('leases').values({ name: 'directory:corp', holder: 'crashed', host: hostname(), pid: 2_000_000_000, acquired_at: now, heartbeat_at: now, expires_at: future }).execute();
+    await sa.db
+      .insertInto('leases')
+      .values({ name: 'directory:corp', holder: 'crashed', host: hostname(), pid: 2_000_000_000, acquired_at: now, heartbeat_at: now, expires_at: future })
+      .execute();
     const taken = await leaseStore(sa).tryAcquire('directory:corp');
     expect(taken).toBeDefined();
     // One on another machine is left until it expires (its pid means nothing here).
-    await sa.db.insertInto('leases').values({ name: 'directory:other', holder: 'elsewhere', host: 'another-host', pid: 2_000_000_000, acquired_at: now, heartbeat_at: now, expires_at: future }).execute();
+    await sa.db
+      .insertInto('leases')
+      .values({
+        name: 'directory:other',
+        holder: 'elsewhere',
+        host: 'another-host',
+        pid: 2_000_000_000,
+        acquired_at: now,
+        heartbeat_at: now,
+        expires_at: future,
+      })
+      .execute();
     expect(await leaseStore(sa).tryAcquire('directory:other')).toBeUndefined();
     await taken!.release();
   });

@@ -68,7 +68,15 @@ function holderId(): string {
 }
 
 function row(name: string, holder: string, now: number): LeasesTable {
-  return { name, holder, host: hostname(), pid: process.pid, acquired_at: new Date(now).toISOString(), heartbeat_at: new Date(now).toISOString(), expires_at: new Date(now + LEASE_TTL_MS).toISOString() };
+  return {
+    name,
+    holder,
+    host: hostname(),
+    pid: process.pid,
+    acquired_at: new Date(now).toISOString(),
+    heartbeat_at: new Date(now).toISOString(),
+    expires_at: new Date(now + LEASE_TTL_MS).toISOString(),
+  };
 }
 
 function info(r: LeasesTable, held: boolean): LeaseInfo {
@@ -199,12 +207,23 @@ class PostgresLeases implements LeaseStore {
     const r = row(name, holder, now);
     const { name: _n, ...set } = r;
     // We hold the lock: the row is ours to write, whoever wrote it last.
-    await this.store.db.insertInto('leases').values(r).onConflict((oc) => oc.column('name').doUpdateSet(set)).execute();
+    await this.store.db
+      .insertInto('leases')
+      .values(r)
+      .onConflict((oc) => oc.column('name').doUpdateSet(set))
+      .execute();
     // The lock needs no renewal; the query keeps a silently dead connection from going unnoticed.
     const timer = setInterval(() => {
       const t = new Date();
       client.query('select 1').then(
-        () => this.store.db.updateTable('leases').set({ heartbeat_at: t.toISOString(), expires_at: new Date(t.getTime() + LEASE_TTL_MS).toISOString() }).where('name', '=', name).where('holder', '=', holder).execute().catch(() => undefined),
+        () =>
+          this.store.db
+            .updateTable('leases')
+            .set({ heartbeat_at: t.toISOString(), expires_at: new Date(t.getTime() + LEASE_TTL_MS).toISOString() })
+            .where('name', '=', name)
+            .where('holder', '=', holder)
+            .execute()
+            .catch(() => undefined),
         (err: Error) => lose(`its PostgreSQL connection failed: ${err.message}`),
       );
     }, LEASE_HEARTBEAT_MS);
@@ -217,7 +236,12 @@ class PostgresLeases implements LeaseStore {
       valid: () => !lost.signal.aborted,
       release: async () => {
         lose('released');
-        await this.store.db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute().catch(() => undefined);
+        await this.store.db
+          .deleteFrom('leases')
+          .where('name', '=', name)
+          .where('holder', '=', holder)
+          .execute()
+          .catch(() => undefined);
         if (!ended) await client.end().catch(() => undefined);
       },
     };
@@ -225,7 +249,10 @@ class PostgresLeases implements LeaseStore {
 
   async list(): Promise<LeaseInfo[]> {
     const rows = await this.store.db.selectFrom('leases').selectAll().orderBy('name').execute();
-    const locks = await sql<{ objid: number }>`select objid::int8 as objid from pg_locks where locktype = 'advisory' and granted and classid = ${LEASE_LOCK_CLASS}::oid and objsubid = 2 and database = (select oid from pg_database where datname = current_database())`.execute(this.store.db);
+    const locks = await sql<{ objid: number }>`
+      select objid::int8 as objid from pg_locks
+      where locktype = 'advisory' and granted and classid = ${LEASE_LOCK_CLASS}::oid and objsubid = 2
+        and database = (select oid from pg_database where datname = current_database())`.execute(this.store.db);
     const held = new Set(locks.rows.map((l) => Number(l.objid)));
     return rows.map((r) => info(r, held.has(lockKey(this.#schema, r.name))));
   }

@@ -52,8 +52,10 @@ export class KyselyLoginThrottle implements LoginThrottle {
       values (${key}, ${n(now)}, 1, ${n(rule.maxFailures <= 1 ? now + rule.lockMs : 0)}, ${nonce})
       on conflict (key) do update set
         failures = case when ${locked} then login_throttle.failures else ${counted} end,
-        window_start = case when ${locked} then login_throttle.window_start when ${stale} then ${n(now)} else login_throttle.window_start end,
-        locked_until = case when ${locked} then login_throttle.locked_until when ${counted} >= ${rule.maxFailures} then ${n(now + rule.lockMs)} else ${n(0)} end,
+        window_start = case when ${locked} then login_throttle.window_start
+                            when ${stale} then ${n(now)} else login_throttle.window_start end,
+        locked_until = case when ${locked} then login_throttle.locked_until
+                            when ${counted} >= ${rule.maxFailures} then ${n(now + rule.lockMs)} else ${n(0)} end,
         last_attempt = case when ${locked} then login_throttle.last_attempt else ${nonce} end
       returning locked_until, last_attempt`.execute(this.db);
     const row = rows[0]!;
@@ -80,6 +82,10 @@ export class KyselyLoginThrottle implements LoginThrottle {
   }
 
   async prune(olderThanMs: number, now: number): Promise<void> {
-    await this.db.deleteFrom('login_throttle').where('locked_until', '<=', now).where('window_start', '<=', now - olderThanMs).execute();
+    await this.db
+      .deleteFrom('login_throttle')
+      .where('locked_until', '<=', now)
+      .where('window_start', '<=', now - olderThanMs)
+      .execute();
   }
 }

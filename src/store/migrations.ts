@@ -397,6 +397,19 @@ export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect), '0002_incremental': incremental(this.dialect), '0003_admin_api': adminApi(this.dialect), '0004_source_hash': sourceHash(), '0005_clustered_memberships': clusteredMemberships(this.dialect), '0006_approval_threshold': approvalThreshold(), '0007_group_graph_cache': groupGraphCache(), '0008_user_status_index': userStatusIndex(), '0009_leases': leases(), '0010_held_removals_user': heldRemovalsUserIndex(), '0012_auth_security': authSecurity(), '0013_serve_presence': servePresence(this.dialect) };
+    return {
+      '0001_initial': initial(this.dialect),
+      '0002_incremental': incremental(this.dialect),
+      '0003_admin_api': adminApi(this.dialect),
+      '0004_source_hash': sourceHash(),
+      '0005_clustered_memberships': clusteredMemberships(this.dialect),
+      '0006_approval_threshold': approvalThreshold(),
+      '0007_group_graph_cache': groupGraphCache(),
+      '0008_user_status_index': userStatusIndex(),
+      '0009_leases': leases(),
+      '0010_held_removals_user': heldRemovalsUserIndex(),
+      '0012_auth_security': authSecurity(),
+      '0013_serve_presence': servePresence(this.dialect),
+    };
   }
 }

@@ -17,7 +17,17 @@ class OwnSchemaIntrospector implements DatabaseIntrospector {
   }
 
   async getTables(options: { withInternalKyselyTables?: boolean } = {}): Promise<TableMetadata[]> {
-    const { rows } = await sql<{ schema: string; table: string; kind: string; column: string; type: string; type_schema: string; not_null: boolean; has_default: boolean; serial: boolean }>`
+    const { rows } = await sql<{
+      schema: string;
+      table: string;
+      kind: string;
+      column: string;
+      type: string;
+      type_schema: string;
+      not_null: boolean;
+      has_default: boolean;
+      serial: boolean;
+    }>`
       select ns.nspname as schema, c.relname as table, c.relkind as kind, a.attname as column,
              typ.typname as type, tns.nspname as type_schema, a.attnotnull as not_null, a.atthasdef as has_default,
              (a.attidentity <> '' or coalesce(pg_catalog.pg_get_expr(d.adbin, d.adrelid), '') like 'nextval(%') as serial
@@ -34,7 +44,14 @@ class OwnSchemaIntrospector implements DatabaseIntrospector {
       if (!options.withInternalKyselyTables && r.table.startsWith('kysely_migration')) continue;
       let t = tables.get(r.table);
       if (!t) tables.set(r.table, (t = { name: r.table, schema: r.schema, isView: r.kind === 'v', columns: [] }));
-      t.columns.push({ name: r.column, dataType: r.type, dataTypeSchema: r.type_schema, isNullable: !r.not_null, hasDefaultValue: r.has_default, isAutoIncrementing: r.serial });
+      t.columns.push({
+        name: r.column,
+        dataType: r.type,
+        dataTypeSchema: r.type_schema,
+        isNullable: !r.not_null,
+        hasDefaultValue: r.has_default,
+        isAutoIncrementing: r.serial,
+      });
     }
     return [...tables.values()];
   }
@@ -46,7 +63,7 @@ class OwnSchemaIntrospector implements DatabaseIntrospector {
 
 /** PostgreSQL, as Kysely's dialect, with introspection kept to the store's own schema. */
 export class StorePostgresDialect extends PostgresDialect {
-  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new OwnSchemaIntrospector(db);
   }
 }

@@ -42,7 +42,10 @@ export class ServePresence {
   static async start(store: Store, opts: { now: () => Date; log: Logger; api?: string }): Promise<ServePresence> {
     const at = opts.now().toISOString();
     // Rows of processes that stopped without saying so (killed) would otherwise stay for good.
-    await store.db.deleteFrom('serve_processes').where('heartbeat_at', '<', new Date(opts.now().getTime() - ALIVE_MS).toISOString()).execute();
+    await store.db
+      .deleteFrom('serve_processes')
+      .where('heartbeat_at', '<', new Date(opts.now().getTime() - ALIVE_MS).toISOString())
+      .execute();
     const row = await store.db
       .insertInto('serve_processes')
       .values({ host: hostname(), pid: process.pid, api: opts.api ?? null, started_at: at, heartbeat_at: at })

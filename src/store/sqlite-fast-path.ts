@@ -66,12 +66,37 @@ export class SqliteFastPath {
     this.#stmt(`update users set ${columns.map((c) => `${c} = ?`).join(', ')} where id = ?`).run(...columns.map((c) => set[c] ?? null), id);
   }
 
-  insertRunObject(r: { run_id: number; object_type: string; name: string; external_id: string | null; user_id: number | null; outcome: string; detail: string | null }): void {
-    this.#stmt('insert into run_objects (run_id, object_type, name, external_id, user_id, outcome, detail) values (?, ?, ?, ?, ?, ?, ?)').run(r.run_id, r.object_type, r.name, r.external_id, r.user_id, r.outcome, r.detail);
+  insertRunObject(r: {
+    run_id: number;
+    object_type: string;
+    name: string;
+    external_id: string | null;
+    user_id: number | null;
+    outcome: string;
+    detail: string | null;
+  }): void {
+    this.#stmt('insert into run_objects (run_id, object_type, name, external_id, user_id, outcome, detail) values (?, ?, ?, ?, ?, ?, ?)').run(
+      r.run_id,
+      r.object_type,
+      r.name,
+      r.external_id,
+      r.user_id,
+      r.outcome,
+      r.detail,
+    );
   }
 
   insertGroup(g: { directory_id: number; external_id: string; dn: string; name: string; created_at: string; updated_at: string }): number {
-    return Number(this.#stmt('insert into groups (directory_id, external_id, dn, name, created_at, updated_at) values (?, ?, ?, ?, ?, ?)').run(g.directory_id, g.external_id, g.dn, g.name, g.created_at, g.updated_at).lastInsertRowid);
+    return Number(
+      this.#stmt('insert into groups (directory_id, external_id, dn, name, created_at, updated_at) values (?, ?, ?, ?, ?, ?)').run(
+        g.directory_id,
+        g.external_id,
+        g.dn,
+        g.name,
+        g.created_at,
+        g.updated_at,
+      ).lastInsertRowid,
+    );
   }
 
   /** A group's member ids, ascending and each once: the primary key (group_id, user_id) hands them out in that order. */
@@ -108,8 +133,27 @@ export class SqliteFastPath {
 
 /** Every column a sync writes for a new user (NewUserRow), in one fixed order: one cached statement. */
 const USER_COLUMNS = [
-  'username', 'username_key', 'directory_id', 'external_id', 'dn', 'dn_key', 'source_hash', 'aliases', 'full_name', 'first_name', 'last_name',
-  'email', 'phones', 'notes', 'status', 'status_reason', 'sync_item', 'trashed_at', 'delete_after', 'created_at', 'updated_at',
+  'username',
+  'username_key',
+  'directory_id',
+  'external_id',
+  'dn',
+  'dn_key',
+  'source_hash',
+  'aliases',
+  'full_name',
+  'first_name',
+  'last_name',
+  'email',
+  'phones',
+  'notes',
+  'status',
+  'status_reason',
+  'sync_item',
+  'trashed_at',
+  'delete_after',
+  'created_at',
+  'updated_at',
 ] as const satisfies readonly (keyof NewUserRow)[];
 const UPDATABLE = new Set<string>(USER_COLUMNS);
 const INSERT_USER = `insert into users (${USER_COLUMNS.join(', ')}) values (${USER_COLUMNS.map(() => '?').join(', ')})`;

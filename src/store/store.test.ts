@@ -37,7 +37,11 @@ describe.each(backends)('store on %s', (_name, url) => {
   /** Alice synced from directory "corp" (external id e-1). */
   const withCorpAlice = async () => {
     const store = await withAlice();
-    const dir = await store.db.insertInto('directories').values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+    const dir = await store.db
+      .insertInto('directories')
+      .values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: now.toISOString() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await store.db.updateTable('users').set({ directory_id: dir.id, external_id: 'e-1' }).where('username_key', '=', 'alice').execute();
     return { store, dirId: dir.id };
   };
@@ -46,7 +50,9 @@ describe.each(backends)('store on %s', (_name, url) => {
     const store = await open();
     await store.migrate();
     const tables = await store.db.introspection.getTables();
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['users', 'groups', 'group_members', 'runs', 'run_objects', 'approvals', 'held_removals', 'directories']));
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['users', 'groups', 'group_members', 'runs', 'run_objects', 'approvals', 'held_removals', 'directories']),
+    );
   });
 
   it('is migrated once when several processes open it new at the same time', async () => {
@@ -55,7 +61,9 @@ describe.each(backends)('store on %s', (_name, url) => {
     const built = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/store/db.js');
     const script = `const { Store } = await import(${JSON.stringify(built)}); const s = await Store.open(process.argv[1]); await s.close();`;
     const openOnce = (target: string) =>
-      new Promise<string>((resolve) => execFile(process.execPath, ['--input-type=module', '-e', script, target], (err, _out, stderr) => resolve(err ? stderr.trim() || err.message : 'ok')));
+      new Promise<string>((resolve) =>
+        execFile(process.execPath, ['--input-type=module', '-e', script, target], (err, _out, stderr) => resolve(err ? stderr.trim() || err.message : 'ok')),
+      );
     for (let round = 0; round < 4; round++) {
       const target = url();
       const outcomes = await Promise.all(Array.from({ length: 6 }, () => openOnce(target)));
@@ -87,7 +95,11 @@ describe.each(backends)('store on %s', (_name, url) => {
     const { store, dirId } = await withCorpAlice();
     const stale = await startRun(store, dirId, 'corp', 'full', now);
     // A run left 'running' by a process that is gone is marked interrupted by the next one.
-    await store.db.updateTable('runs').set({ pid: 2 ** 22 + 1 }).where('id', '=', stale).execute();
+    await store.db
+      .updateTable('runs')
+      .set({ pid: 2 ** 22 + 1 })
+      .where('id', '=', stale)
+      .execute();
     const runId = await startRun(store, dirId, 'corp', 'full', now);
     expect(runId).toBeGreaterThan(stale);
     const counts = { ...emptyCounts(), created: 1 };
@@ -102,7 +114,11 @@ describe.each(backends)('store on %s', (_name, url) => {
     const detail = await userDetail(store, 'alice');
     expect(detail.history[0]).toMatchObject({ runId, outcome: 'created' });
 
-    const g = await store.db.insertInto('groups').values({ directory_id: dirId, external_id: 'g-1', dn: 'cn=eng,dc=x', name: 'eng', created_at: now.toISOString(), updated_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+    const g = await store.db
+      .insertInto('groups')
+      .values({ directory_id: dirId, external_id: 'g-1', dn: 'cn=eng,dc=x', name: 'eng', created_at: now.toISOString(), updated_at: now.toISOString() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await store.db.insertInto('group_members').values({ group_id: g.id, user_id: user.id }).execute();
     const exported = await exportStore(store);
     expect(exported.groups).toEqual([expect.objectContaining({ name: 'eng', directory: 'corp', members: ['Alice'] })]);
@@ -112,7 +128,11 @@ describe.each(backends)('store on %s', (_name, url) => {
   it('deletes memberships with their user', async () => {
     const { store, dirId } = await withCorpAlice();
     const user = (await findUserByUsername(store.db, 'alice'))!;
-    const g = await store.db.insertInto('groups').values({ directory_id: dirId, external_id: 'g-1', dn: 'cn=eng,dc=x', name: 'eng', created_at: now.toISOString(), updated_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+    const g = await store.db
+      .insertInto('groups')
+      .values({ directory_id: dirId, external_id: 'g-1', dn: 'cn=eng,dc=x', name: 'eng', created_at: now.toISOString(), updated_at: now.toISOString() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await store.db.insertInto('group_members').values({ group_id: g.id, user_id: user.id }).execute();
     expect(await store.db.selectFrom('group_members').selectAll().execute()).toHaveLength(1);
     await store.db.deleteFrom('users').where('id', '=', user.id).execute();

@@ -9,7 +9,11 @@ export type SyncState = SyncStateTable;
 export async function saveSyncState(db: Db, directoryId: number, patch: SyncStatePatch, now: Date): Promise<void> {
   const existing = await db.selectFrom('sync_state').select('directory_id').where('directory_id', '=', directoryId).executeTakeFirst();
   if (existing) {
-    await db.updateTable('sync_state').set({ ...patch, updated_at: now.toISOString() }).where('directory_id', '=', directoryId).execute();
+    await db
+      .updateTable('sync_state')
+      .set({ ...patch, updated_at: now.toISOString() })
+      .where('directory_id', '=', directoryId)
+      .execute();
   } else {
     await db
       .insertInto('sync_state')
@@ -23,5 +27,10 @@ export async function loadSyncState(db: Db, directoryId: number): Promise<SyncSt
 }
 
 export async function listSyncStates(db: Db): Promise<(SyncState & { name: string; type: string })[]> {
-  return db.selectFrom('sync_state').innerJoin('directories', 'directories.id', 'sync_state.directory_id').selectAll('sync_state').select(['directories.name', 'directories.type']).execute();
+  return db
+    .selectFrom('sync_state')
+    .innerJoin('directories', 'directories.id', 'sync_state.directory_id')
+    .selectAll('sync_state')
+    .select(['directories.name', 'directories.type'])
+    .execute();
 }

@@ -29,7 +29,8 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
     const dir = await db.selectFrom('directories').select('name').where('id', '=', user.directory_id).executeTakeFirst();
     throw new IdsyncError(
       'STORE_ATTRIBUTE_OWNED',
-      `user "${user.username}" is synced from directory "${dir?.name ?? user.directory_id}", which owns ${fields.join(', ')}; change ${fields.length > 1 ? 'them' : 'it'} in the directory`,
+      `user "${user.username}" is synced from directory "${dir?.name ?? user.directory_id}", which owns ${fields.join(', ')}; change ` +
+        `${fields.length > 1 ? 'them' : 'it'} in the directory`,
       { where: `${user.username}.${fields[0]}` },
     );
   }
@@ -46,7 +47,14 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
       set.username = v;
       set.username_key = v.toLowerCase();
     } else if (f === 'aliases' || f === 'phones') {
-      set[f] = JSON.stringify(v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+      set[f] = JSON.stringify(
+        v
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
+      );
     } else if (f === 'status') {
       if (v !== 'active' && v !== 'disabled') throw new IdsyncError('USAGE', 'status must be active or disabled', { where: 'status' });
       set.status = v;
@@ -58,7 +66,8 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
     await db.updateTable('users').set(set).where('id', '=', user.id).execute();
   } catch (err) {
     // Another writer took the name between the check and the update.
-    if (set.username_key && isUniqueViolation(err)) throw new IdsyncError('STORE_CONFLICT', `user "${set.username}" already exists`, { where: 'username', cause: err });
+    if (set.username_key && isUniqueViolation(err))
+      throw new IdsyncError('STORE_CONFLICT', `user "${set.username}" already exists`, { where: 'username', cause: err });
     throw err;
   }
   return (await findUserByUsername(db, set.username ?? user.username))!;

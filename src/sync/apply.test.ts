@@ -14,16 +14,40 @@ const ts = now.toISOString();
 
 function userRow(directoryId: number, n: string): NewUserRow {
   return {
-    username: n, username_key: n, directory_id: directoryId, external_id: `e-${n}`, dn: `uid=${n},dc=x`, dn_key: `uid=${n},dc=x`, source_hash: null,
-    aliases: '[]', full_name: null, first_name: null, last_name: null, email: null, phones: '[]', notes: null, status: 'active', status_reason: null,
-    sync_item: null, trashed_at: null, delete_after: null, created_at: ts, updated_at: ts,
+    username: n,
+    username_key: n,
+    directory_id: directoryId,
+    external_id: `e-${n}`,
+    dn: `uid=${n},dc=x`,
+    dn_key: `uid=${n},dc=x`,
+    source_hash: null,
+    aliases: '[]',
+    full_name: null,
+    first_name: null,
+    last_name: null,
+    email: null,
+    phones: '[]',
+    notes: null,
+    status: 'active',
+    status_reason: null,
+    sync_item: null,
+    trashed_at: null,
+    delete_after: null,
+    created_at: ts,
+    updated_at: ts,
   };
 }
 
 describe.each(storeBackends('apply'))('applyPlan on %s', (_name, url) => {
   it('writes a plan, turning its placeholders into store ids, and logs it against the run', async () => {
     const store = await openTestStore(url());
-    const dirId = (await store.db.insertInto('directories').values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: ts }).returning('id').executeTakeFirstOrThrow()).id;
+    const dirId = (
+      await store.db
+        .insertInto('directories')
+        .values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: ts })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     const [old] = await store.sync.transaction((w) => w.insertUsers([userRow(dirId, 'old')]));
     const ids = new Placeholders();
     const plan: Plan = { changes: [], log: [] };
@@ -34,7 +58,11 @@ describe.each(storeBackends('apply'))('applyPlan on %s', (_name, url) => {
     });
     plan.changes.push(...creates);
     const g = ids.take();
-    plan.changes.push({ kind: 'group.create', groupId: g, row: { directory_id: dirId, external_id: 'g-1', dn: 'cn=eng,dc=x', name: 'eng', created_at: ts, updated_at: ts } });
+    plan.changes.push({
+      kind: 'group.create',
+      groupId: g,
+      row: { directory_id: dirId, external_id: 'g-1', dn: 'cn=eng,dc=x', name: 'eng', created_at: ts, updated_at: ts },
+    });
     plan.changes.push({ kind: 'membership.add', groupId: g, userIds: [creates[1].ref, creates[0].ref, old].sort((a, b) => a - b) });
     plan.changes.push({ kind: 'user.trash', userId: old, reason: 'gone', deleteAfter: '2026-12-01T10:00:00.000Z' });
     plan.log.push({ objectType: 'user', name: 'old', userId: old, outcome: 'trashed', reason: 'gone' });

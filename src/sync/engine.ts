@@ -137,12 +137,20 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
         const removals = [...deferred, ...(await departures(db, dir.id, seen, known))];
         const decision = decideRemovals(cfg, removals, { population: await db.countLiveUsers(dir.id), nothingMatched: read === 0 });
         const { plan, held } = await planTail(db, cfg, dir.id, reader.chosen, desired, {
-          now, counts, ids, removals, decision, full: true, onProgress: (done, total) => progress({ phase: 'memberships', done, total }),
+          now,
+          counts,
+          ids,
+          removals,
+          decision,
+          full: true,
+          onProgress: (done, total) => progress({ phase: 'memberships', done, total }),
         });
         if (held) {
           report.heldForApproval = { runId: report.runId, count: held.count, threshold: held.threshold };
           report.warnings.push(
-            `${held.count} ${held.count === 1 ? 'removal' : 'removals'} held for approval (threshold: ${held.threshold}); the users stay active and keep their group memberships until then${report.runId ? `; approve or reject run ${report.runId} (Approvals in the panel, or \`idsync approve ${report.runId}\`)` : ''}`,
+            `${held.count} ${held.count === 1 ? 'removal' : 'removals'} held for approval (threshold: ${held.threshold}); the users stay active and keep ` +
+              `their group memberships until ` +
+              `then${report.runId ? `; approve or reject run ${report.runId} (Approvals in the panel, or \`idsync approve ${report.runId}\`)` : ''}`,
           );
         }
         return { plan, now };
@@ -153,7 +161,15 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
           async (w) => {
             const { plan, now } = await finish(w);
             await applyPlan(w, plan, { directoryId: dir.id, now, counts, runId: report.runId! });
-            await w.finishRun(report.runId!, { status: 'succeeded', counts, startedAt, now, server: report.server, attempts: report.attempts, warnings: report.warnings });
+            await w.finishRun(report.runId!, {
+              status: 'succeeded',
+              counts,
+              startedAt,
+              now,
+              server: report.server,
+              attempts: report.attempts,
+              warnings: report.warnings,
+            });
             keep(plan.log);
           },
           { linksOnly: true },
@@ -163,7 +179,15 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       opts.onReader?.(reader);
     }
     if (!dryRun && opts.user) {
-      await finishRun(store.db, report.runId!, { status: 'succeeded', counts, startedAt, now: clock(), server: report.server, attempts: report.attempts, warnings: report.warnings });
+      await finishRun(store.db, report.runId!, {
+        status: 'succeeded',
+        counts,
+        startedAt,
+        now: clock(),
+        server: report.server,
+        attempts: report.attempts,
+        warnings: report.warnings,
+      });
     }
     report.durationMs = clock().getTime() - startedAt.getTime();
     progress({ phase: 'done' });
@@ -183,7 +207,16 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
     report.durationMs = clock().getTime() - startedAt.getTime();
     log?.warn({ runId: report.runId, code: e.code, err: e.message }, 'sync failed');
     if (report.runId) {
-      await finishRun(store.db, report.runId, { status: 'failed', counts, startedAt, now: clock(), server: report.server, attempts: conn?.attempts ?? attemptsOf(e), warnings: report.warnings, error: report.error }).catch(() => undefined);
+      await finishRun(store.db, report.runId, {
+        status: 'failed',
+        counts,
+        startedAt,
+        now: clock(),
+        server: report.server,
+        attempts: conn?.attempts ?? attemptsOf(e),
+        warnings: report.warnings,
+        error: report.error,
+      }).catch(() => undefined);
     }
     throw new SyncFailedError(e, report);
   } finally {
@@ -209,7 +242,14 @@ async function useGraphSnapshot(store: Store, directoryId: number, fingerprint: 
   if (!snapshot || !reader.useSnapshot(snapshot)) log?.warn({ problem: problem ?? 'keys repeat' }, 'group graph snapshot ignored; all groups are read in full');
 }
 
-async function saveGraphSnapshot(store: Store, directoryId: number, fingerprint: string, reader: DirectoryReader, now: Date, log: Logger | undefined): Promise<void> {
+async function saveGraphSnapshot(
+  store: Store,
+  directoryId: number,
+  fingerprint: string,
+  reader: DirectoryReader,
+  now: Date,
+  log: Logger | undefined,
+): Promise<void> {
   try {
     await saveGraphCache(store.db, directoryId, fingerprint, encodeSnapshot(reader.snapshot()), now);
   } catch (err) {

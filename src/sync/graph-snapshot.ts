@@ -33,7 +33,9 @@ interface Encoded {
 
 /** The settings that decide which values of a group entry are members: a snapshot made under others is not used. */
 export function snapshotFingerprint(cfg: DirectoryConfig): string {
-  return createHash('md5').update(JSON.stringify([VERSION, cfg.type, cfg.attributes.member.map((a) => a.toLowerCase()), cfg.memberRangeSize ?? null])).digest('base64');
+  return createHash('md5')
+    .update(JSON.stringify([VERSION, cfg.type, cfg.attributes.member.map((a) => a.toLowerCase()), cfg.memberRangeSize ?? null]))
+    .digest('base64');
 }
 
 export function encodeSnapshot(s: { keys: string[]; digests: string[]; offsets: Int32Array; members: Int32Array }): string {
@@ -55,16 +57,20 @@ function int32s(b64: string): Int32Array {
 export function decodeSnapshot(text: string): { snapshot?: GraphSnapshot; problem?: string } {
   try {
     const e = JSON.parse(text) as Partial<Encoded>;
-    if (!Array.isArray(e.keys) || !Array.isArray(e.digests) || typeof e.offsets !== 'string' || typeof e.members !== 'string') return { problem: 'missing fields' };
+    if (!Array.isArray(e.keys) || !Array.isArray(e.digests) || typeof e.offsets !== 'string' || typeof e.members !== 'string')
+      return { problem: 'missing fields' };
     // Distinct keys are checked where they are interned (DirectoryReader.useSnapshot).
     if (!e.keys.every((k) => typeof k === 'string')) return { problem: 'keys are not strings' };
     const offsets = int32s(e.offsets);
     const members = int32s(e.members);
-    if (offsets.length !== e.digests.length + 1 || offsets[0] !== 0 || offsets[offsets.length - 1] !== members.length) return { problem: 'offsets do not match the members' };
+    if (offsets.length !== e.digests.length + 1 || offsets[0] !== 0 || offsets[offsets.length - 1] !== members.length)
+      return { problem: 'offsets do not match the members' };
     for (let i = 1; i < offsets.length; i++) if (offsets[i] < offsets[i - 1]) return { problem: 'offsets go backwards' };
     for (const m of members) if (m < 0 || m >= e.keys.length) return { problem: `member ${m} is not a key` };
     const groups = new Map<string, Int32Array>();
-    e.digests.forEach((d, i) => groups.set(d, members.subarray(offsets[i], offsets[i + 1])));
+    e.digests.forEach((d, i) => {
+      groups.set(d, members.subarray(offsets[i], offsets[i + 1]));
+    });
     return { snapshot: { keys: e.keys, groups } };
   } catch (err) {
     return { problem: (err as Error).message };

@@ -26,7 +26,10 @@ afterAll(async () => {
 });
 
 const cfg = parseConfig(
-  { store: 'sqlite::memory:', directories: [{ name: 'corp', type: 'openldap', servers: ['ldaps://ldap.example.test'], baseDn: 'dc=x', groups: ['cn=big,dc=x', 'cn=small,dc=x'] }] },
+  {
+    store: 'sqlite::memory:',
+    directories: [{ name: 'corp', type: 'openldap', servers: ['ldaps://ldap.example.test'], baseDn: 'dc=x', groups: ['cn=big,dc=x', 'cn=small,dc=x'] }],
+  },
   { baseDir: dir },
 ).directories[0];
 const chosen = [
@@ -36,7 +39,14 @@ const chosen = [
 const now = new Date('2026-11-01T10:00:00Z');
 
 /** The membership step of a full sync: planned, then applied in the caller's transaction. */
-async function syncGroups(w: SyncWriter, _cfg: unknown, directoryId: number, chosenGroups: typeof chosen, desired: DesiredMembers, o: { now: Date; counts: RunCounts }): Promise<void> {
+async function syncGroups(
+  w: SyncWriter,
+  _cfg: unknown,
+  directoryId: number,
+  chosenGroups: typeof chosen,
+  desired: DesiredMembers,
+  o: { now: Date; counts: RunCounts },
+): Promise<void> {
   const plan = await planMemberships(w, directoryId, chosenGroups, desired, { ...o, ids: new Placeholders() });
   await applyPlan(w, plan, { directoryId, now: o.now, counts: o.counts, runId: 0, record: false });
 }
@@ -52,9 +62,27 @@ async function storeWithUsers(n: number): Promise<{ store: Store; directoryId: n
       const ts = now.toISOString();
       out.push(
         fast.insertUser({
-          username: `u${i}`, username_key: `u${i}`, directory_id: directoryId, external_id: `e${i}`, dn: `uid=u${i},dc=x`, dn_key: `uid=u${i},dc=x`, source_hash: null,
-          aliases: '[]', full_name: null, first_name: null, last_name: null, email: null, phones: '[]', notes: null, status: 'active', status_reason: null,
-          sync_item: null, trashed_at: null, delete_after: null, created_at: ts, updated_at: ts,
+          username: `u${i}`,
+          username_key: `u${i}`,
+          directory_id: directoryId,
+          external_id: `e${i}`,
+          dn: `uid=u${i},dc=x`,
+          dn_key: `uid=u${i},dc=x`,
+          source_hash: null,
+          aliases: '[]',
+          full_name: null,
+          first_name: null,
+          last_name: null,
+          email: null,
+          phones: '[]',
+          notes: null,
+          status: 'active',
+          status_reason: null,
+          sync_item: null,
+          trashed_at: null,
+          delete_after: null,
+          created_at: ts,
+          updated_at: ts,
         }),
       );
     }
@@ -70,19 +98,26 @@ describe('memberships on SQLite', () => {
   it('a first sync with many memberships writes them all and rebuilds the user index', async () => {
     const { store, directoryId, ids } = await storeWithUsers(12_000);
     const desired = new DesiredMembers();
-    ids.forEach((id, i) => desired.add(id, i % 2 ? [0] : [0, 1]));
+    ids.forEach((id, i) => {
+      desired.add(id, i % 2 ? [0] : [0, 1]);
+    });
     const counts = emptyCounts();
     await store.sync.transaction((w) => syncGroups(w, cfg, directoryId, chosen, desired, { now, counts }));
     expect(counts.membersAdded).toBe(12_000 + 6_000);
     expect(await userIndexExists(store)).toBe(true);
     const plan = await sql<{ detail: string }>`explain query plan select group_id from group_members where user_id = ${ids[5]}`.execute(store.db);
     expect(plan.rows.map((r) => r.detail).join(' ')).toMatch(/group_members_user/);
-    const rows = await store.db.selectFrom('group_members').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await store.db
+      .selectFrom('group_members')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(rows.n)).toBe(18_000);
 
     // The next run changes one membership, through the ordinary path.
     const again = new DesiredMembers();
-    ids.forEach((id, i) => again.add(id, i === 0 ? [0] : i % 2 ? [0] : [0, 1]));
+    ids.forEach((id, i) => {
+      again.add(id, i === 0 ? [0] : i % 2 ? [0] : [0, 1]);
+    });
     const c2 = emptyCounts();
     await store.sync.transaction((w) => syncGroups(w, cfg, directoryId, chosen, again, { now, counts: c2 }));
     expect(c2).toMatchObject({ membersAdded: 0, membersRemoved: 1 });

@@ -103,7 +103,11 @@ export async function planMemberships(
       counts.groupsCreated++;
       changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'created', item: `group ${c.dn}` });
       groupId = opts.ids.take();
-      plan.changes.push({ kind: 'group.create', groupId, row: { directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts } });
+      plan.changes.push({
+        kind: 'group.create',
+        groupId,
+        row: { directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts },
+      });
     } else {
       groupId = g.id;
       if (g.dn !== c.dn || g.name !== c.name) {
@@ -146,7 +150,13 @@ export async function planMemberships(
     for (const g of stored) {
       if (keep.has(g.id)) continue;
       counts.groupsDeleted++;
-      changes.push({ objectType: 'group', name: g.name, externalId: g.external_id, outcome: 'deleted', reason: 'no longer chosen in the configuration, or gone from the directory' });
+      changes.push({
+        objectType: 'group',
+        name: g.name,
+        externalId: g.external_id,
+        outcome: 'deleted',
+        reason: 'no longer chosen in the configuration, or gone from the directory',
+      });
       plan.changes.push({ kind: 'group.delete', groupId: g.id });
     }
   }

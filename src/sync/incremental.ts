@@ -57,7 +57,6 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
   const changedGroupNodes = new Set<number>();
   const goneIds: { id: string; dn?: string }[] = [...cs.deleted];
 
-
   // Renamed or moved users and groups keep their node, so groups that list them keep reaching them.
   const ids = cs.changed.map((c) => c.id).filter((x): x is string => !!x);
   const storedKeys = await store.sync.reads.dnKeysByExternalId(directoryId, ids);
@@ -105,10 +104,12 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
   if (deletedUserIds.length) {
     const keys = await store.sync.reads.dnKeysByExternalId(directoryId, deletedUserIds);
     const nodes = new Set([...keys.values()].map((k) => reader.index.get(k)).filter((n): n is number => n !== undefined));
-    if (nodes.size) for (const g of reader.graph.groups.values()) if (g.members.some((m) => nodes.has(m))) {
-      reader.graph.add({ ...g, members: g.members.filter((m) => !nodes.has(m)) });
-      changedGroupNodes.add(g.node);
-    }
+    if (nodes.size)
+      for (const g of reader.graph.groups.values())
+        if (g.members.some((m) => nodes.has(m))) {
+          reader.graph.add({ ...g, members: g.members.filter((m) => !nodes.has(m)) });
+          changedGroupNodes.add(g.node);
+        }
   }
 
   const rids: number[] = [];
@@ -117,7 +118,10 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     for (const c of reader.chosenNodes) {
       if (!above.has(c.node)) continue;
       if (!reader.graph.groups.has(c.node)) {
-        throw new IdsyncError('DIRECTORY_MISCONFIGURED', `directory "${cfg.name}": chosen group ${reader.chosen.find((x) => x.itemIndex === c.index)?.dn} was deleted; a full sync will report it`);
+        throw new IdsyncError(
+          'DIRECTORY_MISCONFIGURED',
+          `directory "${cfg.name}": chosen group ${reader.chosen.find((x) => x.itemIndex === c.index)?.dn} was deleted; a full sync will report it`,
+        );
       }
       const diff = reader.membership.recompute(reader.graph, c);
       for (const n of diff.nodes) toEvaluate.set(reader.index.key(n), reader.index.key(n));
@@ -142,7 +146,17 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
   }
 
   const counts = emptyCounts();
-  const report: RunReport = { directory: cfg.name, kind: 'incremental', dryRun: false, status: 'succeeded', attempts: [], counts, changes: [], warnings: [], durationMs: 0 };
+  const report: RunReport = {
+    directory: cfg.name,
+    kind: 'incremental',
+    dryRun: false,
+    status: 'succeeded',
+    attempts: [],
+    counts,
+    changes: [],
+    warnings: [],
+    durationMs: 0,
+  };
   // A recheck alone is not a change the directory reported: it does not move "last change".
   const reported = cs.changed.length > 0 || cs.deleted.length > 0;
   const lastChange = reported ? { last_change_at: (cs.seenAt ?? startedAt).toISOString() } : {};
@@ -163,7 +177,10 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     let removals: PendingRemoval[] = [...page.removals];
 
     // Users no longer in scope, gone from the directory, or deleted.
-    const outIds = scoped.filter((s) => s.itemIndex === undefined).map((s) => cfg.profile.externalId(s.entry)).filter((x): x is string => !!x);
+    const outIds = scoped
+      .filter((s) => s.itemIndex === undefined)
+      .map((s) => cfg.profile.externalId(s.entry))
+      .filter((x): x is string => !!x);
     // An entry that is gone from under the base DN (moved out, deleted) is found by its id when
     // the source gave one, else by the DN it had.
     const byId = [...outIds, ...goneIds.map((g) => g.id), ...missingKeys.map((k) => idOfKey.get(k)).filter((x): x is string => !!x)];
@@ -176,14 +193,31 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     }
 
     // Removals a pending approval already holds are left to it; users back in scope leave it.
-    const pending = await heldElsewhere(w, removals, page.members.map((m) => m.userId));
+    const pending = await heldElsewhere(
+      w,
+      removals,
+      page.members.map((m) => m.userId),
+    );
     removals = pending.removals;
     const decision = removals.length
-      ? decideRemovals(cfg, removals, { population: await w.countLiveUsers(directoryId), recent: await w.recentRemovals(directoryId, new Date(now.getTime() - REMOVAL_WINDOW_MS)) })
+      ? decideRemovals(cfg, removals, {
+          population: await w.countLiveUsers(directoryId),
+          recent: await w.recentRemovals(directoryId, new Date(now.getTime() - REMOVAL_WINDOW_MS)),
+        })
       : undefined;
     const desired = new DesiredMembers();
     addPageMembers(desired, page);
-    const tail = await planTail(w, cfg, directoryId, reader.chosen, desired, { now, counts, ids, removals, decision, keep: pending.held, onlyUsers: only, full: false, thresholdNote: ', counted over the last hour' });
+    const tail = await planTail(w, cfg, directoryId, reader.chosen, desired, {
+      now,
+      counts,
+      ids,
+      removals,
+      decision,
+      keep: pending.held,
+      onlyUsers: only,
+      full: false,
+      thresholdNote: ', counted over the last hour',
+    });
     const plan = extendPlan(extendPlan(page, pending.release), tail.plan);
     if (tail.held) report.heldForApproval = { runId, count: tail.held.count, threshold: tail.held.threshold };
     await applyPlan(w, plan, { directoryId, now, counts, runId, record: false });

@@ -29,7 +29,10 @@ export class MappingStats {
     for (const f of FIELDS) {
       const n = this.#empty[f];
       if (n * 2 <= this.#users) continue;
-      out.push(`attribute mapping: ${f} (from ${cfg.attributes[f]}) is empty for ${n} of ${this.#users} users read; check that this directory fills ${cfg.attributes[f]}, or map ${f} to another attribute`);
+      out.push(
+        `attribute mapping: ${f} (from ${cfg.attributes[f]}) is empty for ${n} of ${this.#users} users read; check that this directory fills ` +
+          `${cfg.attributes[f]}, or map ${f} to another attribute`,
+      );
     }
     return out;
   }

@@ -72,7 +72,7 @@ export function mapUser(cfg: DirectoryConfig, entry: DirectoryEntry, now: Date, 
       }
     }
   }
-  let status;
+  let status: ReturnType<DirectoryConfig['profile']['status']>;
   try {
     status = cfg.profile.status(entry, now);
   } catch (err) {

@@ -218,10 +218,26 @@ export class ChosenMembership {
     const changedRids: number[] = [];
     const newNodes = new Set(memberNodes);
     const newRids = new Set(rids);
-    for (const n of oldNodes) if (!newNodes.has(n)) { dropAt(this.byNode, n, chosen.index); changedNodes.push(n); }
-    for (const n of newNodes) if (!oldNodes.has(n)) { pushAt(this.byNode, n, chosen.index); changedNodes.push(n); }
-    for (const r of oldRids) if (!newRids.has(r)) { drop(this.byRid, r, chosen.index); changedRids.push(r); }
-    for (const r of newRids) if (!oldRids.has(r)) { push(this.byRid, r, chosen.index); changedRids.push(r); }
+    for (const n of oldNodes)
+      if (!newNodes.has(n)) {
+        dropAt(this.byNode, n, chosen.index);
+        changedNodes.push(n);
+      }
+    for (const n of newNodes)
+      if (!oldNodes.has(n)) {
+        pushAt(this.byNode, n, chosen.index);
+        changedNodes.push(n);
+      }
+    for (const r of oldRids)
+      if (!newRids.has(r)) {
+        drop(this.byRid, r, chosen.index);
+        changedRids.push(r);
+      }
+    for (const r of newRids)
+      if (!oldRids.has(r)) {
+        push(this.byRid, r, chosen.index);
+        changedRids.push(r);
+      }
     return { nodes: changedNodes, rids: changedRids };
   }
 

@@ -74,7 +74,12 @@ export class DirectoryReader {
   get #groupAttributes(): string[] {
     const { cfg } = this;
     const p = cfg.profile;
-    return [p.externalIdAttribute, cfg.attributes.groupName, ...p.groupExtraAttributes, ...cfg.attributes.member.map((m) => firstRangeRequest(m, cfg.memberRangeSize))];
+    return [
+      p.externalIdAttribute,
+      cfg.attributes.groupName,
+      ...p.groupExtraAttributes,
+      ...cfg.attributes.member.map((m) => firstRangeRequest(m, cfg.memberRangeSize)),
+    ];
   }
 
   get index(): DnIndex {
@@ -200,7 +205,8 @@ export class DirectoryReader {
       const list = missing.map(([, i]) => cfg.syncItems[i].dn);
       throw new IdsyncError(
         'DIRECTORY_MISCONFIGURED',
-        `directory "${cfg.name}": chosen group${list.length > 1 ? 's' : ''} not found under ${cfg.baseDn} with group filter ${cfg.filters.group}: ${list.join('; ')}. Nothing was changed; fix the group DN or the filter.`,
+        `directory "${cfg.name}": chosen group${list.length > 1 ? 's' : ''} not found under ${cfg.baseDn} with group filter ${cfg.filters.group}: ` +
+          `${list.join('; ')}. Nothing was changed; fix the group DN or the filter.`,
         { where: list[0] },
       );
     }
@@ -230,7 +236,11 @@ export class DirectoryReader {
       if (item.kind !== 'container') continue;
       const e = await this.conn.read(item.dn, ['1.1']);
       if (!e) {
-        throw new IdsyncError('DIRECTORY_MISCONFIGURED', `directory "${this.cfg.name}": container ${item.dn} does not exist. Nothing was changed; fix the sync item.`, { where: item.dn });
+        throw new IdsyncError(
+          'DIRECTORY_MISCONFIGURED',
+          `directory "${this.cfg.name}": container ${item.dn} does not exist. Nothing was changed; fix the sync item.`,
+          { where: item.dn },
+        );
       }
     }
   }
@@ -297,7 +307,11 @@ export class DirectoryReader {
     let entry: DirectoryEntry | undefined;
     for await (const page of conn.pages({ base: cfg.baseDn, filter, attributes: userAttributes(cfg) })) {
       if (page.length > 1) {
-        throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `directory "${cfg.name}": ${page.length} users have ${cfg.attributes.username}=${username}; the username attribute must be unique`, { where: username });
+        throw new IdsyncError(
+          'DIRECTORY_OPERATION_FAILED',
+          `directory "${cfg.name}": ${page.length} users have ${cfg.attributes.username}=${username}; the username attribute must be unique`,
+          { where: username },
+        );
       }
       entry = entry ?? page[0];
     }

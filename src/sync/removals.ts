@@ -56,7 +56,10 @@ export function safeguard(cfg: DirectoryConfig, removals: number, population: nu
   const threshold = parts.join(' or ') || 'none';
   if (!s.enabled || removals === 0) return { hold: false, threshold };
   if (opts.nothingMatched && population > 0) {
-    return { hold: true, threshold: `the user filter ${cfg.filters.user} matched no entry under ${cfg.baseDn} while the store holds ${population} users of this directory` };
+    return {
+      hold: true,
+      threshold: `the user filter ${cfg.filters.user} matched no entry under ${cfg.baseDn} while the store holds ${population} users of this directory`,
+    };
   }
   if (s.maxRemovals !== null && removals > s.maxRemovals) return { hold: true, threshold };
   // One user is never "a mass removal", whatever the percentage in a tiny directory.
@@ -71,7 +74,14 @@ export function planRemovals(removals: readonly PendingRemoval[], cfg: Directory
   for (const r of removals) {
     if (r.action === 'trash') {
       counts.trashed++;
-      plan.log.push({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'trashed', reason: `${r.reason}; disabled and in the trash until ${deleteAfter}` });
+      plan.log.push({
+        objectType: 'user',
+        name: r.username,
+        externalId: r.externalId ?? undefined,
+        userId: r.userId,
+        outcome: 'trashed',
+        reason: `${r.reason}; disabled and in the trash until ${deleteAfter}`,
+      });
       plan.changes.push({ kind: 'user.trash', userId: r.userId, reason: r.reason, deleteAfter });
     } else {
       counts.disabled++;
@@ -87,7 +97,14 @@ export function planHold(removals: PendingRemoval[], threshold: string, counts: 
   counts.held = removals.length;
   return {
     changes: [{ kind: 'removal.hold', removals, threshold }],
-    log: removals.map((r) => ({ objectType: 'user', name: r.username, externalId: r.externalId ?? undefined, userId: r.userId, outcome: 'held', reason: `${r.action === 'trash' ? 'trash' : 'disable'} held for approval: ${r.reason}` })),
+    log: removals.map((r) => ({
+      objectType: 'user',
+      name: r.username,
+      externalId: r.externalId ?? undefined,
+      userId: r.userId,
+      outcome: 'held',
+      reason: `${r.action === 'trash' ? 'trash' : 'disable'} held for approval: ${r.reason}`,
+    })),
   };
 }
 
@@ -95,7 +112,15 @@ export function planHold(removals: PendingRemoval[], threshold: string, counts: 
  * Holds removals on a store handle directly (tools and tests that set up an approval). `supersede`:
  * the directory's older pending approvals are stale, as after a full sync.
  */
-export async function holdRemovals(db: Db, runId: number, directoryId: number, removals: PendingRemoval[], now: Date, threshold: string, opts: { supersede?: boolean } = {}): Promise<void> {
+export async function holdRemovals(
+  db: Db,
+  runId: number,
+  directoryId: number,
+  removals: PendingRemoval[],
+  now: Date,
+  threshold: string,
+  opts: { supersede?: boolean } = {},
+): Promise<void> {
   const w = new KyselySyncWriter(db);
   if (opts.supersede ?? true) await w.supersedePending(directoryId, now);
   await w.holdRemovals(runId, directoryId, removals, threshold, now);
@@ -106,7 +131,11 @@ export async function holdRemovals(db: Db, runId: number, directoryId: number, r
  * holds are left to it (neither applied nor held again; `held` keeps their memberships), and users
  * found in scope are taken out of any pending approval, so that approving it does not remove them.
  */
-export async function heldElsewhere(db: SyncReads, removals: PendingRemoval[], inScope: readonly number[]): Promise<{ removals: PendingRemoval[]; held: Set<number>; release: Plan }> {
+export async function heldElsewhere(
+  db: SyncReads,
+  removals: PendingRemoval[],
+  inScope: readonly number[],
+): Promise<{ removals: PendingRemoval[]; held: Set<number>; release: Plan }> {
   const release: Plan = { changes: [], log: [] };
   const holds = await db.pendingHolds([...removals.map((r) => r.userId), ...inScope]);
   if (!holds.size) return { removals, held: new Set(), release };
@@ -124,7 +153,13 @@ export async function planPurge(db: SyncReads, directoryId: number, now: Date, c
   const plan: Plan = { changes: [], log: [] };
   for (const u of await db.trashDue(directoryId, now)) {
     counts.deleted++;
-    plan.log.push({ objectType: 'user', name: u.username, externalId: u.external_id ?? undefined, outcome: 'deleted', reason: `in the trash past its deletion date ${u.delete_after}` });
+    plan.log.push({
+      objectType: 'user',
+      name: u.username,
+      externalId: u.external_id ?? undefined,
+      outcome: 'deleted',
+      reason: `in the trash past its deletion date ${u.delete_after}`,
+    });
     plan.changes.push({ kind: 'user.delete', userId: u.id });
   }
   return plan;
@@ -144,7 +179,16 @@ export interface ApprovalSummary {
 
 export async function listApprovals(store: Store, opts: { all?: boolean } = {}): Promise<ApprovalSummary[]> {
   const rows: ApprovalListing[] = await store.sync.reads.approvals(opts);
-  return rows.map((r) => ({ runId: r.run_id, directory: r.name, status: r.status, count: r.count, threshold: r.threshold, createdAt: r.created_at, decidedAt: r.decided_at, users: r.users }));
+  return rows.map((r) => ({
+    runId: r.run_id,
+    directory: r.name,
+    status: r.status,
+    count: r.count,
+    threshold: r.threshold,
+    createdAt: r.created_at,
+    decidedAt: r.decided_at,
+    users: r.users,
+  }));
 }
 
 /**
@@ -152,11 +196,18 @@ export async function listApprovals(store: Store, opts: { all?: boolean } = {}):
  * have come back since (restored by a later single-user sync) or are already gone are left alone.
  * Reject: nothing is removed; the next full sync plans again from the directory as it is then.
  */
-export async function decideApproval(store: Store, cfg: DirectoryConfig | undefined, runId: number, decision: 'approve' | 'reject', now: Date): Promise<{ applied: number; skipped: number }> {
+export async function decideApproval(
+  store: Store,
+  cfg: DirectoryConfig | undefined,
+  runId: number,
+  decision: 'approve' | 'reject',
+  now: Date,
+): Promise<{ applied: number; skipped: number }> {
   return store.sync.transaction(async (w) => {
     const a = await w.approval(runId);
     if (!a) throw new IdsyncError('STORE_NOT_FOUND', `run ${runId} has no held removals`, { where: String(runId) });
-    if (a.status !== 'pending') throw new IdsyncError('APPROVAL_NOT_PENDING', `the removals held by run ${runId} are ${a.status}, not pending`, { where: String(runId) });
+    if (a.status !== 'pending')
+      throw new IdsyncError('APPROVAL_NOT_PENDING', `the removals held by run ${runId} are ${a.status}, not pending`, { where: String(runId) });
     await w.decideApproval(runId, decision === 'approve' ? 'approved' : 'rejected', now);
     if (decision === 'reject') return { applied: 0, skipped: a.count };
     if (!cfg) throw new IdsyncError('UNKNOWN_DIRECTORY', `the directory of run ${runId} is no longer configured; cannot apply its removals`);

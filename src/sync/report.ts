@@ -2,7 +2,15 @@ import type { ServerAttempt } from '../directory/connection.js';
 import type { ObjectChange, RunCounts, RunKind } from '../store/sync/run-types.js';
 
 // The run vocabulary lives below the store (src/store/sync/run-types.ts); re-exported for the sync's callers.
-export { emptyCounts, type AttributeChange, type GroupOutcome, type ObjectChange, type RunCounts, type RunKind, type UserOutcome } from '../store/sync/run-types.js';
+export {
+  emptyCounts,
+  type AttributeChange,
+  type GroupOutcome,
+  type ObjectChange,
+  type RunCounts,
+  type RunKind,
+  type UserOutcome,
+} from '../store/sync/run-types.js';
 
 export interface RunReport {
   runId?: number;

@@ -33,11 +33,27 @@ async function setup(storeUrl: (dir: string) => string, safeguard: Record<string
   const base = await slapd.addOu(uniqueName('sgi'));
   const people = await slapd.addOu('people', base);
   const groups = await slapd.addOu('groups', base);
-  const users = await Promise.all(['ann', 'ben', 'cat', 'dan', 'eve', 'fay'].map((uid) => slapd.addUser({ ou: people, uid, sn: 'Inc', mail: `${uid}@corp.example.test` })));
+  const users = await Promise.all(
+    ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'].map((uid) => slapd.addUser({ ou: people, uid, sn: 'Inc', mail: `${uid}@corp.example.test` })),
+  );
   const chosen = await slapd.addGroup({ ou: groups, cn: 'chosen', members: users });
   const dir = mkdtempSync(path.join(tmpdir(), 'idsync-sgi-'));
   const config = parseConfig(
-    { store: storeUrl(dir), directories: [{ name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: base, groups: [chosen], safeguard }] },
+    {
+      store: storeUrl(dir),
+      directories: [
+        {
+          name: 'ldap',
+          type: 'openldap',
+          servers: [slapd.ldapsUrl],
+          caFile: slapd.caFile,
+          bind: { dn: slapd.bindDn, password: slapd.password },
+          baseDn: base,
+          groups: [chosen],
+          safeguard,
+        },
+      ],
+    },
     { baseDir: dir },
   );
   const cfg = config.directories[0];

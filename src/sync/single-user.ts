@@ -15,9 +15,14 @@ import { addPageMembers, pageUserIds, planUserPage } from './user-changes.js';
 /** A single-user sync of a name that is neither in the directory's scope nor in the store: an answer, not a failed run. */
 export class UserNotFoundError extends IdsyncError {
   constructor(username: string, cfg: DirectoryConfig) {
-    super('STORE_NOT_FOUND', `no user "${username}" in directory "${cfg.name}": no entry with ${cfg.attributes.username}=${username} matches ${cfg.filters.user} under ${cfg.baseDn}, and the store has no user of that name from this directory`, {
-      where: username,
-    });
+    super(
+      'STORE_NOT_FOUND',
+      `no user "${username}" in directory "${cfg.name}": no entry with ${cfg.attributes.username}=${username} matches ${cfg.filters.user} under ` +
+        `${cfg.baseDn}, and the store has no user of that name from this directory`,
+      {
+        where: username,
+      },
+    );
   }
 }
 
@@ -65,7 +70,13 @@ export async function syncOneUser(
       const user = byName && byName.directory_id === directoryId ? byName : undefined;
       if (!user) throw new UserNotFoundError(username, cfg);
       const hold = (await db.pendingHolds([user.id])).get(user.id);
-      const removal: PendingRemoval = { userId: user.id, username: user.username, externalId: user.external_id, action: 'disable', reason: scoped ? 'no longer in scope (single-user sync)' : 'not found in the directory (single-user sync)' };
+      const removal: PendingRemoval = {
+        userId: user.id,
+        username: user.username,
+        externalId: user.external_id,
+        action: 'disable',
+        reason: scoped ? 'no longer in scope (single-user sync)' : 'not found in the directory (single-user sync)',
+      };
       if (hold) {
         o.counts.unchanged++;
         changes.push(heldChange(removal, hold));
@@ -74,11 +85,23 @@ export async function syncOneUser(
         if (user.status === 'active') extendPlan(plan, planRemovals([removal], cfg, o.now, o.counts));
         else o.counts.unchanged++;
         // Their memberships go; what the groups themselves would show is the next full sync's to report.
-        const groups = await planMemberships(db, directoryId, reader.chosen, new DesiredMembers(), { now: o.now, counts: o.counts, ids: o.ids, onlyUsers: new Set([user.id]) });
+        const groups = await planMemberships(db, directoryId, reader.chosen, new DesiredMembers(), {
+          now: o.now,
+          counts: o.counts,
+          ids: o.ids,
+          onlyUsers: new Set([user.id]),
+        });
         plan.changes.push(...groups.changes);
       }
     } else {
-      const page = await planUserPage(db, cfg, directoryId, [scoped], { now: o.now, counts: o.counts, seen: new SeenIds(), itemLabel: o.itemLabel, ids: o.ids, describeNew: o.dryRun });
+      const page = await planUserPage(db, cfg, directoryId, [scoped], {
+        now: o.now,
+        counts: o.counts,
+        seen: new SeenIds(),
+        itemLabel: o.itemLabel,
+        ids: o.ids,
+        describeNew: o.dryRun,
+      });
       extendPlan(plan, page);
       const holds = await db.pendingHolds([...page.members.map((m) => m.userId), ...page.removals.map((x) => x.userId)]);
       const removals: PendingRemoval[] = [];
@@ -99,7 +122,10 @@ export async function syncOneUser(
         if (c) c.reason = c.reason ? `${c.reason}; ${note}` : note;
         else changes.push({ objectType: 'user', name: username, userId: m.userId, outcome: 'unchanged', reason: note });
       }
-      extendPlan(plan, await planMemberships(db, directoryId, reader.chosen, desired, { now: o.now, counts: o.counts, ids: o.ids, onlyUsers: new Set(pageUserIds(page)) }));
+      extendPlan(
+        plan,
+        await planMemberships(db, directoryId, reader.chosen, desired, { now: o.now, counts: o.counts, ids: o.ids, onlyUsers: new Set(pageUserIds(page)) }),
+      );
     }
     return plan;
   };

@@ -84,7 +84,18 @@ function mappingFingerprint(cfg: DirectoryConfig): string {
   let f = fingerprints.get(cfg);
   if (!f) {
     // Hashed once: with 10,000 chosen groups the settings are a long string, not to be rehashed per user.
-    f = createHash('md5').update(JSON.stringify([cfg.attributes, cfg.importPhones, cfg.importNotes, cfg.defaultCountry ?? null, cfg.disabledFilter ?? null, cfg.syncItems.map((i) => i.label)])).digest('base64');
+    f = createHash('md5')
+      .update(
+        JSON.stringify([
+          cfg.attributes,
+          cfg.importPhones,
+          cfg.importNotes,
+          cfg.defaultCountry ?? null,
+          cfg.disabledFilter ?? null,
+          cfg.syncItems.map((i) => i.label),
+        ]),
+      )
+      .digest('base64');
     fingerprints.set(cfg, f);
   }
   return f;
@@ -148,7 +159,16 @@ export async function planUserPage(
   cfg: DirectoryConfig,
   directoryId: number,
   page: ScopedEntry[],
-  opts: { now: Date; counts: RunCounts; seen: SeenIds; itemLabel: (i: number) => string; ids: Placeholders; describeNew?: boolean; known?: Map<string, KnownUser>; stats?: MappingStats },
+  opts: {
+    now: Date;
+    counts: RunCounts;
+    seen: SeenIds;
+    itemLabel: (i: number) => string;
+    ids: Placeholders;
+    describeNew?: boolean;
+    known?: Map<string, KnownUser>;
+    stats?: MappingStats;
+  },
 ): Promise<PagePlan> {
   const { now, counts, seen } = opts;
   const ts = now.toISOString();
@@ -197,7 +217,10 @@ export async function planUserPage(
   }
   if (!mapped.length) return result;
 
-  const byExt = await db.usersByExternalId(directoryId, mapped.map((x) => x.m.externalId));
+  const byExt = await db.usersByExternalId(
+    directoryId,
+    mapped.map((x) => x.m.externalId),
+  );
   const needName = mapped.filter((x) => !byExt.has(x.m.externalId) || byExt.get(x.m.externalId)!.username_key !== x.m.username.toLowerCase());
   const byName = needName.length ? await db.usersByUsernameKey(needName.map((x) => x.m.username.toLowerCase())) : new Map<string, UserRow>();
   const ownerNames = new Map<number, string>();
@@ -212,7 +235,8 @@ export async function planUserPage(
     let adopted = false;
     const holder = byName.get(key);
     if (claimed.has(key) || (holder && holder.id !== existing?.id && (holder.directory_id !== null || existing))) {
-      const owner = holder?.directory_id == null ? undefined : holder.directory_id === directoryId ? cfg.name : await ownerName(db, holder.directory_id, ownerNames);
+      const owner =
+        holder?.directory_id == null ? undefined : holder.directory_id === directoryId ? cfg.name : await ownerName(db, holder.directory_id, ownerNames);
       counts.conflict++;
       result.log.push({
         objectType: 'user',
@@ -221,7 +245,8 @@ export async function planUserPage(
         userId: existing?.id,
         outcome: 'conflict',
         reason: owner
-          ? `username "${m.username}" is already owned by directory "${owner}"${owner === cfg.name ? ` (another entry, ${holder!.dn})` : ''}; the first owner keeps it`
+          ? `username "${m.username}" is already owned by directory "${owner}"` +
+            `${owner === cfg.name ? ` (another entry, ${holder!.dn})` : ''}; the first owner keeps it`
           : `username "${m.username}" is already taken in the store`,
       });
       if (existing) result.members.push({ userId: existing.id, groups: s.groups });
@@ -265,7 +290,13 @@ export async function planUserPage(
         row,
         groups: s.groups,
         log: {
-          objectType: 'user', name: m.username, externalId: m.externalId, outcome: 'created', item, warnings: m.warnings.length ? m.warnings : undefined, reason: m.disabled ? m.disabledReason : undefined,
+          objectType: 'user',
+          name: m.username,
+          externalId: m.externalId,
+          outcome: 'created',
+          item,
+          warnings: m.warnings.length ? m.warnings : undefined,
+          reason: m.disabled ? m.disabledReason : undefined,
           // A plan shows what each new user would hold, so the mapping can be checked before the first import (issue 10 item 15).
           ...(opts.describeNew ? { attributes: createdAttributes(row) } : {}),
         },
@@ -310,7 +341,13 @@ export async function planUserPage(
       reason = 'back in scope (disabled in the directory); taken out of the trash';
     } else if (existing.status === 'active' && statusWanted === 'disabled') {
       deferred = true;
-      result.removals.push({ userId: existing.id, username: m.username, externalId: m.externalId, action: 'disable', reason: m.disabledReason ?? 'disabled in the directory' });
+      result.removals.push({
+        userId: existing.id,
+        username: m.username,
+        externalId: m.externalId,
+        action: 'disable',
+        reason: m.disabledReason ?? 'disabled in the directory',
+      });
     } else if (existing.status === 'disabled' && statusWanted === 'disabled' && existing.status_reason !== (m.disabledReason ?? null)) {
       set.status_reason = m.disabledReason ?? 'disabled in the directory';
     }
@@ -324,7 +361,17 @@ export async function planUserPage(
       result.changes.push({ kind: 'user.update', userId: existing.id, set });
     }
     if (outcome !== 'unchanged') {
-      result.log.push({ objectType: 'user', name: m.username, externalId: m.externalId, userId: existing.id, outcome, reason, attributes, item, warnings: m.warnings.length ? m.warnings : undefined });
+      result.log.push({
+        objectType: 'user',
+        name: m.username,
+        externalId: m.externalId,
+        userId: existing.id,
+        outcome,
+        reason,
+        attributes,
+        item,
+        warnings: m.warnings.length ? m.warnings : undefined,
+      });
     } else if (m.warnings.length) {
       result.log.push({ objectType: 'user', name: m.username, externalId: m.externalId, userId: existing.id, outcome: 'unchanged', warnings: m.warnings });
     }

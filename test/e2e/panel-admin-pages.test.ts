@@ -21,13 +21,25 @@ describe('groups, held removals, admins and exports (chromium, idsync serve, sla
     slapd = connectSlapd(inject('slapd'));
     p = await startSlapdPanel(slapd, {
       seed: async ({ tag, ou, people, groups }) => {
-        const user = (uid: string) => slapd.addUser({ ou: people, uid: `${uid}.${tag}`, givenName: uid, sn: 'Tester', displayName: `${uid} Tester`, mail: `${uid}@${tag}.test` });
+        const user = (uid: string) =>
+          slapd.addUser({ ou: people, uid: `${uid}.${tag}`, givenName: uid, sn: 'Tester', displayName: `${uid} Tester`, mail: `${uid}@${tag}.test` });
         alice = await user('alice');
         const bob = await user('bob');
         const backend = await slapd.addGroup({ ou: groups, cn: 'Backend', members: [bob] });
         engineering = await slapd.addGroup({ ou: groups, cn: 'Engineering', members: [alice, backend] });
         // maxRemovals 0: any removal waits for approval.
-        return [{ name: 'corp', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: ou, groups: [engineering], safeguard: { maxRemovals: 0, maxRemovalPercent: null } }];
+        return [
+          {
+            name: 'corp',
+            type: 'openldap',
+            servers: [slapd.ldapsUrl],
+            caFile: slapd.caFile,
+            bind: { dn: slapd.bindDn, password: slapd.password },
+            baseDn: ou,
+            groups: [engineering],
+            safeguard: { maxRemovals: 0, maxRemovalPercent: null },
+          },
+        ];
       },
     });
     await p.ws.waitFor(async () => (await p.api('GET', '/users?directory=corp')).body.total === 2, 60_000, 250);
@@ -48,7 +60,10 @@ describe('groups, held removals, admins and exports (chromium, idsync serve, sla
     await page.getByRole('heading', { name: 'Engineering', level: 1 }).waitFor();
     const bobRow = page.getByRole('row', { name: new RegExp(esc(name('bob'))) });
     await bobRow.getByText('Engineering → Backend').waitFor();
-    await page.getByRole('row', { name: new RegExp(esc(name('alice'))) }).getByText('direct member').waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(esc(name('alice'))) })
+      .getByText('direct member')
+      .waitFor();
     await shot(page, 'g02-group-paths');
   });
 
@@ -64,16 +79,34 @@ describe('groups, held removals, admins and exports (chromium, idsync serve, sla
     await shot(page, 'g03-approvals-refreshed');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
-    await page.getByRole('status').filter({ hasText: /1 removal held for approval/ }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Approvals/ }).innerText()).toMatch(/1/);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /1 removal held for approval/ })
+      .waitFor();
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: /Approvals/ })
+        .innerText(),
+    ).toMatch(/1/);
     await shot(page, 'g04-held-banner');
 
-    await page.getByRole('status').filter({ hasText: /held for approval/ }).getByRole('link', { name: 'Review them' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /held for approval/ })
+      .getByRole('link', { name: 'Review them' })
+      .click();
     await card.getByRole('button', { name: 'Approve removals' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: /Approve and remove/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /Approve and remove/ })
+      .click();
     await page.getByText('Nothing waits for approval.').waitFor();
     await page.getByLabel('Show decided approvals too').check();
-    await page.getByRole('region', { name: /held from corp/ }).getByText(/approved by owner on/).waitFor();
+    await page
+      .getByRole('region', { name: /held from corp/ })
+      .getByText(/approved by owner on/)
+      .waitFor();
     await shot(page, 'g05-approval-decided');
     // The banner is gone once nothing waits.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
@@ -81,7 +114,7 @@ describe('groups, held removals, admins and exports (chromium, idsync serve, sla
     await expect.poll(() => page.getByText(/held for approval/).count()).toBe(0);
   }, 120_000);
 
-  it('an owner changes another admin\'s role and resets their password', async () => {
+  it("an owner changes another admin's role and resets their password", async () => {
     const { page } = p;
     const created = await p.api('POST', '/admins', { username: 'helper', role: 'administrator', password: 'first password 123' });
     expect(created.status).toBe(201);
@@ -91,9 +124,17 @@ describe('groups, held removals, admins and exports (chromium, idsync serve, sla
     await page.getByRole('button', { name: 'Reset the password of helper' }).click();
     await page.getByRole('textbox', { name: 'New password for helper' }).fill('second password 456');
     await page.getByRole('button', { name: 'Set password' }).click();
-    await page.getByRole('status').filter({ hasText: /New password set for helper/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /New password set for helper/ })
+      .waitFor();
     await shot(page, 'g06-admins');
-    const login = (password: string) => fetch(`${p.server.origin}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'helper', password }) });
+    const login = (password: string) =>
+      fetch(`${p.server.origin}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'helper', password }),
+      });
     expect((await login('second password 456')).status).toBe(200);
     expect((await login('first password 123')).status).toBe(401);
   });

@@ -20,14 +20,32 @@ describe('panel: a held removal on the user page and the users list (chromium, i
     slapd = connectSlapd(inject('slapd'));
     p = await startSlapdPanel(slapd, {
       seed: async ({ tag, ou, people, groups }) => {
-        for (const [uid, given] of [['alice', 'Alice'], ['bob', 'Bob'], ['carol', 'Carol'], ['dave', 'Dave']]) {
-          dns[uid] = await slapd.addUser({ ou: people, uid: `${uid}.${tag}`, givenName: given, sn: 'Tester', displayName: `${given} Tester`, mail: `${uid}@${tag}.test` });
+        for (const [uid, given] of [
+          ['alice', 'Alice'],
+          ['bob', 'Bob'],
+          ['carol', 'Carol'],
+          ['dave', 'Dave'],
+        ]) {
+          dns[uid] = await slapd.addUser({
+            ou: people,
+            uid: `${uid}.${tag}`,
+            givenName: given,
+            sn: 'Tester',
+            displayName: `${given} Tester`,
+            mail: `${uid}@${tag}.test`,
+          });
         }
         staff = await slapd.addGroup({ ou: groups, cn: 'Staff', members: Object.values(dns) });
         return [
           {
-            name: 'ldap', type: 'openldap', servers: [slapd.ldapsUrl], caFile: slapd.caFile, bind: { dn: slapd.bindDn, password: slapd.password },
-            baseDn: ou, groups: [staff], safeguard: { maxRemovals: 1, maxRemovalPercent: null },
+            name: 'ldap',
+            type: 'openldap',
+            servers: [slapd.ldapsUrl],
+            caFile: slapd.caFile,
+            bind: { dn: slapd.bindDn, password: slapd.password },
+            baseDn: ou,
+            groups: [staff],
+            safeguard: { maxRemovals: 1, maxRemovalPercent: null },
           },
         ];
       },

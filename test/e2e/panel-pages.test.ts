@@ -21,7 +21,15 @@ describe('panel pages (chromium, idsync serve, slapd)', () => {
     const deadPort = await freePort();
     p = await startSlapdPanel(slapd, {
       seed: async ({ tag, ou, people, groups }) => {
-        const alice = await slapd.addUser({ ou: people, uid: `alice.${tag}`, givenName: 'Alice', sn: 'Tester', displayName: 'Alice Tester', mail: `alice@${tag}.test`, telephoneNumber: '212-555-0100' });
+        const alice = await slapd.addUser({
+          ou: people,
+          uid: `alice.${tag}`,
+          givenName: 'Alice',
+          sn: 'Tester',
+          displayName: 'Alice Tester',
+          mail: `alice@${tag}.test`,
+          telephoneNumber: '212-555-0100',
+        });
         bob = await slapd.addUser({ ou: people, uid: `bob.${tag}`, givenName: 'Bob', sn: 'Tester', displayName: 'Bob Tester', mail: `bob@${tag}.test` });
         staff = await slapd.addGroup({ ou: groups, cn: 'Staff', members: [alice, bob] });
         const base = { type: 'openldap', bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: ou, groups: [staff] };
@@ -89,9 +97,15 @@ describe('panel pages (chromium, idsync serve, slapd)', () => {
     await page.goto(`${p.server.origin}/runs`);
     await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
     await page.locator('.badge', { hasText: 'failed' }).first().waitFor();
-    const failedBg = await page.locator('.badge', { hasText: 'failed' }).first().evaluate((e) => getComputedStyle(e).color);
+    const failedBg = await page
+      .locator('.badge', { hasText: 'failed' })
+      .first()
+      .evaluate((e) => getComputedStyle(e).color);
     await page.goto(`${p.server.origin}/users/${encodeURIComponent(name('bob'))}`);
-    const trashedBg = await page.locator('.badge', { hasText: 'trashed' }).first().evaluate((e) => getComputedStyle(e).color);
+    const trashedBg = await page
+      .locator('.badge', { hasText: 'trashed' })
+      .first()
+      .evaluate((e) => getComputedStyle(e).color);
     const rgb = (s: string) => (s.match(/\d+/g) ?? []).slice(0, 3).map(Number);
     const distance = Math.hypot(...rgb(failedBg).map((v, i) => v - rgb(trashedBg)[i]));
     expect(distance).toBeGreaterThan(60);
@@ -99,7 +113,17 @@ describe('panel pages (chromium, idsync serve, slapd)', () => {
     // The audit log: what happened in words; a type-ahead is a read and is not written at all.
     const before = (await p.api('GET', '/audit')).body.total;
     for (const search of ['s', 'st', 'sta']) {
-      const r = await p.api('POST', '/directory-drafts/groups', { directory: { name: 'draft', type: 'openldap', servers: [slapd.ldapsUrl], ca: readFileSync(slapd.caFile, 'utf8'), baseDn: p.ou, bind: { dn: slapd.bindDn, password: slapd.password } }, search });
+      const r = await p.api('POST', '/directory-drafts/groups', {
+        directory: {
+          name: 'draft',
+          type: 'openldap',
+          servers: [slapd.ldapsUrl],
+          ca: readFileSync(slapd.caFile, 'utf8'),
+          baseDn: p.ou,
+          bind: { dn: slapd.bindDn, password: slapd.password },
+        },
+        search,
+      });
       expect(r.status).toBe(200);
     }
     expect((await p.api('GET', '/audit')).body.total).toBe(before);
@@ -114,7 +138,15 @@ describe('panel pages (chromium, idsync serve, slapd)', () => {
     await shot(page, 'p04-audit');
 
     // A warning about a directory made in the panel names its server, not a configuration-file key path.
-    const made = await p.api('POST', '/directories', { name: 'plain', type: 'openldap', servers: [slapd.url], transport: 'clear', bind: { dn: slapd.bindDn, password: slapd.password }, baseDn: p.ou, groups: [staff] });
+    const made = await p.api('POST', '/directories', {
+      name: 'plain',
+      type: 'openldap',
+      servers: [slapd.url],
+      transport: 'clear',
+      bind: { dn: slapd.bindDn, password: slapd.password },
+      baseDn: p.ou,
+      groups: [staff],
+    });
     expect(made.status).toBe(201);
     expect(made.body.warnings.join(' ')).toMatch(/transport "clear"/);
     await page.goto(`${p.server.origin}/directories/plain`);

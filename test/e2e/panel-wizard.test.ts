@@ -100,7 +100,10 @@ describe('new directory flow (chromium, idsync serve, slapd)', () => {
     await page.getByRole('combobox', { name: 'Search groups' }).fill(`Staff ${p.tag}`);
     await expect.poll(() => page.getByRole('option').allInnerTexts()).toEqual([expect.stringMatching(/^Staff/)]);
     await page.getByRole('combobox', { name: 'Search groups' }).press('Enter');
-    await page.getByRole('list', { name: /Chosen groups/ }).getByText(`Staff ${p.tag}`, { exact: true }).waitFor();
+    await page
+      .getByRole('list', { name: /Chosen groups/ })
+      .getByText(`Staff ${p.tag}`, { exact: true })
+      .waitFor();
 
     // --- item 17: leaving asks first, and staying keeps everything.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
@@ -109,7 +112,10 @@ describe('new directory flow (chromium, idsync serve, slapd)', () => {
     await shot(page, 'w04-leave-asks', { fullPage: false });
     await leave.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('heading', { name: /Step 5 of 7/ }).waitFor();
-    await page.getByRole('list', { name: /Chosen groups/ }).getByText(`Staff ${p.tag}`, { exact: true }).waitFor();
+    await page
+      .getByRole('list', { name: /Chosen groups/ })
+      .getByText(`Staff ${p.tag}`, { exact: true })
+      .waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
 
     // --- item 15: the review step previews; nothing is stored, nothing is locked.

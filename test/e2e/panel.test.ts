@@ -39,7 +39,16 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     samba = connectSamba(sambaInfo);
     ou = await samba.addOu(`P${tag}`);
     const user = (n: string) =>
-      samba.addUser({ ou, sam: sam(n), cn: n, givenName: n[0].toUpperCase() + n.slice(1), sn: 'Tester', displayName: `${n} Tester`, mail: `${n}@corp.example.test`, upn: `${sam(n)}@corp.example.test` });
+      samba.addUser({
+        ou,
+        sam: sam(n),
+        cn: n,
+        givenName: n[0].toUpperCase() + n.slice(1),
+        sn: 'Tester',
+        displayName: `${n} Tester`,
+        mail: `${n}@corp.example.test`,
+        upn: `${sam(n)}@corp.example.test`,
+      });
     const alice = await user('alice');
     bob = await user('bob');
     await user('carol'); // in no chosen group: never synced
@@ -121,7 +130,10 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     await expect.poll(() => page.getByRole('option').allInnerTexts()).toEqual([expect.stringMatching(/^Engineering/)]);
     await page.getByText('1 group. Use the arrow keys and Enter to add.').waitFor();
     await search.press('Enter');
-    await page.getByRole('list', { name: /Chosen groups/ }).getByText('Engineering', { exact: true }).waitFor();
+    await page
+      .getByRole('list', { name: /Chosen groups/ })
+      .getByText('Engineering', { exact: true })
+      .waitFor();
     await shot(page, '07-new-directory-groups');
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -192,9 +204,15 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     await page.getByRole('heading', { name: sam('bob'), level: 1 }).waitFor();
     const lineage = page.getByRole('region', { name: 'Lineage' });
     // bob is in Backend, which is nested in the chosen Engineering: the item is Engineering.
-    await lineage.getByText(/Engineering/).first().waitFor();
+    await lineage
+      .getByText(/Engineering/)
+      .first()
+      .waitFor();
     expect(await lineage.innerText()).toContain(ou);
-    await page.getByRole('region', { name: /Recent runs that changed/ }).getByText('created').waitFor();
+    await page
+      .getByRole('region', { name: /Recent runs that changed/ })
+      .getByText('created')
+      .waitFor();
     await shot(page, '14-user-lineage');
     // A reload of a client route (a username with a dot in it) gets the panel back, not a 404.
     await page.reload();
@@ -230,7 +248,10 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     expect(await dialog.innerText()).toMatch(/1 user disabled and moved to the trash now/);
     await shot(page, '16-approve-confirm', { fullPage: false });
     await dialog.getByRole('button', { name: /Approve and remove 1 user/ }).click();
-    await page.getByRole('status').filter({ hasText: /Approved: 1 removal applied/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Approved: 1 removal applied/ })
+      .waitFor();
     await page.getByText('Nothing waits for approval.').waitFor();
 
     // --- the trash ---------------------------------------------------------------------------------
@@ -247,13 +268,20 @@ describe.skipIf(!sambaInfo)('admin panel (chromium, idsync serve, Samba AD DC)',
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
     await page.getByRole('group', { name: /Durations of the last/ }).waitFor();
     await shot(page, '19-runs');
-    await page.getByRole('link', { name: /^#\d+$/ }).first().click();
+    await page
+      .getByRole('link', { name: /^#\d+$/ })
+      .first()
+      .click();
     await page.getByRole('heading', { name: /Run #\d+/ }).waitFor();
     await page.getByLabel('Outcome').selectOption('trashed');
     await shot(page, '20-run-detail');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
-    await page.getByRole('table').getByText(/^(Approved held removals|Added a directory)$/).first().waitFor();
+    await page
+      .getByRole('table')
+      .getByText(/^(Approved held removals|Added a directory)$/)
+      .first()
+      .waitFor();
     await shot(page, '21-audit');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admins' }).click();

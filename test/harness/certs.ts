@@ -44,12 +44,25 @@ export async function generateCerts(dir: string): Promise<CertPaths> {
   if ([p.caFile, p.certFile, p.keyFile, p.wrongNameCertFile, p.wrongNameKeyFile].every((f) => existsSync(f))) return p;
 
   await run('openssl', [
-    'req', '-x509', ...KEY_ALG, '-nodes', '-sha256', '-days', '3650',
-    '-keyout', p.caKeyFile, '-out', p.caFile,
-    '-subj', '/O=idsync tests/CN=idsync test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-addext', 'subjectKeyIdentifier=hash',
+    'req',
+    '-x509',
+    ...KEY_ALG,
+    '-nodes',
+    '-sha256',
+    '-days',
+    '3650',
+    '-keyout',
+    p.caKeyFile,
+    '-out',
+    p.caFile,
+    '-subj',
+    '/O=idsync tests/CN=idsync test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-addext',
+    'subjectKeyIdentifier=hash',
   ]);
   await Promise.all([
     issue(p, 'server', 'dc1.corp.example.test', GOOD_SANS, p.certFile, p.keyFile),
@@ -77,8 +90,23 @@ async function issue(p: CertPaths, name: string, cn: string, sans: string, certO
   );
   await run('openssl', ['req', ...KEY_ALG, '-nodes', '-sha256', '-keyout', keyOut, '-out', csr, '-subj', `/O=idsync tests/CN=${cn}`]);
   await run('openssl', [
-    'x509', '-req', '-in', csr, '-CA', p.caFile, '-CAkey', p.caKeyFile, '-set_serial', `0x${randomSerial()}`,
-    '-days', '825', '-sha256', '-extfile', ext, '-out', certOut,
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    p.caFile,
+    '-CAkey',
+    p.caKeyFile,
+    '-set_serial',
+    `0x${randomSerial()}`,
+    '-days',
+    '825',
+    '-sha256',
+    '-extfile',
+    ext,
+    '-out',
+    certOut,
   ]);
 }
 

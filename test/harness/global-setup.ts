@@ -28,10 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const v = await p;
     return [v, Date.now() - s];
   };
-  const [sambaR, slapdR] = await Promise.allSettled([
-    noSamba ? Promise.resolve(null) : timed(startSamba({ certDir })),
-    timed(startSlapd({ certDir })),
-  ]);
+  const [sambaR, slapdR] = await Promise.allSettled([noSamba ? Promise.resolve(null) : timed(startSamba({ certDir })), timed(startSlapd({ certDir }))]);
   const samba: SambaDirectory | null = sambaR.status === 'fulfilled' && sambaR.value ? sambaR.value[0] : null;
   const slapd: SlapdDirectory | null = slapdR.status === 'fulfilled' ? slapdR.value[0] : null;
 

@@ -230,7 +230,10 @@ export class HostileLdapServer {
             this.log.push(`page without end, cycling ${entries.length} entries`);
             client.write(Buffer.concat(out.splice(0)));
             let i = 0;
-            pump(() => (entries.length ? message(id, entries[i++ % entries.length]) : undefined), mode === 'slow-endless-page' ? (this.#opts.everyMs ?? 100) : 0);
+            pump(
+              () => (entries.length ? message(id, entries[i++ % entries.length]) : undefined),
+              mode === 'slow-endless-page' ? (this.#opts.everyMs ?? 100) : 0,
+            );
           } else if (mode === 'new-cookie' || mode === 'same-cookie') {
             client.write(Buffer.concat(out.splice(0)));
             // The first page as slapd sent it, ended with our cookie instead of slapd's; the next

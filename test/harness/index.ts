@@ -11,12 +11,26 @@ import type { SlapdInfo } from './slapd.js';
 
 export { generateCerts, certPaths, GOOD_SANS, WRONG_SANS, type CertPaths } from './certs.js';
 export {
-  connectSamba, startSamba, sidRid, toFileTime, SambaDirectory,
-  type SambaInfo, type SambaTlsCert, type SambaUserSpec, type SambaGroupType, type StartSambaOptions,
+  connectSamba,
+  startSamba,
+  sidRid,
+  toFileTime,
+  SambaDirectory,
+  type SambaInfo,
+  type SambaTlsCert,
+  type SambaUserSpec,
+  type SambaGroupType,
+  type StartSambaOptions,
 } from './samba.js';
 export {
-  connectSlapd, startSlapd, SlapdDirectory, PLACEHOLDER_MEMBER,
-  type SlapdInfo, type SlapdUserSpec, type SlapdGroupKind, type StartSlapdOptions,
+  connectSlapd,
+  startSlapd,
+  SlapdDirectory,
+  PLACEHOLDER_MEMBER,
+  type SlapdInfo,
+  type SlapdUserSpec,
+  type SlapdGroupKind,
+  type StartSlapdOptions,
 } from './slapd.js';
 export { LdapHelpers, splitDn, type AttrValues } from './ldap-helpers.js';
 export { toLdif, ldifRecord, escapeDnValue, escapeFilterValue, type LdifEntry, type LdifAttrs } from './ldif.js';

@@ -127,7 +127,10 @@ export abstract class LdapHelpers {
   /** Several changes in one modify operation (atomic on the server). */
   async modifyMany(dn: string, changes: Array<{ op: 'add' | 'delete' | 'replace'; attr: string; values: AttrValues }>): Promise<string> {
     await this.withClient((c) =>
-      c.modify(dn, changes.map((ch) => new Change({ operation: ch.op, modification: toAttribute(ch.attr, ch.values) }))),
+      c.modify(
+        dn,
+        changes.map((ch) => new Change({ operation: ch.op, modification: toAttribute(ch.attr, ch.values) })),
+      ),
     );
     return dn;
   }
@@ -176,11 +179,9 @@ export abstract class LdapHelpers {
         if (!(opts.ignoreExisting && isBenignDuplicate(e))) throw e;
         // One value already present fails the whole modify: fall back to one value at a time.
         for (const m of memberDns) {
-          await c
-            .modify(groupDn, new Change({ operation: 'add', modification: toAttribute(attr, m) }))
-            .catch((err: unknown) => {
-              if (!isBenignDuplicate(err)) throw err;
-            });
+          await c.modify(groupDn, new Change({ operation: 'add', modification: toAttribute(attr, m) })).catch((err: unknown) => {
+            if (!isBenignDuplicate(err)) throw err;
+          });
         }
       }
     });

@@ -79,7 +79,9 @@ export function writeSmbConf(i: SambaInfo): void {
   const keys = new Set(Object.keys(params));
   const kept = lines.filter((l) => !keys.has(l.split('=')[0].trim().toLowerCase()));
   const at = kept.findIndex((l) => l.trim().toLowerCase() === '[global]') + 1;
-  const ours = Object.entries(params).filter(([, v]) => v !== null).map(([k, v]) => `\t${k} = ${v}`);
+  const ours = Object.entries(params)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `\t${k} = ${v}`);
   kept.splice(at, 0, ...ours);
   writeFileSync(i.smbConf, kept.join('\n'));
 }
@@ -102,7 +104,10 @@ export async function clearPorts(ownDir?: string): Promise<void> {
     if (e instanceof Error && e.message.includes('another live test run')) throw e;
   }
   if ((await portOpen(636)) || (await portOpen(389))) {
-    const ss = await run('ss', ['-ltnp', '( sport = :389 or sport = :636 )']).then((r) => r.stdout, () => '');
+    const ss = await run('ss', ['-ltnp', '( sport = :389 or sport = :636 )']).then(
+      (r) => r.stdout,
+      () => '',
+    );
     throw new Error(
       '127.0.0.1:389 or :636 is already in use; the Samba DC needs both. ' +
         `Stop that server (node scripts/ensure-test-deps.mjs stops a system slapd/samba).\n${ss}`,

@@ -44,8 +44,12 @@ function seedEntries(baseDn: string, from: number, to: number): LdifEntry[] {
       dn: `CN=${escapeDnValue(sam)},${s.ou}`,
       attrs: {
         objectClass: ['top', 'person', 'organizationalPerson', 'user'],
-        sAMAccountName: sam, userPrincipalName: `${sam}@${DNS_DOMAIN}`,
-        givenName: s.prefix, sn: String(i), displayName: `${s.prefix} ${i}`, mail: `${sam}@${DNS_DOMAIN}`,
+        sAMAccountName: sam,
+        userPrincipalName: `${sam}@${DNS_DOMAIN}`,
+        givenName: s.prefix,
+        sn: String(i),
+        displayName: `${s.prefix} ${i}`,
+        mail: `${sam}@${DNS_DOMAIN}`,
         userAccountControl: 512,
       },
     });

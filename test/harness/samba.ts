@@ -12,9 +12,7 @@ import { LdapHelpers, toAttributes, type AttrValues, type LdapEndpoint } from '.
 import { escapeDnValue, toLdif, type LdifAttrs, type LdifEntry } from './ldif.js';
 import { caFileFor, clearPorts, removeMarker, writeMarker, writeSmbConf } from './samba-process.js';
 import { restoreSeedCache, saveSeedCache, seedBuildDir, seedCacheFile, seedOffline } from './samba-seed.js';
-import {
-  keepTestDirs, killOnExit, markKept, readPid, reapStale, requireBinary, run, spawnDaemon, stopPid, waitFor, writeOwner,
-} from './proc.js';
+import { keepTestDirs, killOnExit, markKept, readPid, reapStale, requireBinary, run, spawnDaemon, stopPid, waitFor, writeOwner } from './proc.js';
 import type { SambaInfo, SambaTlsCert } from './samba-process.js';
 
 // Defined beside the process code that writes them to the marker and smb.conf; exported from here as before.
@@ -64,8 +62,12 @@ export interface SambaUserSpec {
 }
 
 export type SambaGroupType =
-  | 'global-security' | 'domain-local-security' | 'universal-security'
-  | 'global-distribution' | 'domain-local-distribution' | 'universal-distribution';
+  | 'global-security'
+  | 'domain-local-security'
+  | 'universal-security'
+  | 'global-distribution'
+  | 'domain-local-distribution'
+  | 'universal-distribution';
 
 const GROUP_TYPES: Record<SambaGroupType, number> = {
   'global-security': 0x80000002 | 0,
@@ -103,19 +105,43 @@ export class SambaDirectory extends LdapHelpers {
     this.owner = owner;
   }
 
-  get url() { return this.info.url; }
-  get clearUrl() { return this.info.clearUrl; }
-  get baseDn() { return this.info.baseDn; }
-  get bindDn() { return this.info.bindDn; }
-  get password() { return this.info.password; }
-  get caFile() { return this.info.caFile; }
-  get samDbPath() { return this.info.samDbPath; }
-  get dir() { return this.info.dir; }
-  get pid() { return readPid(this.info.pidFile); }
+  get url() {
+    return this.info.url;
+  }
+  get clearUrl() {
+    return this.info.clearUrl;
+  }
+  get baseDn() {
+    return this.info.baseDn;
+  }
+  get bindDn() {
+    return this.info.bindDn;
+  }
+  get password() {
+    return this.info.password;
+  }
+  get caFile() {
+    return this.info.caFile;
+  }
+  get samDbPath() {
+    return this.info.samDbPath;
+  }
+  get dir() {
+    return this.info.dir;
+  }
+  get pid() {
+    return readPid(this.info.pidFile);
+  }
 
   protected endpoint(): LdapEndpoint {
     const i = this.info;
-    return { url: i.url, bindDn: i.bindDn, password: i.password, caFile: i.caFile, verifyHostname: i.tlsCert !== 'wrong-name' && i.tlsCert !== 'samba-default' };
+    return {
+      url: i.url,
+      bindDn: i.bindDn,
+      password: i.password,
+      caFile: i.caFile,
+      verifyHostname: i.tlsCert !== 'wrong-name' && i.tlsCert !== 'samba-default',
+    };
   }
 
   async addUser(u: SambaUserSpec): Promise<string> {
@@ -125,11 +151,17 @@ export class SambaDirectory extends LdapHelpers {
       objectClass: ['top', 'person', 'organizationalPerson', 'user'],
       sAMAccountName: u.sam,
       userPrincipalName: u.upn ?? `${u.sam}@${DNS_DOMAIN}`,
-      givenName: u.givenName, sn: u.sn, displayName: u.displayName, mail: u.mail,
-      telephoneNumber: u.telephoneNumber, mobile: u.mobile, info: u.info, description: u.description,
-      title: u.title, department: u.department,
-      accountExpires: u.accountExpires === undefined ? undefined
-        : u.accountExpires instanceof Date ? toFileTime(u.accountExpires) : String(u.accountExpires),
+      givenName: u.givenName,
+      sn: u.sn,
+      displayName: u.displayName,
+      mail: u.mail,
+      telephoneNumber: u.telephoneNumber,
+      mobile: u.mobile,
+      info: u.info,
+      description: u.description,
+      title: u.title,
+      department: u.department,
+      accountExpires: u.accountExpires === undefined ? undefined : u.accountExpires instanceof Date ? toFileTime(u.accountExpires) : String(u.accountExpires),
       userAccountControl: u.disabled ? 514 : 512,
       unicodePwd: u.password === undefined ? undefined : unicodePwd(u.password),
       ...u.extra,
@@ -138,17 +170,31 @@ export class SambaDirectory extends LdapHelpers {
     return dn;
   }
 
-  async addGroup(g: { ou?: string; name: string; cn?: string; sam?: string; description?: string; mail?: string; type?: SambaGroupType; members?: string[]; extra?: Record<string, AttrValues> }): Promise<string> {
+  async addGroup(g: {
+    ou?: string;
+    name: string;
+    cn?: string;
+    sam?: string;
+    description?: string;
+    mail?: string;
+    type?: SambaGroupType;
+    members?: string[];
+    extra?: Record<string, AttrValues>;
+  }): Promise<string> {
     const dn = `CN=${escapeDnValue(g.cn ?? g.name)},${this.ouDn(g.ou)}`;
     await this.withClient((c) =>
-      c.add(dn, toAttributes({
-        objectClass: ['top', 'group'],
-        sAMAccountName: g.sam ?? g.name,
-        description: g.description, mail: g.mail,
-        groupType: g.type ? GROUP_TYPES[g.type] : undefined, // server default: global security
-        member: g.members,
-        ...g.extra,
-      })),
+      c.add(
+        dn,
+        toAttributes({
+          objectClass: ['top', 'group'],
+          sAMAccountName: g.sam ?? g.name,
+          description: g.description,
+          mail: g.mail,
+          groupType: g.type ? GROUP_TYPES[g.type] : undefined, // server default: global security
+          member: g.members,
+          ...g.extra,
+        }),
+      ),
     );
     return dn;
   }
@@ -199,7 +245,12 @@ export class SambaDirectory extends LdapHelpers {
    * 'ldb' (default) runs ldbadd on the local sam.ldb in one transaction, which is the fastest path
    * measured here (≈1,600 users in 3-5 s); 'ldap' pipelines adds over LDAPS (≈250/s).
    */
-  async bulkAddUsers(ou: string, count: number, prefix: string, opts: { method?: 'ldb' | 'ldap'; disabled?: boolean; attrs?: (i: number) => LdifAttrs } = {}): Promise<string[]> {
+  async bulkAddUsers(
+    ou: string,
+    count: number,
+    prefix: string,
+    opts: { method?: 'ldb' | 'ldap'; disabled?: boolean; attrs?: (i: number) => LdifAttrs } = {},
+  ): Promise<string[]> {
     const parent = this.ouDn(ou);
     const entries: LdifEntry[] = [];
     for (let i = 1; i <= count; i++) {
@@ -208,8 +259,12 @@ export class SambaDirectory extends LdapHelpers {
         dn: `CN=${escapeDnValue(sam)},${parent}`,
         attrs: {
           objectClass: ['top', 'person', 'organizationalPerson', 'user'],
-          sAMAccountName: sam, userPrincipalName: `${sam}@${DNS_DOMAIN}`,
-          givenName: prefix, sn: String(i), displayName: `${prefix} ${i}`, mail: `${sam}@${DNS_DOMAIN}`,
+          sAMAccountName: sam,
+          userPrincipalName: `${sam}@${DNS_DOMAIN}`,
+          givenName: prefix,
+          sn: String(i),
+          displayName: `${prefix} ${i}`,
+          mail: `${sam}@${DNS_DOMAIN}`,
           userAccountControl: opts.disabled ? 514 : 512,
           ...opts.attrs?.(i),
         },
@@ -279,7 +334,9 @@ async function launch(dc: SambaDirectory, owner: boolean, timeoutMs: number): Pr
   const child = spawnDaemon('samba', ['-i', '-M', 'single', '-s', i.smbConf, '--option=server services=ldap'], i.logFile, i.pidFile);
   if (owner) killOnExit(i.pidFile);
   let exited: string | undefined;
-  child.once('exit', (code, sig) => { exited = `samba exited during startup (code ${code}, signal ${sig})`; });
+  child.once('exit', (code, sig) => {
+    exited = `samba exited during startup (code ${code}, signal ${sig})`;
+  });
   const log = () => readFileSync(i.logFile, 'utf8').slice(logMark).split('\n').slice(-40).join('\n');
   try {
     await waitFor(
@@ -298,11 +355,24 @@ async function launch(dc: SambaDirectory, owner: boolean, timeoutMs: number): Pr
 }
 
 function provision(dir: string): Promise<unknown> {
-  return run('samba-tool', [
-    'domain', 'provision', `--targetdir=${dir}`, `--realm=${REALM}`, `--domain=${NETBIOS}`,
-    '--server-role=dc', '--dns-backend=NONE', `--adminpass=${ADMIN_PASSWORD}`, '--use-rfc2307',
-    '--host-name=dc1', '--option=interfaces=lo', '--option=bind interfaces only=yes',
-  ], { timeoutMs: 180_000 });
+  return run(
+    'samba-tool',
+    [
+      'domain',
+      'provision',
+      `--targetdir=${dir}`,
+      `--realm=${REALM}`,
+      `--domain=${NETBIOS}`,
+      '--server-role=dc',
+      '--dns-backend=NONE',
+      `--adminpass=${ADMIN_PASSWORD}`,
+      '--use-rfc2307',
+      '--host-name=dc1',
+      '--option=interfaces=lo',
+      '--option=bind interfaces only=yes',
+    ],
+    { timeoutMs: 180_000 },
+  );
 }
 
 /**

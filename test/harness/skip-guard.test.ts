@@ -21,7 +21,10 @@ describe('skip guard', () => {
         { name: 'AD > passes', state: 'passed' },
         { name: 'AD > later', state: 'skipped', mode: 'todo' },
       ]),
-      module('b.test.ts', [{ name: 'fails', state: 'failed' }, { name: 'panel > opens', state: 'skipped', mode: 'skip' }]),
+      module('b.test.ts', [
+        { name: 'fails', state: 'failed' },
+        { name: 'panel > opens', state: 'skipped', mode: 'skip' },
+      ]),
     ]);
     expect(got).toEqual([
       { file: 'a.test.ts', name: 'AD > syncs' },

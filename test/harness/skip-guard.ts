@@ -29,7 +29,10 @@ export default class SkipGuard implements Reporter {
     if (!expectAll()) return;
     const skipped = skippedTests(modules);
     if (skipped.length === 0) return;
-    const list = skipped.slice(0, 40).map((s) => `  - ${s.file}: ${s.name}`).join('\n');
+    const list = skipped
+      .slice(0, 40)
+      .map((s) => `  - ${s.file}: ${s.name}`)
+      .join('\n');
     console.error(
       `\n[skip-guard] ${skipped.length} test(s) were skipped, but IDSYNC_TEST_EXPECT_ALL=1 asks for every suite to run:\n${list}` +
         `${skipped.length > 40 ? `\n  … and ${skipped.length - 40} more` : ''}\n`,

@@ -11,7 +11,19 @@ import { certPaths, generateCerts } from './certs.js';
 import { LdapHelpers, toAttributes, type AttrValues, type LdapEndpoint } from './ldap-helpers.js';
 import { escapeDnValue, toLdif } from './ldif.js';
 import {
-  freePort, keepTestDirs, killOnExit, markKept, readPid, reapStale, requireBinary, run, spawnDaemon, stopPid, tailFile, waitFor, writeOwner,
+  freePort,
+  keepTestDirs,
+  killOnExit,
+  markKept,
+  readPid,
+  reapStale,
+  requireBinary,
+  run,
+  spawnDaemon,
+  stopPid,
+  tailFile,
+  waitFor,
+  writeOwner,
 } from './proc.js';
 
 /** Serialisable facts about a running slapd: enough for connectSlapd() in any process. */
@@ -90,14 +102,30 @@ export class SlapdDirectory extends LdapHelpers {
     this.owner = owner;
   }
 
-  get url() { return this.info.url; }
-  get ldapsUrl() { return this.info.ldapsUrl; }
-  get baseDn() { return this.info.baseDn; }
-  get bindDn() { return this.info.bindDn; }
-  get password() { return this.info.password; }
-  get caFile() { return this.info.caFile; }
-  get dir() { return this.info.dir; }
-  get pid() { return readPid(this.info.pidFile) ?? this.info.pid; }
+  get url() {
+    return this.info.url;
+  }
+  get ldapsUrl() {
+    return this.info.ldapsUrl;
+  }
+  get baseDn() {
+    return this.info.baseDn;
+  }
+  get bindDn() {
+    return this.info.bindDn;
+  }
+  get password() {
+    return this.info.password;
+  }
+  get caFile() {
+    return this.info.caFile;
+  }
+  get dir() {
+    return this.info.dir;
+  }
+  get pid() {
+    return readPid(this.info.pidFile) ?? this.info.pid;
+  }
 
   protected endpoint(): LdapEndpoint {
     // Helpers go over LDAPS so the TLS side of the server is exercised by every test.
@@ -108,15 +136,24 @@ export class SlapdDirectory extends LdapHelpers {
   async addUser(u: SlapdUserSpec): Promise<string> {
     const dn = `uid=${escapeDnValue(u.uid)},${this.ouDn(u.ou ?? 'people')}`;
     await this.withClient((c) =>
-      c.add(dn, toAttributes({
-        objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'],
-        uid: u.uid,
-        cn: u.cn ?? (u.givenName ? `${u.givenName} ${u.sn}` : u.uid),
-        sn: u.sn, givenName: u.givenName, mail: u.mail, displayName: u.displayName,
-        telephoneNumber: u.telephoneNumber, mobile: u.mobile, description: u.description,
-        employeeType: u.employeeType, userPassword: u.userPassword,
-        ...u.extra,
-      })),
+      c.add(
+        dn,
+        toAttributes({
+          objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'],
+          uid: u.uid,
+          cn: u.cn ?? (u.givenName ? `${u.givenName} ${u.sn}` : u.uid),
+          sn: u.sn,
+          givenName: u.givenName,
+          mail: u.mail,
+          displayName: u.displayName,
+          telephoneNumber: u.telephoneNumber,
+          mobile: u.mobile,
+          description: u.description,
+          employeeType: u.employeeType,
+          userPassword: u.userPassword,
+          ...u.extra,
+        }),
+      ),
     );
     return dn;
   }
@@ -131,27 +168,40 @@ export class SlapdDirectory extends LdapHelpers {
   async addTlsOnlyAccount(opts: { ou: string; uid: string; password: string }): Promise<string> {
     const dn = await this.addUser({ ou: opts.ou, uid: opts.uid, sn: 'Service', userPassword: opts.password });
     await this.withClient((c) =>
-      c.modify('olcDatabase={1}mdb,cn=config', new Change({
-        operation: 'add',
-        modification: new Attribute({ type: 'olcAccess', values: [`{0}to dn.exact="${dn}" attrs=userPassword by anonymous ssf=128 auth by * none`] }),
-      })),
+      c.modify(
+        'olcDatabase={1}mdb,cn=config',
+        new Change({
+          operation: 'add',
+          modification: new Attribute({ type: 'olcAccess', values: [`{0}to dn.exact="${dn}" attrs=userPassword by anonymous ssf=128 auth by * none`] }),
+        }),
+      ),
     );
     return dn;
   }
 
   /** Members [] → the group holds only PLACEHOLDER_MEMBER. */
-  async addGroup(g: { ou?: string; cn: string; members?: string[]; kind?: SlapdGroupKind; description?: string; extra?: Record<string, AttrValues> }): Promise<string> {
+  async addGroup(g: {
+    ou?: string;
+    cn: string;
+    members?: string[];
+    kind?: SlapdGroupKind;
+    description?: string;
+    extra?: Record<string, AttrValues>;
+  }): Promise<string> {
     const dn = `cn=${escapeDnValue(g.cn)},${this.ouDn(g.ou ?? 'groups')}`;
     const kind = g.kind ?? 'groupOfNames';
     const members = g.members && g.members.length > 0 ? g.members : [PLACEHOLDER_MEMBER];
     await this.withClient((c) =>
-      c.add(dn, toAttributes({
-        objectClass: ['top', kind],
-        cn: g.cn,
-        [kind === 'groupOfNames' ? 'member' : 'uniqueMember']: members,
-        description: g.description,
-        ...g.extra,
-      })),
+      c.add(
+        dn,
+        toAttributes({
+          objectClass: ['top', kind],
+          cn: g.cn,
+          [kind === 'groupOfNames' ? 'member' : 'uniqueMember']: members,
+          description: g.description,
+          ...g.extra,
+        }),
+      ),
     );
     return dn;
   }
@@ -219,9 +269,13 @@ function configLdif(i: SlapdInfo, rootpwHash: string): string {
     {
       dn: 'cn=config',
       attrs: {
-        objectClass: 'olcGlobal', cn: 'config',
-        olcPidFile: i.pidFile, olcArgsFile: join(i.dir, 'slapd.args'),
-        olcTLSCACertificateFile: certs.caFile, olcTLSCertificateFile: certs.certFile, olcTLSCertificateKeyFile: certs.keyFile,
+        objectClass: 'olcGlobal',
+        cn: 'config',
+        olcPidFile: i.pidFile,
+        olcArgsFile: join(i.dir, 'slapd.args'),
+        olcTLSCACertificateFile: certs.caFile,
+        olcTLSCertificateFile: certs.certFile,
+        olcTLSCertificateKeyFile: certs.keyFile,
       },
     },
     {
@@ -244,8 +298,12 @@ function configLdif(i: SlapdInfo, rootpwHash: string): string {
     {
       dn: 'olcDatabase={1}mdb,cn=config',
       attrs: {
-        objectClass: ['olcDatabaseConfig', 'olcMdbConfig'], olcDatabase: '{1}mdb',
-        olcSuffix: i.baseDn, olcRootDN: i.bindDn, olcRootPW: rootpwHash, olcDbDirectory: i.dataDir,
+        objectClass: ['olcDatabaseConfig', 'olcMdbConfig'],
+        olcDatabase: '{1}mdb',
+        olcSuffix: i.baseDn,
+        olcRootDN: i.bindDn,
+        olcRootPW: rootpwHash,
+        olcDbDirectory: i.dataDir,
         // The mdb map is sparse; the 10 MB default is too small for the 100k-user benchmark.
         olcDbMaxSize: '8589934592',
         olcDbIndex: ['objectClass eq', 'uid eq', 'member eq', 'uniqueMember eq', 'entryUUID eq', 'entryCSN eq', 'cn eq'],
@@ -281,7 +339,9 @@ async function launch(s: SlapdDirectory, owner: boolean, timeoutMs: number): Pro
   const child = spawnDaemon('slapd', ['-h', urls, '-F', i.configDir, '-d', '0'], i.logFile, i.pidFile);
   if (owner) killOnExit(i.pidFile);
   let exited: string | undefined;
-  child.once('exit', (code, sig) => { exited = `slapd exited during startup (code ${code}, signal ${sig})`; });
+  child.once('exit', (code, sig) => {
+    exited = `slapd exited during startup (code ${code}, signal ${sig})`;
+  });
   try {
     await waitFor(
       'slapd did not answer a root DSE search',
@@ -309,7 +369,8 @@ export async function startSlapd(opts: StartSlapdOptions = {}): Promise<SlapdDir
   const info: SlapdInfo = {
     url: `ldap://127.0.0.1:${port}`,
     ldapsUrl: `ldaps://127.0.0.1:${ldapsPort}`,
-    port, ldapsPort,
+    port,
+    ldapsPort,
     baseDn: BASE_DN,
     peopleDn: `ou=people,${BASE_DN}`,
     groupsDn: `ou=groups,${BASE_DN}`,

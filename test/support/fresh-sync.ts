@@ -27,10 +27,14 @@ export async function freshSync(ws: Workspace, store?: string): Promise<ReturnTy
 export async function expectConverges(ws: Workspace, expected: ReturnType<typeof comparable>, timeoutMs = 30_000): Promise<void> {
   let last: ReturnType<typeof comparable> | undefined;
   try {
-    await ws.waitFor(async () => {
-      last = comparable(await ws.export());
-      return JSON.stringify(last) === JSON.stringify(expected);
-    }, timeoutMs, 250);
+    await ws.waitFor(
+      async () => {
+        last = comparable(await ws.export());
+        return JSON.stringify(last) === JSON.stringify(expected);
+      },
+      timeoutMs,
+      250,
+    );
   } catch {
     expect(last).toEqual(expected);
   }

@@ -62,7 +62,7 @@ export class Workspace {
     if (opts.now) env.IDSYNC_NOW = opts.now.toISOString();
     return new Promise((resolve) => {
       execFile(process.execPath, [BIN, '--config', this.configFile, ...args], { env, cwd: this.dir, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
         resolve({ code, stdout, stderr });
       });
     });
@@ -78,7 +78,11 @@ export class Workspace {
 
   /** Starts `idsync serve`; stop it with the returned function (SIGTERM, then waits for exit). */
   serve(opts: { env?: Record<string, string> } = {}): { child: ChildProcess; output: () => string; stop: () => Promise<number | null> } {
-    const child = spawn(process.execPath, [BIN, '--config', this.configFile, 'serve'], { cwd: this.dir, env: { ...process.env, IDSYNC_LOG_LEVEL: 'debug', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, '--config', this.configFile, 'serve'], {
+      cwd: this.dir,
+      env: { ...process.env, IDSYNC_LOG_LEVEL: 'debug', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));

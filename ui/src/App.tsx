@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, onUnauthorized } from './api/client';
 import type { Me, SetupState } from './api/types';
 import { AnnouncerProvider } from './components/Announcer';
@@ -11,7 +11,12 @@ import { Routes } from './Routes';
 import { navigate, useLocation } from './router';
 import { SessionContext, type Session } from './session';
 
-type AuthState = { kind: 'loading' } | { kind: 'setup'; setup: SetupState } | { kind: 'login'; expired?: boolean } | { kind: 'in'; me: Me } | { kind: 'down'; error: Error };
+type AuthState =
+  | { kind: 'loading' }
+  | { kind: 'setup'; setup: SetupState }
+  | { kind: 'login'; expired?: boolean }
+  | { kind: 'in'; me: Me }
+  | { kind: 'down'; error: Error };
 
 /**
  * Decides between first-run setup, the login page and the panel: GET /setup says whether any
@@ -74,11 +79,16 @@ export function App() {
     setAuth({ kind: 'in', me });
     const next = new URLSearchParams(location.search).get('next');
     // Only a path of our own: an open redirect to another site would help phishing.
-    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/directories', { replace: true });
+    navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/directories', { replace: true });
   };
 
-  let content;
-  if (auth.kind === 'loading') content = <p className="center-note" role="status">Loading…</p>;
+  let content: ReactNode;
+  if (auth.kind === 'loading')
+    content = (
+      <p className="center-note" role="status">
+        Loading…
+      </p>
+    );
   else if (auth.kind === 'down')
     content = (
       <main className="center-card" id="main">

@@ -36,7 +36,17 @@ const ROUTES: [string, (p: Record<string, string>) => ReactElement][] = [
   ['/account', () => <AccountPage />],
 ];
 
-const TITLES: Record<string, string> = { '/directories': 'Directories', '/runs': 'Runs', '/users': 'Users', '/groups': 'Groups', '/trash': 'Trash', '/approvals': 'Approvals', '/audit': 'Audit log', '/admins': 'Admins', '/tokens': 'API tokens' };
+const TITLES: Record<string, string> = {
+  '/directories': 'Directories',
+  '/runs': 'Runs',
+  '/users': 'Users',
+  '/groups': 'Groups',
+  '/trash': 'Trash',
+  '/approvals': 'Approvals',
+  '/audit': 'Audit log',
+  '/admins': 'Admins',
+  '/tokens': 'API tokens',
+};
 
 export function Routes({ path }: { path: string }) {
   const clean = path.replace(/\/+$/, '') || '/';

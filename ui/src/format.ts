@@ -44,7 +44,12 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function countsLine(c: Record<string, number> | undefined): string {
   if (!c) return '';
   const keys = ['created', 'updated', 'restored', 'disabled', 'trashed', 'deleted', 'skipped', 'conflict', 'held'];
-  return keys.filter((k) => c[k]).map((k) => `${formatNumber(c[k])} ${k}`).join(', ') || 'no changes';
+  return (
+    keys
+      .filter((k) => c[k])
+      .map((k) => `${formatNumber(c[k])} ${k}`)
+      .join(', ') || 'no changes'
+  );
 }
 
 /** The first RDN's value of a DN, for a short label ("Engineering" for CN=Engineering,OU=…). */
@@ -58,7 +63,8 @@ export function formatPhone(p: { number: string; extension?: string | null }): s
   return p.extension ? `${p.number} ext. ${p.extension}` : p.number;
 }
 
-const isPhone = (x: unknown): x is { number: string; extension?: string } => !!x && typeof x === 'object' && typeof (x as { number?: unknown }).number === 'string';
+const isPhone = (x: unknown): x is { number: string; extension?: string } =>
+  !!x && typeof x === 'object' && typeof (x as { number?: unknown }).number === 'string';
 
 /** Any attribute value for reading: lists joined, phones written out, never raw JSON for the known shapes. */
 export function formatValue(v: unknown): string {
@@ -86,6 +92,8 @@ export function formatReason(text: string | null | undefined): string {
 export function readableWarning(w: string, d?: { managedBy: string; servers: string[] }): string {
   if (d?.managedBy === 'file') return w;
   return w
-    .replace(/(?:directories\[\d+\]\.)?\bservers\[(\d+)\]/g, (_, i: string) => (d?.servers[Number(i)] ? `Server ${d.servers[Number(i)]}` : `Server ${Number(i) + 1}`))
+    .replace(/(?:directories\[\d+\]\.)?\bservers\[(\d+)\]/g, (_, i: string) =>
+      d?.servers[Number(i)] ? `Server ${d.servers[Number(i)]}` : `Server ${Number(i) + 1}`,
+    )
     .replace(/directories\[\d+\]\./g, '');
 }

@@ -51,11 +51,14 @@ export interface Location {
   query: URLSearchParams;
 }
 
+function readLocation(): Location {
+  return { path: location.pathname, query: new URLSearchParams(location.search) };
+}
+
 export function useLocation(): Location {
-  const read = () => ({ path: location.pathname, query: new URLSearchParams(location.search) });
-  const [loc, setLoc] = useState<Location>(read);
+  const [loc, setLoc] = useState<Location>(readLocation);
   useEffect(() => {
-    const fn = () => setLoc(read());
+    const fn = () => setLoc(readLocation());
     listeners.add(fn);
     return () => void listeners.delete(fn);
   }, []);

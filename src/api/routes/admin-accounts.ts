@@ -19,11 +19,15 @@ export function registerAdminAccountRoutes(app: ApiApp, deps: ApiDeps): void {
       path: '/api/v1/admins/{username}/role',
       operationId: 'updateAdminRole',
       tags: ['admins'],
-      summary: 'Change an admin\'s role (applies at once to their sessions)',
+      summary: "Change an admin's role (applies at once to their sessions)",
       description: 'The last owner keeps the owner role (409).',
       request: { params: usernameParam, body: jsonBody(z.object({ role: z.enum(ROLES) }).strict()) },
       errors: ['STORE_NOT_FOUND', 'STORE_CONFLICT'],
-      responses: { 200: jsonResponse(adminSchema, 'The admin with the new role.'), 404: { description: 'No such admin.' }, 409: { description: 'The last owner.' } },
+      responses: {
+        200: jsonResponse(adminSchema, 'The admin with the new role.'),
+        404: { description: 'No such admin.' },
+        409: { description: 'The last owner.' },
+      },
     }),
     async (c) => {
       const { role } = c.req.valid('json');
@@ -43,7 +47,7 @@ export function registerAdminAccountRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'resetAdminPassword',
       tags: ['admins'],
       summary: 'Set a new password for another admin and end their sessions',
-      description: 'Passwords need at least 12 characters. Not for one\'s own account (use /api/v1/me/password with the current password).',
+      description: "Passwords need at least 12 characters. Not for one's own account (use /api/v1/me/password with the current password).",
       request: { params: usernameParam, body: jsonBody(z.object({ password: newPasswordSchema }).strict()) },
       errors: ['STORE_NOT_FOUND'],
       responses: { 204: { description: 'Set; their sessions have ended.' }, 404: { description: 'No such admin.' } },

@@ -45,7 +45,15 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       summary: 'Create an admin account',
       description: 'Passwords need at least 12 characters.',
       request: {
-        body: jsonBody(z.object({ username: z.string().regex(ADMIN_USERNAME, 'must be 1-64 letters, digits, dot, dash, underscore or @'), role: z.enum(ROLES), password: newPasswordSchema }).strict()),
+        body: jsonBody(
+          z
+            .object({
+              username: z.string().regex(ADMIN_USERNAME, 'must be 1-64 letters, digits, dot, dash, underscore or @'),
+              role: z.enum(ROLES),
+              password: newPasswordSchema,
+            })
+            .strict(),
+        ),
       },
       responses: { 201: jsonResponse(adminSchema, 'Created.') },
     }),
@@ -70,7 +78,9 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
       errors: ['STORE_NOT_FOUND', 'STORE_CONFLICT'],
       tags: ['admins'],
       summary: 'Delete an admin account, end its sessions and revoke its API tokens',
-      description: 'The API tokens the admin created are revoked, and the tokens those tokens created: no token keeps the rights of an admin who is gone. The last owner cannot be deleted.',
+      description:
+        'The API tokens the admin created are revoked, and the tokens those tokens created: no token keeps the rights of an admin who is gone. The last ' +
+        'owner cannot be deleted.',
       request: { params: z.object({ username: z.string().min(1).max(64) }) },
       responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such admin.' }, 409: { description: 'The last owner.' } },
     }),
@@ -115,8 +125,18 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      if (body.expiresAt && new Date(body.expiresAt) <= deps.now()) throw new IdsyncError('VALIDATION_FAILED', 'expiresAt must be in the future', { where: 'expiresAt' });
-      const { token, view } = await createToken(deps.store, { name: body.name, role: body.role, createdBy: { kind: c.get('principal')!.kind, id: c.get('principal')!.id, name: c.get('principal')!.name }, expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null }, deps.now());
+      if (body.expiresAt && new Date(body.expiresAt) <= deps.now())
+        throw new IdsyncError('VALIDATION_FAILED', 'expiresAt must be in the future', { where: 'expiresAt' });
+      const { token, view } = await createToken(
+        deps.store,
+        {
+          name: body.name,
+          role: body.role,
+          createdBy: { kind: c.get('principal')!.kind, id: c.get('principal')!.id, name: c.get('principal')!.name },
+          expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null,
+        },
+        deps.now(),
+      );
       c.get('audit').target = `id=${view.id}`;
       c.get('audit').detail = { name: view.name, role: view.role };
       return c.json({ ...view, token }, 201);

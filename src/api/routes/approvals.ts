@@ -10,7 +10,10 @@ const approvalSchema = z
     directory: z.string(),
     status: z.string(),
     count: z.number().int(),
-    threshold: z.string().nullable().openapi({ description: 'The limit the removals went over, in words; null for approvals held before idsync stored it.', example: 'more than 10 users or more than 25% of 400 users' }),
+    threshold: z.string().nullable().openapi({
+      description: 'The limit the removals went over, in words; null for approvals held before idsync stored it.',
+      example: 'more than 10 users or more than 25% of 400 users',
+    }),
     createdAt: z.string(),
     decidedAt: z.string().nullable(),
     users: z.array(z.object({ username: z.string(), action: z.string(), reason: z.string() })),
@@ -39,10 +42,14 @@ export function registerApprovalRoutes(app: ApiApp, deps: ApiDeps): void {
         operationId: decision === 'approve' ? 'approveRemovals' : 'rejectRemovals',
         errors: ['STORE_NOT_FOUND', 'APPROVAL_NOT_PENDING', 'UNKNOWN_DIRECTORY'],
         tags: ['approvals'],
-        summary: decision === 'approve' ? 'Apply the removals a run held' : 'Discard the removals a run held (nothing is removed; the next full sync plans again)',
+        summary:
+          decision === 'approve' ? 'Apply the removals a run held' : 'Discard the removals a run held (nothing is removed; the next full sync plans again)',
         request: { params: z.object({ runId: pathId() }) },
         responses: {
-          200: jsonResponse(z.object({ runId: z.number().int(), decision: z.enum(['approve', 'reject']), applied: z.number().int(), skipped: z.number().int() }), 'Decided.'),
+          200: jsonResponse(
+            z.object({ runId: z.number().int(), decision: z.enum(['approve', 'reject']), applied: z.number().int(), skipped: z.number().int() }),
+            'Decided.',
+          ),
           404: { description: 'No such run, or it held nothing.' },
           409: { description: 'Already decided or superseded.' },
         },

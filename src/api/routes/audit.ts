@@ -6,7 +6,9 @@ const auditSchema = z
   .object({
     id: z.number().int(),
     at: z.string(),
-    actorType: z.enum(['admin', 'token', 'anonymous', 'cli']).openapi({ description: '`cli`: idsync admin on the machine itself; the actor is the system user.' }),
+    actorType: z
+      .enum(['admin', 'token', 'anonymous', 'cli'])
+      .openapi({ description: '`cli`: idsync admin on the machine itself; the actor is the system user.' }),
     actor: z.string().nullable(),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
@@ -29,7 +31,14 @@ export function registerAuditRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'listAudit',
       tags: ['audit'],
       summary: 'The audit log, newest first: every state-changing request and every login, with who, when and from where',
-      request: { query: z.object({ actor: z.string().optional(), action: z.string().optional(), outcome: z.enum(['success', 'failure']).optional(), ...paging(500, 100) }) },
+      request: {
+        query: z.object({
+          actor: z.string().optional(),
+          action: z.string().optional(),
+          outcome: z.enum(['success', 'failure']).optional(),
+          ...paging(500, 100),
+        }),
+      },
       responses: { 200: jsonResponse(page(auditSchema), 'A page of entries.') },
     }),
     async (c) => {

@@ -51,7 +51,9 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       errors: ['AUTH_FAILED', 'RATE_LIMITED'],
       tags: ['auth'],
       summary: 'Log in to the panel',
-      description: 'Five failures for one username within 15 minutes lock it for 15 minutes; twenty from one address lock the address. Each attempt is counted before its password is checked, and only a few passwords are checked at once. Locked, or too many logins waiting: 429 with Retry-After.',
+      description:
+        'Five failures for one username within 15 minutes lock it for 15 minutes; twenty from one address lock the address. Each attempt is counted ' +
+        'before its password is checked, and only a few passwords are checked at once. Locked, or too many logins waiting: 429 with Retry-After.',
       request: { body: jsonBody(credentials) },
       responses: { 200: jsonResponse(loggedIn, 'Logged in; the session cookie is set.'), 429: { description: 'Too many failures; see Retry-After.' } },
     }),
@@ -61,7 +63,9 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       const ip = c.get('ip') ?? 'unknown';
       const admin = await findAdmin(deps.store, username);
       // Counted before the hash, which waits for a slot (src/auth/rate-limit.ts).
-      const ok = await deps.limiter.attempt(username, ip, deps.now().getTime(), () => (admin ? verifyPassword(password, admin.password_hash) : verifyAgainstNothing(password)));
+      const ok = await deps.limiter.attempt(username, ip, deps.now().getTime(), () =>
+        admin ? verifyPassword(password, admin.password_hash) : verifyAgainstNothing(password),
+      );
       if (!admin || !ok) throw new IdsyncError('AUTH_FAILED', 'wrong username or password');
       return c.json(await startSession(c, deps, admin), 200);
     },
@@ -147,7 +151,8 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       errors: ['SETUP_UNAVAILABLE', 'STORE_CONFLICT'],
       tags: ['auth'],
       summary: 'First run: create the first owner and log in',
-      description: 'Only while no admin exists, and only from the machine idsync runs on (a loopback peer and no proxy headers). Otherwise use `idsync admin create`.',
+      description:
+        'Only while no admin exists, and only from the machine idsync runs on (a loopback peer and no proxy headers). Otherwise use `idsync admin create`.',
       request: { body: jsonBody(credentials.extend({ password: newPasswordSchema })) },
       responses: { 201: jsonResponse(loggedIn, 'The owner is created and logged in.') },
     }),
@@ -155,7 +160,11 @@ export function registerAuthRoutes(app: ApiApp, deps: ApiDeps): void {
       const { username, password } = c.req.valid('json');
       c.get('audit').actor = username.slice(0, 64);
       if (!isLocalRequest(c)) {
-        throw new IdsyncError('SETUP_UNAVAILABLE', 'first-run setup only works from the machine idsync runs on (http://127.0.0.1, not through a proxy); or run `idsync admin create --username NAME --role owner` there');
+        throw new IdsyncError(
+          'SETUP_UNAVAILABLE',
+          'first-run setup only works from the machine idsync runs on (http://127.0.0.1, not through a proxy); or run `idsync admin create --username ' +
+            'NAME --role owner` there',
+        );
       }
       const created = await deps.store.transact(async (trx) => {
         if ((await countAdmins(trx)) > 0) throw new IdsyncError('SETUP_UNAVAILABLE', 'setup is done: an admin exists already; log in');

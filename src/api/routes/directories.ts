@@ -13,7 +13,10 @@ const nameParam = z.object({ name: z.string().min(1).max(63) });
 const checkSchema = z.object({ url: z.string(), ok: z.boolean(), ms: z.number(), transport: z.string(), message: z.string(), code: z.string().optional() });
 const testResult = z.object({ ok: z.boolean(), servers: z.array(checkSchema), warnings: z.array(z.string()) }).openapi('ConnectionTest');
 const groupsResult = z
-  .object({ groups: z.array(z.object({ dn: z.string(), name: z.string() })), truncated: z.boolean().openapi({ description: 'More groups match than `limit`: narrow the search.' }) })
+  .object({
+    groups: z.array(z.object({ dn: z.string(), name: z.string() })),
+    truncated: z.boolean().openapi({ description: 'More groups match than `limit`: narrow the search.' }),
+  })
   .openapi('GroupSearch');
 
 const TYPES: { type: DirectoryType; label: string }[] = [
@@ -114,7 +117,9 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       errors: ['STORE_CONFLICT', 'USERNAME_ATTRIBUTE_LOCKED', 'CONFIG_INVALID'],
       tags: ['directories'],
       summary: 'Create a directory (stored in idsync; under idsync serve its worker starts at once)',
-      description: 'The same keys as a directory in the configuration file, except `caFile` (send the PEM as `ca`) and `bind.password`, which must be a string and is never returned.',
+      description:
+        'The same keys as a directory in the configuration file, except `caFile` (send the PEM as `ca`) and `bind.password`, which must be a string and ' +
+        'is never returned.',
       request: { body: jsonBody(directoryInputSchema) },
       responses: { 201: jsonResponse(directoryViewSchema, 'Created.'), 409: { description: 'The name is taken.' } },
     }),
@@ -133,11 +138,18 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'updateDirectory',
       errors: ['UNKNOWN_DIRECTORY', 'DIRECTORY_MANAGED_BY_FILE', 'USERNAME_ATTRIBUTE_LOCKED', 'CONFIG_INVALID'],
       tags: ['directories'],
-      summary: 'Replace a directory\'s configuration (sync items and their order included)',
+      summary: "Replace a directory's configuration (sync items and their order included)",
       description:
-        'Send the whole configuration (`config` of the GET answer). Omit `bind.password` to keep the stored one, unless the servers, the transport, `ca`, `verifyHostname` or `bind.dn` change: the stored password is only sent where it was sent before, so re-pointing a directory needs the password again (400 on `bind.password`). Directories of the configuration file are read-only here (409 DIRECTORY_MANAGED_BY_FILE); the username attribute is locked after the first sync (409 USERNAME_ATTRIBUTE_LOCKED). The answer comes once the worker runs the new configuration.',
+        'Send the whole configuration (`config` of the GET answer). Omit `bind.password` to keep the stored one, unless the servers, the transport, ' +
+        '`ca`, `verifyHostname` or `bind.dn` change: the stored password is only sent where it was sent before, so re-pointing a directory needs the ' +
+        'password again (400 on `bind.password`). Directories of the configuration file are read-only here (409 DIRECTORY_MANAGED_BY_FILE); the username ' +
+        'attribute is locked after the first sync (409 USERNAME_ATTRIBUTE_LOCKED). The answer comes once the worker runs the new configuration.',
       request: { params: nameParam, body: jsonBody(directoryInputSchema) },
-      responses: { 200: jsonResponse(directoryViewSchema, 'Updated.'), 404: { description: 'No such directory.' }, 409: { description: 'File-managed, or the username attribute is locked.' } },
+      responses: {
+        200: jsonResponse(directoryViewSchema, 'Updated.'),
+        404: { description: 'No such directory.' },
+        409: { description: 'File-managed, or the username attribute is locked.' },
+      },
     }),
     async (c) => {
       const e = await answered(reg.update(c.req.valid('param').name, c.req.valid('json'), c.get('principal')!.name, deps.now()));
@@ -188,8 +200,9 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'searchDirectoryGroups',
       errors: ['UNKNOWN_DIRECTORY', ...DIRECTORY_ERRORS],
       tags: ['directories'],
-      summary: 'Type-ahead over the directory\'s groups',
-      description: 'A substring of the group name, or a full DN; the search runs on the directory server with a size limit, so it stays fast with 10,000+ groups.',
+      summary: "Type-ahead over the directory's groups",
+      description:
+        'A substring of the group name, or a full DN; the search runs on the directory server with a size limit, so it stays fast with 10,000+ groups.',
       request: { params: nameParam, query: groupQuery },
       responses: { 200: jsonResponse(groupsResult, 'Matching groups, by name.'), 404: { description: 'No such directory.' } },
     }),
@@ -228,7 +241,11 @@ export function registerDirectoryRoutes(app: ApiApp, deps: ApiDeps): void {
       errors: [...DIRECTORY_ERRORS],
       tags: ['directories'],
       summary: 'Type-ahead over the groups of a directory configuration before saving it',
-      request: { body: jsonBody(z.object({ directory: directoryInputSchema, search: z.string().max(500).default(''), limit: z.number().int().min(1).max(500).default(50) }).strict()) },
+      request: {
+        body: jsonBody(
+          z.object({ directory: directoryInputSchema, search: z.string().max(500).default(''), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+        ),
+      },
       responses: { 200: jsonResponse(groupsResult, 'Matching groups, by name.') },
     }),
     async (c) => {

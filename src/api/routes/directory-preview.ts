@@ -23,7 +23,9 @@ export function registerDirectoryPreviewRoutes(app: ApiApp, deps: ApiDeps): void
       operationId: 'dryRunDirectoryDraft',
       tags: ['directories'],
       summary: 'Plan the first import of a directory configuration before saving it (nothing is written)',
-      description: 'The bind password must be given. Created users carry the attributes they would get (`attributes.*.after`), so the plan shows how the mapping reads real entries.',
+      description:
+        'The bind password must be given. Created users carry the attributes they would get (`attributes.*.after`), so the plan shows how the mapping ' +
+        'reads real entries.',
       request: { body: jsonBody(directoryInputSchema) },
       errors: ['CONFIG_INVALID', ...DIRECTORY_ERRORS],
       responses: { 200: jsonResponse(runReportSchema, 'The plan.') },

@@ -17,7 +17,17 @@ export const RECHECK_MS = 2_000;
 
 /** What a `finished` event carries: the run's outcome without its list of changes (GET /runs/{id} has them). */
 function finished(directory: string, r: RunReport) {
-  return { directory, runId: r.runId ?? null, kind: r.kind, status: r.status, counts: r.counts, durationMs: r.durationMs, warnings: r.warnings, heldForApproval: r.heldForApproval ?? null, error: r.error ?? null };
+  return {
+    directory,
+    runId: r.runId ?? null,
+    kind: r.kind,
+    status: r.status,
+    counts: r.counts,
+    durationMs: r.durationMs,
+    warnings: r.warnings,
+    heldForApproval: r.heldForApproval ?? null,
+    error: r.error ?? null,
+  };
 }
 
 export function registerEventRoutes(app: ApiApp, deps: ApiDeps, pingMs = PING_MS, recheckMs = RECHECK_MS): void {
@@ -29,7 +39,10 @@ export function registerEventRoutes(app: ApiApp, deps: ApiDeps, pingMs = PING_MS
       tags: ['events'],
       summary: 'Live sync status as Server-Sent Events',
       description:
-        'Events: `ready` once connected; `progress` `{ directory, kind, phase, read?, expected?, done?, total? }` while a sync runs (phases connect, groups, scopes, users, memberships, removals, done); `finished` `{ directory, runId, kind, status, counts, durationMs, warnings, heldForApproval, error }` when a run ends; `ping` every 20 s. The stream ends as soon as the session or token stops being valid (logout, revocation, a deleted admin, a password change, expiry).',
+        'Events: `ready` once connected; `progress` `{ directory, kind, phase, read?, expected?, done?, total? }` while a sync runs (phases connect, ' +
+        'groups, scopes, users, memberships, removals, done); `finished` `{ directory, runId, kind, status, counts, durationMs, warnings, ' +
+        'heldForApproval, error }` when a run ends; `ping` every 20 s. The stream ends as soon as the session or token stops being valid (logout, ' +
+        'revocation, a deleted admin, a password change, expiry).',
       responses: { 200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } } },
     }),
     (c) => {
@@ -37,7 +50,8 @@ export function registerEventRoutes(app: ApiApp, deps: ApiDeps, pingMs = PING_MS
       const events = deps.service.events;
       return streamSSE(c, async (stream) => {
         const send = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => stream.abort());
-        const onProgress = (e: { directory: string; kind: RunKind; event: ProgressEvent }) => void send('progress', { directory: e.directory, kind: e.kind, ...e.event });
+        const onProgress = (e: { directory: string; kind: RunKind; event: ProgressEvent }) =>
+          void send('progress', { directory: e.directory, kind: e.kind, ...e.event });
         const onFinished = (e: { directory: string; report: RunReport }) => void send('finished', finished(e.directory, e.report));
         events.on('progress', onProgress);
         events.on('finished', onFinished);

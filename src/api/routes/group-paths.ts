@@ -11,7 +11,11 @@ const pathsSchema = z
     paths: z.array(
       z.object({
         username: z.string(),
-        path: z.array(z.string()).openapi({ description: 'The groups from this group down to the user, this group first: ["Engineering", "Backend"] means Engineering holds Backend, which holds the user. Empty when the directory no longer lists the user under it.' }),
+        path: z.array(z.string()).openapi({
+          description:
+            'The groups from this group down to the user, this group first: ["Engineering", "Backend"] means Engineering holds Backend, which holds ' +
+            'the user. Empty when the directory no longer lists the user under it.',
+        }),
       }),
     ),
   })

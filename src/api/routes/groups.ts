@@ -4,7 +4,15 @@ import type { ApiDeps } from '../context.js';
 import { apiRoute, pathId, jsonResponse, page, paging, type ApiApp } from '../route.js';
 
 const groupSchema = z
-  .object({ id: z.number().int(), name: z.string(), directory: z.string(), dn: z.string(), externalId: z.string(), memberCount: z.number().int(), updatedAt: z.string() })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    directory: z.string(),
+    dn: z.string(),
+    externalId: z.string(),
+    memberCount: z.number().int(),
+    updatedAt: z.string(),
+  })
   .openapi('Group');
 
 export function registerGroupRoutes(app: ApiApp, deps: ApiDeps): void {
@@ -36,7 +44,12 @@ export function registerGroupRoutes(app: ApiApp, deps: ApiDeps): void {
       request: { params: z.object({ id: pathId() }), query: z.object(paging(1000, 200)) },
       responses: {
         200: jsonResponse(
-          groupSchema.omit({ memberCount: true }).extend({ members: z.array(z.object({ username: z.string(), status: z.string() })), totalMembers: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+          groupSchema.omit({ memberCount: true }).extend({
+            members: z.array(z.object({ username: z.string(), status: z.string() })),
+            totalMembers: z.number().int(),
+            limit: z.number().int(),
+            offset: z.number().int(),
+          }),
           'The group.',
         ),
         404: { description: 'No such group.' },
@@ -48,7 +61,21 @@ export function registerGroupRoutes(app: ApiApp, deps: ApiDeps): void {
       const g = await deps.store.groupQueries.get(id);
       if (!g) throw new IdsyncError('STORE_NOT_FOUND', `no group ${id}`);
       const { items: rows, total } = await deps.store.groupQueries.members(id, q);
-      return c.json({ id: g.id, name: g.name, directory: g.directory, dn: g.dn, externalId: g.externalId, updatedAt: g.updatedAt, members: rows, totalMembers: total, limit: q.limit, offset: q.offset }, 200);
+      return c.json(
+        {
+          id: g.id,
+          name: g.name,
+          directory: g.directory,
+          dn: g.dn,
+          externalId: g.externalId,
+          updatedAt: g.updatedAt,
+          members: rows,
+          totalMembers: total,
+          limit: q.limit,
+          offset: q.offset,
+        },
+        200,
+      );
     },
   );
 }

@@ -38,7 +38,6 @@ const runObjectSchema = z
   })
   .openapi('RunObject');
 
-
 /** The API says null where a run held nothing. */
 function summary(r: RunSummary): z.infer<typeof runSummarySchema> {
   return { ...r, approval: r.approval ?? null };
@@ -82,12 +81,25 @@ export function registerRunRoutes(app: ApiApp, deps: ApiDeps): void {
       request: {
         params: z.object({ id: pathId() }),
         query: z.object({
-          outcome: z.string().max(40).optional().openapi({ description: 'created, updated, unchanged, disabled, trashed, restored, deleted, skipped, conflict, held' }),
+          outcome: z
+            .string()
+            .max(40)
+            .optional()
+            .openapi({ description: 'created, updated, unchanged, disabled, trashed, restored, deleted, skipped, conflict, held' }),
           ...paging(1000, 200),
         }),
       },
       responses: {
-        200: jsonResponse(z.object({ run: runSummarySchema, objects: z.array(runObjectSchema), totalObjects: z.number().int(), limit: z.number().int(), offset: z.number().int() }), 'The run.'),
+        200: jsonResponse(
+          z.object({
+            run: runSummarySchema,
+            objects: z.array(runObjectSchema),
+            totalObjects: z.number().int(),
+            limit: z.number().int(),
+            offset: z.number().int(),
+          }),
+          'The run.',
+        ),
         404: { description: 'No such run.' },
       },
     }),

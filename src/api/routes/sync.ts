@@ -26,7 +26,9 @@ export const runReportSchema = z
     server: z.string().optional(),
     attempts: z.array(z.object({ url: z.string(), ok: z.boolean(), ms: z.number(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
     counts: z.record(z.number()),
-    changes: z.array(changeSchema).openapi({ description: 'A dry run lists every planned change; a real run the first 1,000 changes (all are in the run\'s objects).' }),
+    changes: z
+      .array(changeSchema)
+      .openapi({ description: "A dry run lists every planned change; a real run the first 1,000 changes (all are in the run's objects)." }),
     warnings: z.array(z.string()),
     heldForApproval: z.object({ runId: z.number().int().optional(), count: z.number().int(), threshold: z.string() }).optional(),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
@@ -68,9 +70,15 @@ export function registerSyncRoutes(app: ApiApp, deps: ApiDeps): void {
       tags: ['sync'],
       summary: 'Full sync now',
       description:
-        'Queued behind whatever the directory is doing (syncs of one directory never overlap). Answers 202 as soon as the run has a number (or after 3 s with `runId: null` when it is still queued); follow it with GET /api/v1/events or GET /api/v1/runs/{id}. With `?wait=true` it answers 200 with the run report when the run ends.',
+        'Queued behind whatever the directory is doing (syncs of one directory never overlap). Answers 202 as soon as the run has a number (or after 3 s ' +
+        'with `runId: null` when it is still queued); follow it with GET /api/v1/events or GET /api/v1/runs/{id}. With `?wait=true` it answers 200 with ' +
+        'the run report when the run ends.',
       request: { params: nameParam, query: z.object({ wait: queryBool }) },
-      responses: { 202: jsonResponse(startedSchema, 'Started (or queued).'), 200: jsonResponse(runReportSchema, 'With wait=true: the finished run.'), 404: { description: 'No such directory.' } },
+      responses: {
+        202: jsonResponse(startedSchema, 'Started (or queued).'),
+        200: jsonResponse(runReportSchema, 'With wait=true: the finished run.'),
+        404: { description: 'No such directory.' },
+      },
     }),
     async (c) => {
       const { name } = c.req.valid('param');
@@ -118,9 +126,14 @@ export function registerSyncRoutes(app: ApiApp, deps: ApiDeps): void {
       tags: ['sync'],
       summary: 'Sync one user now and return the run report',
       description:
-        'A user who has left the scope is only disabled; the next full sync moves them to the trash. A user whose removal a pending approval holds is left as they are (outcome `held`); one back in scope is taken out of the held removals. A username that is neither in the scope nor in the store answers 404 `STORE_NOT_FOUND` and records no run.',
+        'A user who has left the scope is only disabled; the next full sync moves them to the trash. A user whose removal a pending approval holds is ' +
+        'left as they are (outcome `held`); one back in scope is taken out of the held removals. A username that is neither in the scope nor in the ' +
+        'store answers 404 `STORE_NOT_FOUND` and records no run.',
       request: { params: nameParam, body: jsonBody(z.object({ username: z.string().min(1).max(256) }).strict()) },
-      responses: { 200: jsonResponse(runReportSchema, 'The finished run.'), 404: { description: 'No such directory, or the user is neither in scope nor in the store.' } },
+      responses: {
+        200: jsonResponse(runReportSchema, 'The finished run.'),
+        404: { description: 'No such directory, or the user is neither in scope nor in the store.' },
+      },
     }),
     async (c) => {
       const { username } = c.req.valid('json');

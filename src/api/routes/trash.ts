@@ -48,7 +48,14 @@ export function registerTrashRoutes(app: ApiApp, deps: ApiDeps): void {
       const q = c.req.valid('query');
       const { items: rows, total } = await trash.list(q);
       const names = await configuredNames();
-      const items = rows.map((r) => ({ username: r.username, directory: r.directory, statusReason: r.statusReason, trashedAt: r.trashedAt, deleteAfter: r.deleteAfter, restorable: r.directory === null || !names.has(r.directory) }));
+      const items = rows.map((r) => ({
+        username: r.username,
+        directory: r.directory,
+        statusReason: r.statusReason,
+        trashedAt: r.trashedAt,
+        deleteAfter: r.deleteAfter,
+        restorable: r.directory === null || !names.has(r.directory),
+      }));
       return c.json({ items, total, limit: q.limit, offset: q.offset }, 200);
     },
   );
@@ -61,16 +68,24 @@ export function registerTrashRoutes(app: ApiApp, deps: ApiDeps): void {
       errors: ['STORE_NOT_FOUND', 'RESTORE_NOT_ALLOWED'],
       tags: ['trash'],
       summary: 'Restore a trashed user whose directory is no longer configured; they become a local user',
-      description: 'A user of a configured directory is refused (409 RESTORE_NOT_ALLOWED): put them back in scope in the directory and sync (POST /api/v1/directories/{name}/sync/user restores them at once).',
+      description:
+        'A user of a configured directory is refused (409 RESTORE_NOT_ALLOWED): put them back in scope in the directory and sync (POST ' +
+        '/api/v1/directories/{name}/sync/user restores them at once).',
       request: { params: usernameParam },
-      responses: { 200: jsonResponse(z.object({ username: z.string(), status: z.literal('active') }), 'Restored as a local user.'), 404: { description: 'No such user.' }, 409: { description: 'Not in the trash, or a configured directory owns the user.' } },
+      responses: {
+        200: jsonResponse(z.object({ username: z.string(), status: z.literal('active') }), 'Restored as a local user.'),
+        404: { description: 'No such user.' },
+        409: { description: 'Not in the trash, or a configured directory owns the user.' },
+      },
     }),
     async (c) => {
       const { u, dir } = await trashed(c.req.valid('param').username);
       if (dir !== null && (await configuredNames()).has(dir)) {
         throw new IdsyncError(
           'RESTORE_NOT_ALLOWED',
-          `user "${u.username}" belongs to directory "${dir}", which put them in the trash (${u.statusReason ?? 'no longer in scope'}); a manual restore would be undone by its next sync. Put them back in a chosen group or container in the directory, then sync them (POST /api/v1/directories/${dir}/sync/user) to restore them now.`,
+          `user "${u.username}" belongs to directory "${dir}", which put them in the trash (${u.statusReason ?? 'no longer in scope'}); a manual restore ` +
+            `would be undone by its next sync. Put them back in a chosen group or container in the directory, then sync them (POST ` +
+            `/api/v1/directories/${dir}/sync/user) to restore them now.`,
         );
       }
       await trash.restoreAsLocal(u.id, deps.now());

@@ -10,14 +10,19 @@ const STATUSES = ['active', 'disabled', 'trashed'] as const;
 
 const heldRemovalSchema = z
   .object({
-    runId: z.number().int().openapi({ description: 'The run whose removals are held; approve or reject it (POST /api/v1/approvals/{runId}/approve or /reject).' }),
+    runId: z
+      .number()
+      .int()
+      .openapi({ description: 'The run whose removals are held; approve or reject it (POST /api/v1/approvals/{runId}/approve or /reject).' }),
     since: z.string().openapi({ description: 'When the run held them.' }),
     action: z.enum(['disable', 'trash']).openapi({ description: 'What approving the run does to this user.' }),
     reason: z.string(),
   })
   .nullable()
   .openapi('HeldRemoval', {
-    description: 'The removal of this user that the safeguard holds for approval, or null. A held user stays active and keeps their groups until the run is approved or rejected; a single-user sync leaves them as they are.',
+    description:
+      'The removal of this user that the safeguard holds for approval, or null. A held user stays active and keeps their groups until the run is ' +
+      'approved or rejected; a single-user sync leaves them as they are.',
   });
 
 const userItemSchema = z
@@ -49,7 +54,15 @@ const userDetailSchema = z
     groups: z.array(z.string()),
     heldRemoval: heldRemovalSchema,
     attributes: z.record(z.any()),
-    history: z.array(z.object({ runId: z.number().int(), startedAt: z.string(), outcome: z.string(), reason: z.string().optional(), attributes: z.record(z.object({ before: z.any(), after: z.any() })).optional() })),
+    history: z.array(
+      z.object({
+        runId: z.number().int(),
+        startedAt: z.string(),
+        outcome: z.string(),
+        reason: z.string().optional(),
+        attributes: z.record(z.object({ before: z.any(), after: z.any() })).optional(),
+      }),
+    ),
     editableFields: z.array(z.string()).openapi({ description: 'Fields PATCH may change: none for a user a directory owns.' }),
   })
   .openapi('UserDetail');
@@ -87,7 +100,9 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'listUsers',
       tags: ['users'],
       summary: 'Users, by username; search matches part of the username, email or full name',
-      request: { query: z.object({ search: z.string().max(256).optional(), status: z.enum(STATUSES).optional(), directory: z.string().optional(), ...paging(500, 50) }) },
+      request: {
+        query: z.object({ search: z.string().max(256).optional(), status: z.enum(STATUSES).optional(), directory: z.string().optional(), ...paging(500, 50) }),
+      },
       responses: { 200: jsonResponse(page(userItemSchema), 'A page of users.') },
     }),
     async (c) => {
@@ -119,7 +134,9 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       errors: ['STORE_CONFLICT'],
       tags: ['users'],
       summary: 'Create a local user (no directory owns it; a directory that syncs the same username adopts it)',
-      request: { body: jsonBody(z.object({ username: usernameSchema, email: z.string().max(1024).optional(), fullName: z.string().max(1024).optional() }).strict()) },
+      request: {
+        body: jsonBody(z.object({ username: usernameSchema, email: z.string().max(1024).optional(), fullName: z.string().max(1024).optional() }).strict()),
+      },
       responses: { 201: jsonResponse(userDetailSchema, 'Created.'), 409: { description: 'The username is taken.' } },
     }),
     async (c) => {
@@ -141,10 +158,16 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'updateUser',
       errors: ['STORE_NOT_FOUND', 'STORE_ATTRIBUTE_OWNED', 'STORE_CONFLICT'],
       tags: ['users'],
-      summary: 'Change a user\'s attributes or status',
-      description: 'Only fields no directory owns: every attribute of a user synced from a directory belongs to it (409 STORE_ATTRIBUTE_OWNED, naming the directory and the field). A null clears a field.',
+      summary: "Change a user's attributes or status",
+      description:
+        'Only fields no directory owns: every attribute of a user synced from a directory belongs to it (409 STORE_ATTRIBUTE_OWNED, naming the directory ' +
+        'and the field). A null clears a field.',
       request: { params: z.object({ username: z.string().min(1).max(256) }), body: jsonBody(patchSchema) },
-      responses: { 200: jsonResponse(userDetailSchema, 'Updated.'), 404: { description: 'No such user.' }, 409: { description: 'A directory owns the field.' } },
+      responses: {
+        200: jsonResponse(userDetailSchema, 'Updated.'),
+        404: { description: 'No such user.' },
+        409: { description: 'A directory owns the field.' },
+      },
     }),
     async (c) => {
       const { username } = c.req.valid('param');

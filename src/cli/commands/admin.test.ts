@@ -53,11 +53,22 @@ describe('idsync admin and the API of idsync serve', () => {
       const { value: url } = await ws.waitFor(async () => /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(serve.output())?.[1], 20_000);
       expect(url).not.toBe('http://127.0.0.1:8470');
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
-      const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'root', password: 'root-password-from-stdin' }) });
+      const login = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'root', password: 'root-password-from-stdin' }),
+      });
       expect(login.status).toBe(200);
-      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
       const { csrfToken } = (await login.json()) as { csrfToken: string };
-      const created = await fetch(`${url}/api/v1/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify({ name: 'script', role: 'read_only' }) });
+      const created = await fetch(`${url}/api/v1/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ name: 'script', role: 'read_only' }),
+      });
       expect(created.status).toBe(201);
       const { token } = (await created.json()) as { token: string };
       const me = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
@@ -78,7 +89,11 @@ describe('idsync admin and the API of idsync serve', () => {
     try {
       const { value: url } = await ws.waitFor(async () => /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(serve.output())?.[1], 20_000);
       const login = (password: string) =>
-        fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'root', password }) }).then((r) => r.status);
+        fetch(`${url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'root', password }),
+        }).then((r) => r.status);
       const lockOut = async () => {
         for (let i = 0; i < 5; i++) expect(await login(`wrong-password-${i}`)).toBe(401);
         expect(await login('root-password-12345')).toBe(429);

@@ -113,7 +113,7 @@ export function registerAdminCommands(program: Command): void {
 
   admin
     .command('set-password')
-    .description('set an admin\'s password (recovery for a forgotten one), end their sessions and lift a login lockout; read like `create`')
+    .description("set an admin's password (recovery for a forgotten one), end their sessions and lift a login lockout; read like `create`")
     .requiredOption('-u, --username <name>', 'the login name')
     .action(async (o: { username: string }) => {
       const password = await readPassword();

@@ -77,7 +77,8 @@ export function registerServeCommands(program: Command): void {
         const rows = directories.map((d) => {
           const s = states.find((x) => x.name === d.name);
           const l = leases.find((x) => x.name === `directory:${d.name}`);
-          const lagMs = s?.last_change_at && s.last_applied_at ? Math.max(0, new Date(s.last_applied_at).getTime() - new Date(s.last_change_at).getTime()) : null;
+          const lagMs =
+            s?.last_change_at && s.last_applied_at ? Math.max(0, new Date(s.last_applied_at).getTime() - new Date(s.last_change_at).getTime()) : null;
           return {
             directory: d.name,
             type: d.type,
@@ -98,13 +99,21 @@ export function registerServeCommands(program: Command): void {
         });
         if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         for (const r of rows) {
-          process.stdout.write(`${r.directory} (${r.type}): ${r.mode}, ${r.connected ? `connected to ${r.server}` : 'not connected'}${r.message ? ` — ${r.message}` : ''}\n`);
+          process.stdout.write(
+            `${r.directory} (${r.type}): ${r.mode}, ${r.connected ? `connected to ${r.server}` : 'not connected'}${r.message ? ` — ${r.message}` : ''}\n`,
+          );
           process.stdout.write(`  last change applied: ${r.lastAppliedAt ?? 'never'}${r.lagMs !== null ? ` (lag ${r.lagMs} ms)` : ''}\n`);
           process.stdout.write(`  last full sync: ${r.lastFullSyncAt ?? 'never'}; next: ${r.nextFullSyncAt ?? 'not scheduled'}\n`);
           if (r.lastError) process.stdout.write(`  last error: ${r.lastError}\n`);
           const l = r.lease;
-          process.stdout.write(`  lease: ${!l ? 'never taken (no idsync serve has run it)' : l.held ? `held by ${l.host} pid ${l.pid} since ${l.since} (heartbeat ${l.heartbeatAt})` : `free (last held by ${l.host} pid ${l.pid}, heartbeat ${l.heartbeatAt})`}\n`);
-          if (r.updatedAt && now.getTime() - new Date(r.updatedAt).getTime() > 10 * 60_000 && r.connected) process.stdout.write(`  (status last updated ${r.updatedAt}: is idsync serve running?)\n`);
+          const lease = !l
+            ? 'never taken (no idsync serve has run it)'
+            : l.held
+              ? `held by ${l.host} pid ${l.pid} since ${l.since} (heartbeat ${l.heartbeatAt})`
+              : `free (last held by ${l.host} pid ${l.pid}, heartbeat ${l.heartbeatAt})`;
+          process.stdout.write(`  lease: ${lease}\n`);
+          if (r.updatedAt && now.getTime() - new Date(r.updatedAt).getTime() > 10 * 60_000 && r.connected)
+            process.stdout.write(`  (status last updated ${r.updatedAt}: is idsync serve running?)\n`);
         }
       });
     });

@@ -12,7 +12,12 @@ function json(v: unknown): void {
 
 function countsLine(c: Record<string, number>): string {
   const keys = ['created', 'updated', 'unchanged', 'restored', 'disabled', 'trashed', 'deleted', 'skipped', 'conflict', 'held'];
-  return keys.filter((k) => c[k]).map((k) => `${c[k]} ${k}`).join(', ') || 'no changes';
+  return (
+    keys
+      .filter((k) => c[k])
+      .map((k) => `${c[k]} ${k}`)
+      .join(', ') || 'no changes'
+  );
 }
 
 export function registerStoreCommands(program: Command): void {
@@ -38,7 +43,10 @@ export function registerStoreCommands(program: Command): void {
         if (!list.length) return void process.stdout.write('No runs yet.\n');
         for (const r of list) {
           const dur = r.durationMs === null ? '' : ` ${(r.durationMs / 1000).toFixed(1)} s`;
-          process.stdout.write(`${String(r.id).padStart(5)}  ${r.startedAt}  ${r.directory}  ${r.kind}  ${r.status}${r.approval === 'pending' ? ' (removals held)' : ''}${dur}  ${r.error ?? countsLine(r.counts)}\n`);
+          process.stdout.write(
+            `${String(r.id).padStart(5)}  ${r.startedAt}  ${r.directory}  ${r.kind}  ` +
+              `${r.status}${r.approval === 'pending' ? ' (removals held)' : ''}${dur}  ${r.error ?? countsLine(r.counts)}\n`,
+          );
         }
       });
     });
@@ -52,13 +60,16 @@ export function registerStoreCommands(program: Command): void {
       await withStore(g(), async ({ store }) => {
         const { run, objects } = await showRun(store, Number(id), o.outcome);
         if (o.json) return json({ run, objects });
-        process.stdout.write(`Run ${run.id}: ${run.kind} sync of "${run.directory}", ${run.status}, started ${run.startedAt}${run.server ? ` on ${run.server}` : ''}\n`);
+        process.stdout.write(
+          `Run ${run.id}: ${run.kind} sync of "${run.directory}", ${run.status}, started ${run.startedAt}${run.server ? ` on ${run.server}` : ''}\n`,
+        );
         process.stdout.write(`  ${countsLine(run.counts)}\n`);
         if (run.error) process.stdout.write(`  error [${run.errorCode}]: ${run.error}\n`);
         for (const w of run.warnings) process.stdout.write(`  warning: ${w}\n`);
         for (const x of objects) {
           process.stdout.write(`  ${x.outcome.padEnd(9)} ${x.objectType} ${x.name}${x.reason ? ` — ${x.reason}` : ''}\n`);
-          for (const [a, ch] of Object.entries(x.attributes ?? {})) process.stdout.write(`            ${a}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}\n`);
+          for (const [a, ch] of Object.entries(x.attributes ?? {}))
+            process.stdout.write(`            ${a}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}\n`);
         }
       });
     });
@@ -77,13 +88,17 @@ export function registerStoreCommands(program: Command): void {
         w(`${d.username} — ${d.status}${held ? `, removal held for approval (run ${held.runId})` : ''}${d.statusReason ? ` (${d.statusReason})` : ''}`);
         if (held) {
           const what = held.action === 'trash' ? 'move to the trash' : 'disable';
-          w(`  ${what} held for approval by run ${held.runId} since ${held.since}: ${held.reason}; approve or reject run ${held.runId} (\`idsync approve ${held.runId}\` or \`idsync reject ${held.runId}\`)`);
+          w(
+            `  ${what} held for approval by run ${held.runId} since ${held.since}: ${held.reason}; approve or reject run ${held.runId} (\`idsync approve ` +
+              `${held.runId}\` or \`idsync reject ${held.runId}\`)`,
+          );
         }
         if (d.deleteAfter) w(`  in the trash since ${d.trashedAt}; deleted after ${d.deleteAfter} unless back in scope`);
         w(`  directory: ${d.directory ?? '(none: a local user)'}${d.dn ? `, ${d.dn}` : ''}`);
         if (d.syncItem) w(`  brought in by: ${d.syncItem}`);
         w(`  groups: ${d.groups.join(', ') || '(none)'}`);
-        for (const [k, v] of Object.entries(d.attributes)) w(`  ${k}: ${Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).join(', ') : (v ?? '')}`);
+        for (const [k, v] of Object.entries(d.attributes))
+          w(`  ${k}: ${Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).join(', ') : (v ?? '')}`);
         if (d.history.length) w('  recent runs:');
         for (const h of d.history) w(`    run ${h.runId} ${h.startedAt}: ${h.outcome}${h.reason ? ` — ${h.reason}` : ''}`);
       });

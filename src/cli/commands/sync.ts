@@ -42,7 +42,8 @@ export function registerSyncCommands(program: Command): void {
             firstError ??= err;
             if (err instanceof SyncFailedError) reports.push(err.report);
             // With --json a failed run's report carries its error; an error without a run (no such user) goes to stderr.
-            if (!o.json || !(err instanceof SyncFailedError)) process.stderr.write(`idsync: error [${(err as IdsyncError).code ?? 'INTERNAL'}]: directory "${d.name}" failed: ${(err as Error).message}\n`);
+            if (!o.json || !(err instanceof SyncFailedError))
+              process.stderr.write(`idsync: error [${(err as IdsyncError).code ?? 'INTERNAL'}]: directory "${d.name}" failed: ${(err as Error).message}\n`);
           }
         }
         if (o.json && reports.length) process.stdout.write(`${JSON.stringify(dirs.length === 1 ? reports[0] : reports, null, 2)}\n`);
@@ -61,7 +62,9 @@ export function registerSyncCommands(program: Command): void {
         if (o.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         if (!list.length) return void process.stdout.write('No removals are waiting for approval.\n');
         for (const a of list) {
-          process.stdout.write(`run ${a.runId} — directory "${a.directory}" — ${a.count} removals — ${a.status} (held ${a.createdAt}${a.threshold ? `: ${a.threshold}` : ''})\n`);
+          process.stdout.write(
+            `run ${a.runId} — directory "${a.directory}" — ${a.count} removals — ${a.status} (held ${a.createdAt}${a.threshold ? `: ${a.threshold}` : ''})\n`,
+          );
           for (const u of a.users) process.stdout.write(`  ${u.action === 'trash' ? 'trash  ' : 'disable'} ${u.username}: ${u.reason}\n`);
         }
         if (list.some((a) => a.status === 'pending')) process.stdout.write('Decide with `idsync approve RUN` or `idsync reject RUN`.\n');
@@ -79,10 +82,17 @@ export function registerSyncCommands(program: Command): void {
           const { store } = ctx;
           const directory = await store.runHistory.directoryOf(runId);
           if (directory === undefined) throw new IdsyncError('STORE_NOT_FOUND', `no run ${runId}`);
-          await refuseWhileServing(store, `${decision === 'approve' ? 'approving' : 'rejecting'} run ${runId}`, `Decide in the panel, or with POST /api/v1/approvals/${runId}/${decision} as an administrator.`);
+          await refuseWhileServing(
+            store,
+            `${decision === 'approve' ? 'approving' : 'rejecting'} run ${runId}`,
+            `Decide in the panel, or with POST /api/v1/approvals/${runId}/${decision} as an administrator.`,
+          );
           const cfg = (await allDirectories(ctx)).find((d) => d.name === directory);
           if (decision === 'approve' && !cfg) {
-            throw new IdsyncError('UNKNOWN_DIRECTORY', `directory "${directory}" of run ${runId} is neither in the configuration file nor created through the admin API; cannot apply its removals`);
+            throw new IdsyncError(
+              'UNKNOWN_DIRECTORY',
+              `directory "${directory}" of run ${runId} is neither in the configuration file nor created through the admin API; cannot apply its removals`,
+            );
           }
           const r = await decideApproval(store, cfg, runId, decision, clock()());
           process.stdout.write(

@@ -39,12 +39,17 @@ export async function readDcIdentity(session: AdSession): Promise<DcIdentity> {
   const dsServiceName = root?.string('dsServiceName');
   const usn = root?.string('highestCommittedUSN');
   if (!dnsHostName || !dsServiceName || !usn || !/^\d+$/.test(usn)) {
-    throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${server ? `${server}: ` : ''}the root DSE has no dnsHostName, dsServiceName or highestCommittedUSN: is this an Active Directory domain controller?`);
+    throw new IdsyncError(
+      'DIRECTORY_OPERATION_FAILED',
+      `${server ? `${server}: ` : ''}the root DSE has no dnsHostName, dsServiceName or highestCommittedUSN: is this an Active Directory domain controller?`,
+    );
   }
   const ntds = await read(dsServiceName, ['invocationId']);
   const inv = ntds?.buffer('invocationId');
   if (inv?.length !== 16) {
-    throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${server ? `${server}: ` : ''}cannot read invocationId from ${dsServiceName}`, { where: dsServiceName });
+    throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${server ? `${server}: ` : ''}cannot read invocationId from ${dsServiceName}`, {
+      where: dsServiceName,
+    });
   }
   const out: DcIdentity = { dnsHostName, dsServiceName, invocationId: guidToString(inv), highestCommittedUSN: BigInt(usn) };
   const nc = root?.string('defaultNamingContext');

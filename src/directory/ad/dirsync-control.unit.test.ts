@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { encodeSearch, type RequestControl } from '../stream/requests.js';
 import {
-  DIRSYNC_OID, DirSyncDecodeError, DirSyncFlags, decodeDirSyncResponseValue, dirSyncControl, dirSyncResponse, encodeDirSyncRequestValue, toInt32,
+  DIRSYNC_OID,
+  DirSyncDecodeError,
+  DirSyncFlags,
+  decodeDirSyncResponseValue,
+  dirSyncControl,
+  dirSyncResponse,
+  encodeDirSyncRequestValue,
+  toInt32,
 } from './dirsync-control.js';
 import { extendedDnControl } from './extended-dn.js';
 import { SHOW_DELETED } from './usn-poll.js';
@@ -43,7 +50,9 @@ describe('DirSync request value (MS-ADTS 3.1.1.3.4.1.3)', () => {
   it('writes a critical control whose value is an OCTET STRING around the SEQUENCE', () => {
     const oidHex = oid('1.2.840.113556.1.4.841');
     // Control ::= SEQUENCE { controlType LDAPOID, criticality BOOLEAN, controlValue OCTET STRING }
-    expect(onWire(dirSyncControl({ flags: DirSyncFlags.INCREMENTAL_VALUES, cookie: bytes('01 02') }))).toContain(hex(bytes(`30 2c 04 16 ${oidHex} 01 01 ff 04 0f 30 0d 02 04 80 00 00 00 02 01 00 04 02 01 02`)));
+    expect(onWire(dirSyncControl({ flags: DirSyncFlags.INCREMENTAL_VALUES, cookie: bytes('01 02') }))).toContain(
+      hex(bytes(`30 2c 04 16 ${oidHex} 01 01 ff 04 0f 30 0d 02 04 80 00 00 00 02 01 00 04 02 01 02`)),
+    );
   });
 });
 
@@ -62,7 +71,12 @@ describe('DirSync response value', () => {
 
   it('is found among the SearchResultDone controls by its OID; absent means the server is no AD', () => {
     const value = bytes('30 0b 02 01 00 02 01 00 04 03 c0 ff ee');
-    expect(dirSyncResponse([{ oid: '1.2.840.113556.1.4.319', critical: false, value: bytes('30 05 02 01 00 04 00') }, { oid: DIRSYNC_OID, critical: true, value }])).toEqual({
+    expect(
+      dirSyncResponse([
+        { oid: '1.2.840.113556.1.4.319', critical: false, value: bytes('30 05 02 01 00 04 00') },
+        { oid: DIRSYNC_OID, critical: true, value },
+      ]),
+    ).toEqual({
       moreResults: 0,
       unused: 0,
       cookie: bytes('c0 ff ee'),

@@ -46,7 +46,8 @@ describe.skipIf(!sambaInfo)('DirSync (Samba AD DC)', () => {
     const top = await samba.addOu(`DS${tag}`);
     const ouA = await samba.addOu('A', top);
     const ouB = await samba.addOu('B', top);
-    const user = (name: string, extra = {}) => samba.addUser({ ou: ouA, sam: `${name}.${tag}`, cn: name, displayName: `${name} Tester`, description: `${name} desc`, ...extra });
+    const user = (name: string, extra = {}) =>
+      samba.addUser({ ou: ouA, sam: `${name}.${tag}`, cn: name, displayName: `${name} Tester`, description: `${name} desc`, ...extra });
     const alice = await user('alice');
     const bob = await user('bob');
     const dave = await user('dave');
@@ -54,7 +55,9 @@ describe.skipIf(!sambaInfo)('DirSync (Samba AD DC)', () => {
     const frank = await user('frank');
     const gina = await user('gina');
     const group = await samba.addGroup({ ou: ouA, name: `Eng.${tag}`, cn: 'Eng', members: [bob, frank] });
-    const g = Object.fromEntries(await Promise.all(Object.entries({ alice, bob, dave, erin, frank, gina, group }).map(async ([k, dn]) => [k, await guidOf(dn)])));
+    const g = Object.fromEntries(
+      await Promise.all(Object.entries({ alice, bob, dave, erin, frank, gina, group }).map(async ([k, dn]) => [k, await guidOf(dn)])),
+    );
 
     // Full pass: every object, all requested attributes that have values, the members by GUID.
     const full = await sync();
@@ -66,7 +69,12 @@ describe.skipIf(!sambaInfo)('DirSync (Samba AD DC)', () => {
     expect(first.get(g.alice)!.attributes.string('sAMAccountName')).toBe(`alice.${tag}`);
     expect(first.get(g.alice)!.attributes.string('userAccountControl')).toBe('512');
     // Under INCREMENTAL_VALUES even the first pass lists members as "added".
-    expect(first.get(g.group)!.memberAdded.map((m) => m.guid).sort()).toEqual([g.bob, g.frank].sort());
+    expect(
+      first
+        .get(g.group)!
+        .memberAdded.map((m) => m.guid)
+        .sort(),
+    ).toEqual([g.bob, g.frank].sort());
     expect(first.get(g.group)!.memberAdded.find((m) => m.guid === g.bob)).toEqual({ guid: g.bob, sid: expect.stringMatching(/^S-1-5-21-/), dn: bob });
 
     // Changes of every kind.
@@ -167,7 +175,11 @@ describe.skipIf(!sambaInfo)('DirSync (Samba AD DC)', () => {
     const plain = await openStream(samba, { bindDn: `${name}@corp.example.test`, password: 'Passw0rd!Plain1' });
     try {
       const refused = await dirSync(plain, { ncRoot: samba.baseDn, filter: FILTER, attributes: ATTRS });
-      expect(refused).toMatchObject({ kind: 'insufficient-rights', resultCode: 50, message: expect.stringMatching(/insufficient access rights.*Replicating Directory Changes/) });
+      expect(refused).toMatchObject({
+        kind: 'insufficient-rights',
+        resultCode: 50,
+        message: expect.stringMatching(/insufficient access rights.*Replicating Directory Changes/),
+      });
 
       const os = DirSyncFlags.INCREMENTAL_VALUES | DirSyncFlags.OBJECT_SECURITY;
       const victim = await samba.addUser({ ou, sam: `victim.${tag}` });

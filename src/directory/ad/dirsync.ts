@@ -90,7 +90,11 @@ function translateError(err: unknown, session: AdSession, opts: DirSyncOptions, 
     // Samba gives 50 (53 with OBJECT_SECURITY) both for a base that is not an NC root and for
     // a missing right; only the message tells them apart.
     if (/naming context/i.test(e.message ?? '')) {
-      return new IdsyncError('DIRECTORY_MISCONFIGURED', `${server ? `${server}: ` : ''}DirSync base ${opts.ncRoot} is not a naming-context root (use the domain's DN, rootDSE defaultNamingContext)`, { where: opts.ncRoot, cause: err });
+      return new IdsyncError(
+        'DIRECTORY_MISCONFIGURED',
+        `${server ? `${server}: ` : ''}DirSync base ${opts.ncRoot} is not a naming-context root (use the domain's DN, rootDSE defaultNamingContext)`,
+        { where: opts.ncRoot, cause: err },
+      );
     }
     if (e.code === 50) {
       const how = flags & DirSyncFlags.OBJECT_SECURITY ? '' : ' (it needs "Replicating Directory Changes" on the domain root, or the OBJECT_SECURITY flag)';
@@ -126,10 +130,17 @@ export async function* dirSyncRounds(session: AdSession, opts: DirSyncOptions): 
     try {
       response = dirSyncResponse(controls);
     } catch (err) {
-      throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `DirSync answer from ${sessionServer(session) ?? 'the server'} is unreadable: ${(err as Error).message}`, { cause: err });
+      throw new IdsyncError(
+        'DIRECTORY_OPERATION_FAILED',
+        `DirSync answer from ${sessionServer(session) ?? 'the server'} is unreadable: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     if (!response) {
-      throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${sessionServer(session) ?? 'the server'} answered a DirSync search without a DirSync control: is it Active Directory?`);
+      throw new IdsyncError(
+        'DIRECTORY_OPERATION_FAILED',
+        `${sessionServer(session) ?? 'the server'} answered a DirSync search without a DirSync control: is it Active Directory?`,
+      );
     }
     cookie = response.cookie;
     const more = response.moreResults !== 0;

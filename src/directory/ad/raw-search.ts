@@ -133,5 +133,8 @@ export async function* rawSearchPages(session: AdSession, base: string, opts: Ra
 
 /** Case-insensitive view of a raw entry; attributes sent without values stay present as []. */
 export function toDirectoryEntry(e: RawEntry): DirectoryEntry {
-  return new DirectoryEntry(e.dn, e.attributes.map((a): [string, Buffer[]] => [a.type, a.values]));
+  return new DirectoryEntry(
+    e.dn,
+    e.attributes.map((a): [string, Buffer[]] => [a.type, a.values]),
+  );
 }

@@ -48,7 +48,9 @@ describe.skipIf(!sambaInfo)('uSNChanged polling (Samba AD DC)', () => {
     const frank = await user('frank');
     const gina = await user('gina');
     const group = await samba.addGroup({ ou: ouA, name: `Eng.${tag}`, cn: 'Eng', members: [bob] });
-    const g = Object.fromEntries(await Promise.all(Object.entries({ alice, bob, dave, erin, frank, gina, group }).map(async ([k, dn]) => [k, await guidOf(dn)])));
+    const g = Object.fromEntries(
+      await Promise.all(Object.entries({ alice, bob, dave, erin, frank, gina, group }).map(async ([k, dn]) => [k, await guidOf(dn)])),
+    );
 
     // The watermark is read before the "full sync"; then the changes happen.
     const before = await readDcIdentity(admin);
@@ -65,7 +67,9 @@ describe.skipIf(!sambaInfo)('uSNChanged polling (Samba AD DC)', () => {
     expect(after.invocationId).toBe(before.invocationId);
 
     const attributes = ['sAMAccountName', 'description', 'userAccountControl', 'member'];
-    const { pages, entries } = await all(usnChanges(admin, { base: top, filter: FILTER, attributes, sinceUsn: before.highestCommittedUSN, untilUsn: after.highestCommittedUSN, pageSize: 2 }));
+    const { pages, entries } = await all(
+      usnChanges(admin, { base: top, filter: FILTER, attributes, sinceUsn: before.highestCommittedUSN, untilUsn: after.highestCommittedUSN, pageSize: 2 }),
+    );
     expect(pages).toBeGreaterThan(1); // paged
     // gina did not change; frank is gone (only a tombstone, invisible to a normal search).
     expect([...entries.keys()].sort()).toEqual([g.alice, g.bob, g.carol, g.dave, g.erin, g.group].sort());
@@ -96,7 +100,9 @@ describe.skipIf(!sambaInfo)('uSNChanged polling (Samba AD DC)', () => {
     expect(f!.uSNChanged > before.highestCommittedUSN).toBe(true);
     // Only deletions after the watermark, and the objectClass condition applies to tombstones.
     expect(await deletedSince(admin, { ncRoot: samba.baseDn, sinceUsn: after.highestCommittedUSN })).toEqual([]);
-    expect((await deletedSince(admin, { ncRoot: samba.baseDn, sinceUsn: before.highestCommittedUSN, filter: '(objectClass=group)' })).map((d) => d.guid)).not.toContain(g.frank);
+    expect(
+      (await deletedSince(admin, { ncRoot: samba.baseDn, sinceUsn: before.highestCommittedUSN, filter: '(objectClass=group)' })).map((d) => d.guid),
+    ).not.toContain(g.frank);
   });
 
   it('an unprivileged account sees no tombstones (an empty answer, not an error)', async () => {

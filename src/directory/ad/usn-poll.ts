@@ -179,11 +179,18 @@ export async function objectsAtUsns(session: AdSession, opts: { ncRoot: string; 
   const filter = terms.length === 1 ? terms[0] : `(|${terms.join('')})`;
   const out: UsnStampedObject[] = [];
   try {
-    for await (const page of rawSearchPages(session, opts.ncRoot, { scope: 'sub', filter, attributes: ['objectGUID', 'objectClass', 'isDeleted', 'uSNChanged'], controls: [SHOW_DELETED], pageSize: 500, timeLimit: 0 })) {
+    for await (const page of rawSearchPages(session, opts.ncRoot, {
+      scope: 'sub',
+      filter,
+      attributes: ['objectGUID', 'objectClass', 'isDeleted', 'uSNChanged'],
+      controls: [SHOW_DELETED],
+      pageSize: 500,
+      timeLimit: 0,
+    })) {
       for (const raw of page.entries) {
         const e = toDirectoryEntry(raw);
         const guid = e.buffer('objectGUID');
-        if (!guid || guid.length !== 16) continue;
+        if (guid?.length !== 16) continue;
         out.push({
           guid: guidToString(guid),
           dn: parseExtendedDn(e.dn).dn,

@@ -55,7 +55,13 @@ function record(iter: AsyncGenerator<AdNotification>) {
   })().catch((e: unknown) => {
     error = e;
   });
-  return { seen, done, get error() { return error; } };
+  return {
+    seen,
+    done,
+    get error() {
+      return error;
+    },
+  };
 }
 
 async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
@@ -111,7 +117,7 @@ describe.skipIf(!sambaInfo)('AD change notification (Samba AD DC)', () => {
     expect(rec.error).toBeUndefined();
   });
 
-  it('a write that bypasses the LDAP server is seen at Samba\'s next 5-second poll', async () => {
+  it("a write that bypasses the LDAP server is seen at Samba's next 5-second poll", async () => {
     const ou = await samba.addOu(uniqueName('P'));
     const s = await connect();
     const rec = record(adNotify(s, { base: ou, scope: 'one', attributes: ['name'] }));
@@ -144,7 +150,14 @@ describe.skipIf(!sambaInfo)('AD change notification (Samba AD DC)', () => {
     await new Promise((r) => setTimeout(r, 1000));
     const fired = Object.fromEntries(Object.entries(watches).map(([k, w]) => [k, w.seen.some((x) => x.n.dn.toLowerCase() === user.toLowerCase())]));
     console.log(`[ad-notify] notified for a user in OU=Inner,OU=<parent>: ${JSON.stringify(fired)}`);
-    expect(fired).toEqual({ 'user, base': true, 'its OU, one': true, 'parent OU, one': false, 'parent OU, sub': true, 'NC root, sub': true, 'NC root, one': false });
+    expect(fired).toEqual({
+      'user, base': true,
+      'its OU, one': true,
+      'parent OU, one': false,
+      'parent OU, sub': true,
+      'NC root, sub': true,
+      'NC root, one': false,
+    });
     for (const w of Object.values(watches)) expect(w.error).toBeUndefined();
   });
 
@@ -154,7 +167,16 @@ describe.skipIf(!sambaInfo)('AD change notification (Samba AD DC)', () => {
     const notify = (filter: string) =>
       s.search({ base: ou, scope: 'one', filter, attributes: ['1.1'], controls: [{ oid: LDAP_SERVER_NOTIFICATION_OID, critical: true }] });
     const results: Record<string, string> = {};
-    for (const f of ['(objectClass=*)', '(objectGUID=*)', '(name=*)', '(&(objectClass=*)(name=*))', '(|(objectClass=*)(cn=x))', '(objectClass=user)', '(cn=*)', '(&(objectClass=*)(cn=x))']) {
+    for (const f of [
+      '(objectClass=*)',
+      '(objectGUID=*)',
+      '(name=*)',
+      '(&(objectClass=*)(name=*))',
+      '(|(objectClass=*)(cn=x))',
+      '(objectClass=user)',
+      '(cn=*)',
+      '(&(objectClass=*)(cn=x))',
+    ]) {
       const r = await refusal(notify(f));
       results[f] = r === 'still open' ? 'accepted' : r.type === 'done' ? `refused ${r.result.resultCode} ${r.result.diagnosticMessage}` : r.type;
     }

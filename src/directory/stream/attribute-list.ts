@@ -80,7 +80,8 @@ export function checkAttributeList(buf: Buffer, start: number, end: number, dn: 
  * about a million). header() has already checked the bounds.
  */
 type Slicing = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
-const sliceable = typeof (Buffer.prototype as Partial<Slicing>).utf8Slice === 'function' && typeof (Buffer.prototype as Partial<Slicing>).latin1Slice === 'function';
+const sliceable =
+  typeof (Buffer.prototype as Partial<Slicing>).utf8Slice === 'function' && typeof (Buffer.prototype as Partial<Slicing>).latin1Slice === 'function';
 
 export function utf8(buf: Buffer, s: number, e: number): string {
   return sliceable ? (buf as Slicing).utf8Slice(s, e) : buf.toString('utf8', s, e);

@@ -56,7 +56,9 @@ export function elements(content: Buffer): Tlv[] {
 export function single(buf: Buffer, tag: number, what: string): Tlv {
   const els = elements(buf);
   if (els.length !== 1 || els[0].tag !== tag) {
-    throw new BerDecodeError(`${what}: expected one element with tag 0x${tag.toString(16)}, got ${els.map((e) => `0x${e.tag.toString(16)}`).join(',') || 'nothing'}`);
+    throw new BerDecodeError(
+      `${what}: expected one element with tag 0x${tag.toString(16)}, got ${els.map((e) => `0x${e.tag.toString(16)}`).join(',') || 'nothing'}`,
+    );
   }
   return els[0];
 }
@@ -99,7 +101,9 @@ export class Cursor {
     const v = this.optional(tag);
     if (v === undefined) {
       const got = this.peekTag();
-      throw new BerDecodeError(`${this.what}: missing ${field} (expected tag 0x${tag.toString(16)}, got ${got === undefined ? 'end' : `0x${got.toString(16)}`})`);
+      throw new BerDecodeError(
+        `${this.what}: missing ${field} (expected tag 0x${tag.toString(16)}, got ${got === undefined ? 'end' : `0x${got.toString(16)}`})`,
+      );
     }
     return v;
   }

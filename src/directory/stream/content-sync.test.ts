@@ -44,7 +44,11 @@ async function collect(it: AsyncIterable<SyncEvent>): Promise<SyncEvent[]> {
 }
 
 const entries = (events: SyncEvent[]) => events.flatMap((e) => (e.type === 'entry' ? [e] : []));
-const uids = (events: SyncEvent[]) => entries(events).map((e) => e.attributes.string('uid')).filter(Boolean).sort();
+const uids = (events: SyncEvent[]) =>
+  entries(events)
+    .map((e) => e.attributes.string('uid'))
+    .filter(Boolean)
+    .sort();
 
 async function org(names: string[]): Promise<{ ou: string; dns: Record<string, string> }> {
   const ou = await slapd.addOu(uniqueName('cs'));
@@ -90,7 +94,11 @@ describe('RFC 4533 content sync on slapd', () => {
     const second = await collect(contentSync(s, { base: ou, mode: 'refreshOnly', cookie, attributes: ['uid', 'sn'] }));
     console.log(`[content-sync] refresh from cookie: ${second.map((e) => e.type + ('state' in e ? `:${e.state}` : '')).join(', ')}`);
     expect(uids(second)).toEqual(['alice', 'dave']);
-    expect(entries(second).find((e) => e.dn === dns.alice)?.attributes.string('sn')).toBe('Changed');
+    expect(
+      entries(second)
+        .find((e) => e.dn === dns.alice)
+        ?.attributes.string('sn'),
+    ).toBe('Changed');
     // slapd answers from its session log: a delete phase, bob named in a syncIdSet.
     expect(second.filter((e) => e.type === 'delete').map((e) => e.type === 'delete' && e.uuid)).toEqual([bobUuid]);
     const end = second[second.length - 1];
@@ -115,35 +123,62 @@ describe('RFC 4533 content sync on slapd', () => {
     };
     try {
       const bobDn = `uid=bob,${ou}`;
-      const added = await timed('add', () => writer.add(bobDn, [new Attribute({ type: 'objectClass', values: ['inetOrgPerson'] }), new Attribute({ type: 'uid', values: ['bob'] }), new Attribute({ type: 'cn', values: ['bob'] }), new Attribute({ type: 'sn', values: ['B'] })]),
-        (e): e is Extract<SyncEvent, { type: 'entry' }> => e.type === 'entry' && e.dn === bobDn);
+      const added = await timed(
+        'add',
+        () =>
+          writer.add(bobDn, [
+            new Attribute({ type: 'objectClass', values: ['inetOrgPerson'] }),
+            new Attribute({ type: 'uid', values: ['bob'] }),
+            new Attribute({ type: 'cn', values: ['bob'] }),
+            new Attribute({ type: 'sn', values: ['B'] }),
+          ]),
+        (e): e is Extract<SyncEvent, { type: 'entry' }> => e.type === 'entry' && e.dn === bobDn,
+      );
       expect(added).toMatchObject({ state: 'add' });
       expect(added.attributes.string('uid')).toBe('bob');
 
-      const modified = await timed('modify', () => writer.modify(dns.alice, new Change({ operation: 'replace', modification: new Attribute({ type: 'sn', values: ['Pushed'] }) })),
-        (e): e is Extract<SyncEvent, { type: 'entry' }> => e.type === 'entry' && e.dn === dns.alice);
+      const modified = await timed(
+        'modify',
+        () => writer.modify(dns.alice, new Change({ operation: 'replace', modification: new Attribute({ type: 'sn', values: ['Pushed'] }) })),
+        (e): e is Extract<SyncEvent, { type: 'entry' }> => e.type === 'entry' && e.dn === dns.alice,
+      );
       expect(modified).toMatchObject({ state: 'modify' });
       expect(modified.attributes.string('sn')).toBe('Pushed');
 
       const renamedDn = `uid=robert,${ou}`;
-      const renamed = await timed('modrdn', () => writer.modifyDN(bobDn, 'uid=robert'),
-        (e): e is Extract<SyncEvent, { type: 'entry' }> => e.type === 'entry' && e.uuid === added.uuid);
+      const renamed = await timed(
+        'modrdn',
+        () => writer.modifyDN(bobDn, 'uid=robert'),
+        (e): e is Extract<SyncEvent, { type: 'entry' }> => e.type === 'entry' && e.uuid === added.uuid,
+      );
       expect(renamed).toMatchObject({ state: 'modify', dn: renamedDn });
 
-      const deleted = await timed('delete', () => writer.del(renamedDn), (e): e is Extract<SyncEvent, { type: 'delete' }> => e.type === 'delete');
+      const deleted = await timed(
+        'delete',
+        () => writer.del(renamedDn),
+        (e): e is Extract<SyncEvent, { type: 'delete' }> => e.type === 'delete',
+      );
       expect(deleted.uuid).toBe(added.uuid);
 
       // A write outside the search base moves the database's contextCSN: slapd pushes only a new
       // cookie (Sync Info newcookie), so the consumer's stored cookie keeps up.
       const before = deleted.cookie?.toString();
-      const cookie = await timed('outside write', () => slapd.addOu(uniqueName('elsewhere')), (e): e is Extract<SyncEvent, { type: 'cookie' }> => e.type === 'cookie');
+      const cookie = await timed(
+        'outside write',
+        () => slapd.addOu(uniqueName('elsewhere')),
+        (e): e is Extract<SyncEvent, { type: 'cookie' }> => e.type === 'cookie',
+      );
       expect(cookie.cookie.toString()).toMatch(/csn=/);
       expect(cookie.cookie.toString()).not.toBe(before);
     } finally {
       await writer.unbind();
       await iter.return(undefined);
     }
-    console.log(`[content-sync] push latency, write sent → event received (ms): ${Object.entries(latencies).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    console.log(
+      `[content-sync] push latency, write sent → event received (ms): ${Object.entries(latencies)
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join(', ')}`,
+    );
     for (const [name, ms] of Object.entries(latencies)) if (name !== 'outside write') expect(ms).toBeLessThan(500);
     // Leaving the loop abandoned the search; the connection is still good for another one.
     expect(uids(await collect(contentSync(s, { base: ou, mode: 'refreshOnly', attributes: ['uid'] })))).toEqual(['alice']);

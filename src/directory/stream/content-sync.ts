@@ -4,9 +4,18 @@ import { resultError, toDirectoryEntry, type LdapStream } from './ldap-stream.js
 import type { LdapControl } from './protocol.js';
 import type { SearchScope } from './requests.js';
 import {
-  E_SYNC_REFRESH_REQUIRED, SYNC_DONE_OID, SYNC_INFO_OID, SYNC_STATE_OID,
-  decodeSyncDone, decodeSyncInfo, decodeSyncState, syncRequestControl,
-  type SyncInfo, type SyncMode, type SyncState, type SyncStateName,
+  E_SYNC_REFRESH_REQUIRED,
+  SYNC_DONE_OID,
+  SYNC_INFO_OID,
+  SYNC_STATE_OID,
+  decodeSyncDone,
+  decodeSyncInfo,
+  decodeSyncState,
+  syncRequestControl,
+  type SyncInfo,
+  type SyncMode,
+  type SyncState,
+  type SyncStateName,
 } from './sync-codec.js';
 
 /**

@@ -16,12 +16,16 @@ const U2s = 'ffeeddcc-bbaa-9988-7766-554433221100';
 const ok = { resultCode: 0, matchedDN: '', diagnosticMessage: '' };
 
 const entry = (dn: string, state: string, extra = ''): SearchMessage => ({
-  type: 'entry', dn, attributes: [{ type: 'CN', values: [Buffer.from('x')] }],
+  type: 'entry',
+  dn,
+  attributes: [{ type: 'CN', values: [Buffer.from('x')] }],
   controls: [{ oid: SYNC_STATE_OID, critical: false, value: hex(`30${(21 + extra.length / 2).toString(16)} 0a010${state} 0410${U1}${extra}`) }],
 });
 const info = (value: string): SearchMessage => ({ type: 'intermediate', name: SYNC_INFO_OID, value: hex(value), controls: [] });
 const done = (result = ok, value?: string): SearchMessage => ({
-  type: 'done', result, controls: value ? [{ oid: SYNC_DONE_OID, critical: false, value: hex(value) }] : [],
+  type: 'done',
+  result,
+  controls: value ? [{ oid: SYNC_DONE_OID, critical: false, value: hex(value) }] : [],
 });
 
 function fake(messages: SearchMessage[]) {
@@ -55,7 +59,11 @@ describe('contentSync event mapping', () => {
   it('maps entries by state, with case-insensitive attributes and the per-entry cookie', async () => {
     const events = await run([entry('cn=a', '1', '0403616263'), entry('cn=b', '2'), entry('cn=c', '0'), entry('cn=d', '3'), done(ok, '3000')]);
     expect(events.map((e) => [e.type, 'state' in e ? e.state : undefined])).toEqual([
-      ['entry', 'add'], ['entry', 'modify'], ['entry', 'present'], ['delete', undefined], ['done', undefined],
+      ['entry', 'add'],
+      ['entry', 'modify'],
+      ['entry', 'present'],
+      ['delete', undefined],
+      ['done', undefined],
     ]);
     const first = events[0];
     expect(first).toMatchObject({ uuid: U1s, dn: 'cn=a', cookie: Buffer.from('abc') });
@@ -65,13 +73,16 @@ describe('contentSync event mapping', () => {
   });
 
   it('maps every Sync Info choice', async () => {
-    const events = await run([
-      info('8003616263'), // newcookie "abc"
-      info('a203 010100'), // refreshPresent, refreshDone FALSE: the present phase ended
-      info(`a314 3112 0410${U1}`), // syncIdSet: still present
-      info(`a32e 0403616263 0101ff 3124 0410${U1} 0410${U2}`), // syncIdSet: deleted, cookie "abc"
-      info('a105 0403646566'), // refreshDelete, cookie "def", refreshDone DEFAULT TRUE
-    ], 'refreshAndPersist');
+    const events = await run(
+      [
+        info('8003616263'), // newcookie "abc"
+        info('a203 010100'), // refreshPresent, refreshDone FALSE: the present phase ended
+        info(`a314 3112 0410${U1}`), // syncIdSet: still present
+        info(`a32e 0403616263 0101ff 3124 0410${U1} 0410${U2}`), // syncIdSet: deleted, cookie "abc"
+        info('a105 0403646566'), // refreshDelete, cookie "def", refreshDone DEFAULT TRUE
+      ],
+      'refreshAndPersist',
+    );
     expect(events).toEqual([
       { type: 'cookie', cookie: Buffer.from('abc') },
       { type: 'phaseEnd', phase: 'present' },
@@ -93,6 +104,8 @@ describe('contentSync event mapping', () => {
 
   it('refuses an entry without a Sync State control, or with a broken one', async () => {
     await expect(run([{ type: 'entry', dn: 'cn=a', attributes: [], controls: [] }])).rejects.toThrow(/without a Sync State control/);
-    await expect(run([{ type: 'entry', dn: 'cn=a', attributes: [], controls: [{ oid: SYNC_STATE_OID, critical: false, value: hex('3003 0a0101') }] }])).rejects.toThrow(/bad Sync State control.*entryUUID/);
+    await expect(
+      run([{ type: 'entry', dn: 'cn=a', attributes: [], controls: [{ oid: SYNC_STATE_OID, critical: false, value: hex('3003 0a0101') }] }]),
+    ).rejects.toThrow(/bad Sync State control.*entryUUID/);
   });
 });

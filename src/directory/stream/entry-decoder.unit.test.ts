@@ -102,7 +102,9 @@ describe('bulk entry decoding', () => {
     const bad = Buffer.from(good);
     bad[at + 1] = 0x7f;
     expect(() => decodeEntry(bad, messageHead(bad)!, new Set())).toThrow(BerDecodeError);
-    expect(() => decodeEntry(bad, messageHead(bad)!, new Set())).toThrow(/^attribute of uid=Zoë,ou=People,dc=corp,dc=example,dc=test: expected tag 0x30, got 0x[0-9a-f]+ at offset \d+$/);
+    expect(() => decodeEntry(bad, messageHead(bad)!, new Set())).toThrow(
+      /^attribute of uid=Zoë,ou=People,dc=corp,dc=example,dc=test: expected tag 0x30, got 0x[0-9a-f]+ at offset \d+$/,
+    );
     const truncated = good.subarray(0, good.length - 10);
     expect(() => decodeEntry(truncated, { messageId: 7, op: Op.SearchResultEntry, opOffset: 5 }, new Set())).toThrow(BerDecodeError);
   });

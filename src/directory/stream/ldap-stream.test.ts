@@ -13,7 +13,10 @@ import type { SearchMessage } from './search-stream.js';
 let slapd: SlapdDirectory;
 let cfg: StreamConfig;
 const spec = (transport: ServerSpec['transport'], port: number): ServerSpec => ({
-  url: `${transport === 'ldaps' ? 'ldaps' : 'ldap'}://127.0.0.1:${port}`, host: '127.0.0.1', port, transport,
+  url: `${transport === 'ldaps' ? 'ldaps' : 'ldap'}://127.0.0.1:${port}`,
+  host: '127.0.0.1',
+  port,
+  transport,
 });
 
 beforeAll(() => {
@@ -32,7 +35,10 @@ async function all(search: AsyncIterable<SearchMessage>): Promise<SearchMessage[
 }
 
 async function failure(p: Promise<unknown>): Promise<IdsyncError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(IdsyncError);
   return err as IdsyncError;
 }
@@ -195,7 +201,11 @@ describe('LdapStream protocol violations (issue 10 item 3)', () => {
   it.each([
     ['an entry with message id 0 (only notifications may use it)', Buffer.concat([entry(0), entry(2), done(2)]), /message id 0/],
     ['an entry for a message id never used', Buffer.concat([entry(2), entry(9), done(2)]), /message id 9, which answers no outstanding request/],
-    ['an unknown protocolOp inside the page', Buffer.concat([entry(2), Buffer.from([0x30, 0x05, 0x02, 0x01, 0x02, 0x6a, 0x00]), done(2)]), /unknown protocolOp tag 0x6a/],
+    [
+      'an unknown protocolOp inside the page',
+      Buffer.concat([entry(2), Buffer.from([0x30, 0x05, 0x02, 0x01, 0x02, 0x6a, 0x00]), done(2)]),
+      /unknown protocolOp tag 0x6a/,
+    ],
   ])('fails the search on %s, even when the page then ends normally', async (_what, reply, message) => {
     const srv = await answering(reply);
     try {

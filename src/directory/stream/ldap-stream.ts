@@ -8,7 +8,17 @@ import { decodeEntry, messageHead } from './entry-decoder.js';
 import { FramingError, LdapFramer } from './framing.js';
 import { DEFAULT_LIMITS, messageTooLarge, PagingLoopGuard, pageTooLarge, runTooLong } from './limits.js';
 import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, Op, type LdapResponse, type LdapResult, type PartialAttribute } from './protocol.js';
-import { encodeAbandon, encodeExtended, encodeSearch, encodeSimpleBind, encodeUnbind, pagedResultsControl, pagedResultsCookie, STARTTLS_OID, type SearchRequestSpec } from './requests.js';
+import {
+  encodeAbandon,
+  encodeExtended,
+  encodeSearch,
+  encodeSimpleBind,
+  encodeUnbind,
+  pagedResultsControl,
+  pagedResultsCookie,
+  STARTTLS_OID,
+  type SearchRequestSpec,
+} from './requests.js';
 import { SearchStream } from './search-stream.js';
 import { createSocket, whenReady } from './socket.js';
 import type { StreamConfig } from './stream-config.js';
@@ -53,7 +63,10 @@ export function resultError(result: LdapResult, context: { server: string; opera
 
 /** An entry's raw attributes behind idsync's case-insensitive accessors (values stay Buffers). */
 export function toDirectoryEntry(dn: string, attributes: PartialAttribute[]): DirectoryEntry {
-  return new DirectoryEntry(dn, attributes.map((a): [string, Buffer[]] => [a.type, a.values]));
+  return new DirectoryEntry(
+    dn,
+    attributes.map((a): [string, Buffer[]] => [a.type, a.values]),
+  );
 }
 
 /** Entries of one search request, gathered until its SearchResultDone (one page of a paged search). */
@@ -267,7 +280,11 @@ export class LdapStream {
         if (done.result.resultCode !== 0) throw resultError(done.result, what);
         const cookie = pagedResultsCookie(done.controls);
         if (cookie?.length) {
-          loops.check(cookie, entries.map((e) => e.dn), { server: this.server.url, target: spec.base });
+          loops.check(
+            cookie,
+            entries.map((e) => e.dn),
+            { server: this.server.url, target: spec.base },
+          );
           next = request(cookie);
         }
         yield entries;
@@ -546,7 +563,9 @@ export class LdapStream {
         pending.entries.push(toDirectoryEntry(msg.dn, msg.attributes));
       } else if (msg.op !== 'searchReference') {
         // An unknown protocolOp inside a page must fail the page: skipping it would lose an entry.
-        this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, which allows only entries, references and its result (RFC 4511 section 4.5.2)`));
+        this.#fatal(
+          this.#violation(`a ${describeOp(msg)} in the middle of a search, which allows only entries, references and its result (RFC 4511 section 4.5.2)`),
+        );
         return;
       }
       return;
@@ -568,8 +587,12 @@ export class LdapStream {
         queued = stream.deliver({ type: 'done', result: msg.result, controls: msg.controls });
         break;
       default:
-        this.#fatal(this.#violation(`a ${describeOp(msg)} in the middle of a search, ` +
-            'which allows only entries, references, intermediate responses and its result (RFC 4511 section 4.5.2)'));
+        this.#fatal(
+          this.#violation(
+            `a ${describeOp(msg)} in the middle of a search, ` +
+              'which allows only entries, references, intermediate responses and its result (RFC 4511 section 4.5.2)',
+          ),
+        );
         return;
     }
     if (queued && ++this.#queued >= this.#highWaterMark && !this.#paused) {
@@ -580,7 +603,10 @@ export class LdapStream {
 
   /** A protocol violation: the connection cannot be trusted any more, so it is closed with this. */
   #violation(what: string): IdsyncError {
-    return new IdsyncError('DIRECTORY_PROTOCOL', `${this.server.url}: protocol violation: the server sent ${what}; the connection was closed and nothing was concluded from it`);
+    return new IdsyncError(
+      'DIRECTORY_PROTOCOL',
+      `${this.server.url}: protocol violation: the server sent ${what}; the connection was closed and nothing was concluded from it`,
+    );
   }
 
   #fatal(err: unknown): void {

@@ -19,12 +19,21 @@ const UUID = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 describe('decoding responses (RFC 4511 section 4)', () => {
   it('SearchResultEntry with binary values and a response control', () => {
     const state = tlv(0x30, '0a0101', tlv(0x04, UUID));
-    const msg = tlv(0x30, '020105',
-      tlv(0x64, octets('uid=alice,ou=people,dc=x'), tlv(0x30,
-        tlv(0x30, octets('cn'), tlv(0x31, octets('Alice'), octets('Alice Smith'))),
-        tlv(0x30, octets('objectGUID'), tlv(0x31, octets(UUID))),
-        tlv(0x30, octets('description'), tlv(0x31)))),
-      tlv(0xa0, tlv(0x30, octets(SYNC_STATE_OID), octets(state))));
+    const msg = tlv(
+      0x30,
+      '020105',
+      tlv(
+        0x64,
+        octets('uid=alice,ou=people,dc=x'),
+        tlv(
+          0x30,
+          tlv(0x30, octets('cn'), tlv(0x31, octets('Alice'), octets('Alice Smith'))),
+          tlv(0x30, octets('objectGUID'), tlv(0x31, octets(UUID))),
+          tlv(0x30, octets('description'), tlv(0x31)),
+        ),
+      ),
+      tlv(0xa0, tlv(0x30, octets(SYNC_STATE_OID), octets(state))),
+    );
     const m = decodeMessage(msg);
     expect(m).toMatchObject({ op: 'searchEntry', messageId: 5, dn: 'uid=alice,ou=people,dc=x' });
     if (m.op !== 'searchEntry') throw new Error();
@@ -42,21 +51,36 @@ describe('decoding responses (RFC 4511 section 4)', () => {
   });
 
   it('SearchResultDone with result 4096 (two-byte ENUMERATED), referral and a critical control', () => {
-    const msg = tlv(0x30, '020102',
+    const msg = tlv(
+      0x30,
+      '020102',
       tlv(0x65, '0a021000', octets('dc=x'), octets('cookie too old'), tlv(0xa3, octets('ldap://other/'))),
-      tlv(0xa0, tlv(0x30, octets('1.2.3'), '0101ff')));
+      tlv(0xa0, tlv(0x30, octets('1.2.3'), '0101ff')),
+    );
     expect(decodeMessage(msg)).toEqual({
-      op: 'searchDone', messageId: 2,
+      op: 'searchDone',
+      messageId: 2,
       result: { resultCode: 4096, matchedDN: 'dc=x', diagnosticMessage: 'cookie too old', referrals: ['ldap://other/'] },
       controls: [{ oid: '1.2.3', critical: true }],
     });
   });
 
   it('SearchResultReference, BindResponse and the Notice of Disconnection', () => {
-    expect(decodeMessage(tlv(0x30, '020103', tlv(0x73, octets('ldap://a/dc=x'), octets('ldap://b/dc=x'))))).toMatchObject({ op: 'searchReference', uris: ['ldap://a/dc=x', 'ldap://b/dc=x'] });
-    expect(decodeMessage(tlv(0x30, '020101', tlv(0x61, '0a0131', octets(''), octets('bad password'))))).toMatchObject({ op: 'bindResponse', result: { resultCode: 49, diagnosticMessage: 'bad password' } });
-    expect(decodeMessage(tlv(0x30, '020100', tlv(0x78, '0a0134', octets(''), octets('shutting down'), tlv(0x8a, str('1.3.6.1.4.1.1466.20036')))))).toMatchObject({
-      op: 'extendedResponse', messageId: 0, name: '1.3.6.1.4.1.1466.20036', result: { resultCode: 52 },
+    expect(decodeMessage(tlv(0x30, '020103', tlv(0x73, octets('ldap://a/dc=x'), octets('ldap://b/dc=x'))))).toMatchObject({
+      op: 'searchReference',
+      uris: ['ldap://a/dc=x', 'ldap://b/dc=x'],
+    });
+    expect(decodeMessage(tlv(0x30, '020101', tlv(0x61, '0a0131', octets(''), octets('bad password'))))).toMatchObject({
+      op: 'bindResponse',
+      result: { resultCode: 49, diagnosticMessage: 'bad password' },
+    });
+    expect(
+      decodeMessage(tlv(0x30, '020100', tlv(0x78, '0a0134', octets(''), octets('shutting down'), tlv(0x8a, str('1.3.6.1.4.1.1466.20036'))))),
+    ).toMatchObject({
+      op: 'extendedResponse',
+      messageId: 0,
+      name: '1.3.6.1.4.1.1466.20036',
+      result: { resultCode: 52 },
     });
   });
 
@@ -68,15 +92,25 @@ describe('decoding responses (RFC 4511 section 4)', () => {
 
 describe('encoding requests', () => {
   it('simple bind, anonymous bind', () => {
-    expect(encodeSimpleBind(1, 'cn=a', 'pw').toString('hex')).toBe(tlv(0x30, '020101', tlv(0x60, '020103', octets('cn=a'), tlv(0x80, str('pw')))).toString('hex'));
+    expect(encodeSimpleBind(1, 'cn=a', 'pw').toString('hex')).toBe(
+      tlv(0x30, '020101', tlv(0x60, '020103', octets('cn=a'), tlv(0x80, str('pw')))).toString('hex'),
+    );
     expect(encodeSimpleBind(1, '', '').toString('hex')).toBe('300c020101' + '6007' + '020103' + '0400' + '8000');
   });
 
   it('search with scope, attributes and a critical control without value', () => {
-    const expected = tlv(0x30, '020107',
+    const expected = tlv(
+      0x30,
+      '020107',
       tlv(0x63, octets('dc=x'), '0a0101', '0a0100', '020100', '020100', '010100', tlv(0x87, str('objectClass')), tlv(0x30, octets('cn'), octets('objectGUID'))),
-      tlv(0xa0, tlv(0x30, octets('1.2.840.113556.1.4.528'), '0101ff')));
-    const got = encodeSearch(7, { base: 'dc=x', scope: 'one', attributes: ['cn', 'objectGUID'], controls: [{ oid: '1.2.840.113556.1.4.528', critical: true }] });
+      tlv(0xa0, tlv(0x30, octets('1.2.840.113556.1.4.528'), '0101ff')),
+    );
+    const got = encodeSearch(7, {
+      base: 'dc=x',
+      scope: 'one',
+      attributes: ['cn', 'objectGUID'],
+      controls: [{ oid: '1.2.840.113556.1.4.528', critical: true }],
+    });
     expect(got.toString('hex')).toBe(expected.toString('hex'));
   });
 

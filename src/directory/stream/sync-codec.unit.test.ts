@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  SYNC_REQUEST_OID, decodeSyncDone, decodeSyncInfo, decodeSyncState, encodeSyncRequestValue, syncRequestControl, uuidToBytes, uuidToString,
+  SYNC_REQUEST_OID,
+  decodeSyncDone,
+  decodeSyncInfo,
+  decodeSyncState,
+  encodeSyncRequestValue,
+  syncRequestControl,
+  uuidToBytes,
+  uuidToString,
 } from './sync-codec.js';
 
 // Every expected byte string below is assembled by hand from the ASN.1 in RFC 4533 section 2
@@ -27,8 +34,9 @@ describe('Sync Request control (section 2.2)', () => {
     expect(encodeSyncRequestValue({ mode: 'refreshOnly' }).toString('hex')).toBe('3003' + '0a0101');
   });
   it('refreshAndPersist with a cookie and reloadHint TRUE', () => {
-    expect(encodeSyncRequestValue({ mode: 'refreshAndPersist', cookie: Buffer.from('abc'), reloadHint: true }).toString('hex'))
-      .toBe('300b' + '0a0103' + '0403' + abc + '0101ff');
+    expect(encodeSyncRequestValue({ mode: 'refreshAndPersist', cookie: Buffer.from('abc'), reloadHint: true }).toString('hex')).toBe(
+      '300b' + '0a0103' + '0403' + abc + '0101ff',
+    );
   });
   it('leaves reloadHint out when FALSE (DEFAULT) and keeps an empty cookie', () => {
     expect(encodeSyncRequestValue({ mode: 'refreshOnly', cookie: Buffer.alloc(0), reloadHint: false }).toString('hex')).toBe('3005' + '0a0101' + '0400');
@@ -84,7 +92,10 @@ describe('Sync Info message (section 2.5)', () => {
   it('syncIdSet [3] with cookie, refreshDeletes TRUE and two UUIDs', () => {
     const set = '3124' + '0410' + U1 + '0410' + U2;
     expect(decodeSyncInfo(hex('a32e' + '0403' + abc + '0101ff' + set))).toEqual({
-      kind: 'syncIdSet', cookie: Buffer.from('abc'), refreshDeletes: true, uuids: [U1s, U2s],
+      kind: 'syncIdSet',
+      cookie: Buffer.from('abc'),
+      refreshDeletes: true,
+      uuids: [U1s, U2s],
     });
   });
   it('syncIdSet [3] with only the set: refreshDeletes DEFAULT FALSE', () => {

@@ -80,7 +80,9 @@ export class DirSyncSource implements ChangeSource {
     }
     const id = await readDcIdentity(ctx.conn);
     if (ctx.state?.server_identity && ctx.state.server_identity !== identityKey(id)) {
-      return ctx.resync(`the DirSync cookie was issued by ${ctx.state.server_identity.split('|')[0]}, now ${id.dnsHostName} answers (or its database was restored)`);
+      return ctx.resync(
+        `the DirSync cookie was issued by ${ctx.state.server_identity.split('|')[0]}, now ${id.dnsHostName} answers (or its database was restored)`,
+      );
     }
     const cookie: Buffer | undefined = ctx.state?.cookie ? Buffer.from(ctx.state.cookie, 'base64') : undefined;
     if (!cookie) return ctx.resync('no DirSync position stored');
@@ -92,7 +94,7 @@ export class DirSyncSource implements ChangeSource {
     await ctx.status({
       mode: this.mode,
       connected: true,
-      message: `DirSync on ${id.dnsHostName}${notes ? (notes.failure ? `; change notifications unavailable (${notes.failure}): a highestCommittedUSN probe every ${PROBE_MS} ms applies changed users and groups, DirSync ${every}` : `, woken by change notifications${subtree ? '' : ' (deletions only: watching the base DN would cost the DC a scan per write)'} and a highestCommittedUSN probe every ${PROBE_MS} ms: changed users and groups applied at once, DirSync confirms ${every} and on deletions`) : ''}`,
+      message: `DirSync on ${id.dnsHostName}${notes ? sourceNote(notes.failure, subtree, every) : ''}`,
     });
     try {
       await this.#loop(ctx, id, ncRoot, cookie, notes ?? this.waker, notes);
@@ -194,7 +196,9 @@ export class DirSyncSource implements ChangeSource {
     try {
       // DirSync returns an object only when an attribute it was asked for changed: ask for every
       // attribute the mapping reads, or a changed mail never arrives.
-      const attributes = [...new Set([...userAttributes(ctx.cfg), ...ctx.cfg.attributes.member, ctx.cfg.attributes.groupName, 'objectClass'])].filter((a) => a !== 'objectGUID');
+      const attributes = [...new Set([...userAttributes(ctx.cfg), ...ctx.cfg.attributes.member, ctx.cfg.attributes.groupName, 'objectClass'])].filter(
+        (a) => a !== 'objectGUID',
+      );
       for await (const round of dirSyncRounds(ctx.conn, { ncRoot, filter: TRACKED, attributes, cookie })) {
         const cs = toChangeSet(round.changes, () => false);
         await ctx.apply({ ...cs, seenAt: ctx.now(), state: { mode: this.mode, cookie: round.cookie.toString('base64'), server_identity: identityKey(id) } });
@@ -203,7 +207,11 @@ export class DirSyncSource implements ChangeSource {
       return cookie;
     } catch (err) {
       if (err instanceof DirSyncAccessDenied) {
-        await ctx.status({ mode: 'usn', connected: true, message: 'the bind account lacks "Replicating Directory Changes": polling uSNChanged instead of DirSync' });
+        await ctx.status({
+          mode: 'usn',
+          connected: true,
+          message: 'the bind account lacks "Replicating Directory Changes": polling uSNChanged instead of DirSync',
+        });
         await ctx.resync('DirSync refused (insufficient rights): switching to uSNChanged polling');
         return undefined;
       }
@@ -266,19 +274,37 @@ export class UsnSource implements ChangeSource {
     let id = await readDcIdentity(ctx.conn);
     if (!ctx.state?.cookie) return ctx.resync('no uSNChanged position stored');
     if (ctx.state.server_identity && ctx.state.server_identity !== identityKey(id)) {
-      return ctx.resync(`uSNChanged values are per DC: the position was taken on ${ctx.state.server_identity.split('|')[0]}, now ${id.dnsHostName} answers (or its database was restored)`);
+      return ctx.resync(
+        `uSNChanged values are per DC: the position was taken on ${ctx.state.server_identity.split('|')[0]}, now ${id.dnsHostName} answers (or its ` +
+          `database was restored)`,
+      );
     }
     // A position that is not a USN (edited, or left by another mode) cannot be resumed from: reload.
     if (!/^\d+$/.test(ctx.state.cookie)) return ctx.resync(`the stored uSNChanged position "${ctx.state.cookie.slice(0, 40)}" is not a number`);
     let since = BigInt(ctx.state.cookie);
-    await ctx.status({ mode: this.mode, connected: true, message: `${this.note ? `${this.note}: ` : ''}polling uSNChanged on ${id.dnsHostName} every ${ctx.cfg.continuous.pollSeconds} s` });
+    await ctx.status({
+      mode: this.mode,
+      connected: true,
+      message: `${this.note ? `${this.note}: ` : ''}polling uSNChanged on ${id.dnsHostName} every ${ctx.cfg.continuous.pollSeconds} s`,
+    });
     const ncRoot = id.defaultNamingContext ?? ctx.cfg.baseDn;
     while (!ctx.signal.aborted) {
       id = await readDcIdentity(ctx.conn);
       const until = id.highestCommittedUSN;
       if (until > since) {
-        const cs: ChangeSet = { changed: [], deleted: [], seenAt: ctx.now(), state: { mode: this.mode, cookie: until.toString(), server_identity: identityKey(id) } };
-        for await (const page of usnChanges(ctx.conn, { base: ctx.cfg.baseDn, filter: TRACKED, attributes: ['objectClass'], sinceUsn: since, untilUsn: until })) {
+        const cs: ChangeSet = {
+          changed: [],
+          deleted: [],
+          seenAt: ctx.now(),
+          state: { mode: this.mode, cookie: until.toString(), server_identity: identityKey(id) },
+        };
+        for await (const page of usnChanges(ctx.conn, {
+          base: ctx.cfg.baseDn,
+          filter: TRACKED,
+          attributes: ['objectClass'],
+          sinceUsn: since,
+          untilUsn: until,
+        })) {
           for (const e of page) {
             const classes = e.strings('objectClass').map((c) => c.toLowerCase());
             cs.changed.push({ dn: e.dn, kind: classes.includes('group') ? 'group' : classes.includes('user') ? 'user' : undefined });
@@ -291,4 +317,12 @@ export class UsnSource implements ChangeSource {
       await this.waker.wait(ctx.cfg.continuous.pollSeconds * 1000, ctx.signal);
     }
   }
+}
+
+/** What the status says about the notifications and the probe beside DirSync. */
+function sourceNote(failure: string | undefined, subtree: boolean, every: string): string {
+  const probe = `a highestCommittedUSN probe every ${PROBE_MS} ms`;
+  if (failure) return `; change notifications unavailable (${failure}): ${probe} applies changed users and groups, DirSync ${every}`;
+  const watched = subtree ? '' : ' (deletions only: watching the base DN would cost the DC a scan per write)';
+  return `, woken by change notifications${watched} and ${probe}: changed users and groups applied at once, DirSync confirms ${every} and on deletions`;
 }

@@ -53,15 +53,26 @@ export class NotificationWaker implements Waker {
    * `subtree: false` leaves out the registration on the base DN, keeping only the one that reports
    * deletions (see DirSyncSource: on Samba it costs the DC a scan of the base DN per write).
    */
-  static async start(cfg: DirectoryConfig, ncRoot: string, signal: AbortSignal, now: () => Date = () => new Date(), subtree = true): Promise<NotificationWaker> {
+  static async start(
+    cfg: DirectoryConfig,
+    ncRoot: string,
+    signal: AbortSignal,
+    now: () => Date = () => new Date(),
+    subtree = true,
+  ): Promise<NotificationWaker> {
     const w = new NotificationWaker(now);
     signal.addEventListener('abort', () => void w.stop(), { once: true });
     try {
       w.#stream = await LdapStream.openFirst(cfg);
-      if (subtree) w.#listen(adNotify(w.#stream, { base: cfg.baseDn, scope: 'sub', attributes: ['objectGUID', 'objectClass', 'uSNChanged'] }), true, (n) => w.#changed(n));
+      if (subtree)
+        w.#listen(adNotify(w.#stream, { base: cfg.baseDn, scope: 'sub', attributes: ['objectGUID', 'objectClass', 'uSNChanged'] }), true, (n) => w.#changed(n));
       // A deletion moves the object into Deleted Objects, out of the base DN's subtree: watch that
       // container too (needs a privileged account; without it, deletions wait for the next poll).
-      w.#listen(adNotify(w.#stream, { base: `<WKGUID=18E2EA80684F11D2B9AA00C04F79F805,${ncRoot}>`, scope: 'one', attributes: ['objectGUID'], showDeleted: true }), !subtree, () => w.#dirSync());
+      w.#listen(
+        adNotify(w.#stream, { base: `<WKGUID=18E2EA80684F11D2B9AA00C04F79F805,${ncRoot}>`, scope: 'one', attributes: ['objectGUID'], showDeleted: true }),
+        !subtree,
+        () => w.#dirSync(),
+      );
     } catch (err) {
       w.failure = (err as Error).message;
     }
@@ -87,7 +98,7 @@ export class NotificationWaker implements Waker {
     const guid = n.attributes.buffer('objectGUID');
     const classes = n.attributes.strings('objectClass').map((c) => c.toLowerCase());
     const kind = classes.includes('group') ? 'group' : classes.includes('user') ? 'user' : undefined;
-    if (!guid || guid.length !== 16 || !kind) {
+    if (guid?.length !== 16 || !kind) {
       this.#dirSync();
       return;
     }

@@ -63,7 +63,13 @@ export class ContentSyncSource implements ChangeSource {
       const onAbort = () => void stream.close();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       try {
-        await ctx.status({ mode: this.mode, connected: true, message: this.persist ? `changes pushed by ${stream.server.url} (RFC 4533 refreshAndPersist)` : `RFC 4533 refreshOnly every ${ctx.cfg.continuous.pollSeconds} s` });
+        await ctx.status({
+          mode: this.mode,
+          connected: true,
+          message: this.persist
+            ? `changes pushed by ${stream.server.url} (RFC 4533 refreshAndPersist)`
+            : `RFC 4533 refreshOnly every ${ctx.cfg.continuous.pollSeconds} s`,
+        });
         cookie = await this.#session(ctx, stream, cookie);
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);
@@ -92,7 +98,13 @@ export class ContentSyncSource implements ChangeSource {
       await flush();
     };
     try {
-      for await (const ev of contentSync(stream, { base: ctx.cfg.baseDn, filter: tracked(ctx.cfg), attributes: ['1.1'], mode: this.persist ? 'refreshAndPersist' : 'refreshOnly', cookie })) {
+      for await (const ev of contentSync(stream, {
+        base: ctx.cfg.baseDn,
+        filter: tracked(ctx.cfg),
+        attributes: ['1.1'],
+        mode: this.persist ? 'refreshAndPersist' : 'refreshOnly',
+        cookie,
+      })) {
         if (ctx.signal.aborted) break;
         const evCookie = (ev as Extract<SyncEvent, { cookie?: Buffer }>).cookie;
         if (evCookie) cookie = evCookie;
@@ -130,7 +142,8 @@ export class ContentSyncSource implements ChangeSource {
         if (!refreshing) await flush();
       }
     } catch (err) {
-      if (unsupported(err)) return ctx.resync('the server does not support Content Sync (no syncprov overlay): switching to modifyTimestamp polling').then(() => cookie);
+      if (unsupported(err))
+        return ctx.resync('the server does not support Content Sync (no syncprov overlay): switching to modifyTimestamp polling').then(() => cookie);
       // slapd answers a cookie it cannot use (one from its future, after a restore) with 53.
       if (resultCode(err) === 53) return ctx.resync(`the server refused our cookie (${(err as Error).message})`).then(() => cookie);
       throw err;

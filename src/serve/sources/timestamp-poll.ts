@@ -4,7 +4,10 @@ import { sleep, type ChangeSource, type SourceContext } from '../change-source.j
 
 /** LDAP GeneralizedTime (RFC 4517 3.3.13) in UTC, second precision: 20261122093000Z. */
 function generalizedTime(d: Date): string {
-  return d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 // Directory and client clocks differ; re-reading a few minutes is harmless (applying is idempotent).
@@ -26,7 +29,11 @@ export class TimestampPollSource implements ChangeSource {
   async run(ctx: SourceContext): Promise<void> {
     const { cfg, conn } = ctx;
     let since = ctx.state?.cookie ?? generalizedTime(new Date(ctx.now().getTime() - SKEW_MS));
-    await ctx.status({ mode: this.mode, connected: true, message: `polling modifyTimestamp every ${cfg.continuous.pollSeconds} s; deletions are reconciled by the full sync` });
+    await ctx.status({
+      mode: this.mode,
+      connected: true,
+      message: `polling modifyTimestamp every ${cfg.continuous.pollSeconds} s; deletions are reconciled by the full sync`,
+    });
     while (!ctx.signal.aborted) {
       const filter = `(&(|${cfg.filters.user}${cfg.filters.group})(modifyTimestamp>=${since}))`;
       const cs: ChangeSet = { changed: [], deleted: [], state: { mode: this.mode, cookie: since } };

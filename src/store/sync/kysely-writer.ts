@@ -33,14 +33,25 @@ export class KyselySyncWriter implements SyncWriter {
   }
 
   async knownUsers(directoryId: number): Promise<KnownUser[]> {
-    const rows = await this.db.selectFrom('users').select(['id', 'external_id', 'source_hash']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').where('external_id', 'is not', null).execute();
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'external_id', 'source_hash'])
+      .where('directory_id', '=', directoryId)
+      .where('status', '!=', 'trashed')
+      .where('external_id', 'is not', null)
+      .execute();
     return rows.map((r) => [r.id, r.external_id!, r.source_hash] as const);
   }
 
   async usersByExternalId(directoryId: number, externalIds: readonly string[]): Promise<Map<string, UserRow>> {
     const out = new Map<string, UserRow>();
     for (let i = 0; i < externalIds.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('users').selectAll().where('directory_id', '=', directoryId).where('external_id', 'in', externalIds.slice(i, i + CHUNK)).execute();
+      const rows = await this.db
+        .selectFrom('users')
+        .selectAll()
+        .where('directory_id', '=', directoryId)
+        .where('external_id', 'in', externalIds.slice(i, i + CHUNK))
+        .execute();
       for (const r of rows) out.set(r.external_id!, r);
     }
     return out;
@@ -49,7 +60,11 @@ export class KyselySyncWriter implements SyncWriter {
   async usersByUsernameKey(keys: readonly string[]): Promise<Map<string, UserRow>> {
     const out = new Map<string, UserRow>();
     for (let i = 0; i < keys.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('users').selectAll().where('username_key', 'in', keys.slice(i, i + CHUNK)).execute();
+      const rows = await this.db
+        .selectFrom('users')
+        .selectAll()
+        .where('username_key', 'in', keys.slice(i, i + CHUNK))
+        .execute();
       for (const r of rows) out.set(r.username_key, r);
     }
     return out;
@@ -62,25 +77,44 @@ export class KyselySyncWriter implements SyncWriter {
   async dnKeysByExternalId(directoryId: number, externalIds: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (let i = 0; i < externalIds.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('users').select(['external_id', 'dn_key']).where('directory_id', '=', directoryId).where('external_id', 'in', externalIds.slice(i, i + CHUNK)).execute();
+      const rows = await this.db
+        .selectFrom('users')
+        .select(['external_id', 'dn_key'])
+        .where('directory_id', '=', directoryId)
+        .where('external_id', 'in', externalIds.slice(i, i + CHUNK))
+        .execute();
       for (const r of rows) if (r.dn_key) out.set(r.external_id!, r.dn_key);
     }
     return out;
   }
 
   async countLiveUsers(directoryId: number): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').executeTakeFirst();
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('directory_id', '=', directoryId)
+      .where('status', '!=', 'trashed')
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
   #live(directoryId: number) {
-    return this.db.selectFrom('users').select(['id', 'username', 'external_id', 'status']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed');
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'external_id', 'status'])
+      .where('directory_id', '=', directoryId)
+      .where('status', '!=', 'trashed');
   }
 
   async liveUsers(directoryId: number, ids?: readonly number[]): Promise<LiveUser[]> {
     if (!ids) return this.#live(directoryId).execute();
     const out: LiveUser[] = [];
-    for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await this.#live(directoryId).where('id', 'in', ids.slice(i, i + CHUNK)).execute()));
+    for (let i = 0; i < ids.length; i += CHUNK)
+      out.push(
+        ...(await this.#live(directoryId)
+          .where('id', 'in', ids.slice(i, i + CHUNK))
+          .execute()),
+      );
     return out;
   }
 
@@ -116,7 +150,11 @@ export class KyselySyncWriter implements SyncWriter {
   async membershipsOf(userIds: readonly number[]): Promise<Map<number, Set<number>>> {
     const out = new Map<number, Set<number>>();
     for (let i = 0; i < userIds.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('group_members').select(['group_id', 'user_id']).where('user_id', 'in', userIds.slice(i, i + CHUNK)).execute();
+      const rows = await this.db
+        .selectFrom('group_members')
+        .select(['group_id', 'user_id'])
+        .where('user_id', 'in', userIds.slice(i, i + CHUNK))
+        .execute();
       for (const r of rows) (out.get(r.group_id) ?? out.set(r.group_id, new Set()).get(r.group_id)!).add(r.user_id);
     }
     return out;
@@ -143,7 +181,15 @@ export class KyselySyncWriter implements SyncWriter {
     let q = this.db
       .selectFrom('approvals')
       .innerJoin('directories', 'directories.id', 'approvals.directory_id')
-      .select(['approvals.run_id', 'directories.name', 'approvals.status', 'approvals.count', 'approvals.threshold', 'approvals.created_at', 'approvals.decided_at']);
+      .select([
+        'approvals.run_id',
+        'directories.name',
+        'approvals.status',
+        'approvals.count',
+        'approvals.threshold',
+        'approvals.created_at',
+        'approvals.decided_at',
+      ]);
     if (!opts.all) q = q.where('approvals.status', '=', 'pending');
     const rows = await q.orderBy('approvals.run_id', 'desc').execute();
     const out: ApprovalListing[] = [];
@@ -195,12 +241,20 @@ export class KyselySyncWriter implements SyncWriter {
 
   async disableUser(userId: number, reason: string, now: Date): Promise<void> {
     // The stored digest no longer describes the row: the next full sync compares it in full.
-    await this.db.updateTable('users').set({ status: 'disabled', status_reason: reason, updated_at: now.toISOString(), source_hash: null }).where('id', '=', userId).execute();
+    await this.db
+      .updateTable('users')
+      .set({ status: 'disabled', status_reason: reason, updated_at: now.toISOString(), source_hash: null })
+      .where('id', '=', userId)
+      .execute();
   }
 
   async trashUser(userId: number, reason: string, now: Date, deleteAfter: string): Promise<number> {
     const ts = now.toISOString();
-    await this.db.updateTable('users').set({ status: 'trashed', status_reason: reason, trashed_at: ts, delete_after: deleteAfter, updated_at: ts, source_hash: null }).where('id', '=', userId).execute();
+    await this.db
+      .updateTable('users')
+      .set({ status: 'trashed', status_reason: reason, trashed_at: ts, delete_after: deleteAfter, updated_at: ts, source_hash: null })
+      .where('id', '=', userId)
+      .execute();
     const gone = await this.db.deleteFrom('group_members').where('user_id', '=', userId).executeTakeFirst();
     return Number(gone.numDeletedRows);
   }
@@ -224,13 +278,20 @@ export class KyselySyncWriter implements SyncWriter {
 
   async addMembers(groupId: number, userIds: readonly number[]): Promise<void> {
     for (let i = 0; i < userIds.length; i += CHUNK) {
-      await this.db.insertInto('group_members').values(userIds.slice(i, i + CHUNK).map((user_id) => ({ group_id: groupId, user_id }))).execute();
+      await this.db
+        .insertInto('group_members')
+        .values(userIds.slice(i, i + CHUNK).map((user_id) => ({ group_id: groupId, user_id })))
+        .execute();
     }
   }
 
   async removeMembers(groupId: number, userIds: readonly number[]): Promise<void> {
     for (let i = 0; i < userIds.length; i += CHUNK) {
-      await this.db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', 'in', userIds.slice(i, i + CHUNK)).execute();
+      await this.db
+        .deleteFrom('group_members')
+        .where('group_id', '=', groupId)
+        .where('user_id', 'in', userIds.slice(i, i + CHUNK))
+        .execute();
     }
   }
 
@@ -239,7 +300,18 @@ export class KyselySyncWriter implements SyncWriter {
   }
 
   async holdRemovals(runId: number, directoryId: number, removals: readonly HeldRemovalRow[], threshold: string, now: Date): Promise<void> {
-    await this.db.insertInto('approvals').values({ run_id: runId, directory_id: directoryId, status: 'pending', count: removals.length, threshold, created_at: now.toISOString(), decided_at: null }).execute();
+    await this.db
+      .insertInto('approvals')
+      .values({
+        run_id: runId,
+        directory_id: directoryId,
+        status: 'pending',
+        count: removals.length,
+        threshold,
+        created_at: now.toISOString(),
+        decided_at: null,
+      })
+      .execute();
     for (let i = 0; i < removals.length; i += ROW_CHUNK) {
       await this.db
         .insertInto('held_removals')
@@ -261,7 +333,11 @@ export class KyselySyncWriter implements SyncWriter {
   }
 
   async setRunCounts(runId: number, counts: RunCounts): Promise<void> {
-    await this.db.updateTable('runs').set({ counts: JSON.stringify(counts) }).where('id', '=', runId).execute();
+    await this.db
+      .updateTable('runs')
+      .set({ counts: JSON.stringify(counts) })
+      .where('id', '=', runId)
+      .execute();
   }
 
   async startRun(directoryId: number, directoryName: string, kind: RunKind, now: Date): Promise<number> {

@@ -24,7 +24,11 @@ export async function startRunIn(db: Db, directoryId: number, directoryName: str
     if (r.host !== hostname() && r.host !== null) {
       throw new IdsyncError('SYNC_ALREADY_RUNNING', `directory "${directoryName}" is already being synced by run ${r.id} on host ${r.host}`);
     }
-    await db.updateTable('runs').set({ status: 'interrupted', finished_at: now.toISOString(), error: 'the process running this sync stopped before it finished' }).where('id', '=', r.id).execute();
+    await db
+      .updateTable('runs')
+      .set({ status: 'interrupted', finished_at: now.toISOString(), error: 'the process running this sync stopped before it finished' })
+      .where('id', '=', r.id)
+      .execute();
   }
   const row = await db
     .insertInto('runs')
@@ -82,7 +86,10 @@ export function runObjectRow(runId: number, c: ObjectChange): RunObjectRow {
     external_id: c.externalId ?? null,
     user_id: c.userId ?? null,
     outcome: c.outcome,
-    detail: c.reason || c.attributes || c.item || c.warnings?.length ? JSON.stringify({ reason: c.reason, attributes: c.attributes, item: c.item, warnings: c.warnings?.length ? c.warnings : undefined }) : null,
+    detail:
+      c.reason || c.attributes || c.item || c.warnings?.length
+        ? JSON.stringify({ reason: c.reason, attributes: c.attributes, item: c.item, warnings: c.warnings?.length ? c.warnings : undefined })
+        : null,
   };
 }
 
@@ -90,7 +97,10 @@ const CHUNK = 200;
 
 export async function recordObjectsIn(db: Db, runId: number, changes: readonly ObjectChange[]): Promise<void> {
   for (let i = 0; i < changes.length; i += CHUNK) {
-    await db.insertInto('run_objects').values(changes.slice(i, i + CHUNK).map((c) => runObjectRow(runId, c))).execute();
+    await db
+      .insertInto('run_objects')
+      .values(changes.slice(i, i + CHUNK).map((c) => runObjectRow(runId, c)))
+      .execute();
   }
 }
 

@@ -47,8 +47,21 @@ export interface RunCounts {
 
 export function emptyCounts(): RunCounts {
   return {
-    created: 0, updated: 0, unchanged: 0, disabled: 0, trashed: 0, restored: 0, deleted: 0, skipped: 0, conflict: 0, held: 0,
-    groupsCreated: 0, groupsUpdated: 0, groupsDeleted: 0, membersAdded: 0, membersRemoved: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    disabled: 0,
+    trashed: 0,
+    restored: 0,
+    deleted: 0,
+    skipped: 0,
+    conflict: 0,
+    held: 0,
+    groupsCreated: 0,
+    groupsUpdated: 0,
+    groupsDeleted: 0,
+    membersAdded: 0,
+    membersRemoved: 0,
   };
 }
 

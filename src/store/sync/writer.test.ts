@@ -15,14 +15,37 @@ const ts = now.toISOString();
 
 function userRow(directoryId: number, n: string, over: Partial<NewUserRow> = {}): NewUserRow {
   return {
-    username: n, username_key: n.toLowerCase(), directory_id: directoryId, external_id: `e-${n}`, dn: `uid=${n},dc=x`, dn_key: `uid=${n.toLowerCase()},dc=x`, source_hash: `h-${n}`,
-    aliases: '[]', full_name: null, first_name: null, last_name: null, email: null, phones: '[]', notes: null, status: 'active', status_reason: null,
-    sync_item: 'group cn=eng', trashed_at: null, delete_after: null, created_at: ts, updated_at: ts, ...over,
+    username: n,
+    username_key: n.toLowerCase(),
+    directory_id: directoryId,
+    external_id: `e-${n}`,
+    dn: `uid=${n},dc=x`,
+    dn_key: `uid=${n.toLowerCase()},dc=x`,
+    source_hash: `h-${n}`,
+    aliases: '[]',
+    full_name: null,
+    first_name: null,
+    last_name: null,
+    email: null,
+    phones: '[]',
+    notes: null,
+    status: 'active',
+    status_reason: null,
+    sync_item: 'group cn=eng',
+    trashed_at: null,
+    delete_after: null,
+    created_at: ts,
+    updated_at: ts,
+    ...over,
   };
 }
 
 async function withDirectory(store: Store): Promise<number> {
-  const dir = await store.db.insertInto('directories').values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: ts }).returning('id').executeTakeFirstOrThrow();
+  const dir = await store.db
+    .insertInto('directories')
+    .values({ name: 'corp', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: ts })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return dir.id;
 }
 
@@ -139,7 +162,16 @@ describe.each(storeBackends('syncw'))('sync writer on %s', (_name, url) => {
     const [a, b] = await store.sync.transaction((w) => w.insertUsers(['a', 'b'].map((n) => userRow(dirId, n))));
     const runId = await store.sync.transaction(async (w) => {
       const runId = await w.startRun(dirId, 'corp', 'full', now);
-      await w.holdRemovals(runId, dirId, [{ userId: a, action: 'trash', reason: 'gone' }, { userId: b, action: 'disable', reason: 'disabled' }], 'more than 1 users', now);
+      await w.holdRemovals(
+        runId,
+        dirId,
+        [
+          { userId: a, action: 'trash', reason: 'gone' },
+          { userId: b, action: 'disable', reason: 'disabled' },
+        ],
+        'more than 1 users',
+        now,
+      );
       await w.finishRun(runId, { status: 'succeeded', counts: { ...emptyCounts(), held: 2 }, startedAt: now, now, attempts: [], warnings: [] });
       return runId;
     });
@@ -147,7 +179,10 @@ describe.each(storeBackends('syncw'))('sync writer on %s', (_name, url) => {
     expect((await r.pendingHolds([a, b])).get(a)).toMatchObject({ runId, action: 'trash', reason: 'gone' });
     expect(await r.approval(runId)).toMatchObject({ status: 'pending', count: 2, threshold: 'more than 1 users', directory_id: dirId });
     expect((await r.approvals({})).map((x) => [x.run_id, x.name, x.users.map((u) => u.username)])).toEqual([[runId, 'corp', ['a', 'b']]]);
-    expect((await r.heldUsers(runId)).map((h) => [h.username, h.action, h.status]).sort()).toEqual([['a', 'trash', 'active'], ['b', 'disable', 'active']]);
+    expect((await r.heldUsers(runId)).map((h) => [h.username, h.action, h.status]).sort()).toEqual([
+      ['a', 'trash', 'active'],
+      ['b', 'disable', 'active'],
+    ]);
     expect((await r.runCounts(runId)).held).toBe(2);
 
     await store.sync.transaction((w) => w.releaseHold(runId, b, now));
@@ -175,12 +210,26 @@ describe.each(storeBackends('syncw'))('sync writer on %s', (_name, url) => {
     const { store, dirId } = await open();
     const runId = await store.sync.transaction(async (w) => {
       const runId = await w.startRun(dirId, 'corp', 'incremental', now);
-      await w.recordObjects(runId, [{ objectType: 'user', name: 'alice', externalId: 'e-1', outcome: 'updated', attributes: { email: { before: null, after: 'a@x' } } }]);
-      await w.finishRun(runId, { status: 'succeeded', counts: { ...emptyCounts(), updated: 1 }, startedAt: now, now: new Date(now.getTime() + 20), attempts: [], warnings: [] });
+      await w.recordObjects(runId, [
+        { objectType: 'user', name: 'alice', externalId: 'e-1', outcome: 'updated', attributes: { email: { before: null, after: 'a@x' } } },
+      ]);
+      await w.finishRun(runId, {
+        status: 'succeeded',
+        counts: { ...emptyCounts(), updated: 1 },
+        startedAt: now,
+        now: new Date(now.getTime() + 20),
+        attempts: [],
+        warnings: [],
+      });
       await w.saveSyncState(dirId, { mode: 'content-sync', cookie: 'c1' }, now);
       return runId;
     });
-    expect((await listRuns(store)).find((x) => x.id === runId)).toMatchObject({ kind: 'incremental', status: 'succeeded', durationMs: 20, counts: { updated: 1 } });
+    expect((await listRuns(store)).find((x) => x.id === runId)).toMatchObject({
+      kind: 'incremental',
+      status: 'succeeded',
+      durationMs: 20,
+      counts: { updated: 1 },
+    });
     expect((await showRun(store, runId)).objects).toEqual([expect.objectContaining({ name: 'alice', outcome: 'updated' })]);
     expect(await loadSyncState(store.db, dirId)).toMatchObject({ mode: 'content-sync', cookie: 'c1' });
 

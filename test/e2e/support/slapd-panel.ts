@@ -58,7 +58,10 @@ export async function startSlapdPanel(
   const api = async (method: string, p: string, body?: unknown) =>
     page.evaluate(
       async ([m, url, b]) => {
-        const csrf = document.cookie.split(';').map((c) => c.trim().split('=')).find(([k]) => k === 'idsync_csrf')?.[1];
+        const csrf = document.cookie
+          .split(';')
+          .map((c) => c.trim().split('='))
+          .find(([k]) => k === 'idsync_csrf')?.[1];
         const r = await fetch(url as string, {
           method: m as string,
           headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}) },
@@ -70,7 +73,16 @@ export async function startSlapdPanel(
       [method, `/api/v1${p}`, body] as const,
     );
   return {
-    ws, server, browser, context, page, tag, ou, people, groups, api,
+    ws,
+    server,
+    browser,
+    context,
+    page,
+    tag,
+    ou,
+    people,
+    groups,
+    api,
     close: async () => {
       await browser.close();
       await server.stop();

@@ -93,7 +93,14 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (!res.ok) {
     const e = (data as { error?: { code?: string; message?: string; field?: string; issues?: { field: string; message: string }[] } } | undefined)?.error;
     const retry = Number(res.headers.get('Retry-After')) || undefined;
-    const err = new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${method} ${path} failed with HTTP ${res.status}`, e?.field, e?.issues, retry);
+    const err = new ApiError(
+      res.status,
+      e?.code ?? `HTTP_${res.status}`,
+      e?.message ?? `${method} ${path} failed with HTTP ${res.status}`,
+      e?.field,
+      e?.issues,
+      retry,
+    );
     if (res.status === 401 && !opts.noSessionCheck) for (const fn of unauthorizedListeners) fn();
     throw err;
   }

@@ -22,6 +22,7 @@ export function ChangesTable({ objects, caption }: { objects: RunObject[]; capti
         </thead>
         <tbody>
           {objects.map((o, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: one object can change twice in a run; the list is only ever replaced whole.
             <tr key={`${o.objectType}-${o.name}-${i}`}>
               <td>
                 <StatusBadge status={o.outcome} />

@@ -58,7 +58,16 @@ export function ConfirmProvider({ children }: { children: ReactNode }) {
   return (
     <ConfirmContext.Provider value={confirm}>
       {children}
-      <dialog ref={dialogRef} className="dialog" aria-labelledby={titleId} aria-describedby={bodyId} onCancel={(e) => (e.preventDefault(), close(false))}>
+      <dialog
+        ref={dialogRef}
+        className="dialog"
+        aria-labelledby={titleId}
+        aria-describedby={bodyId}
+        onCancel={(e) => {
+          e.preventDefault();
+          close(false);
+        }}
+      >
         {opts ? (
           <form
             method="dialog"

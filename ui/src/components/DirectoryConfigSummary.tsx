@@ -3,7 +3,9 @@ import { rdnValue, readableWarning } from '../format';
 
 function safeguardText(s: Directory['safeguard']): string {
   if (!s.enabled) return 'off: removals are never held';
-  const limits = [s.maxRemovals !== null ? `${s.maxRemovals} removals` : '', s.maxRemovalPercent !== null ? `${s.maxRemovalPercent} % of users` : ''].filter(Boolean);
+  const limits = [s.maxRemovals !== null ? `${s.maxRemovals} removals` : '', s.maxRemovalPercent !== null ? `${s.maxRemovalPercent} % of users` : ''].filter(
+    Boolean,
+  );
   return limits.length ? `removals held above ${limits.join(' or ')}` : 'on, with no limit set';
 }
 
@@ -35,10 +37,12 @@ export function DirectoryConfigSummary({ d }: { d: Directory }) {
           <ol className="plain-list">
             {d.syncItems.map((i, n) =>
               'group' in i ? (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a read-only list in the configuration's order, replaced whole.
                 <li key={n}>
                   group <strong>{rdnValue(i.group)}</strong> <span className="mono small muted">{i.group}</span>
                 </li>
               ) : (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a read-only list in the configuration's order, replaced whole.
                 <li key={n}>
                   container <span className="mono small">{i.container}</span> ({i.scope}){i.filter ? <span className="mono small"> {i.filter}</span> : null}
                 </li>
@@ -48,11 +52,17 @@ export function DirectoryConfigSummary({ d }: { d: Directory }) {
         </dd>
         <dt>Username attribute</dt>
         <dd>
-          <span className="mono">{a.username}</span> {d.usernameLocked ? <span className="badge badge-muted" title="Locked after the first sync">locked</span> : null}
+          <span className="mono">{a.username}</span>{' '}
+          {d.usernameLocked ? (
+            <span className="badge badge-muted" title="Locked after the first sync">
+              locked
+            </span>
+          ) : null}
         </dd>
         <dt>Other attributes</dt>
         <dd className="small">
-          full name <span className="mono">{a.fullName}</span>, first <span className="mono">{a.firstName}</span>, last <span className="mono">{a.lastName}</span>, email <span className="mono">{a.email}</span>
+          full name <span className="mono">{a.fullName}</span>, first <span className="mono">{a.firstName}</span>, last{' '}
+          <span className="mono">{a.lastName}</span>, email <span className="mono">{a.email}</span>
           {a.aliases.length ? (
             <>
               , aliases <span className="mono">{a.aliases.join(', ')}</span>
@@ -73,9 +83,7 @@ export function DirectoryConfigSummary({ d }: { d: Directory }) {
         <dt>Trash</dt>
         <dd>{d.trashDays} days</dd>
         <dt>Safeguard</dt>
-        <dd>
-{safeguardText(d.safeguard)}
-        </dd>
+        <dd>{safeguardText(d.safeguard)}</dd>
         <dt>Change tracking</dt>
         <dd>
           {d.continuous.changes}, full sync every {d.continuous.fullSyncHours} h

@@ -82,7 +82,8 @@ export function GroupPicker({ search, selected, onAdd, label = 'Search groups' }
       : result
         ? hits.length === 0
           ? 'No group matches.'
-          : `${hits.length} group${hits.length === 1 ? '' : 's'}${result.truncated ? ' shown; more match, type more to narrow the search' : ''}. Use the arrow keys and Enter to add.`
+          : `${hits.length} group${hits.length === 1 ? '' : 's'}${result.truncated ? ' shown; more match, type more to narrow the search' : ''}. ` +
+            'Use the arrow keys and Enter to add.'
         : '';
 
   return (
@@ -112,13 +113,16 @@ export function GroupPicker({ search, selected, onAdd, label = 'Search groups' }
         {status}
       </div>
       <ErrorMessage error={error} />
+      {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the ARIA 1.2 combobox pattern; focus stays in the input (aria-activedescendant). */}
       <ul id={listId} role="listbox" aria-label="Matching groups" className="combobox-list" hidden={!open || hits.length === 0}>
         {hits.map((g, i) => {
           const isChosen = chosen.has(g.dn.toLowerCase());
           return (
+            // biome-ignore lint/a11y/useFocusableInteractive: options are not focused; the input points at the active one with aria-activedescendant.
             <li
               key={g.dn}
               id={`${id}-opt-${i}`}
+              // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of the combobox's listbox (ARIA 1.2).
               role="option"
               aria-selected={i === active}
               aria-disabled={isChosen || undefined}

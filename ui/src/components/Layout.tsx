@@ -43,10 +43,8 @@ function HeldBanner({ pending }: { pending: Approval[] }) {
   const dirs = [...new Set(pending.map((a) => a.directory))];
   return (
     <div className="held-banner" role="status">
-      <strong>
-        {plural(users, 'removal')} held for approval
-      </strong>{' '}
-      from {dirs.join(', ')}: those users stay as they are until an administrator decides. <Link to="/approvals">Review them</Link>
+      <strong>{plural(users, 'removal')} held for approval</strong> from {dirs.join(', ')}: those users stay as they are until an administrator decides.{' '}
+      <Link to="/approvals">Review them</Link>
     </div>
   );
 }
@@ -65,6 +63,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: path is the trigger: each navigation closes the menu and focuses the new page's heading.
   useEffect(() => {
     setMenuOpen(false);
     if (first.current) {
@@ -101,7 +100,13 @@ export function Layout({ children }: { children: ReactNode }) {
       <nav id="main-nav" className="sidebar" aria-label="Main" data-open={menuOpen ? 'true' : 'false'}>
         <ul>
           {items.map((n) => (
-            <NavItem key={n.to} to={n.to} label={n.label} current={path === n.to || path.startsWith(`${n.to}/`)} count={n.to === '/approvals' ? pending.length : undefined} />
+            <NavItem
+              key={n.to}
+              to={n.to}
+              label={n.label}
+              current={path === n.to || path.startsWith(`${n.to}/`)}
+              count={n.to === '/approvals' ? pending.length : undefined}
+            />
           ))}
         </ul>
       </nav>

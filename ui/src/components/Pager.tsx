@@ -1,7 +1,19 @@
 import { formatNumber } from '../format';
 
 /** Previous/next paging for limit/offset lists, with where you are in words. */
-export function Pager({ total, limit, offset, onChange, label }: { total: number; limit: number; offset: number; onChange: (offset: number) => void; label: string }) {
+export function Pager({
+  total,
+  limit,
+  offset,
+  onChange,
+  label,
+}: {
+  total: number;
+  limit: number;
+  offset: number;
+  onChange: (offset: number) => void;
+  label: string;
+}) {
   if (total <= limit && offset === 0) return <p className="pager-summary">{total === 0 ? '' : `${formatNumber(total)} in all`}</p>;
   const first = total === 0 ? 0 : offset + 1;
   const last = Math.min(offset + limit, total);

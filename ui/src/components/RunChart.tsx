@@ -52,7 +52,9 @@ export function RunChart({ runs }: { runs: RunSummary[] }) {
   const y = (ms: number) => PAD.top + innerH - (ms / max) * innerH;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const failed = data.filter((r) => r.status !== 'succeeded').length;
-  const summary = `Durations of the last ${data.length} finished runs, from ${formatTime(data[0].startedAt)} to ${formatTime(data[data.length - 1].startedAt)}; longest ${formatDuration(Math.max(...data.map((r) => r.durationMs ?? 0)))}; ${failed} failed or interrupted.`;
+  const summary =
+    `Durations of the last ${data.length} finished runs, from ${formatTime(data[0].startedAt)} to ${formatTime(data[data.length - 1].startedAt)}; ` +
+    `longest ${formatDuration(Math.max(...data.map((r) => r.durationMs ?? 0)))}; ${failed} failed or interrupted.`;
 
   const open = (e: MouseEvent, id: number) => {
     e.preventDefault();
@@ -63,6 +65,7 @@ export function RunChart({ runs }: { runs: RunSummary[] }) {
     <figure className="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="group" aria-label={summary} preserveAspectRatio="xMidYMid meet">
         {ticks.map((t) => (
+          // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG group of lines and text is not focusable; the axis is decoration.
           <g key={t} className="axis" aria-hidden="true">
             <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} />
             <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end">
@@ -76,8 +79,16 @@ export function RunChart({ runs }: { runs: RunSummary[] }) {
           let top = PAD.top + innerH;
           const bad = r.status === 'failed' || r.status === 'interrupted';
           return (
-            <a key={r.id} href={`/runs/${r.id}`} onClick={(e) => open(e, r.id)} aria-label={`Run ${r.id}, ${r.kind}, ${r.status}, ${formatDuration(r.durationMs)}: ${countsLine(r.counts)}`}>
-              <title>{`Run ${r.id} · ${r.directory} · ${r.kind} · ${r.status}\n${formatTime(r.startedAt)} · ${formatDuration(r.durationMs)}\n${r.error ?? countsLine(r.counts)}`}</title>
+            <a
+              key={r.id}
+              href={`/runs/${r.id}`}
+              onClick={(e) => open(e, r.id)}
+              aria-label={`Run ${r.id}, ${r.kind}, ${r.status}, ${formatDuration(r.durationMs)}: ${countsLine(r.counts)}`}
+            >
+              <title>
+                {`Run ${r.id} · ${r.directory} · ${r.kind} · ${r.status}\n` +
+                  `${formatTime(r.startedAt)} · ${formatDuration(r.durationMs)}\n${r.error ?? countsLine(r.counts)}`}
+              </title>
               <rect className="bar-hit" x={PAD.left + i * slot} y={PAD.top} width={slot} height={innerH} />
               {segments(r).map((s) => {
                 const sh = s.share * h;
@@ -88,6 +99,7 @@ export function RunChart({ runs }: { runs: RunSummary[] }) {
             </a>
           );
         })}
+        {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG group of lines and text is not focusable; the axis is decoration. */}
         <g className="axis" aria-hidden="true">
           <line x1={PAD.left} x2={W - PAD.right} y1={PAD.top + innerH} y2={PAD.top + innerH} />
           <text x={PAD.left} y={H - 10}>

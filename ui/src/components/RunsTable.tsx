@@ -47,7 +47,9 @@ export function RunsTable({ runs, caption, hideDirectory }: { runs: RunSummary[]
               </td>
               <td data-label="Started">{formatTime(r.startedAt)}</td>
               <td data-label="Duration">{formatDuration(r.durationMs)}</td>
-              <td data-label="Outcome" className={r.error ? 'error-inline' : undefined}>{r.error ? `${r.errorCode ? `[${r.errorCode}] ` : ''}${r.error}` : countsLine(r.counts)}</td>
+              <td data-label="Outcome" className={r.error ? 'error-inline' : undefined}>
+                {r.error ? `${r.errorCode ? `[${r.errorCode}] ` : ''}${r.error}` : countsLine(r.counts)}
+              </td>
             </tr>
           ))}
         </tbody>

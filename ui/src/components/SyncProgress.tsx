@@ -87,10 +87,16 @@ export function SyncProgress({ run }: { run: LiveRun }) {
             {r.heldForApproval ? (
               <>
                 {' '}
-                — <strong>{formatNumber(r.heldForApproval.count)} removal(s) held for approval</strong> ({r.heldForApproval.threshold}). <Link to="/approvals">Review them</Link>
+                — <strong>{formatNumber(r.heldForApproval.count)} removal(s) held for approval</strong> ({r.heldForApproval.threshold}).{' '}
+                <Link to="/approvals">Review them</Link>
               </>
             ) : null}
-            {r.error ? <span className="error-inline"> {r.error.message} [{r.error.code}]</span> : null}
+            {r.error ? (
+              <span className="error-inline">
+                {' '}
+                {r.error.message} [{r.error.code}]
+              </span>
+            ) : null}
             {r.runId ? (
               <>
                 {' '}
@@ -103,7 +109,11 @@ export function SyncProgress({ run }: { run: LiveRun }) {
           <span>{PHASES[idx]?.label ?? 'Working'}…</span>
         )}
       </p>
-      {!r ? <p className="small muted" aria-hidden="true">{describe(run.current)}</p> : null}
+      {!r ? (
+        <p className="small muted" aria-hidden="true">
+          {describe(run.current)}
+        </p>
+      ) : null}
     </section>
   );
 }

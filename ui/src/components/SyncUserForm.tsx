@@ -23,12 +23,21 @@ export function SyncUserForm({ directory, initial = '', onDone }: { directory: s
         Sync one user
       </h2>
       <p className="hint" id={`${id}-hint`}>
-        Re-reads one user from the directory now. A user who has left the chosen groups is only disabled; the next full sync moves them to the trash. A user whose removal is held for approval is left as they are: only the approval decides.
+        Re-reads one user from the directory now. A user who has left the chosen groups is only disabled; the next full sync moves them to the trash. A user
+        whose removal is held for approval is left as they are: only the approval decides.
       </p>
       <div className="inline-row">
         <div className="field grow">
           <label htmlFor={id}>Username</label>
-          <input id={id} value={username} onChange={(e) => setUsername(e.target.value)} aria-describedby={`${id}-hint`} autoComplete="off" spellCheck={false} required />
+          <input
+            id={id}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            aria-describedby={`${id}-hint`}
+            autoComplete="off"
+            spellCheck={false}
+            required
+          />
         </div>
         <button type="submit" disabled={sync.busy || !username.trim()}>
           {sync.busy ? 'Syncing…' : 'Sync this user'}

@@ -17,7 +17,7 @@ export function TokenReveal({ name, token, onDone }: { name: string; token: stri
     }
   };
   return (
-    <section className="card token-reveal" aria-labelledby="token-title" role="region">
+    <section className="card token-reveal" aria-labelledby="token-title">
       <h2 id="token-title" className="h3">
         Token "{name}" created
       </h2>

@@ -20,6 +20,7 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
   const loadRef = useRef(load);
   loadRef.current = load;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps and tick (reload()) are the triggers, not values read.
   useEffect(() => {
     const ctl = new AbortController();
     setLoading(true);

@@ -18,6 +18,7 @@ export function useHeldRemovals(): Approval[] {
       () => undefined,
     );
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: path is the trigger: each navigation reads the held removals again.
   useEffect(load, [path, load]);
   usePolling(load, 20_000);
   return pending;

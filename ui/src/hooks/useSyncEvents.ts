@@ -43,7 +43,13 @@ export function useSyncEvents(directory?: string, onFinished?: (r: FinishedEvent
         const phases = fresh ? [] : prev.phases.filter((p) => p.phase !== e.event.phase);
         return {
           ...all,
-          [e.directory]: { directory: e.directory, kind: e.kind, phases: [...phases, e.event], current: e.event, startedAt: fresh ? Date.now() : prev.startedAt },
+          [e.directory]: {
+            directory: e.directory,
+            kind: e.kind,
+            phases: [...phases, e.event],
+            current: e.event,
+            startedAt: fresh ? Date.now() : prev.startedAt,
+          },
         };
       });
     });
@@ -58,7 +64,15 @@ export function useSyncEvents(directory?: string, onFinished?: (r: FinishedEvent
         const current: ProgressEvent = failed ? (prev && !prev.finished ? prev.current : { phase: 'connect' }) : { phase: 'done' };
         return {
           ...all,
-          [e.directory]: { directory: e.directory, kind: e.kind, phases: prev?.phases ?? [], current, startedAt: prev?.startedAt ?? Date.now(), finished: e, failedIn: failed ? current.phase : undefined },
+          [e.directory]: {
+            directory: e.directory,
+            kind: e.kind,
+            phases: prev?.phases ?? [],
+            current,
+            startedAt: prev?.startedAt ?? Date.now(),
+            finished: e,
+            failedIn: failed ? current.phase : undefined,
+          },
         };
       });
       finishedRef.current?.(e);

@@ -41,8 +41,26 @@ export function AccountPage() {
           <h2 id="pw-title" className="h3">
             Change your password
           </h2>
-          <TextField label="Current password" type="password" value={current} onChange={setCurrent} autoComplete="current-password" required error={change.error instanceof ApiError ? change.error.forField('currentPassword') : undefined} />
-          <TextField label="New password" type="password" value={next} onChange={setNext} autoComplete="new-password" required minLength={MIN_PASSWORD} hint={`At least ${MIN_PASSWORD} characters. Your other sessions end when it changes.`} error={tooShort} />
+          <TextField
+            label="Current password"
+            type="password"
+            value={current}
+            onChange={setCurrent}
+            autoComplete="current-password"
+            required
+            error={change.error instanceof ApiError ? change.error.forField('currentPassword') : undefined}
+          />
+          <TextField
+            label="New password"
+            type="password"
+            value={next}
+            onChange={setNext}
+            autoComplete="new-password"
+            required
+            minLength={MIN_PASSWORD}
+            hint={`At least ${MIN_PASSWORD} characters. Your other sessions end when it changes.`}
+            error={tooShort}
+          />
           <TextField label="New password again" type="password" value={again} onChange={setAgain} autoComplete="new-password" required error={mismatch} />
           <ErrorMessage error={change.error} />
           <button type="submit" className="primary" disabled={change.busy || !!mismatch || !!tooShort}>

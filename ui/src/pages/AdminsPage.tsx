@@ -38,8 +38,22 @@ function NewAdminForm({ onCreated }: { onCreated: () => void }) {
       </h2>
       <div className="grid-3">
         <TextField label="Username" value={username} onChange={setUsername} required autoComplete="off" />
-        <SelectField label="Role" value={role} onChange={(v) => setRole(v as Role)} options={ROLES.map((r) => ({ value: r, label: `${ROLE_LABEL[r]}: ${ROLE_HELP[r]}` }))} />
-        <TextField label="Initial password" type="password" value={password} onChange={setPassword} required minLength={12} autoComplete="new-password" hint="At least 12 characters. Tell it to them privately." />
+        <SelectField
+          label="Role"
+          value={role}
+          onChange={(v) => setRole(v as Role)}
+          options={ROLES.map((r) => ({ value: r, label: `${ROLE_LABEL[r]}: ${ROLE_HELP[r]}` }))}
+        />
+        <TextField
+          label="Initial password"
+          type="password"
+          value={password}
+          onChange={setPassword}
+          required
+          minLength={12}
+          autoComplete="new-password"
+          hint="At least 12 characters. Tell it to them privately."
+        />
       </div>
       <ErrorMessage error={create.error} />
       <button type="submit" className="primary" disabled={create.busy}>
@@ -64,7 +78,16 @@ function ResetPasswordForm({ admin, onDone }: { admin: Admin; onDone: () => void
       <h2 id="reset-title" className="h3">
         New password for {admin.username}
       </h2>
-      <TextField label={`New password for ${admin.username}`} type="password" value={password} onChange={setPassword} required minLength={12} autoComplete="new-password" hint="At least 12 characters. Their open sessions end; tell them the new password privately." />
+      <TextField
+        label={`New password for ${admin.username}`}
+        type="password"
+        value={password}
+        onChange={setPassword}
+        required
+        minLength={12}
+        autoComplete="new-password"
+        hint="At least 12 characters. Their open sessions end; tell them the new password privately."
+      />
       <ErrorMessage error={reset.error} prefix="Not set:" />
       <div className="actions">
         <button type="submit" className="primary" disabled={reset.busy}>
@@ -132,7 +155,12 @@ export function AdminsPage() {
                   </th>
                   <td>
                     {isOwner && a.username !== me.name ? (
-                      <select aria-label={`Role of ${a.username}`} value={a.role} onChange={(e) => void changeRole.run(a, e.target.value as Role)} disabled={changeRole.busy}>
+                      <select
+                        aria-label={`Role of ${a.username}`}
+                        value={a.role}
+                        onChange={(e) => void changeRole.run(a, e.target.value as Role)}
+                        disabled={changeRole.busy}
+                      >
                         {ROLES.map((r) => (
                           <option key={r} value={r}>
                             {ROLE_LABEL[r]}
@@ -152,7 +180,13 @@ export function AdminsPage() {
                           Reset password
                         </button>
                       ) : null}
-                      <button type="button" className="small danger" onClick={() => void remove.run(a)} disabled={remove.busy} aria-label={`Delete admin ${a.username}`}>
+                      <button
+                        type="button"
+                        className="small danger"
+                        onClick={() => void remove.run(a)}
+                        disabled={remove.busy}
+                        aria-label={`Delete admin ${a.username}`}
+                      >
                         Delete
                       </button>
                     </td>
@@ -164,7 +198,11 @@ export function AdminsPage() {
         </div>
       ) : null}
       {isOwner && resetting ? <ResetPasswordForm key={resetting.username} admin={resetting} onDone={() => setResetting(undefined)} /> : null}
-      {isOwner ? <NewAdminForm onCreated={admins.reload} /> : <p className="hint">Only owners can add or delete admins, change their roles and reset their passwords.</p>}
+      {isOwner ? (
+        <NewAdminForm onCreated={admins.reload} />
+      ) : (
+        <p className="hint">Only owners can add or delete admins, change their roles and reset their passwords.</p>
+      )}
     </>
   );
 }

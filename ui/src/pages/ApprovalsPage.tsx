@@ -32,7 +32,9 @@ function decidedText(a: Approval, by: Map<number, string> | undefined): string {
 /** What approving does, in the words the dialog and the card both use. */
 function approveText(a: Approval): string {
   const c = counts(a);
-  const parts = [c.trash ? `${plural(c.trash, 'user')} disabled and moved to the trash` : '', c.disable ? `${plural(c.disable, 'user')} disabled` : ''].filter(Boolean);
+  const parts = [c.trash ? `${plural(c.trash, 'user')} disabled and moved to the trash` : '', c.disable ? `${plural(c.disable, 'user')} disabled` : ''].filter(
+    Boolean,
+  );
   return `${parts.join(' and ')} now. Users who came back in scope since run #${a.runId} are skipped.`;
 }
 
@@ -84,7 +86,12 @@ export function ApprovalsPage() {
           }
         : {
             title: `Reject the held removals of run #${a.runId}?`,
-            body: <p>Nobody is removed now: the {plural(a.count, 'user')} stay as they are. The next full sync of {a.directory} plans the removals again, and holds them again if they are still over the limit.</p>,
+            body: (
+              <p>
+                Nobody is removed now: the {plural(a.count, 'user')} stay as they are. The next full sync of {a.directory} plans the removals again, and holds
+                them again if they are still over the limit.
+              </p>
+            ),
             confirmLabel: 'Reject removals',
           },
     );
@@ -97,7 +104,9 @@ export function ApprovalsPage() {
   return (
     <>
       <PageHeader title="Approvals" />
-      <p className="subtitle">When a sync would remove more users than a directory's safeguard allows, it applies everything else and holds the removals here.</p>
+      <p className="subtitle">
+        When a sync would remove more users than a directory's safeguard allows, it applies everything else and holds the removals here.
+      </p>
       <Checkbox label="Show decided approvals too" checked={all} onChange={setAll} />
       <ErrorMessage error={list.error} />
       <ErrorMessage error={decide.error} prefix="Not decided:" />

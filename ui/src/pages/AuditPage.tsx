@@ -24,12 +24,32 @@ export function AuditPage() {
   const action = query.get('action') ?? '';
   const outcome = query.get('outcome') ?? '';
   const offset = Number(query.get('offset') ?? 0) || 0;
-  const log = useAsync((signal) => api.get<Page<AuditEntry>>('/audit', { actor, action, outcome, limit: LIMIT, offset }, signal), [actor, action, outcome, offset]);
+  const log = useAsync(
+    (signal) => api.get<Page<AuditEntry>>('/audit', { actor, action, outcome, limit: LIMIT, offset }, signal),
+    [actor, action, outcome, offset],
+  );
 
   const exportCsv = useAction(async () => {
     const all = await fetchAll<AuditEntry>('/audit', { actor, action, outcome });
-    const rows = all.map((e) => [e.at, e.actor, e.actorType, auditAction(e.action), e.action, e.method, e.path, e.target, e.detail, e.status, e.outcome, e.ip, e.userAgent]);
-    download(`idsync-audit-${stamp()}.csv`, toCsv(['at', 'actor', 'actorType', 'what', 'action', 'method', 'path', 'target', 'detail', 'status', 'outcome', 'ip', 'userAgent'], rows));
+    const rows = all.map((e) => [
+      e.at,
+      e.actor,
+      e.actorType,
+      auditAction(e.action),
+      e.action,
+      e.method,
+      e.path,
+      e.target,
+      e.detail,
+      e.status,
+      e.outcome,
+      e.ip,
+      e.userAgent,
+    ]);
+    download(
+      `idsync-audit-${stamp()}.csv`,
+      toCsv(['at', 'actor', 'actorType', 'what', 'action', 'method', 'path', 'target', 'detail', 'status', 'outcome', 'ip', 'userAgent'], rows),
+    );
   });
 
   return (
@@ -41,7 +61,16 @@ export function AuditPage() {
       </PageHeader>
       <ErrorMessage error={exportCsv.error} prefix="Not exported:" />
       <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
-        <TextField label="Actor" value={actorText} onChange={(v) => (setActorText(v), setQuery({ offset: null }))} placeholder="admin or token name" autoComplete="off" />
+        <TextField
+          label="Actor"
+          value={actorText}
+          onChange={(v) => {
+            setActorText(v);
+            setQuery({ offset: null });
+          }}
+          placeholder="admin or token name"
+          autoComplete="off"
+        />
         <SelectField
           label="Action"
           value={action}
@@ -80,17 +109,26 @@ export function AuditPage() {
                   <tr key={e.id}>
                     <td data-label="When">{formatTime(e.at)}</td>
                     <td data-label="Who">
-                      {e.actor ?? '—'} {e.actorType !== 'admin' ? <span className="small muted">({e.actorType === 'cli' ? 'command line' : e.actorType === 'token' ? 'API token' : 'not logged in'})</span> : null}
+                      {e.actor ?? '—'}{' '}
+                      {e.actorType !== 'admin' ? (
+                        <span className="small muted">
+                          ({e.actorType === 'cli' ? 'command line' : e.actorType === 'token' ? 'API token' : 'not logged in'})
+                        </span>
+                      ) : null}
                     </td>
                     {/* Words first; the operation id and the request stay one hover away for an investigation. */}
                     <th scope="row" title={`${e.action}: ${e.method} ${e.path}`}>
                       <span className="audit-action">{auditAction(e.action)}</span>
                     </th>
-                    <td data-label="Target" className="small">{auditTarget(e)}</td>
+                    <td data-label="Target" className="small">
+                      {auditTarget(e)}
+                    </td>
                     <td data-label="Outcome">
                       <StatusBadge status={e.outcome} label={`${e.outcome} (${e.status})`} />
                     </td>
-                    <td data-label="From" className="mono small">{e.ip ?? '—'}</td>
+                    <td data-label="From" className="mono small">
+                      {e.ip ?? '—'}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -46,7 +46,7 @@ export function DirectoryDetailPage({ name }: { name: string }) {
       r.state === 'failed'
         ? `Full sync failed${r.runId ? ` (run ${r.runId})` : ''}`
         : r.state === 'queued'
-          ? 'Full sync queued behind the directory\'s current work'
+          ? "Full sync queued behind the directory's current work"
           : r.runId
             ? `Full sync started (run ${r.runId})`
             : 'Full sync started',
@@ -68,7 +68,10 @@ export function DirectoryDetailPage({ name }: { name: string }) {
       body: (
         <>
           <p>idsync stops syncing {name} and forgets its configuration, including the stored bind password.</p>
-          <p>The users and groups it synced stay in idsync as they are: they are not disabled or moved to the trash. Adding the directory again under the same name adopts them.</p>
+          <p>
+            The users and groups it synced stay in idsync as they are: they are not disabled or moved to the trash. Adding the directory again under the same
+            name adopts them.
+          </p>
         </>
       ),
       confirmLabel: 'Delete directory',
@@ -112,7 +115,10 @@ export function DirectoryDetailPage({ name }: { name: string }) {
       </PageHeader>
       {d ? (
         <p className="subtitle">
-          {d.type === 'active-directory' ? 'Active Directory' : 'OpenLDAP'} · {d.managedBy === 'file' ? 'defined in the configuration file (read-only here)' : `created in the panel${d.updatedBy ? `, last changed by ${d.updatedBy}` : ''}`}
+          {d.type === 'active-directory' ? 'Active Directory' : 'OpenLDAP'} ·{' '}
+          {d.managedBy === 'file'
+            ? 'defined in the configuration file (read-only here)'
+            : `created in the panel${d.updatedBy ? `, last changed by ${d.updatedBy}` : ''}`}
         </p>
       ) : null}
       <ErrorMessage error={dir.error} />

@@ -29,7 +29,18 @@ export function GroupsPage() {
       <form className="filters" role="search" aria-label="Find groups" onSubmit={(e) => e.preventDefault()}>
         <div className="field grow">
           <label htmlFor="group-search">Search</label>
-          <input id="group-search" type="search" value={text} onChange={(e) => (setText(e.target.value), setQuery({ offset: null }))} placeholder="Group name" autoComplete="off" spellCheck={false} />
+          <input
+            id="group-search"
+            type="search"
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setQuery({ offset: null });
+            }}
+            placeholder="Group name"
+            autoComplete="off"
+            spellCheck={false}
+          />
         </div>
         <SelectField
           label="Directory"
@@ -39,7 +50,7 @@ export function GroupsPage() {
         />
       </form>
       <ErrorMessage error={groups.error} />
-      {groups.data && groups.data.items.length ? (
+      {groups.data?.items.length ? (
         <>
           <div className="table-wrap">
             <table>
@@ -102,7 +113,8 @@ export function GroupDetailPage({ id }: { id: number }) {
       {g ? (
         <>
           <p className="subtitle">
-            {formatNumber(g.totalMembers)} member{g.totalMembers === 1 ? '' : 's'} · from <Link to={`/directories/${encodeURIComponent(g.directory)}`}>{g.directory}</Link> · <span className="mono small">{g.dn}</span>
+            {formatNumber(g.totalMembers)} member{g.totalMembers === 1 ? '' : 's'} · from{' '}
+            <Link to={`/directories/${encodeURIComponent(g.directory)}`}>{g.directory}</Link> · <span className="mono small">{g.dn}</span>
           </p>
           <ErrorMessage error={paths.error} prefix="The nested paths could not be read from the directory:" />
           <div className="table-wrap">

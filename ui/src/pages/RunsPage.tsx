@@ -20,7 +20,10 @@ export function RunsPage() {
   const kind = query.get('kind') ?? '';
   const offset = Number(query.get('offset') ?? 0) || 0;
   const dirs = useAsync((signal) => api.get<{ items: Directory[] }>('/directories', undefined, signal), []);
-  const runs = useAsync((signal) => api.get<Page<RunSummary>>('/runs', { directory, status, kind, limit: LIMIT, offset }, signal), [directory, status, kind, offset]);
+  const runs = useAsync(
+    (signal) => api.get<Page<RunSummary>>('/runs', { directory, status, kind, limit: LIMIT, offset }, signal),
+    [directory, status, kind, offset],
+  );
   usePolling(runs.reload, 15_000);
 
   return (

@@ -54,7 +54,17 @@ export function SetupPage({ allowedHere, onDone }: { allowedHere: boolean; onDon
       <p>Create the first owner. Owners can do everything, including creating more admins and API tokens.</p>
       <form onSubmit={submit}>
         <TextField label="Username" value={username} onChange={setUsername} autoComplete="username" required />
-        <TextField label="Password" type="password" value={password} onChange={setPassword} autoComplete="new-password" required minLength={MIN_PASSWORD} hint={`At least ${MIN_PASSWORD} characters.`} error={tooShort} />
+        <TextField
+          label="Password"
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD}
+          hint={`At least ${MIN_PASSWORD} characters.`}
+          error={tooShort}
+        />
         <TextField label="Password again" type="password" value={again} onChange={setAgain} autoComplete="new-password" required error={mismatch} />
         <ErrorMessage error={error} />
         <button type="submit" className="primary" disabled={busy || !!mismatch || !!tooShort}>

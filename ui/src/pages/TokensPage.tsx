@@ -94,7 +94,13 @@ export function TokensPage() {
                       {isOwner ? (
                         <td>
                           {!t.revokedAt ? (
-                            <button type="button" className="small danger" onClick={() => void revoke.run(t)} disabled={revoke.busy} aria-label={`Revoke token ${t.name}`}>
+                            <button
+                              type="button"
+                              className="small danger"
+                              onClick={() => void revoke.run(t)}
+                              disabled={revoke.busy}
+                              aria-label={`Revoke token ${t.name}`}
+                            >
                               Revoke
                             </button>
                           ) : null}
@@ -116,8 +122,22 @@ export function TokensPage() {
             Create a token
           </h2>
           <div className="grid-3">
-            <TextField label="Name" value={name} onChange={setName} required maxLength={100} placeholder="e.g. prometheus, provisioning script" autoComplete="off" />
-            <SelectField label="Role" value={role} onChange={(v) => setRole(v as Role)} options={ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] }))} hint="Give a script the least it needs." />
+            <TextField
+              label="Name"
+              value={name}
+              onChange={setName}
+              required
+              maxLength={100}
+              placeholder="e.g. prometheus, provisioning script"
+              autoComplete="off"
+            />
+            <SelectField
+              label="Role"
+              value={role}
+              onChange={(v) => setRole(v as Role)}
+              options={ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] }))}
+              hint="Give a script the least it needs."
+            />
             <TextField label="Expires on (optional)" type="date" value={expires} onChange={setExpires} hint="Empty: never expires." />
           </div>
           <ErrorMessage error={create.error} />

@@ -31,7 +31,9 @@ export function TrashPage() {
       title: `Restore ${u.username}?`,
       body: (
         <p>
-          {u.username} becomes an active <strong>local</strong> user: {u.directory ? `directory ${u.directory} is no longer configured, so nothing will sync them again` : 'no directory owns them'}. Their attributes stay as they are now.
+          {u.username} becomes an active <strong>local</strong> user:{' '}
+          {u.directory ? `directory ${u.directory} is no longer configured, so nothing will sync them again` : 'no directory owns them'}. Their attributes stay
+          as they are now.
         </p>
       ),
       confirmLabel: 'Restore as local user',
@@ -48,7 +50,8 @@ export function TrashPage() {
       body: (
         <>
           <p>
-            {u.username} is deleted from idsync now, instead of {u.deleteAfter ? `after ${formatTime(u.deleteAfter)}` : 'at the end of the grace period'}. Their groups and history links go with them. This cannot be undone.
+            {u.username} is deleted from idsync now, instead of {u.deleteAfter ? `after ${formatTime(u.deleteAfter)}` : 'at the end of the grace period'}. Their
+            groups and history links go with them. This cannot be undone.
           </p>
           {u.directory ? <p>If {u.directory} has them in scope again later, the sync creates them anew as a new user.</p> : null}
         </>
@@ -66,11 +69,14 @@ export function TrashPage() {
   return (
     <>
       <PageHeader title="Trash" />
-      <p className="subtitle">Users who left scope are disabled and kept here until their deletion date. If they come back in scope before it, the next sync restores them with the same identity.</p>
+      <p className="subtitle">
+        Users who left scope are disabled and kept here until their deletion date. If they come back in scope before it, the next sync restores them with the
+        same identity.
+      </p>
       <ErrorMessage error={trash.error} />
       <ErrorMessage error={restore.error} prefix="Not restored:" />
       <ErrorMessage error={remove.error} prefix="Not deleted:" />
-      {trash.data && trash.data.items.length ? (
+      {trash.data?.items.length ? (
         <>
           <div className="table-wrap">
             <table>
@@ -92,9 +98,13 @@ export function TrashPage() {
                       <Link to={`/users/${encodeURIComponent(u.username)}`}>{u.username}</Link>
                     </th>
                     <td data-label="Directory">{u.directory ?? '—'}</td>
-                    <td data-label="Why" className="small">{formatReason(u.statusReason) || '—'}</td>
+                    <td data-label="Why" className="small">
+                      {formatReason(u.statusReason) || '—'}
+                    </td>
                     <td data-label="In the trash since">{formatTime(u.trashedAt)}</td>
-                    <td data-label="Deleted" title={formatTime(u.deleteAfter)}>{u.deleteAfter ? formatRelative(u.deleteAfter) : '—'}</td>
+                    <td data-label="Deleted" title={formatTime(u.deleteAfter)}>
+                      {u.deleteAfter ? formatRelative(u.deleteAfter) : '—'}
+                    </td>
                     {canAct ? (
                       <td className="row-actions">
                         {u.restorable ? (
@@ -104,7 +114,13 @@ export function TrashPage() {
                         ) : (
                           <span className="small muted">Comes back if back in scope of {u.directory}</span>
                         )}
-                        <button type="button" className="small danger" onClick={() => void remove.run(u)} disabled={remove.busy} aria-label={`Delete ${u.username} permanently`}>
+                        <button
+                          type="button"
+                          className="small danger"
+                          onClick={() => void remove.run(u)}
+                          disabled={remove.busy}
+                          aria-label={`Delete ${u.username} permanently`}
+                        >
                           Delete permanently
                         </button>
                       </td>

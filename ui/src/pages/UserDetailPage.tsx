@@ -9,7 +9,15 @@ import { useAsync } from '../hooks/useAsync';
 import { Link } from '../router';
 import { useCan } from '../session';
 
-const ATTR_LABELS: Record<string, string> = { aliases: 'Aliases', fullName: 'Full name', firstName: 'First name', lastName: 'Last name', email: 'Email', phones: 'Phones', notes: 'Notes' };
+const ATTR_LABELS: Record<string, string> = {
+  aliases: 'Aliases',
+  fullName: 'Full name',
+  firstName: 'First name',
+  lastName: 'Last name',
+  email: 'Email',
+  phones: 'Phones',
+  notes: 'Notes',
+};
 
 /** A plain answer to "why is this user disabled / in the trash / active?". */
 function WhyStatus({ u }: { u: UserDetail }) {
@@ -19,17 +27,25 @@ function WhyStatus({ u }: { u: UserDetail }) {
   if (u.heldRemoval) {
     // The removal waits for approval: the user is still as they were, and saying "in scope" would be wrong (item 4).
     const h = u.heldRemoval;
-    title = 'This user\'s removal is held for approval';
-    text = `Run #${h.runId} holds their removal since ${formatTime(h.since)}: approving it will ${h.action === 'trash' ? 'disable them and move them to the trash' : 'disable them'}; rejecting it keeps them. Why: ${formatReason(h.reason)}. Until an administrator decides, they stay ${u.status}.`;
+    title = "This user's removal is held for approval";
+    text =
+      `Run #${h.runId} holds their removal since ${formatTime(h.since)}: ` +
+      `approving it will ${h.action === 'trash' ? 'disable them and move them to the trash' : 'disable them'}; rejecting it keeps them. ` +
+      `Why: ${formatReason(h.reason)}. Until an administrator decides, they stay ${u.status}.`;
   } else if (u.status === 'active') {
     title = 'Why is this user active?';
-    text = u.syncItem ? `They are in scope of ${u.directory}: ${u.syncItem}.` : u.directory ? `They are synced from ${u.directory}.` : 'They are a local user, not synced from a directory.';
+    text = u.syncItem
+      ? `They are in scope of ${u.directory}: ${u.syncItem}.`
+      : u.directory
+        ? `They are synced from ${u.directory}.`
+        : 'They are a local user, not synced from a directory.';
   } else if (u.status === 'disabled') {
     title = 'Why is this user disabled?';
     text = formatReason(u.statusReason) || 'Disabled, with no reason recorded.';
   } else {
     title = 'Why is this user in the trash?';
-    text = `${formatReason(u.statusReason) || 'They left the scope of their directory.'}${u.deleteAfter ? ` They will be deleted after ${formatTime(u.deleteAfter)} unless they come back in scope before then.` : ''}`;
+    const deleted = u.deleteAfter ? ` They will be deleted after ${formatTime(u.deleteAfter)} unless they come back in scope before then.` : '';
+    text = `${formatReason(u.statusReason) || 'They left the scope of their directory.'}${deleted}`;
   }
   return (
     // A held user is active only until the decision: coloured as waiting, not as plainly active.
@@ -49,7 +65,9 @@ function WhyStatus({ u }: { u: UserDetail }) {
           {lastChange.reason ? `: ${formatReason(lastChange.reason)}` : ''}).
         </p>
       ) : null}
-      {u.status !== 'active' && u.directory ? <p className="small">To bring them back, put them back in a chosen group in {u.directory}, then sync the user (below) or wait for the next sync.</p> : null}
+      {u.status !== 'active' && u.directory ? (
+        <p className="small">To bring them back, put them back in a chosen group in {u.directory}, then sync the user (below) or wait for the next sync.</p>
+      ) : null}
     </section>
   );
 }
@@ -119,6 +137,7 @@ export function UserDetailPage({ username }: { username: string }) {
                   </thead>
                   <tbody>
                     {u.history.map((h, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: a run can touch a user twice; the history is only ever replaced whole.
                       <tr key={`${h.runId}-${i}`}>
                         <th scope="row">
                           <Link to={`/runs/${h.runId}`}>#{h.runId}</Link>

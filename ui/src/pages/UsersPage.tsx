@@ -32,12 +32,29 @@ export function UsersPage() {
   }, [search, query]);
 
   const dirs = useAsync((signal) => api.get<{ items: Directory[] }>('/directories', undefined, signal), []);
-  const users = useAsync((signal) => api.get<Page<UserSummary>>('/users', { search, status, directory, limit: LIMIT, offset }, signal), [search, status, directory, offset]);
+  const users = useAsync(
+    (signal) => api.get<Page<UserSummary>>('/users', { search, status, directory, limit: LIMIT, offset }, signal),
+    [search, status, directory, offset],
+  );
 
   const exportCsv = useAction(async () => {
     const all = await fetchAll<UserSummary>('/users', { search, status, directory });
-    const rows = all.map((u) => [u.username, u.fullName, u.email, u.status, u.heldRemoval ? `${u.heldRemoval.action} held (run ${u.heldRemoval.runId})` : '', u.statusReason, u.directory ?? 'local', u.syncItem, u.deleteAfter, u.updatedAt]);
-    download(`idsync-users-${stamp()}.csv`, toCsv(['username', 'fullName', 'email', 'status', 'held', 'statusReason', 'directory', 'syncItem', 'deleteAfter', 'updatedAt'], rows));
+    const rows = all.map((u) => [
+      u.username,
+      u.fullName,
+      u.email,
+      u.status,
+      u.heldRemoval ? `${u.heldRemoval.action} held (run ${u.heldRemoval.runId})` : '',
+      u.statusReason,
+      u.directory ?? 'local',
+      u.syncItem,
+      u.deleteAfter,
+      u.updatedAt,
+    ]);
+    download(
+      `idsync-users-${stamp()}.csv`,
+      toCsv(['username', 'fullName', 'email', 'status', 'held', 'statusReason', 'directory', 'syncItem', 'deleteAfter', 'updatedAt'], rows),
+    );
   });
 
   return (
@@ -51,7 +68,16 @@ export function UsersPage() {
       <form className="filters" role="search" aria-label="Find users" onSubmit={(e) => e.preventDefault()}>
         <div className="field grow">
           <label htmlFor="user-search">Search</label>
-          <input id="user-search" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Username, email or name" autoComplete="off" spellCheck={false} aria-describedby="user-count" />
+          <input
+            id="user-search"
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="Username, email or name"
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby="user-count"
+          />
         </div>
         <SelectField
           label="Status"
@@ -72,7 +98,11 @@ export function UsersPage() {
         />
       </form>
       <p id="user-count" role="status" aria-live="polite" className="hint">
-        {users.loading ? 'Searching…' : users.data ? `${formatNumber(users.data.total)} user${users.data.total === 1 ? '' : 's'}${search ? ` matching "${search}"` : ''}` : ''}
+        {users.loading
+          ? 'Searching…'
+          : users.data
+            ? `${formatNumber(users.data.total)} user${users.data.total === 1 ? '' : 's'}${search ? ` matching "${search}"` : ''}`
+            : ''}
       </p>
       <ErrorMessage error={users.error} />
       {users.data && users.data.items.length > 0 ? (

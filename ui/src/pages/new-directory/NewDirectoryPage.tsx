@@ -122,6 +122,7 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
   // Errors follow the fields: a fixed URL loses its error as it is typed, not at the next Next.
   // The API's refusals (from a save) stay until their field changes.
   const lastDraft = useRef(draft);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: errors follow draft changes; the step and mode are read as they are then.
   useEffect(() => {
     const before = lastDraft.current;
     lastDraft.current = draft;
@@ -251,19 +252,14 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
   const current = STEPS[step];
   const shown = editing ? STEPS.filter((x) => x.key !== 'preview') : STEPS;
   const primary =
-    step < lastStep
-      ? STEPS[step + 1].key === 'preview'
-        ? 'Preview the import'
-        : 'Next'
-      : saving
-        ? 'Saving…'
-        : editing
-          ? 'Save changes'
-          : 'Create and import';
+    step < lastStep ? (STEPS[step + 1].key === 'preview' ? 'Preview the import' : 'Next') : saving ? 'Saving…' : editing ? 'Save changes' : 'Create and import';
   const primaryDisabled = saving || !!blocked || (current.key === 'preview' && (planning || !plan || plan.status === 'failed'));
   return (
     <>
-      <PageHeader title={editing ? `Edit ${editName}` : 'Add a directory'} back={{ to: editing ? `/directories/${encodeURIComponent(editName)}` : '/directories', label: editing ? editName : 'Directories' }} />
+      <PageHeader
+        title={editing ? `Edit ${editName}` : 'Add a directory'}
+        back={{ to: editing ? `/directories/${encodeURIComponent(editName)}` : '/directories', label: editing ? editName : 'Directories' }}
+      />
       <nav aria-label="Steps" className="steps">
         <ol>
           {shown.map((s, i) => (
@@ -291,7 +287,13 @@ export function NewDirectoryPage({ editName }: { editName?: string }) {
         {current.key === 'attributes' ? <StepAttributes {...props} usernameLocked={!!loaded?.usernameLocked} /> : null}
         {current.key === 'groups' ? <StepGroups {...props} /> : null}
         {current.key === 'review' ? <StepReview {...props} /> : null}
-        {current.key === 'bind' ? <StepBind {...props} tested={tested?.key === connKey ? tested.result : undefined} onTested={(result) => setTested({ key: connectionKey(draft), result })} /> : null}
+        {current.key === 'bind' ? (
+          <StepBind
+            {...props}
+            tested={tested?.key === connKey ? tested.result : undefined}
+            onTested={(result) => setTested({ key: connectionKey(draft), result })}
+          />
+        ) : null}
         {current.key === 'preview' ? <StepPreview plan={plan} error={planError} busy={planning} /> : null}
         <ErrorMessage error={saveError} prefix={step === lastStep ? 'Not saved:' : undefined} />
         <div className="wizard-actions">

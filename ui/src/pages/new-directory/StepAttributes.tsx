@@ -8,7 +8,9 @@ import type { StepProps } from './StepProps';
 function attributeProblem(value: string, list: boolean): string | undefined {
   const names = list ? value.split(/[,\s]+/).filter(Boolean) : value.trim() ? [value.trim()] : [];
   const bad = names.find((n) => !ATTRIBUTE_NAME.test(n));
-  return bad !== undefined ? `"${bad}" is not an LDAP attribute name: letters, digits and hyphens starting with a letter (such as mail), or an OID.` : undefined;
+  return bad !== undefined
+    ? `"${bad}" is not an LDAP attribute name: letters, digits and hyphens starting with a letter (such as mail), or an OID.`
+    : undefined;
 }
 
 /**
@@ -22,7 +24,8 @@ export function StepAttributes({ draft, set, errors, editing, defaults: all, use
   return (
     <>
       <p>
-        Which LDAP attributes fill each field. Empty fields use the {draft.type === 'active-directory' ? 'Active Directory' : 'OpenLDAP'} defaults shown. Lists (aliases, phones, member) are separated by commas.
+        Which LDAP attributes fill each field. Empty fields use the {draft.type === 'active-directory' ? 'Active Directory' : 'OpenLDAP'} defaults shown. Lists
+        (aliases, phones, member) are separated by commas.
       </p>
       <div className="grid-2">
         {ATTR_KEYS.map((k) => {

@@ -10,7 +10,15 @@ import { toInput } from './draft';
 import type { StepProps } from './StepProps';
 
 /** Bind DN, write-only password and base DN, with a connection test of every server. */
-export function StepBind({ draft, set, errors, editing, defaults, tested: result, onTested }: StepProps & { tested?: ConnectionTest; onTested: (r: ConnectionTest) => void }) {
+export function StepBind({
+  draft,
+  set,
+  errors,
+  editing,
+  defaults,
+  tested: result,
+  onTested,
+}: StepProps & { tested?: ConnectionTest; onTested: (r: ConnectionTest) => void }) {
   const ad = draft.type === 'active-directory';
   // The result belongs to the settings it tested: the page drops it when they change.
   const test = useAction(async () => {
@@ -25,7 +33,11 @@ export function StepBind({ draft, set, errors, editing, defaults, tested: result
         value={draft.bindDn}
         onChange={(v) => set({ bindDn: v })}
         placeholder={ad ? 'svc-idsync@corp.example.com' : 'cn=idsync,dc=example,dc=com'}
-        hint={ad ? 'A read-only service account: its DN, or user@domain. Not a Domain Admin.' : 'A DN with read access to users and groups. Empty binds anonymously.'}
+        hint={
+          ad
+            ? 'A read-only service account: its DN, or user@domain. Not a Domain Admin.'
+            : 'A DN with read access to users and groups. Empty binds anonymously.'
+        }
         error={errors['bind.dn']}
         autoComplete="off"
         spellCheck={false}
@@ -56,7 +68,9 @@ export function StepBind({ draft, set, errors, editing, defaults, tested: result
           {test.busy ? 'Testing…' : 'Test connection'}
         </button>
         <span id="test-help" className="hint">
-          {canTest ? 'Connects to each server on its own: reachability, TLS, credentials and the base DN.' : 'Needs a server, a valid base DN and the password.'}
+          {canTest
+            ? 'Connects to each server on its own: reachability, TLS, credentials and the base DN.'
+            : 'Needs a server, a valid base DN and the password.'}
         </span>
       </div>
       <div aria-live="polite">
@@ -70,7 +84,8 @@ export function StepBind({ draft, set, errors, editing, defaults, tested: result
             <ul>
               {result.servers.map((s) => (
                 <li key={s.url}>
-                  <StatusBadge status={s.ok ? 'success' : 'failure'} label={s.ok ? 'OK' : 'Failed'} /> <span className="mono">{s.url}</span> [{s.transport}] {s.ms} ms — {s.message}
+                  <StatusBadge status={s.ok ? 'success' : 'failure'} label={s.ok ? 'OK' : 'Failed'} /> <span className="mono">{s.url}</span>{' '}
+                  <span>[{s.transport}]</span> {s.ms} ms — {s.message}
                   {s.code ? <span className="error-code"> [{s.code}]</span> : null}
                 </li>
               ))}

@@ -25,7 +25,11 @@ export function StepConnection({ draft, set, errors }: StepProps) {
   };
 
   // The hint states the transport that will be used: the chosen one, or the one the URL implies.
-  const TRANSPORT_TEXT = { ldaps: 'LDAPS: TLS from the start.', starttls: 'StartTLS: the connection is upgraded to TLS before the bind.', clear: 'Clear text: nothing is encrypted, including the bind password.' };
+  const TRANSPORT_TEXT = {
+    ldaps: 'LDAPS: TLS from the start.',
+    starttls: 'StartTLS: the connection is upgraded to TLS before the bind.',
+    clear: 'Clear text: nothing is encrypted, including the bind password.',
+  };
   const transportHint = draft.transport
     ? TRANSPORT_TEXT[draft.transport]
     : draft.servers[0]?.trim()
@@ -40,6 +44,7 @@ export function StepConnection({ draft, set, errors }: StepProps) {
           LDAP URLs, tried in order: the first that answers is used, the others are backups. Example: <code>{example}</code>
         </p>
         {draft.servers.map((s, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a server row is its position (Server 1, 2…); its inputs are controlled by the draft.
           <div className="inline-row" key={i}>
             <div className="field grow">
               <label htmlFor={`${id}-server-${i}`}>Server {i + 1}</label>
@@ -62,7 +67,12 @@ export function StepConnection({ draft, set, errors }: StepProps) {
               ) : null}
             </div>
             {draft.servers.length > 1 ? (
-              <button type="button" className="link-button" onClick={() => set({ servers: draft.servers.filter((_, j) => j !== i) })} aria-label={`Remove server ${i + 1}`}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => set({ servers: draft.servers.filter((_, j) => j !== i) })}
+                aria-label={`Remove server ${i + 1}`}
+              >
                 Remove
               </button>
             ) : null}
@@ -99,37 +109,55 @@ export function StepConnection({ draft, set, errors }: StepProps) {
 
       {/* Without TLS there is no certificate to check: the CA settings would only mislead. */}
       {tls ? (
-      <fieldset>
-        <legend>Certificate authority</legend>
-        <p className="hint">Leave empty to trust the system's CAs. For a private CA (an AD CS enterprise CA, a self-signed slapd), upload its certificate in PEM form.</p>
-        <div className="field">
-          <label htmlFor={`${id}-ca-file`}>CA certificate file (.pem, .crt)</label>
-          <input id={`${id}-ca-file`} type="file" accept=".pem,.crt,.cer,application/x-pem-file,application/x-x509-ca-cert" onChange={(e) => void onCaFile(e)} aria-describedby={`${id}-ca-status`} />
-          <div id={`${id}-ca-status`} className="hint" role="status">
-            {draft.ca ? `Loaded${draft.caFileName ? ` ${draft.caFileName}` : ''}: ${(draft.ca.match(/BEGIN CERTIFICATE/g) ?? []).length} certificate(s).` : 'No CA loaded.'}
-          </div>
-          {caError ? (
-            <div className="field-error" role="alert">
-              {caError}
+        <fieldset>
+          <legend>Certificate authority</legend>
+          <p className="hint">
+            Leave empty to trust the system's CAs. For a private CA (an AD CS enterprise CA, a self-signed slapd), upload its certificate in PEM form.
+          </p>
+          <div className="field">
+            <label htmlFor={`${id}-ca-file`}>CA certificate file (.pem, .crt)</label>
+            <input
+              id={`${id}-ca-file`}
+              type="file"
+              accept=".pem,.crt,.cer,application/x-pem-file,application/x-x509-ca-cert"
+              onChange={(e) => void onCaFile(e)}
+              aria-describedby={`${id}-ca-status`}
+            />
+            <div id={`${id}-ca-status`} className="hint" role="status">
+              {draft.ca
+                ? `Loaded${draft.caFileName ? ` ${draft.caFileName}` : ''}: ${(draft.ca.match(/BEGIN CERTIFICATE/g) ?? []).length} certificate(s).`
+                : 'No CA loaded.'}
             </div>
+            {caError ? (
+              <div className="field-error" role="alert">
+                {caError}
+              </div>
+            ) : null}
+          </div>
+          <details>
+            <summary>Or paste the PEM text</summary>
+            <TextArea
+              label="CA certificate (PEM)"
+              value={draft.ca}
+              onChange={(v) => set({ ca: v, caFileName: '' })}
+              rows={6}
+              className="mono"
+              spellCheck={false}
+              error={errors.ca}
+            />
+          </details>
+          {draft.ca ? (
+            <button type="button" className="link-button" onClick={() => set({ ca: '', caFileName: '' })}>
+              Remove the CA
+            </button>
           ) : null}
-        </div>
-        <details>
-          <summary>Or paste the PEM text</summary>
-          <TextArea label="CA certificate (PEM)" value={draft.ca} onChange={(v) => set({ ca: v, caFileName: '' })} rows={6} className="mono" spellCheck={false} error={errors.ca} />
-        </details>
-        {draft.ca ? (
-          <button type="button" className="link-button" onClick={() => set({ ca: '', caFileName: '' })}>
-            Remove the CA
-          </button>
-        ) : null}
-        <Checkbox
-          label="Check that the certificate names the server"
-          checked={draft.verifyHostname}
-          onChange={(v) => set({ verifyHostname: v })}
-          hint="Turn off only when servers are reached by an address their certificate does not list. The certificate chain is verified either way."
-        />
-      </fieldset>
+          <Checkbox
+            label="Check that the certificate names the server"
+            checked={draft.verifyHostname}
+            onChange={(v) => set({ verifyHostname: v })}
+            hint="Turn off only when servers are reached by an address their certificate does not list. The certificate chain is verified either way."
+          />
+        </fieldset>
       ) : null}
     </>
   );

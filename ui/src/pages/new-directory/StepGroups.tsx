@@ -20,8 +20,12 @@ export function StepGroups({ draft, set, errors, editing, defaults }: StepProps)
     (text: string, signal: AbortSignal) =>
       editing && !draft.password
         ? api.get<GroupSearch>(`/directories/${seg(draft.name)}/groups`, { search: text, limit: LIMIT }, signal)
-        : (api.post<GroupSearch>('/directory-drafts/groups', { directory: toInput(draft, defaults, { forSearch: true }), search: text, limit: LIMIT }, { signal }) as Promise<GroupSearch>),
-    [draft, editing],
+        : (api.post<GroupSearch>(
+            '/directory-drafts/groups',
+            { directory: toInput(draft, defaults, { forSearch: true }), search: text, limit: LIMIT },
+            { signal },
+          ) as Promise<GroupSearch>),
+    [draft, editing, defaults],
   );
 
   const add = (g: GroupHit) => set({ groups: [...draft.groups, g] });
@@ -66,7 +70,12 @@ export function StepGroups({ draft, set, errors, editing, defaults }: StepProps)
                   e.preventDefault();
                   if (dn.trim()) void lookup.run();
                 }
-              }} placeholder={`CN=Engineering,OU=Groups,${draft.baseDn || 'DC=corp,DC=example,DC=com'}`} spellCheck={false} autoComplete="off" className="mono" />
+              }}
+              placeholder={`CN=Engineering,OU=Groups,${draft.baseDn || 'DC=corp,DC=example,DC=com'}`}
+              spellCheck={false}
+              autoComplete="off"
+              className="mono"
+            />
           </div>
           <button type="button" onClick={() => void lookup.run()} disabled={!dn.trim() || lookup.busy}>
             {lookup.busy ? 'Looking up…' : 'Find and add'}

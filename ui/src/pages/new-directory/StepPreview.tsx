@@ -52,7 +52,9 @@ export function StepPreview({ plan, error, busy }: { plan?: RunReport; error?: E
         <div className="table-wrap">
           <table>
             <caption>
-              {sample.length < users.length ? `The first ${sample.length} of ${plural(users.length, 'user')}, as they would be imported` : `${plural(users.length, 'user')}, as they would be imported`}
+              {sample.length < users.length
+                ? `The first ${sample.length} of ${plural(users.length, 'user')}, as they would be imported`
+                : `${plural(users.length, 'user')}, as they would be imported`}
             </caption>
             <thead>
               <tr>

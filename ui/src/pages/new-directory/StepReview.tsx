@@ -17,7 +17,10 @@ export function StepReview({ draft, set, errors, editing, defaults }: StepProps)
           min={0}
           value={draft.trashDays}
           onChange={(v) => set({ trashDays: v })}
-          hint="A user who leaves the chosen groups is disabled and moved to the trash; after this many days they are deleted. Coming back before then restores them."
+          hint={
+            'A user who leaves the chosen groups is disabled and moved to the trash; after this many days they are deleted. ' +
+            'Coming back before then restores them.'
+          }
           error={errors.trashDays}
         />
         <Checkbox
@@ -28,8 +31,25 @@ export function StepReview({ draft, set, errors, editing, defaults }: StepProps)
         />
         {draft.safeguardEnabled ? (
           <div className="grid-2">
-            <TextField label="Hold above this many removals" type="number" min={0} value={draft.maxRemovals} onChange={(v) => set({ maxRemovals: v })} hint="Empty: no count limit." error={errors['safeguard.maxRemovals']} />
-            <TextField label="Hold above this percentage of users" type="number" min={0} max={100} value={draft.maxRemovalPercent} onChange={(v) => set({ maxRemovalPercent: v })} hint="Empty: no percentage limit. Never applies to a single user." error={errors['safeguard.maxRemovalPercent']} />
+            <TextField
+              label="Hold above this many removals"
+              type="number"
+              min={0}
+              value={draft.maxRemovals}
+              onChange={(v) => set({ maxRemovals: v })}
+              hint="Empty: no count limit."
+              error={errors['safeguard.maxRemovals']}
+            />
+            <TextField
+              label="Hold above this percentage of users"
+              type="number"
+              min={0}
+              max={100}
+              value={draft.maxRemovalPercent}
+              onChange={(v) => set({ maxRemovalPercent: v })}
+              hint="Empty: no percentage limit. Never applies to a single user."
+              error={errors['safeguard.maxRemovalPercent']}
+            />
           </div>
         ) : null}
       </fieldset>
@@ -49,7 +69,10 @@ export function StepReview({ draft, set, errors, editing, defaults }: StepProps)
           {draft.verifyHostname ? '' : ', host name not checked'}
         </dd>
         <dt>Bind</dt>
-        <dd className="mono">{draft.bindDn || 'anonymous'}{draft.bindDn ? (draft.password ? ' (password set)' : editing ? ' (stored password kept)' : ' (no password!)') : ''}</dd>
+        <dd className="mono">
+          {draft.bindDn || 'anonymous'}
+          {draft.bindDn ? (draft.password ? ' (password set)' : editing ? ' (stored password kept)' : ' (no password!)') : ''}
+        </dd>
         <dt>Base DN</dt>
         <dd className="mono">{draft.baseDn}</dd>
         <dt>Attributes</dt>
@@ -57,7 +80,12 @@ export function StepReview({ draft, set, errors, editing, defaults }: StepProps)
         <dt>Groups</dt>
         <dd>{draft.groups.map((g) => (g.name === g.dn ? rdnValue(g.dn) : g.name)).join(', ') || 'none'}</dd>
       </dl>
-      {!editing ? <p>Nothing is saved yet. "Preview the import" reads the directory and shows what the first import would do, without writing anything; importing is the next, separate step.</p> : null}
+      {!editing ? (
+        <p>
+          Nothing is saved yet. "Preview the import" reads the directory and shows what the first import would do, without writing anything; importing is the
+          next, separate step.
+        </p>
+      ) : null}
     </>
   );
 }

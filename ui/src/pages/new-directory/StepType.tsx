@@ -3,8 +3,16 @@ import type { DirectoryType } from '../../api/types';
 import type { StepProps } from './StepProps';
 
 const TYPES: { value: DirectoryType; label: string; text: string }[] = [
-  { value: 'active-directory', label: 'Active Directory', text: 'Windows domain controllers or Samba AD. Users are matched by objectGUID; the username is sAMAccountName.' },
-  { value: 'openldap', label: 'OpenLDAP', text: 'OpenLDAP or another RFC 4519 directory (inetOrgPerson, groupOfNames). Users are matched by entryUUID; the username is uid.' },
+  {
+    value: 'active-directory',
+    label: 'Active Directory',
+    text: 'Windows domain controllers or Samba AD. Users are matched by objectGUID; the username is sAMAccountName.',
+  },
+  {
+    value: 'openldap',
+    label: 'OpenLDAP',
+    text: 'OpenLDAP or another RFC 4519 directory (inetOrgPerson, groupOfNames). Users are matched by entryUUID; the username is uid.',
+  },
 ];
 
 export function StepType({ draft, set, errors, editing }: StepProps) {

@@ -37,7 +37,24 @@ export interface Draft {
 }
 
 /** The keys the flow edits; everything else of `base` passes through unchanged. */
-const FLOW_KEYS = ['name', 'type', 'servers', 'transport', 'ca', 'verifyHostname', 'bind', 'baseDn', 'attributes', 'importPhones', 'importNotes', 'defaultCountry', 'groups', 'syncItems', 'trashDays', 'safeguard'];
+const FLOW_KEYS = [
+  'name',
+  'type',
+  'servers',
+  'transport',
+  'ca',
+  'verifyHostname',
+  'bind',
+  'baseDn',
+  'attributes',
+  'importPhones',
+  'importNotes',
+  'defaultCountry',
+  'groups',
+  'syncItems',
+  'trashDays',
+  'safeguard',
+];
 
 /** The attribute map's keys, from the API's types (the server defines them once: src/directory/profiles/attributes.ts). */
 export type AttrKey = keyof AttributeMap;
@@ -98,7 +115,11 @@ export function emptyDraft(): Draft {
   };
 }
 
-const splitList = (s: string) => s.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
+const splitList = (s: string) =>
+  s
+    .split(/[,\s]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** The draft as the API's DirectoryInput. `forSearch` drops what a connection test does not need. */
 export function toInput(d: Draft, defaults: TypeDefaults, opts: { forSearch?: boolean } = {}): DirectoryInput {
@@ -173,5 +194,14 @@ export function impliedTransport(url: string): Transport {
 
 /** The settings a connection test depends on: a passing test counts only while these stay the same. */
 export function connectionKey(d: Draft): string {
-  return JSON.stringify([d.type, d.servers.map((s) => s.trim()).filter(Boolean), d.transport, d.ca, d.verifyHostname, d.bindDn.trim(), d.password, d.baseDn.trim()]);
+  return JSON.stringify([
+    d.type,
+    d.servers.map((s) => s.trim()).filter(Boolean),
+    d.transport,
+    d.ca,
+    d.verifyHostname,
+    d.bindDn.trim(),
+    d.password,
+    d.baseDn.trim(),
+  ]);
 }
