@@ -1036,7 +1036,7 @@ export interface components {
                  */
                 pollSeconds?: number;
                 /**
-                 * @description Active Directory: wake up on change notifications (LDAP_SERVER_NOTIFICATION_OID) instead of waiting for the next poll.
+                 * @description Active Directory: apply changed users and groups at once, found by a `highestCommittedUSN` probe every 50 ms and by change notifications (LDAP_SERVER_NOTIFICATION_OID), instead of waiting for the next poll; DirSync still confirms every change and carries deletions. `false`: DirSync on the poll only.
                  * @default true
                  */
                 notifications?: boolean;
