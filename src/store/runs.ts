@@ -5,6 +5,7 @@ import type { ObjectChange, RunCounts, RunKind } from '../sync/report.js';
 import type { Db, Store } from './db.js';
 import { fastPath } from './sqlite-fast-path.js';
 import { processAlive } from './process-alive.js';
+import { pgInsertRunObjects } from './postgres/runs.js';
 
 /**
  * Starts a run record, refusing when another live process is syncing the same directory. A
@@ -66,23 +67,22 @@ export async function finishRun(
     .execute();
 }
 
-const CHUNK = 200;
+function runObjectRow(runId: number, c: ObjectChange) {
+  return {
+    run_id: runId,
+    object_type: c.objectType,
+    name: c.name,
+    external_id: c.externalId ?? null,
+    user_id: c.userId ?? null,
+    outcome: c.outcome,
+    detail: c.reason || c.attributes || c.item || c.warnings?.length ? JSON.stringify({ reason: c.reason, attributes: c.attributes, item: c.item, warnings: c.warnings?.length ? c.warnings : undefined }) : null,
+  };
+}
 
 export async function recordObjects(db: Db, runId: number, changes: ObjectChange[]): Promise<void> {
   const fast = fastPath(db);
-  for (let i = 0; i < changes.length; i += CHUNK) {
-    const rows = changes.slice(i, i + CHUNK).map((c) => ({
-      run_id: runId,
-      object_type: c.objectType,
-      name: c.name,
-      external_id: c.externalId ?? null,
-      user_id: c.userId ?? null,
-      outcome: c.outcome,
-      detail: c.reason || c.attributes || c.item || c.warnings?.length ? JSON.stringify({ reason: c.reason, attributes: c.attributes, item: c.item, warnings: c.warnings?.length ? c.warnings : undefined }) : null,
-    }));
-    if (fast) for (const r of rows) fast.insertRunObject(r);
-    else await db.insertInto('run_objects').values(rows).execute();
-  }
+  if (fast) for (const c of changes) fast.insertRunObject(runObjectRow(runId, c));
+  else await pgInsertRunObjects(db, changes.map((c) => runObjectRow(runId, c)));
 }
 
 /** Drops a run that turned out to be no run at all (a single-user sync of a name no one has), with anything it logged. */

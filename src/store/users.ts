@@ -4,12 +4,11 @@ import { checkUsername } from '../usernames.js';
 import type { Db } from './db.js';
 import type { UsersTable } from './schema.js';
 import { fastPath } from './sqlite-fast-path.js';
+import { pgUsersByExternalId, pgUsersByUsernameKey } from './postgres/users.js';
 
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type UserPatch = Updateable<UsersTable>;
-
-const CHUNK = 500;
 
 export async function usersByExternalId(db: Db, directoryId: number, ids: string[]): Promise<Map<string, UserRow>> {
   const out = new Map<string, UserRow>();
@@ -21,11 +20,7 @@ export async function usersByExternalId(db: Db, directoryId: number, ids: string
     }
     return out;
   }
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db.selectFrom('users').selectAll().where('directory_id', '=', directoryId).where('external_id', 'in', ids.slice(i, i + CHUNK)).execute();
-    for (const r of rows) out.set(r.external_id!, r);
-  }
-  return out;
+  return pgUsersByExternalId(db, directoryId, ids);
 }
 
 export async function usersByUsernameKey(db: Db, keys: string[]): Promise<Map<string, UserRow>> {
@@ -38,11 +33,7 @@ export async function usersByUsernameKey(db: Db, keys: string[]): Promise<Map<st
     }
     return out;
   }
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const rows = await db.selectFrom('users').selectAll().where('username_key', 'in', keys.slice(i, i + CHUNK)).execute();
-    for (const r of rows) out.set(r.username_key, r);
-  }
-  return out;
+  return pgUsersByUsernameKey(db, keys);
 }
 
 export async function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {

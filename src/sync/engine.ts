@@ -5,6 +5,7 @@ import { IdsyncError, toIdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { ensureDirectory, markSynced } from '../store/directories.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
+import { pgDirectoryUsers } from '../store/postgres/users.js';
 import { loadGraphCache, saveGraphCache } from '../store/graph-cache.js';
 import { discardRun, finishRun, recordObjects, startRun } from '../store/runs.js';
 import { supersedePending } from '../store/held.js';
@@ -241,11 +242,7 @@ async function knownUsers(store: Store, directoryId: number): Promise<Map<string
   const out = new Map<string, KnownUser>();
   if (directoryId <= 0) return out;
   const fast = fastPath(store.db);
-  const rows: KnownUser[] = fast
-    ? fast.directoryUsers(directoryId)
-    : (await store.db.selectFrom('users').select(['id', 'external_id', 'source_hash']).where('directory_id', '=', directoryId).where('status', '!=', 'trashed').where('external_id', 'is not', null).execute()).map(
-        (r) => [r.id, r.external_id!, r.source_hash] as const,
-      );
+  const rows: KnownUser[] = fast ? fast.directoryUsers(directoryId) : await pgDirectoryUsers(store.db, directoryId);
   for (const r of rows) out.set(r[1], r);
   return out;
 }

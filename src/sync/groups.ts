@@ -1,6 +1,7 @@
 import type { DirectoryConfig } from '../config/load.js';
 import type { Db } from '../store/db.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
+import { PgMembershipWriter, pgDirectoryMembers, pgInsertGroups, pgMembershipsOfUsers } from '../store/postgres/members.js';
 import type { ChosenGroup } from './read.js';
 import type { ObjectChange, RunCounts } from './report.js';
 
@@ -102,11 +103,17 @@ export async function syncGroups(
   if (opts.onlyUsers) {
     current = new Map();
     const ids = [...opts.onlyUsers].filter((u) => u > 0);
-    for (let i = 0; i < ids.length; i += 500) {
+    if (!fast) current = await pgMembershipsOfUsers(db, ids);
+    else for (let i = 0; i < ids.length; i += 500) {
       const rows = await db.selectFrom('group_members').select(['group_id', 'user_id']).where('user_id', 'in', ids.slice(i, i + 500)).execute();
       for (const r of rows) (current.get(r.group_id) ?? current.set(r.group_id, new Set()).get(r.group_id)!).add(r.user_id);
     }
   }
+  // PostgreSQL: every stored member list in one query, the new groups in one statement, and the
+  // membership changes in batches (src/store/postgres/members.ts), not round trips per group.
+  const pgHave = !fast && !current ? await pgDirectoryMembers(db, directoryId) : undefined;
+  const pgNew = !fast && apply ? await pgInsertGroups(db, directoryId, newGroupRows(chosen, byExt, directoryId, ts)) : undefined;
+  const pgMembers = !fast && apply ? new PgMembershipWriter(db) : undefined;
   for (const c of chosen) {
     let g = byExt.get(c.externalId);
     let groupId: number;
@@ -114,7 +121,7 @@ export async function syncGroups(
       counts.groupsCreated++;
       changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'created', item: `group ${c.dn}` });
       const row = { directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts };
-      groupId = !apply ? -1 : fast ? fast.insertGroup(row) : (await db.insertInto('groups').values(row).returning('id').executeTakeFirstOrThrow()).id;
+      groupId = !apply ? -1 : fast ? fast.insertGroup(row) : pgNew!.get(c.externalId)!;
     } else {
       groupId = g.id;
       if (g.dn !== c.dn || g.name !== c.name) {
@@ -132,7 +139,7 @@ export async function syncGroups(
     if (current) have = sortedUnique(current.get(groupId) ?? []);
     else if (groupId <= 0) have = new Float64Array(0);
     else if (fast) have = Float64Array.from(fast.memberIds(groupId));
-    else have = sortedUnique((await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((r) => r.user_id));
+    else have = pgHave!.get(groupId) ?? new Float64Array(0);
     // Placeholder ids of a dry run are negative: they sort first and are never in the store.
     const add: number[] = [];
     const remove: number[] = [];
@@ -154,15 +161,12 @@ export async function syncGroups(
       fast.addMembers(groupId, add);
       for (const u of remove) fast.removeMember(groupId, u);
     } else if (apply && groupId > 0) {
-      for (let i = 0; i < add.length; i += 500) {
-        await db.insertInto('group_members').values(add.slice(i, i + 500).map((user_id) => ({ group_id: groupId, user_id }))).execute();
-      }
-      for (let i = 0; i < remove.length; i += 500) {
-        await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', 'in', remove.slice(i, i + 500)).execute();
-      }
+      await pgMembers!.add(groupId, add);
+      await pgMembers!.remove(groupId, remove);
     }
     opts.onProgress?.(++done, chosen.length);
   }
+  await pgMembers?.flush();
   bulk?.restore();
   if (!opts.onlyUsers) {
     for (const g of stored) {
@@ -176,4 +180,11 @@ export async function syncGroups(
     }
   }
   return changes;
+}
+
+/** The chosen groups not stored yet, each once, as rows to insert. */
+function newGroupRows(chosen: ChosenGroup[], stored: ReadonlyMap<string, unknown>, directoryId: number, ts: string) {
+  const rows = new Map<string, { directory_id: number; external_id: string; dn: string; name: string; created_at: string; updated_at: string }>();
+  for (const c of chosen) if (!stored.has(c.externalId) && !rows.has(c.externalId)) rows.set(c.externalId, { directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts });
+  return [...rows.values()];
 }

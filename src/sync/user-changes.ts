@@ -3,6 +3,7 @@ import type { DirectoryConfig } from '../config/load.js';
 import { dnKey } from '../directory/codecs.js';
 import type { Db } from '../store/db.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
+import { pgInsertUsers, pgUpdateUsers } from '../store/postgres/users.js';
 import { usersByExternalId, usersByUsernameKey, type NewUserRow, type UserPatch, type UserRow } from '../store/users.js';
 import { entryDigest } from './digest.js';
 import { mapUser, userAttributes, type MappedUser } from './mapping.js';
@@ -338,18 +339,12 @@ export async function syncUserPage(
       result.members.push({ userId: id, groups: x.groups });
     }
   } else if (apply) {
-    for (const u of updates) await db.updateTable('users').set(u.set).where('id', '=', u.id).execute();
-    for (let i = 0; i < inserts.length; i += 200) {
-      const chunk = inserts.slice(i, i + 200);
-      // Matched by external id: neither database promises RETURNING rows in VALUES order.
-      const rows = await db.insertInto('users').values(chunk.map((x) => x.row)).returning(['id', 'external_id']).execute();
-      const idOf = new Map(rows.map((r) => [r.external_id, r.id]));
-      for (const x of chunk) {
-        const id = idOf.get(x.row.external_id as string)!;
-        x.change.userId = id;
-        result.members.push({ userId: id, groups: x.groups });
-      }
-    }
+    await pgUpdateUsers(db, updates);
+    const ids = await pgInsertUsers(db, inserts.map((x) => x.row));
+    inserts.forEach((x, k) => {
+      x.change.userId = ids[k];
+      result.members.push({ userId: ids[k], groups: x.groups });
+    });
   } else {
     for (const x of inserts) result.members.push({ userId: placeholder--, groups: x.groups });
   }
