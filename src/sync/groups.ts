@@ -1,6 +1,7 @@
 import type { DirectoryConfig } from '../config/load.js';
 import type { Db } from '../store/db.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
+import { pgSuspendMemberChecks } from '../store/postgres/bulk-load.js';
 import { PgMembershipWriter, pgDirectoryMembers, pgInsertGroups, pgMembershipsOfUsers } from '../store/postgres/members.js';
 import type { ChosenGroup } from './read.js';
 import type { ObjectChange, RunCounts } from './report.js';
@@ -96,7 +97,8 @@ export async function syncGroups(
   // A directory's first sync (none of its groups stored yet) that brings more memberships than the
   // store holds: load them without the user_id index and build it once at the end.
   const fast = fastPath(db);
-  const bulk = apply && fast && !opts.onlyUsers && stored.length === 0 && desiredMembers.total >= 10_000 && desiredMembers.total > fast.memberRows() ? fast.suspendMemberUserIndex() : undefined;
+  const bulkLoad = apply && !opts.onlyUsers && stored.length === 0 && desiredMembers.total >= 10_000;
+  const bulk = bulkLoad && fast ? (desiredMembers.total > fast.memberRows() ? fast.suspendMemberUserIndex() : undefined) : bulkLoad ? await pgSuspendMemberChecks(db, desiredMembers.total) : undefined;
   // For a few users (single-user and incremental syncs), read only their memberships: reading every
   // chosen group's member list would make each increment cost as much as the directory is large.
   let current: Map<number, Set<number>> | undefined;
@@ -167,7 +169,7 @@ export async function syncGroups(
     opts.onProgress?.(++done, chosen.length);
   }
   await pgMembers?.flush();
-  bulk?.restore();
+  await bulk?.restore();
   if (!opts.onlyUsers) {
     for (const g of stored) {
       if (keep.has(g.id)) continue;

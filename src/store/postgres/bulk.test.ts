@@ -4,6 +4,7 @@ import { openTestStore, storeBackends } from '../../../test/support/store-backen
 import type { Store } from '../db.js';
 import type { NewUserRow } from '../users.js';
 import { intArray, nullableIntArray, parseIds } from './arrays.js';
+import { pgSuspendMemberChecks } from './bulk-load.js';
 import { PgMembershipWriter, pgDeleteMemberships, pgDirectoryMembers, pgInsertGroups, pgInsertMemberships, pgMembershipsOfUsers } from './members.js';
 import { pgInsertRunObjects } from './runs.js';
 import { pgDirectoryUsers, pgInsertUsers, pgUpdateUsers, pgUsersByExternalId, pgUsersByUsernameKey } from './users.js';
@@ -139,6 +140,58 @@ describe('PostgreSQL bulk statements', () => {
     const all = await pgDirectoryMembers(store.db, dir);
     expect([...all.get(g1)!]).toEqual(uids.slice(5, 20));
     expect([...all.get(g2)!]).toEqual(uids.slice(10, 29));
+  });
+
+  it('suspends the membership checks for a bulk load and puts them back as they were', async () => {
+    const { store, dir } = await withDirectory();
+    const shape = async (db: Store['db']) => ({
+      fks: (await sql<{ n: string; d: string }>`select conname as n, pg_get_constraintdef(oid) as d from pg_constraint where conrelid = 'group_members'::regclass and contype = 'f' order by 1`.execute(db)).rows,
+      idx: (await sql<{ d: string }>`select pg_get_indexdef(indexrelid) as d from pg_index where indrelid = 'group_members'::regclass order by 1`.execute(db)).rows,
+    });
+    const before = await shape(store.db);
+    expect(before.fks).toHaveLength(2);
+    expect(before.idx).toHaveLength(2);
+    await expect(pgSuspendMemberChecks(store.db, 10)).rejects.toThrow(/transaction/);
+    const uids = await pgInsertUsers(store.db, [1, 2, 3].map((i) => user(i, dir)));
+    const g = (await pgInsertGroups(store.db, dir, [{ directory_id: dir, external_id: 'g', dn: 'g', name: 'g', created_at: ts, updated_at: ts }])).get('g')!;
+    await store.transaction(async (trx) => {
+      const bulk = (await pgSuspendMemberChecks(trx, 3))!;
+      expect(bulk).toBeDefined();
+      expect((await shape(trx)).fks).toHaveLength(0);
+      expect((await shape(trx)).idx).toHaveLength(1);
+      await pgInsertMemberships(trx, [g, g, g], uids);
+      await bulk.restore();
+    });
+    expect(await shape(store.db)).toEqual(before);
+    // The foreign keys work again: a user's deletion takes their memberships along; an unknown id is refused.
+    await store.db.deleteFrom('users').where('id', '=', uids[0]).execute();
+    expect([...(await pgDirectoryMembers(store.db, dir)).get(g)!]).toEqual(uids.slice(1));
+    await expect(pgInsertMemberships(store.db, [g], [999_999])).rejects.toThrow(/foreign key/);
+    // Not worth it when the table already holds as many rows as the load brings.
+    await store.transaction(async (trx) => expect(await pgSuspendMemberChecks(trx, 2)).toBeUndefined());
+  });
+
+  it('loads with the checks in place when another transaction is using the tables', async () => {
+    const url = pgUrl();
+    const store = await openTestStore(url);
+    const other = await openTestStore(url);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const reader = other.transaction(async (trx) => {
+      await sql`select count(*) from users`.execute(trx);
+      locked();
+      await held;
+    });
+    await isLocked;
+    await store.transaction(async (trx) => {
+      expect(await pgSuspendMemberChecks(trx, 10, { lockTimeoutMs: 200 })).toBeUndefined();
+      // The transaction is still usable, and nothing was dropped.
+      expect(Number((await sql<{ n: string }>`select count(*) as n from pg_constraint where conrelid = 'group_members'::regclass and contype = 'f'`.execute(trx)).rows[0].n)).toBe(2);
+    });
+    release();
+    await reader;
   });
 
   it('writes a page of the run log in one statement', async () => {
