@@ -4,7 +4,9 @@ import { openTestStore, storeBackends } from '../../../test/support/store-backen
 import type { Store } from '../db.js';
 import type { NewUserRow } from '../users.js';
 import { intArray, nullableIntArray, parseIds } from './arrays.js';
+import { IdsyncMigrations } from '../migrations.js';
 import { pgSuspendMemberChecks } from './bulk-load.js';
+import { pgMigrationsCurrent } from './migrations-check.js';
 import { PgMembershipWriter, pgDeleteMemberships, pgDirectoryMembers, pgInsertGroups, pgInsertMemberships, pgMembershipsOfUsers } from './members.js';
 import { pgInsertRunObjects } from './runs.js';
 import { pgDirectoryUsers, pgInsertUsers, pgUpdateUsers, pgUsersByExternalId, pgUsersByUsernameKey } from './users.js';
@@ -192,6 +194,18 @@ describe('PostgreSQL bulk statements', () => {
     });
     release();
     await reader;
+  });
+
+  it('tells a store that has run exactly the migrations there are, so that opening it skips the Migrator', async () => {
+    const store = await openTestStore(pgUrl());
+    const names = Object.keys(await new IdsyncMigrations('postgres').getMigrations());
+    expect(await pgMigrationsCurrent(store.db, names)).toBe(true);
+    expect(await pgMigrationsCurrent(store.db, [...names, '9999_future'])).toBe(false);
+    expect(await pgMigrationsCurrent(store.db, names.slice(1))).toBe(false);
+    await sql`delete from kysely_migration where name = ${names.at(-1)!}`.execute(store.db);
+    expect(await pgMigrationsCurrent(store.db, names)).toBe(false);
+    await sql`drop table kysely_migration`.execute(store.db);
+    expect(await pgMigrationsCurrent(store.db, names)).toBe(false);
   });
 
   it('writes a page of the run log in one statement', async () => {
