@@ -6,6 +6,7 @@ import type { Store } from '../store/db.js';
 import { ensureDirectory, markSynced } from '../store/directories.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
 import { pgDirectoryUsers } from '../store/postgres/users.js';
+import { pgAsyncCommit } from '../store/postgres/commit.js';
 import { loadGraphCache, saveGraphCache } from '../store/graph-cache.js';
 import { discardRun, finishRun, recordObjects, startRun } from '../store/runs.js';
 import { supersedePending } from '../store/held.js';
@@ -112,6 +113,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       for await (const page of reader.userPages()) {
         const now = clock();
         const run = async (db: typeof store.db) => {
+          if (apply && !fastPath(db)) await pgAsyncCommit(db);
           const r = await syncUserPage(db, cfg, dir.id, page, { now, apply, counts, seen, itemLabel, known, stats });
           if (apply) await recordObjects(db, report.runId!, r.changes);
           return r;

@@ -6,6 +6,7 @@ import type { NewUserRow } from '../users.js';
 import { intArray, nullableIntArray, parseIds } from './arrays.js';
 import { IdsyncMigrations } from '../migrations.js';
 import { pgSuspendMemberChecks } from './bulk-load.js';
+import { pgAsyncCommit } from './commit.js';
 import { pgMigrationsCurrent } from './migrations-check.js';
 import { PgMembershipWriter, pgDeleteMemberships, pgDirectoryMembers, pgInsertGroups, pgInsertMemberships, pgMembershipsOfUsers } from './members.js';
 import { pgInsertRunObjects } from './runs.js';
@@ -206,6 +207,20 @@ describe('PostgreSQL bulk statements', () => {
     expect(await pgMigrationsCurrent(store.db, names)).toBe(false);
     await sql`drop table kysely_migration`.execute(store.db);
     expect(await pgMigrationsCurrent(store.db, names)).toBe(false);
+  });
+
+  it('commits a transaction without waiting for the disk, that transaction only', async () => {
+    const store = await openTestStore(pgUrl());
+    const setting = async (db: Store['db']) => (await sql<{ s: string }>`select current_setting('synchronous_commit') as s`.execute(db)).rows[0].s;
+    await expect(pgAsyncCommit(store.db)).rejects.toThrow(/transaction/);
+    const before = await setting(store.db);
+    const inside = await store.transaction(async (trx) => {
+      await pgAsyncCommit(trx);
+      return setting(trx);
+    });
+    expect(inside).toBe('off');
+    // SET LOCAL: the pool's connections (max 4) are back to the server's setting.
+    for (const s of await Promise.all([1, 2, 3, 4].map(() => setting(store.db)))) expect(s).toBe(before);
   });
 
   it('writes a page of the run log in one statement', async () => {
