@@ -113,9 +113,9 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       for await (const page of reader.userPages()) {
         const now = clock();
         const run = async (db: typeof store.db) => {
-          if (apply && !fastPath(db)) await pgAsyncCommit(db);
           const r = await syncUserPage(db, cfg, dir.id, page, { now, apply, counts, seen, itemLabel, known, stats });
           if (apply) await recordObjects(db, report.runId!, r.changes);
+          if (apply && r.changes.length && !fastPath(db)) await pgAsyncCommit(db);
           return r;
         };
         const r = apply ? await store.transaction((trx) => run(trx as unknown as typeof store.db)) : await run(store.db);
