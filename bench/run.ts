@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { startSlapd, type SlapdDirectory } from '../test/harness/slapd.js';
-import { BASE_DN, generateOrg, prng, userAttrs, userDn, type OrgFacts } from './org.js';
+import { BASE_DN, generateOrg, originalAttrs, pickChanged, userDn, type OrgFacts } from './org.js';
 import { PgBenchStore } from './pg-store.js';
 import { profileMarkdown, summarizeProfile } from './profile.js';
 
@@ -338,30 +338,6 @@ async function checkEntryUuid(d: SlapdDirectory, f: OrgFacts): Promise<void> {
 
 function countDns(file: string): number {
   return (readFileSync(file, 'utf8').match(/^dn:/gm) ?? []).length;
-}
-
-/**
- * The generated attributes of some users, to undo the 1% change: generateOrg draws each user's
- * attributes from its PRNG first, in user order, so replaying the same draws gives them back.
- */
-function originalAttrs(f: OrgFacts, seed: number, which: Set<number>): Map<number, Record<string, string | string[]>> {
-  const r = prng(seed);
-  const out = new Map<number, Record<string, string | string[]>>();
-  for (let i = 0; i < f.users; i++) {
-    const a = userAttrs(i, r);
-    if (which.has(i)) out.set(i, a);
-  }
-  return out;
-}
-
-function pickChanged(f: OrgFacts, seed: number): { all: number[]; inScope: number } {
-  // A PRNG stream of its own, so the choice does not depend on how much the generator consumed.
-  const r = prng(seed ^ 0x5eed);
-  const n = Math.max(1, Math.round(f.users / 100));
-  const s = new Set<number>();
-  while (s.size < n) s.add(Math.floor(r() * f.users));
-  const all = [...s].sort((a, b) => a - b);
-  return { all, inScope: all.filter((i) => f.inScope[i]).length };
 }
 
 function brief(c: Record<string, number>): string {
