@@ -54,14 +54,17 @@ export async function pgUsersByUsernameKey(db: Db, keys: string[]): Promise<Map<
 
 /**
  * Inserts a page of new users in one statement and gives their ids in the order of `rows`.
- * Matched back by username_key, which is unique and never null: PostgreSQL does not promise
- * RETURNING rows in input order.
+ * The page travels as one JSON parameter (json_to_recordset): JSON.stringify runs natively,
+ * where 21 array parameters were quoted element by element by the driver (escapeElement, 0.7 s
+ * of a 100,000-user first sync). Matched back by username_key, which is unique and never null:
+ * PostgreSQL does not promise RETURNING rows in input order.
  */
 export async function pgInsertUsers(db: Db, rows: readonly NewUserRow[]): Promise<number[]> {
   if (!rows.length) return [];
-  const arrays = INSERT_COLUMNS.map((c) => columnArray(c, rows.map((r) => (r as unknown as Record<string, unknown>)[c] ?? null)));
   const { rows: back } = await sql<{ id: number; username_key: string }>`insert into users (${sql.join(INSERT_COLUMNS.map((c) => sql.id(c)))})
-    select * from unnest(${unnestOf(INSERT_COLUMNS, arrays)}) returning id, username_key`.execute(db);
+    select ${sql.join(INSERT_COLUMNS.map((c) => sql`t.${sql.id(c)}`))} from json_to_recordset(${JSON.stringify(rows, INSERT_COLUMNS)}::json)
+    as t(${sql.raw(INSERT_COLUMNS.map((c) => `${c} ${COLUMNS[c] === 'int' ? 'int' : 'text'}`).join(', '))})
+    returning id, username_key`.execute(db);
   const idOf = new Map(back.map((r) => [r.username_key, r.id]));
   return rows.map((r) => {
     const id = idOf.get(r.username_key);
