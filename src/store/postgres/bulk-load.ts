@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db.js';
+import type { Db } from '../db-handle.js';
 
 /**
  * For a bulk load of memberships (a directory's first sync), the PostgreSQL counterpart of

@@ -203,9 +203,8 @@ describe('PostgreSQL bulk statements', () => {
         await sql<{
           n: string;
           d: string;
-        }>`select conname as n, pg_get_constraintdef(oid) as d from pg_constraint where conrelid = 'group_members'::regclass and contype = 'f' order by 1`.execute(
-          db,
-        )
+        }>`select conname as n, pg_get_constraintdef(oid) as d 
+          from pg_constraint where conrelid = 'group_members'::regclass and contype = 'f' order by 1`.execute(db)
       ).rows,
       idx: (await sql<{ d: string }>`select pg_get_indexdef(indexrelid) as d from pg_index where indrelid = 'group_members'::regclass order by 1`.execute(db))
         .rows,
@@ -255,8 +254,10 @@ describe('PostgreSQL bulk statements', () => {
       // The transaction is still usable, and nothing was dropped.
       expect(
         Number(
-          (await sql<{ n: string }>`select count(*) as n from pg_constraint where conrelid = 'group_members'::regclass and contype = 'f'`.execute(trx)).rows[0]
-            .n,
+          (
+            await sql<{ n: string }>`select count(*) as n 
+          from pg_constraint where conrelid = 'group_members'::regclass and contype = 'f'`.execute(trx)
+          ).rows[0].n,
         ),
       ).toBe(2);
     });

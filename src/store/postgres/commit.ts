@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db.js';
+import type { Db } from '../db-handle.js';
 
 /**
  * Lets the open transaction commit without waiting for its WAL to reach the disk

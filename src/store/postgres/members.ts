@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db.js';
+import type { Db } from '../db-handle.js';
 import { intArray, parseIds } from './arrays.js';
 
 /**
@@ -25,7 +25,8 @@ export async function pgInsertGroups(db: Db, directoryId: number, rows: readonly
   for (const r of rows) if (r.directory_id !== directoryId) throw new Error(`pgInsertGroups: group ${r.external_id} is not of directory ${directoryId}`);
   const col = (k: keyof NewGroupRow) => rows.map((r) => r[k] as string);
   const { rows: back } = await sql<{ id: number; external_id: string }>`insert into groups (directory_id, external_id, dn, name, created_at, updated_at)
-    select ${directoryId}::int, * from unnest(${col('external_id')}::text[], ${col('dn')}::text[], ${col('name')}::text[], ${col('created_at')}::text[], ${col('updated_at')}::text[])
+    select ${directoryId}::int, * from unnest(${col('external_id')}::text[], ${col('dn')}::text[], ${col('name')}::text[],
+       ${col('created_at')}::text[], ${col('updated_at')}::text[])
     returning id, external_id`.execute(db);
   for (const r of back) out.set(r.external_id, r.id);
   return out;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db.js';
+import type { Db } from '../db-handle.js';
 
 export interface RunObjectRow {
   run_id: number;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../db.js';
-import type { NewUserRow, UserPatch, UserRow } from '../users.js';
+import type { Db } from '../db-handle.js';
+import type { NewUserRow, UserPatch, UserRow } from '../sync/rows.js';
 import { intArray, nullableIntArray } from './arrays.js';
 
 /**
@@ -52,7 +52,7 @@ function unnestOf(names: string[], arrays: unknown[]) {
  * all of them for every page (12 ms a page at 50,000, growing with the table: 2.4 s of a
  * 100,000-user first sync) instead of probing the unique index (1 ms).
  */
-export async function pgUsersByExternalId(db: Db, directoryId: number, externalIds: string[]): Promise<Map<string, UserRow>> {
+export async function pgUsersByExternalId(db: Db, directoryId: number, externalIds: readonly string[]): Promise<Map<string, UserRow>> {
   const out = new Map<string, UserRow>();
   if (!externalIds.length) return out;
   const { rows } = await sql<UserRow>`select u.* from unnest(${externalIds}::text[]) as k(id)
@@ -62,13 +62,11 @@ export async function pgUsersByExternalId(db: Db, directoryId: number, externalI
 }
 
 /** The users holding these (lower-cased) usernames, in one query: one index probe each, as above. */
-export async function pgUsersByUsernameKey(db: Db, keys: string[]): Promise<Map<string, UserRow>> {
+export async function pgUsersByUsernameKey(db: Db, keys: readonly string[]): Promise<Map<string, UserRow>> {
   const out = new Map<string, UserRow>();
   if (!keys.length) return out;
-  const { rows } =
-    await sql<UserRow>`select u.* from unnest(${keys}::text[]) as k(key) cross join lateral (select * from users where username_key = k.key offset 0) as u`.execute(
-      db,
-    );
+  const { rows } = await sql<UserRow>`select u.* from unnest(${keys}::text[]) as k(key)
+      cross join lateral (select * from users where username_key = k.key offset 0) as u`.execute(db);
   for (const r of rows) out.set(r.username_key, r);
   return out;
 }

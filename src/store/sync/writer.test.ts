@@ -135,10 +135,10 @@ describe.each(storeBackends('syncw'))('sync writer on %s', (_name, url) => {
     const users = await store.sync.transaction((w) => w.insertUsers(Array.from({ length: 11_000 }, (_, i) => userRow(dirId, `b${i}`))));
     const g = await store.sync.transaction(
       async (w) => {
-        const load = w.beginMembershipLoad(users.length);
+        const load = await w.beginMembershipLoad(users.length);
         const g = await w.insertGroup({ directory_id: dirId, external_id: 'g-big', dn: 'cn=big,dc=x', name: 'big', created_at: ts, updated_at: ts });
         await w.addMembers(g, users);
-        load?.end();
+        await load?.end();
         return g;
       },
       { linksOnly: true },
