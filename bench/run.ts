@@ -66,6 +66,9 @@ const groups = Number(args.groups ?? (args.large ? 10_000 : 1_000));
 const scale = args.users || args.groups ? `u${users}-g${groups}` : args.large ? 'large' : 'default';
 const reps = Math.max(1, Number(args.reps));
 const nodeFlagsAll = args['node-flags']!.split(' ').filter(Boolean);
+const cliLine = args.cli!.startsWith(ROOT)
+  ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})`
+  : `${args.cli} (a build outside this repository)`;
 
 interface Measure {
   wallS: number;
@@ -192,7 +195,9 @@ async function main(): Promise<void> {
         rssMb: Math.max(a.rssMb!, b.rssMb!),
       });
       log(
-        `floor ${floor.length}: ldapsearch groups ${fmt(a.wallS)} s + users ${fmt(b.wallS)} s = ${fmt(a.wallS + b.wallS)} s (slapd CPU ${fmt(a.slapdCpuS + b.slapdCpuS)} s, load ${a.load1.toFixed(2)})`,
+        `floor ${floor.length}: ldapsearch groups ${fmt(a.wallS)} s + ` +
+          `users ${fmt(b.wallS)} s = ${fmt(a.wallS + b.wallS)} s (slapd ` +
+          `CPU ${fmt(a.slapdCpuS + b.slapdCpuS)} s, load ${a.load1.toFixed(2)})`,
       );
     };
 
@@ -209,7 +214,9 @@ async function main(): Promise<void> {
       if (r.users !== users || r.groups !== groups) throw new Error(`ldapts read ${r.users} users / ${r.groups} groups`);
       ldapts.push(m);
       log(
-        `ldapts read ${ldapts.length}: ${fmt(m.wallS)} s, RSS ${m.rssMb!.toFixed(0)} MB, CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s`,
+        `ldapts read ${ldapts.length}: ${fmt(m.wallS)} s, RSS ${m.rssMb!.toFixed(0)} ` +
+          `MB, CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} ` +
+          `s`,
       );
     };
 
@@ -256,7 +263,10 @@ async function main(): Promise<void> {
       if (report.status !== 'succeeded') throw new Error(`${label}: status ${report.status}: ${JSON.stringify(report.error)}`);
       const server = m.pgCpuS === undefined ? '' : `, PostgreSQL CPU ${fmt(m.pgCpuS)} s`;
       log(
-        `${label} [${kind}]: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} s), RSS ${m.rssMb!.toFixed(0)} MB, CPU user ${fmt(m.cpuUserS!)} + sys ${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s${server}, load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`,
+        `${label} [${kind}]: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} ` +
+          `s), RSS ${m.rssMb!.toFixed(0)} MB, CPU user ${fmt(m.cpuUserS!)} ` +
+          `+ sys ${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s${server}, ` +
+          `load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`,
       );
       return { m, c: report.counts };
     };
@@ -378,7 +388,9 @@ async function main(): Promise<void> {
 function printFacts(f: OrgFacts): void {
   log(`organisation: ${f.users} users (${f.usersInScope} in at least one group), ${f.groups} groups`);
   log(
-    `  member values ${f.memberValues} (${f.nestedGroupValues} of them nested groups); group size max ${f.maxGroupSize} (${((100 * f.maxGroupSize) / f.users).toFixed(0)}% of users), median ${f.medianGroupSize}`,
+    `  member values ${f.memberValues} (${f.nestedGroupValues} of ` +
+      `them nested groups); group size max ${f.maxGroupSize} (${((100 * f.maxGroupSize) / f.users).toFixed(0)}% ` +
+      `of users), median ${f.medianGroupSize}`,
   );
   log(`  nesting depth ${f.nestingDepth}; cycles: ${f.cycles.join('; ') || 'none'}`);
   log(`  flattened memberships (group_members rows expected) ${f.flattenedMemberships}, largest flattened group ${f.maxFlattenedSize}`);
@@ -432,13 +444,22 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], runs: Partial<R
     const base = v(floor);
     const r = (ms: Measure[]) => `${fmt(v(ms))} | ${(v(ms) / base).toFixed(1)}×`;
     const { first, steady, change } = runs[kind]!;
-    return `| ${scale}, ${STORE_LABEL[kind]} (${unit}) | ${fmt(base)} | ${fmt(v(ldapts))} | ${r(first)} | ${r(steady)} | ${r(change)} | ${rssOf(runs[kind]!).toFixed(0)} |`;
+    return (
+      `| ${scale}, ${STORE_LABEL[kind]} (${unit}) | ${fmt(base)} | ` +
+      `${fmt(v(ldapts))} | ${r(first)} | ${r(steady)} | ${r(change)} ` +
+      `| ${rssOf(runs[kind]!).toFixed(0)} |`
+    );
   };
   const ok = (b: boolean) => (b ? 'met' : '**missed**');
   const targets = kinds.map((k) => {
     const firstRatio = wall(runs[k]!.first) / wall(floor);
     const steadyRatio = wall(runs[k]!.steady) / wall(floor);
-    return `${STORE_LABEL[k]}: a re-sync (steady state, what every scheduled full sync is) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RATIO)}; the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ${ok(firstRatio <= TARGET_RATIO)}.`;
+    return (
+      `${STORE_LABEL[k]}: a re-sync (steady state, what every scheduled ` +
+      `full sync is) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RATIO)}; ` +
+      `the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ` +
+      `${ok(firstRatio <= TARGET_RATIO)}.`
+    );
   });
   const pgRatio: string[] = [];
   if (runs.sqlite && runs.postgres) {
@@ -450,33 +471,49 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], runs: Partial<R
     ];
     pgRatio.push(
       '',
-      `PostgreSQL / SQLite (target within ${TARGET_PG_RATIO}×), wall: ${parts.map(([p, l]) => `${l} ${q(wall, p).toFixed(2)}× (${ok(q(wall, p) <= TARGET_PG_RATIO)})`).join(', ')}; CPU (PostgreSQL's server included): ${parts.map(([p, l]) => `${l} ${q(cpu, p).toFixed(2)}×`).join(', ')}.`,
+      `PostgreSQL / SQLite (target within ${TARGET_PG_RATIO}×), wall: ` +
+        `${parts.map(([p, l]) => `${l} ${q(wall, p).toFixed(2)}× (${ok(q(wall, p) <= TARGET_PG_RATIO)})`).join(', ')}; ` +
+        `CPU (PostgreSQL's server included): ${parts.map(([p, l]) => `${l} ${q(cpu, p).toFixed(2)}×`).join(', ')}.`,
     );
   }
   const pg = runs.postgres?.first[0];
+  const pgLabel = `PostgreSQL on loopback${pg?.pgCpuS === undefined ? '' : ' (local: its CPU is counted)'}`;
+  const stores = kinds.map((k) => (k === 'sqlite' ? 'SQLite (WAL)' : pgLabel)).join(', ');
   const lines = [
     `## idsync sync benchmark — scale ${scale} (${f.users / 1000}k users / ${f.groups / 1000}k groups)`,
     '',
-    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ${f.memberValues} member values (largest group ${f.maxGroupSize}, median ${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ${f.cycles.length} cycles; ${f.flattenedMemberships} flattened memberships. OpenLDAP slapd (mdb) on loopback, clear LDAP, page size 1000, importPhones on; stores: ${kinds.map((k) => (k === 'sqlite' ? 'SQLite (WAL)' : `PostgreSQL on loopback${pg?.pgCpuS === undefined ? '' : ' (local: its CPU is counted)'}`)).join(', ')}.`,
+    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ` +
+      `${f.memberValues} member values (largest group ${f.maxGroupSize}, ` +
+      `median ${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ` +
+      `${f.cycles.length} cycles; ${f.flattenedMemberships} flattened ` +
+      `memberships. OpenLDAP slapd (mdb) on loopback, clear LDAP, page ` +
+      `size 1000, importPhones on; stores: ${stores}.`,
     '',
-    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | steady state | × floor | after 1% changed | × floor | peak RSS (MB) |',
+    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | steady state | × floor ' +
+      '| after 1% changed | × floor | peak RSS (MB) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...kinds.map((k) => row(k, wall, 'wall s')),
     ...kinds.map((k) => row(k, cpu, `CPU s incl. slapd${k === 'postgres' ? ' and server' : ''}`)),
     ...pgRatio,
     '',
-    `Targets${f.users < 100_000 ? ' (set for 100k users; at this scale fixed costs such as node start-up, config and store opening weigh most)' : ''}: full sync within ${TARGET_RATIO}× the floor — ${targets.join(' ')} Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ${ok(rss < TARGET_RSS_MB)}.`,
+    `Targets${f.users < 100_000 ? ' (set for 100k users; at this scale fixed costs such as node start-up, config and store opening weigh most)' : ''}: ` +
+      `full sync within ${TARGET_RATIO}× the floor — ${targets.join(' ')} ` +
+      `Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ` +
+      `${ok(rss < TARGET_RSS_MB)}.`,
     '',
-    'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on this 2-core machine inflates wall times, much less CPU):',
+    'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on ' +
+      'this 2-core machine inflates wall times, much less CPU):',
     '',
-    `- floor (ldapsearch groups then users, asking for the attributes idsync asks for: users ${USER_ATTRS.join(' ')}; groups ${GROUP_ATTRS.join(' ')}): ${detail(floor, false)}`,
+    `- floor (ldapsearch groups then users, asking for the attributes ` +
+      `idsync asks for: users ${USER_ATTRS.join(' ')}; groups ${GROUP_ATTRS.join(' ')}): ` +
+      `${detail(floor, false)}`,
     `- ldapts read only (bench/ldapts-read.mjs): ${detail(ldapts)}`,
     ...kinds.flatMap((k) => [
       `- first sync, ${STORE_LABEL[k]}: ${detail(runs[k]!.first)}`,
       `- steady state, ${STORE_LABEL[k]}: ${detail(runs[k]!.steady)}`,
       `- after 1% changed, ${STORE_LABEL[k]}: ${detail(runs[k]!.change)}`,
     ]),
-    `- idsync: ${args.cli!.startsWith(ROOT) ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})` : `${args.cli} (a build outside this repository)`}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
+    `- idsync: ${cliLine}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
     `- machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
     '',
   ];
@@ -492,7 +529,10 @@ function detail(ms: Measure[], rss = true): string {
   return ms
     .map(
       (m) =>
-        `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} s${m.pgCpuS === undefined ? '' : ` + PostgreSQL ${fmt(m.pgCpuS)} s`}, load ${m.load1.toFixed(2)})`,
+        `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}CPU ` +
+        `${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} ` +
+        `s${m.pgCpuS === undefined ? '' : ` + PostgreSQL ${fmt(m.pgCpuS)} s`}, ` +
+        `load ${m.load1.toFixed(2)})`,
     )
     .join('; ');
 }
