@@ -1,6 +1,7 @@
-// `npm run bench [-- --large]`: the full-sync benchmark, then the continuous-sync one, with the
-// same arguments, then the login flood (bench/login.ts, no arguments; it fails when 100 parallel
-// logins grow the server's memory past its bound). Each writes its table to bench/results-*.md;
+// `npm run bench [-- --large] [-- --store sqlite|postgres|both]`: the full-sync benchmark (into
+// both stores unless --store says otherwise; PostgreSQL at IDSYNC_BENCH_PG_URL), then the
+// continuous-sync one, with the same scale, then the login flood (bench/login.ts, no arguments;
+// it fails when 100 parallel logins grow the server's memory past its bound). Each writes its table to bench/results-*.md;
 // the README quotes them.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

@@ -348,3 +348,27 @@ function longestPath(children: Map<number, number[]>): number {
   for (const g of children.keys()) walk(g, 0);
   return best;
 }
+
+/**
+ * The generated attributes of some users, to undo the 1% change: generateOrg draws each user's
+ * attributes from its PRNG first, in user order, so replaying the same draws gives them back.
+ */
+export function originalAttrs(f: OrgFacts, seed: number, which: Set<number>): Map<number, Record<string, string | string[]>> {
+  const r = prng(seed);
+  const out = new Map<number, Record<string, string | string[]>>();
+  for (let i = 0; i < f.users; i++) {
+    const a = userAttrs(i, r);
+    if (which.has(i)) out.set(i, a);
+  }
+  return out;
+}
+
+export function pickChanged(f: OrgFacts, seed: number): { all: number[]; inScope: number } {
+  // A PRNG stream of its own, so the choice does not depend on how much the generator consumed.
+  const r = prng(seed ^ 0x5eed);
+  const n = Math.max(1, Math.round(f.users / 100));
+  const s = new Set<number>();
+  while (s.size < n) s.add(Math.floor(r() * f.users));
+  const all = [...s].sort((a, b) => a - b);
+  return { all, inScope: all.filter((i) => f.inScope[i]).length };
+}

@@ -4,7 +4,12 @@
 // users changed. Wall time and peak RSS of the idsync process go into bench/results-<scale>.md.
 //
 //   npx tsx bench/run.ts [--large] [--users N --groups M] [--reps R] [--profile] [--sql-trace]
-//                        [--cli PATH] [--node-flags "--max-old-space-size=256"] [--keep]
+//                        [--store sqlite|postgres|both] [--cli PATH] [--node-flags "--max-old-space-size=256"] [--keep]
+//
+// --store (default both) picks the stores idsync syncs into: SQLite (a file in a temporary
+// workspace) and PostgreSQL (a fresh schema in the database at IDSYNC_BENCH_PG_URL, default
+// postgres://postgres@127.0.0.1:5432/test; see bench/pg-store.ts). With both, the table has a row
+// for each and the PostgreSQL / SQLite ratio of every column.
 //
 // --profile and --sql-trace each add an extra first + steady sync (instrumented, so not in the
 // table) and append where the time went to the results file. --cli runs another build of idsync
@@ -21,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { startSlapd, type SlapdDirectory } from '../test/harness/slapd.js';
-import { BASE_DN, generateOrg, prng, userDn, type OrgFacts } from './org.js';
+import { BASE_DN, generateOrg, originalAttrs, pickChanged, userDn, type OrgFacts } from './org.js';
+import { PgBenchStore } from './pg-store.js';
 import { profileMarkdown, summarizeProfile } from './profile.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -49,8 +55,12 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     // V8 flags for the idsync process, e.g. "--max-old-space-size=256", to A/B heap settings.
     'node-flags': { type: 'string', default: '' },
+    store: { type: 'string', default: 'both' },
   },
 });
+if (!['sqlite', 'postgres', 'both'].includes(args.store!)) throw new Error(`--store ${args.store}: sqlite, postgres or both`);
+type StoreKind = 'sqlite' | 'postgres';
+const STORES: StoreKind[] = args.store === 'both' ? ['sqlite', 'postgres'] : [args.store as StoreKind];
 const users = Number(args.users ?? (args.large ? 100_000 : 10_000));
 const groups = Number(args.groups ?? (args.large ? 10_000 : 1_000));
 const scale = args.users || args.groups ? `u${users}-g${groups}` : args.large ? 'large' : 'default';
@@ -66,6 +76,8 @@ interface Measure {
   cpuUserS?: number;
   cpuSysS?: number;
   slapdCpuS: number;
+  /** PostgreSQL server CPU during the run, when the server is local (bench/pg-store.ts). */
+  pgCpuS?: number;
   load1: number;
   stdout: string;
 }
@@ -92,11 +104,16 @@ function slapdCpu(pid: number): number {
  * Runs a command with stdout to a file (or /dev/null) under GNU time for the child's own peak RSS
  * (%M, KB) and CPU; wall time is taken here, so it includes process start-up, as an operator sees.
  */
-async function measure(cmd: string, argv: string[], o: { slapdPid: number; cwd?: string; stdoutFile?: string; env?: NodeJS.ProcessEnv }): Promise<Measure> {
+async function measure(
+  cmd: string,
+  argv: string[],
+  o: { slapdPid: number; cwd?: string; stdoutFile?: string; env?: NodeJS.ProcessEnv; pg?: PgBenchStore },
+): Promise<Measure> {
   const timeFile = path.join(tmpdir(), `idsync-bench-time-${process.pid}`);
   const out = openSync(o.stdoutFile ?? '/dev/null', 'w');
   const load1 = loadavg()[0];
   const cpu0 = slapdCpu(o.slapdPid);
+  const pg0 = o.pg?.serverCpu();
   const t0 = performance.now();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
     const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, cmd, ...argv], {
@@ -112,11 +129,15 @@ async function measure(cmd: string, argv: string[], o: { slapdPid: number; cwd?:
   const wallS = sec(performance.now() - t0);
   closeSync(out);
   const slapdCpuS = slapdCpu(o.slapdPid) - cpu0;
+  // The server reaps a backend a moment after its client has gone.
+  if (pg0 !== undefined) await new Promise((r) => setTimeout(r, 100));
+  const pg1 = o.pg?.serverCpu();
+  const pgCpuS = pg0 !== undefined && pg1 !== undefined ? pg1 - pg0 : undefined;
   const stdout = o.stdoutFile ? readFileSync(o.stdoutFile, 'utf8') : '';
   if (code !== 0) throw new Error(`${cmd} ${argv.join(' ').slice(0, 300)} exited ${code}\nstdout: ${stdout.slice(0, 4000)}\nstderr: ${stderr.slice(-4000)}`);
   const [kb, u, s] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   rmSync(timeFile, { force: true });
-  return { wallS, rssMb: kb / 1024, cpuUserS: u, cpuSysS: s, slapdCpuS, load1, stdout };
+  return { wallS, rssMb: kb / 1024, cpuUserS: u, cpuSysS: s, slapdCpuS, pgCpuS, load1, stdout };
 }
 
 function ldapsearchArgs(d: SlapdDirectory, filter: string, attrs: string[]): string[] {
@@ -126,6 +147,7 @@ function ldapsearchArgs(d: SlapdDirectory, filter: string, attrs: string[]): str
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'idsync-bench-'));
   let slapd: SlapdDirectory | undefined;
+  let pgStore: PgBenchStore | undefined;
   process.once('SIGINT', () => {
     // The harness kills slapd in its 'exit' hook; our temp dir is ours to remove.
     if (!args.keep) rmSync(work, { recursive: true, force: true });
@@ -173,8 +195,9 @@ async function main(): Promise<void> {
         rssMb: Math.max(a.rssMb!, b.rssMb!),
       });
       log(
-        `floor ${floor.length}: ldapsearch groups ${fmt(a.wallS)} s + users ${fmt(b.wallS)} s = ${fmt(a.wallS + b.wallS)} s (slapd CPU ` +
-          `${fmt(a.slapdCpuS + b.slapdCpuS)} s, load ${a.load1.toFixed(2)})`,
+        `floor ${floor.length}: ldapsearch groups ${fmt(a.wallS)} s + ` +
+          `users ${fmt(b.wallS)} s = ${fmt(a.wallS + b.wallS)} s (slapd ` +
+          `CPU ${fmt(a.slapdCpuS + b.slapdCpuS)} s, load ${a.load1.toFixed(2)})`,
       );
     };
 
@@ -191,49 +214,59 @@ async function main(): Promise<void> {
       if (r.users !== users || r.groups !== groups) throw new Error(`ldapts read ${r.users} users / ${r.groups} groups`);
       ldapts.push(m);
       log(
-        `ldapts read ${ldapts.length}: ${fmt(m.wallS)} s, RSS ${m.rssMb!.toFixed(0)} MB, CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s, slapd CPU ` +
-          `${fmt(m.slapdCpuS)} s`,
+        `ldapts read ${ldapts.length}: ${fmt(m.wallS)} s, RSS ${m.rssMb!.toFixed(0)} ` +
+          `MB, CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} ` +
+          `s`,
       );
     };
 
     const ws = path.join(work, 'ws');
     mkdirSync(ws);
-    const configFile = path.join(ws, 'idsync.yaml');
-    writeFileSync(
-      configFile,
-      YAML.stringify({
-        store: 'sqlite:./data/idsync.db',
-        directories: [
-          {
-            name: 'bench',
-            type: 'openldap',
-            servers: [slapd.url],
-            transport: 'clear', // loopback; the same transport as the ldapsearch floor
-            bind: { dn: slapd.bindDn, password: slapd.password },
-            baseDn: BASE_DN,
-            groups: facts.groupDns,
-            importPhones: true,
-            safeguard: { enabled: false },
-          },
-        ],
-      }),
-    );
+    pgStore = STORES.includes('postgres') ? await PgBenchStore.open() : undefined;
+    if (pgStore) log(`PostgreSQL store: ${pgStore.version}, ${pgStore.url.replace(/\/\/[^@]*@/, '//…@')}`);
+    const configFile = (kind: StoreKind) => path.join(ws, `idsync-${kind}.yaml`);
+    for (const kind of STORES) {
+      writeFileSync(
+        configFile(kind),
+        YAML.stringify({
+          store: kind === 'sqlite' ? 'sqlite:./data/idsync.db' : pgStore!.url,
+          directories: [
+            {
+              name: 'bench',
+              type: 'openldap',
+              servers: [slapd.url],
+              transport: 'clear', // loopback; the same transport as the ldapsearch floor
+              bind: { dn: slapd.bindDn, password: slapd.password },
+              baseDn: BASE_DN,
+              groups: facts.groupDns,
+              importPhones: true,
+              safeguard: { enabled: false },
+            },
+          ],
+        }),
+      );
+    }
     const env = { ...process.env };
     delete env.IDSYNC_NOW;
     delete env.IDSYNC_LOG_LEVEL;
     const reportFile = path.join(work, 'report.json');
-    const sync = async (label: string, nodeFlags: string[] = [], cli = args.cli!) => {
-      const m = await measure(process.execPath, [...nodeFlagsAll, ...nodeFlags, cli, '--config', configFile, 'sync', '--json'], {
+    const sync = async (kind: StoreKind, label: string, nodeFlags: string[] = [], cli = args.cli!) => {
+      const pg = kind === 'postgres' ? pgStore : undefined;
+      const m = await measure(process.execPath, [...nodeFlagsAll, ...nodeFlags, cli, '--config', configFile(kind), 'sync', '--json'], {
         slapdPid,
         cwd: ws,
         env,
         stdoutFile: reportFile,
+        pg,
       });
       const report = JSON.parse(m.stdout);
       if (report.status !== 'succeeded') throw new Error(`${label}: status ${report.status}: ${JSON.stringify(report.error)}`);
+      const server = m.pgCpuS === undefined ? '' : `, PostgreSQL CPU ${fmt(m.pgCpuS)} s`;
       log(
-        `${label}: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} s), RSS ${m.rssMb!.toFixed(0)} MB, CPU user ${fmt(m.cpuUserS!)} + sys ` +
-          `${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s, load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`,
+        `${label} [${kind}]: ${fmt(m.wallS)} s (idsync says ${fmt(report.durationMs / 1000)} ` +
+          `s), RSS ${m.rssMb!.toFixed(0)} MB, CPU user ${fmt(m.cpuUserS!)} ` +
+          `+ sys ${fmt(m.cpuSysS!)} s, slapd CPU ${fmt(m.slapdCpuS)} s${server}, ` +
+          `load ${m.load1.toFixed(2)}; counts ${brief(report.counts)}`,
       );
       return { m, c: report.counts };
     };
@@ -241,49 +274,67 @@ async function main(): Promise<void> {
       const bad = Object.entries(want).filter(([k, v]) => c[k] !== v);
       if (bad.length) throw new Error(`${label}: ${bad.map(([k, v]) => `${k} = ${c[k]}, expected ${v}`).join('; ')}`);
     };
-    const resetStore = () => rmSync(path.join(ws, 'data'), { recursive: true, force: true });
+    const resetStore = async (kind: StoreKind) => {
+      if (kind === 'sqlite') rmSync(path.join(ws, 'data'), { recursive: true, force: true });
+      else await pgStore!.reset();
+    };
 
     // Floor, ldapts and idsync measurements are interleaved, so that load from other work on the
     // machine (it changes by the minute) hits all of them alike and their ratio stays meaningful.
-    const first: Measure[] = [];
-    const steady: Measure[] = [];
+    const runs = Object.fromEntries(STORES.map((k) => [k, { first: [] as Measure[], steady: [] as Measure[], change: [] as Measure[] }])) as Record<
+      StoreKind,
+      StoreRuns
+    >;
     for (let i = 1; i <= Math.max(reps, Number(args['floor-reps'])); i++) {
       await floorOnce();
       if (i > reps) continue;
       await ldaptsOnce();
-      resetStore();
-      const a = await sync(`idsync first sync #${i}`);
-      expect('first sync', a.c, { created: facts.usersInScope, skipped: 0, conflict: 0, groupsCreated: groups, membersAdded: facts.flattenedMemberships });
-      first.push(a.m);
-      const b = await sync(`idsync steady sync #${i}`);
-      expect('steady sync', b.c, { created: 0, updated: 0, unchanged: facts.usersInScope, membersAdded: 0, membersRemoved: 0 });
-      steady.push(b.m);
+      for (const kind of STORES) {
+        await resetStore(kind);
+        const a = await sync(kind, `idsync first sync #${i}`);
+        expect('first sync', a.c, { created: facts.usersInScope, skipped: 0, conflict: 0, groupsCreated: groups, membersAdded: facts.flattenedMemberships });
+        runs[kind].first.push(a.m);
+        const b = await sync(kind, `idsync steady sync #${i}`);
+        expect('steady sync', b.c, { created: 0, updated: 0, unchanged: facts.usersInScope, membersAdded: 0, membersRemoved: 0 });
+        runs[kind].steady.push(b.m);
+      }
     }
 
     // 1% of users change name and phone in the directory; only the in-scope ones count as updates.
-    // The store as it is now (after a steady sync) is kept, so each repetition starts from it.
+    // SQLite: the store as it is now (after a steady sync) is kept as a file, so each repetition
+    // starts from it. PostgreSQL: the change is undone in the directory and synced back (not timed)
+    // between repetitions, which brings the store to the same state.
     const before = path.join(work, 'store-before-change');
-    cpSync(path.join(ws, 'data'), before, { recursive: true });
+    if (runs.sqlite) cpSync(path.join(ws, 'data'), before, { recursive: true });
     const changed = pickChanged(facts, Number(args.seed));
-    const mods = path.join(work, 'changes.ldif');
-    writeFileSync(
-      mods,
-      changed.all
-        .map(
-          (i) =>
-            `dn: ${userDn(i)}\nchangetype: modify\nreplace: displayName\ndisplayName: Renamed User ${i}\n-\nreplace: telephoneNumber\ntelephoneNumber: ` +
-            `+1 212 555 ${String((i * 31 + 17) % 10000).padStart(4, '0')}\n-\n\n`,
-        )
-        .join(''),
-    );
-    await measure('ldapmodify', ['-x', '-H', slapd.url, '-D', slapd.bindDn, '-w', slapd.password, '-f', mods], { slapdPid });
-    const change: Measure[] = [];
+    const original = originalAttrs(facts, Number(args.seed), new Set(changed.all));
+    const modify = async (text: string) => {
+      const file = path.join(work, 'changes.ldif');
+      writeFileSync(file, text);
+      await measure('ldapmodify', ['-x', '-H', slapd!.url, '-D', slapd!.bindDn, '-w', slapd!.password, '-f', file], { slapdPid });
+    };
+    const replace = (i: number, displayName: string, phone: string) =>
+      `dn: ${userDn(i)}\nchangetype: modify\nreplace: displayName\ndisplayName: ${displayName}\n-\nreplace: telephoneNumber\ntelephoneNumber: ${phone}\n-\n\n`;
+    const change = () =>
+      modify(changed.all.map((i) => replace(i, `Renamed User ${i}`, `+1 212 555 ${String((i * 31 + 17) % 10000).padStart(4, '0')}`)).join(''));
+    const undo = () => modify(changed.all.map((i) => replace(i, original.get(i)!.displayName as string, original.get(i)!.telephoneNumber as string)).join(''));
+    await change();
+    const expectChange = (c: Record<string, number>) =>
+      expect('1% change', c, { updated: changed.inScope, created: 0, unchanged: facts.usersInScope - changed.inScope });
     for (let i = 1; i <= reps; i++) {
-      resetStore();
-      cpSync(before, path.join(ws, 'data'), { recursive: true });
-      const ch = await sync(`idsync after 1% changed #${i}`);
-      expect('1% change', ch.c, { updated: changed.inScope, created: 0, unchanged: facts.usersInScope - changed.inScope });
-      change.push(ch.m);
+      for (const kind of STORES) {
+        if (kind === 'sqlite') {
+          await resetStore(kind);
+          cpSync(before, path.join(ws, 'data'), { recursive: true });
+        } else if (i > 1) {
+          await undo();
+          expect('1% change undone', (await sync(kind, `idsync change undone (not in the table) #${i}`)).c, { updated: changed.inScope, created: 0 });
+          await change();
+        }
+        const ch = await sync(kind, `idsync after 1% changed #${i}`);
+        expectChange(ch.c);
+        runs[kind].change.push(ch.m);
+      }
     }
 
     // Instrumented runs, after the timed ones so their overhead never leaks into the table.
@@ -291,22 +342,24 @@ async function main(): Promise<void> {
     // Profiles run the unbundled build (dist/cli/main.js: the same code, one file per module) so
     // that samples can be charged to modules; bin/idsync.js runs the esbuild bundle.
     const unbundled = args.cli === path.join(ROOT, 'bin/idsync.js') ? path.join(ROOT, 'dist/cli/main.js') : args.cli!;
-    const instrumented = async (what: string, flags: (kind: string) => string[], after: (kind: string) => string) => {
-      resetStore();
-      for (const kind of ['first', 'steady']) {
-        await sync(`${what} ${kind} sync (not in the table)`, flags(kind), unbundled);
-        extraMd += after(kind);
+    const instrumented = async (what: string, flags: (kind: string, store: StoreKind) => string[], after: (kind: string, store: StoreKind) => string) => {
+      for (const store of STORES) {
+        await resetStore(store);
+        for (const kind of ['first', 'steady']) {
+          await sync(store, `${what} ${kind} sync (not in the table)`, flags(kind, store), unbundled);
+          extraMd += after(kind, store);
+        }
       }
     };
     if (args.profile) {
       const dir = path.join(work, 'prof');
       await instrumented(
         'profiled',
-        (k) => ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, k)}`],
-        (k) => {
-          const file = path.join(dir, k, readdirSync(path.join(dir, k))[0]);
+        (k, s) => ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, s, k)}`],
+        (k, s) => {
+          const file = path.join(dir, s, k, readdirSync(path.join(dir, s, k))[0]);
           if (args.keep) log(`profile kept: ${file}`);
-          return `${profileMarkdown(`CPU profile: ${k} sync, scale ${scale}`, summarizeProfile(file))}\n`;
+          return `${profileMarkdown(`CPU profile: ${k} sync, ${s} store, scale ${scale}`, summarizeProfile(file))}\n`;
         },
       );
     }
@@ -316,16 +369,16 @@ async function main(): Promise<void> {
       await instrumented(
         'SQL-traced',
         () => ['--import', path.join(HERE, 'sql-trace.mjs')],
-        (k) => `### SQL statements: ${k} sync, scale ${scale}\n\n${readFileSync(traced, 'utf8')}\n`,
+        (k, s) => `### SQL statements: ${k} sync, ${s} store, scale ${scale}\n\n${readFileSync(traced, 'utf8')}\n`,
       );
       delete env.IDSYNC_SQL_TRACE;
     }
-
-    const md = table(facts, floor, ldapts, first, steady, change) + (extraMd ? `\n${extraMd}` : '');
-    const resultFile = path.join(HERE, `results-${scale}.md`);
+    const md = table(facts, floor, ldapts, runs) + (extraMd ? `\n${extraMd}` : '');
+    const resultFile = path.join(HERE, `results-${scale}${args.store === 'postgres' ? '-postgres' : ''}.md`);
     writeFileSync(resultFile, md);
     log(`\n${md}\nwritten to ${path.relative(ROOT, resultFile)}`);
   } finally {
+    await pgStore?.close();
     await slapd?.dispose();
     if (args.keep) log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
@@ -335,8 +388,9 @@ async function main(): Promise<void> {
 function printFacts(f: OrgFacts): void {
   log(`organisation: ${f.users} users (${f.usersInScope} in at least one group), ${f.groups} groups`);
   log(
-    `  member values ${f.memberValues} (${f.nestedGroupValues} of them nested groups); group size max ${f.maxGroupSize} ` +
-      `(${((100 * f.maxGroupSize) / f.users).toFixed(0)}% of users), median ${f.medianGroupSize}`,
+    `  member values ${f.memberValues} (${f.nestedGroupValues} of ` +
+      `them nested groups); group size max ${f.maxGroupSize} (${((100 * f.maxGroupSize) / f.users).toFixed(0)}% ` +
+      `of users), median ${f.medianGroupSize}`,
   );
   log(`  nesting depth ${f.nestingDepth}; cycles: ${f.cycles.join('; ') || 'none'}`);
   log(`  flattened memberships (group_members rows expected) ${f.flattenedMemberships}, largest flattened group ${f.maxFlattenedSize}`);
@@ -358,16 +412,6 @@ function countDns(file: string): number {
   return (readFileSync(file, 'utf8').match(/^dn:/gm) ?? []).length;
 }
 
-function pickChanged(f: OrgFacts, seed: number): { all: number[]; inScope: number } {
-  // A PRNG stream of its own, so the choice does not depend on how much the generator consumed.
-  const r = prng(seed ^ 0x5eed);
-  const n = Math.max(1, Math.round(f.users / 100));
-  const s = new Set<number>();
-  while (s.size < n) s.add(Math.floor(r() * f.users));
-  const all = [...s].sort((a, b) => a - b);
-  return { all, inScope: all.filter((i) => f.inScope[i]).length };
-}
-
 function brief(c: Record<string, number>): string {
   return (
     Object.entries(c)
@@ -377,47 +421,98 @@ function brief(c: Record<string, number>): string {
   );
 }
 
-function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], first: Measure[], steady: Measure[], change: Measure[]): string {
+interface StoreRuns {
+  first: Measure[];
+  steady: Measure[];
+  change: Measure[];
+}
+
+const STORE_LABEL: Record<StoreKind, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+const TARGET_PG_RATIO = 1.5;
+
+function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], runs: Partial<Record<StoreKind, StoreRuns>>): string {
   // Medians throughout, for the floor (as specified) and idsync alike, so the ratio compares like
-  // with like. CPU = the client process plus slapd: the work a run costs, which load barely moves.
+  // with like. CPU = the client process plus slapd (plus the PostgreSQL server, when it is local):
+  // the work a run costs, which load barely moves.
   const wall = (ms: Measure[]) => median(ms.map((m) => m.wallS));
-  const cpu = (ms: Measure[]) => median(ms.map((m) => m.cpuUserS! + m.cpuSysS! + m.slapdCpuS));
-  const rss = Math.max(...[...first, ...steady, ...change].map((m) => m.rssMb!));
-  const row = (label: string, v: (ms: Measure[]) => number, unit: string) => {
+  const cpu = (ms: Measure[]) => median(ms.map((m) => m.cpuUserS! + m.cpuSysS! + m.slapdCpuS + (m.pgCpuS ?? 0)));
+  const kinds = STORES.filter((k) => runs[k]);
+  const all = kinds.flatMap((k) => [...runs[k]!.first, ...runs[k]!.steady, ...runs[k]!.change]);
+  const rssOf = (r: StoreRuns) => Math.max(...[...r.first, ...r.steady, ...r.change].map((m) => m.rssMb!));
+  const rss = Math.max(...all.map((m) => m.rssMb!));
+  const row = (kind: StoreKind, v: (ms: Measure[]) => number, unit: string) => {
     const base = v(floor);
     const r = (ms: Measure[]) => `${fmt(v(ms))} | ${(v(ms) / base).toFixed(1)}×`;
-    return `| ${label} (${unit}) | ${fmt(base)} | ${fmt(v(ldapts))} | ${r(first)} | ${r(steady)} | ${r(change)} | ${rss.toFixed(0)} |`;
+    const { first, steady, change } = runs[kind]!;
+    return (
+      `| ${scale}, ${STORE_LABEL[kind]} (${unit}) | ${fmt(base)} | ` +
+      `${fmt(v(ldapts))} | ${r(first)} | ${r(steady)} | ${r(change)} ` +
+      `| ${rssOf(runs[kind]!).toFixed(0)} |`
+    );
   };
   const ok = (b: boolean) => (b ? 'met' : '**missed**');
-  const firstRatio = wall(first) / wall(floor);
-  const steadyRatio = wall(steady) / wall(floor);
+  const targets = kinds.map((k) => {
+    const firstRatio = wall(runs[k]!.first) / wall(floor);
+    const steadyRatio = wall(runs[k]!.steady) / wall(floor);
+    return (
+      `${STORE_LABEL[k]}: a re-sync (steady state, what every scheduled ` +
+      `full sync is) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RATIO)}; ` +
+      `the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ` +
+      `${ok(firstRatio <= TARGET_RATIO)}.`
+    );
+  });
+  const pgRatio: string[] = [];
+  if (runs.sqlite && runs.postgres) {
+    const q = (v: (ms: Measure[]) => number, part: keyof StoreRuns) => v(runs.postgres![part]) / v(runs.sqlite![part]);
+    const parts: [keyof StoreRuns, string][] = [
+      ['first', 'first sync'],
+      ['steady', 'steady state'],
+      ['change', 'after 1% changed'],
+    ];
+    pgRatio.push(
+      '',
+      `PostgreSQL / SQLite (target within ${TARGET_PG_RATIO}×), wall: ` +
+        `${parts.map(([p, l]) => `${l} ${q(wall, p).toFixed(2)}× (${ok(q(wall, p) <= TARGET_PG_RATIO)})`).join(', ')}; ` +
+        `CPU (PostgreSQL's server included): ${parts.map(([p, l]) => `${l} ${q(cpu, p).toFixed(2)}×`).join(', ')}.`,
+    );
+  }
+  const pg = runs.postgres?.first[0];
+  const pgLabel = `PostgreSQL on loopback${pg?.pgCpuS === undefined ? '' : ' (local: its CPU is counted)'}`;
+  const stores = kinds.map((k) => (k === 'sqlite' ? 'SQLite (WAL)' : pgLabel)).join(', ');
   const lines = [
     `## idsync sync benchmark — scale ${scale} (${f.users / 1000}k users / ${f.groups / 1000}k groups)`,
     '',
-    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ${f.memberValues} member values (largest group ${f.maxGroupSize}, median ` +
-      `${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ${f.cycles.length} cycles; ${f.flattenedMemberships} flattened memberships. OpenLDAP slapd ` +
-      `(mdb) on loopback, clear LDAP, page size 1000, importPhones on, SQLite store (WAL).`,
+    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ` +
+      `${f.memberValues} member values (largest group ${f.maxGroupSize}, ` +
+      `median ${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ` +
+      `${f.cycles.length} cycles; ${f.flattenedMemberships} flattened ` +
+      `memberships. OpenLDAP slapd (mdb) on loopback, clear LDAP, page ` +
+      `size 1000, importPhones on; stores: ${stores}.`,
     '',
-    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | steady state | × floor | after 1% changed | × floor | peak ' +
-      'RSS (MB) |',
+    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | steady state | × floor ' +
+      '| after 1% changed | × floor | peak RSS (MB) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    row(scale, wall, 'wall s'),
-    row(scale, cpu, 'CPU s incl. slapd'),
+    ...kinds.map((k) => row(k, wall, 'wall s')),
+    ...kinds.map((k) => row(k, cpu, `CPU s incl. slapd${k === 'postgres' ? ' and server' : ''}`)),
+    ...pgRatio,
     '',
     `Targets${f.users < 100_000 ? ' (set for 100k users; at this scale fixed costs such as node start-up, config and store opening weigh most)' : ''}: ` +
-      `full sync within ${TARGET_RATIO}× the floor — a re-sync (steady state, what every scheduled full sync is) ${steadyRatio.toFixed(1)}×: ` +
-      `${ok(steadyRatio <= TARGET_RATIO)}; the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ` +
-      `${ok(firstRatio <= TARGET_RATIO)}. Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ${ok(rss < TARGET_RSS_MB)}.`,
+      `full sync within ${TARGET_RATIO}× the floor — ${targets.join(' ')} ` +
+      `Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ` +
+      `${ok(rss < TARGET_RSS_MB)}.`,
     '',
-    'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on this 2-core machine inflates wall times, ' +
-      'much less CPU):',
+    'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on ' +
+      'this 2-core machine inflates wall times, much less CPU):',
     '',
-    `- floor (ldapsearch groups then users, asking for the attributes idsync asks for: users ${USER_ATTRS.join(' ')}; groups ${GROUP_ATTRS.join(' ')}): ` +
+    `- floor (ldapsearch groups then users, asking for the attributes ` +
+      `idsync asks for: users ${USER_ATTRS.join(' ')}; groups ${GROUP_ATTRS.join(' ')}): ` +
       `${detail(floor, false)}`,
     `- ldapts read only (bench/ldapts-read.mjs): ${detail(ldapts)}`,
-    `- first sync: ${detail(first)}`,
-    `- steady state: ${detail(steady)}`,
-    `- after 1% changed: ${detail(change)}`,
+    ...kinds.flatMap((k) => [
+      `- first sync, ${STORE_LABEL[k]}: ${detail(runs[k]!.first)}`,
+      `- steady state, ${STORE_LABEL[k]}: ${detail(runs[k]!.steady)}`,
+      `- after 1% changed, ${STORE_LABEL[k]}: ${detail(runs[k]!.change)}`,
+    ]),
     `- idsync: ${cliLine}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
     `- machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
     '',
@@ -434,8 +529,10 @@ function detail(ms: Measure[], rss = true): string {
   return ms
     .map(
       (m) =>
-        `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}CPU ${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} s, load ` +
-        `${m.load1.toFixed(2)})`,
+        `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}CPU ` +
+        `${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} ` +
+        `s${m.pgCpuS === undefined ? '' : ` + PostgreSQL ${fmt(m.pgCpuS)} s`}, ` +
+        `load ${m.load1.toFixed(2)})`,
     )
     .join('; ');
 }

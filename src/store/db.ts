@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
 import { IdsyncError } from '../errors.js';
 import { IdsyncMigrations } from './migrations.js';
+import { pgMigrationsCurrent } from './postgres/migrations-check.js';
 import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.js';
 import { StorePostgresDialect } from './postgres-introspector.js';
 import type { Database } from './schema.js';
@@ -198,6 +199,7 @@ export class Store {
   }
 
   async #migratePostgres(provider: IdsyncMigrations): Promise<void> {
+    if (await pgMigrationsCurrent(this.db, Object.keys(await provider.getMigrations()))) return;
     await this.db.connection().execute(async (conn) => {
       const key = sql`${MIGRATION_LOCK_CLASS}::int4, hashtext(${this.#schema ?? ''})`;
       await sql`select pg_advisory_lock(${key})`.execute(conn);

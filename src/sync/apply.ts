@@ -1,4 +1,4 @@
-import type { SyncWriter } from '../store/sync/writer.js';
+import type { MemberChange, SyncWriter } from '../store/sync/writer.js';
 import type { RunCounts } from '../store/sync/run-types.js';
 import type { Plan, PlannedOf } from './plan.js';
 
@@ -29,12 +29,12 @@ export async function applyPlan(w: SyncWriter, plan: Plan, ctx: ApplyContext): P
     return ids.map((id) => (id < 0 ? userIds!.get(id)! : id));
   };
   const { changes } = plan;
-  let load = plan.membershipLoad ? w.beginMembershipLoad(plan.membershipLoad) : undefined;
+  let load = plan.membershipLoad ? await w.beginMembershipLoad(plan.membershipLoad) : undefined;
   // Users are written a page at a time: consecutive creates and updates go to the store as one batch.
   for (let i = 0; i < changes.length; ) {
     const c = changes[i];
     if (load && c.kind !== 'group.create' && c.kind !== 'group.update' && c.kind !== 'membership.add' && c.kind !== 'membership.remove') {
-      load.end();
+      await load.end();
       load = undefined;
     }
     if (c.kind === 'user.create') {
@@ -53,6 +53,30 @@ export async function applyPlan(w: SyncWriter, plan: Plan, ctx: ApplyContext): P
       i = j;
       continue;
     }
+    if (c.kind === 'group.create') {
+      let j = i;
+      while (j < changes.length && changes[j].kind === 'group.create') j++;
+      const batch = changes.slice(i, j) as PlannedOf<'group.create'>[];
+      const ids = await w.insertGroups(batch.map((x) => x.row));
+      for (let k = 0; k < batch.length; k++) groupIds.set(batch[k].groupId, ids[k]);
+      i = j;
+      continue;
+    }
+    if (c.kind === 'membership.add' || c.kind === 'membership.remove') {
+      // A run of membership changes (a full sync plans them after every group change) as one batch.
+      const adds: MemberChange[] = [];
+      const removes: MemberChange[] = [];
+      for (; i < changes.length; i++) {
+        const m = changes[i];
+        if (m.kind !== 'membership.add' && m.kind !== 'membership.remove') break;
+        const g = group(m.groupId);
+        if (g === undefined || !m.userIds.length) continue;
+        if (m.kind === 'membership.add') adds.push({ groupId: g, userIds: users(m.userIds) });
+        else removes.push({ groupId: g, userIds: m.userIds });
+      }
+      if (adds.length || removes.length) await w.writeMembers(adds, removes);
+      continue;
+    }
     switch (c.kind) {
       case 'user.disable':
         await w.disableUser(c.userId, c.reason, ctx.now);
@@ -64,25 +88,12 @@ export async function applyPlan(w: SyncWriter, plan: Plan, ctx: ApplyContext): P
       case 'user.delete':
         await w.deleteUser(c.userId);
         break;
-      case 'group.create':
-        groupIds.set(c.groupId, await w.insertGroup(c.row));
-        break;
       case 'group.update':
         await w.updateGroup(c.groupId, { dn: c.dn, name: c.name, updated_at: ctx.now.toISOString() });
         break;
       case 'group.delete':
         await w.deleteGroup(c.groupId);
         break;
-      case 'membership.add': {
-        const g = group(c.groupId);
-        if (g !== undefined && c.userIds.length) await w.addMembers(g, users(c.userIds));
-        break;
-      }
-      case 'membership.remove': {
-        const g = group(c.groupId);
-        if (g !== undefined && c.userIds.length) await w.removeMembers(g, c.userIds);
-        break;
-      }
       case 'removal.hold':
         await w.holdRemovals(ctx.runId, ctx.directoryId, c.removals, c.threshold, ctx.now);
         break;
@@ -95,6 +106,6 @@ export async function applyPlan(w: SyncWriter, plan: Plan, ctx: ApplyContext): P
     }
     i++;
   }
-  load?.end();
+  await load?.end();
   if (ctx.record ?? true) await w.recordObjects(ctx.runId, plan.log);
 }

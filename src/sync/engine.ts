@@ -6,7 +6,7 @@ import type { Store } from '../store/db.js';
 import { ensureDirectory, markSynced } from '../store/directories.js';
 import { loadGraphCache, saveGraphCache } from '../store/graph-cache.js';
 import { discardRun, finishRun, startRun } from '../store/runs.js';
-import type { SyncReads } from '../store/sync/writer.js';
+import type { SyncReads, SyncWriter } from '../store/sync/writer.js';
 import { applyPlan } from './apply.js';
 import { decodeSnapshot, encodeSnapshot, snapshotFingerprint } from './graph-snapshot.js';
 import { DesiredMembers } from './groups.js';
@@ -114,14 +114,23 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       for await (const page of reader.userPages()) {
         const now = clock();
         const plan = (db: SyncReads) => planUserPage(db, cfg, dir.id, page, { now, counts, seen, itemLabel, known, stats, ids, describeNew: dryRun });
-        // A page is planned and applied in one transaction, with its run log.
-        const p: PagePlan = dryRun
-          ? await plan(store.sync.reads)
-          : await store.sync.transaction(async (w) => {
+        // A page is planned and applied in one transaction, with its run log; where the store says
+        // planning outside it loses nothing, a page with nothing to write opens none.
+        const apply = (w: SyncWriter, p: PagePlan) => applyPlan(w, p, { directoryId: dir.id, now, counts, runId: report.runId! });
+        let p: PagePlan;
+        if (dryRun) p = await plan(store.sync.reads);
+        else if (store.sync.planOutsideTransaction) {
+          p = await plan(store.sync.reads);
+          if (p.changes.length || p.log.length) await store.sync.transaction((w) => apply(w, p), { relaxedCommit: true });
+        } else
+          p = await store.sync.transaction(
+            async (w) => {
               const p = await plan(w);
-              await applyPlan(w, p, { directoryId: dir.id, now, counts, runId: report.runId! });
+              await apply(w, p);
               return p;
-            });
+            },
+            { relaxedCommit: true },
+          );
         addPageMembers(desired, p);
         deferred.push(...p.removals);
         keep(p.log);

@@ -96,6 +96,11 @@ export async function planMemberships(
   // For a few users (single-user and incremental syncs), read only their memberships: reading every
   // chosen group's member list would make each increment cost as much as the directory is large.
   const current = opts.onlyUsers ? await db.membershipsOf([...opts.onlyUsers].filter((u) => u > 0)) : undefined;
+  // A backend that reads every stored member list at once (PostgreSQL: one query, not one per group).
+  const lists = !current && stored.length ? await db.memberLists(directoryId) : undefined;
+  // Group creates and updates go first, the membership changes after them in one run: a backend
+  // can then write each kind as one batch (insertGroups, writeMembers).
+  const groupChanges: Plan['changes'] = [];
   for (const c of chosen) {
     const g = byExt.get(c.externalId);
     let groupId: number;
@@ -103,7 +108,7 @@ export async function planMemberships(
       counts.groupsCreated++;
       changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'created', item: `group ${c.dn}` });
       groupId = opts.ids.take();
-      plan.changes.push({
+      groupChanges.push({
         kind: 'group.create',
         groupId,
         row: { directory_id: directoryId, external_id: c.externalId, dn: c.dn, name: c.name, created_at: ts, updated_at: ts },
@@ -116,7 +121,7 @@ export async function planMemberships(
         if (g.name !== c.name) attributes.name = { before: g.name, after: c.name };
         if (g.dn !== c.dn) attributes.dn = { before: g.dn, after: c.dn };
         changes.push({ objectType: 'group', name: c.name, externalId: c.externalId, outcome: 'updated', attributes });
-        plan.changes.push({ kind: 'group.update', groupId: g.id, dn: c.dn, name: c.name });
+        groupChanges.push({ kind: 'group.update', groupId: g.id, dn: c.dn, name: c.name });
       }
     }
     keep.add(groupId);
@@ -124,7 +129,7 @@ export async function planMemberships(
     let have: Float64Array;
     if (current) have = sortedUnique(current.get(groupId) ?? []);
     else if (groupId <= 0) have = new Float64Array(0);
-    else have = await db.memberIds(groupId);
+    else have = lists ? (lists.get(groupId) ?? new Float64Array(0)) : await db.memberIds(groupId);
     // Placeholder ids of a dry run are negative: they sort first and are never in the store.
     const add: number[] = [];
     const remove: number[] = [];
@@ -146,6 +151,7 @@ export async function planMemberships(
     if (remove.length) plan.changes.push({ kind: 'membership.remove', groupId, userIds: remove });
     opts.onProgress?.(++done, chosen.length);
   }
+  plan.changes = [...groupChanges, ...plan.changes];
   if (!opts.onlyUsers) {
     for (const g of stored) {
       if (keep.has(g.id)) continue;

@@ -3,7 +3,18 @@ import { saveSyncState, type SyncStatePatch } from '../sync-state.js';
 import type { Db, DirectoryRow, GroupRow, NewGroupRow, NewUserRow, UserPatch, UserRow } from './rows.js';
 import { discardRunIn, finishRunIn, recordObjectsIn, startRunIn } from './run-log.js';
 import type { ObjectChange, RunCounts, RunEnd, RunKind } from './run-types.js';
-import type { ApprovalListing, ApprovalRow, DueUser, HeldRemovalRow, HeldUser, KnownUser, LiveUser, SyncWriter } from './writer.js';
+import type {
+  ApprovalListing,
+  ApprovalRow,
+  DueUser,
+  HeldRemovalRow,
+  HeldUser,
+  KnownUser,
+  LiveUser,
+  MemberChange,
+  MembershipLoad,
+  SyncWriter,
+} from './writer.js';
 
 /** Rows per statement where a list of ids or rows goes into one query. */
 const CHUNK = 500;
@@ -147,6 +158,10 @@ export class KyselySyncWriter implements SyncWriter {
     return sortedUnique((await this.db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((r) => r.user_id));
   }
 
+  async memberLists(_directoryId: number): Promise<Map<number, Float64Array> | undefined> {
+    return undefined;
+  }
+
   async membershipsOf(userIds: readonly number[]): Promise<Map<number, Set<number>>> {
     const out = new Map<number, Set<number>>();
     for (let i = 0; i < userIds.length; i += CHUNK) {
@@ -267,6 +282,12 @@ export class KyselySyncWriter implements SyncWriter {
     return (await this.db.insertInto('groups').values(row).returning('id').executeTakeFirstOrThrow()).id;
   }
 
+  async insertGroups(rows: readonly NewGroupRow[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const r of rows) ids.push(await this.insertGroup(r));
+    return ids;
+  }
+
   async updateGroup(groupId: number, set: { dn: string; name: string; updated_at: string }): Promise<void> {
     await this.db.updateTable('groups').set(set).where('id', '=', groupId).execute();
   }
@@ -295,7 +316,12 @@ export class KyselySyncWriter implements SyncWriter {
     }
   }
 
-  beginMembershipLoad(_expected: number): { end(): void } | undefined {
+  async writeMembers(adds: readonly MemberChange[], removes: readonly MemberChange[]): Promise<void> {
+    for (const r of removes) await this.removeMembers(r.groupId, r.userIds);
+    for (const a of adds) await this.addMembers(a.groupId, a.userIds);
+  }
+
+  beginMembershipLoad(_expected: number): MembershipLoad | undefined | Promise<MembershipLoad | undefined> {
     return undefined;
   }
 

@@ -130,15 +130,63 @@ describe.each(storeBackends('syncw'))('sync writer on %s', (_name, url) => {
     expect(await r.memberIds(g1)).toHaveLength(0);
   });
 
+  it('inserts groups in a batch with their ids in order, and writes a run of membership changes of several groups', async () => {
+    const { store, dirId } = await open();
+    const users = await store.sync.transaction((w) => w.insertUsers(Array.from({ length: 20 }, (_, i) => userRow(dirId, `m${i}`))));
+    const row = (n: string) => ({ directory_id: dirId, external_id: `g-${n}`, dn: `cn=${n},dc=x`, name: n, created_at: ts, updated_at: ts });
+    const gs = await store.sync.transaction((w) => w.insertGroups(['a', 'b', 'c'].map(row)));
+    const r = store.sync.reads;
+    expect(new Map((await r.groups(dirId)).map((g) => [g.id, g.name]))).toEqual(
+      new Map([
+        [gs[0], 'a'],
+        [gs[1], 'b'],
+        [gs[2], 'c'],
+      ]),
+    );
+    await store.sync.transaction(
+      (w) =>
+        w.writeMembers(
+          [
+            { groupId: gs[0], userIds: users.slice(0, 10) },
+            { groupId: gs[1], userIds: users.slice(5) },
+          ],
+          [],
+        ),
+      {
+        linksOnly: true,
+      },
+    );
+    await store.sync.transaction(
+      (w) =>
+        w.writeMembers(
+          [{ groupId: gs[2], userIds: users.slice(0, 2) }],
+          [
+            { groupId: gs[0], userIds: users.slice(0, 4) },
+            { groupId: gs[1], userIds: users.slice(15) },
+          ],
+        ),
+      { linksOnly: true },
+    );
+    const want = new Map([
+      [gs[0], users.slice(4, 10)],
+      [gs[1], users.slice(5, 15)],
+      [gs[2], users.slice(0, 2)],
+    ]);
+    for (const [g, ids] of want) expect([...(await r.memberIds(g))]).toEqual([...ids].sort((x, y) => x - y));
+    // Every list at once, where the backend reads them so: the same lists as memberIds.
+    const lists = await r.memberLists(dirId);
+    if (lists) for (const [g, ids] of want) expect([...(lists.get(g) ?? [])]).toEqual([...ids].sort((x, y) => x - y));
+  });
+
   it('loads a first batch of many memberships in bulk and leaves every one behind', async () => {
     const { store, dirId } = await open();
     const users = await store.sync.transaction((w) => w.insertUsers(Array.from({ length: 11_000 }, (_, i) => userRow(dirId, `b${i}`))));
     const g = await store.sync.transaction(
       async (w) => {
-        const load = w.beginMembershipLoad(users.length);
+        const load = await w.beginMembershipLoad(users.length);
         const g = await w.insertGroup({ directory_id: dirId, external_id: 'g-big', dn: 'cn=big,dc=x', name: 'big', created_at: ts, updated_at: ts });
         await w.addMembers(g, users);
-        load?.end();
+        await load?.end();
         return g;
       },
       { linksOnly: true },

@@ -64,6 +64,17 @@ export interface HeldUser {
   reason: string;
 }
 
+/** Members added to or removed from one group. */
+export interface MemberChange {
+  groupId: number;
+  userIds: readonly number[];
+}
+
+/** A bulk load of memberships under way (beginMembershipLoad). */
+export interface MembershipLoad {
+  end(): void | Promise<void>;
+}
+
 export interface SyncReads {
   directoryByName(name: string): Promise<DirectoryRow | undefined>;
   directoryName(directoryId: number): Promise<string | undefined>;
@@ -87,6 +98,11 @@ export interface SyncReads {
   groups(directoryId: number): Promise<GroupRow[]>;
   /** A group's member ids, ascending, each once. */
   memberIds(groupId: number): Promise<Float64Array>;
+  /**
+   * Every stored group's member ids of the directory (as memberIds), when the backend reads them
+   * faster at once (PostgreSQL: one query instead of one per group); undefined: ask memberIds.
+   */
+  memberLists(directoryId: number): Promise<Map<number, Float64Array> | undefined>;
   /** Group → members, for these users only. */
   membershipsOf(userIds: readonly number[]): Promise<Map<number, Set<number>>>;
   pendingHolds(userIds: readonly number[]): Promise<Map<number, HeldRemoval>>;
@@ -107,16 +123,20 @@ export interface SyncWriter extends SyncReads {
   trashUser(userId: number, reason: string, now: Date, deleteAfter: string): Promise<number>;
   deleteUser(userId: number): Promise<void>;
   insertGroup(row: NewGroupRow): Promise<number>;
+  /** Ids in the order of `rows`. */
+  insertGroups(rows: readonly NewGroupRow[]): Promise<number[]>;
   updateGroup(groupId: number, set: { dn: string; name: string; updated_at: string }): Promise<void>;
   deleteGroup(groupId: number): Promise<void>;
   addMembers(groupId: number, userIds: readonly number[]): Promise<void>;
   removeMembers(groupId: number, userIds: readonly number[]): Promise<void>;
+  /** A run of membership changes of several groups (no pair both added and removed), which a backend may write as a few statements. */
+  writeMembers(adds: readonly MemberChange[], removes: readonly MemberChange[]): Promise<void>;
   /**
    * Announces that `expected` memberships are about to be loaded into a directory that has no
    * groups yet; `end()` once they are in. A backend may load them faster in bulk (SQLite builds
    * one index at the end). Only inside a transaction.
    */
-  beginMembershipLoad(expected: number): { end(): void } | undefined;
+  beginMembershipLoad(expected: number): MembershipLoad | undefined | Promise<MembershipLoad | undefined>;
   holdRemovals(runId: number, directoryId: number, removals: readonly HeldRemovalRow[], threshold: string, now: Date): Promise<void>;
   releaseHold(runId: number, userId: number, now: Date): Promise<void>;
   supersedePending(directoryId: number, now: Date): Promise<void>;
@@ -133,8 +153,17 @@ export interface SyncStore {
   /** Reads outside a transaction: a dry run, and what a run reads before it writes. */
   readonly reads: SyncReads;
   /**
+   * True when planning a page through `reads` and opening a transaction only for a page with
+   * something to write loses nothing: PostgreSQL's read committed transactions see no more than
+   * reads outside one, and an empty transaction costs two round trips (BEGIN, COMMIT). SQLite's
+   * deferred transaction is free when nothing is written, and keeps the page's reads in one.
+   */
+  readonly planOutsideTransaction?: boolean;
+  /**
    * `fn` in one transaction, with a writer bound to it. `linksOnly`: the transaction only links
    * ids it has read itself (memberships, removals), so a backend may skip foreign-key checks.
+   * `relaxedCommit`: a page of a full sync, which the next run redoes if a crash loses it, so a
+   * backend may commit it without waiting for the disk.
    */
-  transaction<T>(fn: (w: SyncWriter) => Promise<T>, opts?: { linksOnly?: boolean }): Promise<T>;
+  transaction<T>(fn: (w: SyncWriter) => Promise<T>, opts?: { linksOnly?: boolean; relaxedCommit?: boolean }): Promise<T>;
 }
