@@ -38,8 +38,11 @@ const USER_ATTRS = ['entryUUID', 'uid', 'displayName', 'givenName', 'sn', 'mail'
 const GROUP_ATTRS = ['entryUUID', 'cn', 'member', 'uniqueMember'];
 const USER_FILTER = '(objectClass=inetOrgPerson)';
 const GROUP_FILTER = '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))';
-const TARGET_RATIO = 2;
-const TARGET_RSS_MB = 300;
+// Issue 11's targets at 100,000 users: a re-sync within 1.5× the floor, a first sync into an empty store
+// within 3×, peak RSS under 200 MB; PostgreSQL within 1.5× of SQLite (TARGET_PG_RATIO below).
+const TARGET_RESYNC_RATIO = 1.5;
+const TARGET_FIRST_RATIO = 3;
+const TARGET_RSS_MB = 200;
 
 const { values: args } = parseArgs({
   options: {
@@ -456,9 +459,9 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], runs: Partial<R
     const steadyRatio = wall(runs[k]!.steady) / wall(floor);
     return (
       `${STORE_LABEL[k]}: a re-sync (steady state, what every scheduled ` +
-      `full sync is) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RATIO)}; ` +
-      `the first sync into an empty store (every row written) ${firstRatio.toFixed(1)}×: ` +
-      `${ok(firstRatio <= TARGET_RATIO)}.`
+      `full sync is, target ${TARGET_RESYNC_RATIO}×) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RESYNC_RATIO)}; ` +
+      `the first sync into an empty store (every row written, target ${TARGET_FIRST_RATIO}×) ` +
+      `${firstRatio.toFixed(1)}×: ${ok(firstRatio <= TARGET_FIRST_RATIO)}.`
     );
   });
   const pgRatio: string[] = [];
@@ -497,7 +500,7 @@ function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], runs: Partial<R
     ...pgRatio,
     '',
     `Targets${f.users < 100_000 ? ' (set for 100k users; at this scale fixed costs such as node start-up, config and store opening weigh most)' : ''}: ` +
-      `full sync within ${TARGET_RATIO}× the floor — ${targets.join(' ')} ` +
+      `against the floor — ${targets.join(' ')} ` +
       `Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ` +
       `${ok(rss < TARGET_RSS_MB)}.`,
     '',
