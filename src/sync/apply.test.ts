@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openTestStore, storeBackends } from '../../test/support/store-backends.js';
-import type { NewUserRow } from '../store/sync/rows.js';
+import { syncedUserRow } from '../../test/support/user-rows.js';
 import { applyPlan } from './apply.js';
 import { createdId, Placeholders, type Plan } from './plan.js';
 import { emptyCounts } from './report.js';
@@ -12,32 +12,6 @@ import { emptyCounts } from './report.js';
 const now = new Date('2026-11-01T10:00:00Z');
 const ts = now.toISOString();
 
-function userRow(directoryId: number, n: string): NewUserRow {
-  return {
-    username: n,
-    username_key: n,
-    directory_id: directoryId,
-    external_id: `e-${n}`,
-    dn: `uid=${n},dc=x`,
-    dn_key: `uid=${n},dc=x`,
-    source_hash: null,
-    aliases: '[]',
-    full_name: null,
-    first_name: null,
-    last_name: null,
-    email: null,
-    phones: '[]',
-    notes: null,
-    status: 'active',
-    status_reason: null,
-    sync_item: null,
-    trashed_at: null,
-    delete_after: null,
-    created_at: ts,
-    updated_at: ts,
-  };
-}
-
 describe.each(storeBackends('apply'))('applyPlan on %s', (_name, url) => {
   it('writes a plan, turning its placeholders into store ids, and logs it against the run', async () => {
     const store = await openTestStore(url());
@@ -48,13 +22,13 @@ describe.each(storeBackends('apply'))('applyPlan on %s', (_name, url) => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
-    const [old] = await store.sync.transaction((w) => w.insertUsers([userRow(dirId, 'old')]));
+    const [old] = await store.sync.transaction((w) => w.insertUsers([syncedUserRow(dirId, 'old', now)]));
     const ids = new Placeholders();
     const plan: Plan = { changes: [], log: [] };
     const creates = ['ann', 'bea'].map((n) => {
       const log = { objectType: 'user' as const, name: n, externalId: `e-${n}`, outcome: 'created' as const };
       plan.log.push(log);
-      return { kind: 'user.create' as const, ref: ids.take(), row: userRow(dirId, n), groups: [0], log };
+      return { kind: 'user.create' as const, ref: ids.take(), row: syncedUserRow(dirId, n, now), groups: [0], log };
     });
     plan.changes.push(...creates);
     const g = ids.take();

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { Store } from '../store/db.js';
 import { ensureDirectory } from '../store/directories.js';
+import { syncedUserRow } from '../../test/support/user-rows.js';
 import { fastPath } from '../store/sqlite-fast-path.js';
 import type { SyncWriter } from '../store/sync/writer.js';
 import { applyPlan } from './apply.js';
@@ -58,34 +59,7 @@ async function storeWithUsers(n: number): Promise<{ store: Store; directoryId: n
   const ids = await store.transaction(async (trx) => {
     const fast = fastPath(trx)!;
     const out: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const ts = now.toISOString();
-      out.push(
-        fast.insertUser({
-          username: `u${i}`,
-          username_key: `u${i}`,
-          directory_id: directoryId,
-          external_id: `e${i}`,
-          dn: `uid=u${i},dc=x`,
-          dn_key: `uid=u${i},dc=x`,
-          source_hash: null,
-          aliases: '[]',
-          full_name: null,
-          first_name: null,
-          last_name: null,
-          email: null,
-          phones: '[]',
-          notes: null,
-          status: 'active',
-          status_reason: null,
-          sync_item: null,
-          trashed_at: null,
-          delete_after: null,
-          created_at: ts,
-          updated_at: ts,
-        }),
-      );
-    }
+    for (let i = 0; i < n; i++) out.push(fast.insertUser(syncedUserRow(directoryId, `u${i}`, now, { external_id: `e${i}` })));
     return out;
   });
   return { store, directoryId, ids };

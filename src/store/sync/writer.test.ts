@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { syncedUserRow } from '../../../test/support/user-rows.js';
 import { openTestStore, storeBackends } from '../../../test/support/store-backends.js';
 import type { Store } from '../db.js';
 import { listRuns, showRun } from '../history.js';
@@ -13,32 +14,9 @@ import { emptyCounts } from './run-types.js';
 const now = new Date('2026-11-01T10:00:00Z');
 const ts = now.toISOString();
 
-function userRow(directoryId: number, n: string, over: Partial<NewUserRow> = {}): NewUserRow {
-  return {
-    username: n,
-    username_key: n.toLowerCase(),
-    directory_id: directoryId,
-    external_id: `e-${n}`,
-    dn: `uid=${n},dc=x`,
-    dn_key: `uid=${n.toLowerCase()},dc=x`,
-    source_hash: `h-${n}`,
-    aliases: '[]',
-    full_name: null,
-    first_name: null,
-    last_name: null,
-    email: null,
-    phones: '[]',
-    notes: null,
-    status: 'active',
-    status_reason: null,
-    sync_item: 'group cn=eng',
-    trashed_at: null,
-    delete_after: null,
-    created_at: ts,
-    updated_at: ts,
-    ...over,
-  };
-}
+/** The users these tests write: each with a digest and the group that brought it. */
+const userRow = (directoryId: number, n: string, over: Partial<NewUserRow> = {}) =>
+  syncedUserRow(directoryId, n, now, { source_hash: `h-${n}`, sync_item: 'group cn=eng', ...over });
 
 async function withDirectory(store: Store): Promise<number> {
   const dir = await store.db
