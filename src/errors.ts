@@ -32,6 +32,19 @@ export const ErrorCodes = {
   SYNC_ALREADY_RUNNING: { exit: 5, http: 409 },
   APPROVAL_NOT_PENDING: { exit: 5, http: 409 },
   RESTORE_NOT_ALLOWED: { exit: 5, http: 409 },
+  // outbound provisioning (exit 7): each names why idsync did not, or could not, write an object
+  /** The object is one idsync must never touch: outside the root containers, adminCount=1, or a member (nested) of a privileged group. */
+  PROVISION_PROTECTED: { exit: 7, http: 409 },
+  /** An account or group of the same name exists in the directory and idsync does not manage it; adopt it to take it over. */
+  PROVISION_CONFLICT: { exit: 7, http: 409 },
+  /** The password does not meet the directory's policy; the message names the rule. */
+  PROVISION_PASSWORD_POLICY: { exit: 7, http: 422 },
+  /** A password would cross an unencrypted connection (ldap:// without StartTLS). */
+  PROVISION_INSECURE: { exit: 7, http: 422 },
+  /** The object lacks what the directory needs (AD: a first and a last name), or its values do not fit. */
+  PROVISION_INVALID: { exit: 7, http: 422 },
+  /** The service account lacks a right provisioning needs; the message names it. */
+  PROVISION_RIGHTS: { exit: 7, http: 422 },
   // admin API: malformed requests (exit 2) and access (exit 6, which `idsync admin` can meet)
   VALIDATION_FAILED: { exit: 2, http: 400 },
   ROUTE_NOT_FOUND: { exit: 2, http: 404 },
