@@ -950,7 +950,7 @@ export interface components {
              */
             groups?: string[];
             /**
-             * @description Ordered items: `{ group: DN }` or `{ container: DN, filter?: "(…)", scope?: sub|one }`. A user is in scope when any item reaches them; the first item that does is recorded as the reason they are synced (`idsync users show`). At least one item (here or in `groups`) is required: an empty selection would remove everyone.
+             * @description Ordered items: `{ group: DN }` or `{ container: DN, filter?: "(…)", scope?: sub|one }`. A user is in scope when any item reaches them; the first item that does is recorded as the reason they are synced (`idsync users show`). At least one item (here or in `groups`) is required: an empty selection would remove everyone. A directory with a `provisioning` block may have none: it is then only written to.
              * @default []
              */
             syncItems?: ({
@@ -987,6 +987,56 @@ export interface components {
                 groupName?: string;
                 /** @description The attribute of a group that lists its members' DNs. */
                 member?: string;
+            };
+            provisioning?: {
+                /** @description Where idsync creates the users it exports (it must be under `baseDn`). Accounts outside it are never touched, nor any with `adminCount=1` or in Domain Admins, Enterprise Admins, Schema Admins or Administrators (through any nesting): exporting one fails with `PROVISION_PROTECTED`. */
+                userContainer: string;
+                /** @description Where idsync creates the local groups it exports (under `baseDn`). */
+                groupContainer: string;
+                /**
+                 * @description Which store users are exported: `all-local` (every user created in idsync, none synced from a directory), or `{ groups: [...] }` (the members of these local groups, local or synced). A user who is disabled, in the trash or no longer selected is disabled in the directory, never deleted (deleting the account stays a manual step).
+                 * @default all-local
+                 */
+                users?: "all-local" | {
+                    groups: string[];
+                };
+                /**
+                 * @description Which local groups are exported, with their membership kept equal to the store's (members that are not exported users are left out): `all` or a list of names.
+                 * @default []
+                 */
+                groups?: "all" | string[];
+                /** @default {} */
+                attributes?: {
+                    /** @description The attribute that holds the username (renamed with it). It is how a conflict with an unmanaged account is found. */
+                    username?: string;
+                    /** @description Attributes that hold a user's full name. */
+                    fullName?: string[];
+                    /** @description A user's first (given) name. Active Directory requires one: a user without it is refused with `PROVISION_INVALID`. */
+                    firstName?: string;
+                    /** @description A user's last name. Active Directory requires one: a user without it is refused with `PROVISION_INVALID`. */
+                    lastName?: string;
+                    /** @description A user's email address. */
+                    email?: string;
+                    /** @description A user's phones: the first phone goes to the first attribute, the second to the second; `[]` exports none. */
+                    phones?: string[];
+                    /** @description A group's name (besides its RDN). */
+                    groupName?: string;
+                    /** @description A group's description. */
+                    groupDescription?: string;
+                };
+                /** @description Active Directory: the suffix of the `userPrincipalName` written beside `sAMAccountName` (`username@upnSuffix`). It must be one of the forest's UPN suffixes. */
+                upnSuffix?: string;
+                /**
+                 * @description Export the passwords set in idsync (`idsync users password`). The directory hashes them by its own policy; idsync keeps only an argon2id verifier, and a password waits for delivery sealed with `api.secretsKey`. Active Directory takes passwords only over `ldaps` or `starttls`. With `false`, a new Active Directory account gets no password, and enabling it fails where the domain requires one.
+                 * @default true
+                 */
+                passwords?: boolean;
+                disable?: {
+                    /** @description OpenLDAP, which has no standard disabled flag: the attribute idsync sets on a disabled user (and removes to enable them). */
+                    attribute: string;
+                    /** @description The value it is set to. The default `000001010000Z` locks a ppolicy account until the attribute is removed. */
+                    value: string;
+                };
             };
             /**
              * @description Import phones, normalised to E.164; an extension written `x890` or `ext. 890` is kept apart. A number without `+` and country code is skipped with a warning unless `defaultCountry` is set. When off, phones in the store are left as they are.
