@@ -41,6 +41,9 @@ export interface ExportProfile {
   map: ExportMap;
   /** The user's RDN value comes from the full name (AD) or the username (OpenLDAP). */
   userRdn: 'fullName' | 'username';
+  /** The RDN attributes of users and groups: a rename sets them, a modify never does. */
+  userRdnAttribute: string;
+  groupRdnAttribute: string;
   /** AD writes userPrincipalName from the username and the suffix. */
   principalName: boolean;
   /** Attributes the object class requires, filled from the username when the store has nothing (OpenLDAP inetOrgPerson: cn, sn). */
@@ -64,6 +67,8 @@ export const EXPORT_PROFILES: Record<DirectoryType, ExportProfile> = {
       groupDescription: 'description',
     },
     userRdn: 'fullName',
+    userRdnAttribute: 'cn',
+    groupRdnAttribute: 'cn',
     principalName: true,
     requiredFromUsername: [],
     requireNames: true,
@@ -80,6 +85,8 @@ export const EXPORT_PROFILES: Record<DirectoryType, ExportProfile> = {
       groupDescription: 'description',
     },
     userRdn: 'username',
+    userRdnAttribute: 'uid',
+    groupRdnAttribute: 'cn',
     principalName: false,
     requiredFromUsername: ['cn', 'sn'],
     requireNames: false,
