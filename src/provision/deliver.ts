@@ -60,37 +60,51 @@ export function backoffMs(attempts: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempts, 20));
 }
 
+/**
+ * Delivers every row due now. A pass that moves users (created, renamed) enqueues the groups that
+ * list them; those are delivered by one more pass, not left for the next wake-up.
+ */
 export async function deliverDue(ctx: DeliveryContext): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, failures: [] };
+  for (let pass = 0; pass < 3; pass++) if (!(await deliverPass(ctx, report))) break;
+  return report;
+}
+
+/** One pass over the due rows; whether it enqueued groups for another. */
+async function deliverPass(ctx: DeliveryContext, report: DeliveryReport): Promise<boolean> {
   const rows = await ctx.outbox.due(ctx.directoryId, ctx.now(), ctx.limit ?? 500);
-  if (!rows.length) return report;
+  if (!rows.length) return false;
   // The store gives users first; sorted again so a group never sees a member's old DN.
   rows.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'user' ? -1 : 1));
   const selection = await select(ctx.reader, ctx.cfg);
   const dns = await ExportedDns.load(ctx.outbox, ctx.directoryId);
   let policy: PasswordPolicy | undefined | null = null;
+  // Groups this pass delivers anyway: a member's new DN needs no second pass for them.
+  const coming = new Set(rows.filter((r) => r.kind === 'group').map((r) => r.objectId));
+  const followUp = { groups: 0 };
   for (const row of rows) {
+    if (row.kind === 'group') coming.delete(row.objectId);
     let password: Secret | undefined;
     if (row.sealedPassword && ctx.cfg.passwords && row.kind === 'user') {
       password = ctx.unseal(row.sealedPassword);
       if (policy === null) policy = await ctx.target.passwordPolicy();
     }
-    await deliverRow(ctx, row, selection, dns, report, password, policy ?? undefined);
+    await deliverRow(ctx, row, { selection, dns, coming, followUp }, report, password, policy ?? undefined);
   }
-  return report;
+  return followUp.groups > 0;
 }
 
 async function deliverRow(
   ctx: DeliveryContext,
   row: OutboxRow,
-  selection: Selection,
-  dns: ExportedDns,
+  pass: { selection: Selection; dns: ExportedDns; coming: Set<number>; followUp: { groups: number } },
   report: DeliveryReport,
   password: Secret | undefined,
   policy: PasswordPolicy | undefined,
 ): Promise<void> {
   const { outbox, directoryId } = ctx;
   const { kind, objectId, version } = row;
+  const { selection, dns } = pass;
   let record: ExportRecord | undefined;
   let name = `#${objectId}`;
   let digest: string | undefined;
@@ -139,7 +153,12 @@ async function deliverRow(
       if (kind === 'user') {
         dns.set(objectId, applied.targetDn);
         // The groups that list the user follow a new or renamed DN.
-        if (applied.moved) for (const g of selection.groupsOf(objectId)) await outbox.enqueue(directoryId, 'group', g, null, ctx.now());
+        if (applied.moved)
+          for (const g of selection.groupsOf(objectId)) {
+            if (pass.coming.has(g)) continue;
+            await outbox.enqueue(directoryId, 'group', g, null, ctx.now());
+            pass.followUp.groups++;
+          }
       }
     } else if (record) {
       // An unbound user never exported here, or gone from the directory: nothing to write.

@@ -40,7 +40,16 @@ const one = (v: string | null | undefined): string[] => (v ? [v] : []);
 
 export function desiredUser(intent: UserIntent, objectId: number, cfg: ProvisioningConfig): DesiredUser {
   if (intent.kind === 'unbind') {
-    return { kind: 'user', objectId, username: intent.user?.username ?? `#${objectId}`, bound: false, reason: intent.reason, rdn: '', attributes: {}, missing: [] };
+    return {
+      kind: 'user',
+      objectId,
+      username: intent.user?.username ?? `#${objectId}`,
+      bound: false,
+      reason: intent.reason,
+      rdn: '',
+      attributes: {},
+      missing: [],
+    };
   }
   const u: ProvisionUser = intent.user;
   const map = cfg.attributes;
@@ -52,7 +61,9 @@ export function desiredUser(intent: UserIntent, objectId: number, cfg: Provision
   put(map.firstName, one(u.firstName));
   put(map.lastName, one(u.lastName));
   put(map.email, one(u.email));
-  map.phones.forEach((a, i) => put(a, one(u.phones[i])));
+  map.phones.forEach((a, i) => {
+    put(a, one(u.phones[i]));
+  });
   if (cfg.profile.principalName && cfg.upnSuffix) put('userPrincipalName', [`${u.username}@${cfg.upnSuffix}`]);
   // inetOrgPerson requires cn and sn: the username stands in for a name the store lacks.
   for (const a of cfg.profile.requiredFromUsername) if (!attrs[a]?.length) put(a, [u.username]);

@@ -71,7 +71,7 @@ export async function lookAndPlan(
     const look: Look<DesiredUser> = { desired, record };
     if (record?.targetId) look.current = await target.findUser(record.targetId);
     // By name: a conflict, or the object a crash left between its create and its record.
-    if (!look.current && (desired.bound || record?.state === 'pending')) look.byName = await target.findUserByName(desired.username);
+    if (!look.current && (desired.bound || (record && !record.targetId && record.targetDn))) look.byName = await target.findUserByName(desired.username);
     const plan = planUser(look, {
       cfg: ctx.cfg,
       directory: ctx.directory,

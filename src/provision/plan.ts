@@ -82,15 +82,16 @@ export interface UserPlanOptions {
 
 /**
  * The entry that is idsync's: the one the record names, or one found by name that the record
- * claims, either by id (adopted) or, while the record is still `pending`, at the DN a create was
- * about to make: a crash between the create and the record leaves exactly that (deliver.ts).
+ * claims, either by id (adopted) or, while the record has no id yet, at the DN a create was about
+ * to make: a crash between the create and the record leaves exactly that (deliver.ts).
  */
 function ours<D>(look: Look<D>): TargetEntry | undefined {
   if (look.current) return look.current;
   const { byName, record } = look;
   if (!byName || !record) return undefined;
   if (record.targetId && record.targetId === byName.id) return byName;
-  if (record.state === 'pending' && !record.targetId && sameDn(record.targetDn, byName.dn)) return byName;
+  // A record with a DN and no id is only ever left by a create that did not finish (deliver.ts).
+  if (!record.targetId && sameDn(record.targetDn, byName.dn)) return byName;
   return undefined;
 }
 
@@ -153,7 +154,11 @@ export function planUser(look: Look<DesiredUser>, o: UserPlanOptions): ExportPla
   if (password && o.policy && o.checkPassword) {
     const problem = o.checkPassword(password.reveal(), o.policy, { username: d.username, fullName: d.attributes.displayName?.[0] });
     if (problem) {
-      plan.outcome = { kind: 'invalid', code: 'PROVISION_PASSWORD_POLICY', message: `the password of "${d.username}" does not meet the directory's policy: ${problem}` };
+      plan.outcome = {
+        kind: 'invalid',
+        code: 'PROVISION_PASSWORD_POLICY',
+        message: `the password of "${d.username}" does not meet the directory's policy: ${problem}`,
+      };
       return plan;
     }
   }

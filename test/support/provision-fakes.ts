@@ -95,7 +95,9 @@ export class MemoryTarget implements ProvisionTarget {
     return e?.kind === 'group' ? this.#copy(e) : undefined;
   }
   async findGroupByName(name: string) {
-    return this.#copy([...this.entries.values()].find((e) => e.kind === 'group' && e.attributes[this.#groupNameAttr]?.[0]?.toLowerCase() === name.toLowerCase()));
+    return this.#copy(
+      [...this.entries.values()].find((e) => e.kind === 'group' && e.attributes[this.#groupNameAttr]?.[0]?.toLowerCase() === name.toLowerCase()),
+    );
   }
 
   #create(kind: 'user' | 'group', dn: string, attributes: TargetAttributes): TargetEntry {
@@ -187,8 +189,7 @@ export class MemoryOutbox implements Provisioning {
       r.nextAttemptAt = at;
       r.attempts = 0;
       if (sealedPassword !== null) r.sealedPassword = sealedPassword;
-    } else
-      this.rows.set(k, { directoryId, kind, objectId, version: 1, sealedPassword, attempts: 0, nextAttemptAt: at, lastError: null, enqueuedAt: at });
+    } else this.rows.set(k, { directoryId, kind, objectId, version: 1, sealedPassword, attempts: 0, nextAttemptAt: at, lastError: null, enqueuedAt: at });
     const rec = this.recs.get(k);
     if (rec?.permanent) rec.permanent = false;
   }
@@ -200,8 +201,9 @@ export class MemoryOutbox implements Provisioning {
       .map((r) => ({ ...r }));
   }
   async nextDue(directoryId: number) {
-    return [...this.rows.values()].filter((r) => r.directoryId === directoryId && r.nextAttemptAt !== 'never').sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt))[0]
-      ?.nextAttemptAt;
+    return [...this.rows.values()]
+      .filter((r) => r.directoryId === directoryId && r.nextAttemptAt !== 'never')
+      .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt))[0]?.nextAttemptAt;
   }
   async delivered(directoryId: number, kind: ExportKind, objectId: number, version: number) {
     const k = this.#key(directoryId, kind, objectId);
@@ -231,7 +233,9 @@ export class MemoryOutbox implements Provisioning {
     return [...this.recs.values()].filter((r) => r.directoryId === directoryId && (!kind || r.kind === kind)).map((r) => ({ ...r }));
   }
   async recordsOf(kind: ExportKind, objectId: number) {
-    return [...this.recs.values()].filter((r) => r.kind === kind && r.objectId === objectId).map((r) => ({ ...r, directory: this.names.get(r.directoryId) ?? '?' }));
+    return [...this.recs.values()]
+      .filter((r) => r.kind === kind && r.objectId === objectId)
+      .map((r) => ({ ...r, directory: this.names.get(r.directoryId) ?? '?' }));
   }
   async saveRecord(r: Omit<ExportRecord, 'updatedAt'>, now: Date) {
     this.recs.set(this.#key(r.directoryId, r.kind, r.objectId), { ...r, updatedAt: now.toISOString() });
