@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { toIdsyncError } from '../errors.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerDirectoryCommands } from './commands/directory.js';
+import { registerProvisionCommands } from './commands/provision.js';
 import { registerStoreCommands } from './commands/store.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
@@ -26,6 +27,8 @@ registerDirectoryCommands(program);
 registerStoreCommands(program);
 registerServeCommands(program);
 registerAdminCommands(program);
+// After the store commands: it adds `users adopt` to their `users`.
+registerProvisionCommands(program);
 
 // `idsync export | head` closes our stdout early: stop quietly, as Unix tools do, instead of an
 // unhandled EPIPE with a stack trace. The reader has what it wanted; nothing was half-written to

@@ -52,6 +52,10 @@ export class SyncFailedError extends IdsyncError {
  * pages behind, and the next run converges.
  */
 export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: SyncOptions = {}): Promise<RunReport> {
+  if (!cfg.syncItems.length) {
+    // Issue 12: a directory with a provisioning block and no sync items is only written to.
+    throw new IdsyncError('USAGE', `directory "${cfg.name}" has no sync items: idsync only writes to it (\`idsync provision\`)`, { where: cfg.name });
+  }
   const clock = opts.now ?? (() => new Date());
   const startedAt = clock();
   const dryRun = !!opts.dryRun;
