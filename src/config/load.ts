@@ -7,7 +7,7 @@ import { Secret } from '../secret.js';
 import { dnKey, isUnder } from '../directory/codecs.js';
 import { profileFor, type AttributeMap, type DirectoryProfile, type DirectoryType } from '../directory/profiles/index.js';
 import { effectiveAttributes } from '../directory/profiles/attributes.js';
-import { resolveProvisioning, type ProvisioningConfig } from './provisioning.js';
+import { provisioningWarnings, resolveProvisioning, type ProvisioningConfig } from './provisioning.js';
 import { configSchema, type ConfigInput, type DirectoryConfigInput, type SecretValue } from './schema.js';
 
 export type Transport = 'ldaps' | 'starttls' | 'clear';
@@ -209,6 +209,8 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
   });
 
   const attributes = effectiveAttributes(d.attributes, profile.attributes);
+  const provisioning = d.provisioning ? resolveProvisioning(d.provisioning, d.type, d.baseDn, at) : undefined;
+  if (provisioning) warnings.push(...provisioningWarnings(provisioning, d.type, servers, at));
   const adOnly = ['dirsync', 'usn'];
   const ldapOnly = ['content-sync', 'content-sync-poll', 'timestamp'];
   if ((d.type === 'openldap' && adOnly.includes(d.continuous.changes)) || (d.type === 'active-directory' && ldapOnly.includes(d.continuous.changes))) {
@@ -247,7 +249,7 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     trashDays: d.trashDays,
     continuous: d.continuous,
     safeguard: d.safeguard,
-    ...(d.provisioning ? { provisioning: resolveProvisioning(d.provisioning, d.type, d.baseDn, at) } : {}),
+    ...(provisioning ? { provisioning } : {}),
     warnings,
   };
 }

@@ -171,3 +171,14 @@ export function resolveProvisioning(p: ProvisioningInput, type: DirectoryType, b
     profile,
   };
 }
+
+/** What works but an administrator should know: passwords Active Directory will refuse over a clear connection. */
+export function provisioningWarnings(p: ProvisioningConfig, type: DirectoryType, servers: { url: string; transport: string }[], at: string): string[] {
+  if (!p.passwords || type !== 'active-directory') return [];
+  return servers
+    .filter((s) => s.transport === 'clear')
+    .map(
+      (s) =>
+        `${at}.provisioning.passwords: ${s.url} uses transport "clear", and Active Directory takes passwords only over ldaps or starttls (PROVISION_INSECURE)`,
+    );
+}

@@ -90,6 +90,12 @@ describe('the provisioning block (issue 12, "Provisioning targets")', () => {
     ).toMatch(/provisioning\.upnSuffix: is required/);
   });
 
+  it('warns that Active Directory refuses passwords over a clear connection', () => {
+    const d = parse({ ...ad, servers: ['ldap://127.0.0.1:389'], transport: 'clear', provisioning: containers });
+    expect(d.warnings).toContainEqual(expect.stringMatching(/directories\[0\]\.provisioning\.passwords: ldap:\/\/127\.0\.0\.1:389 uses transport "clear"/));
+    expect(parse({ ...ad, servers: ['ldap://127.0.0.1:389'], transport: 'clear', provisioning: { ...containers, passwords: false } }).warnings).toEqual([]);
+  });
+
   it('takes the UPN suffix from the DC components of the base DN', () => {
     expect(dnsNameOf('OU=x,DC=corp, DC=example,dc=com')).toBe('corp.example.com');
     expect(dnsNameOf('O=Corp')).toBeUndefined();

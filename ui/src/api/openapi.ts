@@ -1196,6 +1196,24 @@ export interface components {
                 maxRemovals: number | null;
                 maxRemovalPercent: number | null;
             };
+            provisioning: {
+                userContainer: string;
+                groupContainer: string;
+                users: "all-local" | {
+                    groups: string[];
+                };
+                groups: "all" | string[];
+                /** @description The export map: store field → directory attribute(s). */
+                attributes: {
+                    [key: string]: string | string[];
+                };
+                passwords: boolean;
+                upnSuffix: string | null;
+                disable: {
+                    attribute: string;
+                    value: string;
+                } | null;
+            } | null;
             warnings: string[];
             /** @description The directory has synced: attributes.username can no longer change. */
             usernameLocked: boolean;
