@@ -178,6 +178,8 @@ async function deliverRow(
     const state: ExportState = code === 'PROVISION_CONFLICT' ? 'conflict' : 'failed';
     // A permanent failure records the digest it was decided on: reconcile leaves it until the object changes.
     await save({ state, code, reason: message, permanent, ...(permanent && digest ? { exportedHash: digest } : {}) });
+    // A password the policy refuses will never be delivered: it is not kept (the administrator sets another).
+    if (code === 'PROVISION_PASSWORD_POLICY' && row.sealedPassword) await outbox.clearPassword(directoryId, kind, objectId, version);
     const retryAt = permanent ? undefined : new Date(ctx.now().getTime() + backoffMs(row.attempts)).toISOString();
     await outbox.failed(directoryId, kind, objectId, version, `${code}: ${message}`, retryAt);
     report.failures.push({ kind, objectId, name, code, message, permanent });

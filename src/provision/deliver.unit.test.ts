@@ -151,12 +151,25 @@ describe('deliverDue: the outbox loop for one target (issue 12, "Delivery")', ()
     expect(outbox.rows.has('1:user:1')).toBe(true);
   });
 
+  it("checks a password against the directory's policy before anything is sent", async () => {
+    const { ctx, target, outbox } = setup();
+    (target as { policy?: unknown }).policy = { minLength: 30, complexity: false, historyLength: 0 };
+    ctx.checkPassword = (pw, policy) => (pw.length < policy.minLength ? `at least ${policy.minLength} characters` : undefined);
+    await outbox.enqueue(1, 'user', 1, `sealed:${PASSWORD}`, T0);
+    const r = await deliverDue(ctx);
+    expect(r.failures[0]).toMatchObject({ code: 'PROVISION_PASSWORD_POLICY', permanent: true, message: expect.stringContaining('at least 30 characters') });
+    expect(target.calls).toEqual([]);
+    expect(await outbox.record(1, 'user', 1)).toMatchObject({ state: 'failed', code: 'PROVISION_PASSWORD_POLICY', targetId: null });
+  });
+
   it('never stores or reports the password, even when the directory echoes it', async () => {
     const { ctx, target, outbox } = setup();
     await outbox.enqueue(1, 'user', 1, `sealed:${PASSWORD}`, T0);
     target.failOn = { op: 'setPassword', error: new IdsyncError('PROVISION_PASSWORD_POLICY', `password ${PASSWORD} is in the history`) };
     const r = await deliverDue(ctx);
     expect(r.failures[0]).toMatchObject({ code: 'PROVISION_PASSWORD_POLICY', permanent: true, message: 'password [redacted] is in the history' });
+    // Refused for good: the sealed password is not kept either.
+    expect(outbox.rows.get('1:user:1')?.sealedPassword).toBeNull();
     expect(JSON.stringify([...outbox.recs.values(), ...outbox.rows.values()].map((x) => ({ ...x, sealedPassword: undefined })))).not.toContain(PASSWORD);
   });
 
