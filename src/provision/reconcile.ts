@@ -36,7 +36,9 @@ export async function reconcile(ctx: ReconcileContext): Promise<ReconcileResult>
     outbox.records(directoryId, 'group'),
     outbox.backlog(directoryId),
   ]);
-  const waiting = new Set(backlog.map((r) => `${r.kind}:${r.objectId}`));
+  // A row kept for a permanent failure is not waiting: the object may have changed since (a synced
+  // user, whose changes do not go through the outbox), which its new digest tells.
+  const waiting = new Set(backlog.filter((r) => !(r as { permanent?: boolean }).permanent).map((r) => `${r.kind}:${r.objectId}`));
   const result: ReconcileResult = { users: 0, groups: 0, unknownGroups: selection.unknownGroups };
   const enqueue = async (kind: ExportKind, id: number) => {
     if (waiting.has(`${kind}:${id}`)) return;

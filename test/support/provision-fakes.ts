@@ -174,7 +174,8 @@ function lower(a: TargetAttributes): TargetAttributes {
 
 /** The outbox and export state as the contract says (src/store/provisioning.ts), in memory. */
 export class MemoryOutbox implements Provisioning {
-  readonly rows = new Map<string, OutboxRow>();
+  /** As the store keeps them (OutboxRow, with `permanent` as in the store's version of the contract). */
+  readonly rows = new Map<string, OutboxRow & { permanent: boolean }>();
   readonly recs = new Map<string, ExportRecord>();
   readonly names = new Map<number, string>();
 
@@ -184,25 +185,38 @@ export class MemoryOutbox implements Provisioning {
     const k = this.#key(directoryId, kind, objectId);
     const r = this.rows.get(k);
     const at = now.toISOString();
+    // As the store: coalesced into the object's row, due now, a permanent failure lifted; attempts kept.
     if (r) {
       r.version++;
       r.nextAttemptAt = at;
-      r.attempts = 0;
+      r.permanent = false;
       if (sealedPassword !== null) r.sealedPassword = sealedPassword;
-    } else this.rows.set(k, { directoryId, kind, objectId, version: 1, sealedPassword, attempts: 0, nextAttemptAt: at, lastError: null, enqueuedAt: at });
-    const rec = this.recs.get(k);
-    if (rec?.permanent) rec.permanent = false;
+    } else {
+      const row = {
+        directoryId,
+        kind,
+        objectId,
+        version: 1,
+        sealedPassword,
+        attempts: 0,
+        nextAttemptAt: at,
+        permanent: false,
+        lastError: null,
+        enqueuedAt: at,
+      };
+      this.rows.set(k, row as OutboxRow & { permanent: boolean });
+    }
   }
   async due(directoryId: number, now: Date, limit: number) {
     return [...this.rows.values()]
-      .filter((r) => r.directoryId === directoryId && r.nextAttemptAt <= now.toISOString() && !(r.lastError && r.nextAttemptAt === 'never'))
+      .filter((r) => r.directoryId === directoryId && !r.permanent && r.nextAttemptAt <= now.toISOString())
       .sort((a, b) => (a.kind === b.kind ? a.enqueuedAt.localeCompare(b.enqueuedAt) : a.kind === 'user' ? -1 : 1))
       .slice(0, limit)
       .map((r) => ({ ...r }));
   }
   async nextDue(directoryId: number) {
     return [...this.rows.values()]
-      .filter((r) => r.directoryId === directoryId && r.nextAttemptAt !== 'never')
+      .filter((r) => r.directoryId === directoryId && !r.permanent)
       .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt))[0]?.nextAttemptAt;
   }
   async delivered(directoryId: number, kind: ExportKind, objectId: number, version: number) {
@@ -220,7 +234,8 @@ export class MemoryOutbox implements Provisioning {
     if (!r || r.version !== version) return;
     r.attempts++;
     r.lastError = error;
-    r.nextAttemptAt = retryAt ?? 'never';
+    r.permanent = retryAt === undefined;
+    if (retryAt !== undefined) r.nextAttemptAt = retryAt;
   }
   async backlog(directoryId: number) {
     return [...this.rows.values()].filter((r) => r.directoryId === directoryId).map((r) => ({ ...r }));
