@@ -118,6 +118,8 @@ export interface UserWrites {
   find(username: string): Promise<UserRow | undefined>;
   addLocal(u: { username: string; email?: string; fullName?: string }, now: Date): Promise<UserRow>;
   edit(username: string, patch: Partial<Record<EditableField, string | null>>, now: Date): Promise<UserRow>;
+  /** The name of the directory that owns a user, for messages. */
+  directoryName(directoryId: number): Promise<string | undefined>;
 }
 
 export class KyselyUserWrites implements UserWrites {
@@ -130,5 +132,8 @@ export class KyselyUserWrites implements UserWrites {
   }
   edit(username: string, patch: Partial<Record<EditableField, string | null>>, now: Date): Promise<UserRow> {
     return editUser(this.db, username, patch, now);
+  }
+  async directoryName(directoryId: number): Promise<string | undefined> {
+    return (await this.db.selectFrom('directories').select('name').where('id', '=', directoryId).executeTakeFirst())?.name;
   }
 }
