@@ -75,7 +75,11 @@ describe('local groups and passwords in the panel (chromium, idsync serve)', () 
     await add.getByRole('button', { name: 'Add' }).click();
     const members = page.getByRole('region', { name: /Members/ });
     await members.getByRole('heading', { name: 'Members (2)' }).waitFor();
-    expect(await members.getByRole('row').allInnerTexts()).toEqual([expect.stringMatching(/User/), expect.stringMatching(/alice/), expect.stringMatching(/bob/)]);
+    expect(await members.getByRole('row').allInnerTexts()).toEqual([
+      expect.stringMatching(/User/),
+      expect.stringMatching(/alice/),
+      expect.stringMatching(/bob/),
+    ]);
     await shot(page, 'lg01-local-group-members');
     await members.getByRole('button', { name: 'Remove bob from Eng' }).click();
     await members.getByRole('heading', { name: 'Members (1)' }).waitFor();
