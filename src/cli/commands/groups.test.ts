@@ -67,6 +67,8 @@ describe('idsync groups and idsync users password', () => {
     expect(shown).toMatchObject({ name: 'Engineering', description: null, members: [{ username: 'alice', directory: null }], exports: [] });
     expect(await ok(['groups', 'show', 'Engineering'])).toMatch(/^Engineering\n.*\n {2}members \(1\): alice\n$/);
     expect(await ok(['groups', 'list'])).toBe('Engineering\t1 member\n');
+    expect(await ok(['users', 'show', 'alice'])).toMatch(/\n {2}local groups: Engineering\n {2}password: not set in idsync\n/);
+    expect(JSON.parse(await ok(['users', 'show', 'alice', '--json']))).toMatchObject({ localGroups: ['Engineering'], passwordSetAt: null });
     expect(await ok(['groups', 'remove', 'Engineering'])).toBe('Removed local group Engineering.\n');
     expect((await run(ws, ['groups', 'show', 'Engineering'])).code).toBe(4);
 
@@ -93,6 +95,7 @@ describe('idsync groups and idsync users password', () => {
     const v1 = await withWsStore(ws, async (s) => s.userPasswords.verifierOf((await s.users.find('dave'))!.id));
     expect(v1).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await verifyPassword(PASSWORD, v1!)).toBe(true);
+    expect((await run(ws, ['users', 'show', 'dave'])).stdout).toMatch(/\n {2}password: set \d{4}-/);
 
     const fromEnv = await run(ws, ['users', 'password', 'dave', '--from-env', 'DAVE_PW'], '', { DAVE_PW: ENV_PASSWORD });
     expect(fromEnv.code).toBe(0);

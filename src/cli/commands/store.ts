@@ -90,7 +90,11 @@ export function registerStoreCommands(program: Command): void {
     .action(async (username: string, o: { json?: boolean }) => {
       await withStore(g(), async ({ store }) => {
         const d = await userDetail(store, username);
-        if (o.json) return json(d);
+        // Issue 12: the local groups the user is in, and when idsync last set a local user's password (the API's user detail says the same).
+        const row = await store.users.find(d.username);
+        const localGroups = row ? (await store.localGroups.groupsOf(row.id)).map((x) => x.name) : [];
+        const passwordSetAt = row ? ((await store.userPasswords.setAt(row.id)) ?? null) : null;
+        if (o.json) return json({ ...d, localGroups, passwordSetAt });
         const w = (s: string) => process.stdout.write(`${s}\n`);
         const held = d.heldRemoval;
         w(`${d.username} — ${d.status}${held ? `, removal held for approval (run ${held.runId})` : ''}${d.statusReason ? ` (${d.statusReason})` : ''}`);
@@ -105,6 +109,8 @@ export function registerStoreCommands(program: Command): void {
         w(`  directory: ${d.directory ?? '(none: a local user)'}${d.dn ? `, ${d.dn}` : ''}`);
         if (d.syncItem) w(`  brought in by: ${d.syncItem}`);
         w(`  groups: ${d.groups.join(', ') || '(none)'}`);
+        if (localGroups.length) w(`  local groups: ${localGroups.join(', ')}`);
+        if (d.directory === null) w(`  password: ${passwordSetAt ? `set ${passwordSetAt}` : 'not set in idsync'}`);
         for (const [k, v] of Object.entries(d.attributes))
           w(`  ${k}: ${Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).join(', ') : (v ?? '')}`);
         if (d.history.length) w('  recent runs:');
