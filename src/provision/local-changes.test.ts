@@ -83,4 +83,26 @@ describe.each(backends)('local changes on %s', (_name, url) => {
     await changes.removeGroup('eng');
     expect((await rows(store)).filter((r) => r.startsWith(`${a}/`))).toEqual([`${a}/user:${alice.id}@1`, `${a}/user:${bob.id}@1`, `${a}/group:${g.id}@1`]);
   });
+
+  it('a user restored from the trash (now local) and a purged local user are recorded; a purge records the groups they left', async () => {
+    const store = await openTestStore(url());
+    const a = await target(store, 'ad');
+    const changes = new LocalChanges({ store, config, now: () => t0, targets: async () => [a] });
+    const gone = await target(store, 'gone');
+    const u = await store.users.addLocal({ username: 'erin' }, t0);
+    await store.db
+      .updateTable('users')
+      .set({ directory_id: gone, external_id: 'x', status: 'trashed', trashed_at: t0.toISOString() })
+      .where('id', '=', u.id)
+      .execute();
+    await changes.restoreUser(u.id);
+    expect((await store.users.find('erin'))?.directory_id).toBeNull();
+    expect(await rows(store)).toEqual([`${a}/user:${u.id}@1`]);
+    const g = await changes.createGroup({ name: 'ops' });
+    await changes.addMembers('ops', ['erin']);
+    await store.db.deleteFrom('provision_outbox').execute();
+    await changes.purgeUser(u.id, true);
+    expect(await store.users.find('erin')).toBeUndefined();
+    expect(await rows(store)).toEqual([`${a}/user:${u.id}@1`, `${a}/group:${g.id}@1`]);
+  });
 });

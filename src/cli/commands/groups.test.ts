@@ -89,7 +89,8 @@ describe('idsync groups and idsync users password', () => {
   it('sets a local password from standard input or --from-env, never an argument; refuses a synced user', async () => {
     const ws = new Workspace().configure([]);
     expect((await run(ws, ['users', 'add', 'dave'])).code).toBe(0);
-    const fromStdin = await run(ws, ['users', 'password', 'dave'], `${PASSWORD}\n`);
+    // Every log level on, so that "never logged" covers debug lines too.
+    const fromStdin = await run(ws, ['users', 'password', 'dave'], `${PASSWORD}\n`, { IDSYNC_LOG_LEVEL: 'trace' });
     expect(fromStdin.stderr).toBe('');
     expect(fromStdin.stdout).toBe('Password of dave set.\n');
     const v1 = await withWsStore(ws, async (s) => s.userPasswords.verifierOf((await s.users.find('dave'))!.id));
@@ -97,7 +98,7 @@ describe('idsync groups and idsync users password', () => {
     expect(await verifyPassword(PASSWORD, v1!)).toBe(true);
     expect((await run(ws, ['users', 'show', 'dave'])).stdout).toMatch(/\n {2}password: set \d{4}-/);
 
-    const fromEnv = await run(ws, ['users', 'password', 'dave', '--from-env', 'DAVE_PW'], '', { DAVE_PW: ENV_PASSWORD });
+    const fromEnv = await run(ws, ['users', 'password', 'dave', '--from-env', 'DAVE_PW'], '', { DAVE_PW: ENV_PASSWORD, IDSYNC_LOG_LEVEL: 'trace' });
     expect(fromEnv.code).toBe(0);
     const v2 = await withWsStore(ws, async (s) => s.userPasswords.verifierOf((await s.users.find('dave'))!.id));
     expect(await verifyPassword(ENV_PASSWORD, v2!)).toBe(true);
@@ -115,7 +116,7 @@ describe('idsync groups and idsync users password', () => {
       const u = await s.users.addLocal({ username: 'carol' }, new Date());
       await s.db.updateTable('users').set({ directory_id: dir.id, external_id: 'x-carol' }).where('id', '=', u.id).execute();
     });
-    const synced = await run(ws, ['users', 'password', 'carol'], `${PASSWORD}\n`);
+    const synced = await run(ws, ['users', 'password', 'carol'], `${PASSWORD}\n`, { IDSYNC_LOG_LEVEL: 'trace' });
     expect(synced.code).toBe(4);
     expect(synced.stderr).toMatch(/\[STORE_ATTRIBUTE_OWNED\]: user "carol" is synced from directory "corp", which owns their password/);
     expect((await run(ws, ['users', 'password', 'nobody'], `${PASSWORD}\n`)).code).toBe(4);
