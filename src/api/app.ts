@@ -49,6 +49,8 @@ export interface ApiAppOptions {
   defaultMetrics?: boolean;
   /** Tests name provisioning targets; otherwise provisioningTargets (src/provision/changes.ts) says. */
   provisioningTargets?: LocalChangesOptions['targets'];
+  /** Told after a local change recorded outbox rows (the provisioning engine wakes its delivery; see LocalChangesOptions.recorded). */
+  provisioningRecorded?: LocalChangesOptions['recorded'];
 }
 
 export type ApiInstance = ApiApp & { deps: ApiDeps; close(): Promise<void> };
@@ -75,7 +77,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     limiter: new LoginLimiter(opts.store, opts.loginLimits),
     metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
-    changes: new LocalChanges({ store: opts.store, config: opts.config, now, targets: opts.provisioningTargets }),
+    changes: new LocalChanges({ store: opts.store, config: opts.config, now, targets: opts.provisioningTargets, recorded: opts.provisioningRecorded }),
   };
 
   const app = new OpenAPIHono<AppEnv>({

@@ -42,8 +42,10 @@ describe.each(backends)('local changes on %s', (_name, url) => {
   it('a change and its outbox rows commit together: a failing enqueue leaves no user behind', async () => {
     const store = await openTestStore(url());
     // A target id with no directories row: the outbox's foreign key refuses it, after the user was inserted.
-    const broken = new LocalChanges({ store, config, now: () => t0, targets: async () => [987654] });
+    const woken: (readonly number[])[] = [];
+    const broken = new LocalChanges({ store, config, now: () => t0, targets: async () => [987654], recorded: (t) => woken.push(t) });
     await expect(broken.addUser({ username: 'ghost' })).rejects.toThrow();
+    expect(woken).toEqual([]);
     expect(await store.users.find('ghost')).toBeUndefined();
     await expect(broken.createGroup({ name: 'ghosts' })).rejects.toThrow();
     expect(await store.localGroups.find('ghosts')).toBeUndefined();
@@ -53,8 +55,11 @@ describe.each(backends)('local changes on %s', (_name, url) => {
     const store = await openTestStore(url());
     const a = await target(store, 'ad');
     const b = await target(store, 'ldap');
-    const changes = new LocalChanges({ store, config, now: () => t0, targets: async () => [a, b], seal: (p) => box.seal(p) });
+    const woken: (readonly number[])[] = [];
+    const changes = new LocalChanges({ store, config, now: () => t0, targets: async () => [a, b], seal: (p) => box.seal(p), recorded: (t) => woken.push(t) });
     const alice = await changes.addUser({ username: 'alice' });
+    // The engine's delivery is woken after the commit, for the targets recorded.
+    expect(woken).toEqual([[a, b]]);
     await changes.editUser('alice', { status: 'disabled' });
     expect(await rows(store)).toEqual([`${a}/user:${alice.id}@2`, `${b}/user:${alice.id}@2`]);
     await changes.setPassword('alice', 'A-Long-Password-1');
