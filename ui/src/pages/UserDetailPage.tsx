@@ -152,17 +152,19 @@ export function UserDetailPage({ username }: { username: string }) {
                 <dd className="mono small">{u.externalId ?? '—'}</dd>
                 <dt>Groups</dt>
                 <dd>{u.groups.length ? u.groups.join(', ') : 'none'}</dd>
-                <dt>Local groups</dt>
-                <dd>
-                  {u.localGroups.length
-                    ? u.localGroups.map((g, i) => (
+                {u.localGroups.length ? (
+                  <>
+                    <dt>Local groups</dt>
+                    <dd>
+                      {u.localGroups.map((g, i) => (
                         <span key={g}>
                           {i ? ', ' : ''}
                           <Link to={`/local-groups/${seg(g)}`}>{g}</Link>
                         </span>
-                      ))
-                    : 'none'}
-                </dd>
+                      ))}
+                    </dd>
+                  </>
+                ) : null}
               </dl>
             </section>
             <section className="card" aria-labelledby="attrs-title">
