@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { toIdsyncError } from '../errors.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerDirectoryCommands } from './commands/directory.js';
+import { registerGroupCommands } from './commands/groups.js';
 import { registerStoreCommands } from './commands/store.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
@@ -24,6 +25,7 @@ program
 registerSyncCommands(program);
 registerDirectoryCommands(program);
 registerStoreCommands(program);
+registerGroupCommands(program);
 registerServeCommands(program);
 registerAdminCommands(program);
 
