@@ -1,0 +1,93 @@
+import { IdsyncError } from '../../errors.js';
+import { mapDirectoryError } from '../errors.js';
+import { PASSWORD_RULES } from './password-policy.js';
+
+/**
+ * The one place where a directory's refusal of a write becomes an idsync error (issue 12: "When
+ * the directory still refuses, its diagnostic message is decoded"). LDAP result codes are RFC 4511
+ * section 4.1.9 / appendix A; Active Directory prefixes its diagnostic message with a Win32 error
+ * code in hex (MS-ADTS 3.1.1.3.1.1, "the first 8 characters ... the Windows error code"), e.g.
+ * `0000052D: Constraint violation - check_password_restrictions: the password is too short...`
+ * (Samba) or `0000052D: AtrErr: DSID-03191083, ... (unicodePwd)` (Windows). What is not a write
+ * refusal (TLS, sockets, timeouts) goes on to mapDirectoryError, the read side's mapping.
+ */
+
+export interface WriteContext {
+  server?: string;
+  /** What was being done, in words: "create user", "set the password of". */
+  operation: string;
+  target?: string;
+  /** For a decoded history refusal: how many passwords the domain remembers. */
+  historyLength?: number;
+}
+
+/** Win32 codes AD puts first in its diagnostics (MS-ERREF 2.2). */
+const WIN32 = {
+  ERROR_PASSWORD_RESTRICTION: 0x52d,
+  ERROR_ACCESS_DENIED: 0x5,
+  ERROR_DS_CANT_MOD_PRIMARYGROUPID: 0x2142,
+} as const;
+
+/** The result code and the server's diagnostic text from an ldapts ResultCodeError ("<diagnostic> Code: 0x13"). */
+export function ldapFailure(err: unknown): { resultCode: number; diagnostic: string } | undefined {
+  const e = err as { code?: unknown; message?: unknown };
+  if (typeof e?.code !== 'number' || typeof e.message !== 'string') return undefined;
+  return { resultCode: e.code, diagnostic: e.message.replace(/\s*Code: 0x[0-9a-f]+$/i, '').trim() };
+}
+
+/** AD's leading Win32 error code, when the diagnostic has one. */
+export function win32Code(diagnostic: string): number | undefined {
+  const m = /^([0-9A-F]{8}):/i.exec(diagnostic);
+  return m ? Number.parseInt(m[1], 16) : undefined;
+}
+
+/** Samba's check_password_restrictions texts (source4/dsdb/samdb/ldb_modules/password_hash.c), each to the rule's words. */
+export function passwordRule(diagnostic: string, historyLength?: number): string | undefined {
+  const short = /too short.*?(\d+)\s+characters/i.exec(diagnostic);
+  if (short) return PASSWORD_RULES.minLength(Number(short[1]));
+  if (/complexity/i.test(diagnostic)) return PASSWORD_RULES.complexity;
+  if (/history|already used/i.test(diagnostic)) return PASSWORD_RULES.history(historyLength);
+  if (/too young/i.test(diagnostic)) return 'the minimum password age has not passed';
+  if (/account ?name|sAMAccountName/i.test(diagnostic)) return PASSWORD_RULES.accountName;
+  return undefined;
+}
+
+export function mapWriteError(err: unknown, context: WriteContext): IdsyncError {
+  if (err instanceof IdsyncError) return err;
+  const f = ldapFailure(err);
+  if (!f) return mapDirectoryError(err, context);
+  const at = context.server ? `${context.server}: ` : '';
+  const what = `${context.operation}${context.target ? ` ${context.target}` : ''}`;
+  const said = f.diagnostic ? `: ${f.diagnostic}` : '';
+  const opts = { where: context.target, cause: err };
+  const win32 = win32Code(f.diagnostic);
+  // 19 constraintViolation (AD, Samba), 53 unwillingToPerform (some AD versions for a reset).
+  if (win32 === WIN32.ERROR_PASSWORD_RESTRICTION || /check_password_restrictions/.test(f.diagnostic)) {
+    const rule = passwordRule(f.diagnostic, context.historyLength) ?? "does not meet the domain's password policy (length, complexity or history)";
+    return new IdsyncError('PROVISION_PASSWORD_POLICY', `${at}${what} refused by the password policy: ${rule}`, opts);
+  }
+  switch (f.resultCode) {
+    case 50:
+      return new IdsyncError('PROVISION_RIGHTS', `${at}${what} failed: the service account lacks the right to do it (LDAP result 50${said})`, opts);
+    case 68:
+      return new IdsyncError('PROVISION_CONFLICT', `${at}${what} failed: an entry with that name already exists (LDAP result 68${said})`, opts);
+    case 19:
+    case 21:
+    case 17:
+    case 34:
+    case 64:
+    case 65:
+    case 67:
+      // The object's values do not fit the schema or the naming rules: a fix on the object, not a retry.
+      return new IdsyncError('PROVISION_INVALID', `${at}${what} refused (LDAP result ${f.resultCode}${said})`, opts);
+    default: {
+      const mapped = mapDirectoryError(err, context);
+      // The read side's mapping names the result code; the write side adds the server's own words.
+      return f.diagnostic && !mapped.message.includes(f.diagnostic)
+        ? new IdsyncError(mapped.code, `${mapped.message}${said}`, { where: mapped.where, cause: err })
+        : mapped;
+    }
+  }
+}
+
+export { WIN32 };
