@@ -17,8 +17,11 @@ export interface WriteContext {
   /** What was being done, in words: "create user", "set the password of". */
   operation: string;
   target?: string;
-  /** For a decoded history refusal: how many passwords the domain remembers. */
+  /** A password operation: a constraint violation is then the password policy's (RFC 3062, ppolicy). */
+  password?: boolean;
+  /** For a decoded refusal that does not say its numbers: the policy's, when known. */
   historyLength?: number;
+  minLength?: number;
 }
 
 /** Win32 codes AD puts first in its diagnostics (MS-ERREF 2.2). */
@@ -42,9 +45,12 @@ export function win32Code(diagnostic: string): number | undefined {
 }
 
 /** Samba's check_password_restrictions texts (source4/dsdb/samdb/ldb_modules/password_hash.c), each to the rule's words. */
-export function passwordRule(diagnostic: string, historyLength?: number): string | undefined {
+export function passwordRule(diagnostic: string, historyLength?: number, minLength?: number): string | undefined {
   const short = /too short.*?(\d+)\s+characters/i.exec(diagnostic);
   if (short) return PASSWORD_RULES.minLength(Number(short[1]));
+  // slapo-ppolicy: "Password is too short for policy", "Password fails quality checking policy", "Password is in history of old passwords".
+  if (/too short/i.test(diagnostic)) return minLength ? PASSWORD_RULES.minLength(minLength) : 'is shorter than the policy allows';
+  if (/quality/i.test(diagnostic)) return "fails the server's password quality check";
   if (/complexity/i.test(diagnostic)) return PASSWORD_RULES.complexity;
   if (/history|already used/i.test(diagnostic)) return PASSWORD_RULES.history(historyLength);
   if (/too young/i.test(diagnostic)) return 'the minimum password age has not passed';
@@ -62,8 +68,11 @@ export function mapWriteError(err: unknown, context: WriteContext): IdsyncError 
   const opts = { where: context.target, cause: err };
   const win32 = win32Code(f.diagnostic);
   // 19 constraintViolation (AD, Samba), 53 unwillingToPerform (some AD versions for a reset).
-  if (win32 === WIN32.ERROR_PASSWORD_RESTRICTION || /check_password_restrictions/.test(f.diagnostic)) {
-    const rule = passwordRule(f.diagnostic, context.historyLength) ?? "does not meet the domain's password policy (length, complexity or history)";
+  const passwordRefusal = context.password && (f.resultCode === 19 || f.resultCode === 53) && !!passwordRule(f.diagnostic);
+  if (win32 === WIN32.ERROR_PASSWORD_RESTRICTION || /check_password_restrictions/.test(f.diagnostic) || passwordRefusal) {
+    const rule =
+      passwordRule(f.diagnostic, context.historyLength, context.minLength) ?? "does not meet the domain's password policy (length, complexity or history)";
+    // Only the server's words: the password itself is never part of a message.
     return new IdsyncError('PROVISION_PASSWORD_POLICY', `${at}${what} refused by the password policy: ${rule}`, opts);
   }
   switch (f.resultCode) {

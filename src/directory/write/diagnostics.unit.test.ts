@@ -2,7 +2,11 @@ import { InsufficientAccessError, ResultCodeError } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import { mapWriteError, passwordRule, win32Code } from './diagnostics.js';
 
-class Refusal extends ResultCodeError {}
+class Refusal extends ResultCodeError {
+  constructor(code: number, message: string) {
+    super(code, message);
+  }
+}
 const refusal = (code: number, diagnostic: string) => new Refusal(code, diagnostic);
 const ctx = { server: 'ldaps://dc1:636', operation: 'set the password of', target: 'CN=Alice,OU=Staff,DC=corp' };
 
@@ -14,7 +18,10 @@ describe('decoding a directory refusal of a write', () => {
     );
     expect(short.code).toBe('PROVISION_PASSWORD_POLICY');
     expect(short.message).toBe('ldaps://dc1:636: set the password of CN=Alice,OU=Staff,DC=corp refused by the password policy: at least 7 characters');
-    const complex = mapWriteError(refusal(19, '0000052D: Constraint violation - check_password_restrictions: the password does not meet the complexity criteria!'), ctx);
+    const complex = mapWriteError(
+      refusal(19, '0000052D: Constraint violation - check_password_restrictions: the password does not meet the complexity criteria!'),
+      ctx,
+    );
     expect(complex.message).toMatch(/needs 3 of 4 character classes/);
     const history = mapWriteError(refusal(19, '0000052D: Constraint violation - check_password_restrictions: the password was already used (in history)!'), {
       ...ctx,
@@ -24,7 +31,10 @@ describe('decoding a directory refusal of a write', () => {
   });
 
   it("decodes Windows' 0000052D, which names no rule, into the policy code all the same", () => {
-    const e = mapWriteError(refusal(19, '0000052D: AtrErr: DSID-03191083, #1:\n\t0: 0000052D: DSID-03191083, problem 1005 (CONSTRAINT_ATT_TYPE), data 0, Att 9005a (unicodePwd)'), ctx);
+    const e = mapWriteError(
+      refusal(19, '0000052D: AtrErr: DSID-03191083, #1:\n\t0: 0000052D: DSID-03191083, problem 1005 (CONSTRAINT_ATT_TYPE), data 0, Att 9005a (unicodePwd)'),
+      ctx,
+    );
     expect(e.code).toBe('PROVISION_PASSWORD_POLICY');
     expect(e.message).toMatch(/password policy \(length, complexity or history\)/);
   });
