@@ -39,7 +39,10 @@ export class PrivilegedGroups {
     this.#rootSid = rootDomainSid;
   }
 
-  /** The groups, read once by `<SID=…>` (MS-ADTS 3.1.1.3.1.2.4); one a domain does not hold (Enterprise Admins in a child domain read from its own DC) is left out. */
+  /**
+   * The groups, read once by `<SID=…>` (MS-ADTS 3.1.1.3.1.2.4); one the DC does not hold (Enterprise Admins, read from a child
+   * domain's DC) is left out.
+   */
   groups(): Promise<PrivilegedGroup[]> {
     this.#groups ??= (async () => {
       const wanted = [
