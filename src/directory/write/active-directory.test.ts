@@ -138,6 +138,17 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     expect((await t.findUser(u.id))?.enabled).toBe(false);
   });
 
+  it('answers undefined for an id that no longer exists, and a conflict for a sAMAccountName in use elsewhere', async () => {
+    const c = await containers();
+    const t = await target(c);
+    expect(await t.findUser('0badc0de-0000-4000-8000-000000000000')).toBeUndefined();
+    const sam = uniqueName('dup');
+    await samba.addUser({ ou: c.ou, sam, givenName: 'Else', sn: 'Where' });
+    const e = await failure(t.createUser(person(sam)));
+    expect(e.code).toBe('PROVISION_CONFLICT');
+    expect((await t.findUserByName(sam))?.protectedReason).toBe(`outside the user container ${c.users}`);
+  });
+
   it('refuses a user without a first or last name before sending anything', async () => {
     const c = await containers();
     const t = await target(c);

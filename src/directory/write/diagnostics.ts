@@ -28,7 +28,8 @@ export interface WriteContext {
 const WIN32 = {
   ERROR_PASSWORD_RESTRICTION: 0x52d,
   ERROR_ACCESS_DENIED: 0x5,
-  ERROR_DS_CANT_MOD_PRIMARYGROUPID: 0x2142,
+  ERROR_USER_EXISTS: 0x524,
+  ERROR_GROUP_EXISTS: 0x526,
 } as const;
 
 /** The result code and the server's diagnostic text from an ldapts ResultCodeError ("<diagnostic> Code: 0x13"). */
@@ -74,6 +75,10 @@ export function mapWriteError(err: unknown, context: WriteContext): IdsyncError 
       passwordRule(f.diagnostic, context.historyLength, context.minLength) ?? "does not meet the domain's password policy (length, complexity or history)";
     // Only the server's words: the password itself is never part of a message.
     return new IdsyncError('PROVISION_PASSWORD_POLICY', `${at}${what} refused by the password policy: ${rule}`, opts);
+  }
+  // Windows: 68 with ERROR_USER_EXISTS / ERROR_GROUP_EXISTS; Samba: 19 "samldb: Account name (sAMAccountName) '…' already in use!".
+  if (win32 === WIN32.ERROR_USER_EXISTS || win32 === WIN32.ERROR_GROUP_EXISTS || /already in use/i.test(f.diagnostic)) {
+    return new IdsyncError('PROVISION_CONFLICT', `${at}${what} failed: the name is already taken in the directory (LDAP result ${f.resultCode}${said})`, opts);
   }
   switch (f.resultCode) {
     case 50:

@@ -164,6 +164,18 @@ describe('OpenLDAP provisioning target (slapd)', () => {
     expect(await binds(u.dn, 'Sent-Anyway-1')).toBe(true);
   });
 
+  it('sends a password over StartTLS, and verifies the server certificate by default', async () => {
+    const c = await containers();
+    const t = await target(c, { url: slapd.url, transport: 'starttls' });
+    const u = await t.createUser(person(uniqueName('tls')));
+    await t.setPassword(u.dn, 'Upgraded-First-1');
+    await t.setEnabled(u.dn, true);
+    expect(await binds(u.dn, 'Upgraded-First-1')).toBe(true);
+    const untrusted = directoryConfig({ type: 'openldap', servers: [slapd.ldapsUrl], bindDn: slapd.bindDn, password: slapd.password, baseDn: slapd.baseDn });
+    const e = await failure(openProvisionTarget(untrusted, { userContainer: c.users, groupContainer: c.groups }));
+    expect(e).toMatchObject({ code: 'DIRECTORY_TLS', message: expect.stringMatching(/not trusted/) });
+  });
+
   it('never touches an entry outside its containers', async () => {
     const c = await containers();
     const t = await target(c);
