@@ -176,6 +176,16 @@ describe('OpenLDAP provisioning target (slapd)', () => {
     expect(e).toMatchObject({ code: 'DIRECTORY_TLS', message: expect.stringMatching(/not trusted/) });
   });
 
+  it('binds again after the server went away, and never writes unauthenticated', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const u = await t.createUser(person(uniqueName('re')));
+    await slapd.restart();
+    // ldapts alone would reconnect anonymously, and this write would fail (or worse, pass under an anonymous ACL).
+    await t.modify(u.dn, [{ attribute: 'mail', values: ['after@restart.test'] }]);
+    expect((await t.findUser(u.id))?.attributes.mail).toEqual(['after@restart.test']);
+  });
+
   it('never touches an entry outside its containers', async () => {
     const c = await containers();
     const t = await target(c);

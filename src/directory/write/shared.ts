@@ -80,9 +80,10 @@ export async function readMembers(conn: WriteConnection, dn: string, attribute: 
 export function memberDelta(current: string[], add: string[], remove: string[]): { add: string[]; remove: string[] } {
   const have = new Map(current.map((m) => [dnKey(m), m]));
   const removing = new Set(remove.map(dnKey));
-  const adds = [...new Map(add.filter((m) => !have.has(dnKey(m)) && !removing.has(dnKey(m))).map((m) => [dnKey(m), m])).values()];
+  const adds = new Map<string, string>();
+  for (const m of add) if (!have.has(dnKey(m)) && !removing.has(dnKey(m)) && !adds.has(dnKey(m))) adds.set(dnKey(m), m);
   const removes = remove.filter((m) => have.has(dnKey(m))).map((m) => have.get(dnKey(m))!);
-  return { add: adds, remove: [...new Set(removes)] };
+  return { add: [...adds.values()], remove: [...new Set(removes)] };
 }
 
 /** A short-lived memory of what this target created: its own fresh entries need no second look. */
