@@ -50,3 +50,21 @@ export const usernameSchema = z.string().superRefine((v, ctx) => {
  * `. _ @ -`, starting with a letter or digit, at most 64 characters (they log in by typing it).
  */
 export const ADMIN_USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+/**
+ * A local group's name (issue 12) follows the username rule: it is a path segment of the API too
+ * (/api/v1/local-groups/{name}) and becomes an RDN value and a sAMAccountName in a directory.
+ */
+export function groupNameProblem(name: string): string | undefined {
+  return usernameProblem(name)?.replaceAll('username', 'group name');
+}
+
+export function checkGroupName(name: string, where = 'name'): void {
+  const problem = groupNameProblem(name);
+  if (problem) throw new IdsyncError('VALIDATION_FAILED', problem, { where });
+}
+
+export const groupNameSchema = z.string().superRefine((v, ctx) => {
+  const problem = groupNameProblem(v);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});

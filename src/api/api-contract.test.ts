@@ -41,6 +41,10 @@ const VALID_BODIES: Record<string, unknown> = {
   updateAdminRole: { role: 'read_only' },
   resetAdminPassword: { password: 'a-long-enough-password' },
   dryRunDirectoryDraft: directory('draft'),
+  setUserPassword: { password: 'a-long-enough-password' },
+  createLocalGroup: { name: 'fuzzed-group', description: 'd' },
+  updateLocalGroup: { description: 'd' },
+  addLocalGroupMembers: { usernames: ['lucy'] },
 };
 
 /**

@@ -29,6 +29,8 @@ import { registerGroupRoutes } from './routes/groups.js';
 import { registerDirectoryPreviewRoutes } from './routes/directory-preview.js';
 import { registerAdminAccountRoutes } from './routes/admin-accounts.js';
 import { registerGroupPathRoutes } from './routes/group-paths.js';
+import { registerLocalGroupRoutes } from './routes/local-groups.js';
+import { LocalChanges, type LocalChangesOptions } from '../provision/local-changes.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -45,6 +47,10 @@ export interface ApiAppOptions {
   loginLimits?: LoginLimits;
   /** Process metrics (memory, event loop) on /metrics; idsync serve turns them on. */
   defaultMetrics?: boolean;
+  /** Tests name provisioning targets; otherwise provisioningTargets (src/provision/changes.ts) says. */
+  provisioningTargets?: LocalChangesOptions['targets'];
+  /** Told after a local change recorded outbox rows (the provisioning engine wakes its delivery; see LocalChangesOptions.recorded). */
+  provisioningRecorded?: LocalChangesOptions['recorded'];
 }
 
 export type ApiInstance = ApiApp & { deps: ApiDeps; close(): Promise<void> };
@@ -71,6 +77,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     limiter: new LoginLimiter(opts.store, opts.loginLimits),
     metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
+    changes: new LocalChanges({ store: opts.store, config: opts.config, now, targets: opts.provisioningTargets, recorded: opts.provisioningRecorded }),
   };
 
   const app = new OpenAPIHono<AppEnv>({
@@ -121,6 +128,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerUserRoutes(app, deps);
   registerGroupRoutes(app, deps);
   registerGroupPathRoutes(app, deps);
+  registerLocalGroupRoutes(app, deps);
   registerTrashRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerAuditRoutes(app, deps);

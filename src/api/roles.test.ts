@@ -75,17 +75,30 @@ describe('roles', () => {
       'listTokens',
       'rejectRemovals',
       'searchDraftGroups',
+      'setUserPassword',
       'syncDirectory',
       'testDirectory',
       'testDirectoryDraft',
       'updateDirectory',
     ]);
-    expect(byRole.user_manager).toEqual(['createLocalUser', 'purgeUser', 'restoreUser', 'syncUser', 'updateUser']);
+    expect(byRole.user_manager).toEqual([
+      'addLocalGroupMembers',
+      'createLocalGroup',
+      'createLocalUser',
+      'deleteLocalGroup',
+      'purgeUser',
+      'removeLocalGroupMember',
+      'restoreUser',
+      'syncUser',
+      'updateLocalGroup',
+      'updateUser',
+    ]);
     expect(byRole.read_only).toEqual([
       'changeOwnPassword',
       'getDirectory',
       'getGroup',
       'getGroupMemberPaths',
+      'getLocalGroup',
       'getMe',
       'getRun',
       'getUser',
@@ -94,6 +107,7 @@ describe('roles', () => {
       'listDirectories',
       'listDirectoryTypes',
       'listGroups',
+      'listLocalGroups',
       'listRuns',
       'listTrash',
       'listUsers',
@@ -117,8 +131,8 @@ describe('roles', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    // 6 owner-only operations refuse 3 roles, 13 administrator ones 2, 5 user_manager ones 1.
-    expect(refused).toHaveLength(6 * 3 + 13 * 2 + 5);
+    // 6 owner-only operations refuse 3 roles, 14 administrator ones 2, 10 user_manager ones 1.
+    expect(refused).toHaveLength(6 * 3 + 14 * 2 + 10);
   });
 
   it('lets the minimum role through the gate', async () => {
@@ -158,7 +172,7 @@ describe('roles for panel sessions', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    expect(refused).toHaveLength(6 * 3 + 13 * 2 + 5);
+    expect(refused).toHaveLength(6 * 3 + 14 * 2 + 10);
   });
 
   it('lets a session of the minimum role through the gate', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../config/load.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import type { SyncService } from '../serve/server.js';
 import { Store } from '../store/db.js';
 import { createAdmin } from '../auth/admins.js';
@@ -69,6 +69,10 @@ export class ApiHarness {
       now?: () => Date;
       loginLimits?: LoginLimits;
       noOwner?: boolean;
+      /** The directory names of provisioning targets (created as directories rows): their outbox rows can be read back. */
+      provisioningTargets?: string[];
+      /** A logger of the test's own (to read back what was logged). */
+      log?: Logger;
     } = {},
   ): Promise<ApiHarness> {
     const dir = mkdtempSync(path.join(tmpdir(), 'idsync-api-'));
@@ -78,8 +82,21 @@ export class ApiHarness {
     );
     const store = await Store.open(config.store);
     // IDSYNC_TEST_LOG=debug shows the API's log while debugging a test.
-    const log = createLogger(process.env.IDSYNC_TEST_LOG ?? 'silent');
-    const app = createApiApp({ store, config, log, now: opts.now, loginLimits: opts.loginLimits, service: opts.service?.(config, store) });
+    const log = opts.log ?? createLogger(process.env.IDSYNC_TEST_LOG ?? 'silent');
+    const targetIds: number[] = [];
+    for (const name of opts.provisioningTargets ?? []) {
+      const row = { name, type: 'active-directory', username_attribute: 'sAMAccountName', first_synced_at: null, created_at: new Date().toISOString() };
+      targetIds.push((await store.db.insertInto('directories').values(row).returning('id').executeTakeFirstOrThrow()).id);
+    }
+    const app = createApiApp({
+      store,
+      config,
+      log,
+      now: opts.now,
+      loginLimits: opts.loginLimits,
+      service: opts.service?.(config, store),
+      provisioningTargets: opts.provisioningTargets ? async () => targetIds : undefined,
+    });
     const h = new ApiHarness(app, store, dir);
     for (const d of config.directories) if (d.bind && !d.bind.password.isEmpty) h.secrets.add(d.bind.password.reveal());
     for (const role of ROLES) {
@@ -98,6 +115,10 @@ export class ApiHarness {
     for (const d of await this.store.db.selectFrom('api_directories').select('bind_password').execute()) if (d.bind_password) this.secrets.add(d.bind_password);
     for (const t of await this.store.db.selectFrom('api_tokens').select('token_hash').execute()) this.secrets.add(t.token_hash);
     for (const s of await this.store.db.selectFrom('sessions').select(['id_hash', 'csrf_hash']).execute()) this.secrets.add(s.id_hash).add(s.csrf_hash);
+    // Issue 12: local users' password verifiers and the sealed passwords waiting in the outbox.
+    for (const p of await this.store.db.selectFrom('user_passwords').select('verifier').execute()) this.secrets.add(p.verifier);
+    for (const o of await this.store.db.selectFrom('provision_outbox').select('sealed_password').execute())
+      if (o.sealed_password) this.secrets.add(o.sealed_password);
   }
 
   async call(method: string, urlPath: string, o: CallOptions = {}): Promise<ApiResponse> {

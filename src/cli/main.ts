@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { toIdsyncError } from '../errors.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerDirectoryCommands } from './commands/directory.js';
+import { registerGroupCommands } from './commands/groups.js';
 import { registerProvisionCommands } from './commands/provision.js';
 import { registerStoreCommands } from './commands/store.js';
 import { registerServeCommands } from './commands/serve.js';
@@ -25,6 +26,7 @@ program
 registerSyncCommands(program);
 registerDirectoryCommands(program);
 registerStoreCommands(program);
+registerGroupCommands(program);
 registerServeCommands(program);
 registerAdminCommands(program);
 // After the store commands: it adds `users adopt` to their `users`.

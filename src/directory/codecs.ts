@@ -124,3 +124,15 @@ export function isUnder(dnK: string, ancestorK: string): boolean {
 export function escapeFilterValue(value: string): string {
   return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+/**
+ * Escape a value for an RDN (RFC 4514 section 2.4): `, + " \ < > ;` and NUL anywhere, a space or
+ * `#` first, a space last.
+ */
+export function escapeDnValue(value: string): string {
+  return value
+    .replace(/[,+"\\<>;]/g, (c) => `\\${c}`)
+    .replace(/\0/g, '\\00')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
+}

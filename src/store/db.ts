@@ -266,6 +266,18 @@ export class Store {
   get trash() {
     return this.#q().trash;
   }
+  get users() {
+    return this.#q().users;
+  }
+  get localGroups() {
+    return this.#q().localGroups;
+  }
+  get userPasswords() {
+    return this.#q().userPasswords;
+  }
+  get provisioning() {
+    return this.#q().provisioning;
+  }
   ping(): Promise<void> {
     return this.#q().ping();
   }

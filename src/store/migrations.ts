@@ -1,6 +1,7 @@
 import { servePresence } from './presence-migration.js';
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { authSecurity } from './auth-migration.js';
+import { provisioning } from './provision-migration.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -410,6 +411,7 @@ export class IdsyncMigrations implements MigrationProvider {
       '0010_held_removals_user': heldRemovalsUserIndex(),
       '0012_auth_security': authSecurity(),
       '0013_serve_presence': servePresence(this.dialect),
+      '0014_provisioning': provisioning(this.dialect),
     };
   }
 }

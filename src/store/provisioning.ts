@@ -25,6 +25,8 @@ export interface OutboxRow {
   attempts: number;
   /** ISO time before which it is not retried. */
   nextAttemptAt: string;
+  /** A permanent failure: not due again until the object changes (enqueue clears it). */
+  permanent: boolean;
   lastError: string | null;
   enqueuedAt: string;
 }

@@ -5,10 +5,15 @@ import { type AuditLog, KyselyAuditLog } from './audit-log.js';
 import type { Db, StoreDialect } from './db-handle.js';
 import { type GroupQueries, KyselyGroupQueries } from './group-queries.js';
 import { KyselyRunHistory, type RunHistory } from './history.js';
+import { KyselyLocalGroups, type LocalGroups } from './local-groups.js';
 import { KyselyLoginThrottle, type LoginThrottle } from './login-throttle.js';
+import type { Provisioning } from './provisioning.js';
+import { KyselyProvisioning } from './provisioning-store.js';
 import { KyselySessions, type Sessions } from './sessions.js';
 import { KyselyTrash, type Trash } from './trash.js';
+import { KyselyUserPasswords, type UserPasswords } from './user-passwords.js';
 import { KyselyUserQueries, type UserQueries } from './user-queries.js';
+import { KyselyUserWrites, type UserWrites } from './users.js';
 
 /**
  * What the API, the admin accounts and the CLI ask of the store, by what they need rather than by
@@ -24,6 +29,11 @@ export interface StoreQueries {
   readonly userQueries: UserQueries;
   readonly groupQueries: GroupQueries;
   readonly trash: Trash;
+  /** Issue 12: groups made in idsync, local users' password verifiers, the provisioning outbox and export state. */
+  readonly users: UserWrites;
+  readonly localGroups: LocalGroups;
+  readonly userPasswords: UserPasswords;
+  readonly provisioning: Provisioning;
   /** Throws when the database does not answer (the readiness probe). */
   ping(): Promise<void>;
 }
@@ -45,6 +55,10 @@ export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
     userQueries: new KyselyUserQueries(db),
     groupQueries: new KyselyGroupQueries(db),
     trash: new KyselyTrash(db),
+    users: new KyselyUserWrites(db),
+    localGroups: new KyselyLocalGroups(db),
+    userPasswords: new KyselyUserPasswords(db),
+    provisioning: new KyselyProvisioning(db),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

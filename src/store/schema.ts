@@ -231,6 +231,11 @@ export interface Database {
   group_graph_cache: GroupGraphCacheTable;
   serve_processes: ServeProcessesTable;
   leases: LeasesTable;
+  local_groups: LocalGroupsTable;
+  local_group_members: LocalGroupMembersTable;
+  user_passwords: UserPasswordsTable;
+  provision_outbox: ProvisionOutboxTable;
+  provision_exports: ProvisionExportsTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -252,4 +257,58 @@ export interface LeasesTable {
   acquired_at: string;
   heartbeat_at: string;
   expires_at: string;
+}
+
+/** Groups made in idsync (issue 12, migration 0014): no directory owns them. */
+export interface LocalGroupsTable {
+  id: Generated<number>;
+  name: string;
+  /** Lower-cased name: unique in any letter case, as usernames are. */
+  name_key: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LocalGroupMembersTable {
+  group_id: number;
+  user_id: number;
+}
+
+/** A local user's password, as an argon2id PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`); never the password. */
+export interface UserPasswordsTable {
+  user_id: number;
+  verifier: string;
+  set_at: string;
+}
+
+/** src/store/provisioning.ts: one waiting change per (target, object). */
+export interface ProvisionOutboxTable {
+  directory_id: number;
+  kind: 'user' | 'group';
+  object_id: number;
+  version: number;
+  /** SecretBox-sealed (`sealed:v1:…`), never clear. */
+  sealed_password: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  /** 1: a permanent failure, not due until the object changes again. */
+  permanent: number;
+  last_error: string | null;
+  enqueued_at: string;
+}
+
+/** src/store/provisioning.ts: the export state per (target, object). */
+export interface ProvisionExportsTable {
+  directory_id: number;
+  kind: 'user' | 'group';
+  object_id: number;
+  state: 'pending' | 'exported' | 'failed' | 'conflict';
+  target_id: string | null;
+  target_dn: string | null;
+  exported_hash: string | null;
+  code: string | null;
+  reason: string | null;
+  permanent: number;
+  updated_at: string;
 }

@@ -1,6 +1,7 @@
 import { IdsyncError } from '../errors.js';
 import { checkUsername } from '../usernames.js';
-import type { Db } from './db.js';
+import type { Db } from './db-handle.js';
+import { isUniqueViolation } from './unique.js';
 import type { UserPatch, UserRow } from './sync/rows.js';
 
 export type { NewUserRow, UserPatch, UserRow } from './sync/rows.js';
@@ -73,12 +74,6 @@ export async function editUser(db: Db, username: string, patch: Partial<Record<E
   return (await findUserByUsername(db, set.username ?? user.username))!;
 }
 
-/** A unique index refused a write: SQLite's SQLITE_CONSTRAINT_UNIQUE, PostgreSQL's SQLSTATE 23505. */
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
-
 /** A store user that no directory owns (created by an admin); a directory with the same username adopts it. */
 export async function addLocalUser(db: Db, u: { username: string; email?: string; fullName?: string }, now: Date): Promise<UserRow> {
   checkUsername(u.username);
@@ -112,4 +107,33 @@ export async function addLocalUser(db: Db, u: { username: string; email?: string
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * The user writes above as an interface of the store (store.users), so that a caller can make
+ * them inside store.transact together with what must commit with them (issue 12: the
+ * provisioning outbox).
+ */
+export interface UserWrites {
+  find(username: string): Promise<UserRow | undefined>;
+  addLocal(u: { username: string; email?: string; fullName?: string }, now: Date): Promise<UserRow>;
+  edit(username: string, patch: Partial<Record<EditableField, string | null>>, now: Date): Promise<UserRow>;
+  /** The name of the directory that owns a user, for messages. */
+  directoryName(directoryId: number): Promise<string | undefined>;
+}
+
+export class KyselyUserWrites implements UserWrites {
+  constructor(private readonly db: Db) {}
+  find(username: string): Promise<UserRow | undefined> {
+    return findUserByUsername(this.db, username);
+  }
+  addLocal(u: { username: string; email?: string; fullName?: string }, now: Date): Promise<UserRow> {
+    return addLocalUser(this.db, u, now);
+  }
+  edit(username: string, patch: Partial<Record<EditableField, string | null>>, now: Date): Promise<UserRow> {
+    return editUser(this.db, username, patch, now);
+  }
+  async directoryName(directoryId: number): Promise<string | undefined> {
+    return (await this.db.selectFrom('directories').select('name').where('id', '=', directoryId).executeTakeFirst())?.name;
+  }
 }

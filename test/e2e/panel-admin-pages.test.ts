@@ -51,7 +51,7 @@ describe('groups, held removals, admins and exports (chromium, idsync serve, sla
 
   it('a Groups page lists each group and the nested path through which each member arrives', async () => {
     const { page } = p;
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups', exact: true }).click();
     await page.getByRole('heading', { name: 'Groups', level: 1 }).waitFor();
     const row = page.getByRole('row', { name: /Engineering/ });
     expect(await row.innerText()).toMatch(/corp\s+2/);

@@ -74,6 +74,10 @@ export function writeSmbConf(i: SambaInfo): void {
     'tls enabled': 'yes',
     ...tls,
     'ldap server require strong auth': i.requireStrongAuth ? 'yes' : 'no',
+    // After a password change Samba, like Windows, still accepts the previous one for NTLM (and
+    // simple binds, which it checks the same way) for 60 minutes by default: a test of "the old
+    // password no longer binds" needs it off.
+    'old password allowed period': '0',
   };
   const lines = readFileSync(i.smbConf, 'utf8').split('\n');
   const keys = new Set(Object.keys(params));

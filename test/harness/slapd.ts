@@ -280,7 +280,12 @@ function configLdif(i: SlapdInfo, rootpwHash: string): string {
     },
     {
       dn: 'cn=module{0},cn=config',
-      attrs: { objectClass: 'olcModuleList', cn: 'module{0}', olcModulePath: MODULE_DIR, olcModuleLoad: ['{0}back_mdb', '{1}syncprov', '{2}memberof'] },
+      attrs: {
+        objectClass: 'olcModuleList',
+        cn: 'module{0}',
+        olcModulePath: MODULE_DIR,
+        olcModuleLoad: ['{0}back_mdb', '{1}syncprov', '{2}memberof', '{3}ppolicy'],
+      },
     },
     { dn: 'cn=schema,cn=config', attrs: { objectClass: 'olcSchemaConfig', cn: 'schema' } },
   ]);
@@ -320,8 +325,20 @@ function configLdif(i: SlapdInfo, rootpwHash: string): string {
       dn: 'olcOverlay={1}memberof,olcDatabase={1}mdb,cn=config',
       attrs: { objectClass: ['olcOverlayConfig', 'olcMemberOf'], olcOverlay: '{1}memberof', olcMemberOfGroupOC: 'groupOfNames', olcMemberOfMemberAD: 'member' },
     },
+    {
+      // Provisioning (issue 12) disables an account with pwdAccountLockedTime: 000001010000Z, which
+      // ppolicy enforces under a policy with pwdLockout TRUE (slapo-ppolicy(5)). The default policy
+      // (policyLdif) counts no failures (pwdMaxFailure 0) and checks no quality: other tests' binds are unaffected.
+      dn: 'olcOverlay={2}ppolicy,olcDatabase={1}mdb,cn=config',
+      attrs: { objectClass: ['olcOverlayConfig', 'olcPPolicyConfig'], olcOverlay: '{2}ppolicy', olcPPolicyDefault: policyDn(i) },
+    },
   ]);
   return `${head}${schemas.join('\n\n')}\n\n${tail}`;
+}
+
+/** The ppolicy default policy's entry (in ou=policies, outside people and groups). */
+export function policyDn(i: Pick<SlapdInfo, 'baseDn'>): string {
+  return `cn=default,ou=policies,${i.baseDn}`;
 }
 
 function baseLdif(i: SlapdInfo): string {
@@ -329,6 +346,11 @@ function baseLdif(i: SlapdInfo): string {
     { dn: i.baseDn, attrs: { objectClass: ['top', 'dcObject', 'organization'], dc: 'corp', o: 'corp' } },
     { dn: i.peopleDn, attrs: { objectClass: ['top', 'organizationalUnit'], ou: 'people' } },
     { dn: i.groupsDn, attrs: { objectClass: ['top', 'organizationalUnit'], ou: 'groups' } },
+    { dn: `ou=policies,${i.baseDn}`, attrs: { objectClass: ['top', 'organizationalUnit'], ou: 'policies' } },
+    {
+      dn: policyDn(i),
+      attrs: { objectClass: ['top', 'device', 'pwdPolicy'], cn: 'default', pwdAttribute: 'userPassword', pwdLockout: 'TRUE', pwdMaxFailure: '0' },
+    },
   ]);
 }
 

@@ -7,6 +7,7 @@ import { AuditPage } from './pages/AuditPage';
 import { DirectoriesPage } from './pages/DirectoriesPage';
 import { DirectoryDetailPage } from './pages/DirectoryDetailPage';
 import { GroupDetailPage, GroupsPage } from './pages/GroupsPage';
+import { LocalGroupDetailPage, LocalGroupsPage } from './pages/LocalGroupsPage';
 import { NewDirectoryPage } from './pages/new-directory/NewDirectoryPage';
 import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
@@ -28,6 +29,8 @@ const ROUTES: [string, (p: Record<string, string>) => ReactElement][] = [
   ['/users/:username', (p) => <UserDetailPage username={p.username} />],
   ['/groups', () => <GroupsPage />],
   ['/groups/:id', (p) => <GroupDetailPage id={Number(p.id)} />],
+  ['/local-groups', () => <LocalGroupsPage />],
+  ['/local-groups/:name', (p) => <LocalGroupDetailPage name={p.name} />],
   ['/trash', () => <TrashPage />],
   ['/approvals', () => <ApprovalsPage />],
   ['/audit', () => <AuditPage />],
@@ -41,6 +44,7 @@ const TITLES: Record<string, string> = {
   '/runs': 'Runs',
   '/users': 'Users',
   '/groups': 'Groups',
+  '/local-groups': 'Local groups',
   '/trash': 'Trash',
   '/approvals': 'Approvals',
   '/audit': 'Audit log',

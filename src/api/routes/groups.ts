@@ -23,6 +23,7 @@ export function registerGroupRoutes(app: ApiApp, deps: ApiDeps): void {
       operationId: 'listGroups',
       tags: ['groups'],
       summary: 'Groups in the store (the chosen groups of every directory), by name',
+      description: 'Synced groups, read-only. Local groups, made in idsync and exported by provisioning, are at /api/v1/local-groups.',
       request: { query: z.object({ search: z.string().max(256).optional(), directory: z.string().optional(), ...paging(500, 50) }) },
       responses: { 200: jsonResponse(page(groupSchema), 'A page of groups.') },
     }),

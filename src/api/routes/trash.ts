@@ -88,7 +88,7 @@ export function registerTrashRoutes(app: ApiApp, deps: ApiDeps): void {
             `/api/v1/directories/${dir}/sync/user) to restore them now.`,
         );
       }
-      await trash.restoreAsLocal(u.id, deps.now());
+      await deps.changes.restoreUser(u.id);
       c.get('audit').detail = { formerDirectory: dir };
       return c.json({ username: u.username, status: 'active' as const }, 200);
     },
@@ -108,7 +108,7 @@ export function registerTrashRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const { u, dir } = await trashed(c.req.valid('param').username);
-      await trash.purge(u.id);
+      await deps.changes.purgeUser(u.id, dir === null);
       c.get('audit').detail = { directory: dir };
       return c.body(null, 204);
     },

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } from '../../store/users.js';
+import { DIRECTORY_OWNED_FIELDS, type EditableField } from '../../store/users.js';
 import { userFieldNames } from '../../store/user-fields.js';
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
-import { apiRoute, jsonBody, jsonResponse, page, paging, type ApiApp } from '../route.js';
+import { apiRoute, jsonBody, jsonResponse, newPasswordSchema, page, paging, type ApiApp } from '../route.js';
 import { usernameSchema } from '../../usernames.js';
 
 const STATUSES = ['active', 'disabled', 'trashed'] as const;
@@ -64,6 +64,10 @@ const userDetailSchema = z
       }),
     ),
     editableFields: z.array(z.string()).openapi({ description: 'Fields PATCH may change: none for a user a directory owns.' }),
+    localGroups: z.array(z.string()).openapi({ description: 'The local groups (made in idsync, /api/v1/local-groups) the user is in, by name.' }),
+    passwordSetAt: z.string().nullable().openapi({
+      description: 'When an administrator last set the password of this local user (PUT …/password); null when never. The password is never shown.',
+    }),
   })
   .openapi('UserDetail');
 
@@ -86,11 +90,12 @@ const patchSchema = z
   .openapi('UserPatch');
 
 export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
-  const db = deps.store.db;
-
   const detail = async (username: string) => {
     const d = await deps.store.userQueries.detail(username);
-    return { ...d, editableFields: d.directory === null ? Object.values(FIELD_NAMES) : [] };
+    const row = await deps.store.users.find(d.username);
+    const localGroups = row ? (await deps.store.localGroups.groupsOf(row.id)).map((g) => g.name) : [];
+    const passwordSetAt = row ? ((await deps.store.userPasswords.setAt(row.id)) ?? null) : null;
+    return { ...d, editableFields: d.directory === null ? Object.values(FIELD_NAMES) : [], localGroups, passwordSetAt };
   };
 
   app.openapi(
@@ -143,7 +148,7 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       const body = c.req.valid('json');
       c.get('audit').target = `username=${body.username}`;
       try {
-        await addLocalUser(db, body, deps.now());
+        await deps.changes.addUser(body);
       } catch (err) {
         throw atField(err, 'username');
       }
@@ -180,13 +185,44 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
       }
       c.get('audit').detail = { fields: Object.keys(body) };
       try {
-        const row = await editUser(db, username, patch, deps.now());
+        const row = await deps.changes.editUser(username, patch);
         return c.json(await detail(row.username), 200);
       } catch (err) {
         const first = Object.keys(patch)[0] as EditableField | undefined;
         const code = (err as { code?: string }).code;
         if (code === 'STORE_CONFLICT') throw atField(err, 'username');
         throw code === 'STORE_ATTRIBUTE_OWNED' && first ? atField(err, FIELD_NAMES[first]) : err;
+      }
+    },
+  );
+
+  app.openapi(
+    apiRoute(deps, 'administrator', {
+      method: 'put',
+      path: '/api/v1/users/{username}/password',
+      operationId: 'setUserPassword',
+      errors: ['STORE_NOT_FOUND', 'STORE_ATTRIBUTE_OWNED'],
+      tags: ['users'],
+      summary: "Set a local user's password (write-only)",
+      description:
+        "The store keeps only an argon2id verifier of it; each provisioning target receives the password, encrypted with the store's secrets key " +
+        'while it waits in the outbox, and deleted once delivered. It is never answered, logged or audited. A user synced from a directory is ' +
+        'refused (409 STORE_ATTRIBUTE_OWNED): the directory owns their password.',
+      request: { params: z.object({ username: z.string().min(1).max(256) }), body: jsonBody(z.object({ password: newPasswordSchema }).strict()) },
+      responses: {
+        200: jsonResponse(z.object({ username: z.string(), passwordSetAt: z.string() }).openapi('PasswordSet'), 'Set.'),
+        404: { description: 'No such user.' },
+        409: { description: 'A directory owns the user.' },
+      },
+    }),
+    async (c) => {
+      const { username } = c.req.valid('param');
+      const { password } = c.req.valid('json');
+      try {
+        const r = await deps.changes.setPassword(username, password);
+        return c.json({ username: r.username, passwordSetAt: r.setAt }, 200);
+      } catch (err) {
+        throw (err as { code?: string }).code === 'VALIDATION_FAILED' ? atField(err, 'password') : err;
       }
     },
   );

@@ -7,46 +7,7 @@ import { isRole, ROLES, type Role } from '../../auth/roles.js';
 import { IdsyncError } from '../../errors.js';
 import type { Store } from '../../store/db.js';
 import { clock, withStore, type GlobalOptions } from '../context.js';
-
-/** Reads all of standard input (a pipe or a file), without its final newline. */
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += chunk.toString();
-  return text.replace(/\r?\n$/, '');
-}
-
-/** Prompts on the terminal without echoing what is typed. */
-function promptHidden(prompt: string): Promise<string> {
-  const input = process.stdin;
-  process.stderr.write(prompt);
-  input.setRawMode(true);
-  input.resume();
-  input.setEncoding('utf8');
-  return new Promise((resolve, reject) => {
-    let value = '';
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n') {
-          done();
-          return resolve(value);
-        }
-        if (ch === '\u0003') {
-          done();
-          return reject(new IdsyncError('USAGE', 'cancelled'));
-        }
-        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else value += ch;
-      }
-    };
-    const done = () => {
-      input.off('data', onData);
-      input.setRawMode(false);
-      input.pause();
-      process.stderr.write('\n');
-    };
-    input.on('data', onData);
-  });
-}
+import { promptHidden, readAll } from '../secret-input.js';
 
 /**
  * The password never comes from the command line (it would show in `ps` and the shell history):

@@ -2,9 +2,12 @@ import type { Command } from 'commander';
 import { IdsyncError } from '../../errors.js';
 import { exportStore } from '../../store/export.js';
 import { listRuns, showRun, userDetail } from '../../store/history.js';
-import { addLocalUser, DIRECTORY_OWNED_FIELDS, editUser, type EditableField } from '../../store/users.js';
+import { LocalChanges } from '../../provision/local-changes.js';
+import { DIRECTORY_OWNED_FIELDS, type EditableField } from '../../store/users.js';
 import { USER_COLUMN_BY_NAME } from '../../store/user-fields.js';
-import { clock, withStore, type GlobalOptions } from '../context.js';
+import { auditCli } from '../audit.js';
+import { clock, withStore, type Context, type GlobalOptions } from '../context.js';
+import { readSecret } from '../secret-input.js';
 
 function json(v: unknown): void {
   process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
@@ -18,6 +21,11 @@ function countsLine(c: Record<string, number>): string {
       .map((k) => `${c[k]} ${k}`)
       .join(', ') || 'no changes'
   );
+}
+
+/** Changes to store-owned users and groups, recorded for provisioning (issue 12). */
+export function localChanges(ctx: Context): LocalChanges {
+  return new LocalChanges({ store: ctx.store, config: ctx.config, now: clock() });
 }
 
 export function registerStoreCommands(program: Command): void {
@@ -82,7 +90,11 @@ export function registerStoreCommands(program: Command): void {
     .action(async (username: string, o: { json?: boolean }) => {
       await withStore(g(), async ({ store }) => {
         const d = await userDetail(store, username);
-        if (o.json) return json(d);
+        // Issue 12: the local groups the user is in, and when idsync last set a local user's password (the API's user detail says the same).
+        const row = await store.users.find(d.username);
+        const localGroups = row ? (await store.localGroups.groupsOf(row.id)).map((x) => x.name) : [];
+        const passwordSetAt = row ? ((await store.userPasswords.setAt(row.id)) ?? null) : null;
+        if (o.json) return json({ ...d, localGroups, passwordSetAt });
         const w = (s: string) => process.stdout.write(`${s}\n`);
         const held = d.heldRemoval;
         w(`${d.username} — ${d.status}${held ? `, removal held for approval (run ${held.runId})` : ''}${d.statusReason ? ` (${d.statusReason})` : ''}`);
@@ -97,6 +109,8 @@ export function registerStoreCommands(program: Command): void {
         w(`  directory: ${d.directory ?? '(none: a local user)'}${d.dn ? `, ${d.dn}` : ''}`);
         if (d.syncItem) w(`  brought in by: ${d.syncItem}`);
         w(`  groups: ${d.groups.join(', ') || '(none)'}`);
+        if (localGroups.length) w(`  local groups: ${localGroups.join(', ')}`);
+        if (d.directory === null) w(`  password: ${passwordSetAt ? `set ${passwordSetAt}` : 'not set in idsync'}`);
         for (const [k, v] of Object.entries(d.attributes))
           w(`  ${k}: ${Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).join(', ') : (v ?? '')}`);
         if (d.history.length) w('  recent runs:');
@@ -110,8 +124,9 @@ export function registerStoreCommands(program: Command): void {
     .option('--email <email>')
     .option('--full-name <name>')
     .action(async (username: string, o: { email?: string; fullName?: string }) => {
-      await withStore(g(), async ({ store }) => {
-        await addLocalUser(store.db, { username, email: o.email, fullName: o.fullName }, clock()());
+      await withStore(g(), async (ctx) => {
+        await localChanges(ctx).addUser({ username, email: o.email, fullName: o.fullName });
+        await auditCli(ctx.store, 'users add', 'createLocalUser', `username=${username}`);
         process.stdout.write(`Created local user ${username}.\n`);
       });
     });
@@ -133,9 +148,26 @@ export function registerStoreCommands(program: Command): void {
         if (col && DIRECTORY_OWNED_FIELDS.includes(col) && v !== undefined) patch[col] = v;
       }
       if (!Object.keys(patch).length) throw new IdsyncError('USAGE', 'say what to change, e.g. --email new@example.com');
-      await withStore(g(), async ({ store }) => {
-        await editUser(store.db, username, patch, clock()());
+      await withStore(g(), async (ctx) => {
+        await localChanges(ctx).editUser(username, patch);
+        await auditCli(ctx.store, 'users edit', 'updateUser', `username=${username}`, { fields: Object.keys(patch) });
         process.stdout.write(`Updated ${username}.\n`);
+      });
+    });
+
+  users
+    .command('password <username>')
+    .description(
+      "set a local user's password, read from standard input (or asked twice on a terminal), or from the environment variable named by " +
+        '--from-env; never from an argument. The store keeps an argon2id verifier; provisioning targets receive it encrypted',
+    )
+    .option('--from-env <var>', 'read the password from this environment variable')
+    .action(async (username: string, o: { fromEnv?: string }) => {
+      const password = await readSecret('Password', o.fromEnv);
+      await withStore(g(), async (ctx) => {
+        const r = await localChanges(ctx).setPassword(username, password);
+        await auditCli(ctx.store, 'users password', 'setUserPassword', `username=${r.username}`);
+        process.stdout.write(`Password of ${r.username} set.\n`);
       });
     });
 }

@@ -80,6 +80,11 @@ export type Group = Schemas['Group'];
 export type GroupDetail = Answer<'getGroup'>;
 export type GroupMemberPaths = Schemas['GroupMemberPaths'];
 
+// --- local groups (routes/local-groups.ts; issue 12) ---------------------------------------------
+export type LocalGroup = Schemas['LocalGroup'];
+export type LocalGroupDetail = Schemas['LocalGroupDetail'];
+export type ExportState = Schemas['ExportState'];
+
 // --- GET /events (routes/events.ts, src/serve/events.ts): not in the document --------------------
 export type ProgressEvent =
   | { phase: 'connect'; server?: string }

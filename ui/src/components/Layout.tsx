@@ -10,6 +10,7 @@ const NAV: { to: string; label: string; min?: 'administrator' | 'owner' }[] = [
   { to: '/runs', label: 'Runs' },
   { to: '/users', label: 'Users' },
   { to: '/groups', label: 'Groups' },
+  { to: '/local-groups', label: 'Local groups' },
   { to: '/approvals', label: 'Approvals' },
   { to: '/trash', label: 'Trash' },
   { to: '/audit', label: 'Audit log' },

@@ -1,3 +1,4 @@
+import { useState, type FormEvent } from 'react';
 import { api, seg } from '../api/client';
 import type { UserDetail } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -5,6 +6,9 @@ import { PageHeader } from '../components/Layout';
 import { StatusBadge } from '../components/StatusBadge';
 import { SyncUserForm } from '../components/SyncUserForm';
 import { formatReason, formatTime, formatValue } from '../format';
+import { useAnnounce } from '../components/Announcer';
+import { TextField } from '../components/Field';
+import { useAction } from '../hooks/useAction';
 import { useAsync } from '../hooks/useAsync';
 import { Link } from '../router';
 import { useCan } from '../session';
@@ -72,9 +76,55 @@ function WhyStatus({ u }: { u: UserDetail }) {
   );
 }
 
+/**
+ * An administrator sets a local user's password (PUT /users/{username}/password, issue 12). It is
+ * write-only: the API keeps an argon2id verifier and sends it to provisioning targets encrypted;
+ * the form clears itself once it is set.
+ */
+function SetPasswordForm({ u, onDone }: { u: UserDetail; onDone: () => void }) {
+  const [password, setPassword] = useState('');
+  const [again, setAgain] = useState('');
+  const announce = useAnnounce();
+  const set = useAction(async (e: FormEvent) => {
+    e.preventDefault();
+    if (password !== again) throw new Error('The two passwords differ.');
+    await api.put(`/users/${seg(u.username)}/password`, { password });
+    setPassword('');
+    setAgain('');
+    announce(`Password of ${u.username} set`);
+    onDone();
+  });
+  return (
+    <form className="card" onSubmit={(e) => void set.run(e)} aria-labelledby="set-password-title">
+      <h2 id="set-password-title" className="h3">
+        Set password
+      </h2>
+      <p className="small">{u.passwordSetAt ? `Last set ${formatTime(u.passwordSetAt)}.` : 'No password set in idsync yet.'}</p>
+      <div className="grid-3">
+        <TextField
+          label={`New password for ${u.username}`}
+          type="password"
+          value={password}
+          onChange={setPassword}
+          required
+          minLength={12}
+          autoComplete="new-password"
+          hint="At least 12 characters; a directory with provisioning may ask for more. Tell it to them privately."
+        />
+        <TextField label="Repeat the password" type="password" value={again} onChange={setAgain} required minLength={12} autoComplete="new-password" />
+      </div>
+      <ErrorMessage error={set.error} prefix="Not set:" />
+      <button type="submit" className="primary" disabled={set.busy}>
+        Set password
+      </button>
+    </form>
+  );
+}
+
 /** A user with lineage: where they come from, which sync item brought them in, and the runs that changed them. */
 export function UserDetailPage({ username }: { username: string }) {
   const canSync = useCan('user_manager');
+  const canSetPassword = useCan('administrator');
   const user = useAsync((signal) => api.get<UserDetail>(`/users/${seg(username)}`, undefined, signal), [username]);
   const u = user.data;
   return (
@@ -102,6 +152,19 @@ export function UserDetailPage({ username }: { username: string }) {
                 <dd className="mono small">{u.externalId ?? '—'}</dd>
                 <dt>Groups</dt>
                 <dd>{u.groups.length ? u.groups.join(', ') : 'none'}</dd>
+                {u.localGroups.length ? (
+                  <>
+                    <dt>Local groups</dt>
+                    <dd>
+                      {u.localGroups.map((g, i) => (
+                        <span key={g}>
+                          {i ? ', ' : ''}
+                          <Link to={`/local-groups/${seg(g)}`}>{g}</Link>
+                        </span>
+                      ))}
+                    </dd>
+                  </>
+                ) : null}
               </dl>
             </section>
             <section className="card" aria-labelledby="attrs-title">
@@ -167,6 +230,7 @@ export function UserDetailPage({ username }: { username: string }) {
               <p className="muted">No run has changed this user yet.</p>
             )}
           </section>
+          {canSetPassword && !u.directory ? <SetPasswordForm u={u} onDone={user.reload} /> : null}
           {canSync && u.directory ? (
             <section className="card">
               <SyncUserForm directory={u.directory} initial={u.username} onDone={user.reload} />

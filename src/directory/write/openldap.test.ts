@@ -1,0 +1,245 @@
+import { Client } from 'ldapts';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectSlapd, type SlapdDirectory } from '../../../test/harness/index.js';
+import { policyDn } from '../../../test/harness/slapd.js';
+import { directoryConfig } from '../../../test/support/directory-config.js';
+import { uniqueName } from '../../../test/support/workspace.js';
+import { IdsyncError } from '../../errors.js';
+import type { ProvisionTarget } from '../../provision/target.js';
+import { openProvisionTarget } from './index.js';
+
+/** The OpenLDAP provisioning target against the harness's real slapd (LDAPS, ppolicy loaded). */
+let slapd: SlapdDirectory;
+const open: ProvisionTarget[] = [];
+
+beforeAll(() => {
+  slapd = connectSlapd(inject('slapd'));
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.close()));
+});
+
+async function containers(): Promise<{ users: string; groups: string }> {
+  const ou = await slapd.addOu(uniqueName('prov'));
+  return { users: await slapd.addOu('users', ou), groups: await slapd.addOu('groups', ou) };
+}
+
+async function target(
+  c: { users: string; groups: string },
+  opts: { url?: string; transport?: 'ldaps' | 'clear' | 'starttls'; bindDn?: string; password?: string; allowInsecurePasswords?: boolean } = {},
+) {
+  const cfg = directoryConfig({
+    type: 'openldap',
+    servers: [opts.url ?? slapd.ldapsUrl],
+    transport: opts.transport,
+    caFile: slapd.caFile,
+    bindDn: opts.bindDn ?? slapd.bindDn,
+    password: opts.password ?? slapd.password,
+    baseDn: slapd.baseDn,
+  });
+  const t = await openProvisionTarget(cfg, { userContainer: c.users, groupContainer: c.groups, allowInsecurePasswords: opts.allowInsecurePasswords });
+  open.push(t);
+  return t;
+}
+
+/** Whether a simple bind as dn with password succeeds, over LDAPS. */
+async function binds(dn: string, password: string): Promise<boolean> {
+  const client = new Client({ url: slapd.ldapsUrl, tlsOptions: { ca: readFileSync(slapd.caFile) }, timeout: 10_000, connectTimeout: 5_000 });
+  try {
+    await client.bind(dn, password);
+    return true;
+  } catch (e) {
+    if ((e as { code?: number }).code === 49) return false;
+    throw e;
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+}
+
+async function failure(p: Promise<unknown>): Promise<IdsyncError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(IdsyncError);
+  return err as IdsyncError;
+}
+
+const person = (uid: string) => ({
+  rdn: uid,
+  attributes: {
+    uid: [uid],
+    givenName: ['Ada'],
+    sn: ['Lovelace'],
+    displayName: ['Ada Lovelace'],
+    mail: [`${uid}@corp.example.test`],
+    telephoneNumber: ['+1 212 555 0100'],
+  },
+});
+
+describe('OpenLDAP provisioning target (slapd)', () => {
+  it('creates a user disabled, updates, renames, sets and changes the password, disables and enables it', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const uid = uniqueName('ada');
+    const created = await t.createUser(person(uid));
+    expect(created).toMatchObject({ dn: `uid=${uid},${c.users}`, enabled: false, attributes: { uid: [uid], cn: ['Ada Lovelace'], sn: ['Lovelace'] } });
+    expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(created.protectedReason).toBeUndefined();
+    expect(await t.findUser(created.id)).toEqual(created);
+    expect(await t.findUserByName(uid)).toEqual(created);
+
+    const pw1 = 'Correct-Horse-1';
+    await t.setPassword(created.dn, pw1);
+    // Disabled (pwdAccountLockedTime 000001010000Z): the right password does not bind yet.
+    expect(await binds(created.dn, pw1)).toBe(false);
+    await t.setEnabled(created.dn, true);
+    expect(await binds(created.dn, pw1)).toBe(true);
+    // The server hashed it by its own policy (RFC 3062): no clear text at rest.
+    expect(String((await slapd.get(created.dn, ['userPassword']))?.userPassword)).toMatch(/^\{SSHA\}/);
+
+    await t.modify(created.dn, [
+      { attribute: 'mail', values: ['ada.l@corp.example.test'] },
+      { attribute: 'telephoneNumber', values: [] },
+    ]);
+    const renamedUid = uniqueName('lovelace');
+    const newDn = await t.rename(created.dn, renamedUid);
+    expect(newDn).toBe(`uid=${renamedUid},${c.users}`);
+    const after = await t.findUser(created.id);
+    expect(after).toMatchObject({ dn: newDn, enabled: true, attributes: { uid: [renamedUid], mail: ['ada.l@corp.example.test'] } });
+    expect(after?.attributes.telephonenumber).toBeUndefined();
+    expect(await t.findUserByName(uid)).toBeUndefined();
+
+    const pw2 = 'Battery-Staple-2';
+    await t.setPassword(newDn, pw2);
+    expect(await binds(newDn, pw1)).toBe(false);
+    expect(await binds(newDn, pw2)).toBe(true);
+
+    await t.setEnabled(newDn, false);
+    expect(await binds(newDn, pw2)).toBe(false);
+    expect((await t.findUser(created.id))?.enabled).toBe(false);
+    // ppolicy unlocks an account whose password changes: a disabled one must stay disabled.
+    await t.setPassword(newDn, 'While-Disabled-3');
+    expect(await binds(newDn, 'While-Disabled-3')).toBe(false);
+    expect((await t.findUser(created.id))?.enabled).toBe(false);
+    await t.setEnabled(newDn, true);
+    expect(await binds(newDn, 'While-Disabled-3')).toBe(true);
+  });
+
+  it('creates a group and keeps its membership, with a placeholder member only while it is empty', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const a = await t.createUser(person(uniqueName('a')));
+    const b = await t.createUser(person(uniqueName('b')));
+    const name = uniqueName('Team');
+    const g = await t.createGroup({ rdn: name, attributes: { cn: [name], description: ['made by idsync'] }, members: [] });
+    expect(g).toMatchObject({ dn: `cn=${name},${c.groups}`, attributes: { cn: [name], member: [] } });
+    expect((await slapd.get(g.dn, ['member']))?.member).toBe('cn=nobody');
+
+    await t.changeMembers(g.dn, [a.dn, b.dn], []);
+    expect((await t.findGroup(g.id))?.attributes.member?.sort()).toEqual([a.dn, b.dn].sort());
+    expect(await slapd.get(g.dn, ['member'])).toMatchObject({ member: expect.not.arrayContaining(['cn=nobody']) });
+    // Adding one already there and removing one: nothing fails, the result is what was asked.
+    await t.changeMembers(g.dn, [a.dn.toUpperCase()], [b.dn]);
+    expect((await t.findGroupByName(name))?.attributes.member).toEqual([a.dn]);
+    await t.changeMembers(g.dn, [], [a.dn]);
+    expect((await t.findGroup(g.id))?.attributes.member).toEqual([]);
+    expect((await slapd.get(g.dn, ['member']))?.member).toBe('cn=nobody');
+  });
+
+  it('refuses a password over plain LDAP before sending it, unless the configuration allows it', async () => {
+    const c = await containers();
+    const secure = await target(c);
+    const u = await secure.createUser(person(uniqueName('plain')));
+    await secure.setEnabled(u.dn, true);
+    const clear = await target(c, { url: slapd.url, transport: 'clear' });
+    const e = await failure(clear.setPassword(u.dn, 'Never-Sent-1'));
+    expect(e.code).toBe('PROVISION_INSECURE');
+    expect(e.message).not.toContain('Never-Sent-1');
+    expect(await binds(u.dn, 'Never-Sent-1')).toBe(false);
+    const allowed = await target(c, { url: slapd.url, transport: 'clear', allowInsecurePasswords: true });
+    await allowed.setPassword(u.dn, 'Sent-Anyway-1');
+    expect(await binds(u.dn, 'Sent-Anyway-1')).toBe(true);
+  });
+
+  it('sends a password over StartTLS, and verifies the server certificate by default', async () => {
+    const c = await containers();
+    const t = await target(c, { url: slapd.url, transport: 'starttls' });
+    const u = await t.createUser(person(uniqueName('tls')));
+    await t.setPassword(u.dn, 'Upgraded-First-1');
+    await t.setEnabled(u.dn, true);
+    expect(await binds(u.dn, 'Upgraded-First-1')).toBe(true);
+    const untrusted = directoryConfig({ type: 'openldap', servers: [slapd.ldapsUrl], bindDn: slapd.bindDn, password: slapd.password, baseDn: slapd.baseDn });
+    const e = await failure(openProvisionTarget(untrusted, { userContainer: c.users, groupContainer: c.groups }));
+    expect(e).toMatchObject({ code: 'DIRECTORY_TLS', message: expect.stringMatching(/not trusted/) });
+  });
+
+  it('binds again after the server went away, and never writes unauthenticated', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const u = await t.createUser(person(uniqueName('re')));
+    await slapd.restart();
+    // ldapts alone would reconnect anonymously, and this write would fail (or worse, pass under an anonymous ACL).
+    await t.modify(u.dn, [{ attribute: 'mail', values: ['after@restart.test'] }]);
+    expect((await t.findUser(u.id))?.attributes.mail).toEqual(['after@restart.test']);
+  });
+
+  it('never touches an entry outside its containers', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const uid = uniqueName('outside');
+    const dn = await slapd.addUser({ uid, sn: 'Outside' });
+    const found = await t.findUserByName(uid);
+    expect(found).toMatchObject({ dn, protectedReason: `outside the user container ${c.users}` });
+    for (const op of [t.modify(dn, [{ attribute: 'mail', values: ['x@y'] }]), t.setPassword(dn, 'Whatever-1'), t.setEnabled(dn, false), t.rename(dn, 'x')]) {
+      expect((await failure(op)).code).toBe('PROVISION_PROTECTED');
+    }
+    expect((await slapd.get(dn, ['mail']))?.mail).toEqual([]);
+  });
+
+  it("checks a password against ppolicy's minimum length before sending it", async () => {
+    const c = await containers();
+    await slapd.modify(policyDn(slapd.info), 'pwdMinLength', '12');
+    try {
+      const t = await target(c);
+      const u = await t.createUser(person(uniqueName('short')));
+      expect(await t.passwordPolicy()).toEqual({ minLength: 12, complexity: false, historyLength: 0 });
+      const e = await failure(t.setPassword(u.dn, 'Short-1'));
+      expect(e).toMatchObject({ code: 'PROVISION_PASSWORD_POLICY', message: expect.stringContaining('at least 12 characters') });
+    } finally {
+      await slapd.modify(policyDn(slapd.info), 'pwdMinLength', null);
+    }
+  });
+
+  it('checks its rights with a harmless probe and names the one that is missing', async () => {
+    const c = await containers();
+    const admin = await target(c);
+    const all = await admin.checkRights();
+    expect(all.filter((r) => !r.ok)).toEqual([]);
+    expect(all.map((r) => r.right)).toEqual([
+      `create user accounts in ${c.users}`,
+      `manage user accounts in ${c.users}`,
+      `disable and enable user accounts in ${c.users}`,
+      `reset user passwords in ${c.users}`,
+      `delete user accounts in ${c.users}`,
+      `create groups in ${c.groups}`,
+      `modify group membership in ${c.groups}`,
+      `delete groups in ${c.groups}`,
+    ]);
+    // The probe left nothing behind.
+    expect(await slapd.search(c.users, '(uid=idsyncprobe*)', ['1.1'])).toEqual([]);
+
+    // A service account that may write the user container only (an ACL before the others, `break` for everyone else).
+    const svcUid = uniqueName('svc');
+    const svc = await slapd.addUser({ uid: svcUid, sn: 'Service', userPassword: 'Svc-Passw0rd' });
+    await slapd.modifyMany('olcDatabase={1}mdb,cn=config', [
+      { op: 'add', attr: 'olcAccess', values: [`{0}to dn.subtree="${c.users}" by dn.exact="${svc}" write by * break`] },
+    ]);
+    const limited = await target(c, { bindDn: svc, password: 'Svc-Passw0rd' });
+    const rights = await limited.checkRights();
+    expect(rights.filter((r) => !r.ok).map((r) => r.right)).toEqual([`create groups in ${c.groups}`]);
+    expect(rights.find((r) => !r.ok)?.detail).toMatch(/insufficient access|lacks the right/i);
+  });
+});
