@@ -30,6 +30,7 @@ import { registerDirectoryPreviewRoutes } from './routes/directory-preview.js';
 import { registerAdminAccountRoutes } from './routes/admin-accounts.js';
 import { registerGroupPathRoutes } from './routes/group-paths.js';
 import { registerLocalGroupRoutes } from './routes/local-groups.js';
+import { targetIds } from '../provision/service.js';
 import { LocalChanges, type LocalChangesOptions } from '../provision/local-changes.js';
 
 export interface ApiAppOptions {
@@ -77,7 +78,15 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     limiter: new LoginLimiter(opts.store, opts.loginLimits),
     metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
-    changes: new LocalChanges({ store: opts.store, config: opts.config, now, targets: opts.provisioningTargets, recorded: opts.provisioningRecorded }),
+    changes: new LocalChanges({
+      store: opts.store,
+      config: opts.config,
+      now,
+      // The file's targets and those created through the API alike.
+      targets: opts.provisioningTargets ?? (async (store, _config, at) => targetIds(store, await deps.directories.configs(), at)),
+      // Delivery in this process starts at once, not at its next poll.
+      recorded: opts.provisioningRecorded ?? ((targets) => service.provisioningRecorded(targets)),
+    }),
   };
 
   const app = new OpenAPIHono<AppEnv>({

@@ -32,7 +32,7 @@ export interface ProvisionLoopOptions {
   cfg: TargetConfig;
   openTarget: TargetOpener;
   unseal: (sealed: string) => Secret;
-  checkPassword?: () => Promise<PasswordCheck | undefined>;
+  checkPassword?: PasswordCheck;
   log: Logger;
   now: () => Date;
 }
@@ -41,6 +41,8 @@ export class ProvisionLoop {
   #wake?: () => void;
   #reconcile = true;
   #target?: ProvisionTarget;
+  /** The target's directories row, once the loop has run. */
+  directoryId?: number;
 
   constructor(private readonly o: ProvisionLoopOptions) {}
 
@@ -56,11 +58,10 @@ export class ProvisionLoop {
     const reader = storeReader(o.store);
     const cfg = o.cfg.provisioning;
     let backoff = 1000;
-    let check: PasswordCheck | undefined;
+    const check = o.checkPassword;
     while (!signal.aborted) {
       try {
-        const directoryId = (await ensureDirectory(o.store, o.cfg, o.now())).id;
-        check ??= await o.checkPassword?.();
+        const directoryId = (this.directoryId ??= (await ensureDirectory(o.store, o.cfg, o.now())).id);
         if (this.#reconcile) {
           this.#reconcile = false;
           const r = await reconcile({ directoryId, cfg, outbox, reader, now: o.now });

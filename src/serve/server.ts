@@ -49,11 +49,19 @@ export class SyncService {
       leases: this.leases,
       provision: isTarget(cfg) ? this.#provisionLoop(cfg) : undefined,
     });
+    if (worker.provision) this.#loops.set(cfg.name, worker.provision);
+    else this.#loops.delete(cfg.name);
     this.workers.set(cfg.name, worker);
     return worker;
   }
 
   #box?: SecretBox;
+  readonly #loops = new Map<string, ProvisionLoop>();
+
+  /** A local change recorded outbox rows for these targets (LocalChanges' `recorded`): their delivery starts now. */
+  provisioningRecorded(targets: readonly number[]): void {
+    for (const loop of this.#loops.values()) if (loop.directoryId === undefined || targets.includes(loop.directoryId)) loop.poke();
+  }
 
   /** Issue 12: the delivery of a provisioning target, run by its worker. */
   #provisionLoop(cfg: TargetConfig): ProvisionLoop {
@@ -84,6 +92,7 @@ export class SyncService {
     const w = this.workers.get(name);
     if (!w) return;
     this.workers.delete(name);
+    this.#loops.delete(name);
     await w.stop();
   }
 

@@ -50,6 +50,11 @@ export class DirectoryWorker {
     },
   ) {}
 
+  /** Its provisioning delivery, when the directory is a target. */
+  get provision(): ProvisionLoop | undefined {
+    return this.opts.provision;
+  }
+
   #progress(kind: RunKind): (e: ProgressEvent) => void {
     return (e) => this.opts.events?.emit('progress', { directory: this.cfg.name, kind, event: e });
   }

@@ -67,7 +67,7 @@ export function registerProvisionCommands(program: Command): void {
             cfg,
             openTarget,
             unseal: (sealed) => new Secret(box.open(sealed, 'a password waiting for delivery')),
-            checkPassword: await passwordCheck(),
+            checkPassword: passwordCheck,
             now,
             log,
           });

@@ -1517,6 +1517,16 @@ export interface components {
             updatedAt: string;
             heldRemoval: components["schemas"]["HeldRemoval"];
         };
+        /** @description The export state of an object at one provisioning target. */
+        ExportState: {
+            directory: string;
+            /** @enum {string} */
+            state: "pending" | "exported" | "failed" | "conflict";
+            targetDn: string | null;
+            code: string | null;
+            reason: string | null;
+            updatedAt: string;
+        };
         UserDetail: {
             username: string;
             status: string;
@@ -1551,6 +1561,8 @@ export interface components {
             localGroups: string[];
             /** @description When an administrator last set the password of this local user (PUT …/password); null when never. The password is never shown. */
             passwordSetAt: string | null;
+            /** @description The user's export state at each provisioning target (issue 12). */
+            exports: components["schemas"]["ExportState"][];
         };
         UserPatch: {
             username?: string;
@@ -1591,16 +1603,6 @@ export interface components {
             description: string | null;
             memberCount: number;
             createdAt: string;
-            updatedAt: string;
-        };
-        /** @description The export state of an object at one provisioning target. */
-        ExportState: {
-            directory: string;
-            /** @enum {string} */
-            state: "pending" | "exported" | "failed" | "conflict";
-            targetDn: string | null;
-            code: string | null;
-            reason: string | null;
             updatedAt: string;
         };
         LocalGroupDetail: components["schemas"]["LocalGroup"] & {
