@@ -11,6 +11,8 @@ import { secretBoxFor } from '../directories/secret-box.js';
 import { Secret } from '../secret.js';
 import { Store } from '../store/db.js';
 import { syncDirectory } from '../sync/engine.js';
+import { createLogger } from '../log.js';
+import { SyncService } from '../serve/server.js';
 import { LocalChanges } from './local-changes.js';
 import { adoptUser, provisionOnce, type TargetConfig } from './service.js';
 import { openTarget, passwordCheck } from './writers.js';
@@ -181,5 +183,48 @@ describe('provisioning into OpenLDAP (issue 12)', () => {
     expect(eve.directory_id).toBeNull();
     // And nothing to export again.
     expect((await run()).reconciled).toMatchObject({ users: 0, groups: 0 });
+  });
+
+  it('under idsync serve, a change reaches the directory without a command, within a second', async () => {
+    const { users, config, store, changes } = await setup();
+    const service = new SyncService(config, store, createLogger('silent'));
+    service.start();
+    try {
+      // Let the worker take its lease and reconcile (nothing to do yet).
+      await new Promise((r) => setTimeout(r, 500));
+      const t0 = Date.now();
+      await changes.addUser({ username: 'fay', fullName: 'Fay Wong' });
+      let found = 0;
+      while (Date.now() - t0 < 10_000 && !(found = (await search(users, '(uid=fay)')).length)) await new Promise((r) => setTimeout(r, 20));
+      expect(found).toBe(1);
+      expect(Date.now() - t0).toBeLessThan(1000);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('under idsync serve with continuous sync, a directory both read and written does not loop', async () => {
+    const { users, config, store, changes } = await setup({ inbound: true });
+    const service = new SyncService(config, store, createLogger('silent'));
+    service.start();
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      await changes.addUser({ username: 'gus', fullName: 'Gus Grey' });
+      const t0 = Date.now();
+      while (Date.now() - t0 < 10_000 && !(await search(users, '(uid=gus)')).length) await new Promise((r) => setTimeout(r, 20));
+      // The change stream reports idsync's own write; give it time to come back.
+      await new Promise((r) => setTimeout(r, 3000));
+      const gus = (await store.users.find('gus'))!;
+      expect(gus.directory_id).toBeNull();
+      expect(gus.status).toBe('active');
+      const [entry] = await search(users, '(uid=gus)');
+      expect([entry.pwdAccountLockedTime ?? []].flat()).toEqual([]);
+      const outbox = await store.db.selectFrom('provision_outbox').selectAll().execute();
+      expect(outbox).toEqual([]);
+      const synced = await store.db.selectFrom('users').select('username').where('directory_id', 'is not', null).execute();
+      expect(synced).toEqual([]);
+    } finally {
+      await service.stop();
+    }
   });
 });
