@@ -6,7 +6,7 @@ import { Secret } from '../secret.js';
 import type { Store } from '../store/db.js';
 import { ensureDirectory } from '../store/directories.js';
 import { provisionUsers } from '../store/provision-reads.js';
-import type { ExportRecord, OutboxRow, Provisioning } from '../store/provisioning.js';
+import type { ExportRecord, OutboxRow } from '../store/provisioning.js';
 import { findUserByUsername } from '../store/users.js';
 import { deliverDue, type DeliveryReport } from './deliver.js';
 import { ExportedDns, lookAndPlan } from './look.js';
@@ -28,20 +28,8 @@ export function isTarget(cfg: DirectoryConfig): cfg is TargetConfig {
   return !!cfg.provisioning;
 }
 
-/**
- * What provisioning asks of the store besides users (src/store: store.provisioning and
- * store.localGroups, issue 12). Structural, so this code does not depend on how the store
- * implements it.
- */
-export interface ProvisionStore {
-  readonly provisioning: Provisioning;
-  readonly localGroups: {
-    list(): Promise<{ id: number; name: string; description: string | null }[]>;
-    members(groupId: number): Promise<{ userId: number }[]>;
-  };
-}
-
-export function storeReader(store: Store & ProvisionStore): ProvisionReader {
+/** Store users (src/store/provision-reads.ts) and local groups (store.localGroups), as selection reads them. */
+export function storeReader(store: Store): ProvisionReader {
   return {
     users: () => provisionUsers(store.db),
     localGroups: async () => (await store.localGroups.list()).map((g) => ({ id: g.id, name: g.name, description: g.description })),
@@ -60,7 +48,7 @@ export async function targetIds(store: Store, dirs: readonly DirectoryConfig[], 
 }
 
 export interface RunOptions {
-  store: Store & ProvisionStore;
+  store: Store;
   cfg: TargetConfig;
   openTarget: TargetOpener;
   /** Opens a password sealed in the outbox. */
@@ -144,7 +132,7 @@ export interface TargetStatus {
   exported: number;
 }
 
-export async function targetStatus(store: Store & ProvisionStore, cfg: TargetConfig, now: Date): Promise<TargetStatus> {
+export async function targetStatus(store: Store, cfg: TargetConfig, now: Date): Promise<TargetStatus> {
   const directoryId = (await ensureDirectory(store, cfg, now)).id;
   const [backlog, records] = await Promise.all([store.provisioning.backlog(directoryId), store.provisioning.records(directoryId)]);
   return {
@@ -161,7 +149,7 @@ export async function targetStatus(store: Store & ProvisionStore, cfg: TargetCon
  * attributes are written at the next delivery. A protected account is never taken.
  */
 export async function adoptUser(
-  o: { store: Store & ProvisionStore; cfg: TargetConfig; openTarget: TargetOpener; now: () => Date },
+  o: { store: Store; cfg: TargetConfig; openTarget: TargetOpener; now: () => Date },
   username: string,
 ): Promise<{ userId: number; targetId: string; targetDn: string }> {
   const user = await findUserByUsername(o.store.db, username);

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { deliverDue } from '../provision/deliver.js';
 import type { PasswordCheck } from '../provision/plan.js';
 import { reconcile } from '../provision/reconcile.js';
-import { storeReader, type ProvisionStore, type TargetConfig, type TargetOpener } from '../provision/service.js';
+import { storeReader, type TargetConfig, type TargetOpener } from '../provision/service.js';
 import type { ProvisionTarget } from '../provision/target.js';
 import type { Secret } from '../secret.js';
 import type { Store } from '../store/db.js';
@@ -28,7 +28,7 @@ const POLL_MS = 200;
 const MAX_BACKOFF_MS = 60_000;
 
 export interface ProvisionLoopOptions {
-  store: Store & ProvisionStore;
+  store: Store;
   cfg: TargetConfig;
   openTarget: TargetOpener;
   unseal: (sealed: string) => Secret;

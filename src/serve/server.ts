@@ -7,7 +7,7 @@ import { leaseStore, type LeaseStore } from '../store/leases.js';
 import { sourceFor } from './sources/index.js';
 import { DirectoryWorker } from './worker.js';
 import { ProvisionLoop } from './provisioning.js';
-import { isTarget, type ProvisionStore, type TargetConfig } from '../provision/service.js';
+import { isTarget, type TargetConfig } from '../provision/service.js';
 import { openTarget, passwordCheck } from '../provision/writers.js';
 import { secretBoxFor, type SecretBox } from '../directories/secret-box.js';
 import { Secret } from '../secret.js';
@@ -66,8 +66,7 @@ export class SyncService {
   /** Issue 12: the delivery of a provisioning target, run by its worker. */
   #provisionLoop(cfg: TargetConfig): ProvisionLoop {
     return new ProvisionLoop({
-      // store.provisioning and store.localGroups: src/store (issue 12).
-      store: this.store as Store & ProvisionStore,
+      store: this.store,
       cfg,
       openTarget,
       unseal: (sealed) => {

@@ -1,6 +1,5 @@
 import type { DirectoryConfig } from '../config/load.js';
 import type { Store } from '../store/db.js';
-import type { Provisioning } from '../store/provisioning.js';
 import type { ScopedEntry } from './read.js';
 import type { SeenIds } from './seen.js';
 
@@ -18,10 +17,7 @@ import type { SeenIds } from './seen.js';
  */
 export async function exportedUserIds(store: Store, cfg: DirectoryConfig, directoryId: number): Promise<ReadonlySet<string> | undefined> {
   if (!cfg.provisioning || directoryId <= 0) return undefined;
-  // store.provisioning is the store helper's (src/store/provisioning.ts): until a store has it, nothing was exported.
-  const provisioning = (store as Store & { provisioning?: Pick<Provisioning, 'exportedTargetIds'> }).provisioning;
-  if (!provisioning) return undefined;
-  const ids = await provisioning.exportedTargetIds(directoryId, 'user');
+  const ids = await store.provisioning.exportedTargetIds(directoryId, 'user');
   return new Set([...ids].map((id) => id.toLowerCase()));
 }
 

@@ -4,10 +4,9 @@ import { secretBoxFor } from '../../directories/secret-box.js';
 import { IdsyncError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { describePlan } from '../../provision/plan.js';
-import { adoptUser, isTarget, planAll, provisionOnce, type ProvisionStore, type TargetConfig, targetStatus } from '../../provision/service.js';
+import { adoptUser, isTarget, planAll, provisionOnce, type TargetConfig, targetStatus } from '../../provision/service.js';
 import { openTarget, passwordCheck } from '../../provision/writers.js';
 import { Secret } from '../../secret.js';
-import type { Store } from '../../store/db.js';
 import { allDirectories, clock, type Context, type GlobalOptions, refuseWhileServing, withStore } from '../context.js';
 
 /*
@@ -30,9 +29,6 @@ async function targets(ctx: Context, name?: string): Promise<TargetConfig[]> {
   return out;
 }
 
-/** Store with store.provisioning and store.localGroups (src/store, issue 12). */
-const provisionStore = (store: Store) => store as Store & ProvisionStore;
-
 export function registerProvisionCommands(program: Command): void {
   const g = () => program.opts() as GlobalOptions;
   const provision = program.command('provision').description('write store users and local groups to the directories with a provisioning block');
@@ -45,7 +41,7 @@ export function registerProvisionCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { directory?: string; dryRun?: boolean; json?: boolean }) => {
       await withStore(g(), async (ctx) => {
-        const store = provisionStore(ctx.store);
+        const store = ctx.store;
         const now = clock();
         const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? 'warn');
         let failed = false;
@@ -92,7 +88,7 @@ export function registerProvisionCommands(program: Command): void {
     .action(async (o: { directory?: string; json?: boolean }) => {
       await withStore(g(), async (ctx) => {
         const all = [];
-        for (const cfg of await targets(ctx, o.directory)) all.push(await targetStatus(provisionStore(ctx.store), cfg, clock()()));
+        for (const cfg of await targets(ctx, o.directory)) all.push(await targetStatus(ctx.store, cfg, clock()()));
         // The outbox's sealed passwords stay in the store: status says only that one is waiting.
         const shown = all.map((s) => ({ ...s, backlog: s.backlog.map(({ sealedPassword, ...r }) => ({ ...r, password: sealedPassword !== null })) }));
         if (o.json) return void process.stdout.write(`${JSON.stringify(shown.length === 1 ? shown[0] : shown, null, 2)}\n`);
@@ -118,7 +114,7 @@ export function registerProvisionCommands(program: Command): void {
       await withStore(g(), async (ctx) => {
         const [cfg] = await targets(ctx, o.directory);
         const now = clock();
-        const r = await adoptUser({ store: provisionStore(ctx.store), cfg, openTarget, now }, username);
+        const r = await adoptUser({ store: ctx.store, cfg, openTarget, now }, username);
         await ctx.store.auditLog.write({
           at: now().toISOString(),
           actorType: 'cli',
