@@ -126,19 +126,27 @@ export async function planAll(o: Omit<RunOptions, 'unseal'>): Promise<ExportPlan
 
 export interface TargetStatus {
   directory: string;
-  backlog: OutboxRow[];
+  /** Waiting rows, each with the name of its user or group (`#id` when the store no longer has it). */
+  backlog: (OutboxRow & { name: string })[];
   /** Records in state failed or conflict. */
-  problems: ExportRecord[];
+  problems: (ExportRecord & { name: string })[];
   exported: number;
 }
 
 export async function targetStatus(store: Store, cfg: TargetConfig, now: Date): Promise<TargetStatus> {
   const directoryId = (await ensureDirectory(store, cfg, now)).id;
   const [backlog, records] = await Promise.all([store.provisioning.backlog(directoryId), store.provisioning.records(directoryId)]);
+  const problems = records.filter((r) => r.state === 'failed' || r.state === 'conflict');
+  const names = new Map<string, string>();
+  if (backlog.length || problems.length) {
+    for (const u of await provisionUsers(store.db)) names.set(`user:${u.id}`, u.username);
+    for (const g of await store.localGroups.list()) names.set(`group:${g.id}`, g.name);
+  }
+  const named = <T extends { kind: string; objectId: number }>(r: T) => ({ ...r, name: names.get(`${r.kind}:${r.objectId}`) ?? `#${r.objectId}` });
   return {
     directory: cfg.name,
-    backlog,
-    problems: records.filter((r) => r.state === 'failed' || r.state === 'conflict'),
+    backlog: backlog.map(named),
+    problems: problems.map(named),
     exported: records.filter((r) => r.state === 'exported').length,
   };
 }

@@ -94,13 +94,12 @@ export function registerProvisionCommands(program: Command): void {
         if (o.json) return void process.stdout.write(`${JSON.stringify(shown.length === 1 ? shown[0] : shown, null, 2)}\n`);
         for (const s of shown) {
           process.stdout.write(`${s.directory}: ${s.exported} exported, ${s.backlog.length} waiting, ${s.problems.length} failed or in conflict\n`);
-          for (const r of s.backlog)
-            process.stdout.write(
-              `  waiting ${r.kind} #${r.objectId} since ${r.enqueuedAt}${r.password ? ' (with a password)' : ''}` +
-                `${r.attempts ? `, ${r.attempts} attempt(s), next ${r.nextAttemptAt}: ${r.lastError}` : ''}\n`,
-            );
+          for (const r of s.backlog) {
+            const state = r.permanent ? 'kept until it changes' : r.attempts ? `${r.attempts} attempt(s), next ${r.nextAttemptAt}` : 'due';
+            process.stdout.write(`  waiting ${r.kind} ${r.name} since ${r.enqueuedAt}${r.password ? ' (with a password)' : ''}: ${state}\n`);
+          }
           for (const p of s.problems)
-            process.stdout.write(`  ${p.state} ${p.kind} #${p.objectId}${p.targetDn ? ` (${p.targetDn})` : ''}: [${p.code}] ${p.reason}\n`);
+            process.stdout.write(`  ${p.state} ${p.kind} ${p.name}${p.targetDn ? ` (${p.targetDn})` : ''}: [${p.code}] ${p.reason}\n`);
         }
       });
     });
