@@ -29,6 +29,7 @@ import { registerGroupRoutes } from './routes/groups.js';
 import { registerDirectoryPreviewRoutes } from './routes/directory-preview.js';
 import { registerAdminAccountRoutes } from './routes/admin-accounts.js';
 import { registerGroupPathRoutes } from './routes/group-paths.js';
+import { registerProvisioningRoutes } from './routes/provisioning.js';
 import { registerLocalGroupRoutes } from './routes/local-groups.js';
 import { targetIds } from '../provision/service.js';
 import { LocalChanges, type LocalChangesOptions } from '../provision/local-changes.js';
@@ -138,6 +139,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerGroupRoutes(app, deps);
   registerGroupPathRoutes(app, deps);
   registerLocalGroupRoutes(app, deps);
+  registerProvisioningRoutes(app, deps);
   registerTrashRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerAuditRoutes(app, deps);

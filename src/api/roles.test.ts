@@ -66,6 +66,7 @@ describe('roles', () => {
     expect(byRole.public).toEqual(['getSetup', 'login', 'setup']);
     expect(byRole.owner).toEqual(['createAdmin', 'createToken', 'deleteAdmin', 'resetAdminPassword', 'revokeToken', 'updateAdminRole']);
     expect(byRole.administrator).toEqual([
+      'adoptUser',
       'approveRemovals',
       'createDirectory',
       'deleteDirectory',
@@ -131,8 +132,8 @@ describe('roles', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    // 6 owner-only operations refuse 3 roles, 14 administrator ones 2, 10 user_manager ones 1.
-    expect(refused).toHaveLength(6 * 3 + 14 * 2 + 10);
+    // 6 owner-only operations refuse 3 roles, 15 administrator ones 2, 10 user_manager ones 1.
+    expect(refused).toHaveLength(6 * 3 + 15 * 2 + 10);
   });
 
   it('lets the minimum role through the gate', async () => {
@@ -172,7 +173,7 @@ describe('roles for panel sessions', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    expect(refused).toHaveLength(6 * 3 + 14 * 2 + 10);
+    expect(refused).toHaveLength(6 * 3 + 15 * 2 + 10);
   });
 
   it('lets a session of the minimum role through the gate', async () => {

@@ -159,7 +159,7 @@ export async function targetStatus(store: Store, cfg: TargetConfig, now: Date): 
 export async function adoptUser(
   o: { store: Store; cfg: TargetConfig; openTarget: TargetOpener; now: () => Date },
   username: string,
-): Promise<{ userId: number; targetId: string; targetDn: string }> {
+): Promise<{ userId: number; directoryId: number; targetId: string; targetDn: string }> {
   const user = await findUserByUsername(o.store.db, username);
   if (!user) throw new IdsyncError('STORE_NOT_FOUND', `no user "${username}" in the store`, { where: username });
   const directoryId = (await ensureDirectory(o.store, o.cfg, o.now())).id;
@@ -189,5 +189,5 @@ export async function adoptUser(
     now,
   );
   await o.store.provisioning.enqueue(directoryId, 'user', user.id, null, now);
-  return { userId: user.id, targetId: entry.id, targetDn: entry.dn };
+  return { userId: user.id, directoryId, targetId: entry.id, targetDn: entry.dn };
 }
