@@ -25,6 +25,8 @@ import { openTarget, passwordCheck } from './writers.js';
 let slapd: SlapdDirectory;
 const stores: Store[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'idsync-engine-'));
+// Usernames are looked for in the whole naming context: a suffix keeps other suites' users from conflicting.
+const S = uniqueName('');
 
 beforeAll(() => {
   slapd = connectSlapd(inject('slapd'));
@@ -94,20 +96,20 @@ async function binds(dn: string, password: string): Promise<boolean> {
 describe('provisioning into OpenLDAP (issue 12)', () => {
   it('creates users with their passwords and a group with its members; then renames, disables, enables and changes a password', async () => {
     const { users, groups, store, changes, run } = await setup();
-    await changes.addUser({ username: 'ann', fullName: 'Ann Smith', email: 'ann@example.test' });
-    await changes.addUser({ username: 'bob' });
-    await changes.setPassword('ann', 'Corr3ct-Horse-Battery-1');
-    await changes.createGroup({ name: 'eng', description: 'Engineers' });
-    await changes.addMembers('eng', ['ann', 'bob']);
+    await changes.addUser({ username: `ann${S}`, fullName: 'Ann Smith', email: 'ann@example.test' });
+    await changes.addUser({ username: `bob${S}` });
+    await changes.setPassword(`ann${S}`, 'Corr3ct-Horse-Battery-1');
+    await changes.createGroup({ name: `eng${S}`, description: 'Engineers' });
+    await changes.addMembers(`eng${S}`, [`ann${S}`, `bob${S}`]);
     const r = await run();
     expect(r.delivery.failures).toEqual([]);
-    const ann = `uid=ann,${users}`;
+    const ann = `uid=ann${S},${users}`;
     expect(await binds(ann, 'Corr3ct-Horse-Battery-1')).toBe(true);
     const [entry] = await search(ann);
-    expect(entry).toMatchObject({ uid: 'ann', cn: 'Ann Smith', sn: 'ann', mail: 'ann@example.test' });
-    const [group] = await search(`cn=eng,${groups}`);
-    expect([group.member].flat().sort()).toEqual([ann, `uid=bob,${users}`].sort());
-    const annId = (await store.users.find('ann'))!.id;
+    expect(entry).toMatchObject({ uid: `ann${S}`, cn: 'Ann Smith', sn: `ann${S}`, mail: 'ann@example.test' });
+    const [group] = await search(`cn=eng${S},${groups}`);
+    expect([group.member].flat().sort()).toEqual([ann, `uid=bob${S},${users}`].sort());
+    const annId = (await store.users.find(`ann${S}`))!.id;
     expect(await store.provisioning.recordsOf('user', annId)).toEqual([
       expect.objectContaining({ directory: 'ldap', state: 'exported', targetDn: ann, targetId: String(entry.entryUUID).toLowerCase() }),
     ]);
@@ -115,43 +117,43 @@ describe('provisioning into OpenLDAP (issue 12)', () => {
     expect(await store.provisioning.backlog((await store.provisioning.recordsOf('user', annId))[0].directoryId)).toEqual([]);
 
     // Rename and update, disable, and a new password: the old one fails, the new one binds.
-    await changes.editUser('ann', { username: 'annie', email: 'annie@example.test' });
-    await changes.editUser('bob', { status: 'disabled' });
-    await changes.setPassword('annie', 'N3w-Staple-Horse-Battery');
+    await changes.editUser(`ann${S}`, { username: `annie${S}`, email: 'annie@example.test' });
+    await changes.editUser(`bob${S}`, { status: 'disabled' });
+    await changes.setPassword(`annie${S}`, 'N3w-Staple-Horse-Battery');
     expect((await run()).delivery.failures).toEqual([]);
-    const annie = `uid=annie,${users}`;
-    expect(await search(users, '(uid=ann)')).toEqual([]);
-    expect((await search(annie))[0]).toMatchObject({ uid: 'annie', mail: 'annie@example.test', entryUUID: entry.entryUUID });
+    const annie = `uid=annie${S},${users}`;
+    expect(await search(users, `(uid=ann${S})`)).toEqual([]);
+    expect((await search(annie))[0]).toMatchObject({ uid: `annie${S}`, mail: 'annie@example.test', entryUUID: entry.entryUUID });
     expect(await binds(annie, 'Corr3ct-Horse-Battery-1')).toBe(false);
     expect(await binds(annie, 'N3w-Staple-Horse-Battery')).toBe(true);
-    expect((await search(`uid=bob,${users}`))[0].pwdAccountLockedTime).toBe('000001010000Z');
-    const [after] = await search(`cn=eng,${groups}`);
-    expect([after.member].flat().sort()).toEqual([annie, `uid=bob,${users}`].sort());
+    expect((await search(`uid=bob${S},${users}`))[0].pwdAccountLockedTime).toBe('000001010000Z');
+    const [after] = await search(`cn=eng${S},${groups}`);
+    expect([after.member].flat().sort()).toEqual([annie, `uid=bob${S},${users}`].sort());
 
-    await changes.editUser('bob', { status: 'active' });
+    await changes.editUser(`bob${S}`, { status: 'active' });
     await run();
-    expect([(await search(`uid=bob,${users}`))[0].pwdAccountLockedTime ?? []].flat()).toEqual([]);
+    expect([(await search(`uid=bob${S},${users}`))[0].pwdAccountLockedTime ?? []].flat()).toEqual([]);
   });
 
   it('calls an unmanaged account of the same name a conflict, and adopts it when told to', async () => {
     const { users, store, cfg, changes, run, now } = await setup();
-    await slapd.addUser({ ou: users, uid: 'carl', sn: 'Original' });
-    await changes.addUser({ username: 'carl', fullName: 'Carl Jones' });
+    await slapd.addUser({ ou: users, uid: `carl${S}`, sn: 'Original' });
+    await changes.addUser({ username: `carl${S}`, fullName: 'Carl Jones' });
     const r = await run();
-    expect(r.delivery.failures).toEqual([expect.objectContaining({ name: 'carl', code: 'PROVISION_CONFLICT', permanent: true })]);
-    expect((await search(`uid=carl,${users}`))[0].cn).toBe('carl');
-    const carl = (await store.users.find('carl'))!;
+    expect(r.delivery.failures).toEqual([expect.objectContaining({ name: `carl${S}`, code: 'PROVISION_CONFLICT', permanent: true })]);
+    expect((await search(`uid=carl${S},${users}`))[0].cn).toBe(`carl${S}`);
+    const carl = (await store.users.find(`carl${S}`))!;
     expect((await store.provisioning.recordsOf('user', carl.id))[0]).toMatchObject({ state: 'conflict', code: 'PROVISION_CONFLICT' });
 
-    await adoptUser({ store, cfg, openTarget, now }, 'carl');
+    await adoptUser({ store, cfg, openTarget, now }, `carl${S}`);
     expect((await run()).delivery.failures).toEqual([]);
-    expect((await search(`uid=carl,${users}`))[0]).toMatchObject({ cn: 'Carl Jones', displayName: 'Carl Jones' });
+    expect((await search(`uid=carl${S},${users}`))[0]).toMatchObject({ cn: 'Carl Jones', displayName: 'Carl Jones' });
     expect((await store.provisioning.recordsOf('user', carl.id))[0]).toMatchObject({ state: 'exported' });
   });
 
   it('delivers exactly once after a crash between the create and its record', async () => {
     const { users, cfg, changes, run, store, now } = await setup();
-    await changes.addUser({ username: 'dan' });
+    await changes.addUser({ username: `dan${S}` });
     // The process "dies" right after the directory created the entry.
     const crashing = async (c: TargetConfig) => {
       const t = await openTarget(c);
@@ -166,20 +168,20 @@ describe('provisioning into OpenLDAP (issue 12)', () => {
     const first = await provisionOnce({ store, cfg, openTarget: crashing, unseal: (s) => new Secret(box.open(s, 'test')), now });
     expect(first.delivery.failures).toHaveLength(1);
     // The restart: due again after its backoff.
-    const dirId = (await store.provisioning.recordsOf('user', (await store.users.find('dan'))!.id))[0].directoryId;
+    const dirId = (await store.provisioning.recordsOf('user', (await store.users.find(`dan${S}`))!.id))[0].directoryId;
     await store.db.updateTable('provision_outbox').set({ next_attempt_at: '2000-01-01T00:00:00.000Z' }).where('directory_id', '=', dirId).execute();
     expect((await run()).delivery.failures).toEqual([]);
-    expect(await search(users, '(uid=dan)')).toHaveLength(1);
+    expect(await search(users, `(uid=dan${S})`)).toHaveLength(1);
   });
 
   it('a directory both read and written: the inbound sync does not import what idsync exported (no ping-pong)', async () => {
     const { cfg, store, changes, run } = await setup({ inbound: true });
-    await changes.addUser({ username: 'eve', fullName: 'Eve Adams' });
+    await changes.addUser({ username: `eve${S}`, fullName: 'Eve Adams' });
     await run();
     const report = await syncDirectory(store, cfg);
     expect(report.counts.created).toBe(0);
     expect(report.counts.updated).toBe(0);
-    const eve = (await store.users.find('eve'))!;
+    const eve = (await store.users.find(`eve${S}`))!;
     expect(eve.directory_id).toBeNull();
     // And nothing to export again.
     expect((await run()).reconciled).toMatchObject({ users: 0, groups: 0 });
@@ -193,9 +195,9 @@ describe('provisioning into OpenLDAP (issue 12)', () => {
       // Let the worker take its lease and reconcile (nothing to do yet).
       await new Promise((r) => setTimeout(r, 500));
       const t0 = Date.now();
-      await changes.addUser({ username: 'fay', fullName: 'Fay Wong' });
+      await changes.addUser({ username: `fay${S}`, fullName: 'Fay Wong' });
       let found = 0;
-      while (Date.now() - t0 < 10_000 && !(found = (await search(users, '(uid=fay)')).length)) await new Promise((r) => setTimeout(r, 20));
+      while (Date.now() - t0 < 10_000 && !(found = (await search(users, `(uid=fay${S})`)).length)) await new Promise((r) => setTimeout(r, 20));
       expect(found).toBe(1);
       expect(Date.now() - t0).toBeLessThan(1000);
     } finally {
@@ -209,15 +211,15 @@ describe('provisioning into OpenLDAP (issue 12)', () => {
     service.start();
     try {
       await new Promise((r) => setTimeout(r, 1000));
-      await changes.addUser({ username: 'gus', fullName: 'Gus Grey' });
+      await changes.addUser({ username: `gus${S}`, fullName: 'Gus Grey' });
       const t0 = Date.now();
-      while (Date.now() - t0 < 10_000 && !(await search(users, '(uid=gus)')).length) await new Promise((r) => setTimeout(r, 20));
+      while (Date.now() - t0 < 10_000 && !(await search(users, `(uid=gus${S})`)).length) await new Promise((r) => setTimeout(r, 20));
       // The change stream reports idsync's own write; give it time to come back.
       await new Promise((r) => setTimeout(r, 3000));
-      const gus = (await store.users.find('gus'))!;
+      const gus = (await store.users.find(`gus${S}`))!;
       expect(gus.directory_id).toBeNull();
       expect(gus.status).toBe('active');
-      const [entry] = await search(users, '(uid=gus)');
+      const [entry] = await search(users, `(uid=gus${S})`);
       expect([entry.pwdAccountLockedTime ?? []].flat()).toEqual([]);
       const outbox = await store.db.selectFrom('provision_outbox').selectAll().execute();
       expect(outbox).toEqual([]);

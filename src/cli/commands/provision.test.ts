@@ -49,6 +49,9 @@ describe('idsync provision, provision status, users adopt', () => {
       ],
       { api: { listen: '127.0.0.1:0', secretsKey: 'c'.repeat(40) } },
     );
+    // A username is looked for in the whole naming context: unique ones, so other suites' users never conflict.
+    const ann = uniqueName('ann');
+    const carl = uniqueName('carl');
     const outputs: string[] = [];
     const cli = async (args: string[], code = 0, env: Record<string, string> = {}) => {
       const r = await ws.cli(args, { env });
@@ -56,37 +59,39 @@ describe('idsync provision, provision status, users adopt', () => {
       expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(code);
       return r.stdout;
     };
-    await cli(['users', 'add', 'ann', '--full-name', 'Ann Smith', '--email', 'ann@example.test']);
-    await cli(['users', 'password', 'ann', '--from-env', 'PW'], 0, { PW: PASSWORD });
+    await cli(['users', 'add', ann, '--full-name', 'Ann Smith', '--email', 'ann@example.test']);
+    await cli(['users', 'password', ann, '--from-env', 'PW'], 0, { PW: PASSWORD });
 
     const dry = await cli(['provision', '--dry-run']);
-    expect(dry).toContain(`user.create uid=ann,${users} (disabled)`);
-    expect(dry).toContain('uid: "ann"');
+    expect(dry).toContain(`user.create uid=${ann},${users} (disabled)`);
+    expect(dry).toContain(`uid: "${ann}"`);
     expect(dry).toContain('mail: "ann@example.test"');
     expect(dry).toContain('user.password (set; the value is never shown)');
-    expect(await entries(users, '(uid=ann)')).toEqual([]);
+    expect(await entries(users, `(uid=${ann})`)).toEqual([]);
 
     expect(await cli(['provision'])).toBe('ldap: 1 delivered, 0 failed\n');
-    expect(await entries(users, '(uid=ann)')).toHaveLength(1);
+    expect(await entries(users, `(uid=${ann})`)).toHaveLength(1);
     expect(await cli(['provision', 'status'])).toMatch(/^ldap: 1 exported, 0 waiting, 0 failed or in conflict\n$/);
-    expect(await cli(['users', 'show', 'ann'])).toContain(`exported to ldap: exported uid=ann,${users}`);
+    expect(await cli(['users', 'show', ann])).toContain(`exported to ldap: exported uid=${ann},${users}`);
     expect(await cli(['provision', '--dry-run'])).toBe('ldap: nothing to write (dry run)\n');
 
     // An account idsync does not manage: a conflict, kept until adopted.
-    await slapd.addUser({ ou: users, uid: 'carl', sn: 'Original' });
-    await cli(['users', 'add', 'carl', '--full-name', 'Carl Jones']);
-    expect(await cli(['provision'], 7)).toMatch(/user carl: \[PROVISION_CONFLICT\] .*idsync users adopt carl --directory ldap.*\(kept until it changes\)/);
+    await slapd.addUser({ ou: users, uid: carl, sn: 'Original' });
+    await cli(['users', 'add', carl, '--full-name', 'Carl Jones']);
+    expect(await cli(['provision'], 7)).toMatch(
+      new RegExp(`user ${carl}: \\[PROVISION_CONFLICT\\] .*idsync users adopt ${carl} --directory ldap.*\\(kept until it changes\\)`),
+    );
     const status = await cli(['provision', 'status']);
     expect(status).toMatch(/^ldap: 1 exported, 1 waiting, 1 failed or in conflict\n/);
-    expect(status).toMatch(/waiting user carl since .*: kept until it changes\n/);
-    expect(status).toMatch(/conflict user carl: \[PROVISION_CONFLICT\] an account named "carl" already exists at uid=carl,/);
-    expect(await cli(['users', 'adopt', 'carl', '--directory', 'ldap'])).toContain(`carl now manages uid=carl,${users} in ldap`);
+    expect(status).toMatch(new RegExp(`waiting user ${carl} since .*: kept until it changes\\n`));
+    expect(status).toMatch(new RegExp(`conflict user ${carl}: \\[PROVISION_CONFLICT\\] an account named "${carl}" already exists at uid=${carl},`));
+    expect(await cli(['users', 'adopt', carl, '--directory', 'ldap'])).toContain(`${carl} now manages uid=${carl},${users} in ldap`);
     expect(await cli(['provision'])).toBe('ldap: 1 delivered, 0 failed\n');
-    expect((await entries(users, '(uid=carl)'))[0]).toMatchObject({ cn: 'Carl Jones' });
+    expect((await entries(users, `(uid=${carl})`))[0]).toMatchObject({ cn: 'Carl Jones' });
     const store = await Store.open(`sqlite:${path.join(ws.dir, 'data/idsync.db')}`);
     try {
       const audit = await store.auditLog.list({ action: 'adoptUser', limit: 10, offset: 0 });
-      expect(audit.items).toEqual([expect.objectContaining({ actorType: 'cli', target: 'carl', outcome: 'success' })]);
+      expect(audit.items).toEqual([expect.objectContaining({ actorType: 'cli', target: carl, outcome: 'success' })]);
     } finally {
       await store.close();
     }
