@@ -149,6 +149,16 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     expect((await t.findUserByName(sam))?.protectedReason).toBe(`outside the user container ${c.users}`);
   });
 
+  it('sets the password and enables a new user in one write when asked', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const u = await t.createUser(person(uniqueName('one')));
+    await t.setPassword(u.dn, 'Both-At-Once-1', { enable: true });
+    expect(Number((await samba.get(u.dn, ['userAccountControl']))?.userAccountControl)).toBe(512);
+    expect(await binds(u.dn, 'Both-At-Once-1')).toBe(true);
+    expect((await t.findUser(u.id))?.enabled).toBe(true);
+  });
+
   it('refuses a user without a first or last name before sending anything', async () => {
     const c = await containers();
     const t = await target(c);
@@ -244,8 +254,10 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     // The domain's policy changes after the target read it: the DC's own refusal (0000052D) is decoded into the same words.
     await samba.modify(samba.baseDn, 'minPwdLength', '20');
     try {
-      const e = await failure(t.setPassword(u.dn, 'Twelve-Chars'));
+      // Asked to enable in the same write: the refusal leaves the account disabled (one atomic modify).
+      const e = await failure(t.setPassword(u.dn, 'Twelve-Chars', { enable: true }));
       expect(e).toMatchObject({ code: 'PROVISION_PASSWORD_POLICY', message: expect.stringMatching(/refused by the password policy: at least 20 characters$/) });
+      expect(Number((await samba.get(u.dn, ['userAccountControl']))?.userAccountControl)).toBe(514);
     } finally {
       await samba.modify(samba.baseDn, 'minPwdLength', '7');
     }

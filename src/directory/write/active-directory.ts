@@ -208,7 +208,7 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
     return newDn;
   }
 
-  async setPassword(dn: string, password: string): Promise<void> {
+  async setPassword(dn: string, password: string, options: { enable?: boolean } = {}): Promise<void> {
     // Checked before anything is sent: the password must never cross a clear connection.
     if (!this.#conn.encrypted) {
       throw new IdsyncError(
@@ -229,11 +229,16 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
         where: dn,
       });
     }
-    await this.#conn.modify(dn, [{ operation: 'replace', attribute: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] }], {
+    const uac = who.uac & ~UserAccountControl.ACCOUNTDISABLE;
+    const enable = options.enable && uac !== who.uac ? [{ operation: 'replace' as const, attribute: 'userAccountControl', values: [String(uac)] }] : [];
+    // The password first in the same modify: AD applies the changes in order, atomically.
+    await this.#conn.modify(dn, [{ operation: 'replace', attribute: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] }, ...enable], {
       operation: 'set the password of',
       password: true,
       historyLength: policy?.historyLength,
     });
+    const fresh = this.#fresh.get(dn);
+    if (fresh && enable.length > 0) this.#fresh.set(dn, { ...fresh, uac });
   }
 
   async setEnabled(dn: string, enabled: boolean): Promise<void> {
