@@ -186,13 +186,19 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
 
   async modify(dn: string, changes: AttributeChange[]): Promise<void> {
     checkModifiable(dn, changes);
-    if (!this.#fresh.get(dn)) await this.#guard(dn);
+    const fresh = this.#fresh.get(dn);
+    if (!fresh) await this.#guard(dn);
     // One modify: AD applies it atomically (RFC 4511 section 4.6).
     await this.#conn.modify(
       dn,
       changes.map((c) => ({ operation: 'replace', attribute: c.attribute, values: c.values })),
       { operation: 'update' },
     );
+    if (fresh) {
+      // The names a password is checked against follow the entry.
+      const value = (name: string) => changes.find((c) => c.attribute.toLowerCase() === name)?.values[0];
+      this.#fresh.set(dn, { ...fresh, username: value('samaccountname') ?? fresh.username, fullName: value('displayname') ?? fresh.fullName });
+    }
   }
 
   async rename(dn: string, rdn: string): Promise<string> {
