@@ -258,6 +258,8 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
       const e = await failure(t.setPassword(u.dn, 'Twelve-Chars', { enable: true }));
       expect(e).toMatchObject({ code: 'PROVISION_PASSWORD_POLICY', message: expect.stringMatching(/refused by the password policy: at least 20 characters$/) });
       expect(Number((await samba.get(u.dn, ['userAccountControl']))?.userAccountControl)).toBe(514);
+      // Neither the message nor what it carries holds the password.
+      expect(`${e.message} ${String(e.cause)} ${JSON.stringify(e)}`).not.toContain('Twelve-Chars');
     } finally {
       await samba.modify(samba.baseDn, 'minPwdLength', '7');
     }
