@@ -38,7 +38,7 @@ async function containers(): Promise<Containers> {
   return { ou, users: await samba.addOu('Users', ou), groups: await samba.addOu('Groups', ou) };
 }
 
-async function target(c: Containers, opts: { url?: string; transport?: 'ldaps' | 'clear'; bindDn?: string; password?: string } = {}) {
+async function target(c: Containers, opts: { url?: string; transport?: 'ldaps' | 'clear' | 'starttls'; bindDn?: string; password?: string } = {}) {
   const cfg = directoryConfig({
     type: 'active-directory',
     servers: [opts.url ?? samba.url],
@@ -213,6 +213,18 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     } finally {
       await samba.removeMembers(DA(samba.baseDn), [ops, privileged.dn]);
     }
+    // A primary group never shows in member/memberOf (AD turns the link into primaryGroupID): it is checked on its own.
+    const primary = uniqueName('pg');
+    const primaryDn = await samba.addUser({ ou: c.users, sam: primary, givenName: 'Pri', sn: 'Mary' });
+    await samba.setPrimaryGroup(primaryDn, DA(samba.baseDn));
+    try {
+      expect((await samba.get(DA(samba.baseDn), ['member']))?.member).not.toContain(primaryDn);
+      expect((await t.findUserByName(primary))?.protectedReason).toMatch(/^its primary group is Domain Admins/);
+    } finally {
+      await samba.addMembers(`CN=Domain Users,CN=Users,${samba.baseDn}`, [primaryDn], { ignoreExisting: true });
+      await samba.modify(primaryDn, 'primaryGroupID', '513');
+      await samba.removeMembers(DA(samba.baseDn), [primaryDn]);
+    }
     // Domain Admins itself is found by name, and outside the containers.
     expect((await t.findGroupByName('Domain Admins'))?.protectedReason).toBe(`outside the group container ${c.groups}`);
     // The privileged groups are found by SID, not by name.
@@ -233,6 +245,10 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     expect(e.message).not.toContain('Never-Sent-2');
     expect(await binds(u.dn, 'Never-Sent-2')).toBe(false);
     expect(await binds(u.dn, 'First-Password-1')).toBe(true);
+    // The same port upgraded with StartTLS (verified against the CA) is encrypted: the password goes.
+    const upgraded = await target(c, { url: samba.clearUrl, transport: 'starttls' });
+    await upgraded.setPassword(u.dn, 'Over-StartTLS-3');
+    expect(await binds(u.dn, 'Over-StartTLS-3')).toBe(true);
   });
 
   it("refuses a weak password with the domain policy's rule, before sending and when the DC refuses", async () => {
