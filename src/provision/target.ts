@@ -93,8 +93,13 @@ export interface ProvisionTarget {
    * over LDAPS or StartTLS (PROVISION_INSECURE otherwise). OpenLDAP: the Password Modify extended
    * operation (RFC 3062), so the server hashes by its own policy. A refusal is decoded into
    * PROVISION_PASSWORD_POLICY naming the rule (AD's 0000052D).
+   *
+   * `enable: true` enables the account with the same write when the directory allows it (AD: one
+   * modify carrying both unicodePwd and userAccountControl, atomic by RFC 4511 section 4.6, so a
+   * refused password leaves the account disabled), and right after the password otherwise: a new
+   * user costs two writes instead of three. Without it the account's state is left as it was.
    */
-  setPassword(dn: string, password: string): Promise<void>;
+  setPassword(dn: string, password: string, options?: { enable?: boolean }): Promise<void>;
   setEnabled(dn: string, enabled: boolean): Promise<void>;
   createGroup(group: NewGroup): Promise<TargetEntry>;
   /** Adds and removes member DNs in one modify. */

@@ -38,7 +38,7 @@ async function containers(): Promise<Containers> {
   return { ou, users: await samba.addOu('Users', ou), groups: await samba.addOu('Groups', ou) };
 }
 
-async function target(c: Containers, opts: { url?: string; transport?: 'ldaps' | 'clear'; bindDn?: string; password?: string } = {}) {
+async function target(c: Containers, opts: { url?: string; transport?: 'ldaps' | 'clear' | 'starttls'; bindDn?: string; password?: string } = {}) {
   const cfg = directoryConfig({
     type: 'active-directory',
     servers: [opts.url ?? samba.url],
@@ -149,6 +149,16 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     expect((await t.findUserByName(sam))?.protectedReason).toBe(`outside the user container ${c.users}`);
   });
 
+  it('sets the password and enables a new user in one write when asked', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const u = await t.createUser(person(uniqueName('one')));
+    await t.setPassword(u.dn, 'Both-At-Once-1', { enable: true });
+    expect(Number((await samba.get(u.dn, ['userAccountControl']))?.userAccountControl)).toBe(512);
+    expect(await binds(u.dn, 'Both-At-Once-1')).toBe(true);
+    expect((await t.findUser(u.id))?.enabled).toBe(true);
+  });
+
   it('refuses a user without a first or last name before sending anything', async () => {
     const c = await containers();
     const t = await target(c);
@@ -203,6 +213,18 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     } finally {
       await samba.removeMembers(DA(samba.baseDn), [ops, privileged.dn]);
     }
+    // A primary group never shows in member/memberOf (AD turns the link into primaryGroupID): it is checked on its own.
+    const primary = uniqueName('pg');
+    const primaryDn = await samba.addUser({ ou: c.users, sam: primary, givenName: 'Pri', sn: 'Mary' });
+    await samba.setPrimaryGroup(primaryDn, DA(samba.baseDn));
+    try {
+      expect((await samba.get(DA(samba.baseDn), ['member']))?.member).not.toContain(primaryDn);
+      expect((await t.findUserByName(primary))?.protectedReason).toMatch(/^its primary group is Domain Admins/);
+    } finally {
+      await samba.addMembers(`CN=Domain Users,CN=Users,${samba.baseDn}`, [primaryDn], { ignoreExisting: true });
+      await samba.modify(primaryDn, 'primaryGroupID', '513');
+      await samba.removeMembers(DA(samba.baseDn), [primaryDn]);
+    }
     // Domain Admins itself is found by name, and outside the containers.
     expect((await t.findGroupByName('Domain Admins'))?.protectedReason).toBe(`outside the group container ${c.groups}`);
     // The privileged groups are found by SID, not by name.
@@ -223,6 +245,10 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     expect(e.message).not.toContain('Never-Sent-2');
     expect(await binds(u.dn, 'Never-Sent-2')).toBe(false);
     expect(await binds(u.dn, 'First-Password-1')).toBe(true);
+    // The same port upgraded with StartTLS (verified against the CA) is encrypted: the password goes.
+    const upgraded = await target(c, { url: samba.clearUrl, transport: 'starttls' });
+    await upgraded.setPassword(u.dn, 'Over-StartTLS-3');
+    expect(await binds(u.dn, 'Over-StartTLS-3')).toBe(true);
   });
 
   it("refuses a weak password with the domain policy's rule, before sending and when the DC refuses", async () => {
@@ -244,8 +270,12 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     // The domain's policy changes after the target read it: the DC's own refusal (0000052D) is decoded into the same words.
     await samba.modify(samba.baseDn, 'minPwdLength', '20');
     try {
-      const e = await failure(t.setPassword(u.dn, 'Twelve-Chars'));
+      // Asked to enable in the same write: the refusal leaves the account disabled (one atomic modify).
+      const e = await failure(t.setPassword(u.dn, 'Twelve-Chars', { enable: true }));
       expect(e).toMatchObject({ code: 'PROVISION_PASSWORD_POLICY', message: expect.stringMatching(/refused by the password policy: at least 20 characters$/) });
+      expect(Number((await samba.get(u.dn, ['userAccountControl']))?.userAccountControl)).toBe(514);
+      // Neither the message nor what it carries holds the password.
+      expect(`${e.message} ${String(e.cause)} ${JSON.stringify(e)}`).not.toContain('Twelve-Chars');
     } finally {
       await samba.modify(samba.baseDn, 'minPwdLength', '7');
     }

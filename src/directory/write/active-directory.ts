@@ -186,13 +186,19 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
 
   async modify(dn: string, changes: AttributeChange[]): Promise<void> {
     checkModifiable(dn, changes);
-    if (!this.#fresh.get(dn)) await this.#guard(dn);
+    const fresh = this.#fresh.get(dn);
+    if (!fresh) await this.#guard(dn);
     // One modify: AD applies it atomically (RFC 4511 section 4.6).
     await this.#conn.modify(
       dn,
       changes.map((c) => ({ operation: 'replace', attribute: c.attribute, values: c.values })),
       { operation: 'update' },
     );
+    if (fresh) {
+      // The names a password is checked against follow the entry.
+      const value = (name: string) => changes.find((c) => c.attribute.toLowerCase() === name)?.values[0];
+      this.#fresh.set(dn, { ...fresh, username: value('samaccountname') ?? fresh.username, fullName: value('displayname') ?? fresh.fullName });
+    }
   }
 
   async rename(dn: string, rdn: string): Promise<string> {
@@ -208,7 +214,7 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
     return newDn;
   }
 
-  async setPassword(dn: string, password: string): Promise<void> {
+  async setPassword(dn: string, password: string, options: { enable?: boolean } = {}): Promise<void> {
     // Checked before anything is sent: the password must never cross a clear connection.
     if (!this.#conn.encrypted) {
       throw new IdsyncError(
@@ -229,11 +235,16 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
         where: dn,
       });
     }
-    await this.#conn.modify(dn, [{ operation: 'replace', attribute: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] }], {
+    const uac = who.uac & ~UserAccountControl.ACCOUNTDISABLE;
+    const enable = options.enable && uac !== who.uac ? [{ operation: 'replace' as const, attribute: 'userAccountControl', values: [String(uac)] }] : [];
+    // The password first in the same modify: AD applies the changes in order, atomically.
+    await this.#conn.modify(dn, [{ operation: 'replace', attribute: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] }, ...enable], {
       operation: 'set the password of',
       password: true,
       historyLength: policy?.historyLength,
     });
+    const fresh = this.#fresh.get(dn);
+    if (fresh && enable.length > 0) this.#fresh.set(dn, { ...fresh, uac });
   }
 
   async setEnabled(dn: string, enabled: boolean): Promise<void> {

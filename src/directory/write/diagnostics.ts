@@ -27,7 +27,6 @@ export interface WriteContext {
 /** Win32 codes AD puts first in its diagnostics (MS-ERREF 2.2). */
 const WIN32 = {
   ERROR_PASSWORD_RESTRICTION: 0x52d,
-  ERROR_ACCESS_DENIED: 0x5,
   ERROR_USER_EXISTS: 0x524,
   ERROR_GROUP_EXISTS: 0x526,
 } as const;

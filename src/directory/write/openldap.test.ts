@@ -7,7 +7,7 @@ import { directoryConfig } from '../../../test/support/directory-config.js';
 import { uniqueName } from '../../../test/support/workspace.js';
 import { IdsyncError } from '../../errors.js';
 import type { ProvisionTarget } from '../../provision/target.js';
-import { openProvisionTarget } from './index.js';
+import { openProvisionTarget, type DisableMethod } from './index.js';
 
 /** The OpenLDAP provisioning target against the harness's real slapd (LDAPS, ppolicy loaded). */
 let slapd: SlapdDirectory;
@@ -28,7 +28,14 @@ async function containers(): Promise<{ users: string; groups: string }> {
 
 async function target(
   c: { users: string; groups: string },
-  opts: { url?: string; transport?: 'ldaps' | 'clear' | 'starttls'; bindDn?: string; password?: string; allowInsecurePasswords?: boolean } = {},
+  opts: {
+    url?: string;
+    transport?: 'ldaps' | 'clear' | 'starttls';
+    bindDn?: string;
+    password?: string;
+    allowInsecurePasswords?: boolean;
+    disable?: DisableMethod;
+  } = {},
 ) {
   const cfg = directoryConfig({
     type: 'openldap',
@@ -39,7 +46,12 @@ async function target(
     password: opts.password ?? slapd.password,
     baseDn: slapd.baseDn,
   });
-  const t = await openProvisionTarget(cfg, { userContainer: c.users, groupContainer: c.groups, allowInsecurePasswords: opts.allowInsecurePasswords });
+  const t = await openProvisionTarget(cfg, {
+    userContainer: c.users,
+    groupContainer: c.groups,
+    allowInsecurePasswords: opts.allowInsecurePasswords,
+    disable: opts.disable,
+  });
   open.push(t);
   return t;
 }
@@ -126,6 +138,27 @@ describe('OpenLDAP provisioning target (slapd)', () => {
     expect((await t.findUser(created.id))?.enabled).toBe(false);
     await t.setEnabled(newDn, true);
     expect(await binds(newDn, 'While-Disabled-3')).toBe(true);
+  });
+
+  it('sets the password and enables a new user together when asked, and leaves it disabled when the password is refused', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const u = await t.createUser(person(uniqueName('one')));
+    await t.setPassword(u.dn, 'Both-At-Once-1', { enable: true });
+    expect(await binds(u.dn, 'Both-At-Once-1')).toBe(true);
+    expect((await t.findUser(u.id))?.enabled).toBe(true);
+    await t.setEnabled(u.dn, false);
+    await t.setPassword(u.dn, 'Still-Off-2');
+    expect((await t.findUser(u.id))?.enabled).toBe(false);
+    await t.setPassword(u.dn, 'Back-On-3', { enable: true });
+    expect(await binds(u.dn, 'Back-On-3')).toBe(true);
+    // An attribute other than ppolicy's, which a password change leaves alone.
+    const other = await target(c, { disable: { kind: 'attribute', attribute: 'employeeType', value: 'disabled' } });
+    const v = await other.createUser(person(uniqueName('et')));
+    expect((await slapd.get(v.dn, ['employeeType']))?.employeeType).toBe('disabled');
+    await other.setPassword(v.dn, 'Other-Mark-4', { enable: true });
+    expect((await other.findUser(v.id))?.enabled).toBe(true);
+    expect((await slapd.get(v.dn, ['employeeType']))?.employeeType).toEqual([]);
   });
 
   it('creates a group and keeps its membership, with a placeholder member only while it is empty', async () => {

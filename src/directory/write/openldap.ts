@@ -16,6 +16,7 @@ import {
   parentDn,
   protectedError,
   readMembers,
+  RecentlyCreated,
   type TargetOptions,
 } from './shared.js';
 
@@ -64,6 +65,8 @@ export class OpenLdapTarget implements ProvisionTarget {
   readonly #fallbackBase: string;
   #base?: Promise<string>;
   #policy?: { at: number; value: PasswordPolicy | undefined };
+  /** Created here (disabled) within the last minute and not enabled since: no need to read the mark. */
+  readonly #fresh = new RecentlyCreated<true>(60_000);
 
   private constructor(conn: WriteConnection, cfg: DirectoryConfig, options: OpenLdapTargetOptions) {
     this.#conn = conn;
@@ -157,6 +160,7 @@ export class OpenLdapTarget implements ProvisionTarget {
     // Created disabled, as on AD: the caller sets the password and enables the account last.
     attrs[this.#disable.attribute.toLowerCase()] = [this.#disable.value];
     await this.#withDisableHint(() => this.#conn.add(dn, attrs, { operation: 'create user' }));
+    this.#fresh.set(dn, true);
     const e = await this.#conn.readOne(dn, [...USER_ATTRIBUTES, 'entryUUID', this.#disable.attribute]);
     if (!e) throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${dn}: created, but it cannot be read back`);
     return this.#toEntry(e, 'user');
@@ -181,7 +185,7 @@ export class OpenLdapTarget implements ProvisionTarget {
     return `${newRdn},${parentDn(dn)}`;
   }
 
-  async setPassword(dn: string, password: string): Promise<void> {
+  async setPassword(dn: string, password: string, options: { enable?: boolean } = {}): Promise<void> {
     if (!this.#conn.encrypted && !this.#allowInsecure) {
       throw new IdsyncError(
         'PROVISION_INSECURE',
@@ -198,8 +202,7 @@ export class OpenLdapTarget implements ProvisionTarget {
         where: dn,
       });
     }
-    const mark = (await this.#conn.readOne(dn, [this.#disable.attribute]))?.attrs[this.#disable.attribute.toLowerCase()] ?? [];
-    const disabled = mark.includes(this.#disable.value);
+    const disabled = this.#fresh.get(dn) ?? (await this.#isDisabled(dn));
     await this.#conn.exop(PASSWORD_MODIFY_OID, passwordModifyRequest(dn, password), {
       operation: 'set the password of',
       target: dn,
@@ -207,14 +210,26 @@ export class OpenLdapTarget implements ProvisionTarget {
       minLength: policy?.minLength,
       historyLength: policy?.historyLength,
     });
+    this.#fresh.delete(dn);
+    if (!disabled) return;
     // ppolicy removes pwdAccountLockedTime whenever a password changes (checked here on slapd 2.5):
     // a disabled account must not come back enabled because it got a new password. The mark is put
     // back at once, on the same connection; the account is bindable for that one round trip.
-    if (disabled) await this.setEnabled(dn, false);
+    // Asked to enable, the mark goes instead: for pwdAccountLockedTime ppolicy has already removed it.
+    if (options.enable) {
+      if (this.#disable.attribute.toLowerCase() !== 'pwdaccountlockedtime' || (await this.#isDisabled(dn))) await this.setEnabled(dn, true);
+    } else {
+      await this.setEnabled(dn, false);
+    }
+  }
+
+  async #isDisabled(dn: string): Promise<boolean> {
+    return ((await this.#conn.readOne(dn, [this.#disable.attribute]))?.attrs[this.#disable.attribute.toLowerCase()] ?? []).includes(this.#disable.value);
   }
 
   async setEnabled(dn: string, enabled: boolean): Promise<void> {
     this.#guard(dn, 'user');
+    this.#fresh.delete(dn);
     // A replace with no values removes the attribute, and is no error when it is absent (RFC 4511 section 4.6).
     await this.#withDisableHint(() =>
       this.#conn.modify(dn, [{ operation: 'replace', attribute: this.#disable.attribute, values: enabled ? [] : [this.#disable.value] }], {
