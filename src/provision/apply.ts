@@ -42,7 +42,9 @@ export async function applyExport(plan: ExportPlan, target: ProvisionTarget, opt
     if (!dn) throw new IdsyncError('INTERNAL', `export plan of ${plan.kind} "${plan.name}" changes an object it has not created`);
     return dn;
   };
-  for (const c of plan.changes) {
+  const { changes } = plan;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i];
     switch (c.kind) {
       case 'user.create':
         await opts.beforeCreate?.(c.dn);
@@ -70,10 +72,15 @@ export async function applyExport(plan: ExportPlan, target: ProvisionTarget, opt
           Object.entries(c.attributes).map(([attribute, v]) => ({ attribute, values: v.to })),
         );
         break;
-      case 'user.password':
+      case 'user.password': {
         if (!opts.password) throw new IdsyncError('INTERNAL', `export plan of "${plan.name}" sets a password it was not given`);
-        await target.setPassword(at(), opts.password.reveal());
+        // Password then enable in one write where the directory can (AD: one atomic modify, so a
+        // refused password still leaves the account disabled); the target keeps the order otherwise.
+        const enable = changes[i + 1]?.kind === 'user.enable';
+        await target.setPassword(at(), opts.password.reveal(), enable ? { enable: true } : undefined);
+        if (enable) i++;
         break;
+      }
       case 'user.enable':
         await target.setEnabled(at(), true);
         break;

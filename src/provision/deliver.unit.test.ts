@@ -53,15 +53,14 @@ async function enqueueAll(outbox: MemoryOutbox, password?: string) {
 }
 
 describe('deliverDue: the outbox loop for one target (issue 12, "Delivery")', () => {
-  it('creates users before groups: disabled, then the password, then enabled; records each export; clears the password', async () => {
+  it('creates users before groups: disabled, then the password with the enabling; records each export; clears the password', async () => {
     const { ctx, target, outbox } = setup();
     await enqueueAll(outbox, PASSWORD);
     const report = await deliverDue(ctx);
     expect(report).toEqual({ delivered: 3, failures: [] });
     expect(target.calls).toEqual([
       'createUser uid=ann,ou=people,dc=example,dc=test',
-      'setPassword uid=ann,ou=people,dc=example,dc=test',
-      'setEnabled uid=ann,ou=people,dc=example,dc=test true',
+      'setPassword uid=ann,ou=people,dc=example,dc=test +enable',
       'createUser uid=bob,ou=people,dc=example,dc=test',
       'setEnabled uid=bob,ou=people,dc=example,dc=test true',
       'createGroup cn=eng,ou=groups,dc=example,dc=test',
@@ -74,7 +73,7 @@ describe('deliverDue: the outbox loop for one target (issue 12, "Delivery")', ()
     expect(JSON.stringify([...outbox.recs.values(), report])).not.toContain(PASSWORD);
     // Nothing left to do: a second pass writes nothing, and reconcile finds nothing to enqueue.
     await deliverDue(ctx);
-    expect(target.calls).toHaveLength(6);
+    expect(target.calls).toHaveLength(5);
     expect(await reconcile(ctx)).toEqual({ users: 0, groups: 0, unknownGroups: [] });
   });
 

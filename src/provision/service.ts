@@ -1,6 +1,6 @@
 import type { DirectoryConfig } from '../config/load.js';
 import type { ProvisioningConfig } from '../config/provisioning.js';
-import { IdsyncError } from '../errors.js';
+import { IdsyncError, toIdsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { Secret } from '../secret.js';
 import type { Store } from '../store/db.js';
@@ -13,7 +13,7 @@ import { ExportedDns, lookAndPlan } from './look.js';
 import type { ExportPlan, PasswordCheck } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { select, type ProvisionReader } from './select.js';
-import type { ProvisionTarget } from './target.js';
+import type { ProvisionTarget, RightCheck } from './target.js';
 
 /**
  * Provisioning for the command line and `idsync serve`: a target's directory row, its store
@@ -190,4 +190,25 @@ export async function adoptUser(
   );
   await o.store.provisioning.enqueue(directoryId, 'user', user.id, null, now);
   return { userId: user.id, directoryId, targetId: entry.id, targetDn: entry.dn };
+}
+
+/**
+ * The rights provisioning needs on a target's containers, each checked by the target (AD: the
+ * effective allowed classes and attributes; OpenLDAP: a harmless probe), for `idsync directory
+ * test`: run before any write, naming the right that is missing (issue 12). A target that cannot
+ * be opened is one failed check saying why.
+ */
+export async function checkTargetRights(cfg: TargetConfig, open: TargetOpener): Promise<RightCheck[]> {
+  let target: ProvisionTarget;
+  try {
+    target = await open(cfg);
+  } catch (err) {
+    const e = toIdsyncError(err);
+    return [{ right: 'bind and write as the service account', ok: false, detail: `[${e.code}] ${e.message}` }];
+  }
+  try {
+    return await target.checkRights();
+  } finally {
+    await target.close();
+  }
 }

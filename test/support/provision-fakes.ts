@@ -134,9 +134,11 @@ export class MemoryTarget implements ProvisionTarget {
       return e.dn;
     });
   }
-  setPassword(dn: string, password: string) {
-    return this.#op('setPassword', dn, () => {
-      this.#byDn(dn).password = password;
+  setPassword(dn: string, password: string, options?: { enable?: boolean }) {
+    return this.#op('setPassword', `${dn}${options?.enable ? ' +enable' : ''}`, () => {
+      const e = this.#byDn(dn);
+      e.password = password;
+      if (options?.enable) e.enabled = true;
     });
   }
   setEnabled(dn: string, enabled: boolean) {

@@ -59,6 +59,10 @@ describe('idsync provision, provision status, users adopt', () => {
       expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(code);
       return r.stdout;
     };
+    // The rights, checked before any write (issue 12), each named.
+    const test = await cli(['directory', 'test', '--directory', 'ldap']);
+    expect(test).toMatch(/ok {3}right: /);
+    expect(test).not.toMatch(/FAIL/);
     await cli(['users', 'add', ann, '--full-name', 'Ann Smith', '--email', 'ann@example.test']);
     await cli(['users', 'password', ann, '--from-env', 'PW'], 0, { PW: PASSWORD });
 
