@@ -102,7 +102,9 @@ export async function planAll(o: Omit<RunOptions, 'unseal'>): Promise<ExportPlan
   const selection = await select(storeReader(o.store), o.cfg.provisioning);
   const dns = await ExportedDns.load(outbox, directoryId);
   const waiting = new Set((await outbox.backlog(directoryId)).filter((r) => r.sealedPassword && r.kind === 'user').map((r) => r.objectId));
-  const users = new Set([...selection.users.keys(), ...(await outbox.records(directoryId, 'user')).map((r) => r.objectId)]);
+  const recorded = new Set((await outbox.records(directoryId, 'user')).map((r) => r.objectId));
+  // Users never exported and not to be (synced users of other directories, say) have nothing to plan.
+  const users = new Set([...[...selection.users].filter(([, i]) => i.kind === 'export').map(([id]) => id), ...recorded]);
   const target = await o.openTarget(o.cfg);
   const plans: ExportPlan[] = [];
   const ctx = { directoryId, directory: o.cfg.name, cfg: o.cfg.provisioning, target, outbox };
