@@ -29,6 +29,8 @@ import { registerGroupRoutes } from './routes/groups.js';
 import { registerDirectoryPreviewRoutes } from './routes/directory-preview.js';
 import { registerAdminAccountRoutes } from './routes/admin-accounts.js';
 import { registerGroupPathRoutes } from './routes/group-paths.js';
+import { registerAgentRoutes } from './routes/agents.js';
+import type { AgentHub } from '../agent/hub/channel.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -45,6 +47,8 @@ export interface ApiAppOptions {
   loginLimits?: LoginLimits;
   /** Process metrics (memory, event loop) on /metrics; idsync serve turns them on. */
   defaultMetrics?: boolean;
+  /** The agents' channels (idsync serve). */
+  agentHub?: AgentHub;
 }
 
 export type ApiInstance = ApiApp & { deps: ApiDeps; close(): Promise<void> };
@@ -71,6 +75,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     limiter: new LoginLimiter(opts.store, opts.loginLimits),
     metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
+    ...(opts.agentHub ? { agentHub: opts.agentHub } : {}),
   };
 
   const app = new OpenAPIHono<AppEnv>({
@@ -125,6 +130,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerApprovalRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerAgentRoutes(app, deps);
   registerHealthRoutes(app, deps);
 
   app.doc(`${API_PREFIX}/openapi.json`, {

@@ -7,6 +7,7 @@ import type { Role } from '../auth/roles.js';
 import type { ApiMetrics } from './metrics.js';
 import type { DirectoryRegistry } from '../directories/registry.js';
 import type { DirectoryWorker } from '../serve/worker.js';
+import type { AgentHub } from '../agent/hub/channel.js';
 
 /** Who made a request: an admin with a panel session, or an API token. */
 export interface Principal {
@@ -52,4 +53,6 @@ export interface ApiDeps {
   limiter: LoginLimiter;
   metrics: ApiMetrics;
   directories: DirectoryRegistry<DirectoryWorker>;
+  /** The agents' channels of `idsync serve` (src/agent/hub), when it runs them. */
+  agentHub?: AgentHub;
 }

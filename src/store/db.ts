@@ -266,6 +266,9 @@ export class Store {
   get trash() {
     return this.#q().trash;
   }
+  get agents() {
+    return this.#q().agents;
+  }
   ping(): Promise<void> {
     return this.#q().ping();
   }

@@ -393,6 +393,36 @@ function heldRemovalsUserIndex(): Migration {
   };
 }
 
+/**
+ * On-premises agents (issue 13): enrolment and credentials. Named with the date so that it sorts
+ * after the numbered migrations and collides with none added in parallel.
+ */
+function agentEnrollment(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('agents')
+        .addColumn('id', idColumn(dialect), (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('connect_key_hash', 'text', (c) => c.unique())
+        .addColumn('connect_key_expires_at', 'text')
+        .addColumn('enrolled_at', 'text')
+        .addColumn('integration_key', 'text', (c) => c.unique())
+        .addColumn('secret_sealed', 'text')
+        .addColumn('revoked_at', 'text')
+        .addColumn('last_seen_at', 'text')
+        .addColumn('last_address', 'text')
+        .addColumn('agent_version', 'text')
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('agents').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
@@ -410,6 +440,7 @@ export class IdsyncMigrations implements MigrationProvider {
       '0010_held_removals_user': heldRemovalsUserIndex(),
       '0012_auth_security': authSecurity(),
       '0013_serve_presence': servePresence(this.dialect),
+      '2026_12_03_agent_enrollment': agentEnrollment(this.dialect),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Admins, KyselyAdmins } from './admins.js';
+import { type Agents, KyselyAgents } from './agents.js';
 import { type ApiTokens, KyselyApiTokens } from './api-tokens.js';
 import { type AuditLog, KyselyAuditLog } from './audit-log.js';
 import type { Db, StoreDialect } from './db-handle.js';
@@ -24,6 +25,7 @@ export interface StoreQueries {
   readonly userQueries: UserQueries;
   readonly groupQueries: GroupQueries;
   readonly trash: Trash;
+  readonly agents: Agents;
   /** Throws when the database does not answer (the readiness probe). */
   ping(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
     userQueries: new KyselyUserQueries(db),
     groupQueries: new KyselyGroupQueries(db),
     trash: new KyselyTrash(db),
+    agents: new KyselyAgents(db),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -231,6 +231,7 @@ export interface Database {
   group_graph_cache: GroupGraphCacheTable;
   serve_processes: ServeProcessesTable;
   leases: LeasesTable;
+  agents: AgentsTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -252,4 +253,26 @@ export interface LeasesTable {
   acquired_at: string;
   heartbeat_at: string;
   expires_at: string;
+}
+
+/**
+ * On-premises agents (issue 13). The one-time connect key is kept only as its SHA-256; the secret
+ * key the agent signs with is sealed with the store's secrets key (src/directories/secret-box.ts),
+ * since the hub must hold it to check the agent's signatures.
+ */
+export interface AgentsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+  created_by: string | null;
+  connect_key_hash: string | null;
+  connect_key_expires_at: string | null;
+  /** Set once the connect key was exchanged; a second exchange is refused. */
+  enrolled_at: string | null;
+  integration_key: string | null;
+  secret_sealed: string | null;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+  last_address: string | null;
+  agent_version: string | null;
 }
