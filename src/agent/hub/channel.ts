@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SecretBox } from '../../directories/secret-box.js';
+import { type ErrorCode, ErrorCodes, IdsyncError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/db.js';
 import { CHANNEL_PATH, Headers, NonceCache, PROTOCOL_VERSION, negotiateProtocol, signatureMatches, skewProblem } from '../signature.js';
@@ -117,7 +118,7 @@ export class AgentHub {
   disconnect(name: string, reason: string, code: number = CloseCode.revoked): void {
     const c = this.#connections.get(name);
     if (!c) return;
-    this.#drop(c, new Error(`agent "${name}" was disconnected: ${reason}`));
+    this.#drop(c, new IdsyncError('DIRECTORY_UNREACHABLE', `agent "${name}" was disconnected: ${reason}`));
     c.ws.close(code, reason.slice(0, 120));
     // A peer that does not answer the close handshake is cut anyway.
     setTimeout(() => c.ws.terminate(), 2000).unref();
@@ -136,7 +137,8 @@ export class AgentHub {
       },
     });
     if (!c) {
-      setImmediate(() => socket.fail(new Error(`agent ${agents.join(' or ')} is not connected to this hub (see \`idsync agents\`)`)));
+      const err = new IdsyncError('DIRECTORY_UNREACHABLE', `agent ${agents.join(' or ')} is not connected to this hub (see \`idsync agents\`)`);
+      setImmediate(() => socket.fail(err));
       return socket;
     }
     c.tunnels.set(id, socket);
@@ -229,7 +231,8 @@ export class AgentHub {
     void this.deps.store.agents.seen(a.row.id, { address: c.address, version: c.version }, this.deps.now()).catch(() => undefined);
     ws.on('message', (data, isBinary) => this.#message(c, data as Buffer, isBinary));
     ws.on('close', (code, reason) => {
-      this.#drop(c, new Error(`the channel of agent "${c.name}" closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`));
+      const why = `the channel of agent "${c.name}" closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`;
+      this.#drop(c, new IdsyncError('DIRECTORY_UNREACHABLE', why));
       this.deps.log.info({ agent: c.name, code }, 'agent disconnected');
     });
     ws.on('error', (err) => this.deps.log.warn({ agent: c.name, err: err.message }, 'agent channel error'));
@@ -267,7 +270,9 @@ export class AgentHub {
         const t = c.tunnels.get(m.tunnel);
         if (!t) break;
         c.tunnels.delete(m.tunnel);
-        t.fail(m.message ? new Error(`agent "${c.name}": ${m.message}`) : undefined);
+        // The agent's error code when it is one of ours (DIRECTORY_TLS, DIRECTORY_BIND_FAILED…), so the hub reports it as if it had connected itself.
+        const code = typeof m.code === 'string' && m.code in ErrorCodes ? (m.code as ErrorCode) : 'DIRECTORY_UNREACHABLE';
+        t.fail(m.message ? new IdsyncError(code, `agent "${c.name}": ${m.message}`) : undefined);
         break;
       }
       default:

@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import { IdsyncError } from '../../errors.js';
 import { clock, withStore, type GlobalOptions } from '../context.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
 async function readStdin(): Promise<string> {
   let text = '';
   for await (const chunk of process.stdin) text += chunk.toString();
@@ -82,7 +80,7 @@ export function registerAgentCommands(program: Command): void {
       for (const w of cfg.warnings) log.warn(w);
       const skewMs = Number(process.env.IDSYNC_AGENT_CLOCK_OFFSET_MS) || 0;
       const protocol = Number(process.env.IDSYNC_AGENT_PROTOCOL) || undefined;
-      const client = new AgentClient(cfg, log, VERSION, { protocol, now: skewMs ? () => new Date(Date.now() + skewMs) : undefined });
+      const client = new AgentClient(cfg, log, program.version() ?? 'unknown', { protocol, now: skewMs ? () => new Date(Date.now() + skewMs) : undefined });
       log.info({ hub: cfg.hub, agent: cfg.name, directories: cfg.directories.map((d) => d.name) }, 'idsync agent starting');
       client.start();
       await new Promise<void>((resolve) => {

@@ -1,0 +1,238 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import yaml from 'js-yaml';
+import { startSlapd, type SlapdDirectory } from '../../test/harness/index.js';
+import { Workspace } from '../../test/support/workspace.js';
+import { Store } from '../store/db.js';
+import { CHANNEL_PATH, Headers, PROTOCOL_VERSION, signedHeaders } from './signature.js';
+
+/**
+ * Issue 13 with real processes: `idsync serve` (HTTPS, the test CA) and `idsync agent`, with a
+ * slapd that only the agent can reach (the hub's directory has `agent:` and no servers or bind).
+ */
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/idsync.js');
+
+interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<number | null>;
+}
+
+function startAgent(configFile: string, env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, [BIN, '--config', configFile, 'agent'], {
+    env: { ...process.env, IDSYNC_LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Opens a channel with the given headers; resolves with 'open' or the refusal's status and message. */
+function tryChannel(url: string, headers: Record<string, string>, ca: string): Promise<{ open: boolean; status?: number; message?: string }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${url.replace(/^https/, 'wss')}${CHANNEL_PATH}`, { headers, ca });
+    ws.on('open', () => {
+      ws.close();
+      resolve({ open: true });
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ open: false, status: res.statusCode, message: JSON.parse(body).error.message }));
+    });
+    ws.on('error', () => undefined);
+  });
+}
+
+describe('idsync agent with idsync serve (real processes, slapd reachable by the agent only)', () => {
+  const certs = inject('certs');
+  const ca = readFileSync(certs.caFile, 'utf8');
+  let slapd: SlapdDirectory;
+  let ws: Workspace;
+  let serve: Proc;
+  let hubUrl = '';
+  let groupDn = '';
+  const agentConfig = () => path.join(ws.dir, 'agent', 'agent.yaml');
+  const users = async () => {
+    const store = await Store.open(`sqlite:${path.join(ws.dir, 'data', 'idsync.db')}`);
+    try {
+      return await store.db.selectFrom('users').select(['username', 'notes', 'status']).orderBy('username').execute();
+    } finally {
+      await store.close();
+    }
+  };
+
+  beforeAll(async () => {
+    slapd = await startSlapd();
+    const alice = await slapd.addUser({ uid: 'alice', sn: 'Smith', givenName: 'Alice', mail: 'alice@corp.example.test', userPassword: 'alice-secret-hash' });
+    const bob = await slapd.addUser({ uid: 'bob', sn: 'Jones', givenName: 'Bob', userPassword: 'bob-secret-hash' });
+    groupDn = await slapd.addGroup({ cn: 'eng', members: [alice, bob] });
+    ws = new Workspace().configure(
+      [
+        {
+          name: 'corp',
+          type: 'openldap',
+          agent: 'site-a',
+          baseDn: slapd.baseDn,
+          groups: [groupDn],
+          // The hub asks for userPassword as the notes: the agent must never hand it over.
+          importNotes: true,
+          attributes: { notes: 'userPassword' },
+          continuous: { changes: 'content-sync' },
+          safeguard: { enabled: false },
+        },
+      ],
+      { api: { listen: '127.0.0.1:0', tls: { certFile: certs.certFile, keyFile: certs.keyFile } } },
+    );
+    serve = ws.serve({ env: { IDSYNC_AGENT_HEARTBEAT_MS: '300' } });
+    const { value } = await ws.waitFor(async () => /"url":"(https:\/\/127\.0\.0\.1:\d+)".*admin API listening/.exec(serve.output())?.[1], 60_000);
+    hubUrl = value;
+  }, 120_000);
+
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    console.log(`--- idsync serve ---\n${serve?.output()}\n--- idsync agent ---\n${agent?.output()}\n--- end ---`);
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await serve?.stop();
+    await slapd?.dispose();
+  });
+
+  it('enrols with a one-time connect key (reuse and expiry refused), writes a 0600 config without secrets, and syncs through the agent', async () => {
+    const created = await ws.json(['agents', 'create', 'site-a']);
+    expect(created).toMatchObject({ name: 'site-a', state: 'waiting' });
+    const old = await ws.json(['agents', 'create', 'site-old'], { now: new Date(Date.now() - 25 * 3_600_000) });
+
+    const r = await runAgentCli(['agent', 'connect', ...connectArgs(created.connectKey)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/enrolled as agent "site-a".*0600 key file/);
+    expect(statSync(agentConfig()).mode & 0o777).toBe(0o600);
+    const text = readFileSync(agentConfig(), 'utf8');
+    expect(text).not.toContain(slapd.password);
+    const doc = yaml.load(text) as { secretKey: { file: string }; directories: { bind: { password: { file: string } } }[] };
+    expect(statSync(path.join(path.dirname(agentConfig()), doc.secretKey.file)).mode & 0o777).toBe(0o600);
+    expect(doc.directories[0].bind.password).toHaveProperty('file');
+
+    const again = await runAgentCli(['agent', 'connect', ...connectArgs(created.connectKey)]);
+    expect(again.code).toBe(6);
+    expect(again.stderr).toMatch(/AGENT_KEY_USED.*already used/);
+    const expired = await runAgentCli(['agent', 'connect', ...connectArgs(old.connectKey)], path.join(ws.dir, 'old', 'agent.yaml'));
+    expect(expired.code).toBe(6);
+    expect(expired.stderr).toMatch(/AGENT_KEY_EXPIRED.*expired/);
+
+    agent = startAgent(agentConfig());
+    const { value } = await ws.waitFor(async () => {
+      const u = await users();
+      return u.length === 2 && u;
+    }, 60_000);
+    expect(value.map((u) => u.username)).toEqual(['alice', 'bob']);
+    // userPassword was asked for (as the notes) and never came back.
+    expect(value.map((u) => u.notes)).toEqual([null, null]);
+    expect(agent.output()).toMatch(/"attributes":\["userPassword"\],"msg":"password attributes removed from an entry"/);
+    expect(serve.output()).not.toMatch(/alice-secret-hash/);
+    expect(agent.output()).toMatch(/kept in the key file .* not encrypted with systemd-creds/);
+
+    // Continuous sync through the agent: RFC 4533 refreshAndPersist relayed.
+    await slapd.addUser({ uid: 'carol', sn: 'White', givenName: 'Carol' });
+    await slapd.addMembers(groupDn, [`uid=carol,ou=people,${slapd.baseDn}`]);
+    await ws.waitFor(async () => (await users()).some((u) => u.username === 'carol'), 30_000);
+
+    const list = await ws.json(['agents']);
+    expect(list.find((a: { name: string }) => a.name === 'site-a')).toMatchObject({ state: 'enrolled', lastAddress: '127.0.0.1' });
+  }, 180_000);
+
+  it('refuses a bad signature, a replay and clock skew, each with its own message', async () => {
+    const doc = yaml.load(readFileSync(agentConfig(), 'utf8')) as { integrationKey: string; secretKey: { file: string } };
+    const secretKey = readFileSync(path.join(path.dirname(agentConfig()), doc.secretKey.file), 'utf8').trim();
+    const creds = { integrationKey: doc.integrationKey, secretKey };
+    const sign = (at: Date, key = secretKey) => signedHeaders({ ...creds, secretKey: key }, 'GET', CHANNEL_PATH, at, { protocol: PROTOCOL_VERSION, version: 'test' });
+
+    expect(await tryChannel(hubUrl, sign(new Date(), 'not-the-key'), ca)).toMatchObject({ open: false, status: 401, message: /bad signature/ });
+    const skewed = await tryChannel(hubUrl, sign(new Date(Date.now() + 10 * 60_000)), ca);
+    expect(skewed).toMatchObject({ open: false, status: 401, message: /clock skew: the agent's clock is 6\d\d s ahead of the hub's/ });
+    const behind = await tryChannel(hubUrl, sign(new Date(Date.now() - 7 * 60_000)), ca);
+    expect(behind.message).toMatch(/4\d\d s behind/);
+    const far = await tryChannel(hubUrl, { ...sign(new Date()), [Headers.protocol]: String(PROTOCOL_VERSION + 2) }, ca);
+    expect(far).toMatchObject({ open: false, status: 426, message: /protocol version mismatch/ });
+
+    // A valid request works once (it replaces the agent's connection, which reconnects); the same headers again are a replay.
+    const headers = sign(new Date());
+    expect(await tryChannel(hubUrl, headers, ca)).toEqual({ open: true });
+    expect(await tryChannel(hubUrl, headers, ca)).toMatchObject({ open: false, status: 401, message: /replayed request/ });
+    // The real agent's clock 10 minutes ahead: it says why in its own log.
+    const skewedAgent = startAgent(agentConfig(), { IDSYNC_AGENT_CLOCK_OFFSET_MS: String(10 * 60_000) });
+    try {
+      await ws.waitFor(async () => /the hub refused the channel: clock skew/.test(skewedAgent.output()), 20_000);
+    } finally {
+      await skewedAgent.stop();
+    }
+    // The real agent is back (backoff with jitter).
+    await ws.waitFor(async () => (await ws.json(['agents'])).length > 0 && /connected to the hub[\s\S]*connected to the hub/.test(agent.output()), 30_000);
+  }, 120_000);
+
+  it('cuts the channel when the agent is revoked, and the agent cannot come back', async () => {
+    const r = await ws.cli(['agents', 'revoke', 'site-a']);
+    expect(r.code).toBe(0);
+    // Revoked from another process: cut within a heartbeat (300 ms here).
+    await ws.waitFor(async () => /"code":4401/.test(agent.output()), 10_000);
+    await ws.waitFor(async () => /the hub refused the channel: agent \\"site-a\\" was revoked/.test(agent.output()), 20_000);
+    await agent.stop();
+  }, 60_000);
+
+  let agent: Proc;
+
+  /** The agent's commands take the agent's configuration through the global --config. */
+  function runAgentCli(args: string[], configFile = agentConfig()) {
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, '--config', configFile, ...args], {
+        env: { ...process.env, IDSYNC_BIND_PASSWORD: slapd.password },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
+  }
+
+  function connectArgs(key: string): string[] {
+    return [
+      '--hub',
+      hubUrl,
+      '--key',
+      key,
+      '--ca',
+      certs.caFile,
+      '--protect',
+      'file',
+      '--directory',
+      'corp',
+      '--server',
+      slapd.url,
+      '--directory-ca',
+      slapd.caFile,
+      '--base-dn',
+      slapd.baseDn,
+      '--bind-dn',
+      slapd.bindDn,
+    ];
+  }
+});
