@@ -162,7 +162,8 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     const doc = yaml.load(readFileSync(agentConfig(), 'utf8')) as { integrationKey: string; secretKey: { file: string } };
     const secretKey = readFileSync(path.join(path.dirname(agentConfig()), doc.secretKey.file), 'utf8').trim();
     const creds = { integrationKey: doc.integrationKey, secretKey };
-    const sign = (at: Date, key = secretKey) => signedHeaders({ ...creds, secretKey: key }, 'GET', CHANNEL_PATH, at, { protocol: PROTOCOL_VERSION, version: 'test' });
+    const sign = (at: Date, key = secretKey) =>
+      signedHeaders({ ...creds, secretKey: key }, 'GET', CHANNEL_PATH, at, { protocol: PROTOCOL_VERSION, version: 'test' });
 
     expect(await tryChannel(hubUrl, sign(new Date(), 'not-the-key'), ca)).toMatchObject({ open: false, status: 401, message: /bad signature/ });
     const skewed = await tryChannel(hubUrl, sign(new Date(Date.now() + 10 * 60_000)), ca);
