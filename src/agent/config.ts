@@ -108,7 +108,8 @@ export const agentConfigSchema = z
         ),
         requestsPerSecond: documented(
           z.number().int().min(1).default(2000),
-          'LDAP requests per second the hub may send (bursts of 5×); beyond, the channel is closed and reopened with backoff.',
+          'LDAP requests per second the hub may send, all directories together (bursts of 5×); beyond, the tunnel that went over is closed and the ' +
+            "hub's session fails (its worker reconnects with backoff).",
         ),
       })
       .strict()
