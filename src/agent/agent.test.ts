@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import yaml from 'js-yaml';
 import { startSlapd, type SlapdDirectory } from '../../test/harness/index.js';
+import { agentCli, type AgentProc, startAgent } from '../../test/support/agent-process.js';
 import { Workspace } from '../../test/support/workspace.js';
 import { Store } from '../store/db.js';
 import { CHANNEL_PATH, Headers, PROTOCOL_VERSION, signedHeaders } from './signature.js';
@@ -14,33 +13,6 @@ import { CHANNEL_PATH, Headers, PROTOCOL_VERSION, signedHeaders } from './signat
  * Issue 13 with real processes: `idsync serve` (HTTPS, the test CA) and `idsync agent`, with a
  * slapd that only the agent can reach (the hub's directory has `agent:` and no servers or bind).
  */
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/idsync.js');
-
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  stop: () => Promise<number | null>;
-}
-
-function startAgent(configFile: string, env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [BIN, '--config', configFile, 'agent'], {
-    env: { ...process.env, IDSYNC_LOG_LEVEL: 'debug', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => out,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
 /** Opens a channel with the given headers; resolves with 'open' or the refusal's status and message. */
 function tryChannel(url: string, headers: Record<string, string>, ca: string): Promise<{ open: boolean; status?: number; message?: string }> {
   return new Promise((resolve) => {
@@ -63,7 +35,7 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
   const ca = readFileSync(certs.caFile, 'utf8');
   let slapd: SlapdDirectory;
   let ws: Workspace;
-  let serve: Proc;
+  let serve: AgentProc;
   let hubUrl = '';
   let groupDn = '';
   const agentConfig = () => path.join(ws.dir, 'agent', 'agent.yaml');
@@ -197,22 +169,10 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     await agent.stop();
   }, 60_000);
 
-  let agent: Proc;
+  let agent: AgentProc;
 
   /** The agent's commands take the agent's configuration through the global --config. */
-  function runAgentCli(args: string[], configFile = agentConfig()) {
-    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, '--config', configFile, ...args], {
-        env: { ...process.env, IDSYNC_BIND_PASSWORD: slapd.password },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    });
-  }
+  const runAgentCli = (args: string[], configFile = agentConfig()) => agentCli(configFile, args, { IDSYNC_BIND_PASSWORD: slapd.password });
 
   function connectArgs(key: string): string[] {
     return [

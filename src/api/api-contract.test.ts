@@ -41,6 +41,8 @@ const VALID_BODIES: Record<string, unknown> = {
   updateAdminRole: { role: 'read_only' },
   resetAdminPassword: { password: 'a-long-enough-password' },
   dryRunDirectoryDraft: directory('draft'),
+  createAgent: { name: 'fuzzed-agent' },
+  enrollAgent: { connectKey: 'idsync-connect_not-a-key' },
 };
 
 /**
