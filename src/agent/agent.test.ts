@@ -119,12 +119,18 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     expect(value.map((u) => u.notes)).toEqual([null, null]);
     expect(agent.output()).toMatch(/"attributes":\["userPassword"\],"msg":"password attributes removed from an entry"/);
     expect(serve.output()).not.toMatch(/alice-secret-hash/);
+    expect(serve.output()).not.toContain(created.connectKey);
     expect(agent.output()).toMatch(/kept in the key file .* not encrypted with systemd-creds/);
 
     // Continuous sync through the agent: RFC 4533 refreshAndPersist relayed.
     await slapd.addUser({ uid: 'carol', sn: 'White', givenName: 'Carol' });
     await slapd.addMembers(groupDn, [`uid=carol,ou=people,${slapd.baseDn}`]);
     await ws.waitFor(async () => (await users()).some((u) => u.username === 'carol'), 30_000);
+
+    // Outside idsync serve no process holds the agent's channel: said plainly.
+    const test = await ws.cli(['directory', 'test', '--directory', 'corp']);
+    expect(test.code).toBe(3);
+    expect(test.stderr + test.stdout).toMatch(/reached through agent site-a, whose channel only `idsync serve` holds/);
 
     const list = await ws.json(['agents']);
     expect(list.find((a: { name: string }) => a.name === 'site-a')).toMatchObject({ state: 'enrolled', lastAddress: '127.0.0.1' });
@@ -149,6 +155,11 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     const headers = sign(new Date());
     expect(await tryChannel(hubUrl, headers, ca)).toEqual({ open: true });
     expect(await tryChannel(hubUrl, headers, ca)).toMatchObject({ open: false, status: 401, message: /replayed request/ });
+    // Neither key is ever logged, by the hub or the agent.
+    for (const out of [serve.output(), agent.output()]) {
+      expect(out).not.toContain(secretKey);
+      expect(out).not.toContain(slapd.password);
+    }
     // The real agent's clock 10 minutes ahead: it says why in its own log.
     const skewedAgent = startAgent(agentConfig(), { IDSYNC_AGENT_CLOCK_OFFSET_MS: String(10 * 60_000) });
     try {

@@ -1,3 +1,4 @@
+import { IdsyncError } from '../../errors.js';
 import { TunnelSocket } from './tunnel-socket.js';
 
 /**
@@ -21,7 +22,8 @@ export function openAgentTunnel(agents: readonly string[], directory: string): T
   const s = new TunnelSocket(0, { send: () => undefined, closed: () => undefined });
   setImmediate(() =>
     s.fail(
-      new Error(
+      new IdsyncError(
+        'DIRECTORY_UNREACHABLE',
         `directory "${directory}" is reached through agent ${agents.join(' or ')}, whose channel only \`idsync serve\` holds: ` +
           'run this through the admin API of the idsync serve the agent connects to',
       ),
