@@ -98,6 +98,10 @@ export class ApiHarness {
     for (const d of await this.store.db.selectFrom('api_directories').select('bind_password').execute()) if (d.bind_password) this.secrets.add(d.bind_password);
     for (const t of await this.store.db.selectFrom('api_tokens').select('token_hash').execute()) this.secrets.add(t.token_hash);
     for (const s of await this.store.db.selectFrom('sessions').select(['id_hash', 'csrf_hash']).execute()) this.secrets.add(s.id_hash).add(s.csrf_hash);
+    for (const a of await this.store.db.selectFrom('agents').select(['connect_key_hash', 'secret_sealed']).execute()) {
+      if (a.connect_key_hash) this.secrets.add(a.connect_key_hash);
+      if (a.secret_sealed) this.secrets.add(a.secret_sealed);
+    }
   }
 
   async call(method: string, urlPath: string, o: CallOptions = {}): Promise<ApiResponse> {
