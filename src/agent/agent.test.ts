@@ -133,7 +133,16 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     expect(test.stderr + test.stdout).toMatch(/reached through agent site-a, whose channel only `idsync serve` holds/);
 
     const list = await ws.json(['agents']);
-    expect(list.find((a: { name: string }) => a.name === 'site-a')).toMatchObject({ state: 'enrolled', lastAddress: '127.0.0.1' });
+    // What the serve holding the channel records, for `idsync agents` in this other process.
+    expect(list.find((a: { name: string }) => a.name === 'site-a')).toMatchObject({
+      state: 'enrolled',
+      lastAddress: '127.0.0.1',
+      connectedSince: expect.any(String),
+      lastHeartbeatAt: expect.any(String),
+      rttMs: expect.any(Number),
+      directories: ['corp'],
+    });
+    expect((await ws.cli(['agents'])).stdout).toMatch(/site-a: enrolled; connected since .*\(round trip [\d.]+ ms\), serving corp/);
   }, 180_000);
 
   it('refuses a bad signature, a replay and clock skew, each with its own message', async () => {
@@ -178,6 +187,8 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     await ws.waitFor(async () => /"code":4401/.test(agent.output()), 10_000);
     await ws.waitFor(async () => /the hub refused the channel: agent \\"site-a\\" was revoked/.test(agent.output()), 20_000);
     await agent.stop();
+    const after = (await ws.json(['agents'])).find((a: { name: string }) => a.name === 'site-a');
+    expect(after).toMatchObject({ state: 'revoked', connectedSince: null });
   }, 60_000);
 
   let agent: AgentProc;

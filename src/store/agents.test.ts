@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openTestStore, storeBackends } from '../../test/support/store-backends.js';
-import { agentCredentials, createAgent, exchangeConnectKey, revokeAgent, sha256 } from '../agent/hub/enrollment.js';
+import { agentCredentials, agentView, createAgent, exchangeConnectKey, revokeAgent, sha256 } from '../agent/hub/enrollment.js';
 import { SecretBox } from '../directories/secret-box.js';
 
 /** The store's Agents interface and the enrolment built on it (issue 13), over every backend. */
@@ -31,6 +31,11 @@ describe.each(backends)('agents on %s', (_name, url) => {
     const late = await createAgent(store, 'site-b', null, t0);
     await expect(exchangeConnectKey(store, box, late.connectKey, hours(24))).rejects.toMatchObject({ code: 'AGENT_KEY_EXPIRED', message: /expired/ });
     expect((await store.agents.list()).map((a) => a.name)).toEqual(['site-a', 'site-b']);
+
+    await store.agents.channel(stored.id, { connectedSince: hours(23).toISOString(), heartbeatAt: hours(23).toISOString(), rttMs: 1.5, directories: ['corp'] });
+    expect(agentView((await store.agents.findByName('site-a'))!, hours(23))).toMatchObject({ rttMs: 1.5, directories: ['corp'], state: 'enrolled' });
+    await store.agents.channel(stored.id, { connectedSince: null });
+    expect((await store.agents.findByName('site-a'))!).toMatchObject({ connected_since: null, rtt_ms: 1.5 });
 
     await revokeAgent(store, 'site-a', hours(25));
     expect(await agentCredentials(store, box, creds.integrationKey)).toMatchObject({ revoked: true });

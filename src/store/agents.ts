@@ -26,6 +26,8 @@ export interface Agents {
   revoke(name: string, now: Date): Promise<boolean>;
   /** Records a connection (address, version). */
   seen(id: number, seen: { address: string | null; version: string | null }, now: Date): Promise<void>;
+  /** The channel's state as the hub holding it sees it: connected since (null: not connected), last heartbeat, round trip, directories. */
+  channel(id: number, c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[] }): Promise<void>;
 }
 
 export class KyselyAgents implements Agents {
@@ -47,6 +49,10 @@ export class KyselyAgents implements Agents {
         last_seen_at: null,
         last_address: null,
         agent_version: null,
+        connected_since: null,
+        last_heartbeat_at: null,
+        rtt_ms: null,
+        served_directories: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -88,6 +94,19 @@ export class KyselyAgents implements Agents {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
+  }
+
+  async channel(id: number, c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[] }): Promise<void> {
+    await this.db
+      .updateTable('agents')
+      .set({
+        connected_since: c.connectedSince,
+        ...(c.heartbeatAt !== undefined ? { last_heartbeat_at: c.heartbeatAt } : {}),
+        ...(c.rttMs !== undefined ? { rtt_ms: c.rttMs } : {}),
+        ...(c.directories !== undefined ? { served_directories: JSON.stringify(c.directories) } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
   async seen(id: number, seen: { address: string | null; version: string | null }, now: Date): Promise<void> {

@@ -415,6 +415,10 @@ function agentEnrollment(dialect: Dialect): Migration {
         .addColumn('last_seen_at', 'text')
         .addColumn('last_address', 'text')
         .addColumn('agent_version', 'text')
+        .addColumn('connected_since', 'text')
+        .addColumn('last_heartbeat_at', 'text')
+        .addColumn('rtt_ms', 'real')
+        .addColumn('served_directories', 'text')
         .execute();
     },
     async down(db: Kysely<any>) {

@@ -275,4 +275,10 @@ export interface AgentsTable {
   last_seen_at: string | null;
   last_address: string | null;
   agent_version: string | null;
+  /** Written by the idsync serve that holds the agent's channel, for `idsync agents` in other processes. */
+  connected_since: string | null;
+  last_heartbeat_at: string | null;
+  rtt_ms: number | null;
+  /** JSON list of the directories the agent says it serves. */
+  served_directories: string | null;
 }

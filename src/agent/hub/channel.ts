@@ -42,6 +42,8 @@ export interface AgentStatus {
 
 interface Connection {
   id: number;
+  /** The agent's row in the store. */
+  agentId: number;
   name: string;
   ws: WebSocket;
   address: string | null;
@@ -211,6 +213,7 @@ export class AgentHub {
     if (previous) this.disconnect(a.row.name, 'replaced by a new connection of the same agent', CloseCode.replaced);
     const c: Connection = {
       id: this.#nextConnection++,
+      agentId: a.row.id,
       name: a.row.name,
       ws,
       address: req.socket.remoteAddress ?? null,
@@ -228,7 +231,10 @@ export class AgentHub {
     };
     this.#connections.set(c.name, c);
     this.deps.log.info({ agent: c.name, address: c.address, version: c.version, protocol: c.protocol }, 'agent connected');
-    void this.deps.store.agents.seen(a.row.id, { address: c.address, version: c.version }, this.deps.now()).catch(() => undefined);
+    void this.deps.store.agents
+      .seen(a.row.id, { address: c.address, version: c.version }, this.deps.now())
+      .then(() => this.#record(c, { connectedSince: c.connectedAt.toISOString() }))
+      .catch(() => undefined);
     ws.on('message', (data, isBinary) => this.#message(c, data as Buffer, isBinary));
     ws.on('close', (code, reason) => {
       const why = `the channel of agent "${c.name}" closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`;
@@ -254,6 +260,7 @@ export class AgentHub {
     switch (m.t) {
       case 'hello':
         c.directories = Array.isArray(m.directories) ? m.directories.filter((d) => typeof d === 'string').slice(0, 1000) : [];
+        this.#record(c, { connectedSince: c.connectedAt.toISOString(), directories: c.directories });
         break;
       case 'pong':
         if (c.ping && m.n === c.ping.n) {
@@ -261,6 +268,7 @@ export class AgentHub {
           c.lastHeartbeatAt = this.deps.now();
           c.ping = undefined;
           c.missed = 0;
+          this.#record(c, { connectedSince: c.connectedAt.toISOString(), heartbeatAt: c.lastHeartbeatAt.toISOString(), rttMs: c.rttMs });
         }
         break;
       case 'opened':
@@ -297,9 +305,18 @@ export class AgentHub {
     if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(m));
   }
 
+  /** What `idsync agents` shows from other processes; a failed write only delays it to the next heartbeat. */
+  #record(c: Connection, state: Parameters<Store['agents']['channel']>[1]): void {
+    if (this.#connections.get(c.name) !== c) return;
+    void this.deps.store.agents.channel(c.agentId, state).catch(() => undefined);
+  }
+
   #drop(c: Connection, why: Error): void {
     clearInterval(c.timer);
-    if (this.#connections.get(c.name) === c) this.#connections.delete(c.name);
+    if (this.#connections.get(c.name) === c) {
+      this.#connections.delete(c.name);
+      void this.deps.store.agents.channel(c.agentId, { connectedSince: null }).catch(() => undefined);
+    }
     const tunnels = [...c.tunnels.values()];
     c.tunnels.clear();
     for (const t of tunnels) t.fail(why);

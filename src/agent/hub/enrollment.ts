@@ -30,6 +30,11 @@ export interface AgentView {
   lastSeenAt: string | null;
   lastAddress: string | null;
   version: string | null;
+  /** As recorded by the idsync serve holding the channel (null: not connected). */
+  connectedSince: string | null;
+  lastHeartbeatAt: string | null;
+  rttMs: number | null;
+  directories: string[];
 }
 
 export function agentView(row: AgentRow, now: Date): AgentView {
@@ -52,6 +57,10 @@ export function agentView(row: AgentRow, now: Date): AgentView {
     lastSeenAt: row.last_seen_at,
     lastAddress: row.last_address,
     version: row.agent_version,
+    connectedSince: row.connected_since,
+    lastHeartbeatAt: row.last_heartbeat_at,
+    rttMs: row.rtt_ms,
+    directories: row.served_directories ? (JSON.parse(row.served_directories) as string[]) : [],
   };
 }
 

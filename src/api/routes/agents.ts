@@ -33,6 +33,10 @@ const agentSchema = z
     lastSeenAt: z.string().nullable(),
     lastAddress: z.string().nullable(),
     version: z.string().nullable(),
+    connectedSince: z.string().nullable().openapi({ description: 'As recorded in the store by the idsync serve that holds its channel.' }),
+    lastHeartbeatAt: z.string().nullable(),
+    rttMs: z.number().nullable(),
+    directories: z.array(z.string()),
     connection: connectionSchema.nullable().openapi({ description: 'Its channel to this idsync serve, when connected.' }),
   })
   .openapi('Agent');

@@ -28,7 +28,14 @@ export function registerAgentCommands(program: Command): void {
         if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         if (rows.length === 0) process.stdout.write('no agents (create one with `idsync agents create NAME`)\n');
         for (const a of rows) {
-          const seen = a.lastSeenAt ? `last connected ${a.lastSeenAt} from ${a.lastAddress ?? '?'} (version ${a.version ?? '?'})` : 'never connected';
+          // A serve that died cannot say so: a heartbeat older than a minute means not connected.
+          const live = a.connectedSince && a.lastHeartbeatAt && now.getTime() - Date.parse(a.lastHeartbeatAt) < 60_000;
+          const seen = live
+            ? `connected since ${a.connectedSince} from ${a.lastAddress ?? '?'} (version ${a.version ?? '?'}), last heartbeat ${a.lastHeartbeatAt} ` +
+              `(round trip ${a.rttMs ?? '?'} ms), serving ${a.directories.join(', ') || 'no directory'}`
+            : a.lastSeenAt
+              ? `not connected; last connected ${a.lastSeenAt} from ${a.lastAddress ?? '?'} (version ${a.version ?? '?'})`
+              : 'never connected';
           const key = a.state === 'waiting' ? `, connect key valid until ${a.connectKeyExpiresAt}` : '';
           process.stdout.write(`${a.name}: ${a.state}${key}; ${seen}\n`);
         }

@@ -1535,6 +1535,11 @@ export interface components {
             lastSeenAt: string | null;
             lastAddress: string | null;
             version: string | null;
+            /** @description As recorded in the store by the idsync serve that holds its channel. */
+            connectedSince: string | null;
+            lastHeartbeatAt: string | null;
+            rttMs: number | null;
+            directories: string[];
             connection: components["schemas"]["AgentConnection"];
         };
         AgentCredentials: {
