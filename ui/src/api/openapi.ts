@@ -968,9 +968,7 @@ export interface components {
              */
             type: "active-directory" | "openldap";
             /** @description LDAP URLs, tried in order: the first that answers is used, the others are backups. A server that cannot be reached or fails TLS is skipped and named in the run report. Each is `ldap://` or `ldaps://`, a host name or address, and an optional port from 1 to 65535; nothing else (a DN, attributes or a filter after the host are refused, since `baseDn` and `filters` say those). The admin API checks directories it stores with the same rule. */
-            servers?: string[];
-            /** @description Reach the directory through an on-premises agent (`idsync agents create NAME`, see [the agent](agent-configuration.md)) instead of connecting to it: a name, or a list tried in order. The directory then has no `servers`, `bind`, `transport` or CA here: the agent's configuration holds them, and the bind password stays on premises. Only `idsync serve`, which holds the agents' channels, can reach it. */
-            agent?: string | string[];
+            servers: string[];
             /**
              * @description `ldaps`, `starttls` or `clear`. `clear` with a password prints a warning on every run: the password crosses the network unencrypted.
              * @enum {string}
