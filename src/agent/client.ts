@@ -5,6 +5,10 @@ import { DirectorySession, Tunnel } from './relay.js';
 import { CHANNEL_PATH, PROTOCOL_VERSION, signedHeaders } from './signature.js';
 import { backoffMs, CloseCode, type Control, dataFrame, parseControl, parseDataFrame, RateLimiter } from './wire.js';
 
+/** Bytes queued on the channel above which the agent stops reading the directory, and below which it reads again. */
+const SEND_BUFFER_HIGH = 16 * 1024 * 1024;
+const SEND_BUFFER_LOW = 4 * 1024 * 1024;
+
 /**
  * `idsync agent`: one outbound WebSocket to the hub (TLS, the hub's certificate verified against
  * the system CAs or hubCaFile), signed at each connection (signature.ts), kept open: it reconnects
@@ -13,6 +17,11 @@ import { backoffMs, CloseCode, type Control, dataFrame, parseControl, parseDataF
 export class AgentClient {
   readonly #sessions = new Map<string, DirectorySession>();
   readonly #tunnels = new Map<number, Tunnel>();
+  /** Tunnels being opened (binding), and those of them the hub closed meanwhile. */
+  readonly #opening = new Set<number>();
+  readonly #cancelled = new Set<number>();
+  /** Tunnels not reading the directory while the channel's send buffer drains. */
+  #sendHeld = false;
   #ws: WebSocket | undefined;
   #attempt = 0;
   #stopped = false;
@@ -46,7 +55,7 @@ export class AgentClient {
     this.#stopped = true;
     clearTimeout(this.#retry);
     clearInterval(this.#watchdog);
-    this.#closeTunnels('the agent is stopping');
+    this.#closeTunnels();
     this.#ws?.close(1001, 'agent stopping');
     await Promise.all([...this.#sessions.values()].map((s) => s.close()));
   }
@@ -94,7 +103,7 @@ export class AgentClient {
     ws.on('error', (err) => this.log.warn({ err: err.message, hub: this.cfg.hub }, 'channel error'));
     ws.on('close', (code, reason) => {
       clearInterval(this.#watchdog);
-      this.#closeTunnels('the channel closed');
+      this.#closeTunnels();
       if (this.#ws === ws) this.#ws = undefined;
       if (this.#stopped) return;
       const delay = backoffMs(this.#attempt++);
@@ -134,8 +143,13 @@ export class AgentClient {
         void this.#open(m.tunnel, m.directory);
         break;
       case 'closed':
+        if (this.#opening.has(m.tunnel)) this.#cancelled.add(m.tunnel);
         this.#tunnels.get(m.tunnel)?.close();
         this.#tunnels.delete(m.tunnel);
+        break;
+      case 'pause':
+      case 'resume':
+        this.#tunnels.get(m.tunnel)?.hold('hub', m.t === 'pause');
         break;
       default:
         break;
@@ -148,22 +162,32 @@ export class AgentClient {
       this.#send({ t: 'closed', tunnel, code: 'UNKNOWN_DIRECTORY', message: `this agent has no directory "${directory}" in its configuration` });
       return;
     }
+    const ws = this.#ws;
+    this.#opening.add(tunnel);
     let stream: Awaited<ReturnType<DirectorySession['connection']>>;
     try {
       stream = await session.connection();
     } catch (err) {
+      this.#opening.delete(tunnel);
       this.#send({ t: 'closed', tunnel, code: (err as { code?: string }).code ?? 'DIRECTORY_UNREACHABLE', message: (err as Error).message });
       return;
+    } finally {
+      this.#opening.delete(tunnel);
     }
-    const ws = this.#ws;
-    if (!ws) return;
+    // The hub gave up on the tunnel while the agent bound, or the channel is another one now.
+    if (!ws || ws !== this.#ws || this.#cancelled.delete(tunnel)) {
+      await stream.close();
+      return;
+    }
     const t = new Tunnel(
       tunnel,
       session,
       stream,
       {
         send: (data) => {
-          if (ws.readyState === ws.OPEN) ws.send(dataFrame(tunnel, data), { binary: true });
+          if (ws.readyState !== ws.OPEN) return;
+          ws.send(dataFrame(tunnel, data), { binary: true });
+          this.#watchSendBuffer(ws);
         },
         ended: (message) => {
           this.#tunnels.delete(tunnel);
@@ -176,10 +200,26 @@ export class AgentClient {
     this.#send({ t: 'opened', tunnel, server: stream.server.url });
   }
 
-  #closeTunnels(why: string): void {
+  /**
+   * The channel's own back-pressure: when the hub (or the network to it) takes frames slower than
+   * the directory sends, stop reading the directory until the WebSocket's buffer drains.
+   */
+  #watchSendBuffer(ws: WebSocket): void {
+    if (this.#sendHeld || ws.bufferedAmount < SEND_BUFFER_HIGH) return;
+    this.#sendHeld = true;
+    for (const t of this.#tunnels.values()) t.hold('channel', true);
+    const check = setInterval(() => {
+      if (ws.readyState === ws.OPEN && ws.bufferedAmount > SEND_BUFFER_LOW) return;
+      clearInterval(check);
+      this.#sendHeld = false;
+      for (const t of this.#tunnels.values()) t.hold('channel', false);
+    }, 10);
+  }
+
+  #closeTunnels(): void {
     for (const t of this.#tunnels.values()) t.close();
     this.#tunnels.clear();
-    void why;
+    this.#cancelled.clear();
   }
 
   #send(m: Control): void {

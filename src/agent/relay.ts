@@ -7,16 +7,15 @@ import { decide, parseRequest, type PolicyContext } from './policy.js';
 import type { RateLimiter } from './wire.js';
 
 /**
- * The agent's LDAP relay (issue 13, "the cut is the LDAP operation"). Each directory has one bound
- * connection to its servers, opened on first use and shared by every tunnel the hub opens to it;
- * each tunnel is one LDAP session of the hub. A request from the hub is checked (policy.ts), sent
- * on the shared connection under a message id of that connection, and its answers are sent back
- * under the hub's id, entries without password attributes. Binds, unbinds and abandons never reach
- * the directory as such: the session is the agent's own.
+ * The agent's LDAP relay (issue 13, "the cut is the LDAP operation"). Each tunnel is one LDAP
+ * session of the hub, and gets its own bound connection to the directory, as a direct connection
+ * would: a hub session that stops reading (a persistent search whose consumer is busy) then slows
+ * only its own connection, never another session's. A request from the hub is checked
+ * (policy.ts), sent under a message id of that connection, and its answers are sent back under the
+ * hub's id, entries without password attributes. Binds, unbinds and abandons never reach the
+ * directory as such: the session is the agent's own.
  */
 export class DirectorySession {
-  #stream: LdapStream | undefined;
-  #opening: Promise<LdapStream> | undefined;
   readonly #tunnels = new Set<Tunnel>();
 
   constructor(
@@ -24,25 +23,17 @@ export class DirectorySession {
     private readonly log: Logger,
   ) {}
 
+  /** A new bound connection, for one tunnel. */
   async connection(): Promise<LdapStream> {
-    if (this.#stream && !this.#stream.closed) return this.#stream;
-    this.#opening ??= (async () => {
-      try {
-        const s = await LdapStream.openFirst({
-          name: this.cfg.name,
-          servers: this.cfg.servers,
-          tls: this.cfg.tls,
-          bind: this.cfg.bind,
-          timeouts: this.cfg.timeouts,
-        });
-        this.#stream = s;
-        this.log.info({ directory: this.cfg.name, server: s.server.url }, 'bound to the directory');
-        return s;
-      } finally {
-        this.#opening = undefined;
-      }
-    })();
-    return this.#opening;
+    const s = await LdapStream.openFirst({
+      name: this.cfg.name,
+      servers: this.cfg.servers,
+      tls: this.cfg.tls,
+      bind: this.cfg.bind,
+      timeouts: this.cfg.timeouts,
+    });
+    this.log.debug({ directory: this.cfg.name, server: s.server.url }, 'bound to the directory');
+    return s;
   }
 
   add(t: Tunnel): void {
@@ -55,7 +46,6 @@ export class DirectorySession {
 
   async close(): Promise<void> {
     for (const t of [...this.#tunnels]) t.close('the agent is stopping');
-    await this.#stream?.close();
   }
 }
 
@@ -78,6 +68,8 @@ export class Tunnel {
   #flushQueued = false;
   #closed = false;
   readonly #policy: PolicyContext;
+  /** Why reading the directory is paused: the hub's session is full, or the channel's send buffer. */
+  readonly #holds = new Set<'hub' | 'channel'>();
 
   constructor(
     readonly id: number,
@@ -89,6 +81,16 @@ export class Tunnel {
     this.#framer = new LdapFramer(opts.maxMessageBytes);
     this.#policy = { baseDn: session.cfg.baseDn, allowWrites: session.cfg.allowWrites, agent: opts.agent, directory: session.cfg.name };
     session.add(this);
+  }
+
+  /** Stops reading the directory while anything holds it (the hub's session is full, the channel's buffer); resumes when the last hold goes. */
+  hold(why: 'hub' | 'channel', on: boolean): void {
+    const had = this.#holds.size > 0;
+    if (on) this.#holds.add(why);
+    else this.#holds.delete(why);
+    if (this.#closed) return;
+    if (!had && this.#holds.size > 0) this.stream.pauseReading();
+    else if (had && this.#holds.size === 0) this.stream.resumeReading();
   }
 
   /** Bytes from the hub. */
@@ -111,13 +113,13 @@ export class Tunnel {
     }
   }
 
-  /** Ends the tunnel from the hub's side or at shutdown: outstanding requests are abandoned at the directory. */
+  /** Ends the tunnel from the hub's side or at shutdown: its connection to the directory is closed (unbind), which ends what was outstanding. */
   close(why?: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const dcId of this.#outstanding.values()) this.stream.abandonRelayed(dcId);
     this.#outstanding.clear();
     this.session.remove(this);
+    void this.stream.close();
     if (why) this.output.ended(why);
   }
 

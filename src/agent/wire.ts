@@ -18,7 +18,14 @@ export type Control =
   /** agent → hub: the tunnel works (`server`: which server the agent is bound to). */
   | { t: 'opened'; tunnel: number; server: string }
   /** Either way: the tunnel is over (with why, when it failed). */
-  | { t: 'closed'; tunnel: number; code?: string; message?: string };
+  | { t: 'closed'; tunnel: number; code?: string; message?: string }
+  /**
+   * hub → agent flow control: the hub's session stopped reading (its queue is full), so the agent
+   * stops reading the directory until `resume`, as TCP would have stopped the server. Without it
+   * a content-sync refresh or a first DirSync of a large domain would pile up in the hub's memory.
+   */
+  | { t: 'pause'; tunnel: number }
+  | { t: 'resume'; tunnel: number };
 
 export function parseControl(text: string): Control | undefined {
   let v: unknown;

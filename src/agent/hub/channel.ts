@@ -137,6 +137,8 @@ export class AgentHub {
         if (!c?.tunnels.delete(tunnel)) return;
         this.#send(c, { t: 'closed', tunnel });
       },
+      pause: (tunnel) => c && this.#send(c, { t: 'pause', tunnel }),
+      resume: (tunnel) => c && this.#send(c, { t: 'resume', tunnel }),
     });
     if (!c) {
       const err = new IdsyncError('DIRECTORY_UNREACHABLE', `agent ${agents.join(' or ')} is not connected to this hub (see \`idsync agents\`)`);

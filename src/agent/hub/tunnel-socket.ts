@@ -11,18 +11,25 @@ export interface TunnelSink {
   send(tunnel: number, data: Buffer): void;
   /** The hub side ended the tunnel (LdapStream closed or destroyed it). */
   closed(tunnel: number): void;
+  /** Flow control: the reader is full / wants more (wire.ts, `pause` and `resume`). */
+  pause(tunnel: number): void;
+  resume(tunnel: number): void;
 }
+
+/** Bytes buffered for a paused reader before the agent is asked to stop reading the directory. */
+const READ_HIGH_WATER = 4 * 1024 * 1024;
 
 export class TunnelSocket extends Duplex {
   readonly tunnel: number;
   readonly #sink: TunnelSink;
   #open = false;
   #ended = false;
+  #pausedAgent = false;
   /** Which directory server the agent is bound to, once open (for the run report). */
   remoteServer: string | undefined;
 
   constructor(tunnel: number, sink: TunnelSink) {
-    super({ allowHalfOpen: false });
+    super({ allowHalfOpen: false, readableHighWaterMark: READ_HIGH_WATER });
     this.tunnel = tunnel;
     this.#sink = sink;
   }
@@ -36,7 +43,11 @@ export class TunnelSocket extends Duplex {
 
   /** Bytes from the agent. */
   receive(data: Buffer): void {
-    if (!this.destroyed) this.push(data);
+    if (this.destroyed) return;
+    if (!this.push(data) && !this.#pausedAgent && !this.#ended) {
+      this.#pausedAgent = true;
+      this.#sink.pause(this.tunnel);
+    }
   }
 
   /** The agent ended the tunnel, or the channel is gone: with an error unless it was a normal end. */
@@ -50,7 +61,11 @@ export class TunnelSocket extends Duplex {
   }
 
   override _read(): void {
-    // Data is pushed as frames arrive; back-pressure is the channel's (one WebSocket).
+    // Data is pushed as frames arrive; called again once a full buffer has drained.
+    if (this.#pausedAgent && !this.#ended) {
+      this.#pausedAgent = false;
+      this.#sink.resume(this.tunnel);
+    }
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

@@ -19,7 +19,8 @@ export function setTunnelOpener(o: TunnelOpener | undefined): void {
 
 export function openAgentTunnel(agents: readonly string[], directory: string): TunnelSocket {
   if (opener) return opener.openTunnel(agents, directory);
-  const s = new TunnelSocket(0, { send: () => undefined, closed: () => undefined });
+  const none = () => undefined;
+  const s = new TunnelSocket(0, { send: none, closed: none, pause: none, resume: none });
   setImmediate(() =>
     s.fail(
       new IdsyncError(

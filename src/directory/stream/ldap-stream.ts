@@ -333,6 +333,19 @@ export class LdapStream {
     return id;
   }
 
+  /**
+   * Stops and restarts reading the socket for relayed requests (the agent's flow control: the hub
+   * is not reading, so neither do we, and TCP slows the server). Only for a connection that runs
+   * relayed requests: searches' own back-pressure (highWaterMark) would resume it.
+   */
+  pauseReading(): void {
+    this.#socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.#paused) this.#socket.resume();
+  }
+
   /** Abandons a relayed request (RFC 4511 section 4.11); its late messages are dropped. */
   abandonRelayed(messageId: number): void {
     if (this.#pending.get(messageId)?.kind === 'raw') this.#abandon(messageId);
