@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
@@ -13,6 +14,16 @@ import { CHANNEL_PATH, Headers, PROTOCOL_VERSION, signedHeaders } from './signat
  * Issue 13 with real processes: `idsync serve` (HTTPS, the test CA) and `idsync agent`, with a
  * slapd that only the agent can reach (the hub's directory has `agent:` and no servers or bind).
  */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /** Opens a channel with the given headers; resolves with 'open' or the refusal's status and message. */
 function tryChannel(url: string, headers: Record<string, string>, ca: string): Promise<{ open: boolean; status?: number; message?: string }> {
   return new Promise((resolve) => {
@@ -68,7 +79,8 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
           safeguard: { enabled: false },
         },
       ],
-      { api: { listen: '127.0.0.1:0', tls: { certFile: certs.certFile, keyFile: certs.keyFile } } },
+      // A fixed port: the hub is restarted below, and the agent's configuration names it.
+      { api: { listen: `127.0.0.1:${await freePort()}`, tls: { certFile: certs.certFile, keyFile: certs.keyFile } } },
     );
     serve = ws.serve({ env: { IDSYNC_AGENT_HEARTBEAT_MS: '300' } });
     const { value } = await ws.waitFor(async () => /"url":"(https:\/\/127\.0\.0\.1:\d+)".*admin API listening/.exec(serve.output())?.[1], 60_000);
@@ -179,6 +191,23 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     // The real agent is back (backoff with jitter).
     await ws.waitFor(async () => (await ws.json(['agents'])).length > 0 && /connected to the hub[\s\S]*connected to the hub/.test(agent.output()), 30_000);
   }, 120_000);
+
+  it('resumes continuous sync after an agent restart and after a hub restart', async () => {
+    const inStore = async (name: string) => (await users()).some((u) => u.username === name);
+    await agent.stop();
+    await slapd.addUser({ uid: 'dave', sn: 'Brown' });
+    await slapd.addMembers(groupDn, [`uid=dave,ou=people,${slapd.baseDn}`]);
+    agent = startAgent(agentConfig());
+    await ws.waitFor(() => inStore('dave'), 60_000, 100);
+
+    await serve.stop();
+    await slapd.addUser({ uid: 'erin', sn: 'Green' });
+    await slapd.addMembers(groupDn, [`uid=erin,ou=people,${slapd.baseDn}`]);
+    serve = ws.serve({ env: { IDSYNC_AGENT_HEARTBEAT_MS: '300' } });
+    // The agent comes back by itself (backoff with jitter), and what changed while the hub was down arrives.
+    await ws.waitFor(() => inStore('erin'), 60_000, 100);
+    expect(agent.output()).toMatch(/channel to the hub lost; reconnecting/);
+  }, 150_000);
 
   it('cuts the channel when the agent is revoked, and the agent cannot come back', async () => {
     const r = await ws.cli(['agents', 'revoke', 'site-a']);
