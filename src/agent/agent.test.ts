@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -208,6 +209,60 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     await ws.waitFor(() => inStore('erin'), 60_000, 100);
     expect(agent.output()).toMatch(/channel to the hub lost; reconnecting/);
   }, 150_000);
+
+  it('answers the API through the agent: directory test, group type-ahead, single-user sync', async () => {
+    const password = 'an-owner-password-1234';
+    expect((await ws.cli(['admin', 'create', '--username', 'root'], { env: { IDSYNC_ADMIN_PASSWORD: password } })).code).toBe(0);
+    const login = await call('POST', '/api/v1/auth/login', { username: 'root', password });
+    expect(login.status).toBe(200);
+    const session = { cookie: login.cookies.join('; '), csrf: (login.body as { csrfToken: string }).csrfToken };
+
+    const test = await call('POST', '/api/v1/directories/corp/test', undefined, session);
+    expect(test).toMatchObject({ status: 200, body: { ok: true, servers: [{ url: 'agent://site-a', ok: true, transport: 'agent' }] } });
+    const groups = await call('GET', '/api/v1/directories/corp/groups?search=eng', undefined, session);
+    expect(groups.status).toBe(200);
+    expect(JSON.stringify(groups.body)).toContain(groupDn);
+    await slapd.modify(`uid=alice,ou=people,${slapd.baseDn}`, 'mail', 'alice@new.example.test');
+    const one = await call('POST', '/api/v1/directories/corp/sync/user', { username: 'alice' }, session);
+    expect(one.status).toBe(200);
+    const store = await Store.open(`sqlite:${path.join(ws.dir, 'data', 'idsync.db')}`);
+    try {
+      expect((await store.db.selectFrom('users').select('email').where('username', '=', 'alice').executeTakeFirst())?.email).toBe('alice@new.example.test');
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  /** A request to the hub's API over HTTPS (the test CA), with a panel session when given. */
+  function call(method: string, p: string, body?: unknown, session?: { cookie: string; csrf: string }) {
+    return new Promise<{ status: number; body: unknown; cookies: string[] }>((resolve, reject) => {
+      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = https.request(
+        `${hubUrl}${p}`,
+        {
+          method,
+          ca,
+          headers: {
+            ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}),
+            ...(session ? { cookie: session.cookie, 'x-csrf-token': session.csrf } : {}),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: text ? JSON.parse(text) : undefined,
+              cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]),
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(data);
+    });
+  }
 
   it('cuts the channel when the agent is revoked, and the agent cannot come back', async () => {
     const r = await ws.cli(['agents', 'revoke', 'site-a']);
