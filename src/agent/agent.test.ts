@@ -158,7 +158,7 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     expect((await ws.cli(['agents'])).stdout).toMatch(/site-a: enrolled; connected since .*\(round trip [\d.]+ ms\), serving corp/);
   }, 180_000);
 
-  it('refuses a bad signature, a replay and clock skew, each with its own message', async () => {
+  it('refuses a bad signature, a replay, clock skew and a protocol two versions apart, each with its own message; one apart works', async () => {
     const doc = yaml.load(readFileSync(agentConfig(), 'utf8')) as { integrationKey: string; secretKey: { file: string } };
     const secretKey = readFileSync(path.join(path.dirname(agentConfig()), doc.secretKey.file), 'utf8').trim();
     const creds = { integrationKey: doc.integrationKey, secretKey };
@@ -188,6 +188,13 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
       await ws.waitFor(async () => /the hub refused the channel: clock skew/.test(skewedAgent.output()), 20_000);
     } finally {
       await skewedAgent.stop();
+    }
+    // An agent one protocol version newer still works: the hub speaks the older of the two.
+    const newer = startAgent(agentConfig(), { IDSYNC_AGENT_PROTOCOL: String(PROTOCOL_VERSION + 1) });
+    try {
+      await ws.waitFor(async () => new RegExp(`"protocol":${PROTOCOL_VERSION},"msg":"connected to the hub"`).test(newer.output()), 20_000);
+    } finally {
+      await newer.stop();
     }
     // The real agent is back (backoff with jitter).
     await ws.waitFor(async () => (await ws.json(['agents'])).length > 0 && /connected to the hub[\s\S]*connected to the hub/.test(agent.output()), 30_000);

@@ -85,6 +85,7 @@ export function registerAgentCommands(program: Command): void {
       const cfg = loadAgentConfig(configFile());
       const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? cfg.logLevel);
       for (const w of cfg.warnings) log.warn(w);
+      // For the tests of the channel's refusals: a clock this far off, another protocol version.
       const skewMs = Number(process.env.IDSYNC_AGENT_CLOCK_OFFSET_MS) || 0;
       const protocol = Number(process.env.IDSYNC_AGENT_PROTOCOL) || undefined;
       const client = new AgentClient(cfg, log, program.version() ?? 'unknown', { protocol, now: skewMs ? () => new Date(Date.now() + skewMs) : undefined });
