@@ -60,6 +60,8 @@ interface Connection {
   control: RateLimiter;
 }
 
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 426: 'Upgrade Required', 503: 'Service Unavailable' };
+
 class Refusal extends Error {
   constructor(
     readonly status: number,
@@ -169,7 +171,7 @@ export class AgentHub {
       this.deps.log.warn({ address: req.socket.remoteAddress, reason: err.message }, 'agent channel refused');
       const body = JSON.stringify({ error: { code: 'AGENT_CHANNEL_REFUSED', message: err.message } });
       socket.end(
-        `HTTP/1.1 ${err.status} ${err.status === 426 ? 'Upgrade Required' : 'Unauthorized'}\r\nConnection: close\r\n` +
+        `HTTP/1.1 ${err.status} ${STATUS_TEXT[err.status] ?? 'Error'}\r\nConnection: close\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
       return;
