@@ -31,6 +31,8 @@ import { registerAdminAccountRoutes } from './routes/admin-accounts.js';
 import { registerGroupPathRoutes } from './routes/group-paths.js';
 import { registerLocalGroupRoutes } from './routes/local-groups.js';
 import { LocalChanges, type LocalChangesOptions } from '../provision/local-changes.js';
+import { registerAgentRoutes } from './routes/agents.js';
+import type { AgentHub } from '../agent/hub/channel.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -51,6 +53,8 @@ export interface ApiAppOptions {
   provisioningTargets?: LocalChangesOptions['targets'];
   /** Told after a local change recorded outbox rows (the provisioning engine wakes its delivery; see LocalChangesOptions.recorded). */
   provisioningRecorded?: LocalChangesOptions['recorded'];
+  /** The agents' channels (idsync serve). */
+  agentHub?: AgentHub;
 }
 
 export type ApiInstance = ApiApp & { deps: ApiDeps; close(): Promise<void> };
@@ -78,6 +82,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
     changes: new LocalChanges({ store: opts.store, config: opts.config, now, targets: opts.provisioningTargets, recorded: opts.provisioningRecorded }),
+    ...(opts.agentHub ? { agentHub: opts.agentHub } : {}),
   };
 
   const app = new OpenAPIHono<AppEnv>({
@@ -133,6 +138,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerApprovalRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerAgentRoutes(app, deps);
   registerHealthRoutes(app, deps);
 
   app.doc(`${API_PREFIX}/openapi.json`, {

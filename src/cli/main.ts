@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { toIdsyncError } from '../errors.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerAgentCommands } from './commands/agent.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGroupCommands } from './commands/groups.js';
 import { registerStoreCommands } from './commands/store.js';
@@ -28,6 +29,7 @@ registerStoreCommands(program);
 registerGroupCommands(program);
 registerServeCommands(program);
 registerAdminCommands(program);
+registerAgentCommands(program);
 
 // `idsync export | head` closes our stdout early: stop quietly, as Unix tools do, instead of an
 // unhandled EPIPE with a stack trace. The reader has what it wanted; nothing was half-written to

@@ -278,6 +278,9 @@ export class Store {
   get provisioning() {
     return this.#q().provisioning;
   }
+  get agents() {
+    return this.#q().agents;
+  }
   ping(): Promise<void> {
     return this.#q().ping();
   }
