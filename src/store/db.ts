@@ -126,7 +126,7 @@ export class Store {
       database.pragma('cache_size = -2000');
       const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
       const fast = new SqliteFastPath(database);
-      store = new Store(db, 'sqlite', url, new SqliteSyncStore(db, fast, file === ':memory:' || file === '' ? undefined : path.resolve(file)));
+      store = new Store(db, 'sqlite', url, new SqliteSyncStore(db, fast));
       registerFastPath(store.db, fast);
     } else if (/^postgres(ql)?:\/\//.test(url)) {
       const u = new URL(url);

@@ -46,25 +46,6 @@ export class SqliteFastPath {
     return JSON.parse(json) as [number, string, string | null][];
   }
 
-  /**
-   * `fn`'s reads in one read transaction when none is open: outside one, every statement would
-   * take and drop its own snapshot of the WAL (twice as slow a lookup while another connection writes).
-   */
-  readMany<T>(fn: () => T): T {
-    if (this.#db.inTransaction) return fn();
-    this.#db.exec('begin');
-    try {
-      return fn();
-    } finally {
-      this.#db.exec('commit');
-    }
-  }
-
-  /** Whether the store holds any user of the directory, in the trash or not. */
-  directoryHasUsers(directoryId: number): boolean {
-    return this.#stmt('select exists (select 1 from users where directory_id = ?)').pluck().get(directoryId) === 1;
-  }
-
   userByExternalId(directoryId: number, externalId: string): UserRow | undefined {
     return this.#stmt('select * from users where directory_id = ? and external_id = ?').get(directoryId, externalId) as UserRow | undefined;
   }
@@ -94,7 +75,15 @@ export class SqliteFastPath {
     outcome: string;
     detail: string | null;
   }): void {
-    this.#stmt(INSERT_RUN_OBJECT).run(r.run_id, r.object_type, r.name, r.external_id, r.user_id, r.outcome, r.detail);
+    this.#stmt('insert into run_objects (run_id, object_type, name, external_id, user_id, outcome, detail) values (?, ?, ?, ?, ?, ?, ?)').run(
+      r.run_id,
+      r.object_type,
+      r.name,
+      r.external_id,
+      r.user_id,
+      r.outcome,
+      r.detail,
+    );
   }
 
   insertGroup(g: { directory_id: number; external_id: string; dn: string; name: string; created_at: string; updated_at: string }): number {
@@ -143,7 +132,7 @@ export class SqliteFastPath {
 }
 
 /** Every column a sync writes for a new user (NewUserRow), in one fixed order: one cached statement. */
-export const USER_COLUMNS = [
+const USER_COLUMNS = [
   'username',
   'username_key',
   'directory_id',
@@ -167,8 +156,7 @@ export const USER_COLUMNS = [
   'updated_at',
 ] as const satisfies readonly (keyof NewUserRow)[];
 const UPDATABLE = new Set<string>(USER_COLUMNS);
-export const INSERT_RUN_OBJECT = 'insert into run_objects (run_id, object_type, name, external_id, user_id, outcome, detail) values (?, ?, ?, ?, ?, ?, ?)';
-export const INSERT_USER = `insert into users (${USER_COLUMNS.join(', ')}) values (${USER_COLUMNS.map(() => '?').join(', ')})`;
+const INSERT_USER = `insert into users (${USER_COLUMNS.join(', ')}) values (${USER_COLUMNS.map(() => '?').join(', ')})`;
 
 const registry = new WeakMap<object, SqliteFastPath>();
 

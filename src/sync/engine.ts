@@ -19,7 +19,6 @@ import { SeenIds, type KnownUser } from './seen.js';
 import { syncOneUser, UserNotFoundError } from './single-user.js';
 import { decideRemovals, planTail } from './tail.js';
 import { addPageMembers, planUserPage, type PagePlan } from './user-changes.js';
-import { LOAD_AFTER, PageLoad } from './page-load.js';
 
 export interface SyncOptions {
   dryRun?: boolean;
@@ -31,8 +30,6 @@ export interface SyncOptions {
   log?: Logger;
   /** Receives the directory's group graph after a successful full sync (for incremental sync). */
   onReader?: (reader: DirectoryReader) => void;
-  /** Users read before a first load writes its pages on the side (default LOAD_AFTER); tests lower it. */
-  loadAfter?: number;
 }
 
 export class SyncFailedError extends IdsyncError {
@@ -114,59 +111,31 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       const stats = new MappingStats();
       const expected = dir.id > 0 ? known.size : undefined;
       let read = 0;
-      // A first load of many users hands its pages to the store's loader (a writer thread for
-      // SQLite) once LOAD_AFTER users are read, so the directory is read while pages are written.
-      const firstLoad = dryRun || known.size ? undefined : await store.sync.startUserLoad?.(dir.id);
-      const loadAfter = opts.loadAfter ?? LOAD_AFTER;
-      let pipe: PageLoad | undefined;
-      try {
-        for await (const page of reader.userPages()) {
-          const now = clock();
-          const plan = (db: SyncReads) => planUserPage(db, cfg, dir.id, page, { now, counts, seen, itemLabel, known, stats, ids, describeNew: dryRun });
-          // A page is planned and applied in one transaction, with its run log; where the store says
-          // planning outside it loses nothing, a page with nothing to write opens none.
-          const apply = (w: SyncWriter, p: PagePlan) => applyPlan(w, p, { directoryId: dir.id, now, counts, runId: report.runId! });
-          if (firstLoad && !pipe && read >= loadAfter) pipe = new PageLoad(firstLoad, report.runId!, counts, report.changes);
-          let p: PagePlan;
-          if (pipe) {
-            // Planned outside a transaction, against the store and the pages still being written.
-            p = await plan(pipe.reads);
-            if (!(await pipe.handOver(p, () => addPageMembers(desired, p)))) {
-              await pipe.drain();
-              if (p.changes.length || p.log.length) await store.sync.transaction((w) => apply(w, p), { relaxedCommit: true });
-              addPageMembers(desired, p);
-            }
-            deferred.push(...p.removals);
-            keep(p.log);
-            read += page.length;
-            progress({ phase: 'users', read, expected });
-            continue;
-          }
-          if (dryRun) p = await plan(store.sync.reads);
-          else if (store.sync.planOutsideTransaction) {
-            p = await plan(store.sync.reads);
-            if (p.changes.length || p.log.length) await store.sync.transaction((w) => apply(w, p), { relaxedCommit: true });
-          } else
-            p = await store.sync.transaction(
-              async (w) => {
-                const p = await plan(w);
-                await apply(w, p);
-                return p;
-              },
-              { relaxedCommit: true },
-            );
-          addPageMembers(desired, p);
-          deferred.push(...p.removals);
-          keep(p.log);
-          read += page.length;
-          progress({ phase: 'users', read, expected });
-        }
-        await pipe?.drain();
-      } catch (err) {
-        if (pipe) await pipe.fail(err);
-        throw err;
-      } finally {
-        await firstLoad?.close();
+      for await (const page of reader.userPages()) {
+        const now = clock();
+        const plan = (db: SyncReads) => planUserPage(db, cfg, dir.id, page, { now, counts, seen, itemLabel, known, stats, ids, describeNew: dryRun });
+        // A page is planned and applied in one transaction, with its run log; where the store says
+        // planning outside it loses nothing, a page with nothing to write opens none.
+        const apply = (w: SyncWriter, p: PagePlan) => applyPlan(w, p, { directoryId: dir.id, now, counts, runId: report.runId! });
+        let p: PagePlan;
+        if (dryRun) p = await plan(store.sync.reads);
+        else if (store.sync.planOutsideTransaction) {
+          p = await plan(store.sync.reads);
+          if (p.changes.length || p.log.length) await store.sync.transaction((w) => apply(w, p), { relaxedCommit: true });
+        } else
+          p = await store.sync.transaction(
+            async (w) => {
+              const p = await plan(w);
+              await apply(w, p);
+              return p;
+            },
+            { relaxedCommit: true },
+          );
+        addPageMembers(desired, p);
+        deferred.push(...p.removals);
+        keep(p.log);
+        read += page.length;
+        progress({ phase: 'users', read, expected });
       }
 
       report.warnings.push(...stats.warnings(cfg));

@@ -5,8 +5,7 @@ import { KyselySyncWriter } from './kysely-writer.js';
 import type { Db, NewGroupRow, NewUserRow, UserPatch, UserRow } from './rows.js';
 import { runObjectRow } from './run-log.js';
 import type { ObjectChange } from './run-types.js';
-import { SqliteUserLoad } from './sqlite-user-load.js';
-import type { KnownUser, SyncReads, SyncStore, SyncWriter, UserLoad } from './writer.js';
+import type { KnownUser, SyncReads, SyncStore, SyncWriter } from './writer.js';
 
 /**
  * The SQLite sync writer: the statements a full sync runs per user or per group go through the
@@ -27,23 +26,19 @@ export class SqliteSyncWriter extends KyselySyncWriter {
 
   override async usersByExternalId(directoryId: number, externalIds: readonly string[]): Promise<Map<string, UserRow>> {
     const out = new Map<string, UserRow>();
-    this.fast.readMany(() => {
-      for (const id of externalIds) {
-        const r = this.fast.userByExternalId(directoryId, id);
-        if (r) out.set(id, r);
-      }
-    });
+    for (const id of externalIds) {
+      const r = this.fast.userByExternalId(directoryId, id);
+      if (r) out.set(id, r);
+    }
     return out;
   }
 
   override async usersByUsernameKey(keys: readonly string[]): Promise<Map<string, UserRow>> {
     const out = new Map<string, UserRow>();
-    this.fast.readMany(() => {
-      for (const k of keys) {
-        const r = this.fast.userByUsernameKey(k);
-        if (r) out.set(k, r);
-      }
-    });
+    for (const k of keys) {
+      const r = this.fast.userByUsernameKey(k);
+      if (r) out.set(k, r);
+    }
     return out;
   }
 
@@ -91,15 +86,8 @@ export class SqliteSyncStore implements SyncStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly fast: SqliteFastPath,
-    /** The database file; undefined for an in-memory store, which no second connection can open. */
-    private readonly file?: string,
   ) {
     this.reads = new SqliteSyncWriter(db, fast);
-  }
-
-  async startUserLoad(directoryId: number): Promise<UserLoad | undefined> {
-    if (!this.file || this.fast.directoryHasUsers(directoryId)) return undefined;
-    return new SqliteUserLoad(this.file, this.reads);
   }
 
   transaction<T>(fn: (w: SyncWriter) => Promise<T>, opts: { linksOnly?: boolean } = {}): Promise<T> {

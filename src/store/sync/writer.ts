@@ -149,27 +149,6 @@ export interface SyncWriter extends SyncReads {
   saveSyncState(directoryId: number, patch: SyncStatePatch, now: Date): Promise<void>;
 }
 
-/**
- * A directory's first load of users, written on the side while the run reads and plans on
- * (SyncStore.startUserLoad): pages of new users go in, in order, each committed as one
- * transaction with its run log, as applyPlan would write them.
- */
-export interface UserLoad {
-  /** What the planner reads: the store, with the pages handed over and not yet committed counted in. */
-  readonly reads: SyncReads;
-  /** Pages handed over and not yet committed. */
-  readonly pending: number;
-  /**
-   * Hands over a page: its new users, in order, and its run log; `logUser[i]` is the index in
-   * `rows` of the user log line i is about (its user_id once written), or -1. Resolves with the
-   * users' store ids once the page is committed; after a failure, no later page is written.
-   */
-  write(runId: number, rows: readonly NewUserRow[], log: readonly ObjectChange[], logUser: readonly number[]): Promise<number[]>;
-  /** Resolves once every page handed over is committed; rejects with the first failure. */
-  drain(): Promise<void>;
-  close(): Promise<void>;
-}
-
 export interface SyncStore {
   /** Reads outside a transaction: a dry run, and what a run reads before it writes. */
   readonly reads: SyncReads;
@@ -187,9 +166,4 @@ export interface SyncStore {
    * backend may commit it without waiting for the disk.
    */
   transaction<T>(fn: (w: SyncWriter) => Promise<T>, opts?: { linksOnly?: boolean; relaxedCommit?: boolean }): Promise<T>;
-  /**
-   * A writer for the directory's first load of users (undefined: the backend has none, or the
-   * store holds users of this directory already, whose pages need the full apply).
-   */
-  startUserLoad?(directoryId: number): Promise<UserLoad | undefined>;
 }
