@@ -8,6 +8,7 @@
 import { z, type ZodTypeAny } from 'zod';
 import { keyDoc, typeName } from '../src/config/key-docs.js';
 import { apiSchema, configSchema, directorySchema } from '../src/config/schema.js';
+import { agentConfigSchema, agentDirectorySchema } from '../src/agent/config.js';
 import { profileFor, type DirectoryType } from '../src/directory/profiles/index.js';
 
 export const START = '<!-- generated:config-reference:start (npm run generate writes this block from src/config/schema.ts; do not edit) -->';
@@ -172,21 +173,29 @@ export function configReference(): { top: string; directories: string; api: stri
   };
 }
 
+/** The on-premises agent's tables (docs/agent-configuration.md), from src/agent/config.ts. */
+export function agentConfigReference(): { agent: string; agentDirectories: string } {
+  return {
+    agent: table(rows(agentConfigSchema.shape as Record<string, ZodTypeAny>, [], { profiles: false })),
+    agentDirectories: table(rows(agentDirectorySchema.shape as Record<string, ZodTypeAny>, [], { profiles: false })),
+  };
+}
+
 /**
  * The document with each generated block replaced: `<!-- generated:config-reference:start … -->`
  * markers name their table in the line after the start marker's comment (`top`, `directories`,
  * `api`).
  */
-export function replaceBetweenMarkers(doc: string, tables: Record<string, string>): string {
+export function replaceBetweenMarkers(doc: string, tables: Record<string, string>, file = 'docs/configuration.md'): string {
   const re = /<!-- generated:config-reference:start[^>]*-->\n<!-- table: (\w+) -->\n[\s\S]*?<!-- generated:config-reference:end -->/g;
   const seen = new Set<string>();
   const out = doc.replace(re, (_m, name: string) => {
     const t = tables[name];
-    if (t === undefined) throw new Error(`docs/configuration.md: no generated table named "${name}"`);
+    if (t === undefined) throw new Error(`${file}: no generated table named "${name}"`);
     seen.add(name);
     return `${START}\n<!-- table: ${name} -->\n${t}\n${END}`;
   });
   const missing = Object.keys(tables).filter((n) => !seen.has(n));
-  if (missing.length) throw new Error(`docs/configuration.md: no markers for the generated table(s) ${missing.join(', ')}`);
+  if (missing.length) throw new Error(`${file}: no markers for the generated table(s) ${missing.join(', ')}`);
   return out;
 }

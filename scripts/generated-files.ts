@@ -7,7 +7,7 @@
  *   document;
  * - docs/configuration.md: the reference tables between the `generated:config-reference` markers,
  *   from the configuration schema's own descriptions (src/config/schema.ts) and the directory
- *   profiles' defaults.
+ *   profiles' defaults; docs/agent-configuration.md likewise from the agent's (src/agent/config.ts).
  *
  * `npm run generate` (scripts/generate.ts) writes them; src/generated.unit.test.ts fails when a
  * committed file differs from what this would write now.
@@ -20,7 +20,7 @@ import { createApiApp } from '../src/api/app.js';
 import { parseConfig } from '../src/config/load.js';
 import { createLogger } from '../src/log.js';
 import { Store } from '../src/store/db.js';
-import { configReference, replaceBetweenMarkers } from './config-reference.js';
+import { agentConfigReference, configReference, replaceBetweenMarkers } from './config-reference.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -100,7 +100,14 @@ export function configurationDoc(): GeneratedFile {
   return { path: file, content: replaceBetweenMarkers(current, configReference()) };
 }
 
+/** docs/agent-configuration.md: the on-premises agent's keys (src/agent/config.ts). */
+export function agentConfigurationDoc(): GeneratedFile {
+  const file = 'docs/agent-configuration.md';
+  const current = readFileSync(path.join(root, file), 'utf8');
+  return { path: file, content: replaceBetweenMarkers(current, agentConfigReference(), file) };
+}
+
 export async function generatedFiles(): Promise<GeneratedFile[]> {
   const doc = await openApiDocument();
-  return [await panelTypes(doc), panelRules(doc), configurationDoc()];
+  return [await panelTypes(doc), panelRules(doc), configurationDoc(), agentConfigurationDoc()];
 }

@@ -57,6 +57,19 @@ export const ErrorCodes = {
   CSRF_FAILED: { exit: 6, http: 403 },
   SETUP_UNAVAILABLE: { exit: 6, http: 403 },
   RATE_LIMITED: { exit: 6, http: 429 },
+  // on-premises agents (issue 13, src/agent): enrolment and the channel
+  /** No agent has this connect key (mistyped, or never issued). */
+  AGENT_KEY_INVALID: { exit: 6, http: 401 },
+  /** The connect key was already exchanged: keys work once; create a new agent or revoke and recreate. */
+  AGENT_KEY_USED: { exit: 6, http: 409 },
+  /** The connect key is older than 24 hours. */
+  AGENT_KEY_EXPIRED: { exit: 6, http: 410 },
+  /** No agent of that name at the hub. */
+  AGENT_NOT_FOUND: { exit: 2, http: 404 },
+  /** The hub refused the agent's channel: a bad signature, a replay, clock skew, a revoked agent, a protocol version too far apart. */
+  AGENT_CHANNEL_REFUSED: { exit: 6, http: 401 },
+  /** The agent refused an operation the hub relayed: a write to a read-only directory, outside the base DN, a password attribute. */
+  AGENT_OPERATION_REFUSED: { exit: 3, http: 403 },
   INTERNAL: { exit: 70, http: 500 },
 } as const;
 

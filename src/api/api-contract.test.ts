@@ -46,6 +46,8 @@ const VALID_BODIES: Record<string, unknown> = {
   createLocalGroup: { name: 'fuzzed-group', description: 'd' },
   updateLocalGroup: { description: 'd' },
   addLocalGroupMembers: { usernames: ['lucy'] },
+  createAgent: { name: 'fuzzed-agent' },
+  enrollAgent: { connectKey: 'idsync-connect_not-a-key' },
 };
 
 /**

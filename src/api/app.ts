@@ -33,6 +33,8 @@ import { registerProvisioningRoutes } from './routes/provisioning.js';
 import { registerLocalGroupRoutes } from './routes/local-groups.js';
 import { targetIds } from '../provision/service.js';
 import { LocalChanges, type LocalChangesOptions } from '../provision/local-changes.js';
+import { registerAgentRoutes } from './routes/agents.js';
+import type { AgentHub } from '../agent/hub/channel.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -53,6 +55,8 @@ export interface ApiAppOptions {
   provisioningTargets?: LocalChangesOptions['targets'];
   /** Told after a local change recorded outbox rows (the provisioning engine wakes its delivery; see LocalChangesOptions.recorded). */
   provisioningRecorded?: LocalChangesOptions['recorded'];
+  /** The agents' channels (idsync serve). */
+  agentHub?: AgentHub;
 }
 
 export type ApiInstance = ApiApp & { deps: ApiDeps; close(): Promise<void> };
@@ -88,6 +92,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
       // Delivery in this process starts at once, not at its next poll.
       recorded: opts.provisioningRecorded ?? ((targets) => service.provisioningRecorded(targets)),
     }),
+    ...(opts.agentHub ? { agentHub: opts.agentHub } : {}),
   };
 
   const app = new OpenAPIHono<AppEnv>({
@@ -144,6 +149,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerApprovalRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerAgentRoutes(app, deps);
   registerHealthRoutes(app, deps);
 
   app.doc(`${API_PREFIX}/openapi.json`, {

@@ -8,6 +8,7 @@ import type { ApiMetrics } from './metrics.js';
 import type { DirectoryRegistry } from '../directories/registry.js';
 import type { DirectoryWorker } from '../serve/worker.js';
 import type { LocalChanges } from '../provision/local-changes.js';
+import type { AgentHub } from '../agent/hub/channel.js';
 
 /** Who made a request: an admin with a panel session, or an API token. */
 export interface Principal {
@@ -55,4 +56,6 @@ export interface ApiDeps {
   directories: DirectoryRegistry<DirectoryWorker>;
   /** Changes to local users and groups, each recorded for the provisioning targets in its transaction (issue 12). */
   changes: LocalChanges;
+  /** The agents' channels of `idsync serve` (src/agent/hub), when it runs them. */
+  agentHub?: AgentHub;
 }

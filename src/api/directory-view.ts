@@ -84,7 +84,9 @@ export const directoryViewSchema = z
     type: z.enum(['active-directory', 'openldap']),
     managedBy: z.enum(['file', 'api']).openapi({ description: '`file`: defined in the configuration file, read-only here.' }),
     servers: z.array(z.string()),
-    transport: z.enum(['ldaps', 'starttls', 'clear']),
+    transport: z
+      .enum(['ldaps', 'starttls', 'clear', 'agent'])
+      .openapi({ description: '`agent`: reached through an on-premises agent (`servers` is then `agent://NAME`).' }),
     verifyHostname: z.boolean(),
     customCa: z.boolean(),
     bind: z.object({ dn: z.string(), passwordSet: z.boolean() }).nullable(),

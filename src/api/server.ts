@@ -1,3 +1,5 @@
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { IdsyncError } from '../errors.js';
@@ -7,6 +9,8 @@ import type { ApiInstance } from './app.js';
 export interface ApiServer {
   /** Where it listens (the real port when 0 was asked for). */
   url: string;
+  /** The HTTP(S) server, for the agents' channel (WebSocket upgrades, src/agent/hub/channel.ts). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -15,8 +19,15 @@ function isLoopback(host: string): boolean {
 }
 
 /** Serves the admin API over HTTP; a port already in use fails here, before any sync starts. */
-export async function startApiServer(app: ApiInstance, listen: { host: string; port: number }, log: Logger): Promise<ApiServer> {
-  const server = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port });
+export async function startApiServer(
+  app: ApiInstance,
+  listen: { host: string; port: number },
+  log: Logger,
+  tls?: { cert: string; key: string },
+): Promise<ApiServer> {
+  const server = tls
+    ? serve({ fetch: app.fetch, hostname: listen.host, port: listen.port, createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } })
+    : serve({ fetch: app.fetch, hostname: listen.host, port: listen.port });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -29,13 +40,14 @@ export async function startApiServer(app: ApiInstance, listen: { host: string; p
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${host}:${addr.port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${addr.port}`;
   log.info({ url }, 'admin API listening');
-  if (!isLoopback(listen.host)) {
+  if (!tls && !isLoopback(listen.host)) {
     log.warn({ url }, 'the admin API listens beyond this machine over plain HTTP; put it behind an HTTPS reverse proxy (and set api.trustProxy)');
   }
   return {
     url,
+    server: server as Server,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

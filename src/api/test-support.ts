@@ -119,6 +119,10 @@ export class ApiHarness {
     for (const p of await this.store.db.selectFrom('user_passwords').select('verifier').execute()) this.secrets.add(p.verifier);
     for (const o of await this.store.db.selectFrom('provision_outbox').select('sealed_password').execute())
       if (o.sealed_password) this.secrets.add(o.sealed_password);
+    for (const a of await this.store.db.selectFrom('agents').select(['connect_key_hash', 'secret_sealed']).execute()) {
+      if (a.connect_key_hash) this.secrets.add(a.connect_key_hash);
+      if (a.secret_sealed) this.secrets.add(a.secret_sealed);
+    }
   }
 
   async call(method: string, urlPath: string, o: CallOptions = {}): Promise<ApiResponse> {

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { toIdsyncError } from '../errors.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerAgentCommands } from './commands/agent.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGroupCommands } from './commands/groups.js';
 import { registerProvisionCommands } from './commands/provision.js';
@@ -29,6 +30,7 @@ registerStoreCommands(program);
 registerGroupCommands(program);
 registerServeCommands(program);
 registerAdminCommands(program);
+registerAgentCommands(program);
 // After the store commands: it adds `users adopt` to their `users`.
 registerProvisionCommands(program);
 

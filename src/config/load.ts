@@ -10,13 +10,15 @@ import { effectiveAttributes } from '../directory/profiles/attributes.js';
 import { provisioningWarnings, resolveProvisioning, type ProvisioningConfig } from './provisioning.js';
 import { configSchema, type ConfigInput, type DirectoryConfigInput, type SecretValue } from './schema.js';
 
-export type Transport = 'ldaps' | 'starttls' | 'clear';
+export type Transport = 'ldaps' | 'starttls' | 'clear' | 'agent';
 
 export interface ServerSpec {
   url: string;
   host: string;
   port: number;
   transport: Transport;
+  /** Reached through an on-premises agent's channel (issue 13): the agents to try, in order, and the directory's name there. */
+  agent?: { names: string[]; directory: string };
 }
 
 export type SyncItem = { kind: 'group'; dn: string; label: string } | { kind: 'container'; dn: string; filter?: string; scope: 'sub' | 'one'; label: string };
@@ -76,6 +78,8 @@ export interface ApiConfig {
   maxBodyBytes: number;
   /** Encrypts the bind passwords of directories created through the API (src/directories/secret-box.ts). */
   secretsKey?: Secret;
+  /** Serve HTTPS with this certificate and key (PEM), e.g. for agents' channels without a reverse proxy. */
+  tls?: { cert: string; key: string };
 }
 
 export interface IdsyncConfig {
@@ -130,7 +134,7 @@ function resolveSecret(value: SecretValue, where: string, baseDir: string, env: 
   }
 }
 
-function parseServer(url: string, transport: Transport | undefined, where: string): ServerSpec {
+export function parseServer(url: string, transport: Transport | undefined, where: string): ServerSpec {
   const u = new URL(url);
   const scheme = u.protocol.replace(':', '').toLowerCase();
   const resolved: Transport = transport ?? (scheme === 'ldaps' ? 'ldaps' : 'starttls');
@@ -145,7 +149,20 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
   const at = `directories[${i}]`;
   const profile = profileFor(d.type);
   const warnings: string[] = [];
-  const servers = d.servers.map((s, j) => parseServer(s, d.transport, `${at}.servers[${j}]`));
+  const agents = d.agent === undefined ? undefined : typeof d.agent === 'string' ? [d.agent] : d.agent;
+  if (!agents && !d.servers) throw configError(at, 'give the LDAP servers under "servers", or the agent(s) that reach the directory under "agent"');
+  if (agents && d.servers) throw configError(`${at}.agent`, 'a directory is reached either through its servers or through agents, not both');
+  if (agents && d.bind) {
+    throw configError(
+      `${at}.bind`,
+      "a directory reached through an agent has no bind at the hub: the agent's own configuration holds the account and its password, which stay on premises",
+    );
+  }
+  if (agents && d.transport) throw configError(`${at}.transport`, "a directory reached through an agent takes its transport from the agent's configuration");
+  const servers = agents
+    ? // One server entry whose "socket" is a tunnel through the first connected agent (src/agent/hub).
+      [{ url: `agent://${agents.join(',')}`, host: agents[0], port: 0, transport: 'agent' as const, agent: { names: agents, directory: d.name } }]
+    : d.servers!.map((s, j) => parseServer(s, d.transport, `${at}.servers[${j}]`));
 
   let ca: string | undefined = d.ca;
   if (d.caFile) ca = readCaFile(path.resolve(baseDir, d.caFile), `${at}.caFile`);
@@ -298,6 +315,14 @@ function resolveApi(a: ConfigInput['api'], baseDir: string, env: NodeJS.ProcessE
     publicMetrics: a.publicMetrics,
     maxBodyBytes: a.maxBodyKb * 1024,
     ...(a.secretsKey !== undefined ? { secretsKey: resolveSecret(a.secretsKey, 'api.secretsKey', baseDir, env) } : {}),
+    ...(a.tls
+      ? {
+          tls: {
+            cert: readCaFile(path.resolve(baseDir, a.tls.certFile), 'api.tls.certFile'),
+            key: resolveSecret({ file: a.tls.keyFile }, 'api.tls.keyFile', baseDir, env).reveal(),
+          },
+        }
+      : {}),
   };
 }
 

@@ -23,6 +23,9 @@ export type SecretValue = z.infer<typeof secretValue>;
 /** One rule for the file and the API: src/config/server-url.ts. */
 const ldapUrl = typeNamed(serverUrlSchema, 'LDAP URL');
 
+/** An on-premises agent's name (src/agent/hub/enrollment.ts, AGENT_NAME). */
+const agentName = typeNamed(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, dot, dash or underscore'), 'agent name');
+
 const dn = typeNamed(z.string().trim().min(1, 'must be a distinguished name'), 'DN');
 
 const filter = z
@@ -76,12 +79,19 @@ const directory = z
       { example: '`openldap`' },
     ),
     servers: documented(
-      z.array(ldapUrl).min(1, 'list at least one server'),
+      z.array(ldapUrl).min(1, 'list at least one server').optional(),
       'LDAP URLs, tried in order: the first that answers is used, the others are backups. A server that cannot be reached or fails TLS is skipped and ' +
         'named in the run report. Each is `ldap://` or `ldaps://`, a host name or address, and an optional port from 1 to 65535; nothing else (a DN, ' +
         'attributes or a filter after the host are refused, since `baseDn` and `filters` say those). The admin API checks directories it stores with the ' +
         'same rule.',
-      { example: '`[ldaps://dc1.corp.example:636, ldaps://dc2.corp.example:636]`' },
+      { default: 'none: required unless `agent` is given', example: '`[ldaps://dc1.corp.example:636, ldaps://dc2.corp.example:636]`' },
+    ),
+    agent: documented(
+      z.union([agentName, z.array(agentName).min(1, 'list at least one agent')]).optional(),
+      'Reach the directory through an on-premises agent (`idsync agents create NAME`, see [the agent](agent-configuration.md)) instead of ' +
+        "connecting to it: a name, or a list tried in order. The directory then has no `servers`, `bind`, `transport` or CA here: the agent's " +
+        "configuration holds them, and the bind password stays on premises. Only `idsync serve`, which holds the agents' channels, can reach it.",
+      { default: 'none', example: '`site-paris`' },
     ),
     transport: documented(
       z.enum(['ldaps', 'starttls', 'clear']).optional(),
@@ -341,6 +351,15 @@ const api = z
       'Largest request body, in KiB; larger ones get 413 `PAYLOAD_TOO_LARGE`.',
       { example: '`256`' },
     ),
+    tls: z
+      .object({
+        certFile: documented(z.string().min(1), "PEM certificate chain the API (and the agents' channel) is served with over HTTPS.", {
+          example: '`/etc/idsync/tls/cert.pem`',
+        }),
+        keyFile: documented(z.string().min(1), 'Its private key (PEM).', { example: '`/etc/idsync/tls/key.pem`' }),
+      })
+      .strict()
+      .optional(),
     secretsKey: documented(
       secretValue.optional(),
       'Encrypts the bind passwords of directories created through the API (AES-256-GCM), so a copy of the store alone holds no usable password. At ' +

@@ -25,7 +25,11 @@ export const bindInputSchema = z
   })
   .strict();
 
-export const storedInputSchema = directorySchema.omit({ caFile: true, bind: true }).extend({ bind: bindInputSchema.optional() });
+// Directories reached through an on-premises agent (`agent:`, issue 13) are configured in the file for now: the API's keep their servers.
+const servers = directorySchema.shape.servers;
+export const storedInputSchema = directorySchema
+  .omit({ caFile: true, bind: true, agent: true })
+  .extend({ bind: bindInputSchema.optional(), servers: servers.unwrap().describe(servers.description ?? '') });
 export type DirectoryInput = z.infer<typeof storedInputSchema>;
 
 const inputErrors = new WeakSet<IdsyncError>();

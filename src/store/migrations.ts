@@ -394,6 +394,40 @@ function heldRemovalsUserIndex(): Migration {
   };
 }
 
+/**
+ * On-premises agents (issue 13): enrolment and credentials. Named with the date so that it sorts
+ * after the numbered migrations and collides with none added in parallel.
+ */
+function agentEnrollment(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('agents')
+        .addColumn('id', idColumn(dialect), (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('connect_key_hash', 'text', (c) => c.unique())
+        .addColumn('connect_key_expires_at', 'text')
+        .addColumn('enrolled_at', 'text')
+        .addColumn('integration_key', 'text', (c) => c.unique())
+        .addColumn('secret_sealed', 'text')
+        .addColumn('revoked_at', 'text')
+        .addColumn('last_seen_at', 'text')
+        .addColumn('last_address', 'text')
+        .addColumn('agent_version', 'text')
+        .addColumn('connected_since', 'text')
+        .addColumn('last_heartbeat_at', 'text')
+        .addColumn('rtt_ms', 'real')
+        .addColumn('served_directories', 'text')
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('agents').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
@@ -412,6 +446,7 @@ export class IdsyncMigrations implements MigrationProvider {
       '0012_auth_security': authSecurity(),
       '0013_serve_presence': servePresence(this.dialect),
       '0014_provisioning': provisioning(this.dialect),
+      '0015_agents': agentEnrollment(this.dialect),
     };
   }
 }

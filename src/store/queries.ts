@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Admins, KyselyAdmins } from './admins.js';
+import { type Agents, KyselyAgents } from './agents.js';
 import { type ApiTokens, KyselyApiTokens } from './api-tokens.js';
 import { type AuditLog, KyselyAuditLog } from './audit-log.js';
 import type { Db, StoreDialect } from './db-handle.js';
@@ -34,6 +35,7 @@ export interface StoreQueries {
   readonly localGroups: LocalGroups;
   readonly userPasswords: UserPasswords;
   readonly provisioning: Provisioning;
+  readonly agents: Agents;
   /** Throws when the database does not answer (the readiness probe). */
   ping(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
     localGroups: new KyselyLocalGroups(db),
     userPasswords: new KyselyUserPasswords(db),
     provisioning: new KyselyProvisioning(db),
+    agents: new KyselyAgents(db),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

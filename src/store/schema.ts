@@ -236,6 +236,7 @@ export interface Database {
   user_passwords: UserPasswordsTable;
   provision_outbox: ProvisionOutboxTable;
   provision_exports: ProvisionExportsTable;
+  agents: AgentsTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -311,4 +312,32 @@ export interface ProvisionExportsTable {
   reason: string | null;
   permanent: number;
   updated_at: string;
+}
+
+/**
+ * On-premises agents (issue 13). The one-time connect key is kept only as its SHA-256; the secret
+ * key the agent signs with is sealed with the store's secrets key (src/directories/secret-box.ts),
+ * since the hub must hold it to check the agent's signatures.
+ */
+export interface AgentsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+  created_by: string | null;
+  connect_key_hash: string | null;
+  connect_key_expires_at: string | null;
+  /** Set once the connect key was exchanged; a second exchange is refused. */
+  enrolled_at: string | null;
+  integration_key: string | null;
+  secret_sealed: string | null;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+  last_address: string | null;
+  agent_version: string | null;
+  /** Written by the idsync serve that holds the agent's channel, for `idsync agents` in other processes. */
+  connected_since: string | null;
+  last_heartbeat_at: string | null;
+  rtt_ms: number | null;
+  /** JSON list of the directories the agent says it serves. */
+  served_directories: string | null;
 }

@@ -36,12 +36,20 @@ export function registerServeCommands(program: Command): void {
       const service = await SyncService.open(DirectoryRegistry.forCommands(store, config, log), store, log, now);
       let api: ApiInstance | undefined;
       let http: ApiServer | undefined;
+      // The on-premises agents' channels (issue 13): directories marked `agent:` are reached through them.
+      const { AgentHub } = await import('../../agent/hub/channel.js');
+      const { setTunnelOpener } = await import('../../agent/hub/tunnels.js');
+      const { secretBoxFor } = await import('../../directories/secret-box.js');
+      const heartbeatMs = Number(process.env.IDSYNC_AGENT_HEARTBEAT_MS) || undefined;
+      const agentHub = new AgentHub({ store, box: secretBoxFor(config), log, now }, { heartbeatMs });
+      setTunnelOpener(agentHub);
       // Says "a serve runs here" to commands beside it (idsync approve refuses to write around its queues).
       const presence = await ServePresence.start(store, { now, log });
       try {
         if (config.api.enabled) {
-          api = createApiApp({ store, config, service, now, log, defaultMetrics: true });
-          http = await startApiServer(api, o.listen ? parseListen(o.listen) : config.api.listen, log);
+          api = createApiApp({ store, config, service, now, log, defaultMetrics: true, agentHub });
+          http = await startApiServer(api, o.listen ? parseListen(o.listen) : config.api.listen, log, config.api.tls);
+          agentHub.attach(http.server);
           await presence.setApi(http.url);
         }
       } catch (err) {
@@ -56,6 +64,7 @@ export function registerServeCommands(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await agentHub.close();
       await http?.close();
       await api?.close();
       await service.stop();

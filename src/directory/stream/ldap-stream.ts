@@ -89,7 +89,22 @@ interface Collected {
   done: LdapResponse & { op: 'searchDone' };
 }
 
-type Pending = { kind: 'once'; resolve: (m: LdapResponse) => void; reject: (e: unknown) => void } | { kind: 'search'; stream: SearchStream } | Collect;
+/** A relayed request (src/agent/relay.ts): its messages raw, as they arrive, until the final one. */
+export interface RelayHandlers {
+  onMessage: (raw: Buffer, op: number) => void;
+  onLost: (err: IdsyncError) => void;
+}
+
+type Pending =
+  | { kind: 'once'; resolve: (m: LdapResponse) => void; reject: (e: unknown) => void }
+  | { kind: 'search'; stream: SearchStream }
+  | ({ kind: 'raw' } & RelayHandlers)
+  | Collect;
+
+/** Whether a response ends its request: all but entries, references and intermediate responses (RFC 4511 section 4.5.2, 4.13). */
+function isFinalResponse(op: number): boolean {
+  return op !== Op.SearchResultEntry && op !== Op.SearchResultReference && op !== Op.IntermediateResponse;
+}
 
 /** Options of the bulk searches (searchPages, searchAll). */
 export interface CollectOptions {
@@ -301,6 +316,42 @@ export class LdapStream {
   }
 
   /**
+   * Sends a request encoded for a fresh message id of this connection and hands every message
+   * answering it to `handlers.onMessage` undecoded, until the final one. The on-premises agent
+   * relays the hub's requests this way over its one bound connection (src/agent/relay.ts), the
+   * ids remapped. Returns the id used, for abandon.
+   */
+  relay(build: (messageId: number) => Buffer, handlers: RelayHandlers): number {
+    const id = this.#allocateId();
+    if (this.#closed || this.#closing) {
+      const lost = this.#lost ?? new IdsyncError('DIRECTORY_UNREACHABLE', `${this.server.url}: the connection is closed`);
+      queueMicrotask(() => handlers.onLost(lost));
+      return id;
+    }
+    this.#pending.set(id, { kind: 'raw', ...handlers });
+    this.#socket.write(build(id));
+    return id;
+  }
+
+  /**
+   * Stops and restarts reading the socket for relayed requests (the agent's flow control: the hub
+   * is not reading, so neither do we, and TCP slows the server). Only for a connection that runs
+   * relayed requests: searches' own back-pressure (highWaterMark) would resume it.
+   */
+  pauseReading(): void {
+    this.#socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.#paused) this.#socket.resume();
+  }
+
+  /** Abandons a relayed request (RFC 4511 section 4.11); its late messages are dropped. */
+  abandonRelayed(messageId: number): void {
+    if (this.#pending.get(messageId)?.kind === 'raw') this.#abandon(messageId);
+  }
+
+  /**
    * Ends the session politely (UnbindRequest, RFC 4511 section 4.3) and closes the socket. Active
    * searches finish without error: a persistent search stops because we asked it to.
    */
@@ -309,6 +360,7 @@ export class LdapStream {
     this.#closing = true;
     for (const p of this.#pending.values()) {
       if (p.kind === 'search') p.stream.finish();
+      else if (p.kind === 'raw') p.onLost(new IdsyncError('DIRECTORY_UNREACHABLE', `${this.server.url}: the connection was closed`));
       else if (p.kind === 'collect') p.reject(new IdsyncError('DIRECTORY_UNREACHABLE', `${this.server.url}: the connection was closed during a search`));
     }
     this.#pending.clear();
@@ -490,6 +542,11 @@ export class LdapStream {
     for (const raw of messages) {
       const head = messageHead(raw);
       const pending = head && this.#pending.get(head.messageId);
+      if (pending?.kind === 'raw') {
+        if (isFinalResponse(head!.op)) this.#pending.delete(head!.messageId);
+        pending.onMessage(raw, head!.op);
+        continue;
+      }
       if (pending?.kind === 'collect' && head!.op === Op.SearchResultEntry) {
         if (pending.entries.length >= pending.maxEntries) {
           this.#fatal(pageTooLarge(this.server.url, pending.maxEntries, pending.target));
@@ -570,6 +627,11 @@ export class LdapStream {
       }
       return;
     }
+    if (pending.kind === 'raw') {
+      // Relayed requests are handed over before decoding; one whose head could not be read is malformed.
+      this.#fatal(this.#violation(`a malformed ${describeOp(msg)} for a relayed request`));
+      return;
+    }
     const stream = pending.stream;
     let queued: boolean;
     switch (msg.op) {
@@ -629,6 +691,7 @@ export class LdapStream {
     this.#lost = lost;
     for (const p of this.#pending.values()) {
       if (p.kind === 'search') p.stream.fail(lost);
+      else if (p.kind === 'raw') p.onLost(lost);
       else p.reject(lost);
     }
     this.#pending.clear();

@@ -1,11 +1,17 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { openAgentTunnel } from '../../agent/hub/tunnels.js';
 import type { ServerSpec } from '../../config/load.js';
 import { tlsOptionsFor } from '../tls.js';
 import type { StreamConfig } from './stream-config.js';
 
-/** TCP (clear, StartTLS) or TLS (ldaps) socket, connecting. */
+/**
+ * TCP (clear, StartTLS) or TLS (ldaps) socket, connecting; or, for a directory reached through an
+ * on-premises agent, a tunnel over the agent's channel (src/agent/hub), on which the same LDAP
+ * messages travel to the agent's own bound connection.
+ */
 export function createSocket(cfg: StreamConfig, server: ServerSpec): net.Socket {
+  if (server.transport === 'agent') return openAgentTunnel(server.agent?.names ?? [server.host], server.agent?.directory ?? '') as unknown as net.Socket;
   return server.transport === 'ldaps'
     ? tls.connect({ ...tlsOptionsFor(cfg, server), port: server.port })
     : net.connect({ host: server.host, port: server.port });
