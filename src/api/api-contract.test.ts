@@ -42,6 +42,7 @@ const VALID_BODIES: Record<string, unknown> = {
   resetAdminPassword: { password: 'a-long-enough-password' },
   dryRunDirectoryDraft: directory('draft'),
   setUserPassword: { password: 'a-long-enough-password' },
+  adoptUser: { directory: 'apidir' },
   createLocalGroup: { name: 'fuzzed-group', description: 'd' },
   updateLocalGroup: { description: 'd' },
   addLocalGroupMembers: { usernames: ['lucy'] },

@@ -29,7 +29,9 @@ import { registerGroupRoutes } from './routes/groups.js';
 import { registerDirectoryPreviewRoutes } from './routes/directory-preview.js';
 import { registerAdminAccountRoutes } from './routes/admin-accounts.js';
 import { registerGroupPathRoutes } from './routes/group-paths.js';
+import { registerProvisioningRoutes } from './routes/provisioning.js';
 import { registerLocalGroupRoutes } from './routes/local-groups.js';
+import { targetIds } from '../provision/service.js';
 import { LocalChanges, type LocalChangesOptions } from '../provision/local-changes.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import type { AgentHub } from '../agent/hub/channel.js';
@@ -81,7 +83,15 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     limiter: new LoginLimiter(opts.store, opts.loginLimits),
     metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
-    changes: new LocalChanges({ store: opts.store, config: opts.config, now, targets: opts.provisioningTargets, recorded: opts.provisioningRecorded }),
+    changes: new LocalChanges({
+      store: opts.store,
+      config: opts.config,
+      now,
+      // The file's targets and those created through the API alike.
+      targets: opts.provisioningTargets ?? (async (store, _config, at) => targetIds(store, await deps.directories.configs(), at)),
+      // Delivery in this process starts at once, not at its next poll.
+      recorded: opts.provisioningRecorded ?? ((targets) => service.provisioningRecorded(targets)),
+    }),
     ...(opts.agentHub ? { agentHub: opts.agentHub } : {}),
   };
 
@@ -134,6 +144,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerGroupRoutes(app, deps);
   registerGroupPathRoutes(app, deps);
   registerLocalGroupRoutes(app, deps);
+  registerProvisioningRoutes(app, deps);
   registerTrashRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerAuditRoutes(app, deps);

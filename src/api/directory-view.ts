@@ -47,6 +47,37 @@ export const attributeMapSchema = z.object(
 
 export const filtersSchema = z.object({ user: z.string(), group: z.string(), container: z.string() });
 
+/** The effective provisioning block (issue 12), defaults filled in; null: idsync does not write to the directory. */
+const provisioningView = z
+  .object({
+    userContainer: z.string(),
+    groupContainer: z.string(),
+    users: z.union([z.literal('all-local'), z.object({ groups: z.array(z.string()) })]),
+    groups: z.union([z.literal('all'), z.array(z.string())]),
+    attributes: z
+      .record(z.string(), z.union([z.string(), z.array(z.string())]))
+      .openapi({ description: 'The export map: store field → directory attribute(s).' }),
+    passwords: z.boolean(),
+    upnSuffix: z.string().nullable(),
+    disable: z.object({ attribute: z.string(), value: z.string() }).nullable(),
+  })
+  .nullable();
+
+function provisioning(cfg: DirectoryConfig): z.infer<typeof provisioningView> {
+  const p = cfg.provisioning;
+  if (!p) return null;
+  return {
+    userContainer: p.userContainer,
+    groupContainer: p.groupContainer,
+    users: p.users.kind === 'all-local' ? 'all-local' : { groups: p.users.groups },
+    groups: p.groups,
+    attributes: p.attributes,
+    passwords: p.passwords,
+    upnSuffix: p.upnSuffix ?? null,
+    disable: p.disable ?? null,
+  };
+}
+
 export const directoryViewSchema = z
   .object({
     name: z.string(),
@@ -73,6 +104,7 @@ export const directoryViewSchema = z
     timeouts: z.object({ connectMs: z.number().int(), operationMs: z.number().int() }),
     continuous: z.object({ changes: z.string(), pollSeconds: z.number(), notifications: z.boolean(), fullSyncHours: z.number() }),
     safeguard: z.object({ enabled: z.boolean(), maxRemovals: z.number().nullable(), maxRemovalPercent: z.number().nullable() }),
+    provisioning: provisioningView,
     warnings: z.array(z.string()),
     usernameLocked: z.boolean().openapi({ description: 'The directory has synced: attributes.username can no longer change.' }),
     firstSyncedAt: z.string().nullable(),
@@ -122,6 +154,7 @@ export function directoryView(e: ConfiguredDirectory, facts: DirectoryFacts): Di
     timeouts: cfg.timeouts,
     continuous: cfg.continuous,
     safeguard: cfg.safeguard,
+    provisioning: provisioning(cfg),
     warnings: cfg.warnings,
     usernameLocked: !!row?.first_synced_at,
     firstSyncedAt: row?.first_synced_at ?? null,

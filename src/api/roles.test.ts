@@ -66,6 +66,7 @@ describe('roles', () => {
     expect(byRole.public).toEqual(['enrollAgent', 'getSetup', 'login', 'setup']);
     expect(byRole.owner).toEqual(['createAdmin', 'createToken', 'deleteAdmin', 'resetAdminPassword', 'revokeToken', 'updateAdminRole']);
     expect(byRole.administrator).toEqual([
+      'adoptUser',
       'approveRemovals',
       'createAgent',
       'createDirectory',
@@ -134,8 +135,8 @@ describe('roles', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    // 6 owner-only operations refuse 3 roles, 16 administrator ones 2, 10 user_manager ones 1.
-    expect(refused).toHaveLength(6 * 3 + 16 * 2 + 10);
+    // 6 owner-only operations refuse 3 roles, 17 administrator ones 2, 10 user_manager ones 1.
+    expect(refused).toHaveLength(6 * 3 + 17 * 2 + 10);
   });
 
   it('lets the minimum role through the gate', async () => {
@@ -175,7 +176,7 @@ describe('roles for panel sessions', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    expect(refused).toHaveLength(6 * 3 + 16 * 2 + 10);
+    expect(refused).toHaveLength(6 * 3 + 17 * 2 + 10);
   });
 
   it('lets a session of the minimum role through the gate', async () => {

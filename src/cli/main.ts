@@ -7,6 +7,7 @@ import { registerAdminCommands } from './commands/admin.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGroupCommands } from './commands/groups.js';
+import { registerProvisionCommands } from './commands/provision.js';
 import { registerStoreCommands } from './commands/store.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
@@ -30,6 +31,8 @@ registerGroupCommands(program);
 registerServeCommands(program);
 registerAdminCommands(program);
 registerAgentCommands(program);
+// After the store commands: it adds `users adopt` to their `users`.
+registerProvisionCommands(program);
 
 // `idsync export | head` closes our stdout early: stop quietly, as Unix tools do, instead of an
 // unhandled EPIPE with a stack trace. The reader has what it wanted; nothing was half-written to

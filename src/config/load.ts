@@ -7,6 +7,7 @@ import { Secret } from '../secret.js';
 import { dnKey, isUnder } from '../directory/codecs.js';
 import { profileFor, type AttributeMap, type DirectoryProfile, type DirectoryType } from '../directory/profiles/index.js';
 import { effectiveAttributes } from '../directory/profiles/attributes.js';
+import { provisioningWarnings, resolveProvisioning, type ProvisioningConfig } from './provisioning.js';
 import { configSchema, type ConfigInput, type DirectoryConfigInput, type SecretValue } from './schema.js';
 
 export type Transport = 'ldaps' | 'starttls' | 'clear' | 'agent';
@@ -57,6 +58,8 @@ export interface DirectoryConfig {
     fullSyncHours: number;
   };
   safeguard: { enabled: boolean; maxRemovals: number | null; maxRemovalPercent: number | null };
+  /** idsync writes store users and local groups into this directory (issue 12). */
+  provisioning?: ProvisioningConfig;
   /** Things that work but that an administrator should know, e.g. a password sent in the clear. */
   warnings: string[];
 }
@@ -204,10 +207,12 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
       });
   });
   for (const g of d.groups) syncItems.push({ kind: 'group', dn: g, label: `group ${g}` });
-  if (syncItems.length === 0) {
+  // A directory idsync only writes to (issue 12, "Provisioning targets") reads nothing in.
+  if (syncItems.length === 0 && !d.provisioning) {
     throw configError(
       at,
-      'choose what to sync: list at least one group DN under "groups" or one item under "syncItems" (an empty selection would remove every user)',
+      'choose what to sync: list at least one group DN under "groups" or one item under "syncItems" (an empty selection would remove every user), ' +
+        'or give a "provisioning" block for a directory idsync only writes to',
     );
   }
   const baseKey = dnKey(d.baseDn);
@@ -221,6 +226,8 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
   });
 
   const attributes = effectiveAttributes(d.attributes, profile.attributes);
+  const provisioning = d.provisioning ? resolveProvisioning(d.provisioning, d.type, d.baseDn, at) : undefined;
+  if (provisioning) warnings.push(...provisioningWarnings(provisioning, d.type, servers, at));
   const adOnly = ['dirsync', 'usn'];
   const ldapOnly = ['content-sync', 'content-sync-poll', 'timestamp'];
   if ((d.type === 'openldap' && adOnly.includes(d.continuous.changes)) || (d.type === 'active-directory' && ldapOnly.includes(d.continuous.changes))) {
@@ -259,6 +266,7 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     trashDays: d.trashDays,
     continuous: d.continuous,
     safeguard: d.safeguard,
+    ...(provisioning ? { provisioning } : {}),
     warnings,
   };
 }

@@ -3,6 +3,7 @@ import { attributeRecord, type AttributeShape } from '../directory/profiles/attr
 import { attributeName } from './attribute-name.js';
 import { documented, typeNamed } from './key-docs.js';
 import { ldapFilterProblem } from './ldap-filter.js';
+import { provisioningSchema } from './provisioning.js';
 import { serverUrlSchema } from './server-url.js';
 
 /**
@@ -166,10 +167,12 @@ const directory = z
       z.array(syncItem).default([]),
       'Ordered items: `{ group: DN }` or `{ container: DN, filter?: "(…)", scope?: sub|one }`. A user is in scope when any item reaches them; the first ' +
         'item that does is recorded as the reason they are synced (`idsync users show`). At least one item (here or in `groups`) is required: an empty ' +
-        'selection would remove everyone.',
+        'selection would remove everyone. A directory with a `provisioning` block may have none: it is then only written to.',
       { example: '`[{ container: "OU=Staff,DC=corp,DC=example,DC=com", filter: "(department=Sales)" }, { group: "CN=Contractors,…" }]`' },
     ),
     attributes: attributes.default({}),
+    /** Outbound provisioning (issue 12): src/config/provisioning.ts. Its keys are listed as `provisioning.…`. */
+    provisioning: provisioningSchema.optional(),
     importPhones: documented(
       z.boolean().default(false),
       'Import phones, normalised to E.164; an extension written `x890` or `ext. 890` is kept apart. A number without `+` and country code is skipped ' +

@@ -25,3 +25,26 @@ describe('warnings of a directory created through the API', () => {
     for (const w of cfg.warnings) expect(w).not.toContain('directories[');
   });
 });
+
+// Issue 12: a directory created through the API may carry a provisioning block, with or instead
+// of sync items; its errors name the field as the API shows it.
+describe('a provisioning block in a directory created through the API', () => {
+  const base = { name: 'target', type: 'openldap', servers: ['ldaps://ldap.corp.example.test'], baseDn: 'dc=corp' };
+  const provisioning = { userContainer: 'ou=people,dc=corp', groupContainer: 'ou=groups,dc=corp', users: { groups: ['staff'] } };
+
+  it('is accepted without sync items', () => {
+    const cfg = parseDirectoryInput({ ...base, provisioning } as never, null, '/tmp');
+    expect(cfg.syncItems).toEqual([]);
+    expect(cfg.provisioning).toMatchObject({ userContainer: 'ou=people,dc=corp', users: { kind: 'groups', groups: ['staff'] }, passwords: true });
+  });
+
+  it('names the field of a mistake', () => {
+    let err: unknown;
+    try {
+      parseDirectoryInput({ ...base, provisioning: { ...provisioning, groupContainer: 'ou=groups,dc=other' } } as never, null, '/tmp');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', where: 'provisioning.groupContainer' });
+  });
+});

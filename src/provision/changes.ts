@@ -2,6 +2,7 @@ import type { IdsyncConfig } from '../config/load.js';
 import type { Store } from '../store/db.js';
 import type { ExportKind } from '../store/provisioning.js';
 import type { StoreQueries } from '../store/queries.js';
+import { targetIds } from './service.js';
 
 /**
  * Issue 12, "Delivery": every change to a local user or group goes through a persistent outbox,
@@ -25,15 +26,12 @@ export async function recordChange(
 }
 
 /**
- * SEAM for the provisioning engine (helper "engine", issue 12 "Provisioning targets"): the
- * directories ids of the configured directories that carry a `provisioning` block, their
- * `directories` rows created on first use as a sync does (ensureDirectory).
- *
- * Until the `provisioning` configuration block exists this returns no target, so changes are
- * recorded nowhere; the engine replaces the body. It is called BEFORE store.transact (creating a
- * directories row takes a transaction of its own), and LocalChanges takes another function in its
- * options for tests.
+ * The directories ids of the configuration file's directories that carry a `provisioning` block
+ * (issue 12, "Provisioning targets"), their `directories` rows created on first use as a sync does
+ * (ensureDirectory). Called BEFORE store.transact (creating a row takes a transaction of its own).
+ * The admin API passes its registry's directories instead, which include those it created
+ * (src/api/app.ts).
  */
-export async function provisioningTargets(_store: Store, _config: IdsyncConfig, _now: Date): Promise<number[]> {
-  return [];
+export async function provisioningTargets(store: Store, config: IdsyncConfig, now: Date): Promise<number[]> {
+  return targetIds(store, config.directories, now);
 }

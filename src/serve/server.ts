@@ -6,6 +6,11 @@ import type { Store } from '../store/db.js';
 import { leaseStore, type LeaseStore } from '../store/leases.js';
 import { sourceFor } from './sources/index.js';
 import { DirectoryWorker } from './worker.js';
+import { ProvisionLoop } from './provisioning.js';
+import { isTarget, type TargetConfig } from '../provision/service.js';
+import { openTarget, passwordCheck } from '../provision/writers.js';
+import { secretBoxFor, type SecretBox } from '../directories/secret-box.js';
+import { Secret } from '../secret.js';
 
 /** `idsync serve`: one worker per configured directory, all sharing one store. */
 export class SyncService {
@@ -36,9 +41,42 @@ export class SyncService {
 
   #add(cfg: DirectoryConfig): DirectoryWorker {
     for (const w of cfg.warnings) this.log.warn({ directory: cfg.name }, w);
-    const worker = new DirectoryWorker(this.store, cfg, { log: this.log, now: this.now, source: sourceFor, events: this.events, leases: this.leases });
+    const worker = new DirectoryWorker(this.store, cfg, {
+      log: this.log,
+      now: this.now,
+      source: sourceFor,
+      events: this.events,
+      leases: this.leases,
+      provision: isTarget(cfg) ? this.#provisionLoop(cfg) : undefined,
+    });
+    if (worker.provision) this.#loops.set(cfg.name, worker.provision);
+    else this.#loops.delete(cfg.name);
     this.workers.set(cfg.name, worker);
     return worker;
+  }
+
+  #box?: SecretBox;
+  readonly #loops = new Map<string, ProvisionLoop>();
+
+  /** A local change recorded outbox rows for these targets (LocalChanges' `recorded`): their delivery starts now. */
+  provisioningRecorded(targets: readonly number[]): void {
+    for (const loop of this.#loops.values()) if (loop.directoryId === undefined || targets.includes(loop.directoryId)) loop.poke();
+  }
+
+  /** Issue 12: the delivery of a provisioning target, run by its worker. */
+  #provisionLoop(cfg: TargetConfig): ProvisionLoop {
+    return new ProvisionLoop({
+      store: this.store,
+      cfg,
+      openTarget,
+      unseal: (sealed) => {
+        this.#box ??= secretBoxFor(this.config);
+        return new Secret(this.#box.open(sealed, 'a password waiting for delivery'));
+      },
+      checkPassword: passwordCheck,
+      log: this.log,
+      now: this.now ?? (() => new Date()),
+    });
   }
 
   /** Adds (or replaces) a directory at run time, e.g. one created through the admin API. */
@@ -53,6 +91,7 @@ export class SyncService {
     const w = this.workers.get(name);
     if (!w) return;
     this.workers.delete(name);
+    this.#loops.delete(name);
     await w.stop();
   }
 

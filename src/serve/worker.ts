@@ -12,6 +12,7 @@ import { DirectoryReader } from '../sync/read.js';
 import { membershipDrift } from '../sync/reconcile.js';
 import type { ProgressEvent, RunKind, RunReport } from '../sync/report.js';
 import type { SyncEvents } from './events.js';
+import type { ProvisionLoop } from './provisioning.js';
 import { sleep, SourceRestart, type ChangeSource } from './change-source.js';
 
 const HOUR = 3_600_000;
@@ -44,8 +45,15 @@ export class DirectoryWorker {
       source: (cfg: DirectoryConfig) => ChangeSource | undefined;
       events?: SyncEvents;
       leases?: LeaseStore;
+      /** The directory is a provisioning target (issue 12): its delivery, run while this worker holds the lease. */
+      provision?: ProvisionLoop;
     },
   ) {}
+
+  /** Its provisioning delivery, when the directory is a target. */
+  get provision(): ProvisionLoop | undefined {
+    return this.opts.provision;
+  }
 
   #progress(kind: RunKind): (e: ProgressEvent) => void {
     return (e) => this.opts.events?.emit('progress', { directory: this.cfg.name, kind, event: e });
@@ -53,6 +61,8 @@ export class DirectoryWorker {
 
   #finished(r: RunReport): RunReport {
     this.opts.events?.emit('finished', { directory: this.cfg.name, report: r });
+    // Synced users changed without the outbox: provisioning reconciles after each inbound run.
+    if (!r.dryRun) this.opts.provision?.poke(true);
     return r;
   }
 
@@ -237,7 +247,7 @@ export class DirectoryWorker {
   async #loop(): Promise<void> {
     const { log } = this.opts;
     const leases = this.opts.leases;
-    if (!leases) return this.#follow(this.#abort.signal);
+    if (!leases) return this.#run(this.#abort.signal);
     const name = `directory:${this.cfg.name}`;
     while (!this.#abort.signal.aborted) {
       let lease: Lease | undefined;
@@ -262,7 +272,7 @@ export class DirectoryWorker {
       log.info({ directory: this.cfg.name, holder: lease.holder }, 'lease taken: running the directory');
       const tenure = AbortSignal.any([this.#abort.signal, lease.lost]);
       try {
-        await this.#follow(tenure);
+        await this.#run(tenure);
       } finally {
         if (this.#timer) clearTimeout(this.#timer);
         // What is queued finishes before the lease goes: a standby must not start beside it.
@@ -274,6 +284,14 @@ export class DirectoryWorker {
         await lease.release().catch(() => undefined);
       }
     }
+  }
+
+  /** What the lease holder does: follow the directory's changes, deliver what it provisions, or both. */
+  async #run(signal: AbortSignal): Promise<void> {
+    const provision = this.opts.provision?.run(signal, (fn) => this.exclusive(fn));
+    // A directory idsync only writes to (no sync items) has nothing to read in.
+    const follow = this.cfg.syncItems.length ? this.#follow(signal) : undefined;
+    await Promise.all([follow, provision]);
   }
 
   async #follow(signal: AbortSignal): Promise<void> {

@@ -11,6 +11,7 @@ import { applyPlan } from './apply.js';
 import { decodeSnapshot, encodeSnapshot, snapshotFingerprint } from './graph-snapshot.js';
 import { DesiredMembers } from './groups.js';
 import { Placeholders, type PendingRemoval } from './plan.js';
+import { exportedUserIds } from './exported.js';
 import { DirectoryReader } from './read.js';
 import { departures } from './removals.js';
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
@@ -51,6 +52,10 @@ export class SyncFailedError extends IdsyncError {
  * pages behind, and the next run converges.
  */
 export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: SyncOptions = {}): Promise<RunReport> {
+  if (!cfg.syncItems.length) {
+    // Issue 12: a directory with a provisioning block and no sync items is only written to.
+    throw new IdsyncError('USAGE', `directory "${cfg.name}" has no sync items: idsync only writes to it (\`idsync provision\`)`, { where: cfg.name });
+  }
   const clock = opts.now ?? (() => new Date());
   const startedAt = clock();
   const dryRun = !!opts.dryRun;
@@ -107,13 +112,14 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       const desired = new DesiredMembers();
       const deferred: PendingRemoval[] = [];
       const known = await knownUsers(store.sync.reads, dir.id);
+      const exported = await exportedUserIds(store, cfg, dir.id);
       const seen = new SeenIds(known);
       const stats = new MappingStats();
       const expected = dir.id > 0 ? known.size : undefined;
       let read = 0;
       for await (const page of reader.userPages()) {
         const now = clock();
-        const plan = (db: SyncReads) => planUserPage(db, cfg, dir.id, page, { now, counts, seen, itemLabel, known, stats, ids, describeNew: dryRun });
+        const plan = (db: SyncReads) => planUserPage(db, cfg, dir.id, page, { now, counts, seen, itemLabel, known, stats, ids, exported, describeNew: dryRun });
         // A page is planned and applied in one transaction, with its run log; where the store says
         // planning outside it loses nothing, a page with nothing to write opens none.
         const apply = (w: SyncWriter, p: PagePlan) => applyPlan(w, p, { directoryId: dir.id, now, counts, runId: report.runId! });

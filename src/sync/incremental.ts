@@ -4,6 +4,7 @@ import { IdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
 import { applyPlan } from './apply.js';
+import { exportedUserIds } from './exported.js';
 import { DesiredMembers } from './groups.js';
 import { extendPlan, Placeholders, type PendingRemoval } from './plan.js';
 import type { DirectoryReader, ScopedEntry } from './read.js';
@@ -167,13 +168,14 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
   }
   // The run starts in the same transaction, and is dropped again when nothing changed (a polling
   // source re-reading the entries at its boundary), so history only shows real changes.
+  const exported = await exportedUserIds(store, cfg, directoryId);
   const recorded = await store.sync.transaction(async (w) => {
     const runId = await w.startRun(directoryId, cfg.name, 'incremental', startedAt);
     const now = ctx.now();
     const seen = new SeenIds();
     const ids = new Placeholders();
     const inScope = scoped.filter((s) => s.itemIndex !== undefined);
-    const page = await planUserPage(w, cfg, directoryId, inScope, { now, counts, seen, itemLabel: (i) => cfg.syncItems[i].label, ids });
+    const page = await planUserPage(w, cfg, directoryId, inScope, { now, counts, seen, itemLabel: (i) => cfg.syncItems[i].label, ids, exported });
     let removals: PendingRemoval[] = [...page.removals];
 
     // Users no longer in scope, gone from the directory, or deleted.

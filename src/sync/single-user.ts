@@ -10,6 +10,7 @@ import type { DirectoryReader } from './read.js';
 import { planRemovals } from './removals.js';
 import type { ObjectChange, RunCounts } from './report.js';
 import { SeenIds } from './seen.js';
+import { exportedUserIds } from './exported.js';
 import { addPageMembers, pageUserIds, planUserPage } from './user-changes.js';
 
 /** A single-user sync of a name that is neither in the directory's scope nor in the store: an answer, not a failed run. */
@@ -55,6 +56,7 @@ export async function syncOneUser(
   o: { now: Date; dryRun: boolean; counts: RunCounts; keep: (c: ObjectChange[]) => void; itemLabel: (i: number) => string; runId?: number; ids: Placeholders },
 ): Promise<void> {
   const scoped = await reader.readUser(username);
+  const exported = await exportedUserIds(store, cfg, directoryId);
   const plan = async (db: SyncReads): Promise<Plan> => {
     const plan = emptyPlan();
     const changes = plan.log;
@@ -100,6 +102,7 @@ export async function syncOneUser(
         seen: new SeenIds(),
         itemLabel: o.itemLabel,
         ids: o.ids,
+        exported,
         describeNew: o.dryRun,
       });
       extendPlan(plan, page);

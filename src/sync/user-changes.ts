@@ -5,6 +5,7 @@ import type { NewUserRow, UserPatch, UserRow } from '../store/sync/rows.js';
 import type { SyncReads } from '../store/sync/writer.js';
 import { userFieldNames } from '../store/user-fields.js';
 import { entryDigest } from './digest.js';
+import { isExported } from './exported.js';
 import { mapUser, userAttributes, type MappedUser } from './mapping.js';
 import type { ScopedEntry } from './read.js';
 import type { MappingStats } from './mapping-stats.js';
@@ -168,6 +169,8 @@ export async function planUserPage(
     describeNew?: boolean;
     known?: Map<string, KnownUser>;
     stats?: MappingStats;
+    /** Ids of the users idsync exported to this directory: never imported (no ping-pong, src/sync/exported.ts). */
+    exported?: ReadonlySet<string>;
   },
 ): Promise<PagePlan> {
   const { now, counts, seen } = opts;
@@ -177,6 +180,7 @@ export async function planUserPage(
   const contextCache = contextDigests(cfg);
   for (const s of page) {
     if (s.itemIndex === undefined) continue;
+    if (opts.exported?.size && isExported(cfg, s, opts.exported, seen)) continue;
     const item = opts.itemLabel(s.itemIndex);
     const source = sourcePart(cfg, s);
     const context = contextDigest(cfg, contextCache, s, item, now);

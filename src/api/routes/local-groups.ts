@@ -28,7 +28,7 @@ const localGroupSchema = z
   })
   .openapi('LocalGroup');
 
-const exportSchema = z
+export const exportSchema = z
   .object({
     directory: z.string(),
     state: z.enum(['pending', 'exported', 'failed', 'conflict']),
@@ -52,6 +52,18 @@ const localGroupDetailSchema = localGroupSchema
   })
   .openapi('LocalGroupDetail');
 
+/** An object's export state at every provisioning target (issue 12), as the API shows it: never a sealed password. */
+export async function exportStates(store: ApiDeps['store'], kind: 'user' | 'group', id: number): Promise<z.infer<typeof exportSchema>[]> {
+  return (await store.provisioning.recordsOf(kind, id)).map((r) => ({
+    directory: r.directory,
+    state: r.state,
+    targetDn: r.targetDn,
+    code: r.code,
+    reason: r.reason,
+    updatedAt: r.updatedAt,
+  }));
+}
+
 const nameParam = z.object({ name: z.string().min(1).max(256) });
 const descriptionSchema = z.string().max(1024).nullable();
 
@@ -62,14 +74,7 @@ export function registerLocalGroupRoutes(app: ApiApp, deps: ApiDeps): void {
     const g = await store.localGroups.find(name);
     if (!g) throw new IdsyncError('STORE_NOT_FOUND', `no local group "${name}"`);
     const members = await store.localGroups.members(g.id);
-    const exports = (await store.provisioning.recordsOf('group', g.id)).map((r) => ({
-      directory: r.directory,
-      state: r.state,
-      targetDn: r.targetDn,
-      code: r.code,
-      reason: r.reason,
-      updatedAt: r.updatedAt,
-    }));
+    const exports = await exportStates(store, 'group', g.id);
     return {
       ...g,
       memberCount: members.length,

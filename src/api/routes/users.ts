@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { exportSchema, exportStates } from './local-groups.js';
 import { DIRECTORY_OWNED_FIELDS, type EditableField } from '../../store/users.js';
 import { userFieldNames } from '../../store/user-fields.js';
 import type { ApiDeps } from '../context.js';
@@ -68,6 +69,7 @@ const userDetailSchema = z
     passwordSetAt: z.string().nullable().openapi({
       description: 'When an administrator last set the password of this local user (PUT …/password); null when never. The password is never shown.',
     }),
+    exports: z.array(exportSchema).openapi({ description: "The user's export state at each provisioning target (issue 12)." }),
   })
   .openapi('UserDetail');
 
@@ -95,7 +97,8 @@ export function registerUserRoutes(app: ApiApp, deps: ApiDeps): void {
     const row = await deps.store.users.find(d.username);
     const localGroups = row ? (await deps.store.localGroups.groupsOf(row.id)).map((g) => g.name) : [];
     const passwordSetAt = row ? ((await deps.store.userPasswords.setAt(row.id)) ?? null) : null;
-    return { ...d, editableFields: d.directory === null ? Object.values(FIELD_NAMES) : [], localGroups, passwordSetAt };
+    const exports = row ? await exportStates(deps.store, 'user', row.id) : [];
+    return { ...d, editableFields: d.directory === null ? Object.values(FIELD_NAMES) : [], localGroups, passwordSetAt, exports };
   };
 
   app.openapi(

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { searchGroups, testDirectory } from '../../directory/diagnostics.js';
 import { IdsyncError } from '../../errors.js';
+import { checkTargetRights, isTarget } from '../../provision/service.js';
+import { openTarget } from '../../provision/writers.js';
 import { selectAllDirectories, withStore, type GlobalOptions } from '../context.js';
 
 export function registerDirectoryCommands(program: Command): void {
@@ -15,19 +17,26 @@ export function registerDirectoryCommands(program: Command): void {
       // The file's directories and those created through the admin API, as the API's own test sees them.
       const dirs = await withStore(program.opts() as GlobalOptions, (ctx) => selectAllDirectories(ctx, o.directory));
       let failed = false;
+      let rightsMissing = false;
       const all = [];
       for (const d of dirs) {
         const checks = await testDirectory(d);
-        all.push({ directory: d.name, servers: checks, warnings: d.warnings });
+        // Issue 12: a provisioning target's rights, checked before any write, once a server answers.
+        const rights = isTarget(d) && checks.some((c) => c.ok) ? await checkTargetRights(d, openTarget) : undefined;
+        all.push({ directory: d.name, servers: checks, ...(rights ? { rights } : {}), warnings: d.warnings });
         if (checks.some((c) => !c.ok)) failed = true;
+        if (rights?.some((r) => !r.ok)) rightsMissing = true;
         if (!o.json) {
           process.stdout.write(`${d.name} (${d.type})\n`);
           for (const w of d.warnings) process.stdout.write(`  warning: ${w}\n`);
           for (const c of checks) process.stdout.write(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.url} [${c.transport}] ${c.ms} ms — ${c.message}\n`);
+          for (const r of rights ?? []) process.stdout.write(`  ${r.ok ? 'ok  ' : 'FAIL'} right: ${r.right}${r.detail ? ` — ${r.detail}` : ''}\n`);
         }
       }
       if (o.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
       if (failed) process.exitCode = 3;
+      // A missing right is PROVISION_RIGHTS's exit code (7).
+      else if (rightsMissing) process.exitCode = 7;
     });
 
   dir

@@ -94,7 +94,9 @@ export function registerStoreCommands(program: Command): void {
         const row = await store.users.find(d.username);
         const localGroups = row ? (await store.localGroups.groupsOf(row.id)).map((x) => x.name) : [];
         const passwordSetAt = row ? ((await store.userPasswords.setAt(row.id)) ?? null) : null;
-        if (o.json) return json({ ...d, localGroups, passwordSetAt });
+        // Issue 12: the user's export state at each provisioning target.
+        const exports = row ? await store.provisioning.recordsOf('user', row.id) : [];
+        if (o.json) return json({ ...d, localGroups, passwordSetAt, exports });
         const w = (s: string) => process.stdout.write(`${s}\n`);
         const held = d.heldRemoval;
         w(`${d.username} — ${d.status}${held ? `, removal held for approval (run ${held.runId})` : ''}${d.statusReason ? ` (${d.statusReason})` : ''}`);
@@ -111,6 +113,8 @@ export function registerStoreCommands(program: Command): void {
         w(`  groups: ${d.groups.join(', ') || '(none)'}`);
         if (localGroups.length) w(`  local groups: ${localGroups.join(', ')}`);
         if (d.directory === null) w(`  password: ${passwordSetAt ? `set ${passwordSetAt}` : 'not set in idsync'}`);
+        for (const e of exports)
+          w(`  exported to ${e.directory}: ${e.state}${e.targetDn ? ` ${e.targetDn}` : ''}${e.reason ? ` — ${e.code}: ${e.reason}` : ''}`);
         for (const [k, v] of Object.entries(d.attributes))
           w(`  ${k}: ${Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).join(', ') : (v ?? '')}`);
         if (d.history.length) w('  recent runs:');

@@ -19,7 +19,10 @@ export function registerSyncCommands(program: Command): void {
     .action(async (o: { directory?: string; dryRun?: boolean; user?: string; json?: boolean }) => {
       await withStore(program.opts() as GlobalOptions, async (ctx) => {
         const { config, store } = ctx;
-        const dirs = await selectAllDirectories(ctx, o.directory);
+        // Directories idsync only writes to (issue 12: a provisioning block, no sync items) have nothing to sync, unless named.
+        const chosen = await selectAllDirectories(ctx, o.directory);
+        const dirs = chosen.filter((d) => o.directory || d.syncItems.length);
+        if (chosen.length && !dirs.length) throw new IdsyncError('USAGE', 'no directory has sync items: idsync only writes to them (`idsync provision`)');
         if (o.user && dirs.length !== 1) throw new IdsyncError('USAGE', 'a single-user sync needs --directory NAME when several directories are configured');
         if (!dirs.length) throw new IdsyncError('CONFIG_INVALID', 'no directories are configured');
         // Human output goes to stdout; structured logs (default level: warn on the command line) to stderr.

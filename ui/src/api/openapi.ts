@@ -778,6 +778,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{username}/adopt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take over the account of the same name in a provisioning target
+         * @description The account that conflicts with this user (same sAMAccountName or uid, not managed by idsync) becomes the one idsync manages: its attributes are written at the next delivery. An account idsync must never touch (adminCount=1, a privileged group, outside the user container) is refused with PROVISION_PROTECTED.
+         *
+         *     Roles: owner, administrator.
+         */
+        post: operations["adoptUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/trash": {
         parameters: {
             query?: never;
@@ -1146,7 +1168,7 @@ export interface components {
              */
             groups?: string[];
             /**
-             * @description Ordered items: `{ group: DN }` or `{ container: DN, filter?: "(…)", scope?: sub|one }`. A user is in scope when any item reaches them; the first item that does is recorded as the reason they are synced (`idsync users show`). At least one item (here or in `groups`) is required: an empty selection would remove everyone.
+             * @description Ordered items: `{ group: DN }` or `{ container: DN, filter?: "(…)", scope?: sub|one }`. A user is in scope when any item reaches them; the first item that does is recorded as the reason they are synced (`idsync users show`). At least one item (here or in `groups`) is required: an empty selection would remove everyone. A directory with a `provisioning` block may have none: it is then only written to.
              * @default []
              */
             syncItems?: ({
@@ -1183,6 +1205,56 @@ export interface components {
                 groupName?: string;
                 /** @description The attribute of a group that lists its members' DNs. */
                 member?: string;
+            };
+            provisioning?: {
+                /** @description Where idsync creates the users it exports (it must be under `baseDn`). Accounts outside it are never touched, nor any with `adminCount=1` or in Domain Admins, Enterprise Admins, Schema Admins or Administrators (through any nesting): exporting one fails with `PROVISION_PROTECTED`. */
+                userContainer: string;
+                /** @description Where idsync creates the local groups it exports (under `baseDn`). */
+                groupContainer: string;
+                /**
+                 * @description Which store users are exported: `all-local` (every user created in idsync, none synced from a directory), or `{ groups: [...] }` (the members of these local groups, local or synced). A user who is disabled, in the trash or no longer selected is disabled in the directory, never deleted (deleting the account stays a manual step).
+                 * @default all-local
+                 */
+                users?: "all-local" | {
+                    groups: string[];
+                };
+                /**
+                 * @description Which local groups are exported, with their membership kept equal to the store's (members that are not exported users are left out): `all` or a list of names.
+                 * @default []
+                 */
+                groups?: "all" | string[];
+                /** @default {} */
+                attributes?: {
+                    /** @description The attribute that holds the username (renamed with it). It is how a conflict with an unmanaged account is found. */
+                    username?: string;
+                    /** @description Attributes that hold a user's full name. */
+                    fullName?: string[];
+                    /** @description A user's first (given) name. Active Directory requires one: a user without it is refused with `PROVISION_INVALID`. */
+                    firstName?: string;
+                    /** @description A user's last name. Active Directory requires one: a user without it is refused with `PROVISION_INVALID`. */
+                    lastName?: string;
+                    /** @description A user's email address. */
+                    email?: string;
+                    /** @description A user's phones: the first phone goes to the first attribute, the second to the second; `[]` exports none. */
+                    phones?: string[];
+                    /** @description A group's name (besides its RDN). */
+                    groupName?: string;
+                    /** @description A group's description. */
+                    groupDescription?: string;
+                };
+                /** @description Active Directory: the suffix of the `userPrincipalName` written beside `sAMAccountName` (`username@upnSuffix`). It must be one of the forest's UPN suffixes. */
+                upnSuffix?: string;
+                /**
+                 * @description Export the passwords set in idsync (`idsync users password`). The directory hashes them by its own policy; idsync keeps only an argon2id verifier, and a password waits for delivery sealed with `api.secretsKey`. Active Directory takes passwords only over `ldaps` or `starttls`. With `false`, a new Active Directory account gets no password, and enabling it fails where the domain requires one.
+                 * @default true
+                 */
+                passwords?: boolean;
+                disable?: {
+                    /** @description OpenLDAP, which has no standard disabled flag: the attribute idsync sets on a disabled user (and removes to enable them). */
+                    attribute: string;
+                    /** @description The value it is set to. The default `000001010000Z` locks a ppolicy account until the attribute is removed. */
+                    value: string;
+                };
             };
             /**
              * @description Import phones, normalised to E.164; an extension written `x890` or `ext. 890` is kept apart. A number without `+` and country code is skipped with a warning unless `defaultCountry` is set. When off, phones in the store are left as they are.
@@ -1345,6 +1417,24 @@ export interface components {
                 maxRemovals: number | null;
                 maxRemovalPercent: number | null;
             };
+            provisioning: {
+                userContainer: string;
+                groupContainer: string;
+                users: "all-local" | {
+                    groups: string[];
+                };
+                groups: "all" | string[];
+                /** @description The export map: store field → directory attribute(s). */
+                attributes: {
+                    [key: string]: string | string[];
+                };
+                passwords: boolean;
+                upnSuffix: string | null;
+                disable: {
+                    attribute: string;
+                    value: string;
+                } | null;
+            } | null;
             warnings: string[];
             /** @description The directory has synced: attributes.username can no longer change. */
             usernameLocked: boolean;
@@ -1520,6 +1610,16 @@ export interface components {
             updatedAt: string;
             heldRemoval: components["schemas"]["HeldRemoval"];
         };
+        /** @description The export state of an object at one provisioning target. */
+        ExportState: {
+            directory: string;
+            /** @enum {string} */
+            state: "pending" | "exported" | "failed" | "conflict";
+            targetDn: string | null;
+            code: string | null;
+            reason: string | null;
+            updatedAt: string;
+        };
         UserDetail: {
             username: string;
             status: string;
@@ -1554,6 +1654,8 @@ export interface components {
             localGroups: string[];
             /** @description When an administrator last set the password of this local user (PUT …/password); null when never. The password is never shown. */
             passwordSetAt: string | null;
+            /** @description The user's export state at each provisioning target (issue 12). */
+            exports: components["schemas"]["ExportState"][];
         };
         UserPatch: {
             username?: string;
@@ -1596,16 +1698,6 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
-        /** @description The export state of an object at one provisioning target. */
-        ExportState: {
-            directory: string;
-            /** @enum {string} */
-            state: "pending" | "exported" | "failed" | "conflict";
-            targetDn: string | null;
-            code: string | null;
-            reason: string | null;
-            updatedAt: string;
-        };
         LocalGroupDetail: components["schemas"]["LocalGroup"] & {
             members: {
                 username: string;
@@ -1614,6 +1706,11 @@ export interface components {
                 directory: string | null;
             }[];
             exports: components["schemas"]["ExportState"][];
+        };
+        Adopted: {
+            username: string;
+            directory: string;
+            targetDn: string;
         };
         TrashedUser: {
             username: string;
@@ -5848,6 +5945,115 @@ export interface operations {
             };
             /** @description An internal error; the idsync log has the details. Codes: `INTERNAL`. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable. Codes: `STORE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adoptUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    directory: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Adopted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Adopted"];
+                };
+            };
+            /** @description The request is invalid; `field` names the offending part. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated. Codes: `AUTH_REQUIRED`, `AUTH_FAILED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, `CSRF_FAILED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such user, directory or account. Codes: `STORE_NOT_FOUND`, `UNKNOWN_DIRECTORY`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The account is one idsync must never touch. Codes: `PROVISION_PROTECTED`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than `api.maxBodyKb`. Codes: `PAYLOAD_TOO_LARGE`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An internal error; the idsync log has the details. Codes: `INTERNAL`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The directory server failed or refused. Codes: `DIRECTORY_UNREACHABLE`, `DIRECTORY_BIND_FAILED`, `DIRECTORY_TLS`. */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

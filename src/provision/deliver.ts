@@ -1,0 +1,188 @@
+import { type ErrorCode, IdsyncError, toIdsyncError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Secret } from '../secret.js';
+import type { ExportKind, ExportRecord, ExportState, OutboxRow, Provisioning } from '../store/provisioning.js';
+import { applyExport } from './apply.js';
+import { ExportedDns, lookAndPlan, type TargetContext } from './look.js';
+import { select, type ProvisionReader, type Selection } from './select.js';
+import type { PasswordPolicy, TargetEntry } from './target.js';
+
+/**
+ * The outbox loop for one target (issue 12, "Delivery"): the due rows (users before groups, so a
+ * group's new members have DNs), each object's coalesced change planned against what the
+ * directory holds and applied; the export state saved; the row removed only if no change arrived
+ * meanwhile (its version unchanged); a delivered password cleared at once. Failures are retried
+ * with exponential backoff; a permanent one (policy, conflict, protected, invalid) waits until the
+ * object changes again.
+ *
+ * Crash safety: before a create, the record is saved `pending` with the DN the create will make.
+ * A process killed between the create and the record finds, on the retry, the object at that DN
+ * and takes it as its own (plan.ts, `ours`) instead of calling it a conflict, so the change is
+ * delivered exactly once.
+ *
+ * A password is unsealed only here, kept in a Secret, and never logged or put in a message.
+ */
+
+export interface DeliveryContext extends TargetContext {
+  outbox: Provisioning;
+  reader: ProvisionReader;
+  /** Opens a password sealed in the outbox (the store's SecretBox). */
+  unseal: (sealed: string) => Secret;
+  now: () => Date;
+  log?: Logger;
+  /** Rows per pass. */
+  limit?: number;
+}
+
+export interface DeliveryFailure {
+  kind: ExportKind;
+  objectId: number;
+  name: string;
+  code: string;
+  message: string;
+  permanent: boolean;
+}
+
+export interface DeliveryReport {
+  /** Objects whose changes were written (or found already true). */
+  delivered: number;
+  failures: DeliveryFailure[];
+}
+
+/** Not retried until the object changes again (issue 12: "policy, conflict, privilege"). */
+const PERMANENT = new Set<ErrorCode>(['PROVISION_PASSWORD_POLICY', 'PROVISION_CONFLICT', 'PROVISION_PROTECTED', 'PROVISION_INVALID', 'PROVISION_INSECURE']);
+
+const BACKOFF_BASE_MS = 5_000;
+const BACKOFF_MAX_MS = 60 * 60_000;
+
+/** The wait before the next attempt, after `attempts` earlier failures: 5 s, 10 s, 20 s… at most an hour. */
+export function backoffMs(attempts: number): number {
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempts, 20));
+}
+
+/**
+ * Delivers every row due now. A pass that moves users (created, renamed) enqueues the groups that
+ * list them; those are delivered by one more pass, not left for the next wake-up.
+ */
+export async function deliverDue(ctx: DeliveryContext): Promise<DeliveryReport> {
+  const report: DeliveryReport = { delivered: 0, failures: [] };
+  for (let pass = 0; pass < 3; pass++) if (!(await deliverPass(ctx, report))) break;
+  return report;
+}
+
+/** One pass over the due rows; whether it enqueued groups for another. */
+async function deliverPass(ctx: DeliveryContext, report: DeliveryReport): Promise<boolean> {
+  const rows = await ctx.outbox.due(ctx.directoryId, ctx.now(), ctx.limit ?? 500);
+  if (!rows.length) return false;
+  // The store gives users first; sorted again so a group never sees a member's old DN.
+  rows.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'user' ? -1 : 1));
+  const selection = await select(ctx.reader, ctx.cfg);
+  const dns = await ExportedDns.load(ctx.outbox, ctx.directoryId);
+  let policy: PasswordPolicy | undefined | null = null;
+  // Groups this pass delivers anyway: a member's new DN needs no second pass for them.
+  const coming = new Set(rows.filter((r) => r.kind === 'group').map((r) => r.objectId));
+  const followUp = { groups: 0 };
+  for (const row of rows) {
+    if (row.kind === 'group') coming.delete(row.objectId);
+    let password: Secret | undefined;
+    if (row.sealedPassword && ctx.cfg.passwords && row.kind === 'user') {
+      password = ctx.unseal(row.sealedPassword);
+      if (policy === null) policy = await ctx.target.passwordPolicy();
+    }
+    await deliverRow(ctx, row, { selection, dns, coming, followUp }, report, password, policy ?? undefined);
+  }
+  return followUp.groups > 0;
+}
+
+async function deliverRow(
+  ctx: DeliveryContext,
+  row: OutboxRow,
+  pass: { selection: Selection; dns: ExportedDns; coming: Set<number>; followUp: { groups: number } },
+  report: DeliveryReport,
+  password: Secret | undefined,
+  policy: PasswordPolicy | undefined,
+): Promise<void> {
+  const { outbox, directoryId } = ctx;
+  const { kind, objectId, version } = row;
+  const { selection, dns } = pass;
+  let record: ExportRecord | undefined;
+  let name = `#${objectId}`;
+  let digest: string | undefined;
+  const save = (r: Partial<ExportRecord> & { state: ExportState }) =>
+    outbox.saveRecord(
+      {
+        directoryId,
+        kind,
+        objectId,
+        targetId: record?.targetId ?? null,
+        targetDn: record?.targetDn ?? null,
+        exportedHash: record?.exportedHash ?? null,
+        code: null,
+        reason: null,
+        permanent: false,
+        ...r,
+      },
+      ctx.now(),
+    );
+  try {
+    const looked = await lookAndPlan(ctx, kind, objectId, selection, dns, { password, policy });
+    if (!looked) {
+      // A group no longer exported: left in the directory as it is.
+      await outbox.delivered(directoryId, kind, objectId, version);
+      report.delivered++;
+      return;
+    }
+    const { plan } = looked;
+    record = looked.record;
+    name = plan.name;
+    digest = plan.digest;
+    if (plan.outcome) throw new IdsyncError(plan.outcome.code, plan.outcome.message, { where: plan.dn ?? plan.name });
+    const applied = await applyExport(plan, ctx.target, {
+      password,
+      beforeCreate: async (dn) => {
+        await save({ state: 'pending', targetId: null, targetDn: dn });
+        record = { ...(record ?? ({} as ExportRecord)), state: 'pending', targetId: null, targetDn: dn };
+      },
+      onCreated: async (entry: TargetEntry) => {
+        await save({ state: 'pending', targetId: entry.id, targetDn: entry.dn });
+        record = { ...(record as ExportRecord), targetId: entry.id, targetDn: entry.dn };
+      },
+    });
+    if (applied) {
+      await save({ state: 'exported', targetId: applied.targetId, targetDn: applied.targetDn, exportedHash: plan.digest });
+      if (kind === 'user') {
+        dns.set(objectId, applied.targetDn);
+        // The groups that list the user follow a new or renamed DN.
+        if (applied.moved)
+          for (const g of selection.groupsOf(objectId)) {
+            if (pass.coming.has(g)) continue;
+            await outbox.enqueue(directoryId, 'group', g, null, ctx.now());
+            pass.followUp.groups++;
+          }
+      }
+    } else if (record) {
+      // An unbound user never exported here, or gone from the directory: nothing to write.
+      await save({ state: record.state, exportedHash: plan.digest, code: record.code, reason: record.reason, permanent: record.permanent });
+    }
+    if (row.sealedPassword) await outbox.clearPassword(directoryId, kind, objectId, version);
+    await outbox.delivered(directoryId, kind, objectId, version);
+    report.delivered++;
+    ctx.log?.debug({ kind, objectId, changes: plan.changes.map((c) => c.kind) }, 'provisioned');
+  } catch (err) {
+    const e = toIdsyncError(err);
+    const { code } = e;
+    // Whatever a directory echoes back, a password never reaches the store's reason or a log.
+    let message = e.message;
+    if (password && !password.isEmpty) message = message.split(password.reveal()).join('[redacted]');
+    const permanent = PERMANENT.has(code);
+    const state: ExportState = code === 'PROVISION_CONFLICT' ? 'conflict' : 'failed';
+    // A permanent failure records the digest it was decided on: reconcile leaves it until the object changes.
+    await save({ state, code, reason: message, permanent, ...(permanent && digest ? { exportedHash: digest } : {}) });
+    // A password the policy refuses will never be delivered: it is not kept (the administrator sets another).
+    if (code === 'PROVISION_PASSWORD_POLICY' && row.sealedPassword) await outbox.clearPassword(directoryId, kind, objectId, version);
+    const retryAt = permanent ? undefined : new Date(ctx.now().getTime() + backoffMs(row.attempts)).toISOString();
+    await outbox.failed(directoryId, kind, objectId, version, `${code}: ${message}`, retryAt);
+    report.failures.push({ kind, objectId, name, code, message, permanent });
+    ctx.log?.warn({ kind, objectId, code, permanent }, 'provisioning failed');
+  }
+}
