@@ -59,7 +59,7 @@ function slapdCpu(pid: number): number {
 async function run(argv: string[], cwd: string, slapdPid: number): Promise<M> {
   const timeFile = path.join(tmpdir(), `idsync-ab-${process.pid}`);
   const memFile = path.join(tmpdir(), `idsync-ab-mem-${process.pid}`);
-  const env = { ...process.env, IDSYNC_MEM_FILE: memFile };
+  const env: NodeJS.ProcessEnv = { ...process.env, IDSYNC_MEM_FILE: memFile };
   delete env.IDSYNC_NOW;
   const load = loadavg()[0];
   const c0 = slapdCpu(slapdPid);

@@ -32,6 +32,8 @@ export interface DeliveryContext extends TargetContext {
   log?: Logger;
   /** Rows per pass. */
   limit?: number;
+  /** Users delivered at once (default IN_FLIGHT). */
+  inFlight?: number;
 }
 
 export interface DeliveryFailure {
@@ -82,16 +84,46 @@ async function deliverPass(ctx: DeliveryContext, report: DeliveryReport): Promis
   // Groups this pass delivers anyway: a member's new DN needs no second pass for them.
   const coming = new Set(rows.filter((r) => r.kind === 'group').map((r) => r.objectId));
   const followUp = { groups: 0 };
+  const users = rows.filter((r) => r.kind === 'user');
+  if (ctx.cfg.passwords && users.some((r) => r.sealedPassword)) policy = await ctx.target.passwordPolicy();
+  const deliver = (row: OutboxRow) => {
+    const password = row.sealedPassword && ctx.cfg.passwords && row.kind === 'user' ? ctx.unseal(row.sealedPassword) : undefined;
+    return deliverRow(ctx, row, { selection, dns, coming, followUp }, report, password, policy ?? undefined);
+  };
+  // Users several at a time: each is its own object (the outbox holds one row per object), and a
+  // directory write is a round trip that mostly waits (on Samba, a transaction of tens of ms).
+  await inPool(users, ctx.inFlight ?? IN_FLIGHT, deliver);
+  // Groups after every user, one at a time: a group lists its members by the DNs just written.
   for (const row of rows) {
-    if (row.kind === 'group') coming.delete(row.objectId);
-    let password: Secret | undefined;
-    if (row.sealedPassword && ctx.cfg.passwords && row.kind === 'user') {
-      password = ctx.unseal(row.sealedPassword);
-      if (policy === null) policy = await ctx.target.passwordPolicy();
-    }
-    await deliverRow(ctx, row, { selection, dns, coming, followUp }, report, password, policy ?? undefined);
+    if (row.kind !== 'group') continue;
+    coming.delete(row.objectId);
+    await deliver(row);
   }
   return followUp.groups > 0;
+}
+
+/** Users delivered at once by default; `provisioning.inFlight` (not yet a key) would override it. */
+const IN_FLIGHT = 8;
+
+/**
+ * Runs `fn` over `items`, at most `size` at a time. A failure (deliverRow records its own, so only
+ * the store failing) stops handing out items, and is thrown once every call in flight has ended:
+ * nothing is left writing behind the caller's back.
+ */
+async function inPool<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: { err: unknown } | undefined;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]);
+      } catch (err) {
+        failed ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, worker));
+  if (failed) throw failed.err;
 }
 
 async function deliverRow(

@@ -39,6 +39,8 @@ function setup() {
     reader,
     unseal: (s) => new Secret(s.replace(/^sealed:/, '')),
     now: () => now,
+    // One at a time, so the tests below can assert the exact order of every call.
+    inFlight: 1,
   };
   const at = (ms: number) => {
     now = new Date(T0.getTime() + ms);
@@ -75,6 +77,37 @@ describe('deliverDue: the outbox loop for one target (issue 12, "Delivery")', ()
     await deliverDue(ctx);
     expect(target.calls).toHaveLength(5);
     expect(await reconcile(ctx)).toEqual({ users: 0, groups: 0, unknownGroups: [] });
+  });
+
+  it('delivers users several at a time, each object in its own order, and groups only after every user', async () => {
+    const { ctx, reader, target, outbox } = setup();
+    for (let id = 3; id <= 40; id++) reader.addUser({ id, username: `u${id}`, fullName: `User ${id}`, lastName: `${id}` });
+    for (let id = 1; id <= 40; id++) await outbox.enqueue(1, 'user', id, `sealed:${PASSWORD}-${id}`, T0);
+    await outbox.enqueue(1, 'group', 10, null, T0);
+    // Each write takes a moment, as a directory's round trip does; count how many overlap.
+    let inFlight = 0;
+    let most = 0;
+    for (const op of ['createUser', 'setPassword', 'setEnabled'] as const) {
+      const real = target[op].bind(target) as (...a: unknown[]) => Promise<unknown>;
+      (target as unknown as Record<string, unknown>)[op] = async (...a: unknown[]) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        return real(...a);
+      };
+    }
+    const report = await deliverDue({ ...ctx, inFlight: 8 });
+    expect(report).toEqual({ delivered: 41, failures: [] });
+    expect(most).toBe(8);
+    for (let id = 1; id <= 40; id++) {
+      const name = id === 1 ? 'ann' : id === 2 ? 'bob' : `u${id}`;
+      const own = target.calls.filter((c) => c.includes(`uid=${name},`));
+      expect(own, name).toEqual([`createUser uid=${name},ou=people,dc=example,dc=test`, `setPassword uid=${name},ou=people,dc=example,dc=test +enable`]);
+      expect(target.user(name)).toMatchObject({ enabled: true, password: `${PASSWORD}-${id}` });
+    }
+    expect(target.calls.findIndex((c) => c.startsWith('createGroup'))).toBe(target.calls.length - 1);
+    expect(target.group('eng')?.attributes.member).toEqual(['uid=ann,ou=people,dc=example,dc=test', 'uid=bob,ou=people,dc=example,dc=test']);
+    expect(outbox.rows.size).toBe(0);
   });
 
   it('keeps a row whose object changed during delivery (version bumped), with its new password', async () => {
