@@ -5,6 +5,7 @@ import { Client } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSlapd, type SlapdDirectory } from '../../test/harness/index.js';
+import { testStores, type StoreKind } from '../../test/support/stores.js';
 import { uniqueName } from '../../test/support/workspace.js';
 import { parseConfig, type IdsyncConfig } from '../config/load.js';
 import { secretBoxFor } from '../directories/secret-box.js';
@@ -18,15 +19,18 @@ import { adoptUser, provisionOnce, type TargetConfig } from './service.js';
 import { openTarget, passwordCheck } from './writers.js';
 
 /*
- * Issue 12, end to end against the harness's real slapd (LDAPS, ppolicy) and a real store: local
- * changes made as the CLI and API make them, delivered by the engine through the OpenLDAP target.
+ * Issue 12, end to end against the harness's real slapd (LDAPS, ppolicy) and a real store (SQLite
+ * and PostgreSQL, test/support/stores.ts): local changes made as the CLI and API make them,
+ * delivered by the engine through the OpenLDAP target.
  */
 
 let slapd: SlapdDirectory;
 const stores: Store[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'idsync-engine-'));
-// Usernames are looked for in the whole naming context: a suffix keeps other suites' users from conflicting.
-const S = uniqueName('');
+// Usernames are looked for in the whole naming context: a suffix keeps other suites' users (and
+// this suite's run on the other store) from conflicting. Set for each store's run.
+let S = '';
+let storeUrl: (dir: string) => string = (d) => `sqlite:${d}/${uniqueName('s')}.db`;
 
 beforeAll(() => {
   slapd = connectSlapd(inject('slapd'));
@@ -43,7 +47,7 @@ async function setup(opts: { inbound?: boolean; inboundGroup?: string } = {}) {
   const groups = await slapd.addOu('groups', ou);
   const config: IdsyncConfig = parseConfig(
     {
-      store: `sqlite:${dir}/${uniqueName('s')}.db`,
+      store: storeUrl(dir),
       api: { secretsKey: 'k'.repeat(40) },
       directories: [
         {
@@ -94,7 +98,12 @@ async function binds(dn: string, password: string): Promise<boolean> {
   }
 }
 
-describe('provisioning into OpenLDAP (issue 12)', () => {
+describe.each(testStores())('provisioning into OpenLDAP (issue 12), store %s', (_kind: StoreKind, url) => {
+  beforeAll(() => {
+    S = uniqueName('');
+    storeUrl = url;
+  });
+
   it('creates users with their passwords and a group with its members; then renames, disables, enables and changes a password', async () => {
     const { users, groups, store, changes, run } = await setup();
     await changes.addUser({ username: `ann${S}`, fullName: 'Ann Smith', email: 'ann@example.test' });
