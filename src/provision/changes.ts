@@ -1,4 +1,6 @@
 import type { IdsyncConfig } from '../config/load.js';
+import { DirectoryRegistry } from '../directories/registry.js';
+import { createLogger } from '../log.js';
 import type { Store } from '../store/db.js';
 import type { ExportKind } from '../store/provisioning.js';
 import type { StoreQueries } from '../store/queries.js';
@@ -26,12 +28,16 @@ export async function recordChange(
 }
 
 /**
- * The directories ids of the configuration file's directories that carry a `provisioning` block
- * (issue 12, "Provisioning targets"), their `directories` rows created on first use as a sync does
- * (ensureDirectory). Called BEFORE store.transact (creating a row takes a transaction of its own).
- * The admin API passes its registry's directories instead, which include those it created
- * (src/api/app.ts).
+ * The directories ids of every configured directory that carries a `provisioning` block (issue 12,
+ * "Provisioning targets"): those of the configuration file and those created through the admin API,
+ * merged by the directory registry (src/directories/registry.ts) as `idsync serve` runs them, so a
+ * change made on the command line is recorded for a target the API created too. Their
+ * `directories` rows are created on first use as a sync does (ensureDirectory). Called BEFORE
+ * store.transact (creating a row takes a transaction of its own). The admin API passes its own
+ * registry's directories (src/api/app.ts).
  */
 export async function provisioningTargets(store: Store, config: IdsyncConfig, now: Date): Promise<number[]> {
-  return targetIds(store, config.directories, now);
+  // A stored directory that cannot be used (its password not opening) is logged by the registry and left out.
+  const dirs = await DirectoryRegistry.forCommands(store, config, createLogger('warn')).configs();
+  return targetIds(store, dirs, now);
 }

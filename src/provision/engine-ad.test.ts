@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from 'ldapts';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSamba, type SambaDirectory } from '../../test/harness/index.js';
+import { testStores, type StoreKind } from '../../test/support/stores.js';
 import { uniqueName } from '../../test/support/workspace.js';
 import { parseConfig } from '../config/load.js';
 import { secretBoxFor } from '../directories/secret-box.js';
@@ -23,6 +24,8 @@ const sambaInfo = inject('samba');
 let samba: SambaDirectory;
 const stores: Store[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'idsync-engine-ad-'));
+// The store of the current block (SQLite, then PostgreSQL: test/support/stores.ts).
+let storeUrl: (dir: string) => string = (d) => `sqlite:${d}/${uniqueName('s')}.db`;
 
 beforeAll(() => {
   if (sambaInfo) samba = connectSamba(sambaInfo);
@@ -38,7 +41,7 @@ async function setup() {
   const groups = await samba.addOu('Groups', ou);
   const config = parseConfig(
     {
-      store: `sqlite:${dir}/${uniqueName('s')}.db`,
+      store: storeUrl(dir),
       api: { secretsKey: 'a'.repeat(40) },
       directories: [
         {
@@ -86,7 +89,11 @@ async function binds(dn: string, password: string): Promise<boolean> {
   }
 }
 
-describe.skipIf(!sambaInfo)('provisioning into Active Directory (Samba, issue 12)', () => {
+describe.skipIf(!sambaInfo).each(testStores())('provisioning into Active Directory (Samba, issue 12), store %s', (_kind: StoreKind, url) => {
+  beforeAll(() => {
+    storeUrl = url;
+  });
+
   it('creates the account disabled, sets its password, enables it; renames and disables it', async () => {
     const { users, groups, changes, run } = await setup();
     const sam = uniqueName('u');

@@ -5,6 +5,7 @@ import { Client } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSlapd, type SlapdDirectory } from '../../test/harness/index.js';
+import { testStores, type StoreKind } from '../../test/support/stores.js';
 import { uniqueName } from '../../test/support/workspace.js';
 import { parseConfig, type IdsyncConfig } from '../config/load.js';
 import { secretBoxFor } from '../directories/secret-box.js';
@@ -18,15 +19,18 @@ import { adoptUser, provisionOnce, type TargetConfig } from './service.js';
 import { openTarget, passwordCheck } from './writers.js';
 
 /*
- * Issue 12, end to end against the harness's real slapd (LDAPS, ppolicy) and a real store: local
- * changes made as the CLI and API make them, delivered by the engine through the OpenLDAP target.
+ * Issue 12, end to end against the harness's real slapd (LDAPS, ppolicy) and a real store (SQLite
+ * and PostgreSQL, test/support/stores.ts): local changes made as the CLI and API make them,
+ * delivered by the engine through the OpenLDAP target.
  */
 
 let slapd: SlapdDirectory;
 const stores: Store[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'idsync-engine-'));
-// Usernames are looked for in the whole naming context: a suffix keeps other suites' users from conflicting.
-const S = uniqueName('');
+// Usernames are looked for in the whole naming context: a suffix keeps other suites' users (and
+// this suite's run on the other store) from conflicting. Set for each store's run.
+let S = '';
+let storeUrl: (dir: string) => string = (d) => `sqlite:${d}/${uniqueName('s')}.db`;
 
 beforeAll(() => {
   slapd = connectSlapd(inject('slapd'));
@@ -36,13 +40,14 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-async function setup(opts: { inbound?: boolean } = {}) {
+/** `inboundGroup`: the name of a group idsync exports, also chosen by name by the inbound sync (a `{ group: DN }` item). */
+async function setup(opts: { inbound?: boolean; inboundGroup?: string } = {}) {
   const ou = await slapd.addOu(uniqueName('engine'));
   const users = await slapd.addOu('users', ou);
   const groups = await slapd.addOu('groups', ou);
   const config: IdsyncConfig = parseConfig(
     {
-      store: `sqlite:${dir}/${uniqueName('s')}.db`,
+      store: storeUrl(dir),
       api: { secretsKey: 'k'.repeat(40) },
       directories: [
         {
@@ -52,7 +57,7 @@ async function setup(opts: { inbound?: boolean } = {}) {
           caFile: slapd.caFile,
           bind: { dn: slapd.bindDn, password: slapd.password },
           baseDn: slapd.baseDn,
-          ...(opts.inbound ? { syncItems: [{ container: ou }] } : {}),
+          ...(opts.inbound ? { syncItems: [{ container: ou }, ...(opts.inboundGroup ? [{ group: `cn=${opts.inboundGroup},${groups}` }] : [])] } : {}),
           provisioning: { userContainer: users, groupContainer: groups, groups: 'all' },
         },
       ],
@@ -93,7 +98,12 @@ async function binds(dn: string, password: string): Promise<boolean> {
   }
 }
 
-describe('provisioning into OpenLDAP (issue 12)', () => {
+describe.each(testStores())('provisioning into OpenLDAP (issue 12), store %s', (_kind: StoreKind, url) => {
+  beforeAll(() => {
+    S = uniqueName('');
+    storeUrl = url;
+  });
+
   it('creates users with their passwords and a group with its members; then renames, disables, enables and changes a password', async () => {
     const { users, groups, store, changes, run } = await setup();
     await changes.addUser({ username: `ann${S}`, fullName: 'Ann Smith', email: 'ann@example.test' });
@@ -175,14 +185,19 @@ describe('provisioning into OpenLDAP (issue 12)', () => {
   });
 
   it('a directory both read and written: the inbound sync does not import what idsync exported (no ping-pong)', async () => {
-    const { cfg, store, changes, run } = await setup({ inbound: true });
+    const { cfg, store, changes, run } = await setup({ inbound: true, inboundGroup: `crew${S}` });
     await changes.addUser({ username: `eve${S}`, fullName: 'Eve Adams' });
-    await run();
+    await changes.createGroup({ name: `crew${S}` });
+    await changes.addMembers(`crew${S}`, [`eve${S}`]);
+    expect((await run()).delivery.failures).toEqual([]);
     const report = await syncDirectory(store, cfg);
     expect(report.counts.created).toBe(0);
     expect(report.counts.updated).toBe(0);
+    expect(report.counts.groupsCreated).toBe(0);
     const eve = (await store.users.find(`eve${S}`))!;
     expect(eve.directory_id).toBeNull();
+    // The exported group, though a sync item names it, is not imported back as a directory group.
+    expect(await store.db.selectFrom('groups').select('name').execute()).toEqual([]);
     // And nothing to export again.
     expect((await run()).reconciled).toMatchObject({ users: 0, groups: 0 });
   });
@@ -206,12 +221,16 @@ describe('provisioning into OpenLDAP (issue 12)', () => {
   });
 
   it('under idsync serve with continuous sync, a directory both read and written does not loop', async () => {
-    const { users, config, store, changes } = await setup({ inbound: true });
+    const { users, config, store, changes, run } = await setup({ inbound: true, inboundGroup: `band${S}` });
+    // The group a sync item chooses must exist before the first inbound run: exported first, then serve.
+    await changes.createGroup({ name: `band${S}` });
+    expect((await run()).delivery.failures).toEqual([]);
     const service = new SyncService(config, store, createLogger('silent'));
     service.start();
     try {
       await new Promise((r) => setTimeout(r, 1000));
       await changes.addUser({ username: `gus${S}`, fullName: 'Gus Grey' });
+      await changes.addMembers(`band${S}`, [`gus${S}`]);
       const t0 = Date.now();
       while (Date.now() - t0 < 10_000 && !(await search(users, `(uid=gus${S})`)).length) await new Promise((r) => setTimeout(r, 20));
       // The change stream reports idsync's own write; give it time to come back.
@@ -225,6 +244,8 @@ describe('provisioning into OpenLDAP (issue 12)', () => {
       expect(outbox).toEqual([]);
       const synced = await store.db.selectFrom('users').select('username').where('directory_id', 'is not', null).execute();
       expect(synced).toEqual([]);
+      // No exported group was imported back, though a sync item chooses it.
+      expect(await store.db.selectFrom('groups').select('name').execute()).toEqual([]);
     } finally {
       await service.stop();
     }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openTestStore, storeBackends } from '../../test/support/store-backends.js';
 import { parseConfig } from '../config/load.js';
+import { DirectoryRegistry } from '../directories/registry.js';
 import { SecretBox } from '../directories/secret-box.js';
+import { createLogger } from '../log.js';
 import type { Store } from '../store/db.js';
 import { provisioningTargets } from './changes.js';
 import { LocalChanges } from './local-changes.js';
@@ -109,5 +111,43 @@ describe.each(backends)('local changes on %s', (_name, url) => {
     await changes.purgeUser(u.id, true);
     expect(await store.users.find('erin')).toBeUndefined();
     expect(await rows(store)).toEqual([`${a}/user:${u.id}@1`, `${a}/group:${g.id}@1`]);
+  });
+
+  it('the CLI records a change for every target: those of the configuration file and those created through the admin API', async () => {
+    const store = await openTestStore(url());
+    const withKey = parseConfig(
+      {
+        store: 'sqlite::memory:',
+        api: { secretsKey: 'k'.repeat(40) },
+        directories: [
+          {
+            name: 'file-ldap',
+            type: 'openldap',
+            servers: ['ldap://127.0.0.1:9'],
+            baseDn: 'dc=file,dc=test',
+            provisioning: { userContainer: 'ou=people,dc=file,dc=test', groupContainer: 'ou=groups,dc=file,dc=test' },
+          },
+        ],
+      },
+      { baseDir: '/tmp', env: {} },
+    );
+    const input = {
+      name: 'api-ldap',
+      type: 'openldap',
+      servers: ['ldap://127.0.0.1:9'],
+      transport: 'clear',
+      bind: { dn: 'cn=svc,dc=api,dc=test', password: 'stored-through-the-api' },
+      baseDn: 'dc=api,dc=test',
+      provisioning: { userContainer: 'ou=people,dc=api,dc=test', groupContainer: 'ou=groups,dc=api,dc=test' },
+      continuous: { changes: 'off' },
+    };
+    await DirectoryRegistry.forCommands(store, withKey, createLogger('silent')).create(input as never, 'test', t0);
+    const ids = await provisioningTargets(store, withKey, t0);
+    const names = await store.db.selectFrom('directories').select(['id', 'name']).where('id', 'in', ids).orderBy('name').execute();
+    expect(names.map((d) => d.name)).toEqual(['api-ldap', 'file-ldap']);
+    // The default seam (no `targets`) is the one the CLI uses: the user's change reaches both.
+    const changes = new LocalChanges({ store, config: withKey, now: () => t0 });
+    const u = await changes.addUser({ username: 'cli-user' });
+    expect(await rows(store)).toEqual(ids.sort((x, y) => x - y).map((id) => `${id}/user:${u.id}@1`));
   });
 });

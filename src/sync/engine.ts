@@ -11,7 +11,7 @@ import { applyPlan } from './apply.js';
 import { decodeSnapshot, encodeSnapshot, snapshotFingerprint } from './graph-snapshot.js';
 import { DesiredMembers } from './groups.js';
 import { Placeholders, type PendingRemoval } from './plan.js';
-import { exportedUserIds } from './exported.js';
+import { exportedGroupIds, exportedUserIds } from './exported.js';
 import { DirectoryReader } from './read.js';
 import { departures } from './removals.js';
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
@@ -113,6 +113,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
       const deferred: PendingRemoval[] = [];
       const known = await knownUsers(store.sync.reads, dir.id);
       const exported = await exportedUserIds(store, cfg, dir.id);
+      const exportedGroups = await exportedGroupIds(store, cfg, dir.id);
       const seen = new SeenIds(known);
       const stats = new MappingStats();
       const expected = dir.id > 0 ? known.size : undefined;
@@ -158,6 +159,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
           removals,
           decision,
           full: true,
+          exportedGroups,
           onProgress: (done, total) => progress({ phase: 'memberships', done, total }),
         });
         if (held) {

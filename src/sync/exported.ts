@@ -16,8 +16,21 @@ import type { SeenIds } from './seen.js';
  * it exports nothing there. Read once per run (full) or per change set (incremental).
  */
 export async function exportedUserIds(store: Store, cfg: DirectoryConfig, directoryId: number): Promise<ReadonlySet<string> | undefined> {
+  return exportedIds(store, cfg, directoryId, 'user');
+}
+
+/**
+ * The directory ids (lower-case) of the groups idsync exported to this directory: a sync item that
+ * chooses one of them (src/sync/groups.ts, planMemberships) leaves it alone, so an exported group
+ * never comes back as a directory group with the same members.
+ */
+export async function exportedGroupIds(store: Store, cfg: DirectoryConfig, directoryId: number): Promise<ReadonlySet<string> | undefined> {
+  return exportedIds(store, cfg, directoryId, 'group');
+}
+
+async function exportedIds(store: Store, cfg: DirectoryConfig, directoryId: number, kind: 'user' | 'group'): Promise<ReadonlySet<string> | undefined> {
   if (!cfg.provisioning || directoryId <= 0) return undefined;
-  const ids = await store.provisioning.exportedTargetIds(directoryId, 'user');
+  const ids = await store.provisioning.exportedTargetIds(directoryId, kind);
   return new Set([...ids].map((id) => id.toLowerCase()));
 }
 

@@ -4,6 +4,7 @@ import { parseConfig } from '../config/load.js';
 import { DirectoryEntry } from '../directory/entry.js';
 import type { UserRow } from '../store/sync/rows.js';
 import type { SyncReads } from '../store/sync/writer.js';
+import { DesiredMembers, planMemberships } from './groups.js';
 import { Placeholders } from './plan.js';
 import { emptyCounts } from './report.js';
 import { SeenIds } from './seen.js';
@@ -77,5 +78,42 @@ describe('the inbound planner leaves the users idsync exported alone (no ping-po
     expect(p.members).toEqual([]);
     expect(seen.has(UUID)).toBe(true);
     expect(counts.created + counts.updated + counts.skipped + counts.conflict).toBe(0);
+  });
+});
+
+/*
+ * The same for groups: a group idsync exported to the directory, chosen by a sync item of that
+ * directory (its DN named, or found again after a move), is idsync's own write and is never
+ * imported back as a directory group, nor its membership synced.
+ */
+describe('the inbound planner leaves the groups idsync exported alone (no ping-pong)', () => {
+  const GROUP_UUID = '0a7b9c1d-0000-4000-8000-00000000beef';
+  const chosen = [
+    { itemIndex: 0, dn: 'cn=eng,ou=idsync,dc=example,dc=test', externalId: GROUP_UUID.toUpperCase(), name: 'eng' },
+    { itemIndex: 1, dn: 'cn=ops,ou=native,dc=example,dc=test', externalId: 'native-ops', name: 'ops' },
+  ];
+  const groupReads = {
+    groups: async () => [],
+    memberIds: async () => new Float64Array(0),
+    memberLists: async () => undefined,
+    membershipsOf: async () => new Map(),
+  } as unknown as SyncReads;
+  const planGroups = (exportedGroups?: ReadonlySet<string>) => {
+    const desired = new DesiredMembers();
+    desired.add(7, [0, 1]);
+    return planMemberships(groupReads, 1, chosen, desired, { now: NOW, counts: emptyCounts(), ids: new Placeholders(), exportedGroups });
+  };
+  const created = (p: Awaited<ReturnType<typeof planGroups>>) =>
+    p.changes.filter((c) => c.kind === 'group.create').map((c) => (c as { row: { name: string } }).row.name);
+
+  it('without the exported ids, the exported group would be imported as a directory group with its members', async () => {
+    expect(created(await planGroups())).toEqual(['eng', 'ops']);
+  });
+
+  it('skips an exported group by its directory id (any letter case): neither created nor given members', async () => {
+    const p = await planGroups(new Set([GROUP_UUID]));
+    expect(created(p)).toEqual(['ops']);
+    expect(p.log.map((c) => c.name)).toEqual(['ops']);
+    expect(p.changes.filter((c) => c.kind === 'membership.add')).toHaveLength(1);
   });
 });

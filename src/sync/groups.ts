@@ -80,6 +80,8 @@ export async function planMemberships(
     onlyUsers?: Set<number>;
     /** Users whose removal the safeguard holds: their memberships stay until the hold is approved (the approval's removals then take them). */
     keepUsers?: ReadonlySet<number>;
+    /** Directory ids (lower-case) of the groups idsync exported to this directory: never imported (no ping-pong, src/sync/exported.ts). */
+    exportedGroups?: ReadonlySet<string>;
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<Plan> {
@@ -102,6 +104,8 @@ export async function planMemberships(
   // can then write each kind as one batch (insertGroups, writeMembers).
   const groupChanges: Plan['changes'] = [];
   for (const c of chosen) {
+    // Left alone like an unchosen group: in a full sync, one imported before it was exported is deleted below.
+    if (opts.exportedGroups?.size && opts.exportedGroups.has(c.externalId.toLowerCase())) continue;
     const g = byExt.get(c.externalId);
     let groupId: number;
     if (!g) {

@@ -4,7 +4,7 @@ import { IdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
 import { applyPlan } from './apply.js';
-import { exportedUserIds } from './exported.js';
+import { exportedGroupIds, exportedUserIds } from './exported.js';
 import { DesiredMembers } from './groups.js';
 import { extendPlan, Placeholders, type PendingRemoval } from './plan.js';
 import type { DirectoryReader, ScopedEntry } from './read.js';
@@ -169,6 +169,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
   // The run starts in the same transaction, and is dropped again when nothing changed (a polling
   // source re-reading the entries at its boundary), so history only shows real changes.
   const exported = await exportedUserIds(store, cfg, directoryId);
+  const exportedGroups = await exportedGroupIds(store, cfg, directoryId);
   const recorded = await store.sync.transaction(async (w) => {
     const runId = await w.startRun(directoryId, cfg.name, 'incremental', startedAt);
     const now = ctx.now();
@@ -218,6 +219,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
       keep: pending.held,
       onlyUsers: only,
       full: false,
+      exportedGroups,
       thresholdNote: ', counted over the last hour',
     });
     const plan = extendPlan(extendPlan(page, pending.release), tail.plan);

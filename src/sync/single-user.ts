@@ -10,7 +10,7 @@ import type { DirectoryReader } from './read.js';
 import { planRemovals } from './removals.js';
 import type { ObjectChange, RunCounts } from './report.js';
 import { SeenIds } from './seen.js';
-import { exportedUserIds } from './exported.js';
+import { exportedGroupIds, exportedUserIds } from './exported.js';
 import { addPageMembers, pageUserIds, planUserPage } from './user-changes.js';
 
 /** A single-user sync of a name that is neither in the directory's scope nor in the store: an answer, not a failed run. */
@@ -57,6 +57,7 @@ export async function syncOneUser(
 ): Promise<void> {
   const scoped = await reader.readUser(username);
   const exported = await exportedUserIds(store, cfg, directoryId);
+  const exportedGroups = await exportedGroupIds(store, cfg, directoryId);
   const plan = async (db: SyncReads): Promise<Plan> => {
     const plan = emptyPlan();
     const changes = plan.log;
@@ -92,6 +93,7 @@ export async function syncOneUser(
           counts: o.counts,
           ids: o.ids,
           onlyUsers: new Set([user.id]),
+          exportedGroups,
         });
         plan.changes.push(...groups.changes);
       }
@@ -127,7 +129,13 @@ export async function syncOneUser(
       }
       extendPlan(
         plan,
-        await planMemberships(db, directoryId, reader.chosen, desired, { now: o.now, counts: o.counts, ids: o.ids, onlyUsers: new Set(pageUserIds(page)) }),
+        await planMemberships(db, directoryId, reader.chosen, desired, {
+          now: o.now,
+          counts: o.counts,
+          ids: o.ids,
+          onlyUsers: new Set(pageUserIds(page)),
+          exportedGroups,
+        }),
       );
     }
     return plan;

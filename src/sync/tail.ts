@@ -35,6 +35,8 @@ export interface TailOptions {
   full: boolean;
   /** Said after the threshold of a hold (an increment's: counted over the last hour). */
   thresholdNote?: string;
+  /** Groups idsync exported to this directory, never imported (src/sync/exported.ts). */
+  exportedGroups?: ReadonlySet<string>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -55,8 +57,8 @@ export async function planTail(
   const hold = o.decision?.hold ?? false;
   const keepUsers = hold ? new Set([...(o.keep ?? []), ...o.removals.map((r) => r.userId)]) : o.keep;
   if (!o.onlyUsers || o.onlyUsers.size) {
-    const { now, counts, ids, onlyUsers, onProgress } = o;
-    extendPlan(plan, await planMemberships(db, directoryId, chosen, desired, { now, counts, ids, onlyUsers, keepUsers, onProgress }));
+    const { now, counts, ids, onlyUsers, onProgress, exportedGroups } = o;
+    extendPlan(plan, await planMemberships(db, directoryId, chosen, desired, { now, counts, ids, onlyUsers, keepUsers, onProgress, exportedGroups }));
   }
   if (o.full) plan.changes.push({ kind: 'holds.supersede' });
   let held: { count: number; threshold: string } | undefined;

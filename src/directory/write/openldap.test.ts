@@ -275,4 +275,33 @@ describe('OpenLDAP provisioning target (slapd)', () => {
     expect(rights.filter((r) => !r.ok).map((r) => r.right)).toEqual([`create groups in ${c.groups}`]);
     expect(rights.find((r) => !r.ok)?.detail).toMatch(/insufficient access|lacks the right/i);
   });
+
+  it('works with the least-privilege ACLs of docs/provisioning.md: write on the two containers, nothing more', async () => {
+    const c = await containers();
+    const svc = await slapd.addUser({ uid: uniqueName('svc'), sn: 'Service', userPassword: 'Svc-Passw0rd' });
+    // As docs/provisioning.md gives them ("OpenLDAP: the ACLs"), before the database's own rules.
+    await slapd.modifyMany('olcDatabase={1}mdb,cn=config', [
+      {
+        op: 'add',
+        attr: 'olcAccess',
+        values: [`{0}to dn.subtree="${c.users}" by dn.exact="${svc}" write by * break`, `{1}to dn.subtree="${c.groups}" by dn.exact="${svc}" write by * break`],
+      },
+    ]);
+    const t = await target(c, { bindDn: svc, password: 'Svc-Passw0rd' });
+    expect((await t.checkRights()).filter((r) => !r.ok)).toEqual([]);
+    // The whole lifecycle under those rights: create, password, enable, disable, a group with its member.
+    const u = await t.createUser(person(uniqueName('least')));
+    await t.setPassword(u.dn, 'Least-Privilege-1', { enable: true });
+    expect(await binds(u.dn, 'Least-Privilege-1')).toBe(true);
+    await t.setEnabled(u.dn, false);
+    expect(await binds(u.dn, 'Least-Privilege-1')).toBe(false);
+    const name = uniqueName('Least');
+    const g = await t.createGroup({ rdn: name, attributes: { cn: [name] }, members: [u.dn] });
+    expect((await t.findGroup(g.id))?.attributes.member).toEqual([u.dn]);
+    // Outside the containers it may read, not write.
+    const outside = await slapd.addOu(uniqueName('outside'));
+    const other = await slapd.addUser({ ou: outside, uid: uniqueName('other'), sn: 'Other' });
+    const e = await failure(t.modify(other, [{ attribute: 'mail', values: ['x@corp.example.test'] }]));
+    expect(e.message).toMatch(/insufficient access|outside/i);
+  });
 });

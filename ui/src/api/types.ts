@@ -84,6 +84,7 @@ export type GroupMemberPaths = Schemas['GroupMemberPaths'];
 export type LocalGroup = Schemas['LocalGroup'];
 export type LocalGroupDetail = Schemas['LocalGroupDetail'];
 export type ExportState = Schemas['ExportState'];
+export type Adopted = Schemas['Adopted'];
 
 // --- GET /events (routes/events.ts, src/serve/events.ts): not in the document --------------------
 export type ProgressEvent =

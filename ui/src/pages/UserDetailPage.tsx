@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { api, seg } from '../api/client';
-import type { UserDetail } from '../api/types';
+import type { Adopted, ExportState, UserDetail } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeader } from '../components/Layout';
 import { StatusBadge } from '../components/StatusBadge';
 import { SyncUserForm } from '../components/SyncUserForm';
 import { formatReason, formatTime, formatValue } from '../format';
 import { useAnnounce } from '../components/Announcer';
+import { useConfirm } from '../components/ConfirmDialog';
 import { TextField } from '../components/Field';
 import { useAction } from '../hooks/useAction';
 import { useAsync } from '../hooks/useAsync';
@@ -121,6 +122,60 @@ function SetPasswordForm({ u, onDone }: { u: UserDetail; onDone: () => void }) {
   );
 }
 
+/**
+ * The user's export state at each provisioning target (issue 12: "It shows in … the panel"). A
+ * conflict (an account of the same name idsync does not manage) is taken over only by an explicit,
+ * audited action: the Adopt button (POST /users/{username}/adopt), for administrators.
+ */
+function ExportStates({ u, canAdopt, onDone }: { u: UserDetail; canAdopt: boolean; onDone: () => void }) {
+  const confirm = useConfirm();
+  const announce = useAnnounce();
+  const adopt = useAction(async (e: ExportState) => {
+    const ok = await confirm({
+      title: `Adopt the account ${u.username} in ${e.directory}?`,
+      body: (
+        <p>
+          idsync takes over the existing account{e.targetDn ? ` ${e.targetDn}` : ''} and manages it from now on: its attributes, enabled state, groups and
+          password are overwritten with the store's at the next delivery. The adoption is recorded in the audit log.
+        </p>
+      ),
+      confirmLabel: 'Adopt account',
+      danger: true,
+    });
+    if (!ok) return;
+    const r = await api.post<Adopted>(`/users/${seg(u.username)}/adopt`, { directory: e.directory });
+    announce(`${r.username} now manages ${r.targetDn} in ${r.directory}`);
+    onDone();
+  });
+  return (
+    <section className="card" aria-labelledby="exports-title">
+      <h2 id="exports-title" className="h3">
+        Provisioning
+      </h2>
+      <dl className="summary">
+        {u.exports.map((e) => (
+          <div key={e.directory} className="summary-row">
+            <dt>{e.directory}</dt>
+            <dd>
+              <StatusBadge status={e.state} /> {e.targetDn ? <span className="mono small">{e.targetDn}</span> : null}
+              {e.reason ? ` ${e.code}: ${e.reason}` : ''}
+              {canAdopt && e.state === 'conflict' ? (
+                <>
+                  {' '}
+                  <button type="button" onClick={() => void adopt.run(e)} disabled={adopt.busy} aria-label={`Adopt the account in ${e.directory}`}>
+                    Adopt
+                  </button>
+                </>
+              ) : null}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <ErrorMessage error={adopt.error} prefix="Not adopted:" />
+    </section>
+  );
+}
+
 /** A user with lineage: where they come from, which sync item brought them in, and the runs that changed them. */
 export function UserDetailPage({ username }: { username: string }) {
   const canSync = useCan('user_manager');
@@ -230,6 +285,7 @@ export function UserDetailPage({ username }: { username: string }) {
               <p className="muted">No run has changed this user yet.</p>
             )}
           </section>
+          {u.exports.length ? <ExportStates u={u} canAdopt={canSetPassword} onDone={user.reload} /> : null}
           {canSetPassword && !u.directory ? <SetPasswordForm u={u} onDone={user.reload} /> : null}
           {canSync && u.directory ? (
             <section className="card">
