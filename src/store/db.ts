@@ -1,12 +1,13 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
+import { Kysely, Migrator, sql, type MigrationResultSet, type Transaction } from 'kysely';
 import { IdsyncError } from '../errors.js';
 import { IdsyncMigrations } from './migrations.js';
 import { pgMigrationsCurrent } from './postgres/migrations-check.js';
 import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.js';
 import { StorePostgresDialect } from './postgres-introspector.js';
+import { StoreSqliteDialect } from './sqlite-dialect.js';
 import type { Database } from './schema.js';
 import { storeQueries, type StoreQueries } from './queries.js';
 import { PostgresSyncStore } from './sync/postgres-writer.js';
@@ -124,7 +125,7 @@ export class Store {
       database.pragma('synchronous = NORMAL');
       database.pragma('foreign_keys = ON');
       database.pragma('cache_size = -2000');
-      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+      const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
       const fast = new SqliteFastPath(database);
       store = new Store(db, 'sqlite', url, new SqliteSyncStore(db, fast));
       registerFastPath(store.db, fast);

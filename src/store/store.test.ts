@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,4 +173,32 @@ describe('store on sqlite, migrating while another process writes', () => {
     const store = await openTestStore(`sqlite:${file}`);
     expect(await store.db.selectFrom('users').select('id').execute()).toEqual([]);
   }, 30_000);
+});
+
+describe('store on sqlite, several writers at once', () => {
+  // Found by running 12 `idsync users add` at once: 1 to 5 of them failed with "database is
+  // locked". A deferred transaction that reads, then writes after another process committed,
+  // cannot upgrade its stale snapshot (SQLITE_BUSY_SNAPSHOT), and SQLite does not wait for that.
+  it('lets several processes add users at the same time without a lock error', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'idsync-store-'));
+    const config = path.join(dir, 'idsync.yaml');
+    writeFileSync(config, `store: sqlite:${path.join(dir, 'store.db')}\ndirectories: []\n`);
+    const bin = fileURLToPath(new URL('../../bin/idsync.js', import.meta.url));
+    const add = (i: number) =>
+      new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(process.execPath, [bin, '--config', config, 'users', 'add', `writer-${i}`], (err, _out, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+        );
+      });
+    // Migrated first, so that only the adds race.
+    await (await Store.open(`sqlite:${path.join(dir, 'store.db')}`)).close();
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => add(i)));
+    expect(results.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
+    const store = await Store.open(`sqlite:${path.join(dir, 'store.db')}`);
+    try {
+      expect(await store.db.selectFrom('users').select('username').execute()).toHaveLength(10);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 });
