@@ -27,7 +27,10 @@ export interface Agents {
   /** Records a connection (address, version). */
   seen(id: number, seen: { address: string | null; version: string | null }, now: Date): Promise<void>;
   /** The channel's state as the hub holding it sees it: connected since (null: not connected), last heartbeat, round trip, directories. */
-  channel(id: number, c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[] }): Promise<void>;
+  channel(
+    id: number,
+    c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[]; primaryFor?: string[] },
+  ): Promise<void>;
 }
 
 export class KyselyAgents implements Agents {
@@ -53,6 +56,7 @@ export class KyselyAgents implements Agents {
         last_heartbeat_at: null,
         rtt_ms: null,
         served_directories: null,
+        primary_for: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -96,7 +100,10 @@ export class KyselyAgents implements Agents {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async channel(id: number, c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[] }): Promise<void> {
+  async channel(
+    id: number,
+    c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[]; primaryFor?: string[] },
+  ): Promise<void> {
     await this.db
       .updateTable('agents')
       .set({
@@ -104,6 +111,9 @@ export class KyselyAgents implements Agents {
         ...(c.heartbeatAt !== undefined ? { last_heartbeat_at: c.heartbeatAt } : {}),
         ...(c.rttMs !== undefined ? { rtt_ms: c.rttMs } : {}),
         ...(c.directories !== undefined ? { served_directories: JSON.stringify(c.directories) } : {}),
+        ...(c.primaryFor !== undefined ? { primary_for: JSON.stringify(c.primaryFor) } : {}),
+        // Not connected: primary for nothing.
+        ...(c.connectedSince === null ? { primary_for: null } : {}),
       })
       .where('id', '=', id)
       .execute();

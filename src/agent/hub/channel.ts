@@ -8,6 +8,7 @@ import type { Store } from '../../store/db.js';
 import { CHANNEL_PATH, Headers, NonceCache, PROTOCOL_VERSION, negotiateProtocol, signatureMatches, skewProblem } from '../signature.js';
 import { CloseCode, type Control, dataFrame, parseControl, parseDataFrame, RateLimiter } from '../wire.js';
 import { agentCredentials } from './enrollment.js';
+import { type Health, Primaries } from './primaries.js';
 import { TunnelSocket } from './tunnel-socket.js';
 
 /**
@@ -17,6 +18,11 @@ import { TunnelSocket } from './tunnel-socket.js';
  * heartbeat (round-trip time kept for `idsync agents` and the API), and is re-checked against the
  * store at each heartbeat, so an agent revoked by another process is cut within one heartbeat (one
  * revoked through this process's API is cut at once).
+ *
+ * Several agents may serve one directory (src/agent/hub/primaries.ts): all keep their channels,
+ * the primary carries the directory's sessions, and when it drops or misses a heartbeat another
+ * takes over; the failed sessions are reopened by the serve worker through the new primary, from
+ * the stored stream position.
  */
 
 export interface AgentHubOptions {
@@ -37,6 +43,10 @@ export interface AgentStatus {
   lastHeartbeatAt: string | null;
   rttMs: number | null;
   directories: string[];
+  /** The directories whose sessions it carries. */
+  primaryFor: string[];
+  /** The directories configured with it whose primary is another agent. */
+  standbyFor: string[];
   tunnels: number;
 }
 
@@ -76,6 +86,9 @@ export class AgentHub {
   readonly #connections = new Map<string, Connection>();
   readonly #nonces = new NonceCache();
   readonly #heartbeatMs: number;
+  readonly #primaries = new Primaries();
+  /** Which directory each open tunnel is for, so a failover moves only that directory's sessions. */
+  readonly #tunnelDirectory = new WeakMap<TunnelSocket, string>();
   #nextTunnel = 1;
   #nextConnection = 1;
 
@@ -102,6 +115,17 @@ export class AgentHub {
     });
   }
 
+  /** The agents that reach `directory`, in the configuration's order (the failover order). */
+  route(directory: string, agents: readonly string[]): void {
+    this.#primaries.route(directory, agents);
+    this.#elect();
+  }
+
+  /** The primary agent of each directory reached through agents (undefined: none connected). */
+  primaries(): { directory: string; agents: readonly string[]; primary: string | undefined }[] {
+    return this.#primaries.directories().map((d) => ({ directory: d, agents: this.#primaries.agentsOf(d), primary: this.#primaries.primaryOf(d) }));
+  }
+
   /** Connected agents. */
   status(): AgentStatus[] {
     return [...this.#connections.values()].map((c) => ({
@@ -114,6 +138,8 @@ export class AgentHub {
       lastHeartbeatAt: c.lastHeartbeatAt?.toISOString() ?? null,
       rttMs: c.rttMs,
       directories: c.directories,
+      primaryFor: this.#primaries.primaryFor(c.name),
+      standbyFor: this.#primaries.directories().filter((d) => this.#primaries.agentsOf(d).includes(c.name) && this.#primaries.primaryOf(d) !== c.name),
       tunnels: c.tunnels.size,
     }));
   }
@@ -128,9 +154,11 @@ export class AgentHub {
     setTimeout(() => c.ws.terminate(), 2000).unref();
   }
 
-  /** A tunnel to `directory` through the first of `agents` that is connected. */
+  /** A tunnel to `directory` through its primary agent among `agents`. */
   openTunnel(agents: readonly string[], directory: string): TunnelSocket {
-    const c = agents.map((a) => this.#connections.get(a)).find((x) => x !== undefined);
+    this.route(directory, agents);
+    const primary = this.#primaries.primaryOf(directory);
+    const c = primary === undefined ? undefined : this.#connections.get(primary);
     const id = this.#nextTunnel;
     this.#nextTunnel = id >= 0xffffffff ? 1 : id + 1;
     const socket = new TunnelSocket(id, {
@@ -148,6 +176,7 @@ export class AgentHub {
       return socket;
     }
     c.tunnels.set(id, socket);
+    this.#tunnelDirectory.set(socket, directory);
     this.#send(c, { t: 'open', tunnel: id, directory });
     return socket;
   }
@@ -237,8 +266,9 @@ export class AgentHub {
     this.deps.log.info({ agent: c.name, address: c.address, version: c.version, protocol: c.protocol }, 'agent connected');
     void this.deps.store.agents
       .seen(a.row.id, { address: c.address, version: c.version }, this.deps.now())
-      .then(() => this.#record(c, { connectedSince: c.connectedAt.toISOString() }))
+      .then(() => this.#record(c, { connectedSince: c.connectedAt.toISOString(), primaryFor: this.#primaries.primaryFor(c.name) }))
       .catch(() => undefined);
+    this.#elect();
     ws.on('message', (data, isBinary) => this.#message(c, data as Buffer, isBinary));
     ws.on('close', (code, reason) => {
       const why = `the channel of agent "${c.name}" closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`;
@@ -271,7 +301,9 @@ export class AgentHub {
           c.rttMs = Math.round((performance.now() - c.ping.sentAt) * 100) / 100;
           c.lastHeartbeatAt = this.deps.now();
           c.ping = undefined;
+          const wasLate = c.missed > 0;
           c.missed = 0;
+          if (wasLate) this.#elect();
           this.#record(c, { connectedSince: c.connectedAt.toISOString(), heartbeatAt: c.lastHeartbeatAt.toISOString(), rttMs: c.rttMs });
         }
         break;
@@ -297,6 +329,8 @@ export class AgentHub {
       this.disconnect(c.name, `no heartbeat answer for ${3 * this.#heartbeatMs} ms`, CloseCode.heartbeat);
       return;
     }
+    // One heartbeat unanswered: a standby that answers takes over its directories now (within two heartbeats of the last answer).
+    if (c.missed === 1) this.#elect();
     const n = (c.ping?.n ?? 0) + 1;
     c.ping = { n, sentAt: performance.now() };
     this.#send(c, { t: 'ping', n });
@@ -323,6 +357,37 @@ export class AgentHub {
     }
     const tunnels = [...c.tunnels.values()];
     c.tunnels.clear();
+    this.#elect();
     for (const t of tunnels) t.fail(why);
+  }
+
+  #health(name: string): Health {
+    const c = this.#connections.get(name);
+    return !c ? 'absent' : c.missed > 0 ? 'late' : 'healthy';
+  }
+
+  /**
+   * Re-elects the primaries; a directory whose primary changed has its sessions through the old
+   * one failed, so the serve worker reopens them (through the new one) from its stored position.
+   */
+  #elect(): void {
+    for (const e of this.#primaries.elect((a) => this.#health(a))) {
+      this.deps.log.info(
+        { directory: e.directory, from: e.from ?? null, to: e.to ?? null },
+        e.to ? 'agent primary elected' : 'no agent of the directory is connected',
+      );
+      for (const name of [e.from, e.to]) {
+        const c = name === undefined ? undefined : this.#connections.get(name);
+        if (c) this.#record(c, { connectedSince: c.connectedAt.toISOString(), primaryFor: this.#primaries.primaryFor(c.name) });
+      }
+      const old = e.from === undefined ? undefined : this.#connections.get(e.from);
+      if (!old) continue;
+      for (const [id, t] of [...old.tunnels]) {
+        if (this.#tunnelDirectory.get(t) !== e.directory) continue;
+        old.tunnels.delete(id);
+        this.#send(old, { t: 'closed', tunnel: id });
+        t.fail(new IdsyncError('DIRECTORY_UNREACHABLE', `agent "${old.name}" is no longer the primary of "${e.directory}" (now: ${e.to ?? 'none'})`));
+      }
+    }
   }
 }

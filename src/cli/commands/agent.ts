@@ -22,17 +22,31 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const { agentView } = await import('../../agent/hub/enrollment.js');
-      await withStore(program.opts() as GlobalOptions, async ({ store }) => {
+      await withStore(program.opts() as GlobalOptions, async ({ store, config }) => {
         const now = clock()();
-        const rows = (await store.agents.list()).map((r) => agentView(r, now));
+        // A serve that died cannot say so: a heartbeat older than a minute means not connected.
+        const isLive = (a: { connectedSince: string | null; lastHeartbeatAt: string | null }) =>
+          !!a.connectedSince && !!a.lastHeartbeatAt && now.getTime() - Date.parse(a.lastHeartbeatAt) < 60_000;
+        const configured = (name: string) => config.directories.filter((d) => d.servers.some((s) => s.agent?.names.includes(name))).map((d) => d.name);
+        const rows = (await store.agents.list()).map((r) => {
+          const v = agentView(r, now);
+          const live = isLive(v);
+          const primaryFor = live ? v.primaryFor : [];
+          // Primary or standby for each directory the configuration reaches through it (primary as the serve holding the channel recorded it).
+          return { ...v, connected: live, primaryFor, standbyFor: live ? configured(v.name).filter((d) => !primaryFor.includes(d)) : [] };
+        });
         if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         if (rows.length === 0) process.stdout.write('no agents (create one with `idsync agents create NAME`)\n');
         for (const a of rows) {
-          // A serve that died cannot say so: a heartbeat older than a minute means not connected.
-          const live = a.connectedSince && a.lastHeartbeatAt && now.getTime() - Date.parse(a.lastHeartbeatAt) < 60_000;
-          const seen = live
+          const role = [
+            a.primaryFor.length ? `primary for ${a.primaryFor.join(', ')}` : '',
+            a.standbyFor.length ? `standby for ${a.standbyFor.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ');
+          const seen = a.connected
             ? `connected since ${a.connectedSince} from ${a.lastAddress ?? '?'} (version ${a.version ?? '?'}), last heartbeat ${a.lastHeartbeatAt} ` +
-              `(round trip ${a.rttMs ?? '?'} ms), serving ${a.directories.join(', ') || 'no directory'}`
+              `(round trip ${a.rttMs ?? '?'} ms), serving ${a.directories.join(', ') || 'no directory'}${role ? `; ${role}` : ''}`
             : a.lastSeenAt
               ? `not connected; last connected ${a.lastSeenAt} from ${a.lastAddress ?? '?'} (version ${a.version ?? '?'})`
               : 'never connected';

@@ -1677,6 +1677,10 @@ export interface components {
             rttMs: number | null;
             /** @description The directories the agent says it serves. */
             directories: string[];
+            /** @description The directories whose LDAP sessions it carries (it is their primary agent). */
+            primaryFor: string[];
+            /** @description The directories configured with it whose primary is another agent: it takes over when that one fails. */
+            standbyFor: string[];
             /** @description LDAP sessions of the hub open through it now. */
             tunnels: number;
         } | null;
@@ -1701,6 +1705,8 @@ export interface components {
             lastHeartbeatAt: string | null;
             rttMs: number | null;
             directories: string[];
+            /** @description As recorded in the store: the directories it is the primary agent for. */
+            primaryFor: string[];
             connection: components["schemas"]["AgentConnection"];
         };
         AgentCredentials: {
