@@ -162,4 +162,31 @@ describe('two idsync agents for one directory: primary and standby, failover on 
     expect(expected.users.length).toBe(20 + n);
     await expectConverges(ws, expected, 30_000);
   }, 180_000);
+
+  it('moves to the other agent when the primary stops answering its heartbeat (SIGSTOP), and keeps the new primary when the old one answers again', async () => {
+    // site-a comes back as the standby: the primary does not flap back.
+    agents['site-a'] = startAgent(configOf('site-a'));
+    await ws.waitFor(async () => {
+      const l = await listed();
+      return l['site-a']?.connected && l['site-a'].standbyFor.includes('corp') && l['site-b'].primaryFor.includes('corp');
+    }, 30_000);
+    agents['site-b'].child.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    try {
+      const dn = await slapd.addUser({ uid: 'after-stop', sn: 'Stop' });
+      await slapd.addMembers(groupDn, [dn]);
+      // Heartbeats every 2 s here: one unanswered moves the primary (with 10 s heartbeats, within 20 s of the last answer).
+      await ws.waitFor(async () => (await ws.export()).users.some((u) => u.username === 'after-stop'), 30_000, 250);
+      const ms = Date.now() - stoppedAt;
+      console.log(`failover on a silent primary: change in the store ${ms} ms after SIGSTOP`);
+      expect(ms).toBeLessThan(30_000);
+      expect((await listed())['site-a'].primaryFor).toEqual(['corp']);
+    } finally {
+      agents['site-b'].child.kill('SIGCONT');
+    }
+    await ws.waitFor(async () => {
+      const l = await listed();
+      return l['site-b']?.connected && l['site-b'].standbyFor.includes('corp') && l['site-a'].primaryFor.includes('corp');
+    }, 60_000);
+  }, 120_000);
 });
