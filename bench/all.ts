@@ -1,7 +1,8 @@
 // `npm run bench [-- --large] [-- --store sqlite|postgres|both]`: the full-sync benchmark (into
 // both stores unless --store says otherwise; PostgreSQL at IDSYNC_BENCH_PG_URL), then the
 // continuous-sync one, with the same scale, then the login flood (bench/login.ts, no arguments;
-// it fails when 100 parallel logins grow the server's memory past its bound). Each writes its table to bench/results-*.md;
+// it fails when 100 parallel logins grow the server's memory past its bound), then the agent one (bench/agent.ts:
+// 100,000 users directly and through an idsync agent, full sync and change latency). Each writes its table to bench/results-*.md;
 // the README quotes them.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -10,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tsx = path.resolve(here, '../node_modules/.bin/tsx');
 const argv = process.argv.slice(2);
-for (const script of ['run.ts', 'latency.ts', 'login.ts']) {
+for (const script of ['run.ts', 'latency.ts', 'login.ts', 'agent.ts']) {
   const own =
     script === 'run.ts'
       ? argv.filter((a) => !['--skip-ad'].includes(a))
-      : script === 'login.ts'
+      : script === 'login.ts' || script === 'agent.ts'
         ? []
         : argv.filter((a) => a === '--large' || a === '--skip-ad');
   const r = spawnSync(tsx, [path.join(here, script), ...own], { stdio: 'inherit' });
