@@ -163,7 +163,7 @@ describe('two idsync agents for one directory: primary and standby, failover on 
     await expectConverges(ws, expected, 30_000);
   }, 180_000);
 
-  it('moves to the other agent when the primary stops answering its heartbeat (SIGSTOP), and keeps the new primary when the old one answers again', async () => {
+  it('moves to the other agent when the primary stops answering its heartbeat (SIGSTOP), and keeps the new primary when the old one answers', async () => {
     // site-a comes back as the standby: the primary does not flap back.
     agents['site-a'] = startAgent(configOf('site-a'));
     await ws.waitFor(async () => {
