@@ -42,7 +42,12 @@ const CHANGES = Number(args.changes);
 const REPS = Math.max(1, Number(args.reps));
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const median = (xs: number[]) => pct(xs, 50);
+/** The middle value; for an even count the mean of the two middle ones (as bench/run.ts). */
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor((s.length - 1) / 2);
+  return s.length % 2 ? s[m] : (s[m] + s[m + 1]) / 2;
+};
 const load = () => loadavg()[0].toFixed(2);
 
 type Mode = 'direct' | 'agent';
@@ -98,7 +103,13 @@ async function until<T>(check: () => T | undefined | false, timeoutMs: number, l
   throw new Error(`${label}: not within ${timeoutMs} ms`);
 }
 
-async function once(mode: Mode, slapd: SlapdDirectory, groupDns: string[], certs: { caFile: string; certFile: string; keyFile: string }): Promise<Result> {
+async function once(
+  mode: Mode,
+  rep: number,
+  slapd: SlapdDirectory,
+  groupDns: string[],
+  certs: { caFile: string; certFile: string; keyFile: string },
+): Promise<Result> {
   const dir = mkdtempSync(path.join(tmpdir(), `idsync-bench-agent-${mode}-`));
   const port = await freePort();
   const directory = {
@@ -188,7 +199,7 @@ async function once(mode: Mode, slapd: SlapdDirectory, groupDns: string[], certs
     for (let i = 0; i < CHANGES; i++) {
       let visible: () => boolean;
       if (i % 2 === 0) {
-        const uid = `lat-${mode}-${process.pid.toString(36)}-${i}`;
+        const uid = `lat-${mode}${rep}-${process.pid.toString(36)}-${i}`;
         const dn = `uid=${uid},${PEOPLE_DN}`;
         await admin.add(dn, [
           new Attribute({ type: 'objectClass', values: ['inetOrgPerson'] }),
@@ -201,7 +212,7 @@ async function once(mode: Mode, slapd: SlapdDirectory, groupDns: string[], certs
         visible = () => read<{ status: string }>('select status from users where username_key = ?', uid.toLowerCase())?.status === 'active';
         latencies.push(await measure(visible, t));
       } else {
-        const uid = `lat-${mode}-${process.pid.toString(36)}-${i - 1}`;
+        const uid = `lat-${mode}${rep}-${process.pid.toString(36)}-${i - 1}`;
         const mail = `m${i}-${mode}@corp.example.test`;
         const t = performance.now();
         await admin.modify(`uid=${uid},${PEOPLE_DN}`, [new Change({ operation: 'replace', modification: new Attribute({ type: 'mail', values: [mail] }) })]);
@@ -236,7 +247,7 @@ async function main() {
   const results: Result[] = [];
   try {
     // Alternating, so that a change in the machine's load touches both modes alike.
-    for (let r = 0; r < REPS; r++) for (const mode of ['direct', 'agent'] as const) results.push(await once(mode, slapd, facts.groupDns, certs));
+    for (let r = 0; r < REPS; r++) for (const mode of ['direct', 'agent'] as const) results.push(await once(mode, r, slapd, facts.groupDns, certs));
   } finally {
     await slapd.dispose();
     rmSync(work, { recursive: true, force: true });

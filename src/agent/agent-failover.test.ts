@@ -62,8 +62,8 @@ describe('two idsync agents for one directory: primary and standby, failover on 
       ],
       { api: { listen: `127.0.0.1:${await freePort()}`, tls: { certFile: certs.certFile, keyFile: certs.keyFile } } },
     );
-    // Heartbeats every 2 s (for the round trips shown); the failover below comes from the dropped channel.
-    serve = ws.serve({ env: { IDSYNC_AGENT_HEARTBEAT_MS: '2000' } });
+    // Heartbeats every 5 s (half the default, for a shorter test); the first failover below comes from the dropped channel.
+    serve = ws.serve({ env: { IDSYNC_AGENT_HEARTBEAT_MS: '5000' } });
     hubUrl = (await ws.waitFor(async () => /"url":"(https:\/\/127\.0\.0\.1:\d+)".*admin API listening/.exec(serve.output())?.[1], 60_000)).value;
     for (const name of ['site-a', 'site-b']) {
       const created = await ws.json(['agents', 'create', name]);
@@ -175,7 +175,7 @@ describe('two idsync agents for one directory: primary and standby, failover on 
     try {
       const dn = await slapd.addUser({ uid: 'after-stop', sn: 'Stop' });
       await slapd.addMembers(groupDn, [dn]);
-      // Heartbeats every 2 s here: one unanswered moves the primary (with 10 s heartbeats, within 20 s of the last answer).
+      // Heartbeats every 5 s here: one unanswered moves the primary (with the default 10 s, within 20 s of the last answer).
       await ws.waitFor(async () => (await ws.export()).users.some((u) => u.username === 'after-stop'), 30_000, 250);
       const ms = Date.now() - stoppedAt;
       console.log(`failover on a silent primary: change in the store ${ms} ms after SIGSTOP`);
@@ -189,4 +189,18 @@ describe('two idsync agents for one directory: primary and standby, failover on 
       return l['site-b']?.connected && l['site-b'].standbyFor.includes('corp') && l['site-a'].primaryFor.includes('corp');
     }, 60_000);
   }, 120_000);
+
+  it('cuts the channel of an agent revoked with the CLI within a second or so, well before its next heartbeat; the other agent carries on', async () => {
+    const r = await ws.cli(['agents', 'revoke', 'site-a']);
+    expect(r.code).toBe(0);
+    const revokedAt = Date.now();
+    await ws.waitFor(async () => /"code":4401/.test(agents['site-a'].output()), 10_000, 20);
+    const ms = Date.now() - revokedAt;
+    console.log(`revocation from the CLI: channel closed ${ms} ms after the command returned`);
+    expect(ms).toBeLessThan(2500);
+    await ws.waitFor(async () => (await listed())['site-b']?.primaryFor.includes('corp'), 30_000);
+    const dn = await slapd.addUser({ uid: 'after-revoke', sn: 'Revoke' });
+    await slapd.addMembers(groupDn, [dn]);
+    await ws.waitFor(async () => (await ws.export()).users.some((u) => u.username === 'after-revoke'), 30_000, 250);
+  }, 60_000);
 });

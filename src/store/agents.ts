@@ -22,6 +22,8 @@ export interface Agents {
    * Returns whether this call did it.
    */
   enroll(id: number, creds: { integrationKey: string; secretSealed: string }, now: Date): Promise<boolean>;
+  /** Which of `names` are revoked (what idsync serve polls to cut a channel revoked by another process). */
+  revokedAmong(names: string[]): Promise<string[]>;
   /** Revokes the agent unless it already is; returns whether it was live. */
   revoke(name: string, now: Date): Promise<boolean>;
   /** Records a connection (address, version). */
@@ -88,6 +90,12 @@ export class KyselyAgents implements Agents {
       .where('connect_key_expires_at', '>', now.toISOString())
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
+  }
+
+  async revokedAmong(names: string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db.selectFrom('agents').select('name').where('name', 'in', names).where('revoked_at', 'is not', null).execute();
+    return rows.map((r) => r.name);
   }
 
   async revoke(name: string, now: Date): Promise<boolean> {

@@ -15,9 +15,9 @@ import { TunnelSocket } from './tunnel-socket.js';
  * The hub's end of the agents' channels (issue 13): the WebSocket upgrade on CHANNEL_PATH is
  * checked (signature, date, nonce, revocation, protocol version) before the socket is accepted;
  * then each connected agent carries the tunnels of the directories it serves, is pinged every
- * heartbeat (round-trip time kept for `idsync agents` and the API), and is re-checked against the
- * store at each heartbeat, so an agent revoked by another process is cut within one heartbeat (one
- * revoked through this process's API is cut at once).
+ * heartbeat (round-trip time kept for `idsync agents` and the API); the store is polled for
+ * revocations every half second while agents are connected, so an agent revoked by another process
+ * (`idsync agents revoke`) is cut within a second (one revoked through this process's API, at once).
  *
  * Several agents may serve one directory (src/agent/hub/primaries.ts): all keep their channels,
  * the primary carries the directory's sessions, and when it drops or misses a heartbeat another
@@ -29,6 +29,8 @@ export interface AgentHubOptions {
   heartbeatMs?: number;
   /** The largest frame either side accepts (ws maxPayload). */
   maxPayloadBytes?: number;
+  /** How often the store is asked whether a connected agent was revoked by another process. */
+  revocationPollMs?: number;
   /** Control messages an agent may send per second (sustained) before its channel is closed. */
   controlRatePerSecond?: number;
 }
@@ -89,6 +91,7 @@ export class AgentHub {
   readonly #primaries = new Primaries();
   /** Which directory each open tunnel is for, so a failover moves only that directory's sessions. */
   readonly #tunnelDirectory = new WeakMap<TunnelSocket, string>();
+  readonly #revocations: NodeJS.Timeout;
   #nextTunnel = 1;
   #nextConnection = 1;
 
@@ -98,6 +101,23 @@ export class AgentHub {
   ) {
     this.#heartbeatMs = options.heartbeatMs ?? 10_000;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024 * 1024 });
+    this.#revocations = setInterval(() => void this.#pollRevocations(), options.revocationPollMs ?? 500);
+    this.#revocations.unref();
+  }
+
+  #polling = false;
+
+  /** Revoked by another process (the CLI beside serve): one indexed query, only while agents are connected. */
+  async #pollRevocations(): Promise<void> {
+    if (this.#polling || this.#connections.size === 0) return;
+    this.#polling = true;
+    try {
+      for (const name of await this.deps.store.agents.revokedAmong([...this.#connections.keys()])) this.disconnect(name, `agent "${name}" was revoked`);
+    } catch {
+      // The store is briefly unavailable: the next poll asks again.
+    } finally {
+      this.#polling = false;
+    }
   }
 
   /** Takes the upgrade requests for CHANNEL_PATH off an HTTP(S) server; others are left alone. */
@@ -182,6 +202,7 @@ export class AgentHub {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#revocations);
     for (const c of [...this.#connections.values()]) {
       this.#drop(c, new Error('the hub is shutting down'));
       c.ws.close(1001, 'hub shutting down');
@@ -259,7 +280,7 @@ export class AgentHub {
       tunnels: new Map(),
       ping: undefined,
       missed: 0,
-      timer: setInterval(() => void this.#heartbeat(c), this.#heartbeatMs),
+      timer: setInterval(() => this.#heartbeat(c), this.#heartbeatMs),
       control: new RateLimiter(this.options.controlRatePerSecond ?? 200, 1000),
     };
     this.#connections.set(c.name, c);
@@ -324,7 +345,7 @@ export class AgentHub {
     }
   }
 
-  async #heartbeat(c: Connection): Promise<void> {
+  #heartbeat(c: Connection): void {
     if (c.ping && ++c.missed >= 3) {
       this.disconnect(c.name, `no heartbeat answer for ${3 * this.#heartbeatMs} ms`, CloseCode.heartbeat);
       return;
@@ -334,9 +355,6 @@ export class AgentHub {
     const n = (c.ping?.n ?? 0) + 1;
     c.ping = { n, sentAt: performance.now() };
     this.#send(c, { t: 'ping', n });
-    // Revoked by another process (the CLI beside serve): cut within a heartbeat.
-    const row = await this.deps.store.agents.findByName(c.name).catch(() => undefined);
-    if (row?.revoked_at && this.#connections.get(c.name) === c) this.disconnect(c.name, `agent "${c.name}" was revoked`);
   }
 
   #send(c: Connection, m: Control): void {

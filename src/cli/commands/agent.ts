@@ -75,7 +75,7 @@ export function registerAgentCommands(program: Command): void {
 
   agents
     .command('revoke <name>')
-    .description("revoke an agent: its credentials stop working; a running idsync serve closes its channel within a heartbeat (the API's revoke: at once)")
+    .description("revoke an agent: its credentials stop working; a running idsync serve closes its channel within a second (the API's revoke: at once)")
     .action(async (name: string) => {
       const { revokeAgent } = await import('../../agent/hub/enrollment.js');
       await withStore(program.opts() as GlobalOptions, async ({ store }) => {
