@@ -286,6 +286,8 @@ async function main() {
         `- ${r.mode}: full sync ${r.syncS.toFixed(2)} s; latency median ${median(r.latencies).toFixed(1)} ms, p95 ${pct(r.latencies, 95).toFixed(1)} ms; ` +
         `load ${r.loads.join(' → ')}`,
     ),
+    // The ratio within each rep (direct then agent, back to back): its spread shows how much the shared machine's load moved the medians.
+    `- full sync, agent / direct within each rep: ${Array.from({ length: REPS }, (_, r) => (results[2 * r + 1].syncS / results[2 * r].syncS).toFixed(2)).join('×, ')}×`,
     `- machine: ${cpus().length} cores (${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}), node ${process.version}`,
     '',
   ].join('\n');

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -60,7 +62,8 @@ describe('two idsync agents for one directory: primary and standby, failover on 
           safeguard: { enabled: false },
         },
       ],
-      { api: { listen: `127.0.0.1:${await freePort()}`, tls: { certFile: certs.certFile, keyFile: certs.keyFile } } },
+      // Metrics without credentials, to scrape them here.
+      { api: { listen: `127.0.0.1:${await freePort()}`, tls: { certFile: certs.certFile, keyFile: certs.keyFile }, publicMetrics: true } },
     );
     // Heartbeats every 5 s (half the default, for a shorter test); the first failover below comes from the dropped channel.
     serve = ws.serve({ env: { IDSYNC_AGENT_HEARTBEAT_MS: '5000' } });
@@ -87,6 +90,18 @@ describe('two idsync agents for one directory: primary and standby, failover on 
     await slapd?.dispose();
   });
 
+  /** Prometheus's view: /metrics over HTTPS (the test CA). */
+  const metrics = () =>
+    new Promise<string>((resolve, reject) => {
+      https
+        .get(`${hubUrl}/metrics`, { ca: readFileSync(certs.caFile) }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve(text));
+        })
+        .on('error', reject);
+    });
+
   const listed = async (): Promise<Record<string, Listed>> => Object.fromEntries(((await ws.json(['agents'])) as Listed[]).map((a) => [a.name, a]));
 
   it('elects the first agent, keeps the second on standby, and fails over to it within 30 s with no lost or duplicate user', async () => {
@@ -102,6 +117,12 @@ describe('two idsync agents for one directory: primary and standby, failover on 
     const text = (await ws.cli(['agents'])).stdout;
     expect(text).toMatch(/site-a: enrolled; connected since .*serving corp; primary for corp/);
     expect(text).toMatch(/site-b: enrolled; connected since .*serving corp; standby for corp/);
+    const m = await metrics();
+    expect(m).toContain('idsync_agent_primary{directory="corp",agent="site-a"} 1');
+    expect(m).toContain('idsync_agent_primary{directory="corp",agent="site-b"} 0');
+    expect(m).toMatch(/idsync_agent_connected\{agent="site-b",version="[^"]+"\} 1/);
+    expect(m).toMatch(/idsync_agent_heartbeat_rtt_seconds\{agent="site-b"\} [\d.e-]+/);
+    expect(m).toMatch(/idsync_agent_tunnels\{agent="site-a"\} [1-9]/);
 
     // Changes keep coming: new users joining the group, and attribute changes, every 50 ms.
     let writing = true;
@@ -126,6 +147,9 @@ describe('two idsync agents for one directory: primary and standby, failover on 
       return l['site-b']?.primaryFor.includes('corp') && l;
     }, 30_000);
     expect(after['site-a'].connected).toBe(false);
+    const m2 = await metrics();
+    expect(m2).toContain('idsync_agent_primary{directory="corp",agent="site-b"} 1');
+    expect(m2).toMatch(/idsync_agent_connected\{agent="site-a",version="[^"]+"\} 0/);
     // The standby has taken over: a user added after the kill reaches the store through it.
     const { ms } = await ws.waitFor(
       async () => {
