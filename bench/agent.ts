@@ -258,6 +258,7 @@ async function main() {
   const ratio = sync('agent') / sync('direct');
   const added95 = pct(lat('agent'), 95) - pct(lat('direct'), 95);
   const added50 = median(lat('agent')) - median(lat('direct'));
+  const pairs = Array.from({ length: REPS }, (_, r) => (results[2 * r + 1].syncS / results[2 * r].syncS).toFixed(2));
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
   const row = (m: Mode) =>
     `| ${m === 'direct' ? 'direct (StartTLS to slapd)' : 'through idsync agent (HTTPS channel, agent StartTLS to slapd)'} | ${sync(m).toFixed(2)} | ` +
@@ -287,7 +288,7 @@ async function main() {
         `load ${r.loads.join(' → ')}`,
     ),
     // The ratio within each rep (direct then agent, back to back): its spread shows how much the shared machine's load moved the medians.
-    `- full sync, agent / direct within each rep: ${Array.from({ length: REPS }, (_, r) => (results[2 * r + 1].syncS / results[2 * r].syncS).toFixed(2)).join('×, ')}×`,
+    `- full sync, agent / direct within each rep: ${pairs.join('×, ')}×`,
     `- machine: ${cpus().length} cores (${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}), node ${process.version}`,
     '',
   ].join('\n');
