@@ -259,6 +259,7 @@ async function main() {
   const added95 = pct(lat('agent'), 95) - pct(lat('direct'), 95);
   const added50 = median(lat('agent')) - median(lat('direct'));
   const pairs = Array.from({ length: REPS }, (_, r) => (results[2 * r + 1].syncS / results[2 * r].syncS).toFixed(2));
+  const maxLoad = Math.max(...results.flatMap((r) => r.loads.map(Number)));
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
   const row = (m: Mode) =>
     `| ${m === 'direct' ? 'direct (StartTLS to slapd)' : 'through idsync agent (HTTPS channel, agent StartTLS to slapd)'} | ${sync(m).toFixed(2)} | ` +
@@ -278,6 +279,13 @@ async function main() {
     `Targets: full sync through the agent within ${TARGET_SYNC_RATIO}× of the direct one — ${ratio.toFixed(2)}×: ${verdict(ratio <= TARGET_SYNC_RATIO)}; ` +
       `p95 change-to-store latency added under ${TARGET_P95_ADDED_MS} ms — ${added95.toFixed(1)} ms added (median ${added50.toFixed(1)} ms): ` +
       `${verdict(added95 < TARGET_P95_ADDED_MS)}.`,
+    ...(maxLoad > cpus().length
+      ? [
+          '',
+          `**The machine was loaded** (1-minute load up to ${maxLoad.toFixed(1)} on ${cpus().length} cores): the two modes competed with other work ` +
+            'for the CPUs, so the verdicts above are not reliable; compare the per-rep ratios below, and re-run on a quiet machine.',
+        ]
+      : []),
     '',
     'Every run, with the 1-minute load average at its start, after the full sync and after the changes (other work on this shared machine inflates wall ' +
       'times):',
