@@ -65,6 +65,8 @@ interface Connection {
   lastHeartbeatAt: Date | null;
   rttMs: number | null;
   directories: string[];
+  /** Its hello (the directories it serves) has arrived. */
+  helloed: boolean;
   tunnels: Map<number, TunnelSocket>;
   ping: { n: number; sentAt: number } | undefined;
   missed: number;
@@ -277,6 +279,7 @@ export class AgentHub {
       lastHeartbeatAt: null,
       rttMs: null,
       directories: [],
+      helloed: false,
       tunnels: new Map(),
       ping: undefined,
       missed: 0,
@@ -315,6 +318,8 @@ export class AgentHub {
     switch (m.t) {
       case 'hello':
         c.directories = Array.isArray(m.directories) ? m.directories.filter((d) => typeof d === 'string').slice(0, 1000) : [];
+        c.helloed = true;
+        this.#elect();
         this.#record(c, { connectedSince: c.connectedAt.toISOString(), directories: c.directories });
         break;
       case 'pong':
@@ -379,9 +384,11 @@ export class AgentHub {
     for (const t of tunnels) t.fail(why);
   }
 
-  #health(name: string): Health {
+  /** An agent whose hello did not list the directory cannot carry it (before its hello, it is assumed to). */
+  #health(name: string, directory: string): Health {
     const c = this.#connections.get(name);
-    return !c ? 'absent' : c.missed > 0 ? 'late' : 'healthy';
+    if (!c || (c.helloed && !c.directories.includes(directory))) return 'absent';
+    return c.missed > 0 ? 'late' : 'healthy';
   }
 
   /**
@@ -389,7 +396,7 @@ export class AgentHub {
    * one failed, so the serve worker reopens them (through the new one) from its stored position.
    */
   #elect(): void {
-    for (const e of this.#primaries.elect((a) => this.#health(a))) {
+    for (const e of this.#primaries.elect((a, d) => this.#health(a, d))) {
       this.deps.log.info(
         { directory: e.directory, from: e.from ?? null, to: e.to ?? null },
         e.to ? 'agent primary elected' : 'no agent of the directory is connected',

@@ -4,7 +4,8 @@
  * by. The choice is deterministic: the current primary stays while it is usable (no flapping back
  * when a higher-ranked agent reconnects), else the first usable agent in the order the
  * configuration lists them (`directories[].agent`) takes over. An agent that has missed a
- * heartbeat is usable only when no agent of the directory answers its heartbeats.
+ * heartbeat is usable only when no agent of the directory answers its heartbeats; one that says it
+ * does not serve the directory (its configuration lacks it) is not usable for it.
  */
 export type Health = 'healthy' | 'late' | 'absent';
 
@@ -43,9 +44,10 @@ export class Primaries {
   }
 
   /** Re-elects every directory's primary from the agents' health; returns the changes. */
-  elect(health: (agent: string) => Health): Election[] {
+  elect(healthOf: (agent: string, directory: string) => Health): Election[] {
     const changes: Election[] = [];
     for (const [directory, agents] of this.#routes) {
+      const health = (a: string) => healthOf(a, directory);
       const current = this.#primary.get(directory);
       const next =
         current !== undefined && health(current) === 'healthy'

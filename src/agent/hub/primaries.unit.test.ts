@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Health, Primaries } from './primaries.js';
 
 describe('Primaries (several agents per directory)', () => {
-  const health = (m: Record<string, Health>) => (a: string) => m[a] ?? 'absent';
+  const health = (m: Record<string, Health>) => (a: string, _d: string) => m[a] ?? 'absent';
 
   it('takes the first healthy agent in the configured order, and keeps it while it is healthy', () => {
     const p = new Primaries();
@@ -24,5 +24,15 @@ describe('Primaries (several agents per directory)', () => {
     expect(p.elect(health({ a: 'late', b: 'healthy' }))).toEqual([{ directory: 'corp', from: 'a', to: 'b' }]);
     expect(p.elect(health({}))).toEqual([{ directory: 'corp', from: 'b', to: undefined }]);
     expect(p.primaryOf('corp')).toBeUndefined();
+  });
+
+  it('elects per directory: an agent unusable for one directory can be primary of another', () => {
+    const p = new Primaries();
+    p.route('corp', ['a', 'b']);
+    p.route('lab', ['a', 'b']);
+    // a does not serve corp (its configuration lacks it).
+    p.elect((a, d) => (a === 'a' && d === 'corp' ? 'absent' : 'healthy'));
+    expect(p.primaryOf('corp')).toBe('b');
+    expect(p.primaryOf('lab')).toBe('a');
   });
 });
