@@ -22,12 +22,14 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const { agentView } = await import('../../agent/hub/enrollment.js');
-      await withStore(program.opts() as GlobalOptions, async ({ store, config }) => {
+      await withStore(program.opts() as GlobalOptions, async ({ store, directories }) => {
         const now = clock()();
         // A serve that died cannot say so: a heartbeat older than a minute means not connected.
         const isLive = (a: { connectedSince: string | null; lastHeartbeatAt: string | null }) =>
           !!a.connectedSince && !!a.lastHeartbeatAt && now.getTime() - Date.parse(a.lastHeartbeatAt) < 60_000;
-        const configured = (name: string) => config.directories.filter((d) => d.servers.some((s) => s.agent?.names.includes(name))).map((d) => d.name);
+        // The file's directories and those created through the API.
+        const all = await directories.configs();
+        const configured = (name: string) => all.filter((d) => d.servers.some((s) => s.agent?.names.includes(name))).map((d) => d.name);
         const rows = (await store.agents.list()).map((r) => {
           const v = agentView(r, now);
           const live = isLive(v);
