@@ -81,7 +81,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     now,
     log: opts.log,
     limiter: new LoginLimiter(opts.store, opts.loginLimits),
-    metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics }),
+    metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics, agentHub: opts.agentHub }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
     changes: new LocalChanges({
       store: opts.store,

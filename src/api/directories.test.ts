@@ -140,6 +140,23 @@ describe('directories through the admin API, on OpenLDAP', () => {
     expect(await bad({ name: 'filedir' })).toMatchObject({ code: 'STORE_CONFLICT', field: 'name' });
   });
 
+  it('creates a directory reached through agents (no servers, no bind), refuses agents with servers or a bind, says where it is reached', async () => {
+    const o = await org();
+    const { servers: _s, ca: _c, bind: _b, ...rest } = input(o, { name: 'agentdir' });
+    const bad = async (extra: Record<string, unknown>) =>
+      (await h.call('POST', '/api/v1/directories', { as: 'administrator', body: { ...rest, agent: ['site-1', 'site-2'], ...extra } })).body.error;
+    expect(await bad({ servers: [slapd.ldapsUrl] })).toMatchObject({ code: 'VALIDATION_FAILED', field: 'agent', message: expect.stringContaining('not both') });
+    expect(await bad({ bind: { dn: slapd.bindDn, password: 'x' } })).toMatchObject({ code: 'VALIDATION_FAILED', field: 'bind' });
+    const created = await h.call('POST', '/api/v1/directories', { as: 'administrator', body: { ...rest, agent: ['site-1', 'site-2'] } });
+    expect(created.status).toBe(201);
+    expect(created.body.config).toMatchObject({ name: 'agentdir', agent: ['site-1', 'site-2'] });
+    expect(created.body.config).not.toHaveProperty('servers');
+    // No agent channel in this process (the harness has no AgentHub): the test says where the directory is reached.
+    const test = await h.call('POST', '/api/v1/directories/agentdir/test', { as: 'administrator' });
+    expect(JSON.stringify(test.body)).toMatch(/reached through agent site-1 or site-2/);
+    expect((await h.call('DELETE', '/api/v1/directories/agentdir', { as: 'administrator' })).status).toBeLessThan(300);
+  });
+
   it('creates, reads, tests, searches, plans, syncs, updates and deletes a directory', async () => {
     const o = await org();
     const created = await h.call('POST', '/api/v1/directories', { as: 'administrator', body: input(o) });

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AgentHub } from '../agent/hub/channel.js';
 import type { SyncEvents } from '../serve/events.js';
 import type { Store } from '../store/db.js';
 import { listSyncStates } from '../store/sync-state.js';
@@ -21,7 +22,7 @@ export class ApiMetrics {
   constructor(
     store: Store,
     private readonly events: SyncEvents,
-    opts: { defaultMetrics?: boolean } = {},
+    opts: { defaultMetrics?: boolean; agentHub?: AgentHub } = {},
   ) {
     const registers = [this.registry];
     this.#runs = new Counter({
@@ -67,6 +68,7 @@ export class ApiMetrics {
         for (const s of await listSyncStates(store.db)) this.set({ directory: s.name }, s.connected ? 1 : 0);
       },
     });
+    registerAgentMetrics(registers, store, opts.agentHub);
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'idsync_' });
     this.#listener = ({ directory, report }) => this.observe(directory, report);
     events.on('finished', this.#listener);
@@ -83,4 +85,67 @@ export class ApiMetrics {
   close(): void {
     this.events.off('finished', this.#listener);
   }
+}
+
+/**
+ * The on-premises agents (issue 13): connected or not (every enrolled, unrevoked agent), heartbeat
+ * round trip and age, open sessions, and which agent is the primary of each directory.
+ */
+function registerAgentMetrics(registers: Registry[], store: Store, hub: AgentHub | undefined): void {
+  const connected = () => new Map((hub?.status() ?? []).map((s) => [s.name, s]));
+  new Gauge({
+    name: 'idsync_agent_connected',
+    help: "1 when the agent's channel to this idsync serve is open, 0 for an enrolled agent that is not connected.",
+    labelNames: ['agent', 'version'],
+    registers,
+    async collect() {
+      this.reset();
+      const live = connected();
+      for (const a of await store.agents.list()) {
+        if (!a.enrolled_at || a.revoked_at) continue;
+        const s = live.get(a.name);
+        this.set({ agent: a.name, version: s?.version ?? a.agent_version ?? 'unknown' }, s ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'idsync_agent_heartbeat_rtt_seconds',
+    help: "Round-trip time of the agent's last heartbeat.",
+    labelNames: ['agent'],
+    registers,
+    collect() {
+      this.reset();
+      for (const s of connected().values()) if (s.rttMs !== null) this.set({ agent: s.name }, s.rttMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'idsync_agent_last_heartbeat_timestamp_seconds',
+    help: 'When the agent last answered a heartbeat (Unix time).',
+    labelNames: ['agent'],
+    registers,
+    collect() {
+      this.reset();
+      for (const s of connected().values()) if (s.lastHeartbeatAt) this.set({ agent: s.name }, Date.parse(s.lastHeartbeatAt) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'idsync_agent_tunnels',
+    help: 'LDAP sessions of the hub open through the agent.',
+    labelNames: ['agent'],
+    registers,
+    collect() {
+      this.reset();
+      for (const s of connected().values()) this.set({ agent: s.name }, s.tunnels);
+    },
+  });
+  new Gauge({
+    name: 'idsync_agent_primary',
+    help: "1 for the directory's primary agent, 0 for the agents that stand by (each agent configured for the directory).",
+    labelNames: ['directory', 'agent'],
+    registers,
+    collect() {
+      this.reset();
+      for (const p of hub?.primaries() ?? []) for (const a of p.agents) this.set({ directory: p.directory, agent: a }, a === p.primary ? 1 : 0);
+    },
+  });
 }

@@ -89,9 +89,11 @@ const directory = z
     agent: documented(
       z.union([agentName, z.array(agentName).min(1, 'list at least one agent')]).optional(),
       'Reach the directory through an on-premises agent (`idsync agents create NAME`, see [the agent](agent-configuration.md)) instead of ' +
-        "connecting to it: a name, or a list tried in order. The directory then has no `servers`, `bind`, `transport` or CA here: the agent's " +
-        "configuration holds them, and the bind password stays on premises. Only `idsync serve`, which holds the agents' channels, can reach it.",
-      { default: 'none', example: '`site-paris`' },
+        'connecting to it: a name, or a list of agents of the same site. Every listed agent keeps its channel; `idsync serve` makes the first ' +
+        'connected one (in this order) the primary, the others stand by, and when the primary drops or misses a heartbeat the next takes over ' +
+        "(within 30 s), the sync resuming from its stored position. The directory then has no `servers`, `bind`, `transport` or CA here: the agents' " +
+        "configurations hold them, and the bind password stays on premises. Only `idsync serve`, which holds the agents' channels, can reach it.",
+      { default: 'none', example: '`[site-paris-1, site-paris-2]`' },
     ),
     transport: documented(
       z.enum(['ldaps', 'starttls', 'clear']).optional(),

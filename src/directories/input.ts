@@ -25,11 +25,8 @@ export const bindInputSchema = z
   })
   .strict();
 
-// Directories reached through an on-premises agent (`agent:`, issue 13) are configured in the file for now: the API's keep their servers.
-const servers = directorySchema.shape.servers;
-export const storedInputSchema = directorySchema
-  .omit({ caFile: true, bind: true, agent: true })
-  .extend({ bind: bindInputSchema.optional(), servers: servers.unwrap().describe(servers.description ?? '') });
+// A directory reached through on-premises agents (`agent:`, issue 13) names them instead of `servers` and `bind`, as in the file.
+export const storedInputSchema = directorySchema.omit({ caFile: true, bind: true }).extend({ bind: bindInputSchema.optional() });
 export type DirectoryInput = z.infer<typeof storedInputSchema>;
 
 const inputErrors = new WeakSet<IdsyncError>();

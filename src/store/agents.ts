@@ -22,12 +22,17 @@ export interface Agents {
    * Returns whether this call did it.
    */
   enroll(id: number, creds: { integrationKey: string; secretSealed: string }, now: Date): Promise<boolean>;
+  /** Which of `names` are revoked (what idsync serve polls to cut a channel revoked by another process). */
+  revokedAmong(names: string[]): Promise<string[]>;
   /** Revokes the agent unless it already is; returns whether it was live. */
   revoke(name: string, now: Date): Promise<boolean>;
   /** Records a connection (address, version). */
   seen(id: number, seen: { address: string | null; version: string | null }, now: Date): Promise<void>;
   /** The channel's state as the hub holding it sees it: connected since (null: not connected), last heartbeat, round trip, directories. */
-  channel(id: number, c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[] }): Promise<void>;
+  channel(
+    id: number,
+    c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[]; primaryFor?: string[] },
+  ): Promise<void>;
 }
 
 export class KyselyAgents implements Agents {
@@ -53,6 +58,7 @@ export class KyselyAgents implements Agents {
         last_heartbeat_at: null,
         rtt_ms: null,
         served_directories: null,
+        primary_for: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -86,6 +92,12 @@ export class KyselyAgents implements Agents {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  async revokedAmong(names: string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db.selectFrom('agents').select('name').where('name', 'in', names).where('revoked_at', 'is not', null).execute();
+    return rows.map((r) => r.name);
+  }
+
   async revoke(name: string, now: Date): Promise<boolean> {
     const r = await this.db
       .updateTable('agents')
@@ -96,7 +108,10 @@ export class KyselyAgents implements Agents {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async channel(id: number, c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[] }): Promise<void> {
+  async channel(
+    id: number,
+    c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[]; primaryFor?: string[] },
+  ): Promise<void> {
     await this.db
       .updateTable('agents')
       .set({
@@ -104,6 +119,9 @@ export class KyselyAgents implements Agents {
         ...(c.heartbeatAt !== undefined ? { last_heartbeat_at: c.heartbeatAt } : {}),
         ...(c.rttMs !== undefined ? { rtt_ms: c.rttMs } : {}),
         ...(c.directories !== undefined ? { served_directories: JSON.stringify(c.directories) } : {}),
+        ...(c.primaryFor !== undefined ? { primary_for: JSON.stringify(c.primaryFor) } : {}),
+        // Not connected: primary for nothing.
+        ...(c.connectedSince === null ? { primary_for: null } : {}),
       })
       .where('id', '=', id)
       .execute();

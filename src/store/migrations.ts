@@ -428,6 +428,18 @@ function agentEnrollment(dialect: Dialect): Migration {
   };
 }
 
+/** Which directories an agent is the primary for (issue 13, several agents per site), for `idsync agents` in other processes. */
+function agentPrimaries(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('agents').addColumn('primary_for', 'text').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('agents').dropColumn('primary_for').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
@@ -447,6 +459,7 @@ export class IdsyncMigrations implements MigrationProvider {
       '0013_serve_presence': servePresence(this.dialect),
       '0014_provisioning': provisioning(this.dialect),
       '0015_agents': agentEnrollment(this.dialect),
+      '0016_agent_primaries': agentPrimaries(),
     };
   }
 }

@@ -340,4 +340,6 @@ export interface AgentsTable {
   rtt_ms: number | null;
   /** JSON list of the directories the agent says it serves. */
   served_directories: string | null;
+  /** JSON list of the directories it is the primary agent for (the others it serves, it stands by for). */
+  primary_for: string | null;
 }

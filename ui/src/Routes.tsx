@@ -2,6 +2,7 @@ import { useEffect, type ReactElement } from 'react';
 import { PageHeader } from './components/Layout';
 import { AccountPage } from './pages/AccountPage';
 import { AdminsPage } from './pages/AdminsPage';
+import { AgentsPage } from './pages/AgentsPage';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AuditPage } from './pages/AuditPage';
 import { DirectoriesPage } from './pages/DirectoriesPage';
@@ -36,6 +37,7 @@ const ROUTES: [string, (p: Record<string, string>) => ReactElement][] = [
   ['/audit', () => <AuditPage />],
   ['/admins', () => <AdminsPage />],
   ['/tokens', () => <TokensPage />],
+  ['/agents', () => <AgentsPage />],
   ['/account', () => <AccountPage />],
 ];
 
@@ -50,6 +52,7 @@ const TITLES: Record<string, string> = {
   '/audit': 'Audit log',
   '/admins': 'Admins',
   '/tokens': 'API tokens',
+  '/agents': 'Agents',
 };
 
 export function Routes({ path }: { path: string }) {

@@ -8,21 +8,29 @@ import type { Store } from '../../store/db.js';
 import { CHANNEL_PATH, Headers, NonceCache, PROTOCOL_VERSION, negotiateProtocol, signatureMatches, skewProblem } from '../signature.js';
 import { CloseCode, type Control, dataFrame, parseControl, parseDataFrame, RateLimiter } from '../wire.js';
 import { agentCredentials } from './enrollment.js';
+import { type Health, Primaries } from './primaries.js';
 import { TunnelSocket } from './tunnel-socket.js';
 
 /**
  * The hub's end of the agents' channels (issue 13): the WebSocket upgrade on CHANNEL_PATH is
  * checked (signature, date, nonce, revocation, protocol version) before the socket is accepted;
  * then each connected agent carries the tunnels of the directories it serves, is pinged every
- * heartbeat (round-trip time kept for `idsync agents` and the API), and is re-checked against the
- * store at each heartbeat, so an agent revoked by another process is cut within one heartbeat (one
- * revoked through this process's API is cut at once).
+ * heartbeat (round-trip time kept for `idsync agents` and the API); the store is polled for
+ * revocations every half second while agents are connected, so an agent revoked by another process
+ * (`idsync agents revoke`) is cut within a second (one revoked through this process's API, at once).
+ *
+ * Several agents may serve one directory (src/agent/hub/primaries.ts): all keep their channels,
+ * the primary carries the directory's sessions, and when it drops or misses a heartbeat another
+ * takes over; the failed sessions are reopened by the serve worker through the new primary, from
+ * the stored stream position.
  */
 
 export interface AgentHubOptions {
   heartbeatMs?: number;
   /** The largest frame either side accepts (ws maxPayload). */
   maxPayloadBytes?: number;
+  /** How often the store is asked whether a connected agent was revoked by another process. */
+  revocationPollMs?: number;
   /** Control messages an agent may send per second (sustained) before its channel is closed. */
   controlRatePerSecond?: number;
 }
@@ -37,6 +45,10 @@ export interface AgentStatus {
   lastHeartbeatAt: string | null;
   rttMs: number | null;
   directories: string[];
+  /** The directories whose sessions it carries. */
+  primaryFor: string[];
+  /** The directories configured with it whose primary is another agent. */
+  standbyFor: string[];
   tunnels: number;
 }
 
@@ -53,6 +65,8 @@ interface Connection {
   lastHeartbeatAt: Date | null;
   rttMs: number | null;
   directories: string[];
+  /** Its hello (the directories it serves) has arrived. */
+  helloed: boolean;
   tunnels: Map<number, TunnelSocket>;
   ping: { n: number; sentAt: number } | undefined;
   missed: number;
@@ -76,6 +90,10 @@ export class AgentHub {
   readonly #connections = new Map<string, Connection>();
   readonly #nonces = new NonceCache();
   readonly #heartbeatMs: number;
+  readonly #primaries = new Primaries();
+  /** Which directory each open tunnel is for, so a failover moves only that directory's sessions. */
+  readonly #tunnelDirectory = new WeakMap<TunnelSocket, string>();
+  readonly #revocations: NodeJS.Timeout;
   #nextTunnel = 1;
   #nextConnection = 1;
 
@@ -85,6 +103,23 @@ export class AgentHub {
   ) {
     this.#heartbeatMs = options.heartbeatMs ?? 10_000;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024 * 1024 });
+    this.#revocations = setInterval(() => void this.#pollRevocations(), options.revocationPollMs ?? 500);
+    this.#revocations.unref();
+  }
+
+  #polling = false;
+
+  /** Revoked by another process (the CLI beside serve): one indexed query, only while agents are connected. */
+  async #pollRevocations(): Promise<void> {
+    if (this.#polling || this.#connections.size === 0) return;
+    this.#polling = true;
+    try {
+      for (const name of await this.deps.store.agents.revokedAmong([...this.#connections.keys()])) this.disconnect(name, `agent "${name}" was revoked`);
+    } catch {
+      // The store is briefly unavailable: the next poll asks again.
+    } finally {
+      this.#polling = false;
+    }
   }
 
   /** Takes the upgrade requests for CHANNEL_PATH off an HTTP(S) server; others are left alone. */
@@ -102,6 +137,17 @@ export class AgentHub {
     });
   }
 
+  /** The agents that reach `directory`, in the configuration's order (the failover order). */
+  route(directory: string, agents: readonly string[]): void {
+    this.#primaries.route(directory, agents);
+    this.#elect();
+  }
+
+  /** The primary agent of each directory reached through agents (undefined: none connected). */
+  primaries(): { directory: string; agents: readonly string[]; primary: string | undefined }[] {
+    return this.#primaries.directories().map((d) => ({ directory: d, agents: this.#primaries.agentsOf(d), primary: this.#primaries.primaryOf(d) }));
+  }
+
   /** Connected agents. */
   status(): AgentStatus[] {
     return [...this.#connections.values()].map((c) => ({
@@ -114,6 +160,8 @@ export class AgentHub {
       lastHeartbeatAt: c.lastHeartbeatAt?.toISOString() ?? null,
       rttMs: c.rttMs,
       directories: c.directories,
+      primaryFor: this.#primaries.primaryFor(c.name),
+      standbyFor: this.#primaries.directories().filter((d) => this.#primaries.agentsOf(d).includes(c.name) && this.#primaries.primaryOf(d) !== c.name),
       tunnels: c.tunnels.size,
     }));
   }
@@ -128,9 +176,11 @@ export class AgentHub {
     setTimeout(() => c.ws.terminate(), 2000).unref();
   }
 
-  /** A tunnel to `directory` through the first of `agents` that is connected. */
+  /** A tunnel to `directory` through its primary agent among `agents`. */
   openTunnel(agents: readonly string[], directory: string): TunnelSocket {
-    const c = agents.map((a) => this.#connections.get(a)).find((x) => x !== undefined);
+    this.route(directory, agents);
+    const primary = this.#primaries.primaryOf(directory);
+    const c = primary === undefined ? undefined : this.#connections.get(primary);
     const id = this.#nextTunnel;
     this.#nextTunnel = id >= 0xffffffff ? 1 : id + 1;
     const socket = new TunnelSocket(id, {
@@ -148,11 +198,13 @@ export class AgentHub {
       return socket;
     }
     c.tunnels.set(id, socket);
+    this.#tunnelDirectory.set(socket, directory);
     this.#send(c, { t: 'open', tunnel: id, directory });
     return socket;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#revocations);
     for (const c of [...this.#connections.values()]) {
       this.#drop(c, new Error('the hub is shutting down'));
       c.ws.close(1001, 'hub shutting down');
@@ -227,18 +279,20 @@ export class AgentHub {
       lastHeartbeatAt: null,
       rttMs: null,
       directories: [],
+      helloed: false,
       tunnels: new Map(),
       ping: undefined,
       missed: 0,
-      timer: setInterval(() => void this.#heartbeat(c), this.#heartbeatMs),
+      timer: setInterval(() => this.#heartbeat(c), this.#heartbeatMs),
       control: new RateLimiter(this.options.controlRatePerSecond ?? 200, 1000),
     };
     this.#connections.set(c.name, c);
     this.deps.log.info({ agent: c.name, address: c.address, version: c.version, protocol: c.protocol }, 'agent connected');
     void this.deps.store.agents
       .seen(a.row.id, { address: c.address, version: c.version }, this.deps.now())
-      .then(() => this.#record(c, { connectedSince: c.connectedAt.toISOString() }))
+      .then(() => this.#record(c, { connectedSince: c.connectedAt.toISOString(), primaryFor: this.#primaries.primaryFor(c.name) }))
       .catch(() => undefined);
+    this.#elect();
     ws.on('message', (data, isBinary) => this.#message(c, data as Buffer, isBinary));
     ws.on('close', (code, reason) => {
       const why = `the channel of agent "${c.name}" closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`;
@@ -264,6 +318,8 @@ export class AgentHub {
     switch (m.t) {
       case 'hello':
         c.directories = Array.isArray(m.directories) ? m.directories.filter((d) => typeof d === 'string').slice(0, 1000) : [];
+        c.helloed = true;
+        this.#elect();
         this.#record(c, { connectedSince: c.connectedAt.toISOString(), directories: c.directories });
         break;
       case 'pong':
@@ -271,7 +327,9 @@ export class AgentHub {
           c.rttMs = Math.round((performance.now() - c.ping.sentAt) * 100) / 100;
           c.lastHeartbeatAt = this.deps.now();
           c.ping = undefined;
+          const wasLate = c.missed > 0;
           c.missed = 0;
+          if (wasLate) this.#elect();
           this.#record(c, { connectedSince: c.connectedAt.toISOString(), heartbeatAt: c.lastHeartbeatAt.toISOString(), rttMs: c.rttMs });
         }
         break;
@@ -292,17 +350,16 @@ export class AgentHub {
     }
   }
 
-  async #heartbeat(c: Connection): Promise<void> {
+  #heartbeat(c: Connection): void {
     if (c.ping && ++c.missed >= 3) {
       this.disconnect(c.name, `no heartbeat answer for ${3 * this.#heartbeatMs} ms`, CloseCode.heartbeat);
       return;
     }
+    // One heartbeat unanswered: a standby that answers takes over its directories now (within two heartbeats of the last answer).
+    if (c.missed === 1) this.#elect();
     const n = (c.ping?.n ?? 0) + 1;
     c.ping = { n, sentAt: performance.now() };
     this.#send(c, { t: 'ping', n });
-    // Revoked by another process (the CLI beside serve): cut within a heartbeat.
-    const row = await this.deps.store.agents.findByName(c.name).catch(() => undefined);
-    if (row?.revoked_at && this.#connections.get(c.name) === c) this.disconnect(c.name, `agent "${c.name}" was revoked`);
   }
 
   #send(c: Connection, m: Control): void {
@@ -323,6 +380,39 @@ export class AgentHub {
     }
     const tunnels = [...c.tunnels.values()];
     c.tunnels.clear();
+    this.#elect();
     for (const t of tunnels) t.fail(why);
+  }
+
+  /** An agent whose hello did not list the directory cannot carry it (before its hello, it is assumed to). */
+  #health(name: string, directory: string): Health {
+    const c = this.#connections.get(name);
+    if (!c || (c.helloed && !c.directories.includes(directory))) return 'absent';
+    return c.missed > 0 ? 'late' : 'healthy';
+  }
+
+  /**
+   * Re-elects the primaries; a directory whose primary changed has its sessions through the old
+   * one failed, so the serve worker reopens them (through the new one) from its stored position.
+   */
+  #elect(): void {
+    for (const e of this.#primaries.elect((a, d) => this.#health(a, d))) {
+      this.deps.log.info(
+        { directory: e.directory, from: e.from ?? null, to: e.to ?? null },
+        e.to ? 'agent primary elected' : 'no agent of the directory is connected',
+      );
+      for (const name of [e.from, e.to]) {
+        const c = name === undefined ? undefined : this.#connections.get(name);
+        if (c) this.#record(c, { connectedSince: c.connectedAt.toISOString(), primaryFor: this.#primaries.primaryFor(c.name) });
+      }
+      const old = e.from === undefined ? undefined : this.#connections.get(e.from);
+      if (!old) continue;
+      for (const [id, t] of [...old.tunnels]) {
+        if (this.#tunnelDirectory.get(t) !== e.directory) continue;
+        old.tunnels.delete(id);
+        this.#send(old, { t: 'closed', tunnel: id });
+        t.fail(new IdsyncError('DIRECTORY_UNREACHABLE', `agent "${old.name}" is no longer the primary of "${e.directory}" (now: ${e.to ?? 'none'})`));
+      }
+    }
   }
 }

@@ -35,6 +35,8 @@ export interface AgentView {
   lastHeartbeatAt: string | null;
   rttMs: number | null;
   directories: string[];
+  /** The directories it is the primary agent for; it stands by for the others it serves. */
+  primaryFor: string[];
 }
 
 export function agentView(row: AgentRow, now: Date): AgentView {
@@ -61,6 +63,7 @@ export function agentView(row: AgentRow, now: Date): AgentView {
     lastHeartbeatAt: row.last_heartbeat_at,
     rttMs: row.rtt_ms,
     directories: row.served_directories ? (JSON.parse(row.served_directories) as string[]) : [],
+    primaryFor: row.primary_for ? (JSON.parse(row.primary_for) as string[]) : [],
   };
 }
 

@@ -14,6 +14,10 @@ const connectionSchema = z
     lastHeartbeatAt: z.string().nullable(),
     rttMs: z.number().nullable().openapi({ description: 'Round-trip time of the last heartbeat.' }),
     directories: z.array(z.string()).openapi({ description: 'The directories the agent says it serves.' }),
+    primaryFor: z.array(z.string()).openapi({ description: 'The directories whose LDAP sessions it carries (it is their primary agent).' }),
+    standbyFor: z
+      .array(z.string())
+      .openapi({ description: 'The directories configured with it whose primary is another agent: it takes over when that one fails.' }),
     tunnels: z.number().int().openapi({ description: 'LDAP sessions of the hub open through it now.' }),
   })
   .openapi('AgentConnection');
@@ -37,6 +41,7 @@ const agentSchema = z
     lastHeartbeatAt: z.string().nullable(),
     rttMs: z.number().nullable(),
     directories: z.array(z.string()),
+    primaryFor: z.array(z.string()).openapi({ description: 'As recorded in the store: the directories it is the primary agent for.' }),
     connection: connectionSchema.nullable().openapi({ description: 'Its channel to this idsync serve, when connected.' }),
   })
   .openapi('Agent');

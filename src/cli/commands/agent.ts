@@ -22,17 +22,33 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const { agentView } = await import('../../agent/hub/enrollment.js');
-      await withStore(program.opts() as GlobalOptions, async ({ store }) => {
+      await withStore(program.opts() as GlobalOptions, async ({ store, directories }) => {
         const now = clock()();
-        const rows = (await store.agents.list()).map((r) => agentView(r, now));
+        // A serve that died cannot say so: a heartbeat older than a minute means not connected.
+        const isLive = (a: { connectedSince: string | null; lastHeartbeatAt: string | null }) =>
+          !!a.connectedSince && !!a.lastHeartbeatAt && now.getTime() - Date.parse(a.lastHeartbeatAt) < 60_000;
+        // The file's directories and those created through the API.
+        const all = await directories.configs();
+        const configured = (name: string) => all.filter((d) => d.servers.some((s) => s.agent?.names.includes(name))).map((d) => d.name);
+        const rows = (await store.agents.list()).map((r) => {
+          const v = agentView(r, now);
+          const live = isLive(v);
+          const primaryFor = live ? v.primaryFor : [];
+          // Primary or standby for each directory the configuration reaches through it (primary as the serve holding the channel recorded it).
+          return { ...v, connected: live, primaryFor, standbyFor: live ? configured(v.name).filter((d) => !primaryFor.includes(d)) : [] };
+        });
         if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         if (rows.length === 0) process.stdout.write('no agents (create one with `idsync agents create NAME`)\n');
         for (const a of rows) {
-          // A serve that died cannot say so: a heartbeat older than a minute means not connected.
-          const live = a.connectedSince && a.lastHeartbeatAt && now.getTime() - Date.parse(a.lastHeartbeatAt) < 60_000;
-          const seen = live
+          const role = [
+            a.primaryFor.length ? `primary for ${a.primaryFor.join(', ')}` : '',
+            a.standbyFor.length ? `standby for ${a.standbyFor.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ');
+          const seen = a.connected
             ? `connected since ${a.connectedSince} from ${a.lastAddress ?? '?'} (version ${a.version ?? '?'}), last heartbeat ${a.lastHeartbeatAt} ` +
-              `(round trip ${a.rttMs ?? '?'} ms), serving ${a.directories.join(', ') || 'no directory'}`
+              `(round trip ${a.rttMs ?? '?'} ms), serving ${a.directories.join(', ') || 'no directory'}${role ? `; ${role}` : ''}`
             : a.lastSeenAt
               ? `not connected; last connected ${a.lastSeenAt} from ${a.lastAddress ?? '?'} (version ${a.version ?? '?'})`
               : 'never connected';
@@ -61,7 +77,7 @@ export function registerAgentCommands(program: Command): void {
 
   agents
     .command('revoke <name>')
-    .description("revoke an agent: its credentials stop working; a running idsync serve closes its channel within a heartbeat (the API's revoke: at once)")
+    .description("revoke an agent: its credentials stop working; a running idsync serve closes its channel within a second (the API's revoke: at once)")
     .action(async (name: string) => {
       const { revokeAgent } = await import('../../agent/hub/enrollment.js');
       await withStore(program.opts() as GlobalOptions, async ({ store }) => {

@@ -43,6 +43,8 @@ export function registerServeCommands(program: Command): void {
       const heartbeatMs = Number(process.env.IDSYNC_AGENT_HEARTBEAT_MS) || undefined;
       const agentHub = new AgentHub({ store, box: secretBoxFor(config), log, now }, { heartbeatMs });
       setTunnelOpener(agentHub);
+      // Every agent of a directory keeps its channel; the primary is elected in the configured order.
+      for (const d of config.directories) for (const srv of d.servers) if (srv.agent) agentHub.route(d.name, srv.agent.names);
       // Says "a serve runs here" to commands beside it (idsync approve refuses to write around its queues).
       const presence = await ServePresence.start(store, { now, log });
       try {

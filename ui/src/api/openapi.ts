@@ -1118,7 +1118,9 @@ export interface components {
              */
             type: "active-directory" | "openldap";
             /** @description LDAP URLs, tried in order: the first that answers is used, the others are backups. A server that cannot be reached or fails TLS is skipped and named in the run report. Each is `ldap://` or `ldaps://`, a host name or address, and an optional port from 1 to 65535; nothing else (a DN, attributes or a filter after the host are refused, since `baseDn` and `filters` say those). The admin API checks directories it stores with the same rule. */
-            servers: string[];
+            servers?: string[];
+            /** @description Reach the directory through an on-premises agent (`idsync agents create NAME`, see [the agent](agent-configuration.md)) instead of connecting to it: a name, or a list of agents of the same site. Every listed agent keeps its channel; `idsync serve` makes the first connected one (in this order) the primary, the others stand by, and when the primary drops or misses a heartbeat the next takes over (within 30 s), the sync resuming from its stored position. The directory then has no `servers`, `bind`, `transport` or CA here: the agents' configurations hold them, and the bind password stays on premises. Only `idsync serve`, which holds the agents' channels, can reach it. */
+            agent?: string | string[];
             /**
              * @description `ldaps`, `starttls` or `clear`. `clear` with a password prints a warning on every run: the password crosses the network unencrypted.
              * @enum {string}
@@ -1774,6 +1776,10 @@ export interface components {
             rttMs: number | null;
             /** @description The directories the agent says it serves. */
             directories: string[];
+            /** @description The directories whose LDAP sessions it carries (it is their primary agent). */
+            primaryFor: string[];
+            /** @description The directories configured with it whose primary is another agent: it takes over when that one fails. */
+            standbyFor: string[];
             /** @description LDAP sessions of the hub open through it now. */
             tunnels: number;
         } | null;
@@ -1798,6 +1804,8 @@ export interface components {
             lastHeartbeatAt: string | null;
             rttMs: number | null;
             directories: string[];
+            /** @description As recorded in the store: the directories it is the primary agent for. */
+            primaryFor: string[];
             connection: components["schemas"]["AgentConnection"];
         };
         AgentCredentials: {

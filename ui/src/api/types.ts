@@ -32,6 +32,8 @@ export type LoginResult = Schemas['LoginResult'];
 export type Me = Answer<'getMe'>;
 export type SetupState = Answer<'getSetup'>;
 export type ApiToken = Schemas['ApiToken'];
+/** An on-premises agent (routes/agents.ts, issue 13), with its channel to this idsync serve. */
+export type Agent = Schemas['Agent'];
 
 // --- directories (routes/directories.ts, directory-view.ts) -------------------------------------
 /** GET /directory-types: a type and the defaults it brings (src/directory/profiles). */

@@ -16,6 +16,7 @@ const NAV: { to: string; label: string; min?: 'administrator' | 'owner' }[] = [
   { to: '/audit', label: 'Audit log' },
   { to: '/admins', label: 'Admins', min: 'administrator' },
   { to: '/tokens', label: 'API tokens', min: 'administrator' },
+  { to: '/agents', label: 'Agents' },
 ];
 
 function NavItem({ to, label, current, count }: { to: string; label: string; current: boolean; count?: number }) {

@@ -9,6 +9,8 @@ export interface Draft {
   name: string;
   type: DirectoryType;
   servers: string[];
+  /** The on-premises agents that reach it (issue 13; set through the API, kept when the panel edits it). */
+  agent: string[];
   transport: '' | Transport;
   ca: string;
   caFileName: string;
@@ -95,6 +97,7 @@ export function emptyDraft(): Draft {
     name: '',
     type: 'active-directory',
     servers: [''],
+    agent: [],
     transport: '',
     ca: '',
     caFileName: '',
@@ -134,7 +137,7 @@ export function toInput(d: Draft, defaults: TypeDefaults, opts: { forSearch?: bo
   const input: DirectoryInput = {
     name: d.name.trim() || 'draft',
     type: d.type,
-    servers: d.servers.map((s) => s.trim()).filter(Boolean),
+    ...(d.agent.length ? { agent: d.agent } : { servers: d.servers.map((s) => s.trim()).filter(Boolean) }),
     baseDn: d.baseDn.trim(),
     ...(d.transport ? { transport: d.transport } : {}),
     ...(d.ca.trim() ? { ca: d.ca } : {}),
@@ -166,7 +169,8 @@ export function fromInput(c: DirectoryInput): Draft {
     ...d,
     name: c.name,
     type: c.type,
-    servers: c.servers.length ? c.servers : [''],
+    servers: c.servers?.length ? c.servers : [''],
+    agent: c.agent === undefined ? [] : typeof c.agent === 'string' ? [c.agent] : c.agent,
     transport: c.transport ?? '',
     ca: c.ca ?? '',
     caFileName: c.ca ? '(stored certificate)' : '',
