@@ -63,19 +63,28 @@ export function backoffMs(attempts: number): number {
 }
 
 /**
- * Delivers every row due now. A pass that moves users (created, renamed) enqueues the groups that
- * list them; those are delivered by one more pass, not left for the next wake-up.
+ * Delivers every row due now, a page of `limit` rows per pass (`idsync provision` once delivered
+ * only the first 500 of a larger backlog). A pass that moves users (created, renamed) enqueues the
+ * groups that list them; those are delivered by one more pass, not left for the next wake-up. A
+ * failed row is not due again before its backoff, so passes end; MAX_PASSES bounds them anyway
+ * when changes keep arriving as fast as they are delivered.
  */
 export async function deliverDue(ctx: DeliveryContext): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, failures: [] };
-  for (let pass = 0; pass < 3; pass++) if (!(await deliverPass(ctx, report))) break;
+  const limit = ctx.limit ?? 500;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const { rows, followUp } = await deliverPass(ctx, report, limit);
+    if (rows < limit && !followUp) break;
+  }
   return report;
 }
 
-/** One pass over the due rows; whether it enqueued groups for another. */
-async function deliverPass(ctx: DeliveryContext, report: DeliveryReport): Promise<boolean> {
-  const rows = await ctx.outbox.due(ctx.directoryId, ctx.now(), ctx.limit ?? 500);
-  if (!rows.length) return false;
+const MAX_PASSES = 1000;
+
+/** One pass over at most `limit` due rows: how many there were, and whether it enqueued groups for another. */
+async function deliverPass(ctx: DeliveryContext, report: DeliveryReport, limit: number): Promise<{ rows: number; followUp: boolean }> {
+  const rows = await ctx.outbox.due(ctx.directoryId, ctx.now(), limit);
+  if (!rows.length) return { rows: 0, followUp: false };
   // The store gives users first; sorted again so a group never sees a member's old DN.
   rows.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'user' ? -1 : 1));
   const selection = await select(ctx.reader, ctx.cfg);
@@ -99,7 +108,7 @@ async function deliverPass(ctx: DeliveryContext, report: DeliveryReport): Promis
     coming.delete(row.objectId);
     await deliver(row);
   }
-  return followUp.groups > 0;
+  return { rows: rows.length, followUp: followUp.groups > 0 };
 }
 
 /** Users delivered at once by default; `provisioning.inFlight` (not yet a key) would override it. */

@@ -79,6 +79,18 @@ describe('deliverDue: the outbox loop for one target (issue 12, "Delivery")', ()
     expect(await reconcile(ctx)).toEqual({ users: 0, groups: 0, unknownGroups: [] });
   });
 
+  it('delivers every row due, not only the first page of them (a backlog larger than a pass)', async () => {
+    const { ctx, reader, target, outbox } = setup();
+    for (let id = 3; id <= 7; id++) reader.addUser({ id, username: `u${id}`, fullName: `User ${id}`, lastName: `${id}` });
+    for (let id = 1; id <= 7; id++) await outbox.enqueue(1, 'user', id, null, T0);
+    const report = await deliverDue({ ...ctx, limit: 2 });
+    // The seven users, and the group that lists two of them (followed into it once they exist).
+    expect(report).toEqual({ delivered: 8, failures: [] });
+    expect(target.calls.filter((c) => c.startsWith('createUser'))).toHaveLength(7);
+    expect(target.group('eng')?.attributes.member).toHaveLength(2);
+    expect(outbox.rows.size).toBe(0);
+  });
+
   it('delivers users several at a time, each object in its own order, and groups only after every user', async () => {
     const { ctx, reader, target, outbox } = setup();
     for (let id = 3; id <= 40; id++) reader.addUser({ id, username: `u${id}`, fullName: `User ${id}`, lastName: `${id}` });
