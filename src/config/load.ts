@@ -18,6 +18,8 @@ export interface ServerSpec {
   transport: Transport;
   /** Reached through an on-premises agent's channel (issue 13): the agents to try, in order, and the directory's name there. */
   agent?: { names: string[]; directory: string };
+  /** A Unix socket instead of host and port (Samba's privileged ldapi socket, issue 14), always `clear`. */
+  socketPath?: string;
 }
 
 export type SyncItem = { kind: 'group'; dn: string; label: string } | { kind: 'container'; dn: string; filter?: string; scope: 'sub' | 'one'; label: string };
