@@ -44,7 +44,10 @@ parentPort.on('message', async (task) => {
 });
 `;
 
-type Task = ({ kind: 'derive'; nt: Uint8Array; salt: Uint8Array; params: KdfParams } | { kind: 'verify'; password: string; salt: Uint8Array; hash: Uint8Array; params: KdfParams }) & {
+type Task = (
+  | { kind: 'derive'; nt: Uint8Array; salt: Uint8Array; params: KdfParams }
+  | { kind: 'verify'; password: string; salt: Uint8Array; hash: Uint8Array; params: KdfParams }
+) & {
   id: number;
 };
 
@@ -139,7 +142,11 @@ export class KdfPool {
       if (!w) return;
       const p = this.#queue.shift()!;
       const started = performance.now();
-      this.#running.set(p.task.id, { worker: w, p: { ...p, resolve: (v) => (this.#took(performance.now() - started), p.resolve(v)) } });
+      const resolve = (v: unknown) => {
+        this.#took(performance.now() - started);
+        p.resolve(v);
+      };
+      this.#running.set(p.task.id, { worker: w, p: { ...p, resolve } });
       w.postMessage(p.task);
     }
   }
