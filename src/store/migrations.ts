@@ -1,6 +1,7 @@
 import { servePresence } from './presence-migration.js';
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { authSecurity } from './auth-migration.js';
+import { passwordSync } from './password-sync-migration.js';
 import { provisioning } from './provision-migration.js';
 
 type Dialect = 'sqlite' | 'postgres';
@@ -447,6 +448,7 @@ export class IdsyncMigrations implements MigrationProvider {
       '0013_serve_presence': servePresence(this.dialect),
       '0014_provisioning': provisioning(this.dialect),
       '0015_agents': agentEnrollment(this.dialect),
+      '0016_password_sync': passwordSync(this.dialect),
     };
   }
 }
