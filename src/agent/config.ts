@@ -72,7 +72,10 @@ const agentDirectory = z
             z.string().min(1).default('/var/lib/samba/private/ldap_priv/ldapi'),
             "Samba's privileged LDAP socket (`private/ldap_priv/ldapi` under the DC's private directory). Only root can open it; it needs no bind.",
           ),
-          pollMs: documented(z.number().int().min(100).max(60_000).default(1000), 'How often the DC is asked for users changed since the last read (uSNChanged).'),
+          pollMs: documented(
+            z.number().int().min(100).max(60_000).default(1000),
+            'How often the DC is asked for users changed since the last read (uSNChanged).',
+          ),
           workers: documented(z.number().int().min(1).max(64).optional(), 'Worker threads deriving verifiers (argon2id).', { default: 'the CPUs' }),
           queueDir: documented(z.string().min(1).optional(), 'Folder of the encrypted outbox of changes the hub has not acknowledged (0700, files 0600).', {
             default: '`password-sync/NAME` beside this file',
@@ -251,7 +254,12 @@ export function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.e
         pollMs: d.passwordSync.pollMs,
         workers: d.passwordSync.workers,
         queueDir: path.resolve(baseDir, d.passwordSync.queueDir ?? path.join('password-sync', d.name)),
-        kdf: { memorySize: d.passwordSync.kdf.memoryKiB, iterations: d.passwordSync.kdf.iterations, parallelism: d.passwordSync.kdf.parallelism, hashLength: 32 },
+        kdf: {
+          memorySize: d.passwordSync.kdf.memoryKiB,
+          iterations: d.passwordSync.kdf.iterations,
+          parallelism: d.passwordSync.kdf.parallelism,
+          hashLength: 32,
+        },
       },
     };
   });

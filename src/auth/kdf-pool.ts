@@ -29,9 +29,13 @@ parentPort.on('message', async (task) => {
       data = await argon2id({ password: pw, salt: Buffer.from(task.salt), ...task.params, outputType: 'encoded' });
       pw.fill(0);
     } else {
-      const nt = Buffer.from(await md4(Buffer.from(task.password, 'utf16le')), 'hex');
-      const pw = input(nt);
-      nt.fill(0);
+      let pw;
+      if (task.plain) pw = Buffer.from(task.password, 'utf8');
+      else {
+        const nt = Buffer.from(await md4(Buffer.from(task.password, 'utf16le')), 'hex');
+        pw = input(nt);
+        nt.fill(0);
+      }
       const got = Buffer.from(await argon2id({ password: pw, salt: Buffer.from(task.salt), ...task.params, outputType: 'hex' }), 'hex');
       pw.fill(0);
       const want = Buffer.from(task.hash);
@@ -88,11 +92,16 @@ export class KdfPool {
     return this.#submit({ kind: 'derive', nt: copy, salt: new Uint8Array(salt), params, id: 0 }) as Promise<string>;
   }
 
-  /** Whether `password` matches an NT-hash verifier; false for a malformed verifier. */
-  async verify(password: string, verifier: string): Promise<boolean> {
+  /**
+   * Whether `password` matches a verifier: an NT-hash verifier (password hash sync), or with
+   * `plain` an argon2id hash of the password itself (a local user's, src/auth/passwords.ts). False
+   * for a malformed verifier.
+   */
+  async verify(password: string, verifier: string, plain = false): Promise<boolean> {
     const v = parseNtVerifier(verifier);
     if (!v) return false;
-    return (await this.#submit({ kind: 'verify', password, salt: new Uint8Array(v.salt), hash: new Uint8Array(v.hash), params: v.params, id: 0 })) as boolean;
+    const task = { kind: 'verify' as const, plain, password, salt: new Uint8Array(v.salt), hash: new Uint8Array(v.hash), params: v.params, id: 0 };
+    return (await this.#submit(task)) as boolean;
   }
 
   /** Refuses now when the queue is full (before anything is counted). */

@@ -90,6 +90,8 @@ export interface IdsyncConfig {
   logLevelSet: boolean;
   directories: DirectoryConfig[];
   api: ApiConfig;
+  /** Password hash sync at the hub (issue 14); defaults when a config is built in code. */
+  passwordSync?: { verifyWorkers?: number; verifyQueue: number; logRetentionDays: number };
 }
 
 export const DEFAULT_CONFIG_FILE = 'idsync.yaml';
@@ -289,6 +291,7 @@ export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string
     logLevelSet: typeof (raw as { log?: { level?: unknown } } | null)?.log?.level === 'string',
     directories: c.directories.map((d, i) => resolveDirectory(d, i, opts.baseDir, env)),
     api: resolveApi(c.api, opts.baseDir, env),
+    passwordSync: c.passwordSync,
   };
 }
 

@@ -16,8 +16,17 @@ describe.each(backends)('password sync records on %s', (_name, url) => {
       .values({ name: 'ad', type: 'active-directory', username_attribute: 'sAMAccountName', first_synced_at: null, created_at: t0.toISOString() })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await store.db.insertInto('users').values(syncedUserRow(dir.id, 'alice', t0, { aliases: '["alice@corp.example"]' })).execute();
-    const batch = (seq: number, changes: Parameters<typeof store.passwordSync.applyBatch>[0]['changes']) => ({ agent: 'site', directory: 'ad', epoch: 'e1', seq, changes });
+    await store.db
+      .insertInto('users')
+      .values(syncedUserRow(dir.id, 'alice', t0, { aliases: '["alice@corp.example"]' }))
+      .execute();
+    const batch = (seq: number, changes: Parameters<typeof store.passwordSync.applyBatch>[0]['changes']) => ({
+      agent: 'site',
+      directory: 'ad',
+      epoch: 'e1',
+      seq,
+      changes,
+    });
 
     expect(
       await store.passwordSync.applyBatch(
@@ -30,7 +39,9 @@ describe.each(backends)('password sync records on %s', (_name, url) => {
       ),
     ).toBe(true);
     // Sent again after a lost ack: not applied again.
-    expect(await store.passwordSync.applyBatch(batch(1, [{ guid: 'e-alice', username: 'alice', pwdLastSet: '300', status: 'Success', verifier: V2 }]), t0)).toBe(false);
+    expect(
+      await store.passwordSync.applyBatch(batch(1, [{ guid: 'e-alice', username: 'alice', pwdLastSet: '300', status: 'Success', verifier: V2 }]), t0),
+    ).toBe(false);
     expect((await store.passwordSync.credentialsFor('ALICE@corp.example'))?.synced?.verifier).toBe(V1);
     // An older change (lower pwdLastSet) does not replace a newer one.
     await store.passwordSync.applyBatch(batch(2, [{ guid: 'e-alice', username: 'alice', pwdLastSet: '150', status: 'Success', verifier: V2 }]), t0);
@@ -46,7 +57,10 @@ describe.each(backends)('password sync records on %s', (_name, url) => {
     expect(JSON.stringify(status)).not.toContain('aGFzaGhh');
     // Bob is synced later: his kept change now counts.
     expect(await store.passwordSync.credentialsFor('bob')).toBeUndefined();
-    await store.db.insertInto('users').values(syncedUserRow(dir.id, 'bob', t0)).execute();
+    await store.db
+      .insertInto('users')
+      .values(syncedUserRow(dir.id, 'bob', t0))
+      .execute();
     expect((await store.passwordSync.credentialsFor('bob'))?.synced?.verifier).toBe(V1);
     expect((await store.passwordSync.status('bob'))[0].status).toBe('Success');
     expect((await store.passwordSync.history('ad', 'e-bob'))[0]).toMatchObject({ status: 'NoTargetConnection' });

@@ -141,10 +141,16 @@ export class KyselyPasswordSync implements PasswordSyncRecords {
 
   async credentialsFor(login: string): Promise<LoginCredentials | undefined> {
     const key = login.toLowerCase();
-    let user = await this.db.selectFrom('users').select(['id', 'username', 'status', 'directory_id', 'external_id']).where('username_key', '=', key).executeTakeFirst();
+    let user = await this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'status', 'directory_id', 'external_id'])
+      .where('username_key', '=', key)
+      .executeTakeFirst();
     if (!user) {
       // Aliases are a JSON list; a LIKE narrows, the exact match is made here.
-      const like = `%${JSON.stringify(key).slice(1, -1).replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      const like = `%${JSON.stringify(key)
+        .slice(1, -1)
+        .replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
       const candidates = await this.db
         .selectFrom('users')
         .select(['id', 'username', 'status', 'directory_id', 'external_id', 'aliases'])
@@ -175,8 +181,20 @@ export class KyselyPasswordSync implements PasswordSyncRecords {
       .selectFrom('password_sync as p')
       .leftJoin('directories as d', 'd.name', 'p.directory')
       .leftJoin('users as u', (j) => j.onRef('u.directory_id', '=', 'd.id').onRef('u.external_id', '=', 'p.external_id'))
-      .select(['p.directory', 'p.external_id', 'p.username', 'p.source', 'p.status', 'p.reason', 'p.changed_at', 'p.updated_at', 'p.verifier', 'u.id as user_id']);
-    if (username) q = q.where((eb) => eb.or([eb('u.username_key', '=', username.toLowerCase()), eb(eb.fn('lower', ['p.username']), '=', username.toLowerCase())]));
+      .select([
+        'p.directory',
+        'p.external_id',
+        'p.username',
+        'p.source',
+        'p.status',
+        'p.reason',
+        'p.changed_at',
+        'p.updated_at',
+        'p.verifier',
+        'u.id as user_id',
+      ]);
+    if (username)
+      q = q.where((eb) => eb.or([eb('u.username_key', '=', username.toLowerCase()), eb(eb.fn('lower', ['p.username']), '=', username.toLowerCase())]));
     const rows = await q.orderBy('p.username').execute();
     return rows.map((r) => ({
       directory: r.directory,

@@ -41,7 +41,9 @@ export function registerServeCommands(program: Command): void {
       const { setTunnelOpener } = await import('../../agent/hub/tunnels.js');
       const { secretBoxFor } = await import('../../directories/secret-box.js');
       const heartbeatMs = Number(process.env.IDSYNC_AGENT_HEARTBEAT_MS) || undefined;
-      const agentHub = new AgentHub({ store, box: secretBoxFor(config), log, now }, { heartbeatMs });
+      const { passwordSink } = await import('../../agent/hub/passwords.js');
+      const passwords = passwordSink({ store, directories: () => config.directories, log, now });
+      const agentHub = new AgentHub({ store, box: secretBoxFor(config), log, now }, { heartbeatMs, passwords });
       setTunnelOpener(agentHub);
       // Says "a serve runs here" to commands beside it (idsync approve refuses to write around its queues).
       const presence = await ServePresence.start(store, { now, log });
