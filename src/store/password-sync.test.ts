@@ -47,6 +47,14 @@ describe.each(backends)('password sync records on %s', (_name, url) => {
     await store.passwordSync.applyBatch(batch(2, [{ guid: 'e-alice', username: 'alice', pwdLastSet: '150', status: 'Success', verifier: V2 }]), t0);
     expect((await store.passwordSync.credentialsFor('alice'))?.synced?.verifier).toBe(V1);
 
+    // pwdLastSet = 0 (must change at next logon) is newer than anything: the verifier goes.
+    await store.passwordSync.applyBatch(
+      batch(3, [{ guid: 'e-alice', username: 'alice', pwdLastSet: '0', status: 'FilteredByTarget', reason: 'must change' }]),
+      t0,
+    );
+    expect((await store.passwordSync.credentialsFor('alice'))?.synced).toBeUndefined();
+    await store.passwordSync.applyBatch(batch(4, [{ guid: 'e-alice', username: 'alice', pwdLastSet: '250', status: 'Success', verifier: V1 }]), t0);
+
     const status = await store.passwordSync.status();
     expect(status.map((s) => [s.username, s.status])).toEqual([
       ['alice', 'Success'],

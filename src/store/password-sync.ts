@@ -90,7 +90,8 @@ export class KyselyPasswordSync implements PasswordSyncRecords {
         .where('external_id', '=', c.guid)
         .executeTakeFirst();
       // An older change never replaces a newer one (a batch re-derived after a crash, a resync racing a change).
-      if (row && fileTime(c.pwdLastSet) < fileTime(row.pwd_last_set)) continue;
+      // pwdLastSet = 0 is not old: an administrator just forced a change at next logon (MS-ADA3 pwdLastSet: 0 forces a change at next logon).
+      if (row && c.pwdLastSet !== '0' && fileTime(c.pwdLastSet) < fileTime(row.pwd_last_set)) continue;
       const values = {
         username: c.username,
         source: `agent:${b.agent}`,
