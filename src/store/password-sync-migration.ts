@@ -47,8 +47,16 @@ export function passwordSync(dialect: 'sqlite' | 'postgres'): Migration {
         .addColumn('applied_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('password_sync_batches_pk', ['agent', 'directory', 'epoch'])
         .execute();
+      // `idsync passwords resync` from another process: the serve holding the agents' channels takes it.
+      await db.schema
+        .createTable('password_sync_requests')
+        .addColumn('id', serial, (c) => c.primaryKey())
+        .addColumn('directory', 'text')
+        .addColumn('requested_at', 'text', (c) => c.notNull())
+        .execute();
     },
     async down(db: Kysely<any>) {
+      await db.schema.dropTable('password_sync_requests').execute();
       await db.schema.dropTable('password_sync_batches').execute();
       await db.schema.dropTable('password_sync_log').execute();
       await db.schema.dropTable('password_sync').execute();

@@ -73,6 +73,11 @@ describe.each(backends)('password sync records on %s', (_name, url) => {
     expect((await store.passwordSync.status('bob'))[0].status).toBe('Success');
     expect((await store.passwordSync.history('ad', 'e-bob'))[0]).toMatchObject({ status: 'NoTargetConnection' });
 
+    await store.passwordSync.requestResync(null, t0);
+    await store.passwordSync.requestResync('ad', t0);
+    expect(await store.passwordSync.takeResyncRequests()).toEqual([null, 'ad']);
+    expect(await store.passwordSync.takeResyncRequests()).toEqual([]);
+
     expect(await store.passwordSync.prune(new Date(t0.getTime() + 1))).toBeGreaterThan(0);
     expect(await store.passwordSync.history('ad', 'e-alice')).toEqual([]);
   });

@@ -57,6 +57,9 @@ export interface PasswordSyncRecords {
   history(directory: string, externalId: string): Promise<PasswordAttempt[]>;
   /** Forgets attempts older than `before`. */
   prune(before: Date): Promise<number>;
+  /** `idsync passwords resync`: recorded here, taken (and deleted) by the serve that holds the agents' channels. */
+  requestResync(directory: string | null, now: Date): Promise<void>;
+  takeResyncRequests(): Promise<(string | null)[]>;
 }
 
 const KDF = /^\$(argon2id)\$v=19\$(m=\d+,t=\d+,p=\d+)\$/;
@@ -226,5 +229,23 @@ export class KyselyPasswordSync implements PasswordSyncRecords {
   async prune(before: Date): Promise<number> {
     const r = await this.db.deleteFrom('password_sync_log').where('at', '<', before.toISOString()).executeTakeFirst();
     return Number(r.numDeletedRows);
+  }
+
+  async requestResync(directory: string | null, now: Date): Promise<void> {
+    await this.db.insertInto('password_sync_requests').values({ directory, requested_at: now.toISOString() }).execute();
+  }
+
+  async takeResyncRequests(): Promise<(string | null)[]> {
+    const rows = await this.db.selectFrom('password_sync_requests').select(['id', 'directory']).orderBy('id').execute();
+    if (!rows.length) return [];
+    await this.db
+      .deleteFrom('password_sync_requests')
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    return rows.map((r) => r.directory);
   }
 }

@@ -240,6 +240,7 @@ export interface Database {
   password_sync: PasswordSyncTable;
   password_sync_log: PasswordSyncLogTable;
   password_sync_batches: PasswordSyncBatchesTable;
+  password_sync_requests: PasswordSyncRequestsTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -379,4 +380,10 @@ export interface PasswordSyncBatchesTable {
   epoch: string;
   last_seq: number;
   applied_at: string;
+}
+
+export interface PasswordSyncRequestsTable {
+  id: Generated<number>;
+  directory: string | null;
+  requested_at: string;
 }

@@ -45,6 +45,14 @@ export function registerServeCommands(program: Command): void {
       const passwords = passwordSink({ store, directories: () => config.directories, log, now });
       const agentHub = new AgentHub({ store, box: secretBoxFor(config), log, now }, { heartbeatMs, passwords });
       setTunnelOpener(agentHub);
+      const { startPasswordMaintenance } = await import('../../agent/hub/password-maintenance.js');
+      const stopPasswordMaintenance = startPasswordMaintenance({
+        store,
+        hub: agentHub,
+        log,
+        now,
+        retentionDays: config.passwordSync?.logRetentionDays ?? 7,
+      });
       // Says "a serve runs here" to commands beside it (idsync approve refuses to write around its queues).
       const presence = await ServePresence.start(store, { now, log });
       try {
@@ -66,6 +74,7 @@ export function registerServeCommands(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      stopPasswordMaintenance();
       await agentHub.close();
       await http?.close();
       await api?.close();
