@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tsx = path.resolve(here, '../node_modules/.bin/tsx');
 const argv = process.argv.slice(2);
-for (const script of ['run.ts', 'latency.ts', 'login.ts']) {
+for (const script of ['run.ts', 'latency.ts', 'login.ts', 'password-sync.ts']) {
   const own =
     script === 'run.ts'
       ? argv.filter((a) => !['--skip-ad'].includes(a))
-      : script === 'login.ts'
+      : script === 'login.ts' || script === 'password-sync.ts'
         ? []
         : argv.filter((a) => a === '--large' || a === '--skip-ad');
   const r = spawnSync(tsx, [path.join(here, script), ...own], { stdio: 'inherit' });
