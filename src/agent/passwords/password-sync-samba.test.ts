@@ -206,7 +206,9 @@ describe.skipIf(!sambaInfo || process.getuid?.() !== 0)('password hash sync on S
     for (const p of passwords) expect(text + serve.output() + agent.output()).not.toContain(p);
 
     // The verifiers themselves are in no log and no export either (the API harness checks every answer).
-    const verifiers = await withStore(async (s) => (await s.db.selectFrom('password_sync').select('verifier').execute()).map((r) => r.verifier).filter(Boolean));
+    const verifiers = await withStore(async (s) =>
+      (await s.db.selectFrom('password_sync').select('verifier').execute()).map((r) => r.verifier).filter(Boolean),
+    );
     expect(verifiers.length).toBeGreaterThan(0);
     const exported = await ws.cli(['export']);
     expect(exported.code).toBe(0);
