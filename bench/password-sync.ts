@@ -91,7 +91,8 @@ async function verifyThroughput(): Promise<string[]> {
   return rows;
 }
 
-const kdf = `argon2id m=${NT_VERIFIER_PARAMS.memorySize} KiB, t=${NT_VERIFIER_PARAMS.iterations}, p=${NT_VERIFIER_PARAMS.parallelism}, 32-byte output, 16-byte random salt`;
+const { memorySize, iterations, parallelism } = NT_VERIFIER_PARAMS;
+const kdf = `argon2id m=${memorySize} KiB, t=${iterations}, p=${parallelism}, 32-byte output, 16-byte random salt`;
 const change = process.argv.includes('--skip-samba') ? 'skipped (--skip-samba)' : await changeToVerifiable();
 const derivation = await initialDerivation();
 const verify = await verifyThroughput();
