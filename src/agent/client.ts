@@ -1,9 +1,11 @@
 import WebSocket from 'ws';
 import type { Logger } from '../log.js';
+import { KdfPool } from '../auth/kdf-pool.js';
 import type { AgentConfig } from './config.js';
+import { PasswordSync } from './passwords/sync.js';
 import { DirectorySession, Tunnel } from './relay.js';
 import { CHANNEL_PATH, PROTOCOL_VERSION, signedHeaders } from './signature.js';
-import { backoffMs, CloseCode, type Control, dataFrame, parseControl, parseDataFrame, RateLimiter } from './wire.js';
+import { backoffMs, CloseCode, type Control, dataFrame, type PasswordChange, parseControl, parseDataFrame, RateLimiter } from './wire.js';
 
 /** Bytes queued on the channel above which the agent stops reading the directory, and below which it reads again. */
 const SEND_BUFFER_HIGH = 16 * 1024 * 1024;
@@ -16,6 +18,9 @@ const SEND_BUFFER_LOW = 4 * 1024 * 1024;
  */
 export class AgentClient {
   readonly #sessions = new Map<string, DirectorySession>();
+  /** Password hash sync (issue 14) of the directories that enable it, and the highest batch sent on the current channel. */
+  readonly #passwords = new Map<string, { sync: PasswordSync; sent: number }>();
+  #kdf: KdfPool | undefined;
   readonly #tunnels = new Map<number, Tunnel>();
   /** Tunnels being opened (binding), and those of them the hub closed meanwhile. */
   readonly #opening = new Set<number>();
@@ -41,6 +46,14 @@ export class AgentClient {
     private readonly options: { protocol?: number; now?: () => Date } = {},
   ) {
     for (const d of cfg.directories) this.#sessions.set(d.name, new DirectorySession(d, log));
+    for (const d of cfg.directories) {
+      if (!d.passwordSync) continue;
+      // The agent's own bulk derivation waits as long as it must: no queue limit.
+      this.#kdf ??= new KdfPool({ size: d.passwordSync.workers, queueLimit: Number.POSITIVE_INFINITY });
+      const sync = new PasswordSync(d, cfg.secretKey, this.#kdf, log);
+      sync.onQueued = () => this.#sendPasswords();
+      this.#passwords.set(d.name, { sync, sent: 0 });
+    }
     this.#limiter = new RateLimiter(cfg.limits.requestsPerSecond, cfg.limits.requestsPerSecond * 5);
     this.connected = new Promise((resolve) => {
       this.#resolveConnected = resolve;
@@ -49,6 +62,12 @@ export class AgentClient {
 
   start(): void {
     this.#connect();
+    for (const p of this.#passwords.values()) p.sync.start();
+  }
+
+  /** For tests and status: each password-synced directory's outbox size and last full read. */
+  passwordStatus(): { directory: string; queued: number; stats: PasswordSync['stats'] }[] {
+    return [...this.#passwords.entries()].map(([directory, p]) => ({ directory, queued: p.sync.queue.size, stats: p.sync.stats }));
   }
 
   async stop(): Promise<void> {
@@ -58,6 +77,8 @@ export class AgentClient {
     this.#closeTunnels();
     this.#ws?.close(1001, 'agent stopping');
     await Promise.all([...this.#sessions.values()].map((s) => s.close()));
+    await Promise.all([...this.#passwords.values()].map((p) => p.sync.stop()));
+    await this.#kdf?.close();
   }
 
   #connect(): void {
@@ -134,6 +155,17 @@ export class AgentClient {
         }, this.#heartbeatMs);
         this.log.info({ hub: this.cfg.hub, agent: m.agent, protocol: m.protocol }, 'connected to the hub');
         this.#resolveConnected();
+        // A new channel: every unacknowledged batch again, in order (the hub applies each once).
+        for (const p of this.#passwords.values()) p.sent = 0;
+        this.#sendPasswords();
+        break;
+      case 'pwdAck': {
+        const p = this.#passwords.get(m.directory);
+        if (p && m.epoch === p.sync.queue.epoch) p.sync.queue.ack(m.seq);
+        break;
+      }
+      case 'pwdResync':
+        for (const [name, p] of this.#passwords) if (!m.directory || m.directory === name) p.sync.resync();
         break;
       case 'ping':
         this.#lastPing = performance.now();
@@ -220,6 +252,20 @@ export class AgentClient {
     for (const t of this.#tunnels.values()) t.close();
     this.#tunnels.clear();
     this.#cancelled.clear();
+  }
+
+  /** Sends the outbox batches not yet sent on this channel, oldest first. */
+  #sendPasswords(): void {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== ws.OPEN) return;
+    for (const [directory, p] of this.#passwords) {
+      for (const b of p.sync.queue.pending()) {
+        if (b.seq <= p.sent) continue;
+        const { changes } = b.body as { changes: PasswordChange[] };
+        this.#send({ t: 'pwd', directory, epoch: p.sync.queue.epoch, seq: b.seq, changes });
+        p.sent = b.seq;
+      }
+    }
   }
 
   #send(m: Control): void {

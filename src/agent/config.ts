@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { formatPath, issueMessage, parseServer, type ServerSpec } from '../config/load.js';
 import { documented, typeNamed } from '../config/key-docs.js';
 import { serverUrlSchema } from '../config/server-url.js';
+import type { KdfParams } from '../auth/nt-verifier.js';
 import { IdsyncError } from '../errors.js';
 import { Secret } from '../secret.js';
 import { readProtectedSecret, type ProtectedSecretRef } from './protect.js';
@@ -63,6 +64,36 @@ const agentDirectory = z
       'Relay writes (add, modify, delete, modify DN, extended operations other than Who am I?) from the hub. `false`: every write is refused ' +
         'with insufficientAccessRights, whatever the hub asks, so a compromised hub can write nothing.',
       { example: '`true`' },
+    ),
+    passwordSync: documented(
+      z
+        .object({
+          socket: documented(
+            z.string().min(1).default('/var/lib/samba/private/ldap_priv/ldapi'),
+            "Samba's privileged LDAP socket (`private/ldap_priv/ldapi` under the DC's private directory). Only root can open it; it needs no bind.",
+          ),
+          pollMs: documented(
+            z.number().int().min(100).max(60_000).default(1000),
+            'How often the DC is asked for users changed since the last read (uSNChanged).',
+          ),
+          workers: documented(z.number().int().min(1).max(64).optional(), 'Worker threads deriving verifiers (argon2id).', { default: 'the CPUs' }),
+          queueDir: documented(z.string().min(1).optional(), 'Folder of the encrypted outbox of changes the hub has not acknowledged (0700, files 0600).', {
+            default: '`password-sync/NAME` beside this file',
+          }),
+          kdf: z
+            .object({
+              memoryKiB: documented(z.number().int().min(19456).max(4_194_304).default(19456), 'argon2id memory per verifier, KiB (OWASP: at least 19456).'),
+              iterations: documented(z.number().int().min(2).max(100).default(2), 'argon2id passes (OWASP: at least 2 with 19 MiB).'),
+              parallelism: documented(z.number().int().min(1).max(16).default(1), 'argon2id lanes.'),
+            })
+            .strict()
+            .default({}),
+        })
+        .strict()
+        .optional(),
+      'Password hash sync (issue 14), on a Samba AD DC only: read NT hashes over the privileged socket and send the hub salted argon2id ' +
+        'verifiers of them, never the hashes. See docs/password-hash-sync.md.',
+      { default: 'off', example: '`{}` (all defaults)' },
     ),
     timeouts: z
       .object({
@@ -131,6 +162,15 @@ export interface AgentDirectoryConfig {
   baseDn: string;
   allowWrites: boolean;
   timeouts: { connectMs: number; operationMs: number };
+  passwordSync?: PasswordSyncConfig;
+}
+
+export interface PasswordSyncConfig {
+  socket: string;
+  pollMs: number;
+  workers?: number;
+  queueDir: string;
+  kdf: KdfParams;
 }
 
 export interface AgentConfig {
@@ -209,6 +249,18 @@ export function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.e
       baseDn: d.baseDn,
       allowWrites: d.allowWrites,
       timeouts: d.timeouts,
+      passwordSync: d.passwordSync && {
+        socket: path.resolve(baseDir, d.passwordSync.socket),
+        pollMs: d.passwordSync.pollMs,
+        workers: d.passwordSync.workers,
+        queueDir: path.resolve(baseDir, d.passwordSync.queueDir ?? path.join('password-sync', d.name)),
+        kdf: {
+          memorySize: d.passwordSync.kdf.memoryKiB,
+          iterations: d.passwordSync.kdf.iterations,
+          parallelism: d.passwordSync.kdf.parallelism,
+          hashLength: 32,
+        },
+      },
     };
   });
   return {

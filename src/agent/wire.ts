@@ -25,7 +25,30 @@ export type Control =
    * a content-sync refresh or a first DirSync of a large domain would pile up in the hub's memory.
    */
   | { t: 'pause'; tunnel: number }
-  | { t: 'resume'; tunnel: number };
+  | { t: 'resume'; tunnel: number }
+  /**
+   * Password hash sync (issue 14), agent → hub: one batch of the agent's outbox for a directory,
+   * numbered within the outbox's epoch. Verifiers only, never NT hashes.
+   */
+  | { t: 'pwd'; directory: string; epoch: string; seq: number; changes: PasswordChange[] }
+  /** hub → agent: every batch up to `seq` is applied (or was already); the agent forgets them. */
+  | { t: 'pwdAck'; directory: string; epoch: string; seq: number }
+  /** hub → agent: read every user's password again (`idsync passwords resync`). */
+  | { t: 'pwdResync'; directory?: string };
+
+/** One user's password change as the agent reports it. */
+export interface PasswordChange {
+  /** objectGUID (MS-DTYP 2.3.4.2 string form): the user's external id in the store. */
+  guid: string;
+  username: string;
+  /** pwdLastSet (FILETIME) of the change, so a change seen twice is applied once and an older one never over a newer. */
+  pwdLastSet: string;
+  disabled: boolean;
+  status: 'Success' | 'FilteredByTarget' | 'Failed';
+  /** The argon2id verifier (PHC string, its parameters and salt inside) when status is Success. */
+  verifier?: string;
+  reason?: string;
+}
 
 export function parseControl(text: string): Control | undefined {
   let v: unknown;

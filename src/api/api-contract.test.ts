@@ -48,6 +48,8 @@ const VALID_BODIES: Record<string, unknown> = {
   addLocalGroupMembers: { usernames: ['lucy'] },
   createAgent: { name: 'fuzzed-agent' },
   enrollAgent: { connectKey: 'idsync-connect_not-a-key' },
+  verifyPassword: { username: 'lucy', password: 'not-the-password' },
+  resyncPasswords: { directory: 'apidir' },
 };
 
 /**

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { IdsyncConfig } from '../config/load.js';
@@ -35,6 +36,9 @@ import { targetIds } from '../provision/service.js';
 import { LocalChanges, type LocalChangesOptions } from '../provision/local-changes.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import type { AgentHub } from '../agent/hub/channel.js';
+import { KdfPool } from '../auth/kdf-pool.js';
+import { PasswordVerifier } from '../auth/verify.js';
+import { registerPasswordRoutes } from './routes/passwords.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -57,11 +61,18 @@ export interface ApiAppOptions {
   provisioningRecorded?: LocalChangesOptions['recorded'];
   /** The agents' channels (idsync serve). */
   agentHub?: AgentHub;
+  /** Tests give their own (a smaller pool, shorter limits). */
+  verifier?: PasswordVerifier;
 }
 
 export type ApiInstance = ApiApp & { deps: ApiDeps; close(): Promise<void> };
 
 export const API_PREFIX = '/api/v1';
+
+/** Half the CPUs verify passwords at most, so a flood of verifications leaves the rest of the API a core. */
+function verifyWorkers(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
 
 /**
  * The admin API as a Hono app, with no port of its own: `idsync serve` hands it to
@@ -93,6 +104,12 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
       recorded: opts.provisioningRecorded ?? ((targets) => service.provisioningRecorded(targets)),
     }),
     ...(opts.agentHub ? { agentHub: opts.agentHub } : {}),
+    verifier:
+      opts.verifier ??
+      new PasswordVerifier(
+        opts.store,
+        new KdfPool({ size: opts.config.passwordSync?.verifyWorkers ?? verifyWorkers(), queueLimit: opts.config.passwordSync?.verifyQueue ?? 64 }),
+      ),
   };
 
   const app = new OpenAPIHono<AppEnv>({
@@ -150,6 +167,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerAuditRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerAgentRoutes(app, deps);
+  registerPasswordRoutes(app, deps);
   registerHealthRoutes(app, deps);
 
   app.doc(`${API_PREFIX}/openapi.json`, {
@@ -180,6 +198,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     deps,
     async close() {
       deps.metrics.close();
+      await deps.verifier.pool.close();
       // An idle service of our own may still hold a worker's queue (a sync the API started).
       if (!serving) await Promise.all([...service.workers.values()].map((w) => w.stop()));
     },

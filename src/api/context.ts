@@ -3,7 +3,8 @@ import type { Logger } from '../log.js';
 import type { SyncService } from '../serve/server.js';
 import type { Store } from '../store/db.js';
 import type { LoginLimiter } from '../auth/rate-limit.js';
-import type { Role } from '../auth/roles.js';
+import type { Role, TokenScope } from '../auth/roles.js';
+import type { PasswordVerifier } from '../auth/verify.js';
 import type { ApiMetrics } from './metrics.js';
 import type { DirectoryRegistry } from '../directories/registry.js';
 import type { DirectoryWorker } from '../serve/worker.js';
@@ -17,6 +18,12 @@ export interface Principal {
   /** The admin's username or the token's name (what the audit log shows). */
   name: string;
   role: Role;
+  /**
+   * A token with a scope instead of an admin role (issue 14: `verify`, POST /api/v1/auth/verify
+   * only). Its `role` is then 'read_only' for typing, but the guard refuses every route to it: a
+   * scoped token is never checked against a role.
+   */
+  scope?: TokenScope;
   /** The session's id hash, for logout and password changes; never the id itself. */
   sessionIdHash?: string;
 }
@@ -58,4 +65,6 @@ export interface ApiDeps {
   changes: LocalChanges;
   /** The agents' channels of `idsync serve` (src/agent/hub), when it runs them. */
   agentHub?: AgentHub;
+  /** POST /api/v1/auth/verify (issue 14): its KDF worker pool and limits. */
+  verifier: PasswordVerifier;
 }

@@ -3,7 +3,7 @@ import { deleteCookie, getCookie } from 'hono/cookie';
 import { IdsyncError } from '../errors.js';
 import { findSession, csrfMatches, sessionStillValid } from '../auth/sessions.js';
 import { findActiveToken, tokenLive } from '../auth/tokens.js';
-import { atLeast, rolesFrom, type Role } from '../auth/roles.js';
+import { atLeast, isTokenScope, rolesFrom, type Role, type TokenScope } from '../auth/roles.js';
 import type { ApiDeps, AppEnv, Principal } from './context.js';
 
 export const SESSION_COOKIE = 'idsync_session';
@@ -74,6 +74,7 @@ export async function authenticate(c: Context<AppEnv>, deps: ApiDeps): Promise<P
     if (!m) throw new IdsyncError('AUTH_FAILED', 'the Authorization header must be "Bearer <API token>"');
     const t = await findActiveToken(deps.store, m[1], now);
     if (!t) throw new IdsyncError('AUTH_FAILED', 'the API token is unknown, revoked or expired');
+    if (isTokenScope(t.role)) return { kind: 'token', id: t.id, name: t.name, role: 'read_only', scope: t.role };
     return { kind: 'token', id: t.id, name: t.name, role: t.role as Role };
   }
   const sid = getCookie(c, SESSION_COOKIE);
@@ -92,11 +93,22 @@ export async function authenticate(c: Context<AppEnv>, deps: ApiDeps): Promise<P
  * session's state-changing request carries its CSRF token (403), and whether the role is
  * enough (403). Bearer tokens need no CSRF token: a browser never adds them by itself.
  */
-export function guard(deps: ApiDeps, minimum: Role): MiddlewareHandler<AppEnv> {
+export function guard(deps: ApiDeps, minimum: Role | TokenScope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const p = c.get('principal') ?? (await authenticate(c, deps));
     if (!p) throw new IdsyncError('AUTH_REQUIRED', 'log in, or send an API token as "Authorization: Bearer <token>"');
     c.set('principal', p);
+    // A scoped token calls the routes of its scope and nothing else; those routes take nobody else.
+    if (isTokenScope(minimum) || p.scope) {
+      if (p.scope !== minimum) {
+        throw new IdsyncError(
+          'FORBIDDEN',
+          p.scope ? `the token has the scope ${p.scope}, which allows nothing else` : `this needs an API token with the scope ${minimum}`,
+        );
+      }
+      await next();
+      return;
+    }
     if (p.kind === 'admin' && !isSafeMethod(c.req.method) && !c.get('csrfOk')) {
       throw new IdsyncError(
         'CSRF_FAILED',

@@ -76,6 +76,7 @@ describe('roles', () => {
       'listAdmins',
       'listTokens',
       'rejectRemovals',
+      'resyncPasswords',
       'revokeAgent',
       'searchDraftGroups',
       'setUserPassword',
@@ -112,6 +113,7 @@ describe('roles', () => {
       'listDirectoryTypes',
       'listGroups',
       'listLocalGroups',
+      'listPasswordSync',
       'listRuns',
       'listTrash',
       'listUsers',
@@ -119,6 +121,9 @@ describe('roles', () => {
       'searchDirectoryGroups',
       'streamEvents',
     ]);
+    // Issue 14: a token scope, not a role; no admin role reaches it.
+    expect(operations.filter((o) => o.minRole === 'verify').map((o) => o.operationId)).toEqual(['verifyPassword']);
+    expect(operations.every((o) => ['public', 'verify', ...ROLES].includes(o.minRole))).toBe(true);
   });
 
   it("refuses every role below an operation's minimum with 403, and no credentials with 401", async () => {
@@ -135,14 +140,26 @@ describe('roles', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    // 6 owner-only operations refuse 3 roles, 17 administrator ones 2, 10 user_manager ones 1.
-    expect(refused).toHaveLength(6 * 3 + 17 * 2 + 10);
+    // 6 owner-only operations refuse 3 roles, 17 administrator ones 2, 10 user_manager ones 1, the verify-scope one all 4.
+    expect(refused).toHaveLength(6 * 3 + 17 * 2 + 10 + 4);
+  });
+
+  it('lets a verify-scope token call POST /api/v1/auth/verify and nothing else (issue 14)', async () => {
+    const created = await h.call('POST', '/api/v1/tokens', { body: { name: 'verify-only', role: 'verify' } });
+    expect(created.status).toBe(201);
+    for (const op of operations.filter((o) => o.minRole !== 'public' && o.operationId !== 'verifyPassword')) {
+      const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
+      const r = await h.call(op.method, concrete(op.path), { as: created.body.token, body });
+      expect(r.status, `${op.operationId} as a verify token`).toBe(403);
+      expect(r.body.error.message).toMatch(/scope verify/);
+    }
   });
 
   it('lets the minimum role through the gate', async () => {
+    const verifyToken = (await h.call('POST', '/api/v1/tokens', { body: { name: 'verify-gate', role: 'verify' } })).body.token;
     for (const op of operations.filter((o) => o.minRole !== 'public' && !o.stream && o.operationId !== 'changeOwnPassword' && o.operationId !== 'logout')) {
       const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
-      const r = await h.call(op.method, concrete(op.path), { as: op.minRole as Role, body });
+      const r = await h.call(op.method, concrete(op.path), { as: op.minRole === 'verify' ? verifyToken : (op.minRole as Role), body });
       expect([401, 403], `${op.operationId} as ${op.minRole}: ${r.text}`).not.toContain(r.status);
     }
   });
@@ -176,11 +193,14 @@ describe('roles for panel sessions', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    expect(refused).toHaveLength(6 * 3 + 17 * 2 + 10);
+    expect(refused).toHaveLength(6 * 3 + 17 * 2 + 10 + 4);
   });
 
   it('lets a session of the minimum role through the gate', async () => {
-    for (const op of operations.filter((o) => o.minRole !== 'public' && !o.stream && o.operationId !== 'changeOwnPassword' && o.operationId !== 'logout')) {
+    // A token scope (verify) is never a session's: every session is refused it, above.
+    for (const op of operations.filter(
+      (o) => o.minRole !== 'public' && o.minRole !== 'verify' && !o.stream && o.operationId !== 'changeOwnPassword' && o.operationId !== 'logout',
+    )) {
       const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
       const r = await h.call(op.method, concrete(op.path), { session: sessions[op.minRole as Role], body });
       expect([401, 403], `${op.operationId} as a ${op.minRole} session: ${r.text}`).not.toContain(r.status);

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { rolesFrom, type Role } from '../auth/roles.js';
+import { isTokenScope, rolesFrom, type Role, type TokenScope } from '../auth/roles.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 import { ErrorCodes, type ErrorCode } from '../errors.js';
 import type { ApiDeps, AppEnv } from './context.js';
@@ -9,7 +9,7 @@ import { guard } from './guard.js';
 export type ApiApp = OpenAPIHono<AppEnv>;
 
 /** Who may call a route: a minimum role, or anyone (login, setup, the OpenAPI document). */
-export type Access = Role | 'public';
+export type Access = Role | TokenScope | 'public';
 
 /** The OpenAPI extension that states a route's minimum role; the role tests read it back from the document. */
 export const ROLE_EXTENSION = 'x-idsync-min-role';
@@ -103,7 +103,7 @@ export function apiRoute<
 >(deps: ApiDeps, access: Access, r: R) {
   const middleware: MiddlewareHandler<AppEnv>[] = [tag(r.operationId)];
   if (access !== 'public') middleware.push(guard(deps, access));
-  const roles = access === 'public' ? 'anyone' : rolesFrom(access).join(', ');
+  const roles = access === 'public' ? 'anyone' : isTokenScope(access) ? `API tokens with the scope ${access} only` : rolesFrom(access).join(', ');
   const { errors = [], ...config } = r;
   const codes = [...ALWAYS, ...(access === 'public' ? [] : GUARDED), ...errors];
   const statuses = new Set(codes.map((c) => String(ErrorCodes[c].http)));

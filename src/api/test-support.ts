@@ -9,6 +9,7 @@ import { createAdmin } from '../auth/admins.js';
 import type { LoginLimits } from '../auth/rate-limit.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { createToken } from '../auth/tokens.js';
+import type { PasswordVerifier } from '../auth/verify.js';
 import { createApiApp, type ApiInstance } from './app.js';
 
 /**
@@ -73,6 +74,8 @@ export class ApiHarness {
       provisioningTargets?: string[];
       /** A logger of the test's own (to read back what was logged). */
       log?: Logger;
+      /** Issue 14: a verify path of the test's own (a small KDF pool, short limits). */
+      verifier?: (store: Store) => PasswordVerifier;
     } = {},
   ): Promise<ApiHarness> {
     const dir = mkdtempSync(path.join(tmpdir(), 'idsync-api-'));
@@ -96,6 +99,7 @@ export class ApiHarness {
       loginLimits: opts.loginLimits,
       service: opts.service?.(config, store),
       provisioningTargets: opts.provisioningTargets ? async () => targetIds : undefined,
+      verifier: opts.verifier?.(store),
     });
     const h = new ApiHarness(app, store, dir);
     for (const d of config.directories) if (d.bind && !d.bind.password.isEmpty) h.secrets.add(d.bind.password.reveal());
@@ -119,6 +123,8 @@ export class ApiHarness {
     for (const p of await this.store.db.selectFrom('user_passwords').select('verifier').execute()) this.secrets.add(p.verifier);
     for (const o of await this.store.db.selectFrom('provision_outbox').select('sealed_password').execute())
       if (o.sealed_password) this.secrets.add(o.sealed_password);
+    // Issue 14: synced password verifiers are never in an answer.
+    for (const p of await this.store.db.selectFrom('password_sync').select('verifier').execute()) if (p.verifier) this.secrets.add(p.verifier);
     for (const a of await this.store.db.selectFrom('agents').select(['connect_key_hash', 'secret_sealed']).execute()) {
       if (a.connect_key_hash) this.secrets.add(a.connect_key_hash);
       if (a.secret_sealed) this.secrets.add(a.secret_sealed);

@@ -5,6 +5,18 @@
 export const ROLES = ['owner', 'administrator', 'user_manager', 'read_only'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Scopes a token can have instead of a role (issue 14). A scoped token may call its own routes and
+ * nothing else: `verify` checks users' passwords (POST /api/v1/auth/verify) for applications and
+ * proxies, and cannot read or change anything. Stored in the token's role column.
+ */
+export const TOKEN_SCOPES = ['verify'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export function isTokenScope(value: unknown): value is TokenScope {
+  return typeof value === 'string' && (TOKEN_SCOPES as readonly string[]).includes(value);
+}
+
 const RANK: Record<Role, number> = { owner: 4, administrator: 3, user_manager: 2, read_only: 1 };
 
 export function isRole(value: unknown): value is Role {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { IdsyncError } from '../errors.js';
 import type { ApiTokens, TokenRow } from '../store/api-tokens.js';
 import { credentialsChanged } from './revocations.js';
-import type { Role } from './roles.js';
+import type { Role, TokenScope } from './roles.js';
 
 /**
  * API tokens: 256 random bits behind a fixed prefix (so secret scanners can spot a leaked one).
@@ -27,7 +27,8 @@ export type TokenStore = { apiTokens: ApiTokens };
 export interface TokenView {
   id: number;
   name: string;
-  role: Role;
+  /** An admin role, or a scope (issue 14: `verify`). */
+  role: Role | TokenScope;
   createdBy: string | null;
   createdAt: string;
   lastUsedAt: string | null;
@@ -39,7 +40,7 @@ export function tokenView(t: TokenRow): TokenView {
   return {
     id: t.id,
     name: t.name,
-    role: t.role as Role,
+    role: t.role as Role | TokenScope,
     createdBy: t.created_by,
     createdAt: t.created_at,
     lastUsedAt: t.last_used_at,
@@ -57,7 +58,7 @@ export interface TokenCreator {
 
 export async function createToken(
   store: TokenStore,
-  t: { name: string; role: Role; createdBy: TokenCreator | null; expiresAt?: string | null },
+  t: { name: string; role: Role | TokenScope; createdBy: TokenCreator | null; expiresAt?: string | null },
   now: Date,
 ): Promise<{ token: string; view: TokenView }> {
   const token = `${TOKEN_PREFIX}${newSecret()}`;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { toIdsyncError } from '../errors.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAgentCommands } from './commands/agent.js';
+import { registerPasswordCommands } from './commands/passwords.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGroupCommands } from './commands/groups.js';
 import { registerProvisionCommands } from './commands/provision.js';
@@ -27,6 +28,7 @@ program
 registerSyncCommands(program);
 registerDirectoryCommands(program);
 registerStoreCommands(program);
+registerPasswordCommands(program);
 registerGroupCommands(program);
 registerServeCommands(program);
 registerAdminCommands(program);

@@ -19,6 +19,8 @@ export interface ServerSpec {
   transport: Transport;
   /** Reached through an on-premises agent's channel (issue 13): the agents to try, in order, and the directory's name there. */
   agent?: { names: string[]; directory: string };
+  /** A Unix socket instead of host and port (Samba's privileged ldapi socket, issue 14), always `clear`. */
+  socketPath?: string;
 }
 
 export type SyncItem = { kind: 'group'; dn: string; label: string } | { kind: 'container'; dn: string; filter?: string; scope: 'sub' | 'one'; label: string };
@@ -91,6 +93,8 @@ export interface IdsyncConfig {
   logLevelSet: boolean;
   directories: DirectoryConfig[];
   api: ApiConfig;
+  /** Password hash sync at the hub (issue 14); defaults when a config is built in code. */
+  passwordSync?: { verifyWorkers?: number; verifyQueue: number; logRetentionDays: number };
 }
 
 export const DEFAULT_CONFIG_FILE = 'idsync.yaml';
@@ -295,6 +299,7 @@ export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string
     logLevelSet: typeof (raw as { log?: { level?: unknown } } | null)?.log?.level === 'string',
     directories: c.directories.map((d, i) => resolveDirectory(d, i, opts.baseDir, env)),
     api: resolveApi(c.api, opts.baseDir, env),
+    passwordSync: c.passwordSync,
   };
 }
 

@@ -403,6 +403,19 @@ export const configSchema = z
       .strict()
       .default({}),
     directories: documented(z.array(directory).default([]), 'The directories to sync, in order.', { example: 'see below' }),
+    passwordSync: z
+      .object({
+        verifyWorkers: documented(z.number().int().min(1).max(64).optional(), 'Worker threads checking passwords for POST /api/v1/auth/verify (argon2id).', {
+          default: 'half the CPUs, at least 1',
+        }),
+        verifyQueue: documented(
+          z.number().int().min(0).max(100_000).default(64),
+          'Verifications allowed to wait for a worker; beyond, 429 with Retry-After at once (the admin API stays responsive).',
+        ),
+        logRetentionDays: documented(z.number().int().min(1).max(3650).default(7), "How long each user's password sync attempts are kept (Entra: 7 days)."),
+      })
+      .strict()
+      .default({}),
     api: documented(api.default({}), 'The admin API of `idsync serve`.', {
       default: 'see below',
       example: '`api: { listen: "0.0.0.0:8470", trustProxy: true }`',

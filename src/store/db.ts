@@ -284,6 +284,9 @@ export class Store {
   get agents() {
     return this.#q().agents;
   }
+  get passwordSync() {
+    return this.#q().passwordSync;
+  }
   ping(): Promise<void> {
     return this.#q().ping();
   }

@@ -8,6 +8,7 @@ import { type GroupQueries, KyselyGroupQueries } from './group-queries.js';
 import { KyselyRunHistory, type RunHistory } from './history.js';
 import { KyselyLocalGroups, type LocalGroups } from './local-groups.js';
 import { KyselyLoginThrottle, type LoginThrottle } from './login-throttle.js';
+import { KyselyPasswordSync, type PasswordSyncRecords } from './password-sync.js';
 import type { Provisioning } from './provisioning.js';
 import { KyselyProvisioning } from './provisioning-store.js';
 import { KyselySessions, type Sessions } from './sessions.js';
@@ -36,6 +37,8 @@ export interface StoreQueries {
   readonly userPasswords: UserPasswords;
   readonly provisioning: Provisioning;
   readonly agents: Agents;
+  /** Issue 14: password hash sync (verifiers, status, attempt log, applied batches). */
+  readonly passwordSync: PasswordSyncRecords;
   /** Throws when the database does not answer (the readiness probe). */
   ping(): Promise<void>;
 }
@@ -62,6 +65,7 @@ export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
     userPasswords: new KyselyUserPasswords(db),
     provisioning: new KyselyProvisioning(db),
     agents: new KyselyAgents(db),
+    passwordSync: new KyselyPasswordSync(db),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -237,6 +237,10 @@ export interface Database {
   provision_outbox: ProvisionOutboxTable;
   provision_exports: ProvisionExportsTable;
   agents: AgentsTable;
+  password_sync: PasswordSyncTable;
+  password_sync_log: PasswordSyncLogTable;
+  password_sync_batches: PasswordSyncBatchesTable;
+  password_sync_requests: PasswordSyncRequestsTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -342,4 +346,46 @@ export interface AgentsTable {
   served_directories: string | null;
   /** JSON list of the directories it is the primary agent for (the others it serves, it stands by for). */
   primary_for: string | null;
+}
+
+export type PasswordSyncStatus = 'Success' | 'FilteredByTarget' | 'NoTargetConnection' | 'SourceConnectorNotPresent' | 'Failed';
+
+/** Password hash sync (issue 14, migration 0017): one row per source user. The verifier is never read outside verification. */
+export interface PasswordSyncTable {
+  directory: string;
+  external_id: string;
+  username: string;
+  /** `agent:NAME` or `ldap` (imported over a direct connection). */
+  source: string;
+  verifier: string | null;
+  pwd_last_set: string | null;
+  changed_at: string | null;
+  /** Success, FilteredByTarget or Failed as the source reported it; NoTargetConnection is computed (no user in the store). */
+  status: PasswordSyncStatus;
+  reason: string | null;
+  updated_at: string;
+}
+
+export interface PasswordSyncLogTable {
+  id: Generated<number>;
+  directory: string;
+  external_id: string;
+  username: string;
+  status: PasswordSyncStatus;
+  reason: string | null;
+  at: string;
+}
+
+export interface PasswordSyncBatchesTable {
+  agent: string;
+  directory: string;
+  epoch: string;
+  last_seq: number;
+  applied_at: string;
+}
+
+export interface PasswordSyncRequestsTable {
+  id: Generated<number>;
+  directory: string | null;
+  requested_at: string;
 }

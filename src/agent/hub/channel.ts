@@ -9,6 +9,7 @@ import { CHANNEL_PATH, Headers, NonceCache, PROTOCOL_VERSION, negotiateProtocol,
 import { CloseCode, type Control, dataFrame, parseControl, parseDataFrame, RateLimiter } from '../wire.js';
 import { agentCredentials } from './enrollment.js';
 import { type Health, Primaries } from './primaries.js';
+import type { PasswordSink } from './passwords.js';
 import { TunnelSocket } from './tunnel-socket.js';
 
 /**
@@ -33,6 +34,8 @@ export interface AgentHubOptions {
   revocationPollMs?: number;
   /** Control messages an agent may send per second (sustained) before its channel is closed. */
   controlRatePerSecond?: number;
+  /** Applies agents' password hash sync batches (issue 14); without it they are not acknowledged. */
+  passwords?: PasswordSink;
 }
 
 export interface AgentStatus {
@@ -72,6 +75,8 @@ interface Connection {
   missed: number;
   timer: NodeJS.Timeout;
   control: RateLimiter;
+  /** Password batches are applied one after the other, in the order they came. */
+  passwords: Promise<void>;
 }
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 426: 'Upgrade Required', 503: 'Service Unavailable' };
@@ -164,6 +169,17 @@ export class AgentHub {
       standbyFor: this.#primaries.directories().filter((d) => this.#primaries.agentsOf(d).includes(c.name) && this.#primaries.primaryOf(d) !== c.name),
       tunnels: c.tunnels.size,
     }));
+  }
+
+  /** Asks the connected agents serving `directory` (or all) to read every password again; returns the agents asked. */
+  resyncPasswords(directory?: string): string[] {
+    const asked: string[] = [];
+    for (const c of this.#connections.values()) {
+      if (directory && !c.directories.includes(directory)) continue;
+      this.#send(c, { t: 'pwdResync', ...(directory ? { directory } : {}) });
+      asked.push(c.name);
+    }
+    return asked;
   }
 
   /** Closes an agent's channel now (revocation); its tunnels fail. */
@@ -285,6 +301,7 @@ export class AgentHub {
       missed: 0,
       timer: setInterval(() => this.#heartbeat(c), this.#heartbeatMs),
       control: new RateLimiter(this.options.controlRatePerSecond ?? 200, 1000),
+      passwords: Promise.resolve(),
     };
     this.#connections.set(c.name, c);
     this.deps.log.info({ agent: c.name, address: c.address, version: c.version, protocol: c.protocol }, 'agent connected');
@@ -336,6 +353,20 @@ export class AgentHub {
       case 'opened':
         c.tunnels.get(m.tunnel)?.opened(String(m.server));
         break;
+      case 'pwd': {
+        const sink = this.options.passwords;
+        if (!sink) break;
+        c.passwords = c.passwords.then(async () => {
+          try {
+            const r = await sink(c.name, m);
+            if (r !== 'refused') this.#send(c, { t: 'pwdAck', directory: m.directory, epoch: m.epoch, seq: m.seq });
+          } catch (err) {
+            // Not acknowledged: the agent sends it again on its next channel.
+            this.deps.log.error({ agent: c.name, directory: m.directory, err: (err as Error).message }, 'password sync: applying a batch failed');
+          }
+        });
+        break;
+      }
       case 'closed': {
         const t = c.tunnels.get(m.tunnel);
         if (!t) break;

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { IdsyncError } from '../../errors.js';
 import { ADMIN_USERNAME, createAdmin, deleteAdmin, listAdmins } from '../../auth/admins.js';
-import { ROLES } from '../../auth/roles.js';
+import { ROLES, TOKEN_SCOPES } from '../../auth/roles.js';
 import { createToken, listTokens, revokeToken } from '../../auth/tokens.js';
 import type { ApiDeps } from '../context.js';
 import { atField } from '../errors.js';
@@ -12,7 +12,7 @@ const tokenSchema = z
   .object({
     id: z.number().int(),
     name: z.string(),
-    role: z.enum(ROLES),
+    role: z.enum([...ROLES, ...TOKEN_SCOPES]),
     createdBy: z.string().nullable(),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
@@ -115,7 +115,9 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDeps): void {
           z
             .object({
               name: z.string().min(1).max(100),
-              role: z.enum(ROLES),
+              role: z
+                .enum([...ROLES, ...TOKEN_SCOPES])
+                .openapi({ description: 'An admin role, or the scope `verify`: POST /api/v1/auth/verify only, nothing else (issue 14).' }),
               expiresAt: z.string().datetime({ offset: true }).optional().openapi({ description: 'ISO 8601; no expiry when omitted.' }),
             })
             .strict(),

@@ -41,10 +41,20 @@ export function registerServeCommands(program: Command): void {
       const { setTunnelOpener } = await import('../../agent/hub/tunnels.js');
       const { secretBoxFor } = await import('../../directories/secret-box.js');
       const heartbeatMs = Number(process.env.IDSYNC_AGENT_HEARTBEAT_MS) || undefined;
-      const agentHub = new AgentHub({ store, box: secretBoxFor(config), log, now }, { heartbeatMs });
+      const { passwordSink } = await import('../../agent/hub/passwords.js');
+      const passwords = passwordSink({ store, directories: () => config.directories, log, now });
+      const agentHub = new AgentHub({ store, box: secretBoxFor(config), log, now }, { heartbeatMs, passwords });
       setTunnelOpener(agentHub);
       // Every agent of a directory keeps its channel; the primary is elected in the configured order.
       for (const d of config.directories) for (const srv of d.servers) if (srv.agent) agentHub.route(d.name, srv.agent.names);
+      const { startPasswordMaintenance } = await import('../../agent/hub/password-maintenance.js');
+      const stopPasswordMaintenance = startPasswordMaintenance({
+        store,
+        hub: agentHub,
+        log,
+        now,
+        retentionDays: config.passwordSync?.logRetentionDays ?? 7,
+      });
       // Says "a serve runs here" to commands beside it (idsync approve refuses to write around its queues).
       const presence = await ServePresence.start(store, { now, log });
       try {
@@ -66,6 +76,7 @@ export function registerServeCommands(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      stopPasswordMaintenance();
       await agentHub.close();
       await http?.close();
       await api?.close();

@@ -11,6 +11,7 @@ import type { StreamConfig } from './stream-config.js';
  * messages travel to the agent's own bound connection.
  */
 export function createSocket(cfg: StreamConfig, server: ServerSpec): net.Socket {
+  if (server.socketPath) return net.connect({ path: server.socketPath });
   if (server.transport === 'agent') return openAgentTunnel(server.agent?.names ?? [server.host], server.agent?.directory ?? '') as unknown as net.Socket;
   return server.transport === 'ldaps'
     ? tls.connect({ ...tlsOptionsFor(cfg, server), port: server.port })

@@ -1034,6 +1034,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a user's password (for applications and proxies)
+         * @description The user's newest password counts: synced from the directory (password hash sync) or set in idsync. A disabled or trashed user, an unknown one and a wrong password all answer 401 AUTH_FAILED after the same work. Limits per user and per client (429 with Retry-After), and a bounded queue of checks (429 with Retry-After when full). Failures are audited, without the password; successes are not.
+         *
+         *     Roles: API tokens with the scope verify only.
+         */
+        post: operations["verifyPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/password-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Password sync status of every user, or of one (with its attempts of the retention period)
+         * @description Roles: owner, administrator, user_manager, read_only.
+         */
+        get: operations["listPasswordSync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/password-sync/resync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask every connected agent to read every password in scope again
+         * @description Roles: owner, administrator.
+         */
+        post: operations["resyncPasswords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1069,7 +1131,7 @@ export interface components {
             id: number;
             name: string;
             /** @enum {string} */
-            role: "owner" | "administrator" | "user_manager" | "read_only";
+            role: "owner" | "administrator" | "user_manager" | "read_only" | "verify";
             createdBy: string | null;
             createdAt: string;
             lastUsedAt: string | null;
@@ -1812,6 +1874,27 @@ export interface components {
             name: string;
             integrationKey: string;
             secretKey: string;
+        };
+        PasswordSyncStatus: {
+            directory: string;
+            externalId: string;
+            /** @description The name the source reported (sAMAccountName). */
+            username: string;
+            userId: number | null;
+            /** @description `agent:NAME` (password hash sync) or `ldap` (an OpenLDAP hash imported at the hub). */
+            source: string;
+            /** @enum {string} */
+            status: "Success" | "FilteredByTarget" | "NoTargetConnection" | "SourceConnectorNotPresent" | "Failed";
+            reason: string | null;
+            changedAt: string | null;
+            updatedAt: string;
+            /** @description The KDF and its parameters (`argon2id m=19456,t=2,p=1`); never the verifier. */
+            kdf: string | null;
+            attempts?: {
+                status: string;
+                reason: string | null;
+                at: string;
+            }[];
         };
     };
     responses: never;
@@ -2633,8 +2716,11 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    /** @enum {string} */
-                    role: "owner" | "administrator" | "user_manager" | "read_only";
+                    /**
+                     * @description An admin role, or the scope `verify`: POST /api/v1/auth/verify only, nothing else (issue 14).
+                     * @enum {string}
+                     */
+                    role: "owner" | "administrator" | "user_manager" | "read_only" | "verify";
                     /**
                      * Format: date-time
                      * @description ISO 8601; no expiry when omitted.
@@ -7096,6 +7182,264 @@ export interface operations {
             };
             /** @description An error. Codes: `AGENT_KEY_EXPIRED`. */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than `api.maxBodyKb`. Codes: `PAYLOAD_TOO_LARGE`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An internal error; the idsync log has the details. Codes: `INTERNAL`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable. Codes: `STORE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A username or one of its aliases (case-insensitive). */
+                    username: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The password matches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        valid: true;
+                        user: {
+                            id: number;
+                            username: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid; `field` names the offending part. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated. Codes: `AUTH_REQUIRED`, `AUTH_FAILED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, `CSRF_FAILED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than `api.maxBodyKb`. Codes: `PAYLOAD_TOO_LARGE`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An internal error; the idsync log has the details. Codes: `INTERNAL`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable. Codes: `STORE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPasswordSync: {
+        parameters: {
+            query?: {
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per user of each password source. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PasswordSyncStatus"][];
+                    };
+                };
+            };
+            /** @description The request is invalid; `field` names the offending part. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated. Codes: `AUTH_REQUIRED`, `AUTH_FAILED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, `CSRF_FAILED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than `api.maxBodyKb`. Codes: `PAYLOAD_TOO_LARGE`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An internal error; the idsync log has the details. Codes: `INTERNAL`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable. Codes: `STORE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resyncPasswords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    directory?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The agents asked (connected ones only). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agents: string[];
+                    };
+                };
+            };
+            /** @description The request is invalid; `field` names the offending part. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated. Codes: `AUTH_REQUIRED`, `AUTH_FAILED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, `CSRF_FAILED`. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -81,7 +81,7 @@ export function TokensPage() {
                   return (
                     <tr key={t.id}>
                       <th scope="row">{t.name}</th>
-                      <td>{ROLE_LABEL[t.role]}</td>
+                      <td>{t.role === 'verify' ? 'Verify passwords only' : ROLE_LABEL[t.role]}</td>
                       <td>
                         <StatusBadge status={s.status} label={s.label} />
                       </td>
