@@ -77,6 +77,8 @@ describe.skipIf(!sambaInfo)('idsync agent with idsync serve on Samba AD (real pr
 
     const names = (u: { username: string }[]) => u.map((x) => x.username.toLowerCase());
     await ws.waitFor(async () => names(await users()).includes(`alice.${tag}`) && names(await users()).includes(`bob.${tag}`), 90_000, 200);
+    // The run's log line comes after its last commit: wait for it rather than race it.
+    await ws.waitFor(async () => /"server":"agent:\/\/site-ad"/.test(serve.output()), 10_000);
     expect(serve.output()).toMatch(/"server":"agent:\/\/site-ad"/);
 
     const carol = await samba.addUser({ ou, sam: `carol.${tag}`, givenName: 'Carol', sn: 'White' });

@@ -140,8 +140,8 @@ describe('roles', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    // 6 owner-only operations refuse 3 roles, 17 administrator ones 2, 10 user_manager ones 1, the verify-scope one all 4.
-    expect(refused).toHaveLength(6 * 3 + 17 * 2 + 10 + 4);
+    // 6 owner-only operations refuse 3 roles, 18 administrator ones 2, 10 user_manager ones 1, the verify-scope one all 4.
+    expect(refused).toHaveLength(6 * 3 + 18 * 2 + 10 + 4);
   });
 
   it('lets a verify-scope token call POST /api/v1/auth/verify and nothing else (issue 14)', async () => {
@@ -193,7 +193,7 @@ describe('roles for panel sessions', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    expect(refused).toHaveLength(6 * 3 + 17 * 2 + 10 + 4);
+    expect(refused).toHaveLength(6 * 3 + 18 * 2 + 10 + 4);
   });
 
   it('lets a session of the minimum role through the gate', async () => {
