@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../auth/passwords.js';
 import { secretBoxFor } from '../directories/secret-box.js';
 import { ApiHarness } from './test-support.js';
+import { syncedUserRow } from '../../test/support/user-rows.js';
 
 /**
  * Issue 12 through the API: local groups (/api/v1/local-groups) and a local user's password (PUT
@@ -55,29 +56,7 @@ async function syncedUser(h: ApiHarness, username: string): Promise<number> {
   return (
     await h.store.db
       .insertInto('users')
-      .values({
-        username,
-        username_key: username,
-        directory_id: dir.id,
-        external_id: `x-${username}`,
-        dn: `uid=${username},dc=corp`,
-        dn_key: `uid=${username},dc=corp`,
-        aliases: '[]',
-        full_name: null,
-        first_name: null,
-        last_name: null,
-        email: null,
-        phones: '[]',
-        notes: null,
-        status: 'active',
-        status_reason: null,
-        sync_item: null,
-        trashed_at: null,
-        delete_after: null,
-        source_hash: null,
-        created_at: t,
-        updated_at: t,
-      })
+      .values(syncedUserRow(dir.id, username, new Date(t), { external_id: `x-${username}`, dn: `uid=${username},dc=corp`, dn_key: `uid=${username},dc=corp` }))
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openTestStore, storeBackends } from '../../test/support/store-backends.js';
 import { SecretBox } from '../directories/secret-box.js';
 import type { Store } from './db.js';
+import { syncedUserRow } from '../../test/support/user-rows.js';
 
 /**
  * Issue 12's store: local groups, password verifiers, the provisioning outbox and export state,
@@ -42,29 +43,7 @@ describe.each(backends)('provisioning store on %s', (_name, url) => {
     // A synced user may be a member too.
     const carol = await store.db
       .insertInto('users')
-      .values({
-        username: 'carol',
-        username_key: 'carol',
-        directory_id: dir,
-        external_id: 'g-carol',
-        dn: 'CN=carol,DC=x',
-        dn_key: 'cn=carol,dc=x',
-        source_hash: null,
-        aliases: '[]',
-        full_name: null,
-        first_name: null,
-        last_name: null,
-        email: null,
-        phones: '[]',
-        notes: null,
-        status: 'active',
-        status_reason: null,
-        sync_item: null,
-        trashed_at: null,
-        delete_after: null,
-        created_at: t0.toISOString(),
-        updated_at: t0.toISOString(),
-      })
+      .values(syncedUserRow(dir, 'carol', t0, { external_id: 'g-carol', dn: 'CN=carol,DC=x', dn_key: 'cn=carol,dc=x' }))
       .returning('id')
       .executeTakeFirstOrThrow();
 
