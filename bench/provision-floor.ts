@@ -8,7 +8,7 @@
 // - OpenLDAP: each entry is added with a clear `userPassword`, which slapd stores as given; idsync
 //   sets the password with the Password Modify extended operation (RFC 3062), hashed by the server.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -95,6 +95,7 @@ export async function ldapaddSeconds(t: LdapAddTarget, users: FloorUser[]): Prom
     mode: 0o600,
   });
   const started = performance.now();
+  // The LDIF holds the passwords: removed once read, whatever happens.
   await new Promise<void>((resolve, reject) => {
     const child = spawn('ldapadd', ['-x', '-H', t.url, '-D', t.bindDn, '-w', t.password, '-f', file], {
       env: { ...process.env, ...(t.caFile ? { LDAPTLS_CACERT: t.caFile, LDAPTLS_REQCERT: 'demand' } : {}) },
@@ -104,6 +105,6 @@ export async function ldapaddSeconds(t: LdapAddTarget, users: FloorUser[]): Prom
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ldapadd into ${t.container} exited ${code}: ${err.slice(-2000)}`))));
-  });
+  }).finally(() => rmSync(file, { force: true }));
   return (performance.now() - started) / 1000;
 }
