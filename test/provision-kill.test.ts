@@ -7,6 +7,7 @@ import { leaseStore } from '../src/store/leases.js';
 import { connectSlapd, type SlapdDirectory } from './harness/index.js';
 import { testStores } from './support/stores.js';
 import { uniqueName, Workspace } from './support/workspace.js';
+import { bindSucceeds } from './support/binds.js';
 
 /**
  * Issue 12, "Done means": "the process killed with changes pending in the outbox, then a restart
@@ -56,16 +57,7 @@ const search = (base: string, filter: string) =>
     return (await c.search(base, { scope: 'sub', filter, attributes: ['uid', 'cn', 'member', 'entryUUID'] })).searchEntries;
   });
 
-const binds = (dn: string, pw: string) =>
-  ldap(async (c) => {
-    try {
-      await c.bind(dn, pw);
-      return true;
-    } catch (e) {
-      if ((e as { code?: number }).code === 49) return false;
-      throw e;
-    }
-  });
+const binds = (dn: string, password: string) => bindSucceeds({ url: slapd.ldapsUrl, caFile: slapd.caFile }, dn, password);
 
 /** `count` calls of `fn`, `width` at a time (each is a CLI process). */
 async function inParallel(count: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {

@@ -13,6 +13,7 @@ import { Store } from '../store/db.js';
 import { LocalChanges } from './local-changes.js';
 import { provisionOnce, type TargetConfig } from './service.js';
 import { openTarget, passwordCheck } from './writers.js';
+import { bindSucceeds } from '../../test/support/binds.js';
 
 /*
  * Issue 12 end to end against the harness's Samba AD DC over LDAPS: a local user exported as an AD
@@ -80,14 +81,7 @@ async function client<T>(fn: (c: Client) => Promise<T>, as?: { dn: string; passw
 const find = (base: string, filter: string) =>
   client(async (c) => (await c.search(base, { scope: 'sub', filter, attributes: ['*', 'userAccountControl'] })).searchEntries);
 
-async function binds(dn: string, password: string): Promise<boolean> {
-  try {
-    return await client(async () => true, { dn, password });
-  } catch (e) {
-    if ((e as { code?: number }).code === 49) return false;
-    throw e;
-  }
-}
+const binds = (dn: string, password: string) => bindSucceeds(samba, dn, password);
 
 describe.skipIf(!sambaInfo).each(testStores())('provisioning into Active Directory (Samba, issue 12), store %s', (_kind: StoreKind, url) => {
   beforeAll(() => {

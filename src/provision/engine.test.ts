@@ -17,6 +17,7 @@ import { SyncService } from '../serve/server.js';
 import { LocalChanges } from './local-changes.js';
 import { adoptUser, provisionOnce, type TargetConfig } from './service.js';
 import { openTarget, passwordCheck } from './writers.js';
+import { bindSucceeds } from '../../test/support/binds.js';
 
 /*
  * Issue 12, end to end against the harness's real slapd (LDAPS, ppolicy) and a real store (SQLite
@@ -85,18 +86,7 @@ async function search(base: string, filter = '(objectClass=*)', attributes: stri
   }
 }
 
-async function binds(dn: string, password: string): Promise<boolean> {
-  const client = new Client({ url: slapd.ldapsUrl, tlsOptions: { ca: readFileSync(slapd.caFile) } });
-  try {
-    await client.bind(dn, password);
-    return true;
-  } catch (e) {
-    if ((e as { code?: number }).code === 49) return false;
-    throw e;
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
-}
+const binds = (dn: string, password: string) => bindSucceeds({ url: slapd.ldapsUrl, caFile: slapd.caFile }, dn, password);
 
 describe.each(testStores())('provisioning into OpenLDAP (issue 12), store %s', (_kind: StoreKind, url) => {
   beforeAll(() => {

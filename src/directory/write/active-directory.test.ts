@@ -1,5 +1,3 @@
-import { Client } from 'ldapts';
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSamba, type SambaDirectory } from '../../../test/harness/index.js';
 import { run } from '../../../test/harness/proc.js';
@@ -9,6 +7,7 @@ import { IdsyncError } from '../../errors.js';
 import type { ProvisionTarget } from '../../provision/target.js';
 import { sidToString } from '../codecs.js';
 import { openProvisionTarget } from './index.js';
+import { bindSucceeds } from '../../../test/support/binds.js';
 
 /**
  * The Active Directory provisioning target against the harness's real Samba DC, over LDAPS. Each
@@ -53,18 +52,7 @@ async function target(c: Containers, opts: { url?: string; transport?: 'ldaps' |
   return t;
 }
 
-async function binds(dn: string, password: string): Promise<boolean> {
-  const client = new Client({ url: samba.url, tlsOptions: { ca: readFileSync(samba.caFile) }, timeout: 10_000, connectTimeout: 5_000 });
-  try {
-    await client.bind(dn, password);
-    return true;
-  } catch (e) {
-    if ((e as { code?: number }).code === 49) return false;
-    throw e;
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
-}
+const binds = (dn: string, password: string) => bindSucceeds(samba, dn, password);
 
 async function failure(p: Promise<unknown>): Promise<IdsyncError> {
   const err = await p.then(

@@ -1,5 +1,3 @@
-import { Client } from 'ldapts';
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSlapd, type SlapdDirectory } from '../../../test/harness/index.js';
 import { policyDn } from '../../../test/harness/slapd.js';
@@ -8,6 +6,7 @@ import { uniqueName } from '../../../test/support/workspace.js';
 import { IdsyncError } from '../../errors.js';
 import type { ProvisionTarget } from '../../provision/target.js';
 import { openProvisionTarget, type DisableMethod } from './index.js';
+import { bindSucceeds } from '../../../test/support/binds.js';
 
 /** The OpenLDAP provisioning target against the harness's real slapd (LDAPS, ppolicy loaded). */
 let slapd: SlapdDirectory;
@@ -56,19 +55,7 @@ async function target(
   return t;
 }
 
-/** Whether a simple bind as dn with password succeeds, over LDAPS. */
-async function binds(dn: string, password: string): Promise<boolean> {
-  const client = new Client({ url: slapd.ldapsUrl, tlsOptions: { ca: readFileSync(slapd.caFile) }, timeout: 10_000, connectTimeout: 5_000 });
-  try {
-    await client.bind(dn, password);
-    return true;
-  } catch (e) {
-    if ((e as { code?: number }).code === 49) return false;
-    throw e;
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
-}
+const binds = (dn: string, password: string) => bindSucceeds({ url: slapd.ldapsUrl, caFile: slapd.caFile }, dn, password);
 
 async function failure(p: Promise<unknown>): Promise<IdsyncError> {
   const err = await p.then(
