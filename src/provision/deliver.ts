@@ -111,7 +111,7 @@ async function deliverPass(ctx: DeliveryContext, report: DeliveryReport, limit: 
   return { rows: rows.length, followUp: followUp.groups > 0 };
 }
 
-/** Users delivered at once by default; `provisioning.inFlight` (not yet a key) would override it. */
+/** Users delivered at once unless the context says otherwise (DeliveryContext.inFlight; tests use 1 to assert exact order). */
 const IN_FLIGHT = 8;
 
 /**
