@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IdsyncConfig } from '../config/load.js';
@@ -53,6 +53,17 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.#key, nonce);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return PREFIX + Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64url');
+  }
+
+  /**
+   * HMAC-SHA256 of `data` under a key derived (HKDF-SHA256, RFC 5869) from this key for `purpose`
+   * alone, so that a value made for one purpose never serves another and the AES key itself is
+   * never used as a MAC key. For values the store must not be able to make without the key (the
+   * enrollment link's token, src/enrollment/links.ts).
+   */
+  mac(purpose: string, data: string): Buffer {
+    const key = Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `idsync:${purpose}`, 32));
+    return createHmac('sha256', key).update(data, 'utf8').digest();
   }
 
   /** The plaintext; `what` names the value in the error when the key does not open it. */

@@ -278,6 +278,9 @@ export class Store {
   get userPasswords() {
     return this.#q().userPasswords;
   }
+  get enrollmentLinks() {
+    return this.#q().enrollmentLinks;
+  }
   get provisioning() {
     return this.#q().provisioning;
   }

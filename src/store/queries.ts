@@ -13,6 +13,7 @@ import type { Provisioning } from './provisioning.js';
 import { KyselyProvisioning } from './provisioning-store.js';
 import { KyselySessions, type Sessions } from './sessions.js';
 import { KyselyTrash, type Trash } from './trash.js';
+import { type EnrollmentLinks, KyselyEnrollmentLinks } from './enrollment-links.js';
 import { KyselyUserPasswords, type UserPasswords } from './user-passwords.js';
 import { KyselyUserQueries, type UserQueries } from './user-queries.js';
 import { KyselyUserWrites, type UserWrites } from './users.js';
@@ -35,6 +36,7 @@ export interface StoreQueries {
   readonly users: UserWrites;
   readonly localGroups: LocalGroups;
   readonly userPasswords: UserPasswords;
+  readonly enrollmentLinks: EnrollmentLinks;
   readonly provisioning: Provisioning;
   readonly agents: Agents;
   /** Issue 14: password hash sync (verifiers, status, attempt log, applied batches). */
@@ -63,6 +65,7 @@ export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
     users: new KyselyUserWrites(db),
     localGroups: new KyselyLocalGroups(db),
     userPasswords: new KyselyUserPasswords(db),
+    enrollmentLinks: new KyselyEnrollmentLinks(db),
     provisioning: new KyselyProvisioning(db),
     agents: new KyselyAgents(db),
     passwordSync: new KyselyPasswordSync(db),

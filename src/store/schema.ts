@@ -241,6 +241,7 @@ export interface Database {
   password_sync_log: PasswordSyncLogTable;
   password_sync_batches: PasswordSyncBatchesTable;
   password_sync_requests: PasswordSyncRequestsTable;
+  enrollment_links: EnrollmentLinksTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -388,4 +389,20 @@ export interface PasswordSyncRequestsTable {
   id: Generated<number>;
   directory: string | null;
   requested_at: string;
+}
+
+/** An enrollment link (src/store/enrollment-links.ts): the token's hash only. */
+export interface EnrollmentLinksTable {
+  id: Generated<number>;
+  user_id: number;
+  nonce: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  closed_at: string | null;
+  first_sent_at: string | null;
+  last_sent_at: string | null;
+  reminders_sent: Generated<number>;
+  resends: Generated<number>;
 }

@@ -1,0 +1,35 @@
+import type { Kysely, Migration } from 'kysely';
+
+/**
+ * Enrollment links (issue 15). One row per link sent to a user: the store keeps only the SHA-256 of
+ * the token (the token is derived from the secrets key and `nonce`, src/enrollment/links.ts, so
+ * "resend" can send the same link again). A user has at most one open link: issuing a new one
+ * closes the others (`closed_at`). `used_at` makes the link single-use. The send columns let the
+ * reminder schedule (2 days after the first email, 8 days after the first reminder) survive a kill.
+ */
+export function enrollmentLinks(dialect: 'sqlite' | 'postgres'): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      const serial = dialect === 'postgres' ? 'serial' : 'integer';
+      await db.schema
+        .createTable('enrollment_links')
+        .addColumn('id', serial, (c) => c.primaryKey())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text')
+        .addColumn('closed_at', 'text')
+        .addColumn('first_sent_at', 'text')
+        .addColumn('last_sent_at', 'text')
+        .addColumn('reminders_sent', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('resends', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('enrollment_links_user').on('enrollment_links').columns(['user_id', 'closed_at']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('enrollment_links').execute();
+    },
+  };
+}
