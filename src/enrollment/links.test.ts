@@ -18,7 +18,11 @@ describe.each(backends)('enrollment links on %s', (_name, url) => {
       .values({ name: 'ad', type: 'active-directory', username_attribute: 'sAMAccountName', first_synced_at: null, created_at: t0.toISOString() })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const user = await store.db.insertInto('users').values(syncedUserRow(dir.id, 'alice', t0)).returning('id').executeTakeFirstOrThrow();
+    const user = await store.db
+      .insertInto('users')
+      .values(syncedUserRow(dir.id, 'alice', t0))
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return { store, userId: user.id };
   }
 

@@ -49,9 +49,7 @@ export function tokenOf(box: SecretBox, link: Pick<EnrollmentLinkRow, 'user_id' 
   return tokenFor(box, link.user_id, link.nonce);
 }
 
-export type OpenedLink =
-  | { ok: true; link: EnrollmentLinkRow }
-  | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'closed' };
+export type OpenedLink = { ok: true; link: EnrollmentLinkRow } | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'closed' };
 
 /**
  * The link a followed token names, if it may still be used. The answers differ only for the
