@@ -78,6 +78,8 @@ export interface ApiConfig {
   sessionMaxHours: number;
   publicMetrics: boolean;
   maxBodyBytes: number;
+  /** Where users reach idsync (links in emails, the WebAuthn origin), without a trailing slash. */
+  publicUrl?: string;
   /** Encrypts the bind passwords of directories created through the API (src/directories/secret-box.ts). */
   secretsKey?: Secret;
   /** Serve HTTPS with this certificate and key (PEM), e.g. for agents' channels without a reverse proxy. */
@@ -319,6 +321,7 @@ function resolveApi(a: ConfigInput['api'], baseDir: string, env: NodeJS.ProcessE
     sessionMaxHours: a.sessionMaxHours,
     publicMetrics: a.publicMetrics,
     maxBodyBytes: a.maxBodyKb * 1024,
+    ...(a.publicUrl !== undefined ? { publicUrl: a.publicUrl.replace(/\/+$/, '') } : {}),
     ...(a.secretsKey !== undefined ? { secretsKey: resolveSecret(a.secretsKey, 'api.secretsKey', baseDir, env) } : {}),
     ...(a.tls
       ? {

@@ -317,6 +317,16 @@ const api = z
         'makes cookies `Secure`. Without it these headers are ignored. First-run setup (`POST /api/v1/setup`) never works through a proxy.',
       { example: '`true`' },
     ),
+    publicUrl: documented(
+      z
+        .string()
+        .url()
+        .refine((v) => /^https?:\/\//.test(v) && !v.includes('#') && !v.includes('?'), 'must be an http(s) URL without query or fragment')
+        .optional(),
+      'The address users and administrators reach `idsync serve` at, as they type it (behind a proxy: the proxy\'s). Links in emails (enrollment ' +
+        'links, alerts) are made from it, and it is the WebAuthn origin of the enrollment page (its host is the relying party ID). Needed for enrollment.',
+      { example: '`https://idsync.corp.example`' },
+    ),
     secureCookies: documented(z.boolean().default(false), 'Always mark the session and CSRF cookies `Secure`.', { example: '`true`' }),
     sessionIdleMinutes: documented(
       z

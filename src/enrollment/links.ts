@@ -69,3 +69,12 @@ export async function openLink(store: Store, token: string, now: Date): Promise<
 export async function useLink(store: Store, linkId: number, now: Date): Promise<boolean> {
   return store.enrollmentLinks.use(linkId, now);
 }
+
+/**
+ * The link as the email carries it. The token travels in the fragment, which browsers never send
+ * to a server or put in a Referer header: it stays out of proxies' and servers' access logs. The
+ * enrollment page's script reads it and presents it to the API.
+ */
+export function enrollmentUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/enroll#${token}`;
+}

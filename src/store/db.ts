@@ -281,6 +281,9 @@ export class Store {
   get enrollmentLinks() {
     return this.#q().enrollmentLinks;
   }
+  get authenticators() {
+    return this.#q().authenticators;
+  }
   get provisioning() {
     return this.#q().provisioning;
   }

@@ -13,6 +13,7 @@ import type { Provisioning } from './provisioning.js';
 import { KyselyProvisioning } from './provisioning-store.js';
 import { KyselySessions, type Sessions } from './sessions.js';
 import { KyselyTrash, type Trash } from './trash.js';
+import { type Authenticators, KyselyAuthenticators } from './authenticators.js';
 import { type EnrollmentLinks, KyselyEnrollmentLinks } from './enrollment-links.js';
 import { KyselyUserPasswords, type UserPasswords } from './user-passwords.js';
 import { KyselyUserQueries, type UserQueries } from './user-queries.js';
@@ -37,6 +38,7 @@ export interface StoreQueries {
   readonly localGroups: LocalGroups;
   readonly userPasswords: UserPasswords;
   readonly enrollmentLinks: EnrollmentLinks;
+  readonly authenticators: Authenticators;
   readonly provisioning: Provisioning;
   readonly agents: Agents;
   /** Issue 14: password hash sync (verifiers, status, attempt log, applied batches). */
@@ -66,6 +68,7 @@ export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
     localGroups: new KyselyLocalGroups(db),
     userPasswords: new KyselyUserPasswords(db),
     enrollmentLinks: new KyselyEnrollmentLinks(db),
+    authenticators: new KyselyAuthenticators(db),
     provisioning: new KyselyProvisioning(db),
     agents: new KyselyAgents(db),
     passwordSync: new KyselyPasswordSync(db),

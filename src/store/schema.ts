@@ -242,6 +242,7 @@ export interface Database {
   password_sync_batches: PasswordSyncBatchesTable;
   password_sync_requests: PasswordSyncRequestsTable;
   enrollment_links: EnrollmentLinksTable;
+  authenticators: AuthenticatorsTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -405,4 +406,22 @@ export interface EnrollmentLinksTable {
   last_sent_at: string | null;
   reminders_sent: Generated<number>;
   resends: Generated<number>;
+}
+
+/** A second factor of a user (src/store/authenticators.ts). */
+export interface AuthenticatorsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: 'totp' | 'webauthn';
+  label: string;
+  /** TOTP: the secret, sealed (`sealed:v1:…`). Never in clear. */
+  secret: string | null;
+  last_step: number | null;
+  credential_id: string | null;
+  public_key: string | null;
+  sign_count: number | null;
+  /** JSON array of WebAuthn transports. */
+  transports: string | null;
+  created_at: string;
+  last_used_at: string | null;
 }
