@@ -323,7 +323,7 @@ const api = z
         .url()
         .refine((v) => /^https?:\/\//.test(v) && !v.includes('#') && !v.includes('?'), 'must be an http(s) URL without query or fragment')
         .optional(),
-      'The address users and administrators reach `idsync serve` at, as they type it (behind a proxy: the proxy\'s). Links in emails (enrollment ' +
+      "The address users and administrators reach `idsync serve` at, as they type it (behind a proxy: the proxy's). Links in emails (enrollment " +
         'links, alerts) are made from it, and it is the WebAuthn origin of the enrollment page (its host is the relying party ID). Needed for enrollment.',
       { example: '`https://idsync.corp.example`' },
     ),
