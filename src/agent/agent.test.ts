@@ -177,6 +177,15 @@ describe('idsync agent with idsync serve (real processes, slapd reachable by the
     const headers = sign(new Date());
     expect(await tryChannel(hubUrl, headers, ca)).toEqual({ open: true });
     expect(await tryChannel(hubUrl, headers, ca)).toMatchObject({ open: false, status: 401, message: /replayed request/ });
+    // Issue 16: a second serve on the same store refuses it too (each serve kept its own nonces).
+    const second = ws.serve({ args: ['--listen', '127.0.0.1:0'] });
+    try {
+      const { value: secondUrl } = await ws.waitFor(async () => /"url":"(https:\/\/127\.0\.0\.1:\d+)".*admin API listening/.exec(second.output())?.[1], 60_000);
+      expect(await tryChannel(secondUrl, headers, ca)).toMatchObject({ open: false, status: 401, message: /replayed request/ });
+      expect(await tryChannel(secondUrl, sign(new Date()), ca)).toEqual({ open: true });
+    } finally {
+      await second.stop();
+    }
     // Neither key is ever logged, by the hub or the agent.
     for (const out of [serve.output(), agent.output()]) {
       expect(out).not.toContain(secretKey);

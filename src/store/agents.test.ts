@@ -10,6 +10,19 @@ const hours = (h: number) => new Date(t0.getTime() + h * 3_600_000);
 const box = SecretBox.fromText('x'.repeat(40), 'test key');
 
 describe.each(backends)('agents on %s', (_name, url) => {
+  it('records a channel nonce once across every handle on the store, and forgets it once expired', async () => {
+    const u = url();
+    const a = await openTestStore(u);
+    const b = await openTestStore(u);
+    const until = new Date(t0.getTime() + 600_000);
+    // Two serves on one store: the same nonce passes on exactly one of them, even at once.
+    const results = await Promise.all([a.agents.useNonce('n1', until, t0), b.agents.useNonce('n1', until, t0)]);
+    expect(results.sort()).toEqual([false, true]);
+    expect(await b.agents.useNonce('n2', until, t0)).toBe(true);
+    // Past its expiry the row is pruned (its date would be refused as skew by then anyway).
+    expect(await a.agents.useNonce('n1', until, new Date(until.getTime() + 1))).toBe(true);
+  });
+
   it('keeps only the hash of the connect key, exchanges it once, and refuses reuse, expiry and revoked agents with their own codes', async () => {
     const store = await openTestStore(url());
     const { connectKey, agent } = await createAgent(store, 'site-a', 'alice', t0);

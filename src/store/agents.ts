@@ -33,6 +33,12 @@ export interface Agents {
     id: number,
     c: { connectedSince: string | null; heartbeatAt?: string; rttMs?: number | null; directories?: string[]; primaryFor?: string[] },
   ): Promise<void>;
+  /**
+   * Records a channel request's nonce until `expiresAt`; false when it was already recorded, by
+   * this process or another `idsync serve` on the same store (issue 16: a request signed for one
+   * node must not be replayed to another). Expired nonces are dropped on the way.
+   */
+  useNonce(nonce: string, expiresAt: Date, now: Date): Promise<boolean>;
 }
 
 export class KyselyAgents implements Agents {
@@ -90,6 +96,16 @@ export class KyselyAgents implements Agents {
       .where('connect_key_expires_at', '>', now.toISOString())
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
+  }
+
+  async useNonce(nonce: string, expiresAt: Date, now: Date): Promise<boolean> {
+    await this.db.deleteFrom('agent_nonces').where('expires_at', '<=', now.toISOString()).execute();
+    const r = await this.db
+      .insertInto('agent_nonces')
+      .values({ nonce, expires_at: expiresAt.toISOString() })
+      .onConflict((oc) => oc.column('nonce').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
   async revokedAmong(names: string[]): Promise<string[]> {

@@ -442,6 +442,26 @@ function agentPrimaries(): Migration {
   };
 }
 
+/**
+ * Issue 16: the agents' channel nonces in the store, so that a signed request accepted by one
+ * `idsync serve` is refused as a replay by another on the same store (each had its own cache).
+ */
+function agentNonces(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('agent_nonces')
+        .addColumn('nonce', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('agent_nonces_expiry').on('agent_nonces').column('expires_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('agent_nonces').execute();
+    },
+  };
+}
+
 export class IdsyncMigrations implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
 
@@ -464,6 +484,7 @@ export class IdsyncMigrations implements MigrationProvider {
       '0016_agent_primaries': agentPrimaries(),
       '0017_password_sync': passwordSync(this.dialect),
       '0019_enrollment_links': enrollmentLinks(this.dialect),
+      '0023_agent_nonces': agentNonces(),
     };
   }
 }

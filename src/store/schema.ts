@@ -243,6 +243,7 @@ export interface Database {
   password_sync_requests: PasswordSyncRequestsTable;
   enrollment_links: EnrollmentLinksTable;
   authenticators: AuthenticatorsTable;
+  agent_nonces: AgentNoncesTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -424,4 +425,10 @@ export interface AuthenticatorsTable {
   transports: string | null;
   created_at: string;
   last_used_at: string | null;
+}
+
+/** Channel request nonces seen by any `idsync serve` on the store, until their date could no longer pass. */
+export interface AgentNoncesTable {
+  nonce: string;
+  expires_at: string;
 }

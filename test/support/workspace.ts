@@ -77,8 +77,8 @@ export class Workspace {
   }
 
   /** Starts `idsync serve`; stop it with the returned function (SIGTERM, then waits for exit). */
-  serve(opts: { env?: Record<string, string> } = {}): { child: ChildProcess; output: () => string; stop: () => Promise<number | null> } {
-    const child = spawn(process.execPath, [BIN, '--config', this.configFile, 'serve'], {
+  serve(opts: { env?: Record<string, string>; args?: string[] } = {}): { child: ChildProcess; output: () => string; stop: () => Promise<number | null> } {
+    const child = spawn(process.execPath, [BIN, '--config', this.configFile, 'serve', ...(opts.args ?? [])], {
       cwd: this.dir,
       env: { ...process.env, IDSYNC_LOG_LEVEL: 'debug', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -273,6 +273,10 @@ export class AgentHub {
     const used = this.#nonces.use(nonce, now.getTime());
     if (used === 'replay') throw new Refusal(401, `replayed request: nonce ${nonce.slice(0, 16)}… was already used`);
     if (used === 'full') throw new Refusal(503, 'too many channel requests in the last minutes; try again later');
+    // The same nonce through another `idsync serve` on this store (issue 16): the store decides.
+    if (!(await this.deps.store.agents.useNonce(nonce, new Date(now.getTime() + this.#nonces.ttlMs), now))) {
+      throw new Refusal(401, `replayed request: nonce ${nonce.slice(0, 16)}… was already used`);
+    }
     const protocol = negotiateProtocol(PROTOCOL_VERSION, Number(h(Headers.protocol)));
     if (!protocol.ok) throw new Refusal(426, protocol.message);
     return { row: creds.row, protocol: protocol.version, version: (h(Headers.version) ?? 'unknown').slice(0, 40) };
