@@ -2,12 +2,14 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import type { DirectoryConfig, ServerSpec } from '../../config/load.js';
 import { IdsyncError } from '../../errors.js';
-import { DirectoryEntry } from '../entry.js';
 import { mapDirectoryError } from '../errors.js';
 import { decodeEntry, messageHead } from './entry-decoder.js';
 import { FramingError, LdapFramer } from './framing.js';
 import { DEFAULT_LIMITS, messageTooLarge, PagingLoopGuard, pageTooLarge, runTooLong } from './limits.js';
-import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, Op, type LdapResponse, type LdapResult, type PartialAttribute } from './protocol.js';
+import { type Collected, type CollectOptions, PageCollector } from './page-collector.js';
+import type { DirectoryEntry } from '../entry.js';
+import { decodeMessage, NOTICE_OF_DISCONNECTION_OID, Op, type LdapResponse, type LdapResult } from './protocol.js';
+import { describeOp, isFinalResponse, resultError, toDirectoryEntry } from './results.js';
 import {
   encodeAbandon,
   encodeExtended,
@@ -39,8 +41,11 @@ import type { StreamConfig } from './stream-config.js';
  * tls.ts), bind, run searches, abandon, unbind.
  */
 
-// Where callers have always imported it from; defined in stream-config.ts, which socket.ts needs too.
+// Where callers have always imported these from; defined in stream-config.ts (which socket.ts
+// needs too), results.ts and page-collector.ts.
 export type { StreamConfig } from './stream-config.js';
+export type { CollectOptions } from './page-collector.js';
+export { resultError, toDirectoryEntry } from './results.js';
 
 export interface OpenOptions {
   /** Limit for TCP connect, TLS handshake, StartTLS and bind together; default cfg.timeouts.connectMs. */
@@ -55,40 +60,6 @@ import { tlsOptionsFor } from '../tls.js';
 
 export { tlsOptionsFor };
 
-/** A non-success LDAPResult as an IdsyncError, through the one error mapping (by numeric result code). */
-export function resultError(result: LdapResult, context: { server: string; operation: string; target?: string }): IdsyncError {
-  const err = Object.assign(new Error(result.diagnosticMessage || `LDAP result ${result.resultCode}`), { code: result.resultCode });
-  return mapDirectoryError(err, context);
-}
-
-/** An entry's raw attributes behind idsync's case-insensitive accessors (values stay Buffers). */
-export function toDirectoryEntry(dn: string, attributes: PartialAttribute[]): DirectoryEntry {
-  return new DirectoryEntry(
-    dn,
-    attributes.map((a): [string, Buffer[]] => [a.type, a.values]),
-  );
-}
-
-/** Entries of one search request, gathered until its SearchResultDone (one page of a paged search). */
-interface Collect {
-  kind: 'collect';
-  entries: DirectoryEntry[];
-  binary: ReadonlySet<string>;
-  /** When the last message for it arrived (ms), for the inactivity timeout. */
-  lastActivity: number;
-  /** More entries than this in one page is a broken or hostile server (limits.ts). */
-  maxEntries: number;
-  /** The search base, for errors. */
-  target: string;
-  resolve: (r: Collected) => void;
-  reject: (e: unknown) => void;
-}
-
-interface Collected {
-  entries: DirectoryEntry[];
-  done: LdapResponse & { op: 'searchDone' };
-}
-
 /** A relayed request (src/agent/relay.ts): its messages raw, as they arrive, until the final one. */
 export interface RelayHandlers {
   onMessage: (raw: Buffer, op: number) => void;
@@ -99,30 +70,7 @@ type Pending =
   | { kind: 'once'; resolve: (m: LdapResponse) => void; reject: (e: unknown) => void }
   | { kind: 'search'; stream: SearchStream }
   | ({ kind: 'raw' } & RelayHandlers)
-  | Collect;
-
-/** Whether a response ends its request: all but entries, references and intermediate responses (RFC 4511 section 4.5.2, 4.13). */
-function isFinalResponse(op: number): boolean {
-  return op !== Op.SearchResultEntry && op !== Op.SearchResultReference && op !== Op.IntermediateResponse;
-}
-
-/** Options of the bulk searches (searchPages, searchAll). */
-export interface CollectOptions {
-  /** Lower-cased names of attributes whose values are bytes; all others are decoded as UTF-8 text. */
-  binary?: ReadonlySet<string>;
-  /** Fail when the server sends nothing for this long (ms) while a page is awaited; 0 = never. */
-  timeoutMs?: number;
-  /** Entries one page (or an unpaged search) may hold; default unbounded. */
-  maxEntries?: number;
-  /**
-   * The run bound: a performance.now() time after which the search fails with DIRECTORY_TIMEOUT
-   * however busy the server keeps it (timeouts.runMs, connection.ts), and the length it stands
-   * for, for the message.
-   */
-  deadline?: { at: number; runMs: number };
-}
-
-const NO_BINARY: ReadonlySet<string> = new Set();
+  | PageCollector;
 
 export class LdapStream {
   readonly server: ServerSpec;
@@ -445,55 +393,10 @@ export class LdapStream {
       } catch (err) {
         return reject(resultError({ resultCode: 87, matchedDN: '', diagnosticMessage: (err as Error).message }, what));
       }
-      let timer: NodeJS.Timeout | undefined;
-      const settle = () => clearTimeout(timer);
-      const c: Collect = {
-        kind: 'collect',
-        entries: [],
-        binary: options.binary ?? NO_BINARY,
-        lastActivity: performance.now(),
-        maxEntries: options.maxEntries ?? Infinity,
-        target: spec.base,
-        resolve: (r) => {
-          settle();
-          resolve(r);
-        },
-        reject: (e) => {
-          settle();
-          reject(e);
-        },
-      };
       const deadline = options.deadline;
       if (deadline && performance.now() >= deadline.at) return reject(runTooLong(this.server.url, deadline.runMs, spec.base));
-      const limit = options.timeoutMs ?? 0;
-      if (limit > 0 || deadline) {
-        // One timer per request, re-armed for the remainder instead of reset per message: a page is
-        // a thousand messages, and the limit is on silence, not on the whole page. The run bound
-        // is on the whole page, however steadily the server sends.
-        const check = (confirmed = false) => {
-          const now = performance.now();
-          if (deadline && now >= deadline.at) {
-            c.reject(runTooLong(this.server.url, deadline.runMs, spec.base));
-            this.#abandon(id);
-            return;
-          }
-          const idle = now - c.lastActivity;
-          if (limit <= 0 || idle < limit) {
-            const wait = Math.min(limit > 0 ? limit - idle : Infinity, deadline ? deadline.at - now : Infinity);
-            timer = setTimeout(check, Math.max(1, Math.min(wait, 2 ** 31 - 1)));
-            return;
-          }
-          // Timers run before pending socket reads: when the caller kept the thread busy past the
-          // limit, the answer may be waiting unread. Look once more after the reads (setImmediate).
-          if (!confirmed) {
-            setImmediate(() => this.#pending.get(id) === c && check(true));
-            return;
-          }
-          c.reject(mapDirectoryError(new Error(`timed out: no answer for ${limit} ms`), what));
-          this.#abandon(id);
-        };
-        timer = setTimeout(check, Math.max(1, Math.min(limit > 0 ? limit : Infinity, deadline ? deadline.at - performance.now() : Infinity, 2 ** 31 - 1)));
-      }
+      const c = new PageCollector(spec.base, options, { resolve, reject });
+      c.watch(options, what, { stillPending: () => this.#pending.get(id) === c, abandon: () => this.#abandon(id) });
       this.#pending.set(id, c);
       this.#socket.write(request);
     });
@@ -696,9 +599,4 @@ export class LdapStream {
     }
     this.#pending.clear();
   }
-}
-
-/** How a message is named in a protocol-violation error. */
-function describeOp(msg: LdapResponse): string {
-  return msg.op === 'other' ? `message with unknown protocolOp tag 0x${msg.tag.toString(16)}` : msg.op;
 }
