@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { startSlapd } from '../test/harness/slapd.js';
 import { BASE_DN, generateOrg } from './org.js';
+import { median, slapdCpu } from './measure.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -50,12 +51,6 @@ interface M {
   mem?: string;
 }
 
-function slapdCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
 async function run(argv: string[], cwd: string, slapdPid: number): Promise<M> {
   const timeFile = path.join(tmpdir(), `idsync-ab-${process.pid}`);
   const memFile = path.join(tmpdir(), `idsync-ab-mem-${process.pid}`);
@@ -87,11 +82,6 @@ async function run(argv: string[], cwd: string, slapdPid: number): Promise<M> {
   return { wall, cpu: u + s, rss: kb / 1024, slapd: slapdCpu(slapdPid) - c0, load, mem };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor((s.length - 1) / 2);
-  return s.length % 2 ? s[m] : (s[m] + s[m + 1]) / 2;
-};
 const f2 = (x: number) => x.toFixed(2);
 
 const work = mkdtempSync(path.join(tmpdir(), 'idsync-ab-'));

@@ -23,6 +23,7 @@ import YAML from 'yaml';
 import { generateCerts } from '../test/harness/certs.js';
 import { startSlapd, type SlapdDirectory } from '../test/harness/slapd.js';
 import { BASE_DN, generateOrg, PEOPLE_DN } from './org.js';
+import { median } from './measure.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(HERE, '../bin/idsync.js');
@@ -42,12 +43,6 @@ const CHANGES = Number(args.changes);
 const REPS = Math.max(1, Number(args.reps));
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-/** The middle value; for an even count the mean of the two middle ones (as bench/run.ts). */
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor((s.length - 1) / 2);
-  return s.length % 2 ? s[m] : (s[m] + s[m + 1]) / 2;
-};
 const load = () => loadavg()[0].toFixed(2);
 
 type Mode = 'direct' | 'agent';

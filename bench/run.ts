@@ -18,8 +18,8 @@
 // Timings are wall clock on whatever else the machine is doing; the load average at each
 // measurement is recorded so noisy numbers can be recognised, and each idsync measurement is
 // repeated (--reps, default 3) and reported as the median plus every value.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,8 @@ import { startSlapd, type SlapdDirectory } from '../test/harness/slapd.js';
 import { BASE_DN, generateOrg, originalAttrs, pickChanged, userDn, type OrgFacts } from './org.js';
 import { PgBenchStore } from './pg-store.js';
 import { profileMarkdown, summarizeProfile } from './profile.js';
+import { fmt, type Measure, measure, sec } from './measure.js';
+import { type StoreKind, type StoreRuns, table } from './run-table.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -40,9 +42,6 @@ const USER_FILTER = '(objectClass=inetOrgPerson)';
 const GROUP_FILTER = '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))';
 // Issue 11's targets at 100,000 users: a re-sync within 1.5× the floor, a first sync into an empty store
 // within 3×, peak RSS under 200 MB; PostgreSQL within 1.5× of SQLite (TARGET_PG_RATIO below).
-const TARGET_RESYNC_RATIO = 1.5;
-const TARGET_FIRST_RATIO = 3;
-const TARGET_RSS_MB = 200;
 
 const { values: args } = parseArgs({
   options: {
@@ -62,7 +61,6 @@ const { values: args } = parseArgs({
   },
 });
 if (!['sqlite', 'postgres', 'both'].includes(args.store!)) throw new Error(`--store ${args.store}: sqlite, postgres or both`);
-type StoreKind = 'sqlite' | 'postgres';
 const STORES: StoreKind[] = args.store === 'both' ? ['sqlite', 'postgres'] : [args.store as StoreKind];
 const users = Number(args.users ?? (args.large ? 100_000 : 10_000));
 const groups = Number(args.groups ?? (args.large ? 10_000 : 1_000));
@@ -72,76 +70,6 @@ const nodeFlagsAll = args['node-flags']!.split(' ').filter(Boolean);
 const cliLine = args.cli!.startsWith(ROOT)
   ? `${path.relative(ROOT, args.cli!)} (repository at ${gitState()})`
   : `${args.cli} (a build outside this repository)`;
-
-interface Measure {
-  wallS: number;
-  rssMb?: number;
-  cpuUserS?: number;
-  cpuSysS?: number;
-  slapdCpuS: number;
-  /** PostgreSQL server CPU during the run, when the server is local (bench/pg-store.ts). */
-  pgCpuS?: number;
-  load1: number;
-  stdout: string;
-}
-
-const sec = (ms: number) => ms / 1000;
-const fmt = (s: number) => s.toFixed(2);
-// Lower middle value for an even count: with two runs, the better one.
-/** The middle value; for an even count the mean of the two middle ones (not the lower, which flattered idsync). */
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor((s.length - 1) / 2);
-  return s.length % 2 ? s[m] : (s[m] + s[m + 1]) / 2;
-};
-const log = (s: string) => process.stdout.write(`${s}\n`);
-
-/** slapd's CPU seconds so far: shows how much of a run the server itself was busy (2 cores shared). */
-function slapdCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, USER_HZ = 100 on Linux
-}
-
-/**
- * Runs a command with stdout to a file (or /dev/null) under GNU time for the child's own peak RSS
- * (%M, KB) and CPU; wall time is taken here, so it includes process start-up, as an operator sees.
- */
-async function measure(
-  cmd: string,
-  argv: string[],
-  o: { slapdPid: number; cwd?: string; stdoutFile?: string; env?: NodeJS.ProcessEnv; pg?: PgBenchStore },
-): Promise<Measure> {
-  const timeFile = path.join(tmpdir(), `idsync-bench-time-${process.pid}`);
-  const out = openSync(o.stdoutFile ?? '/dev/null', 'w');
-  const load1 = loadavg()[0];
-  const cpu0 = slapdCpu(o.slapdPid);
-  const pg0 = o.pg?.serverCpu();
-  const t0 = performance.now();
-  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, cmd, ...argv], {
-      cwd: o.cwd,
-      env: o.env ?? process.env,
-      stdio: ['ignore', out, 'pipe'],
-    });
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, stderr: err }));
-  });
-  const wallS = sec(performance.now() - t0);
-  closeSync(out);
-  const slapdCpuS = slapdCpu(o.slapdPid) - cpu0;
-  // The server reaps a backend a moment after its client has gone.
-  if (pg0 !== undefined) await new Promise((r) => setTimeout(r, 100));
-  const pg1 = o.pg?.serverCpu();
-  const pgCpuS = pg0 !== undefined && pg1 !== undefined ? pg1 - pg0 : undefined;
-  const stdout = o.stdoutFile ? readFileSync(o.stdoutFile, 'utf8') : '';
-  if (code !== 0) throw new Error(`${cmd} ${argv.join(' ').slice(0, 300)} exited ${code}\nstdout: ${stdout.slice(0, 4000)}\nstderr: ${stderr.slice(-4000)}`);
-  const [kb, u, s] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-  rmSync(timeFile, { force: true });
-  return { wallS, rssMb: kb / 1024, cpuUserS: u, cpuSysS: s, slapdCpuS, pgCpuS, load1, stdout };
-}
 
 function ldapsearchArgs(d: SlapdDirectory, filter: string, attrs: string[]): string[] {
   return ['-x', '-LLL', '-H', d.url, '-D', d.bindDn, '-w', d.password, '-b', BASE_DN, '-E', 'pr=1000/noprompt', '-o', 'ldif-wrap=no', filter, ...attrs];
@@ -376,7 +304,9 @@ async function main(): Promise<void> {
       );
       delete env.IDSYNC_SQL_TRACE;
     }
-    const md = table(facts, floor, ldapts, runs) + (extraMd ? `\n${extraMd}` : '');
+    const md =
+      table(facts, floor, ldapts, runs, { scale, stores: STORES, cliLine, nodeFlags: nodeFlagsAll, userAttrs: USER_ATTRS, groupAttrs: GROUP_ATTRS }) +
+      (extraMd ? `\n${extraMd}` : '');
     const resultFile = path.join(HERE, `results-${scale}${args.store === 'postgres' ? '-postgres' : ''}.md`);
     writeFileSync(resultFile, md);
     log(`\n${md}\nwritten to ${path.relative(ROOT, resultFile)}`);
@@ -424,120 +354,11 @@ function brief(c: Record<string, number>): string {
   );
 }
 
-interface StoreRuns {
-  first: Measure[];
-  steady: Measure[];
-  change: Measure[];
-}
-
-const STORE_LABEL: Record<StoreKind, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
-const TARGET_PG_RATIO = 1.5;
-
-function table(f: OrgFacts, floor: Measure[], ldapts: Measure[], runs: Partial<Record<StoreKind, StoreRuns>>): string {
-  // Medians throughout, for the floor (as specified) and idsync alike, so the ratio compares like
-  // with like. CPU = the client process plus slapd (plus the PostgreSQL server, when it is local):
-  // the work a run costs, which load barely moves.
-  const wall = (ms: Measure[]) => median(ms.map((m) => m.wallS));
-  const cpu = (ms: Measure[]) => median(ms.map((m) => m.cpuUserS! + m.cpuSysS! + m.slapdCpuS + (m.pgCpuS ?? 0)));
-  const kinds = STORES.filter((k) => runs[k]);
-  const all = kinds.flatMap((k) => [...runs[k]!.first, ...runs[k]!.steady, ...runs[k]!.change]);
-  const rssOf = (r: StoreRuns) => Math.max(...[...r.first, ...r.steady, ...r.change].map((m) => m.rssMb!));
-  const rss = Math.max(...all.map((m) => m.rssMb!));
-  const row = (kind: StoreKind, v: (ms: Measure[]) => number, unit: string) => {
-    const base = v(floor);
-    const r = (ms: Measure[]) => `${fmt(v(ms))} | ${(v(ms) / base).toFixed(1)}×`;
-    const { first, steady, change } = runs[kind]!;
-    return (
-      `| ${scale}, ${STORE_LABEL[kind]} (${unit}) | ${fmt(base)} | ` +
-      `${fmt(v(ldapts))} | ${r(first)} | ${r(steady)} | ${r(change)} ` +
-      `| ${rssOf(runs[kind]!).toFixed(0)} |`
-    );
-  };
-  const ok = (b: boolean) => (b ? 'met' : '**missed**');
-  const targets = kinds.map((k) => {
-    const firstRatio = wall(runs[k]!.first) / wall(floor);
-    const steadyRatio = wall(runs[k]!.steady) / wall(floor);
-    return (
-      `${STORE_LABEL[k]}: a re-sync (steady state, what every scheduled ` +
-      `full sync is, target ${TARGET_RESYNC_RATIO}×) ${steadyRatio.toFixed(1)}×: ${ok(steadyRatio <= TARGET_RESYNC_RATIO)}; ` +
-      `the first sync into an empty store (every row written, target ${TARGET_FIRST_RATIO}×) ` +
-      `${firstRatio.toFixed(1)}×: ${ok(firstRatio <= TARGET_FIRST_RATIO)}.`
-    );
-  });
-  const pgRatio: string[] = [];
-  if (runs.sqlite && runs.postgres) {
-    const q = (v: (ms: Measure[]) => number, part: keyof StoreRuns) => v(runs.postgres![part]) / v(runs.sqlite![part]);
-    const parts: [keyof StoreRuns, string][] = [
-      ['first', 'first sync'],
-      ['steady', 'steady state'],
-      ['change', 'after 1% changed'],
-    ];
-    pgRatio.push(
-      '',
-      `PostgreSQL / SQLite (target within ${TARGET_PG_RATIO}×), wall: ` +
-        `${parts.map(([p, l]) => `${l} ${q(wall, p).toFixed(2)}× (${ok(q(wall, p) <= TARGET_PG_RATIO)})`).join(', ')}; ` +
-        `CPU (PostgreSQL's server included): ${parts.map(([p, l]) => `${l} ${q(cpu, p).toFixed(2)}×`).join(', ')}.`,
-    );
-  }
-  const pg = runs.postgres?.first[0];
-  const pgLabel = `PostgreSQL on loopback${pg?.pgCpuS === undefined ? '' : ' (local: its CPU is counted)'}`;
-  const stores = kinds.map((k) => (k === 'sqlite' ? 'SQLite (WAL)' : pgLabel)).join(', ');
-  const lines = [
-    `## idsync sync benchmark — scale ${scale} (${f.users / 1000}k users / ${f.groups / 1000}k groups)`,
-    '',
-    `${f.users} users (${f.usersInScope} in scope), ${f.groups} groups, ` +
-      `${f.memberValues} member values (largest group ${f.maxGroupSize}, ` +
-      `median ${f.medianGroupSize}), nesting depth ${f.nestingDepth}, ` +
-      `${f.cycles.length} cycles; ${f.flattenedMemberships} flattened ` +
-      `memberships. OpenLDAP slapd (mdb) on loopback, clear LDAP, page ` +
-      `size 1000, importPhones on; stores: ${stores}.`,
-    '',
-    '| median of runs | floor: ldapsearch | ldapts read only | idsync first sync | × floor | steady state | × floor ' +
-      '| after 1% changed | × floor | peak RSS (MB) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...kinds.map((k) => row(k, wall, 'wall s')),
-    ...kinds.map((k) => row(k, cpu, `CPU s incl. slapd${k === 'postgres' ? ' and server' : ''}`)),
-    ...pgRatio,
-    '',
-    `Targets${f.users < 100_000 ? ' (set for 100k users; at this scale fixed costs such as node start-up, config and store opening weigh most)' : ''}: ` +
-      `against the floor — ${targets.join(' ')} ` +
-      `Peak memory under ${TARGET_RSS_MB} MB — ${rss.toFixed(0)} MB: ` +
-      `${ok(rss < TARGET_RSS_MB)}.`,
-    '',
-    'Wall times include node start-up. Every run, with the 1-minute load average when it started (other work on ' +
-      'this 2-core machine inflates wall times, much less CPU):',
-    '',
-    `- floor (ldapsearch groups then users, asking for the attributes ` +
-      `idsync asks for: users ${USER_ATTRS.join(' ')}; groups ${GROUP_ATTRS.join(' ')}): ` +
-      `${detail(floor, false)}`,
-    `- ldapts read only (bench/ldapts-read.mjs): ${detail(ldapts)}`,
-    ...kinds.flatMap((k) => [
-      `- first sync, ${STORE_LABEL[k]}: ${detail(runs[k]!.first)}`,
-      `- steady state, ${STORE_LABEL[k]}: ${detail(runs[k]!.steady)}`,
-      `- after 1% changed, ${STORE_LABEL[k]}: ${detail(runs[k]!.change)}`,
-    ]),
-    `- idsync: ${cliLine}${nodeFlagsAll.length ? ` run with node ${nodeFlagsAll.join(' ')}` : ''}`,
-    `- machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
-    '',
-  ];
-  return lines.join('\n');
-}
-
 function gitState(): string {
   const git = (a: string[]) => spawnSync('git', ['-C', ROOT, ...a], { encoding: 'utf8' }).stdout?.trim() ?? '';
   return `${git(['rev-parse', '--short', 'HEAD']) || 'unknown commit'}${git(['status', '--porcelain', '--untracked-files=no', 'src']) ? ', src modified' : ''}`;
 }
 
-function detail(ms: Measure[], rss = true): string {
-  return ms
-    .map(
-      (m) =>
-        `${fmt(m.wallS)} s (${rss ? `RSS ${m.rssMb!.toFixed(0)} MB, ` : ''}CPU ` +
-        `${fmt(m.cpuUserS! + m.cpuSysS!)} s + slapd ${fmt(m.slapdCpuS)} ` +
-        `s${m.pgCpuS === undefined ? '' : ` + PostgreSQL ${fmt(m.pgCpuS)} s`}, ` +
-        `load ${m.load1.toFixed(2)})`,
-    )
-    .join('; ');
-}
+const log = (s: string) => process.stdout.write(`${s}\n`);
 
 await main();
