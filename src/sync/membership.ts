@@ -179,27 +179,75 @@ export class GroupGraph {
  * For each user node, which chosen groups (by index) reach it; and for each RID, which chosen
  * groups reach the group with that RID. A user's chosen groups are the union of both.
  *
- * Nodes are small dense integers (DnIndex), so `byNode` is an array indexed by node rather than a
- * Map: building it touches every flattened membership (331,000 at 100,000 users), and an array
- * slot costs a fraction of a Map entry in time and memory.
+ * Nodes are small dense integers (DnIndex), so the lists are packed by node (compressed sparse
+ * rows: the groups of node n are `values[offsets[n] .. offsets[n + 1])`). At 100,000 users that
+ * is 331,000 int32 values in one array; a JavaScript array per user held the same numbers in
+ * 92,000 arrays of 150 bytes or more each, 16 MB of the 66 MB a first sync keeps alive (heap
+ * snapshot, issue 11: peak memory). Nodes an incremental sync changes afterwards (recompute) keep
+ * their new list in `#changed`.
  */
 export class ChosenMembership {
-  readonly byNode: (number[] | undefined)[] = [];
+  #offsets = new Int32Array(1);
+  #values = new Int32Array(0);
+  /** Lists of nodes changed since the build, in full (empty: none any more). */
+  readonly #changed = new Map<number, number[]>();
   readonly byRid = new Map<number, number[]>();
 
   static build(graph: GroupGraph, chosen: { index: number; node: number }[]): ChosenMembership {
     const m = new ChosenMembership();
+    // Pairs (node, group index) as the closures give them, then a counting sort by node: two
+    // passes over 331,000 pairs instead of a growing array per node.
+    let nodes = new Int32Array(1024);
+    let groups = new Int32Array(1024);
+    let length = 0;
+    let maxNode = -1;
     for (const c of chosen) {
       const { memberNodes, rids } = graph.closure(c.node);
       // A closure lists each node once and each chosen group is visited once: no duplicates to check for.
       for (const n of memberNodes) {
-        const list = m.byNode[n];
-        if (list) list.push(c.index);
-        else m.byNode[n] = [c.index];
+        if (length === nodes.length) {
+          nodes = grow(nodes);
+          groups = grow(groups);
+        }
+        nodes[length] = n;
+        groups[length++] = c.index;
+        if (n > maxNode) maxNode = n;
       }
       for (const r of rids) push(m.byRid, r, c.index);
     }
+    const offsets = new Int32Array(maxNode + 2);
+    for (let i = 0; i < length; i++) offsets[nodes[i] + 1]++;
+    for (let n = 0; n <= maxNode; n++) offsets[n + 1] += offsets[n];
+    const next = offsets.slice(0, maxNode + 1);
+    const values = new Int32Array(length);
+    for (let i = 0; i < length; i++) values[next[nodes[i]]++] = groups[i];
+    m.#offsets = offsets;
+    m.#values = values;
     return m;
+  }
+
+  /** The node's list as stored: a view of the packed values, or its changed list. */
+  #listOf(n: number): ArrayLike<number> {
+    const changed = this.#changed.get(n);
+    if (changed) return changed;
+    if (n < 0 || n + 1 >= this.#offsets.length) return NONE;
+    return this.#values.subarray(this.#offsets[n], this.#offsets[n + 1]);
+  }
+
+  /** The node's list, to change it: from then on it lives in #changed. */
+  #mutable(n: number): number[] {
+    let list = this.#changed.get(n);
+    if (!list) {
+      list = Array.from(this.#listOf(n));
+      this.#changed.set(n, list);
+    }
+    return list;
+  }
+
+  /** Every node with at least one chosen group, and that list. */
+  *#nodes(): Generator<[number, ArrayLike<number>]> {
+    for (let n = 0; n + 1 < this.#offsets.length; n++) if (!this.#changed.has(n) && this.#offsets[n + 1] > this.#offsets[n]) yield [n, this.#listOf(n)];
+    for (const [n, list] of this.#changed) if (list.length) yield [n, list];
   }
 
   /**
@@ -208,9 +256,7 @@ export class ChosenMembership {
    */
   recompute(graph: GroupGraph, chosen: { index: number; node: number }): { nodes: number[]; rids: number[] } {
     const oldNodes = new Set<number>();
-    this.byNode.forEach((list, n) => {
-      if (list?.includes(chosen.index)) oldNodes.add(n);
-    });
+    for (const [n, list] of this.#nodes()) if (Array.prototype.includes.call(list, chosen.index)) oldNodes.add(n);
     const oldRids = new Set<number>();
     for (const [r, list] of this.byRid) if (list.includes(chosen.index)) oldRids.add(r);
     const { memberNodes, rids } = graph.closure(chosen.node);
@@ -220,12 +266,13 @@ export class ChosenMembership {
     const newRids = new Set(rids);
     for (const n of oldNodes)
       if (!newNodes.has(n)) {
-        dropAt(this.byNode, n, chosen.index);
+        const list = this.#mutable(n);
+        list.splice(list.indexOf(chosen.index), 1);
         changedNodes.push(n);
       }
     for (const n of newNodes)
       if (!oldNodes.has(n)) {
-        pushAt(this.byNode, n, chosen.index);
+        this.#mutable(n).push(chosen.index);
         changedNodes.push(n);
       }
     for (const r of oldRids)
@@ -243,7 +290,8 @@ export class ChosenMembership {
 
   /** The chosen groups reaching a user, in no particular order; the returned array must not be changed. */
   groupsOf(node: number | undefined, primaryGroupRid: number | undefined): readonly number[] {
-    const a = node === undefined ? undefined : this.byNode[node];
+    const packed = node === undefined ? NONE : this.#listOf(node);
+    const a = packed.length ? (Array.isArray(packed) ? (packed as number[]) : Array.from(packed)) : undefined;
     const b = primaryGroupRid === undefined ? undefined : this.byRid.get(primaryGroupRid);
     if (!b) return a ?? NONE;
     if (!a) return b;
@@ -251,21 +299,13 @@ export class ChosenMembership {
   }
 }
 
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 const NONE: readonly number[] = Object.freeze([]);
-
-function pushAt(list: (number[] | undefined)[], key: number, value: number): void {
-  const l = list[key];
-  if (!l) list[key] = [value];
-  else if (!l.includes(value)) l.push(value);
-}
-
-function dropAt(list: (number[] | undefined)[], key: number, value: number): void {
-  const l = list[key];
-  if (!l) return;
-  const i = l.indexOf(value);
-  if (i >= 0) l.splice(i, 1);
-  if (!l.length) list[key] = undefined;
-}
 
 function push(map: Map<number, number[]>, key: number, value: number): void {
   const list = map.get(key);

@@ -30,4 +30,25 @@ describe('nested group flattening', () => {
     expect(m.groupsOf(undefined, 1105)).toEqual([0]);
     expect(m.groupsOf(undefined, undefined)).toEqual([]);
   });
+  it('recomputes a chosen group after the graph changed: nodes that joined and left, and a node whose last group left', async () => {
+    const { index, g } = graph({ eng: ['alice', 'bob'], ops: ['bob'] });
+    const chosen = [
+      { index: 0, node: index.get('eng')! },
+      { index: 1, node: index.get('ops')! },
+    ];
+    const m = ChosenMembership.build(g, chosen);
+    const of = (u: string) => [...m.groupsOf(index.get(u), undefined)].sort();
+    expect([of('alice'), of('bob'), of('carol')]).toEqual([[0], [0, 1], []]);
+    // eng loses alice and gains carol.
+    g.add({ node: index.get('eng')!, dn: 'eng', externalId: 'eng', name: 'eng', members: [index.get('bob')!, index.intern('carol')] });
+    const diff = m.recompute(g, chosen[0]!);
+    expect(diff.nodes.map((n) => index.key(n)).sort()).toEqual(['alice', 'carol']);
+    expect([of('alice'), of('bob'), of('carol')]).toEqual([[], [0, 1], [0]]);
+    // ops loses bob: bob keeps eng, a list changed twice stays right.
+    g.add({ node: index.get('ops')!, dn: 'ops', externalId: 'ops', name: 'ops', members: [] });
+    expect(m.recompute(g, chosen[1]!).nodes.map((n) => index.key(n))).toEqual(['bob']);
+    expect([of('alice'), of('bob'), of('carol')]).toEqual([[], [0], [0]]);
+    // Recomputing with nothing changed reports nothing.
+    expect(m.recompute(g, chosen[0]!)).toEqual({ nodes: [], rids: [] });
+  });
 });
