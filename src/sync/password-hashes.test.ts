@@ -10,7 +10,10 @@ import { KdfPool } from '../auth/kdf-pool.js';
 import { DEFAULT_VERIFY_LIMITS, PasswordVerifier } from '../auth/verify.js';
 import { parseConfig } from '../config/load.js';
 import { Store } from '../store/db.js';
+import { DirectoryConnection } from '../directory/connection.js';
 import { syncDirectory } from './engine.js';
+import { applyChangeSet } from './incremental.js';
+import type { DirectoryReader } from './read.js';
 
 /**
  * Issue 14, "OpenLDAP", against the real slapd: a user per supported scheme, each hash made by
@@ -158,6 +161,29 @@ describe('OpenLDAP userPassword hashes through the hub’s sync (issue 14)', () 
     expect((await verify(c.uid, next)).status).toBe(200);
     expect((await verify(c.uid, c.password)).status).toBe(401);
     expect((await status(c.uid)).kdf).toMatch(/^SSHA512/);
+  }, 60_000);
+
+  it('an increment (what continuous sync applies for a changed entry) records the new hash, though nothing mapped changed', async () => {
+    const c = cases[3];
+    const cfg = resolved(config({ dn: reader, password: readerPassword }));
+    let r: DirectoryReader | undefined;
+    await syncDirectory(h.store, cfg, { onReader: (x) => (r = x) });
+    const conn = await DirectoryConnection.open(cfg);
+    try {
+      r!.attach(conn);
+      const next = `${c.password} 3`;
+      const dn = `uid=${c.uid},${people}`;
+      await slapd.modify(dn, 'userPassword', opensslCrypt('6', next));
+      const dir = await h.store.db.selectFrom('directories').select('id').where('name', '=', 'ldap').executeTakeFirstOrThrow();
+      await applyChangeSet(
+        { store: h.store, cfg, directoryId: dir.id, reader: r!, now: () => new Date() },
+        { changed: [{ dn, kind: 'user' }], deleted: [], state: {} },
+      );
+      expect((await verify(c.uid, next)).status).toBe(200);
+      expect((await verify(c.uid, c.password)).status).toBe(401);
+    } finally {
+      await conn.close();
+    }
   }, 60_000);
 
   it('a bind that may not read userPassword imports nothing: every user shows SourceConnectorNotPresent', async () => {
