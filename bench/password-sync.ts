@@ -11,14 +11,19 @@
 // Every row carries the load average (os.loadavg, as `uptime` prints it) taken when it was measured:
 // the machine's cores are shared, and a number without its load says little.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KdfPool } from '../src/auth/kdf-pool.js';
 import { parseLdapHash } from '../src/auth/ldap-hash.js';
 import { NT_VERIFIER_PARAMS, ntHash } from '../src/auth/nt-verifier.js';
+import { parseConfig } from '../src/config/load.js';
+import { Store } from '../src/store/db.js';
+import { syncDirectory } from '../src/sync/engine.js';
+import { toLdif } from '../test/harness/ldif.js';
+import { startSlapd } from '../test/harness/slapd.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -27,6 +32,7 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const users = Number(arg('--users') ?? 10_000);
+const ldapUsers = Number(arg('--ldap-users') ?? 10_000);
 const pct = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)];
 /** The 1-minute load average now, as `uptime` shows it (with the CPU count, since the cores are shared). */
 const load = () => `${loadavg()[0].toFixed(1)} / ${availableParallelism()} CPUs`;
@@ -161,6 +167,90 @@ async function ldapVerify(): Promise<string[]> {
   return rows;
 }
 
+/**
+ * The initial import of OpenLDAP hashes: a private slapd bulk-loaded with `ldapUsers` users, each
+ * with its own {SSHA} userPassword, synced into a fresh SQLite store without and with
+ * importPasswordHashes. Importing costs no KDF (the hash is kept as it is): the difference is
+ * reading one more attribute and writing one row and one attempt per user.
+ */
+async function ldapImport(): Promise<string[]> {
+  const ssha = (pw: string) => {
+    const salt = randomBytes(8);
+    return `{SSHA}${Buffer.concat([createHash('sha1').update(pw).update(salt).digest(), salt]).toString('base64')}`;
+  };
+  const base = 'dc=corp,dc=example,dc=test';
+  const ldif = toLdif(
+    Array.from({ length: ldapUsers }, (_, i) => ({
+      dn: `uid=u${i},ou=people,${base}`,
+      attrs: {
+        objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'],
+        uid: `u${i}`,
+        cn: `User ${i}`,
+        sn: 'Bench',
+        userPassword: ssha(`pw ${i}`),
+      },
+    })),
+  );
+  const slapd = await startSlapd({ initialLdif: ldif, timeoutMs: 120_000 });
+  const work = mkdtempSync(path.join(tmpdir(), 'idsync-pwbench-'));
+  const rows: string[] = [];
+  try {
+    for (const importPasswordHashes of [false, true]) {
+      const parsed = parseConfig(
+        {
+          store: `sqlite:${path.join(work, `${importPasswordHashes}.db`)}`,
+          directories: [
+            {
+              name: 'ldap',
+              type: 'openldap',
+              servers: [slapd.ldapsUrl],
+              caFile: slapd.caFile,
+              bind: { dn: slapd.bindDn, password: slapd.password },
+              baseDn: `ou=people,${base}`,
+              syncItems: [{ container: `ou=people,${base}` }],
+              importPasswordHashes,
+            },
+          ],
+        },
+        { baseDir: work, env: {} },
+      );
+      const store = await Store.open(parsed.store);
+      try {
+        const t0 = performance.now();
+        const report = await syncDirectory(store, parsed.directories[0]);
+        const s = (performance.now() - t0) / 1000;
+        const imported = await store.db
+          .selectFrom('password_sync')
+          .select(({ fn }) => fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        // Steady state: the same directory again (each hash read again, none written).
+        const t1 = performance.now();
+        await syncDirectory(store, parsed.directories[0]);
+        const again = (performance.now() - t1) / 1000;
+        rows.push(
+          `| ${ldapUsers} | ${importPasswordHashes ? 'on' : 'off'} | ${report.counts.created} | ${Number(imported.n)} | ${s.toFixed(1)} s | ` +
+            `${Math.round(ldapUsers / s)} /s | ${again.toFixed(1)} s | ${load()} |`,
+        );
+      } finally {
+        await store.close();
+      }
+    }
+  } finally {
+    await slapd.dispose();
+    rmSync(work, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+function ldapImportMarkdown(rows: string[]): string {
+  return `## Initial import of OpenLDAP hashes (full sync, SQLite store, private slapd, {SSHA} per user)
+
+| users | importPasswordHashes | users created | hashes imported | first full sync | rate | next full sync (nothing changed) | load (1 min) at the end |
+|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+`;
+}
+
 function ldapMarkdown(rows: string[]): string {
   return `## Verify OpenLDAP hashes imported as they are (importPasswordHashes)
 
@@ -179,7 +269,8 @@ if (process.argv.includes('--only-ldap')) {
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}.
 Written by \`bench/password-sync.ts -- --only-ldap\` (${new Date().toISOString()}).
 
-${ldapMarkdown(await ldapVerify())}`;
+${ldapMarkdown(await ldapVerify())}
+${ldapImportMarkdown(await ldapImport())}`;
   writeFileSync(path.join(here, 'results-password-sync-ldap.md'), md);
   process.stdout.write(md);
   process.exit(0);
@@ -191,6 +282,7 @@ const change = process.argv.includes('--skip-samba') ? 'skipped (--skip-samba)' 
 const derivation = await initialDerivation();
 const verify = await verifyThroughput();
 const ldapRows = await ldapVerify();
+const importRows = await ldapImport();
 const md = `# Password hash sync (issue 14)
 
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}. KDF: ${kdf} (OWASP's minimum for argon2id).
@@ -216,6 +308,7 @@ ${derivation.join('\n')}
 |---|---|---|---|---|---|
 ${verify.join('\n')}
 
-${ldapMarkdown(ldapRows)}`;
+${ldapMarkdown(ldapRows)}
+${ldapImportMarkdown(importRows)}`;
 writeFileSync(path.join(here, 'results-password-sync.md'), md);
 process.stdout.write(md);
