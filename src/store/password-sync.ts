@@ -25,7 +25,7 @@ export interface IncomingPasswordChange {
 export interface ImportedPasswordHash {
   externalId: string;
   username: string;
-  status: 'Success' | 'Failed' | 'SourceConnectorNotPresent';
+  status: 'Success' | 'FilteredByTarget' | 'Failed' | 'SourceConnectorNotPresent';
   value?: string;
   reason?: string;
 }

@@ -36,7 +36,8 @@ function attributesFor(cfg: DirectoryConfig): string[] {
   if (cfg.importPhones) list.push(...a.phones);
   if (cfg.importNotes) list.push(a.notes);
   // Issue 14: the hash is kept as it is (src/sync/password-hashes.ts); never mapped onto the user.
-  if (cfg.importPasswordHashes) list.push('userPassword');
+  // pwdReset (ppolicy, operational: asked for by name) marks a password the user must change at next bind.
+  if (cfg.importPasswordHashes) list.push('userPassword', 'pwdReset');
   return [...new Set(list)];
 }
 

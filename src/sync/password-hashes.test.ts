@@ -47,6 +47,7 @@ interface Case {
   uid: string;
   password: string;
   value?: string;
+  extra?: Record<string, string>;
 }
 
 let slapd: SlapdDirectory;
@@ -98,7 +99,9 @@ beforeAll(async () => {
   // yescrypt, made by libxcrypt for another password: refused whatever it holds.
   refused.push({ uid: 'yes', password: 'x', value: '{CRYPT}$y$j9T$F5Jx5fExrKuPp53xLKQ..1$u.nLz00WvwKGXPDUTyshqEqi39BpGvQDr67MhBenIi6' });
   refused.push({ uid: 'none', password: 'x' });
-  for (const c of [...cases, ...refused]) await slapd.addUser({ ou: people, uid: c.uid, sn: 'Tester', userPassword: c.value });
+  // ppolicy: an administrator reset the password, the user must change it at next bind.
+  refused.push({ uid: 'reset', password: 'Reset pass 1!', value: slappasswd('{SSHA}', 'Reset pass 1!'), extra: { pwdReset: 'TRUE' } });
+  for (const c of [...cases, ...refused]) await slapd.addUser({ ou: people, uid: c.uid, sn: 'Tester', userPassword: c.value, extra: c.extra });
 
   // Least privilege (docs/password-hash-sync.md): an account granted read on userPassword under
   // this subtree, put first so it wins over the harness's "by * none" for userPassword.
@@ -149,6 +152,7 @@ describe('OpenLDAP userPassword hashes through the hub’s sync (issue 14)', () 
     expect(await status('bare')).toMatchObject({ status: 'Failed', reason: expect.stringMatching(/^unsupported_scheme:CLEARTEXT/) });
     expect(await status('yes')).toMatchObject({ status: 'Failed', reason: expect.stringMatching(/^unsupported_scheme:CRYPT-yescrypt/) });
     expect(await status('none')).toMatchObject({ status: 'SourceConnectorNotPresent' });
+    expect(await status('reset')).toMatchObject({ status: 'FilteredByTarget', reason: expect.stringContaining('pwdReset') });
     const cleartext = await h.store.db.selectFrom('password_sync').select('verifier').where('username', 'in', ['clear', 'bare']).execute();
     expect(cleartext.map((r) => r.verifier)).toEqual([null, null]);
   }, 60_000);

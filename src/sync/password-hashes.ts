@@ -13,6 +13,7 @@ import type { ScopedEntry } from './read.js';
  * - A hash idsync can check is kept as it is (src/auth/ldap-hash.ts); cleartext, yescrypt and
  *   unknown schemes are reported per user as Failed with `unsupported_scheme:…`, never fatal.
  * - A user without a value: SourceConnectorNotPresent (the source has no password for them).
+ * - ppolicy's pwdReset: TRUE (must change at next bind): FilteredByTarget, as pwdLastSet = 0 on AD.
  *
  * The value is never logged: only the store's password_sync row holds it, which no API returns.
  */
@@ -35,6 +36,13 @@ export function importedHashes(cfg: DirectoryConfig, scoped: readonly ScopedEntr
     const values = s.entry.strings(USER_PASSWORD);
     if (!values.length) {
       out.push({ externalId, username, status: 'SourceConnectorNotPresent', reason: 'no userPassword value (or the bind may not read it)' });
+      continue;
+    }
+    // Entra's rule for a temporary password (pwdLastSet = 0), in OpenLDAP's terms: ppolicy's
+    // pwdReset: TRUE (draft-behera-ldap-password-policy, "the password has been reset and must be
+    // changed") is FilteredByTarget, and the previous hash stops counting.
+    if (s.entry.string('pwdReset')?.trim().toUpperCase() === 'TRUE') {
+      out.push({ externalId, username, status: 'FilteredByTarget', reason: 'the user must change the password at next bind (ppolicy pwdReset: TRUE)' });
       continue;
     }
     const c = chooseLdapHash(values);
