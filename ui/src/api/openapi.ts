@@ -1331,7 +1331,7 @@ export interface components {
              */
             importNotes?: boolean;
             /**
-             * @description OpenLDAP only (issue 14): read each synced user's `userPassword` and keep the hash as it is, so `POST /api/v1/auth/verify` checks the directory password. Schemes: `{SSHA}`, `{SSHA256}`, `{SSHA512}`, `{CRYPT}` `$5$`/`$6$`/`$2b$`, `{PBKDF2-SHA256}` (and SHA1/SHA512), `{ARGON2}`; cleartext and other schemes are reported per user, never imported. The bind must be allowed to read `userPassword` (docs/password-hash-sync.md). Not through an agent: the agent never lets a password attribute through.
+             * @description OpenLDAP only (issue 14): read each synced user's `userPassword` and keep the hash as it is, so `POST /api/v1/auth/verify` checks the directory password. Schemes: `{SSHA}`, `{SSHA256}`, `{SSHA512}`, `{CRYPT}` `$5$`/`$6$`/`$2b$`, `{PBKDF2-SHA256}` (and SHA1/SHA512), `{ARGON2}`; cleartext and other schemes are reported per user, never imported; ppolicy `pwdReset: TRUE` is FilteredByTarget. The bind must be allowed to read `userPassword` (docs/password-hash-sync.md). Not through an agent: the agent never lets a password attribute through.
              * @default false
              */
             importPasswordHashes?: boolean;
