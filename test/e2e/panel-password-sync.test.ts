@@ -78,5 +78,13 @@ describe('panel: a user’s password sync (chromium, idsync serve, slapd)', () =
     expect(await verify(name('dee'), 'Panel pass 3!')).toBe(200);
     expect(await verify(name('dee'), 'Panel pass 1!')).toBe(401);
     expect(await verify(name('cid'), 'Panel pass 2!')).toBe(401);
-  }, 60_000);
+
+    // A change in the directory reaches the verify route through continuous sync (content sync by default).
+    const next = `{CRYPT}${execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: 'Panel pass 4!', encoding: 'utf8' }).trim()}`;
+    const t0 = performance.now();
+    await slapd.modify(`uid=${name('dee')},${p.people}`, 'userPassword', next);
+    await expect.poll(() => verify(name('dee'), 'Panel pass 4!'), { timeout: 60_000, interval: 100 }).toBe(200);
+    console.log(`[password sync] OpenLDAP userPassword change → verifiable through idsync serve in ${Math.round(performance.now() - t0)} ms`);
+    expect(await verify(name('dee'), 'Panel pass 3!')).toBe(401);
+  }, 90_000);
 });
