@@ -123,7 +123,12 @@ describe('POST /api/v1/auth/verify', () => {
     const r = await h.call('GET', '/api/v1/password-sync?username=alice');
     expect(r.body.items[0]).toMatchObject({ status: 'Success', kdf: 'argon2id m=19456,t=2,p=1', attempts: expect.any(Array) });
     const all = await h.call('GET', '/api/v1/password-sync', { as: h.tokens.read_only });
-    expect(all.body.items.map((i: { username: string }) => i.username)).toEqual(['alice', 'dave']);
+    // Erin is synced from "ad", whose agent reported no password for her: SourceConnectorNotPresent (computed since pwsync).
+    expect(all.body.items.map((i: { username: string; status: string }) => [i.username, i.status])).toEqual([
+      ['alice', 'Success'],
+      ['dave', 'Success'],
+      ['erin', 'SourceConnectorNotPresent'],
+    ]);
     expect(all.text).not.toContain('$argon2id$');
   });
 });

@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import path, { sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RateLimitedError } from './hash-gate.js';
+import { isLdapHash, type LdapCheck, parseLdapHash } from './ldap-hash.js';
 import { type KdfParams, NT_VERIFIER_PARAMS, parseNtVerifier } from './nt-verifier.js';
 
 /**
@@ -18,7 +21,41 @@ import { type KdfParams, NT_VERIFIER_PARAMS, parseNtVerifier } from './nt-verifi
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { timingSafeEqual } = require('node:crypto');
-const { argon2id, md4 } = require(workerData.hashWasm);
+const { createHash, pbkdf2Sync } = require('node:crypto');
+const hashWasm = require(workerData.hashWasm);
+const { argon2id, md4 } = hashWasm;
+let unixcrypt;
+const same = (a, b) => a.length === b.length && timingSafeEqual(a, b);
+// An imported OpenLDAP hash (src/auth/ldap-hash.ts parsed it into c): compute, then compare in constant time.
+async function ldap(password, c) {
+  const pw = Buffer.from(password, 'utf8');
+  try {
+    switch (c.kind) {
+      case 'digest':
+        return same(createHash(c.algorithm).update(pw).update(c.salt).digest(), Buffer.from(c.expected));
+      case 'pbkdf2':
+        return same(pbkdf2Sync(pw, c.salt, c.iterations, c.expected.length, c.digest), Buffer.from(c.expected));
+      case 'argon2': {
+        const got = await hashWasm[c.variant]({ password: pw, salt: c.salt, iterations: c.iterations, memorySize: c.memorySize,
+          parallelism: c.parallelism, hashLength: c.expected.length, outputType: 'binary' });
+        return same(Buffer.from(got), Buffer.from(c.expected));
+      }
+      case 'bcrypt': {
+        // bcrypt reads at most 72 bytes of the password (as libxcrypt's crypt() does for $2b$).
+        const enc = await hashWasm.bcrypt({ password: pw.subarray(0, 72), salt: c.salt, costFactor: c.cost, outputType: 'encoded' });
+        return same(Buffer.from(enc.slice(-31)), Buffer.from(c.expected));
+      }
+      case 'shacrypt': {
+        unixcrypt ??= await import(workerData.unixcrypt);
+        const out = unixcrypt.encrypt(password, c.setting);
+        return same(Buffer.from(out.slice(out.lastIndexOf('$') + 1)), Buffer.from(c.expected));
+      }
+    }
+    return false;
+  } finally {
+    pw.fill(0);
+  }
+}
 const input = (nt) => Buffer.from(Buffer.from(nt).toString('hex').toUpperCase(), 'utf16le');
 parentPort.on('message', async (task) => {
   let data;
@@ -28,6 +65,8 @@ parentPort.on('message', async (task) => {
       Buffer.from(task.nt.buffer, task.nt.byteOffset, task.nt.byteLength).fill(0);
       data = await argon2id({ password: pw, salt: Buffer.from(task.salt), ...task.params, outputType: 'encoded' });
       pw.fill(0);
+    } else if (task.kind === 'ldap') {
+      data = await ldap(task.password, task.check);
     } else {
       let pw;
       if (task.plain) pw = Buffer.from(task.password, 'utf8');
@@ -48,9 +87,24 @@ parentPort.on('message', async (task) => {
 });
 `;
 
+/**
+ * unixcrypt (SHA-crypt) is an ES module only, so the worker imports it by URL. import.meta.resolve
+ * where the runtime has it (Node 20.6+); else beside hash-wasm in the same node_modules.
+ */
+function unixcryptUrl(): string {
+  try {
+    return import.meta.resolve('unixcrypt');
+  } catch {
+    const hashWasm = createRequire(import.meta.url).resolve('hash-wasm');
+    const root = hashWasm.slice(0, hashWasm.lastIndexOf(`${sep}hash-wasm${sep}`));
+    return pathToFileURL(path.join(root, 'unixcrypt', 'dist', 'index.js')).href;
+  }
+}
+
 type Task = (
   | { kind: 'derive'; nt: Uint8Array; salt: Uint8Array; params: KdfParams }
   | { kind: 'verify'; password: string; salt: Uint8Array; hash: Uint8Array; params: KdfParams }
+  | { kind: 'ldap'; password: string; check: LdapCheck }
 ) & {
   id: number;
 };
@@ -94,10 +148,16 @@ export class KdfPool {
 
   /**
    * Whether `password` matches a verifier: an NT-hash verifier (password hash sync), or with
-   * `plain` an argon2id hash of the password itself (a local user's, src/auth/passwords.ts). False
-   * for a malformed verifier.
+   * `plain` an argon2id hash of the password itself (a local user's, src/auth/passwords.ts), or an
+   * OpenLDAP hash imported as it is (`{SCHEME}…`, src/auth/ldap-hash.ts). False for a malformed
+   * verifier or a scheme idsync does not check.
    */
   async verify(password: string, verifier: string, plain = false): Promise<boolean> {
+    if (isLdapHash(verifier)) {
+      const p = parseLdapHash(verifier);
+      if (!p.ok) return false;
+      return (await this.#submit({ kind: 'ldap', password, check: p.check, id: 0 })) as boolean;
+    }
     const v = parseNtVerifier(verifier);
     if (!v) return false;
     const task = { kind: 'verify' as const, plain, password, salt: new Uint8Array(v.salt), hash: new Uint8Array(v.hash), params: v.params, id: 0 };
@@ -137,7 +197,7 @@ export class KdfPool {
     if (idle) return idle;
     if (this.#all.length >= this.size) return undefined;
     const hashWasm = createRequire(import.meta.url).resolve('hash-wasm');
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { hashWasm } });
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { hashWasm, unixcrypt: unixcryptUrl() } });
     w.unref();
     w.on('message', (m: { id: number; ok: boolean; data: unknown }) => this.#done(w, m));
     w.on('error', (err) => this.#lost(w, err));

@@ -24,4 +24,12 @@ describe('a directory reached through an agent', () => {
     expect(() => parse({ agent: 'site-a', transport: 'ldaps' })).toThrow(/transport/);
     expect(() => parse({ agent: 'bad name' })).toThrow(/agent.*must be 1-63 letters/);
   });
+
+  it('refuses importPasswordHashes through an agent (its policy never lets userPassword through) and on Active Directory', () => {
+    expect(() => parse({ agent: 'site-a', importPasswordHashes: true })).toThrow(/importPasswordHashes: cannot be read through an agent/);
+    const ad = { type: 'active-directory', servers: ['ldaps://dc1'], bind: { dn: 'cn=x', password: 'p' }, importPasswordHashes: true };
+    expect(() => parse(ad)).toThrow(/importPasswordHashes: is for OpenLDAP/);
+    expect(parse({ servers: ['ldaps://ldap1'], importPasswordHashes: true }).directories[0].importPasswordHashes).toBe(true);
+    expect(parse({ agent: 'site-a' }).directories[0].importPasswordHashes).toBe(false);
+  });
 });

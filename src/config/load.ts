@@ -47,6 +47,8 @@ export interface DirectoryConfig {
   attributes: AttributeMap;
   importPhones: boolean;
   importNotes: boolean;
+  /** OpenLDAP: keep each synced user's userPassword hash for POST /api/v1/auth/verify (issue 14). */
+  importPasswordHashes: boolean;
   defaultCountry?: string;
   pageSize: number;
   /** What one message and one page may hold (src/directory/stream/limits.ts). */
@@ -239,6 +241,18 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
   if ((d.type === 'openldap' && adOnly.includes(d.continuous.changes)) || (d.type === 'active-directory' && ldapOnly.includes(d.continuous.changes))) {
     throw configError(`${at}.continuous.changes`, `"${d.continuous.changes}" is not available for ${d.type}`);
   }
+  if (d.importPasswordHashes && d.type !== 'openldap') {
+    throw configError(
+      `${at}.importPasswordHashes`,
+      'is for OpenLDAP (userPassword); an Active Directory password reaches idsync through an agent on a domain controller (agent passwordSync)',
+    );
+  }
+  if (d.importPasswordHashes && agents) {
+    throw configError(
+      `${at}.importPasswordHashes`,
+      "cannot be read through an agent: the agent never lets userPassword through (src/agent/policy.ts); connect the hub to the directory's servers",
+    );
+  }
   if (d.disabledFilter && d.type === 'active-directory') {
     warnings.push(`${at}.disabledFilter: also applied on Active Directory, in addition to userAccountControl and accountExpires`);
   }
@@ -262,6 +276,7 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     attributes,
     importPhones: d.importPhones,
     importNotes: d.importNotes,
+    importPasswordHashes: d.importPasswordHashes,
     defaultCountry: d.defaultCountry,
     pageSize: d.pageSize,
     limits: {

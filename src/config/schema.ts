@@ -182,6 +182,15 @@ const directory = z
       { example: '`true`' },
     ),
     importNotes: documented(z.boolean().default(false), 'Import notes. When off, notes in the store are left as they are.', { example: '`true`' }),
+    importPasswordHashes: documented(
+      z.boolean().default(false),
+      "OpenLDAP only (issue 14): read each synced user's `userPassword` and keep the hash as it is, so `POST /api/v1/auth/verify` checks the " +
+        'directory password. Schemes: `{SSHA}`, `{SSHA256}`, `{SSHA512}`, `{CRYPT}` `$5$`/`$6$`/`$2b$`, `{PBKDF2-SHA256}` (and SHA1/SHA512), ' +
+        '`{ARGON2}`; cleartext and other schemes are reported per user, never imported; ppolicy `pwdReset: TRUE` is FilteredByTarget. ' +
+        'The bind must be allowed to read `userPassword` ' +
+        '(docs/password-hash-sync.md). Not through an agent: the agent never lets a password attribute through.',
+      { example: '`true`' },
+    ),
     defaultCountry: documented(
       z
         .string()

@@ -81,4 +81,50 @@ describe.each(backends)('password sync records on %s', (_name, url) => {
     expect(await store.passwordSync.prune(new Date(t0.getTime() + 1))).toBeGreaterThan(0);
     expect(await store.passwordSync.history('ad', 'e-alice')).toEqual([]);
   });
+
+  it('imports OpenLDAP hashes (only what changed is an attempt), and shows synced users with no record as SourceConnectorNotPresent', async () => {
+    const store = await openTestStore(url());
+    const dir = await store.db
+      .insertInto('directories')
+      .values({ name: 'ldap', type: 'openldap', username_attribute: 'uid', first_synced_at: null, created_at: t0.toISOString() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const n of ['ann', 'ben', 'cat', 'dan'])
+      await store.db
+        .insertInto('users')
+        .values(syncedUserRow(dir.id, n, t0))
+        .execute();
+    const SSHA = '{SSHA}tpmTGsDTlbUE0Pff9k/4OXgz9FBjaH2X';
+    // Nothing recorded yet: with the directory named as a source, every synced user lacks a record.
+    expect((await store.passwordSync.status(undefined, ['ldap'])).map((s) => s.status)).toEqual(Array(4).fill('SourceConnectorNotPresent'));
+    expect(await store.passwordSync.status()).toEqual([]);
+
+    const page = [
+      { externalId: 'e-ann', username: 'ann', status: 'Success' as const, value: SSHA, reason: 'SSHA salt=4B' },
+      { externalId: 'e-ben', username: 'ben', status: 'Failed' as const, reason: 'unsupported_scheme:CLEARTEXT' },
+      { externalId: 'e-cat', username: 'cat', status: 'SourceConnectorNotPresent' as const },
+    ];
+    expect(await store.transact((q) => q.passwordSync.importHashes('ldap', page, t0))).toBe(2);
+    // The same page read again writes nothing and logs nothing.
+    expect(await store.transact((q) => q.passwordSync.importHashes('ldap', page, t0))).toBe(0);
+    expect((await store.passwordSync.credentialsFor('ann'))?.synced?.verifier).toBe(SSHA);
+    expect((await store.passwordSync.credentialsFor('ben'))?.synced).toBeUndefined();
+
+    const status = await store.passwordSync.status();
+    expect(status.map((s) => [s.username, s.status, s.source, s.kdf])).toEqual([
+      ['ann', 'Success', 'ldap:userPassword', 'SSHA salt=4B'],
+      ['ben', 'Failed', 'ldap:userPassword', null],
+      ['cat', 'SourceConnectorNotPresent', 'none', null],
+      ['dan', 'SourceConnectorNotPresent', 'none', null],
+    ]);
+    expect(status[1].reason).toBe('unsupported_scheme:CLEARTEXT');
+    expect(JSON.stringify(status)).not.toContain('tpmTG');
+    expect((await store.passwordSync.status('dan'))[0].status).toBe('SourceConnectorNotPresent');
+
+    // Ann's value is removed from the directory: her row goes, with an attempt saying so.
+    await store.transact((q) => q.passwordSync.importHashes('ldap', [{ externalId: 'e-ann', username: 'ann', status: 'SourceConnectorNotPresent' }], t0));
+    expect((await store.passwordSync.credentialsFor('ann'))?.synced).toBeUndefined();
+    expect((await store.passwordSync.status('ann'))[0].status).toBe('SourceConnectorNotPresent');
+    expect((await store.passwordSync.history('ldap', 'e-ann')).map((a) => a.status)).toEqual(['SourceConnectorNotPresent', 'Success']);
+  });
 });

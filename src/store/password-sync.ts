@@ -1,3 +1,4 @@
+import { isLdapHash, parseLdapHash } from '../auth/ldap-hash.js';
 import type { Db } from './db-handle.js';
 import type { PasswordSyncStatus } from './schema.js';
 
@@ -15,6 +16,22 @@ export interface IncomingPasswordChange {
   verifier?: string;
   reason?: string;
 }
+
+/**
+ * One synced user's `userPassword` as the hub's own sync of an OpenLDAP directory read it
+ * (`importPasswordHashes`, src/sync/password-hashes.ts): a hash idsync checks (Success, `value` is
+ * kept as it is), a value it refuses (Failed, with the reason), or no value at all.
+ */
+export interface ImportedPasswordHash {
+  externalId: string;
+  username: string;
+  status: 'Success' | 'FilteredByTarget' | 'Failed' | 'SourceConnectorNotPresent';
+  value?: string;
+  reason?: string;
+}
+
+/** The source recorded for hashes the hub read itself. */
+export const LDAP_HASH_SOURCE = 'ldap:userPassword';
 
 export interface PasswordStatusView {
   directory: string;
@@ -50,10 +67,21 @@ export interface PasswordSyncRecords {
    * a batch numbered `seq` or later (sent again after a lost ack). One transaction.
    */
   applyBatch(batch: { agent: string; directory: string; epoch: string; seq: number; changes: IncomingPasswordChange[] }, now: Date): Promise<boolean>;
+  /**
+   * Records the hashes one page of a sync read. Writes (and logs an attempt) only what changed: the
+   * same hash read again on every sync is not an attempt. A user whose value is gone loses the row
+   * (and shows SourceConnectorNotPresent). The caller's transaction, or one statement at a time.
+   */
+  importHashes(directory: string, hashes: ImportedPasswordHash[], now: Date): Promise<number>;
   /** Credentials for a login (username or alias, case-insensitive). */
   credentialsFor(login: string): Promise<LoginCredentials | undefined>;
-  /** Every row, or one user's (by username), with the computed status. */
-  status(username?: string): Promise<PasswordStatusView[]>;
+  /**
+   * Every row, or one user's (by username), with the computed status; and, as
+   * SourceConnectorNotPresent, each user the hub synced from a directory with a password source
+   * (an agent that sent a batch, a row, or a name in `sources`: the directories importing
+   * userPassword) for whom that source reports no record.
+   */
+  status(username?: string, sources?: readonly string[]): Promise<PasswordStatusView[]>;
   history(directory: string, externalId: string): Promise<PasswordAttempt[]>;
   /** Forgets attempts older than `before`. */
   prune(before: Date): Promise<number>;
@@ -63,6 +91,15 @@ export interface PasswordSyncRecords {
 }
 
 const KDF = /^\$(argon2id)\$v=19\$(m=\d+,t=\d+,p=\d+)\$/;
+
+/** The scheme and parameters of a stored verifier, for status: never the salt or the hash. */
+function describeVerifier(v: string): string {
+  if (isLdapHash(v)) {
+    const p = parseLdapHash(v);
+    return p.ok ? p.describe : 'unknown';
+  }
+  return KDF.exec(v)?.slice(1).join(' ') ?? 'unknown';
+}
 
 function fileTime(v: string | null | undefined): bigint {
   try {
@@ -132,6 +169,47 @@ export class KyselyPasswordSync implements PasswordSyncRecords {
     return true;
   }
 
+  async importHashes(directory: string, hashes: ImportedPasswordHash[], now: Date): Promise<number> {
+    if (!hashes.length) return 0;
+    const at = now.toISOString();
+    const rows = new Map<string, { verifier: string | null; status: string; reason: string | null }>();
+    for (let i = 0; i < hashes.length; i += 500) {
+      const ids = hashes.slice(i, i + 500).map((h) => h.externalId);
+      const found = await this.db
+        .selectFrom('password_sync')
+        .select(['external_id', 'verifier', 'status', 'reason'])
+        .where('directory', '=', directory)
+        .where('external_id', 'in', ids)
+        .execute();
+      for (const r of found) rows.set(r.external_id, r);
+    }
+    let written = 0;
+    for (const h of hashes) {
+      const row = rows.get(h.externalId);
+      const log = (status: PasswordSyncStatus, reason: string | null) =>
+        this.db.insertInto('password_sync_log').values({ directory, external_id: h.externalId, username: h.username, status, reason, at }).execute();
+      if (h.status === 'SourceConnectorNotPresent') {
+        if (!row) continue;
+        await this.db.deleteFrom('password_sync').where('directory', '=', directory).where('external_id', '=', h.externalId).execute();
+        await log('SourceConnectorNotPresent', h.reason ?? 'the directory holds no password for this user');
+        written++;
+        continue;
+      }
+      const verifier = h.status === 'Success' ? (h.value ?? null) : null;
+      const reason = h.reason ?? null;
+      if (row && row.status === h.status && row.verifier === verifier && (h.status === 'Success' || row.reason === reason)) continue;
+      const values = { username: h.username, source: LDAP_HASH_SOURCE, verifier, pwd_last_set: null, changed_at: at, status: h.status, reason, updated_at: at };
+      await this.db
+        .insertInto('password_sync')
+        .values({ directory, external_id: h.externalId, ...values })
+        .onConflict((oc) => oc.columns(['directory', 'external_id']).doUpdateSet(values))
+        .execute();
+      await log(h.status, reason);
+      written++;
+    }
+    return written;
+  }
+
   async #userOf(directory: string, externalId: string): Promise<number | undefined> {
     const r = await this.db
       .selectFrom('users')
@@ -180,7 +258,8 @@ export class KyselyPasswordSync implements PasswordSyncRecords {
     return out;
   }
 
-  async status(username?: string): Promise<PasswordStatusView[]> {
+  async status(username?: string, sources: readonly string[] = []): Promise<PasswordStatusView[]> {
+    const key = username?.toLowerCase();
     let q = this.db
       .selectFrom('password_sync as p')
       .leftJoin('directories as d', 'd.name', 'p.directory')
@@ -197,10 +276,9 @@ export class KyselyPasswordSync implements PasswordSyncRecords {
         'p.verifier',
         'u.id as user_id',
       ]);
-    if (username)
-      q = q.where((eb) => eb.or([eb('u.username_key', '=', username.toLowerCase()), eb(eb.fn('lower', ['p.username']), '=', username.toLowerCase())]));
+    if (key) q = q.where((eb) => eb.or([eb('u.username_key', '=', key), eb(eb.fn('lower', ['p.username']), '=', key)]));
     const rows = await q.orderBy('p.username').execute();
-    return rows.map((r) => ({
+    const out: PasswordStatusView[] = rows.map((r) => ({
       directory: r.directory,
       externalId: r.external_id,
       username: r.username,
@@ -210,7 +288,45 @@ export class KyselyPasswordSync implements PasswordSyncRecords {
       reason: r.user_id == null ? 'the user is not in the store (out of scope or not synced yet)' : r.reason,
       changedAt: r.changed_at,
       updatedAt: r.updated_at,
-      kdf: r.verifier ? (KDF.exec(r.verifier)?.slice(1).join(' ') ?? 'unknown') : null,
+      kdf: r.verifier ? describeVerifier(r.verifier) : null,
+    }));
+    out.push(...(await this.#notPresent(key, sources)));
+    return key ? out : out.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  }
+
+  /** Synced users of a directory with a password source, with no record from it (issue 14, SourceConnectorNotPresent). */
+  async #notPresent(key: string | undefined, sources: readonly string[]): Promise<PasswordStatusView[]> {
+    const withRows = await this.db.selectFrom('password_sync').select('directory').distinct().execute();
+    const withBatches = await this.db.selectFrom('password_sync_batches').select('directory').distinct().execute();
+    const names = [...new Set([...sources, ...withRows.map((r) => r.directory), ...withBatches.map((r) => r.directory)])];
+    if (!names.length) return [];
+    let q = this.db
+      .selectFrom('users as u')
+      .innerJoin('directories as d', 'd.id', 'u.directory_id')
+      .select(['d.name as directory', 'u.external_id', 'u.username', 'u.id', 'u.updated_at'])
+      .where('d.name', 'in', names)
+      .where('u.status', '!=', 'trashed')
+      .where('u.external_id', 'is not', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('password_sync as p').select('p.external_id').whereRef('p.directory', '=', 'd.name').whereRef('p.external_id', '=', 'u.external_id'),
+          ),
+        ),
+      );
+    if (key) q = q.where('u.username_key', '=', key);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      directory: r.directory,
+      externalId: r.external_id ?? '',
+      username: r.username,
+      userId: r.id,
+      source: 'none',
+      status: 'SourceConnectorNotPresent' as const,
+      reason: "synced from the directory, but its password source reports no password for this user (none set, or the source's account may not read it)",
+      changedAt: null,
+      updatedAt: r.updated_at,
+      kdf: null,
     }));
   }
 

@@ -16,6 +16,7 @@ import { DirectoryReader } from './read.js';
 import { departures } from './removals.js';
 import { emptyCounts, type ObjectChange, type ProgressEvent, type RunReport } from './report.js';
 import { MappingStats } from './mapping-stats.js';
+import { importPasswordHashes } from './password-hashes.js';
 import { SeenIds, type KnownUser } from './seen.js';
 import { syncOneUser, UserNotFoundError } from './single-user.js';
 import { decideRemovals, planTail } from './tail.js';
@@ -138,6 +139,7 @@ export async function syncDirectory(store: Store, cfg: DirectoryConfig, opts: Sy
             },
             { relaxedCommit: true },
           );
+        if (!dryRun) await importPasswordHashes(store, cfg, page, now);
         addPageMembers(desired, p);
         deferred.push(...p.removals);
         keep(p.log);

@@ -4,6 +4,7 @@ import { IdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { saveSyncState, type SyncStatePatch } from '../store/sync-state.js';
 import { applyPlan } from './apply.js';
+import { importPasswordHashes } from './password-hashes.js';
 import { exportedGroupIds, exportedUserIds } from './exported.js';
 import { DesiredMembers } from './groups.js';
 import { extendPlan, Placeholders, type PendingRemoval } from './plan.js';
@@ -166,6 +167,9 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     await saveSyncState(store.db, directoryId, { ...cs.state, ...lastChange }, ctx.now());
     return undefined;
   }
+  // Issue 14: a userPassword change moves entryCSN/modifyTimestamp, so the entry is here even when
+  // nothing mapped changed; its hash is recorded once the transaction below has written the user.
+  const hashes = () => importPasswordHashes(store, cfg, scoped, ctx.now());
   // The run starts in the same transaction, and is dropped again when nothing changed (a polling
   // source re-reading the entries at its boundary), so history only shows real changes.
   const exported = await exportedUserIds(store, cfg, directoryId);
@@ -239,6 +243,7 @@ export async function applyChangeSet(ctx: IncrementalContext, cs: ChangeSet): Pr
     report.changes = plan.log;
     return runId;
   });
+  await hashes();
   if (recorded === undefined) return undefined;
   report.runId = recorded;
   report.durationMs = ctx.now().getTime() - startedAt.getTime();

@@ -35,6 +35,9 @@ function attributesFor(cfg: DirectoryConfig): string[] {
   const list = [cfg.profile.externalIdAttribute, a.username, ...a.aliases, a.fullName, a.firstName, a.lastName, a.email, ...cfg.profile.userStatusAttributes];
   if (cfg.importPhones) list.push(...a.phones);
   if (cfg.importNotes) list.push(a.notes);
+  // Issue 14: the hash is kept as it is (src/sync/password-hashes.ts); never mapped onto the user.
+  // pwdReset (ppolicy, operational: asked for by name) marks a password the user must change at next bind.
+  if (cfg.importPasswordHashes) list.push('userPassword', 'pwdReset');
   return [...new Set(list)];
 }
 

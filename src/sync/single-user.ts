@@ -4,6 +4,7 @@ import type { Store } from '../store/db.js';
 import type { HeldRemoval } from '../store/held.js';
 import type { SyncReads } from '../store/sync/writer.js';
 import { applyPlan } from './apply.js';
+import { importPasswordHashes } from './password-hashes.js';
 import { DesiredMembers, planMemberships } from './groups.js';
 import { emptyPlan, extendPlan, type PendingRemoval, type Placeholders, type Plan } from './plan.js';
 import type { DirectoryReader } from './read.js';
@@ -149,4 +150,5 @@ export async function syncOneUser(
     await applyPlan(w, p, { directoryId, now: o.now, counts: o.counts, runId: o.runId! });
     o.keep(p.log);
   });
+  if (scoped) await importPasswordHashes(store, cfg, [scoped], o.now);
 }

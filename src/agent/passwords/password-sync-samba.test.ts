@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
@@ -30,6 +30,8 @@ describe.skipIf(!sambaInfo || process.getuid?.() !== 0)('password hash sync on S
   let agent: AgentProc;
   let proxy: RecordingProxy;
   let hub = '';
+  /** Where the recording proxy forwards new connections (read at each connection): a restarted hub listens elsewhere. */
+  const target = { host: '127.0.0.1', port: 0 };
   let token = '';
   let agentConfig = '';
   const dns: Record<string, string> = {};
@@ -84,7 +86,8 @@ describe.skipIf(!sambaInfo || process.getuid?.() !== 0)('password hash sync on S
     serve = ws.serve();
     const { value: url } = await ws.waitFor(async () => /"url":"(http:\/\/127\.0\.0\.1:\d+)".*admin API listening/.exec(serve.output())?.[1], 60_000);
     hub = url;
-    proxy = await RecordingProxy.start({ host: '127.0.0.1', port: Number(new URL(url).port) });
+    proxy = await RecordingProxy.start(target);
+    target.port = Number(new URL(url).port);
     const { connectKey } = await ws.json(['agents', 'create', 'site-pw']);
     agentConfig = path.join(ws.dir, 'agent', 'agent.yaml');
     const args = ['agent', 'connect', '--hub', `http://127.0.0.1:${proxy.port}`, '--key', connectKey, '--protect', 'file', '--directory', 'ad'];
@@ -170,6 +173,39 @@ describe.skipIf(!sambaInfo || process.getuid?.() !== 0)('password hash sync on S
     if (process.env.IDSYNC_PASSWORD_BENCH_OUT) writeFileSync(process.env.IDSYNC_PASSWORD_BENCH_OUT, JSON.stringify(result));
     expect(result.p95Ms).toBeLessThan(5000);
   }, 300_000);
+
+  it('changes made while the hub is down wait in the encrypted outbox and are delivered in order once it is back, exactly once', async () => {
+    const queueDir = path.join(path.dirname(agentConfig), 'password-sync', 'ad');
+    const batches = () => readdirSync(queueDir).filter((f) => f.endsWith('.batch'));
+    await ws.waitFor(async () => batches().length === 0, 20_000, 100);
+    await serve.stop();
+    const logRows = () =>
+      withStore(async (s) => s.db.selectFrom('password_sync_log').select(['status', 'at']).where('username', '=', sam('pam')).orderBy('id').execute());
+    const before = (await logRows()).length;
+    // Two changes, each seen by its own poll: two batches the hub must apply in this order.
+    await setPassword('pam', 'Fifth pam pass 5!');
+    await ws.waitFor(async () => batches().length >= 1, 20_000, 100);
+    await setPassword('pam', 'Sixth pam pass 6!');
+    await ws.waitFor(async () => batches().length >= 2, 20_000, 100);
+    for (const f of batches()) {
+      const bytes = readFileSync(path.join(queueDir, f), 'latin1');
+      expect(bytes).not.toContain(sam('pam'));
+      expect(bytes).not.toContain('argon2id');
+    }
+
+    serve = ws.serve();
+    const { value: url } = await ws.waitFor(async () => /"url":"(http:\/\/127\.0\.0\.1:\d+)".*admin API listening/.exec(serve.output())?.[1], 60_000);
+    hub = url;
+    target.port = Number(new URL(url).port);
+    // The agent reconnects with its backoff (at most 60 s between attempts).
+    await ws.waitFor(async () => (await verify('pam', 'Sixth pam pass 6!')) === 200, 90_000, 200);
+    expect(await verify('pam', 'Fifth pam pass 5!')).toBe(401);
+    await ws.waitFor(async () => batches().length === 0, 20_000, 100);
+    await new Promise((r) => setTimeout(r, 1500));
+    // Exactly once, in order: one attempt per change (had the sixth come first, the fifth would
+    // have been dropped as older, and a batch applied twice would log twice).
+    expect((await logRows()).length).toBe(before + 2);
+  }, 180_000);
 
   it('neither an NT hash nor its hex is in the store, the logs, or any frame the agent sent', async () => {
     const forms: string[] = [];

@@ -21,12 +21,16 @@ const statusSchema = z
     externalId: z.string(),
     username: z.string().openapi({ description: 'The name the source reported (sAMAccountName).' }),
     userId: z.number().int().nullable(),
-    source: z.string().openapi({ description: '`agent:NAME` (password hash sync) or `ldap` (an OpenLDAP hash imported at the hub).' }),
+    source: z.string().openapi({
+      description: '`agent:NAME` (password hash sync), `ldap:userPassword` (an OpenLDAP hash imported at the hub), or `none` (SourceConnectorNotPresent).',
+    }),
     status: z.enum(['Success', 'FilteredByTarget', 'NoTargetConnection', 'SourceConnectorNotPresent', 'Failed']),
     reason: z.string().nullable(),
     changedAt: z.string().nullable(),
     updatedAt: z.string(),
-    kdf: z.string().nullable().openapi({ description: 'The KDF and its parameters (`argon2id m=19456,t=2,p=1`); never the verifier.' }),
+    kdf: z.string().nullable().openapi({
+      description: 'The KDF or scheme and its parameters (`argon2id m=19456,t=2,p=1`, `CRYPT $6$ rounds=5000`); never the verifier or the hash.',
+    }),
     attempts: z.array(z.object({ status: z.string(), reason: z.string().nullable(), at: z.string() })).optional(),
   })
   .openapi('PasswordSyncStatus');
@@ -77,7 +81,8 @@ export function registerPasswordRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const { username } = c.req.valid('query');
-      const rows = await deps.store.passwordSync.status(username);
+      const sources = (await deps.directories.configs()).filter((d) => d.importPasswordHashes).map((d) => d.name);
+      const rows = await deps.store.passwordSync.status(username, sources);
       const items = username
         ? await Promise.all(rows.map(async (r) => ({ ...r, attempts: await deps.store.passwordSync.history(r.directory, r.externalId) })))
         : rows;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clock, withStore, type GlobalOptions } from '../context.js';
+import { allDirectories, clock, withStore, type GlobalOptions } from '../context.js';
 
 /** `idsync passwords status [USER]` and `idsync passwords resync` (issue 14, password hash sync). Never a verifier. */
 export function registerPasswordCommands(program: Command): void {
@@ -7,11 +7,15 @@ export function registerPasswordCommands(program: Command): void {
 
   passwords
     .command('status [user]', { isDefault: true })
-    .description('each synced user: status (Success, FilteredByTarget, NoTargetConnection, Failed), when, KDF; with USER, its attempts too')
+    .description(
+      'each synced user: status (Success, FilteredByTarget, NoTargetConnection, SourceConnectorNotPresent, Failed), when, KDF; with USER, its attempts too',
+    )
     .option('--json', 'print JSON')
     .action(async (user: string | undefined, o: { json?: boolean }) => {
-      await withStore(program.opts() as GlobalOptions, async ({ store }) => {
-        const rows = await store.passwordSync.status(user);
+      await withStore(program.opts() as GlobalOptions, async (ctx) => {
+        const { store } = ctx;
+        const sources = (await allDirectories(ctx)).filter((d) => d.importPasswordHashes).map((d) => d.name);
+        const rows = await store.passwordSync.status(user, sources);
         const out = user ? await Promise.all(rows.map(async (r) => ({ ...r, attempts: await store.passwordSync.history(r.directory, r.externalId) }))) : rows;
         if (o.json) return void process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         if (!out.length) process.stdout.write(user ? `no password sync record for ${user}\n` : 'no password sync records\n');

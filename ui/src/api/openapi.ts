@@ -1330,6 +1330,11 @@ export interface components {
              * @default false
              */
             importNotes?: boolean;
+            /**
+             * @description OpenLDAP only (issue 14): read each synced user's `userPassword` and keep the hash as it is, so `POST /api/v1/auth/verify` checks the directory password. Schemes: `{SSHA}`, `{SSHA256}`, `{SSHA512}`, `{CRYPT}` `$5$`/`$6$`/`$2b$`, `{PBKDF2-SHA256}` (and SHA1/SHA512), `{ARGON2}`; cleartext and other schemes are reported per user, never imported; ppolicy `pwdReset: TRUE` is FilteredByTarget. The bind must be allowed to read `userPassword` (docs/password-hash-sync.md). Not through an agent: the agent never lets a password attribute through.
+             * @default false
+             */
+            importPasswordHashes?: boolean;
             /** @description ISO 3166 country for phone numbers written without a country code. */
             defaultCountry?: string;
             /**
@@ -1462,6 +1467,7 @@ export interface components {
             };
             importPhones: boolean;
             importNotes: boolean;
+            importPasswordHashes: boolean;
             defaultCountry: string | null;
             pageSize: number;
             memberRangeSize: number | null;
@@ -1881,14 +1887,14 @@ export interface components {
             /** @description The name the source reported (sAMAccountName). */
             username: string;
             userId: number | null;
-            /** @description `agent:NAME` (password hash sync) or `ldap` (an OpenLDAP hash imported at the hub). */
+            /** @description `agent:NAME` (password hash sync), `ldap:userPassword` (an OpenLDAP hash imported at the hub), or `none` (SourceConnectorNotPresent). */
             source: string;
             /** @enum {string} */
             status: "Success" | "FilteredByTarget" | "NoTargetConnection" | "SourceConnectorNotPresent" | "Failed";
             reason: string | null;
             changedAt: string | null;
             updatedAt: string;
-            /** @description The KDF and its parameters (`argon2id m=19456,t=2,p=1`); never the verifier. */
+            /** @description The KDF or scheme and its parameters (`argon2id m=19456,t=2,p=1`, `CRYPT $6$ rounds=5000`); never the verifier or the hash. */
             kdf: string | null;
             attempts?: {
                 status: string;

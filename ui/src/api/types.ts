@@ -34,6 +34,8 @@ export type SetupState = Answer<'getSetup'>;
 export type ApiToken = Schemas['ApiToken'];
 /** An on-premises agent (routes/agents.ts, issue 13), with its channel to this idsync serve. */
 export type Agent = Schemas['Agent'];
+/** A user's password hash sync status per source, with its attempts when asked for one user (routes/passwords.ts, issue 14). */
+export type PasswordSyncStatus = Schemas['PasswordSyncStatus'];
 
 // --- directories (routes/directories.ts, directory-view.ts) -------------------------------------
 /** GET /directory-types: a type and the defaults it brings (src/directory/profiles). */

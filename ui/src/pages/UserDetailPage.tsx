@@ -4,6 +4,7 @@ import type { Adopted, ExportState, UserDetail } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeader } from '../components/Layout';
 import { StatusBadge } from '../components/StatusBadge';
+import { PasswordSyncCard } from '../components/PasswordSyncCard';
 import { SyncUserForm } from '../components/SyncUserForm';
 import { formatReason, formatTime, formatValue } from '../format';
 import { useAnnounce } from '../components/Announcer';
@@ -285,6 +286,7 @@ export function UserDetailPage({ username }: { username: string }) {
               <p className="muted">No run has changed this user yet.</p>
             )}
           </section>
+          {u.directory ? <PasswordSyncCard username={u.username} /> : null}
           {u.exports.length ? <ExportStates u={u} canAdopt={canSetPassword} onDone={user.reload} /> : null}
           {canSetPassword && !u.directory ? <SetPasswordForm u={u} onDone={user.reload} /> : null}
           {canSync && u.directory ? (
