@@ -29,7 +29,19 @@ export type ChallengePurpose = FactorChallengesTable['purpose'];
  * (keyed hashes only), user and group statuses, the failure count behind a lockout, and
  * short-lived single-use challenges.
  */
+export interface FactorUser {
+  id: number;
+  username: string;
+  fullName: string | null;
+  /** The store's status (the directory's, for a synced user): only `active` may pass. */
+  status: 'active' | 'disabled' | 'trashed';
+  directoryId: number | null;
+}
+
 export interface SecondFactorRecords {
+  /** A user by username or alias, in any letter case (as POST /api/v1/auth/verify names them). */
+  userByLogin(login: string): Promise<FactorUser | undefined>;
+  userById(id: number): Promise<FactorUser | undefined>;
   /** The user's recovery codes become exactly these hashes (the old ones stop working). */
   replaceRecoveryCodes(userId: number, hashes: string[], now: Date): Promise<void>;
   /** Uses one of the user's unused codes, once, in one conditional update. */
@@ -53,12 +65,45 @@ export interface SecondFactorRecords {
   /** Every group whose status is not active. */
   listGroupStatuses(): Promise<GroupStatusRow[]>;
   createChallenge(c: { id: string; userId: number; purpose: ChallengePurpose; value: string; expiresAt: Date }, now: Date): Promise<void>;
+  /** Reads an unexpired challenge without taking it (a TOTP being enrolled survives a mistyped code). */
+  challenge(id: string, purpose: ChallengePurpose, now: Date): Promise<{ userId: number; value: string } | undefined>;
   /** Takes (deletes and returns) an unexpired challenge of this purpose, once. */
   takeChallenge(id: string, purpose: ChallengePurpose, now: Date): Promise<{ userId: number; value: string } | undefined>;
 }
 
 export class KyselySecondFactor implements SecondFactorRecords {
   constructor(private readonly db: Db) {}
+
+  async userByLogin(login: string): Promise<FactorUser | undefined> {
+    const key = login.toLowerCase();
+    const columns = ['id', 'username', 'full_name', 'status', 'directory_id'] as const;
+    const view = (u: { id: number; username: string; full_name: string | null; status: FactorUser['status']; directory_id: number | null }) => ({
+      id: u.id,
+      username: u.username,
+      fullName: u.full_name,
+      status: u.status,
+      directoryId: u.directory_id,
+    });
+    const user = await this.db.selectFrom('users').select(columns).where('username_key', '=', key).executeTakeFirst();
+    if (user) return view(user);
+    // Aliases are a JSON list; a LIKE narrows, the exact match is made here (as src/store/password-sync.ts does).
+    const like = `%${JSON.stringify(key)
+      .slice(1, -1)
+      .replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    const candidates = await this.db
+      .selectFrom('users')
+      .select([...columns, 'aliases'])
+      .where((eb) => eb(eb.fn('lower', ['aliases']), 'like', like))
+      .limit(50)
+      .execute();
+    const found = candidates.find((u) => (JSON.parse(u.aliases) as string[]).some((a) => a.toLowerCase() === key));
+    return found ? view(found) : undefined;
+  }
+
+  async userById(id: number): Promise<FactorUser | undefined> {
+    const u = await this.db.selectFrom('users').select(['id', 'username', 'full_name', 'status', 'directory_id']).where('id', '=', id).executeTakeFirst();
+    return u ? { id: u.id, username: u.username, fullName: u.full_name, status: u.status, directoryId: u.directory_id } : undefined;
+  }
 
   async replaceRecoveryCodes(userId: number, hashes: string[], now: Date): Promise<void> {
     const run = <T>(fn: (tx: Db) => Promise<T>) => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn));
@@ -205,6 +250,17 @@ export class KyselySecondFactor implements SecondFactorRecords {
       .insertInto('factor_challenges')
       .values({ id: c.id, user_id: c.userId, purpose: c.purpose, value: c.value, expires_at: c.expiresAt.toISOString() })
       .execute();
+  }
+
+  async challenge(id: string, purpose: ChallengePurpose, now: Date): Promise<{ userId: number; value: string } | undefined> {
+    const row = await this.db
+      .selectFrom('factor_challenges')
+      .select(['user_id', 'value', 'expires_at'])
+      .where('id', '=', id)
+      .where('purpose', '=', purpose)
+      .executeTakeFirst();
+    if (!row || Date.parse(row.expires_at) <= now.getTime()) return undefined;
+    return { userId: row.user_id, value: row.value };
   }
 
   async takeChallenge(id: string, purpose: ChallengePurpose, now: Date): Promise<{ userId: number; value: string } | undefined> {
