@@ -62,6 +62,8 @@ export interface SecondFactorRecords {
   groupStatusesOf(userId: number): Promise<GroupFactorStatus[]>;
   groupStatus(group: GroupRef): Promise<GroupFactorStatus>;
   setGroupStatus(group: GroupRef, status: GroupFactorStatus, by: string | null, now: Date): Promise<void>;
+  /** Synced groups of this name, in any letter case (several directories may have one). */
+  syncedGroupsNamed(name: string): Promise<{ id: number; name: string; directoryId: number }[]>;
   /** Every group whose status is not active. */
   listGroupStatuses(): Promise<GroupStatusRow[]>;
   createChallenge(c: { id: string; userId: number; purpose: ChallengePurpose; value: string; expiresAt: Date }, now: Date): Promise<void>;
@@ -219,6 +221,16 @@ export class KyselySecondFactor implements SecondFactorRecords {
         })
         .execute();
     });
+  }
+
+  async syncedGroupsNamed(name: string): Promise<{ id: number; name: string; directoryId: number }[]> {
+    const rows = await this.db
+      .selectFrom('groups')
+      .select(['id', 'name', 'directory_id'])
+      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, directoryId: r.directory_id }));
   }
 
   async listGroupStatuses(): Promise<GroupStatusRow[]> {
