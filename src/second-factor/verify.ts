@@ -94,13 +94,17 @@ export class SecondFactorVerifier {
     if (!user) return { decision: 'deny', reason: 'unknown_user', user: null };
     const who = { id: user.id, username: user.username };
     const deny = (reason: FactorReason, extra: Partial<FactorDecision> = {}): FactorDecision => ({ decision: 'deny', reason, user: who, ...extra });
-    const status = await this.#status(user, now);
-    if (status !== 'active' && status !== 'bypass') return deny(status);
-    if (status === 'bypass') return { decision: 'allow', reason: 'bypass', user: who };
+    const eff = await effectiveStatus(this.store, user, now);
+    // A lockout that has expired is lifted (and its failures forgotten) on the next attempt.
+    if (eff.expiredLockout) await this.store.secondFactor.setUserStatus(user.id, 'active', null, now);
+    if (eff.status !== 'active' && eff.status !== 'bypass') return deny(eff.status);
+    if (eff.status === 'bypass') return { decision: 'allow', reason: 'bypass', user: who };
 
     const sf = this.store.secondFactor;
     const authenticators = await this.store.authenticators.listFor(user.id);
-    const recoveryLeft = await sf.recoveryCodesLeft(user.id);
+    // Recovery codes are counted only when they matter (one query less on the common TOTP path).
+    const needRecovery = !authenticators.length || factor.type === 'none';
+    const recoveryLeft = needRecovery ? await sf.recoveryCodesLeft(user.id) : 0;
     if (!authenticators.length && !recoveryLeft) return deny('not_enrolled');
     if (factor.type === 'none') {
       const factors = new Set<FactorMethod>(authenticators.map((a) => a.kind as FactorMethod));
@@ -110,19 +114,12 @@ export class SecondFactorVerifier {
 
     const outcome = await this.#check(user.id, authenticators, factor, now);
     if (outcome === 'verified') {
-      await sf.clearFailures(user.id);
+      if (eff.failures > 0 && !eff.expiredLockout) await sf.clearFailures(user.id);
       return { decision: 'allow', reason: 'verified', user: who, method: factor.type };
     }
     const minutes = this.config.lockoutMinutes;
     await sf.recordFailure(user.id, this.config.maxFailures, minutes ? new Date(now.getTime() + minutes * 60_000) : null, now);
     return deny(outcome, { method: factor.type });
-  }
-
-  async #status(user: FactorUser, now: Date): Promise<EffectiveStatus> {
-    const status = await effectiveStatus(this.store, user, now);
-    // A lockout that has expired is lifted (and its failures forgotten) on the next attempt.
-    if (status.expiredLockout) await this.store.secondFactor.setUserStatus(user.id, 'active', null, now);
-    return status.status;
   }
 
   async #check(
@@ -172,15 +169,20 @@ export class SecondFactorVerifier {
 export type EffectiveStatus = 'active' | 'bypass' | 'disabled' | 'disabled_by_group' | 'locked_out';
 
 /** The user's effective status: the store's, their groups' and their own, in the order of the comment above. */
-export async function effectiveStatus(store: Store, user: FactorUser, now: Date): Promise<{ status: EffectiveStatus; expiredLockout: boolean }> {
-  if (user.status !== 'active') return { status: 'disabled', expiredLockout: false };
+export async function effectiveStatus(
+  store: Store,
+  user: FactorUser,
+  now: Date,
+): Promise<{ status: EffectiveStatus; expiredLockout: boolean; failures: number }> {
+  if (user.status !== 'active') return { status: 'disabled', expiredLockout: false, failures: 0 };
   const sf = store.secondFactor;
   const groups = await sf.groupStatusesOf(user.id);
-  if (groups.includes('disabled')) return { status: 'disabled_by_group', expiredLockout: false };
+  if (groups.includes('disabled')) return { status: 'disabled_by_group', expiredLockout: false, failures: 0 };
   const own = await sf.userState(user.id);
-  if (own.status === 'disabled') return { status: 'disabled', expiredLockout: false };
+  const failures = own.failures;
+  if (own.status === 'disabled') return { status: 'disabled', expiredLockout: false, failures };
   const expiredLockout = own.status === 'locked_out' && !!own.lockedUntil && Date.parse(own.lockedUntil) <= now.getTime();
-  if (own.status === 'locked_out' && !expiredLockout) return { status: 'locked_out', expiredLockout };
-  if (own.status === 'bypass' || groups.includes('bypass')) return { status: 'bypass', expiredLockout };
-  return { status: 'active', expiredLockout };
+  if (own.status === 'locked_out' && !expiredLockout) return { status: 'locked_out', expiredLockout, failures };
+  if (own.status === 'bypass' || groups.includes('bypass')) return { status: 'bypass', expiredLockout, failures };
+  return { status: 'active', expiredLockout, failures };
 }
