@@ -23,6 +23,8 @@ import { freePort, startPanelServer, type PanelServer } from './support/panel-se
  * TOTP secret, the recovery codes and the link's token appear in no log line, no admin answer and
  * no CLI output.
  */
+const OWNER_PASSWORD = 'correct horse battery staple';
+
 describe('the enrollment page and the second factor (chromium, idsync serve)', () => {
   let ws: Workspace;
   let server: PanelServer;
@@ -65,6 +67,8 @@ describe('the enrollment page and the second factor (chromium, idsync serve)', (
     // localhost, not 127.0.0.1: an IP address is no WebAuthn relying party ID.
     publicUrl = `http://localhost:${port}`;
     ws = new Workspace().configure([], { api: { listen: `127.0.0.1:${port}`, publicUrl }, secondFactor: { maxFailures: 3, lockoutMinutes: 0 } });
+    const created = await ws.cli(['admin', 'create', '--username', 'owner', '--role', 'owner'], { env: { IDSYNC_ADMIN_PASSWORD: OWNER_PASSWORD } });
+    if (created.code !== 0) throw new Error(created.stderr);
     for (const [u, name] of [
       ['alice', 'Alice Smith'],
       ['bob', 'Bob Jones'],
@@ -223,6 +227,40 @@ describe('the enrollment page and the second factor (chromium, idsync serve)', (
     expect((await cli(['users', 'factor-status', 'alice', 'active'])).code).toBe(0);
     const after = await verify('alice', { type: 'recovery', code: recovery[4] });
     expect(after).toMatchObject({ decision: 'allow' });
+  });
+
+  it("shows a user's authenticators and sets user and group statuses in the panel", async () => {
+    const panel = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' })).newPage();
+    panel.setDefaultTimeout(30_000);
+    panel.on('response', async (r) => {
+      if (r.url().includes('/api/v1/')) seen.push(await r.text().catch(() => ''));
+    });
+    await panel.goto(`${server.origin}/`);
+    await panel.getByLabel('Username').fill('owner');
+    await panel.getByLabel('Password').fill(OWNER_PASSWORD);
+    await panel.getByRole('button', { name: 'Log in' }).click();
+    await panel.getByRole('heading', { name: 'Directories', level: 1 }).waitFor();
+
+    await panel.goto(`${server.origin}/users/alice`);
+    const card = panel.getByRole('region', { name: 'Second factor' });
+    await card.getByRole('row', { name: /Work phone/ }).waitFor();
+    expect(await card.getByRole('row', { name: /Laptop/ }).innerText()).toMatch(/Passkey or security key/);
+    await shot(panel, 'second-factor-user');
+
+    await panel.goto(`${server.origin}/users/bob`);
+    const bob = panel.getByRole('region', { name: 'Second factor' });
+    await bob.getByText('No authenticator enrolled.').waitFor();
+    await bob.getByLabel('Status', { exact: true }).selectOption('bypass');
+    await bob.getByRole('button', { name: 'Set status' }).click();
+    await bob.getByText('Bypass (no second factor)').first().waitFor();
+    expect(await verify('bob', { type: 'none' })).toMatchObject({ decision: 'allow', reason: 'bypass' });
+
+    await panel.goto(`${server.origin}/local-groups/Blocked`);
+    const group = panel.getByRole('region', { name: 'Second factor' });
+    await group.getByLabel('Status for members').selectOption('disabled');
+    await group.getByRole('button', { name: 'Set status' }).click();
+    await expect.poll(async () => (await verify('bob', { type: 'none' })).reason).toBe('disabled_by_group');
+    await panel.context().close();
   });
 
   it('lists and removes authenticators (API and CLI, audited); no secret in logs, answers or CLI output', async () => {

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeader } from '../components/Layout';
 import { StatusBadge } from '../components/StatusBadge';
 import { SyncUserForm } from '../components/SyncUserForm';
+import { SecondFactorCard } from '../components/SecondFactorCard';
 import { formatReason, formatTime, formatValue } from '../format';
 import { useAnnounce } from '../components/Announcer';
 import { useConfirm } from '../components/ConfirmDialog';
@@ -285,6 +286,7 @@ export function UserDetailPage({ username }: { username: string }) {
               <p className="muted">No run has changed this user yet.</p>
             )}
           </section>
+          <SecondFactorCard username={u.username} synced={!!u.directory} canManage={canSync} />
           {u.exports.length ? <ExportStates u={u} canAdopt={canSetPassword} onDone={user.reload} /> : null}
           {canSetPassword && !u.directory ? <SetPasswordForm u={u} onDone={user.reload} /> : null}
           {canSync && u.directory ? (
