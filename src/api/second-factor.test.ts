@@ -180,6 +180,15 @@ describe('second factor through the API (issue 15)', () => {
     const nobody = await h.call('POST', '/api/v1/auth/verify', { as: verifyToken, body: { username: 'nobody', secondFactor: { type: 'none' } } });
     expect(nobody.body).toMatchObject({ decision: 'deny', reason: 'unknown_user', user: null });
     expect((await verify({ password: 'wrong password', secondFactor: { type: 'totp', code: '123456' } })).status).toBe(401);
+    // A local user with a password and no second factor: the password is right, the decision is the factor's.
+    expect((await h.call('POST', '/api/v1/users', { as: 'user_manager', body: { username: 'lou' } })).status).toBe(201);
+    const pw = 'Lou-local-password-7731';
+    h.secrets.add(pw);
+    expect((await h.call('PUT', '/api/v1/users/lou/password', { as: 'administrator', body: { password: pw } })).status).toBe(200);
+    const onlyPassword = await h.call('POST', '/api/v1/auth/verify', { as: verifyToken, body: { username: 'lou', password: pw } });
+    expect(onlyPassword.body).toMatchObject({ valid: true, user: { username: 'lou' } });
+    const both = await h.call('POST', '/api/v1/auth/verify', { as: verifyToken, body: { username: 'lou', password: pw, secondFactor: { type: 'none' } } });
+    expect(both.body).toMatchObject({ decision: 'deny', reason: 'not_enrolled', password: 'valid', user: { username: 'lou' } });
   });
 
   it('lets an administrator remove an authenticator (audited); decisions are audited without codes or secrets', async () => {
