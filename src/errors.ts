@@ -70,6 +70,13 @@ export const ErrorCodes = {
   AGENT_CHANNEL_REFUSED: { exit: 6, http: 401 },
   /** The agent refused an operation the hub relayed: a write to a read-only directory, outside the base DN, a password attribute. */
   AGENT_OPERATION_REFUSED: { exit: 3, http: 403 },
+  // the second factor (issue 15): the enrollment page's link and what the user enters on it
+  /** The enrollment link is unknown, used, replaced by a newer one or expired; the message says which. */
+  ENROLLMENT_LINK_INVALID: { exit: 6, http: 401 },
+  /** The TOTP code or the passkey did not confirm the authenticator being enrolled (or its setup expired); try again. */
+  ENROLLMENT_FACTOR_REJECTED: { exit: 6, http: 422 },
+  /** The enrollment needs something first: an authenticator before the recovery codes, or api.publicUrl for a passkey. */
+  ENROLLMENT_INCOMPLETE: { exit: 5, http: 409 },
   INTERNAL: { exit: 70, http: 500 },
 } as const;
 

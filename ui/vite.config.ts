@@ -15,6 +15,8 @@ export default defineConfig({
     emptyOutDir: true,
     // Hashed file names under assets/ are what static-ui.ts caches as immutable.
     assetsDir: 'assets',
+    // Two pages: the admin panel, and the enrollment page users reach from their email (issue 15).
+    rollupOptions: { input: { main: fileURLToPath(new URL('./index.html', import.meta.url)), enroll: fileURLToPath(new URL('./enroll.html', import.meta.url)) } },
     // Everything from our own origin: the panel's Content-Security-Policy allows 'self' only.
     assetsInlineLimit: 0,
     // No source maps by default: they would hand anyone the panel's full source (issue 10 item 12).

@@ -50,6 +50,17 @@ const VALID_BODIES: Record<string, unknown> = {
   enrollAgent: { connectKey: 'idsync-connect_not-a-key' },
   verifyPassword: { username: 'lucy', password: 'not-the-password' },
   resyncPasswords: { directory: 'apidir' },
+  // Issue 15: the second factor.
+  verifyWebauthnChallenge: { username: 'lucy' },
+  enrollStart: { token: 'a'.repeat(43) },
+  enrollTotpBegin: { token: 'a'.repeat(43) },
+  enrollTotpConfirm: { token: 'a'.repeat(43), pendingId: 'p', code: '123456' },
+  enrollWebauthnOptions: { token: 'a'.repeat(43) },
+  enrollWebauthnRegister: { token: 'a'.repeat(43), pendingId: 'p', response: {} },
+  enrollFinish: { token: 'a'.repeat(43) },
+  setUserFactorStatus: { status: 'bypass' },
+  setGroupFactorStatus: { status: 'bypass' },
+  setLocalGroupFactorStatus: { status: 'bypass' },
 };
 
 /**

@@ -72,8 +72,8 @@ describe('errors, headers and the OpenAPI document', () => {
     );
     expect(ops.length).toBeGreaterThan(35);
     for (const { op } of ops) {
-      // A role, or (issue 14) the verify token scope, which only password verification takes.
-      if (op.operationId === 'verifyPassword') expect(op['x-idsync-min-role']).toBe('verify');
+      // A role, or (issue 14) the verify token scope, which only verification (and its WebAuthn challenge, issue 15) takes.
+      if (op.operationId === 'verifyPassword' || op.operationId === 'verifyWebauthnChallenge') expect(op['x-idsync-min-role']).toBe('verify');
       else expect(op['x-idsync-min-role'], op.operationId).toMatch(/^(public|owner|administrator|user_manager|read_only)$/);
       expect(op.operationId).toBeTruthy();
     }

@@ -39,6 +39,12 @@ import type { AgentHub } from '../agent/hub/channel.js';
 import { KdfPool } from '../auth/kdf-pool.js';
 import { PasswordVerifier } from '../auth/verify.js';
 import { registerPasswordRoutes } from './routes/passwords.js';
+import { secretBoxFor, type SecretBox } from '../directories/secret-box.js';
+import { SecondFactorVerifier } from '../second-factor/verify.js';
+import { EnrollmentFlow } from '../enrollment/flow.js';
+import { registerEnrollRoutes } from './routes/enroll.js';
+import { registerSecondFactorRoutes } from './routes/second-factor.js';
+import { serveEnrollPage } from './enroll-page.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -82,6 +88,9 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   const now = opts.now ?? (() => new Date());
   const service = opts.service ?? new SyncService(opts.config, opts.store, opts.log, now);
   const serving = !!opts.service;
+  // The store's secrets key, read (or made) on first use: TOTP secrets and recovery codes need it.
+  let box: SecretBox | undefined;
+  const boxFor = () => (box ??= secretBoxFor(opts.config));
   // Each event-stream client and each waiting "sync now" is a listener: more than Node's default ten is normal.
   service.events.setMaxListeners(0);
   const deps: ApiDeps = {
@@ -110,6 +119,8 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
         opts.store,
         new KdfPool({ size: opts.config.passwordSync?.verifyWorkers ?? verifyWorkers(), queueLimit: opts.config.passwordSync?.verifyQueue ?? 64 }),
       ),
+    secondFactor: new SecondFactorVerifier(opts.store, boxFor, opts.config.api.publicUrl, opts.config.secondFactor),
+    enrollment: new EnrollmentFlow(opts.store, opts.config, boxFor),
   };
 
   const app = new OpenAPIHono<AppEnv>({
@@ -119,7 +130,8 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     },
   });
 
-  // The panel's assets first: securityHeaders would mark them no-store after the fact.
+  // The enrollment page and the panel's assets first: securityHeaders would mark them no-store after the fact.
+  app.use('*', serveEnrollPage());
   app.use('*', serveUi());
   app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
@@ -168,6 +180,8 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerEventRoutes(app, deps);
   registerAgentRoutes(app, deps);
   registerPasswordRoutes(app, deps);
+  registerSecondFactorRoutes(app, deps);
+  registerEnrollRoutes(app, deps);
   registerHealthRoutes(app, deps);
 
   app.doc(`${API_PREFIX}/openapi.json`, {

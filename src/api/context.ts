@@ -10,6 +10,8 @@ import type { DirectoryRegistry } from '../directories/registry.js';
 import type { DirectoryWorker } from '../serve/worker.js';
 import type { LocalChanges } from '../provision/local-changes.js';
 import type { AgentHub } from '../agent/hub/channel.js';
+import type { SecondFactorVerifier } from '../second-factor/verify.js';
+import type { EnrollmentFlow } from '../enrollment/flow.js';
 
 /** Who made a request: an admin with a panel session, or an API token. */
 export interface Principal {
@@ -67,4 +69,8 @@ export interface ApiDeps {
   agentHub?: AgentHub;
   /** POST /api/v1/auth/verify (issue 14): its KDF worker pool and limits. */
   verifier: PasswordVerifier;
+  /** Issue 15: the second factor of POST /api/v1/auth/verify. */
+  secondFactor: SecondFactorVerifier;
+  /** Issue 15: the enrollment page's steps, authorised by the link's token. */
+  enrollment: EnrollmentFlow;
 }

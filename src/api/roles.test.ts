@@ -63,7 +63,19 @@ describe('roles', () => {
       ]),
     );
     // The rules of the issue, spelled out: a change here is a change of the security model.
-    expect(byRole.public).toEqual(['enrollAgent', 'getSetup', 'login', 'setup']);
+    // Issue 15: the enrollment page's steps, each authorised by the link's token in its body instead.
+    expect(byRole.public).toEqual([
+      'enrollAgent',
+      'enrollFinish',
+      'enrollStart',
+      'enrollTotpBegin',
+      'enrollTotpConfirm',
+      'enrollWebauthnOptions',
+      'enrollWebauthnRegister',
+      'getSetup',
+      'login',
+      'setup',
+    ]);
     expect(byRole.owner).toEqual(['createAdmin', 'createToken', 'deleteAdmin', 'resetAdminPassword', 'revokeToken', 'updateAdminRole']);
     expect(byRole.administrator).toEqual([
       'adoptUser',
@@ -79,6 +91,8 @@ describe('roles', () => {
       'resyncPasswords',
       'revokeAgent',
       'searchDraftGroups',
+      'setGroupFactorStatus',
+      'setLocalGroupFactorStatus',
       'setUserPassword',
       'syncDirectory',
       'testDirectory',
@@ -91,8 +105,10 @@ describe('roles', () => {
       'createLocalUser',
       'deleteLocalGroup',
       'purgeUser',
+      'removeAuthenticator',
       'removeLocalGroupMember',
       'restoreUser',
+      'setUserFactorStatus',
       'syncUser',
       'updateLocalGroup',
       'updateUser',
@@ -106,11 +122,13 @@ describe('roles', () => {
       'getMe',
       'getRun',
       'getUser',
+      'getUserSecondFactor',
       'listAgents',
       'listApprovals',
       'listAudit',
       'listDirectories',
       'listDirectoryTypes',
+      'listGroupFactorStatuses',
       'listGroups',
       'listLocalGroups',
       'listPasswordSync',
@@ -122,7 +140,7 @@ describe('roles', () => {
       'streamEvents',
     ]);
     // Issue 14: a token scope, not a role; no admin role reaches it.
-    expect(operations.filter((o) => o.minRole === 'verify').map((o) => o.operationId)).toEqual(['verifyPassword']);
+    expect(operations.filter((o) => o.minRole === 'verify').map((o) => o.operationId)).toEqual(['verifyPassword', 'verifyWebauthnChallenge']);
     expect(operations.every((o) => ['public', 'verify', ...ROLES].includes(o.minRole))).toBe(true);
   });
 
@@ -140,14 +158,14 @@ describe('roles', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    // 6 owner-only operations refuse 3 roles, 18 administrator ones 2, 10 user_manager ones 1, the verify-scope one all 4.
-    expect(refused).toHaveLength(6 * 3 + 18 * 2 + 10 + 4);
+    // 6 owner-only operations refuse 3 roles, 20 administrator ones 2, 12 user_manager ones 1, the 2 verify-scope ones all 4.
+    expect(refused).toHaveLength(6 * 3 + 20 * 2 + 12 + 2 * 4);
   });
 
-  it('lets a verify-scope token call POST /api/v1/auth/verify and nothing else (issue 14)', async () => {
+  it('lets a verify-scope token call POST /api/v1/auth/verify (and its WebAuthn challenge, issue 15) and nothing else (issue 14)', async () => {
     const created = await h.call('POST', '/api/v1/tokens', { body: { name: 'verify-only', role: 'verify' } });
     expect(created.status).toBe(201);
-    for (const op of operations.filter((o) => o.minRole !== 'public' && o.operationId !== 'verifyPassword')) {
+    for (const op of operations.filter((o) => o.minRole !== 'public' && o.minRole !== 'verify')) {
       const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
       const r = await h.call(op.method, concrete(op.path), { as: created.body.token, body });
       expect(r.status, `${op.operationId} as a verify token`).toBe(403);
@@ -193,7 +211,7 @@ describe('roles for panel sessions', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    expect(refused).toHaveLength(6 * 3 + 18 * 2 + 10 + 4);
+    expect(refused).toHaveLength(6 * 3 + 20 * 2 + 12 + 2 * 4);
   });
 
   it('lets a session of the minimum role through the gate', async () => {

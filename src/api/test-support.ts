@@ -76,11 +76,18 @@ export class ApiHarness {
       log?: Logger;
       /** Issue 14: a verify path of the test's own (a small KDF pool, short limits). */
       verifier?: (store: Store) => PasswordVerifier;
+      /** Issue 15: the `secondFactor` section (a lower lockout threshold). */
+      secondFactor?: Record<string, unknown>;
     } = {},
   ): Promise<ApiHarness> {
     const dir = mkdtempSync(path.join(tmpdir(), 'idsync-api-'));
     const config = parseConfig(
-      { store: opts.store ?? 'sqlite:./store.db', directories: opts.directories ?? [], api: opts.api ?? {} },
+      {
+        store: opts.store ?? 'sqlite:./store.db',
+        directories: opts.directories ?? [],
+        api: opts.api ?? {},
+        ...(opts.secondFactor ? { secondFactor: opts.secondFactor } : {}),
+      },
       { baseDir: dir, file: path.join(dir, 'idsync.yaml'), env: {} },
     );
     const store = await Store.open(config.store);

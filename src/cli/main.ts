@@ -12,6 +12,7 @@ import { registerProvisionCommands } from './commands/provision.js';
 import { registerStoreCommands } from './commands/store.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
+import { registerSecondFactorCommands } from './commands/second-factor.js';
 
 // Both dist/cli/main.js (tsc) and dist/bundle/main.js (what bin/idsync.js runs) sit two levels below package.json.
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,6 +36,8 @@ registerAdminCommands(program);
 registerAgentCommands(program);
 // After the store commands: it adds `users adopt` to their `users`.
 registerProvisionCommands(program);
+// After the store and group commands: it adds to their `users` and `groups` (issue 15).
+registerSecondFactorCommands(program);
 
 // `idsync export | head` closes our stdout early: stop quietly, as Unix tools do, instead of an
 // unhandled EPIPE with a stack trace. The reader has what it wanted; nothing was half-written to

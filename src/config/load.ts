@@ -99,7 +99,17 @@ export interface IdsyncConfig {
   api: ApiConfig;
   /** Password hash sync at the hub (issue 14); defaults when a config is built in code. */
   passwordSync?: { verifyWorkers?: number; verifyQueue: number; logRetentionDays: number };
+  /** The second factor (issue 15): lockout and the TOTP issuer; defaults (DEFAULT_SECOND_FACTOR) when a config is built in code. */
+  secondFactor?: SecondFactorConfig;
 }
+
+export interface SecondFactorConfig {
+  maxFailures: number;
+  lockoutMinutes: number;
+  issuer: string;
+}
+
+export const DEFAULT_SECOND_FACTOR: SecondFactorConfig = { maxFailures: 10, lockoutMinutes: 15, issuer: 'idsync' };
 
 export const DEFAULT_CONFIG_FILE = 'idsync.yaml';
 
@@ -317,6 +327,7 @@ export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string
     directories: c.directories.map((d, i) => resolveDirectory(d, i, opts.baseDir, env)),
     api: resolveApi(c.api, opts.baseDir, env),
     passwordSync: c.passwordSync,
+    secondFactor: c.secondFactor,
   };
 }
 

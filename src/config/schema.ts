@@ -435,6 +435,27 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    secondFactor: z
+      .object({
+        maxFailures: documented(
+          z.number().int().min(1).max(1000).default(10),
+          'Failed second-factor attempts (wrong or replayed codes, failed WebAuthn assertions) in a row that lock a user out (Duo: 10). A success ' +
+            'starts the count again.',
+          { example: '`5`' },
+        ),
+        lockoutMinutes: documented(
+          z.number().int().min(0).max(525_600).default(15),
+          'How long an automatic lockout lasts; `0`: until an administrator unlocks the user (`idsync users factor-status USER active`).',
+          { example: '`0`' },
+        ),
+        issuer: documented(
+          z.string().min(1).max(64).default('idsync'),
+          'The issuer an authenticator app shows beside the username for a TOTP enrolled on the enrollment page.',
+          { example: '`Corp VPN`' },
+        ),
+      })
+      .strict()
+      .default({}),
     api: documented(api.default({}), 'The admin API of `idsync serve`.', {
       default: 'see below',
       example: '`api: { listen: "0.0.0.0:8470", trustProxy: true }`',

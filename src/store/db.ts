@@ -284,6 +284,9 @@ export class Store {
   get authenticators() {
     return this.#q().authenticators;
   }
+  get secondFactor() {
+    return this.#q().secondFactor;
+  }
   get provisioning() {
     return this.#q().provisioning;
   }

@@ -15,6 +15,7 @@ import { KyselySessions, type Sessions } from './sessions.js';
 import { KyselyTrash, type Trash } from './trash.js';
 import { type Authenticators, KyselyAuthenticators } from './authenticators.js';
 import { type EnrollmentLinks, KyselyEnrollmentLinks } from './enrollment-links.js';
+import { KyselySecondFactor, type SecondFactorRecords } from './second-factor.js';
 import { KyselyUserPasswords, type UserPasswords } from './user-passwords.js';
 import { KyselyUserQueries, type UserQueries } from './user-queries.js';
 import { KyselyUserWrites, type UserWrites } from './users.js';
@@ -39,6 +40,8 @@ export interface StoreQueries {
   readonly userPasswords: UserPasswords;
   readonly enrollmentLinks: EnrollmentLinks;
   readonly authenticators: Authenticators;
+  /** Issue 15: recovery codes, second-factor statuses and lockouts, challenges. */
+  readonly secondFactor: SecondFactorRecords;
   readonly provisioning: Provisioning;
   readonly agents: Agents;
   /** Issue 14: password hash sync (verifiers, status, attempt log, applied batches). */
@@ -69,6 +72,7 @@ export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
     userPasswords: new KyselyUserPasswords(db),
     enrollmentLinks: new KyselyEnrollmentLinks(db),
     authenticators: new KyselyAuthenticators(db),
+    secondFactor: new KyselySecondFactor(db),
     provisioning: new KyselyProvisioning(db),
     agents: new KyselyAgents(db),
     passwordSync: new KyselyPasswordSync(db),

@@ -244,6 +244,10 @@ export interface Database {
   enrollment_links: EnrollmentLinksTable;
   authenticators: AuthenticatorsTable;
   agent_nonces: AgentNoncesTable;
+  recovery_codes: RecoveryCodesTable;
+  factor_statuses: FactorStatusesTable;
+  group_factor_statuses: GroupFactorStatusesTable;
+  factor_challenges: FactorChallengesTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -430,5 +434,47 @@ export interface AuthenticatorsTable {
 /** Channel request nonces seen by any `idsync serve` on the store, until their date could no longer pass. */
 export interface AgentNoncesTable {
   nonce: string;
+  expires_at: string;
+}
+
+/** Migration 0022 (src/store/second-factor.ts): a recovery code's keyed hash, used once. */
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+export type UserFactorStatus = 'active' | 'bypass' | 'disabled' | 'locked_out';
+export type GroupFactorStatus = 'active' | 'bypass' | 'disabled';
+
+/** A user's second-factor status and failed attempts; no row is active with none. */
+export interface FactorStatusesTable {
+  user_id: number;
+  status: UserFactorStatus;
+  failures: Generated<number>;
+  /** A lockout's end; null while `locked_out` is until an administrator unlocks. */
+  locked_until: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** A synced group's (`group_id`) or a local group's (`local_group_id`) status; no row is active. */
+export interface GroupFactorStatusesTable {
+  id: Generated<number>;
+  group_id: number | null;
+  local_group_id: number | null;
+  status: GroupFactorStatus;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** A WebAuthn challenge or a TOTP secret being enrolled (sealed): single use, short-lived. */
+export interface FactorChallengesTable {
+  id: string;
+  user_id: number;
+  purpose: 'totp-enroll' | 'webauthn-register' | 'webauthn-verify';
+  value: string;
   expires_at: string;
 }

@@ -73,6 +73,9 @@ export type UserStatus = UserSummary['status'];
 /** A user's removal the safeguard holds for approval (null when nothing is held). */
 export type UserHeldRemoval = NonNullable<Schemas['HeldRemoval']>;
 export type UserDetail = Schemas['UserDetail'];
+/** A user's second factor (issue 15): status and authenticators, never a secret. */
+export type UserSecondFactor = Schemas['UserSecondFactor'];
+export type GroupFactorStatus = Body<'setGroupFactorStatus'>['status'];
 export type UserPatch = Body<'updateUser'>;
 export type Approval = Schemas['Approval'];
 export type HeldRemoval = Approval['users'][number];

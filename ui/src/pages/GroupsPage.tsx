@@ -10,6 +10,7 @@ import { formatNumber, formatTime } from '../format';
 import { useAsync } from '../hooks/useAsync';
 import { useDebounced } from '../hooks/useDebounced';
 import { Link, setQuery, useLocation } from '../router';
+import { GroupFactorStatusCard } from '../components/GroupFactorStatusCard';
 
 const LIMIT = 50;
 
@@ -116,6 +117,7 @@ export function GroupDetailPage({ id }: { id: number }) {
             {formatNumber(g.totalMembers)} member{g.totalMembers === 1 ? '' : 's'} · from{' '}
             <Link to={`/directories/${encodeURIComponent(g.directory)}`}>{g.directory}</Link> · <span className="mono small">{g.dn}</span>
           </p>
+          <GroupFactorStatusCard group={{ kind: 'synced', id }} />
           <ErrorMessage error={paths.error} prefix="The nested paths could not be read from the directory:" />
           <div className="table-wrap">
             <table>

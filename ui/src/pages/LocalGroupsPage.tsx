@@ -12,6 +12,7 @@ import { useAction } from '../hooks/useAction';
 import { useAsync } from '../hooks/useAsync';
 import { Link, navigate } from '../router';
 import { useCan } from '../session';
+import { GroupFactorStatusCard } from '../components/GroupFactorStatusCard';
 
 const path = (name: string) => `/local-groups/${seg(name)}`;
 
@@ -180,6 +181,7 @@ export function LocalGroupDetailPage({ name }: { name: string }) {
       {g ? (
         <>
           {g.description ? <p className="subtitle">{g.description}</p> : null}
+          <GroupFactorStatusCard group={{ kind: 'local', name: g.name }} />
           <section className="card" aria-labelledby="members-title">
             <h2 id="members-title" className="h3">
               Members ({formatNumber(g.members.length)})

@@ -6,6 +6,7 @@ import { PageHeader } from '../components/Layout';
 import { StatusBadge } from '../components/StatusBadge';
 import { PasswordSyncCard } from '../components/PasswordSyncCard';
 import { SyncUserForm } from '../components/SyncUserForm';
+import { SecondFactorCard } from '../components/SecondFactorCard';
 import { formatReason, formatTime, formatValue } from '../format';
 import { useAnnounce } from '../components/Announcer';
 import { useConfirm } from '../components/ConfirmDialog';
@@ -287,6 +288,7 @@ export function UserDetailPage({ username }: { username: string }) {
             )}
           </section>
           {u.directory ? <PasswordSyncCard username={u.username} /> : null}
+          <SecondFactorCard username={u.username} synced={!!u.directory} canManage={canSync} />
           {u.exports.length ? <ExportStates u={u} canAdopt={canSetPassword} onDone={user.reload} /> : null}
           {canSetPassword && !u.directory ? <SetPasswordForm u={u} onDone={user.reload} /> : null}
           {canSync && u.directory ? (
