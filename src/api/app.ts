@@ -63,6 +63,11 @@ export interface ApiAppOptions {
   agentHub?: AgentHub;
   /** Tests give their own (a smaller pool, shorter limits). */
   verifier?: PasswordVerifier;
+  /**
+   * The node name every metric carries as its `node` label (issue 16): idsync serve sets it on a
+   * PostgreSQL store, where several nodes may run; a SQLite store has one node, and no label.
+   */
+  metricsNode?: string;
 }
 
 export type ApiInstance = ApiApp & { deps: ApiDeps; close(): Promise<void> };
@@ -92,7 +97,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     now,
     log: opts.log,
     limiter: new LoginLimiter(opts.store, opts.loginLimits),
-    metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics, agentHub: opts.agentHub }),
+    metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics, agentHub: opts.agentHub, node: opts.metricsNode }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
     changes: new LocalChanges({
       store: opts.store,

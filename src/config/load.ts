@@ -95,6 +95,8 @@ export interface IdsyncConfig {
   api: ApiConfig;
   /** Password hash sync at the hub (issue 14); defaults when a config is built in code. */
   passwordSync?: { verifyWorkers?: number; verifyQueue: number; logRetentionDays: number };
+  /** This node of several on one PostgreSQL store (issue 16); absent when a config is built in code. */
+  node?: { name?: string };
 }
 
 export const DEFAULT_CONFIG_FILE = 'idsync.yaml';
@@ -300,6 +302,7 @@ export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string
     directories: c.directories.map((d, i) => resolveDirectory(d, i, opts.baseDir, env)),
     api: resolveApi(c.api, opts.baseDir, env),
     passwordSync: c.passwordSync,
+    node: c.node,
   };
 }
 

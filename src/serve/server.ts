@@ -5,7 +5,8 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import { leaseStore, type LeaseStore } from '../store/leases.js';
 import { sourceFor } from './sources/index.js';
-import { DirectoryWorker } from './worker.js';
+import { DirectoryWorker, type NodeCoordinator } from './worker.js';
+import { nodeName } from './node-name.js';
 import { ProvisionLoop } from './provisioning.js';
 import { isTarget, type TargetConfig } from '../provision/service.js';
 import { openTarget, passwordCheck } from '../provision/writers.js';
@@ -18,6 +19,10 @@ export class SyncService {
   readonly events = new SyncEvents();
   /** One worker per directory across every `idsync serve` on the store: the others stand by. */
   readonly leases: LeaseStore;
+  /** This node's name (issue 16): configuration, IDSYNC_NODE_NAME or the host's name. */
+  readonly node: string;
+  /** Several nodes on one PostgreSQL store (issue 16): set by `idsync serve` before start(). */
+  #coordinator?: NodeCoordinator;
 
   constructor(
     readonly config: IdsyncConfig,
@@ -25,7 +30,8 @@ export class SyncService {
     readonly log: Logger,
     readonly now?: () => Date,
   ) {
-    this.leases = leaseStore(store);
+    this.node = nodeName(config);
+    this.leases = leaseStore(store, this.node);
     for (const cfg of config.directories) this.#add(cfg);
   }
 
@@ -49,6 +55,7 @@ export class SyncService {
       leases: this.leases,
       provision: isTarget(cfg) ? this.#provisionLoop(cfg) : undefined,
     });
+    worker.coordinator = this.#coordinator;
     if (worker.provision) this.#loops.set(cfg.name, worker.provision);
     else this.#loops.delete(cfg.name);
     this.workers.set(cfg.name, worker);
@@ -93,6 +100,12 @@ export class SyncService {
     this.workers.delete(name);
     this.#loops.delete(name);
     await w.stop();
+  }
+
+  /** Shares the directories with the other nodes of the store (issue 16, src/serve/cluster.ts). */
+  coordinate(c: NodeCoordinator): void {
+    this.#coordinator = c;
+    for (const w of this.workers.values()) w.coordinator = c;
   }
 
   start(): void {

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 import { authSecurity } from './auth-migration.js';
 import { passwordSync } from './password-sync-migration.js';
 import { provisioning } from './provision-migration.js';
+import { nodes } from './nodes-migration.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -462,6 +463,7 @@ export class IdsyncMigrations implements MigrationProvider {
       '0015_agents': agentEnrollment(this.dialect),
       '0016_agent_primaries': agentPrimaries(),
       '0017_password_sync': passwordSync(this.dialect),
+      '0021_nodes': nodes(this.dialect),
     };
   }
 }

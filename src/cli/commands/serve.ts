@@ -57,16 +57,31 @@ export function registerServeCommands(program: Command): void {
       });
       // Says "a serve runs here" to commands beside it (idsync approve refuses to write around its queues).
       const presence = await ServePresence.start(store, { now, log });
+      // This process as one node of the store (issue 16): on PostgreSQL, the directories are
+      // shared with the other nodes and work asked here reaches their lease holders.
+      const { NodePresence } = await import('../../store/nodes.js');
+      const { NodeCluster } = await import('../../serve/cluster.js');
+      const { idsyncVersion } = await import('../../serve/node-name.js');
+      const node = await NodePresence.start(store, { name: service.node, version: idsyncVersion(), log });
+      const cluster = node.shared ? new NodeCluster(service, node, store, log) : undefined;
+      if (cluster) {
+        service.coordinate(cluster);
+        await cluster.start();
+      }
+      log.info({ node: service.node, id: node.id, shared: node.shared }, 'node started');
       try {
         if (config.api.enabled) {
-          api = createApiApp({ store, config, service, now, log, defaultMetrics: true, agentHub });
+          api = createApiApp({ store, config, service, now, log, defaultMetrics: true, agentHub, metricsNode: node.shared ? service.node : undefined });
           http = await startApiServer(api, o.listen ? parseListen(o.listen) : config.api.listen, log, config.api.tls);
           agentHub.attach(http.server);
           await presence.setApi(http.url);
+          await node.setApi(http.url);
         }
       } catch (err) {
         await api?.close();
         await presence.stop().catch(() => undefined);
+        await cluster?.stop();
+        await node.stop();
         await store.close();
         throw err;
       }
@@ -81,6 +96,8 @@ export function registerServeCommands(program: Command): void {
       await http?.close();
       await api?.close();
       await service.stop();
+      await cluster?.stop();
+      await node.stop();
       await presence.stop();
       await store.close();
     });
