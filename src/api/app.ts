@@ -35,6 +35,7 @@ import { registerLocalGroupRoutes } from './routes/local-groups.js';
 import { targetIds } from '../provision/service.js';
 import { LocalChanges, type LocalChangesOptions } from '../provision/local-changes.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerNodeRoutes } from './routes/nodes.js';
 import type { AgentHub } from '../agent/hub/channel.js';
 import { KdfPool } from '../auth/kdf-pool.js';
 import { PasswordVerifier } from '../auth/verify.js';
@@ -172,6 +173,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerAuditRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerAgentRoutes(app, deps);
+  registerNodeRoutes(app, deps);
   registerPasswordRoutes(app, deps);
   registerHealthRoutes(app, deps);
 

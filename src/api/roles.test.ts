@@ -113,6 +113,7 @@ describe('roles', () => {
       'listDirectoryTypes',
       'listGroups',
       'listLocalGroups',
+      'listNodes',
       'listPasswordSync',
       'listRuns',
       'listTrash',

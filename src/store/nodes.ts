@@ -6,6 +6,7 @@ import type { Store } from './db.js';
 import type { NodesTable } from './schema.js';
 import { processAlive } from './process-alive.js';
 import { pgClientUrl, schemaKey, storeSchema } from './pg-session.js';
+import { leaseStore } from './leases.js';
 
 /**
  * The nodes of a store (issue 16): every `idsync serve` is one, named by configuration, by
@@ -219,4 +220,39 @@ export class NodePresence {
       .execute()
       .catch(() => undefined);
   }
+}
+
+export interface NodeLease {
+  directory: string;
+  /** The node's name; null when a version before migration 0021 holds it. */
+  node: string | null;
+  host: string;
+  pid: number;
+  held: boolean;
+  since: string;
+  heartbeatAt: string;
+}
+
+/** What `idsync nodes`, GET /api/v1/nodes and the panel show: each node with the directories it runs, and every lease. */
+export async function nodesOverview(store: Store): Promise<{ nodes: (NodeInfo & { directories: string[] })[]; leases: NodeLease[] }> {
+  const [nodes, leases] = await Promise.all([listNodes(store), leaseStore(store).list()]);
+  const directoryLeases: NodeLease[] = leases
+    .filter((l) => l.name.startsWith('directory:'))
+    .map((l) => ({
+      directory: l.name.slice('directory:'.length),
+      node: l.node,
+      host: l.host,
+      pid: l.pid,
+      held: l.held,
+      since: l.acquiredAt,
+      heartbeatAt: l.heartbeatAt,
+    }));
+  return {
+    nodes: nodes.map((n) => ({
+      ...n,
+      // A lease names its node and pid: a node restarted under the same name is a new process.
+      directories: n.alive ? directoryLeases.filter((l) => l.held && l.node === n.name && l.pid === n.pid && l.host === n.host).map((l) => l.directory) : [],
+    })),
+    leases: directoryLeases,
+  };
 }
