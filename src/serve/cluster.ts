@@ -252,7 +252,7 @@ export class NodeCluster implements NodeCoordinator {
     const answer = new Promise<T>((resolve, reject) => {
       this.#waiting.set(id, { directory, since: Date.now(), resolve: resolve as (v: unknown) => void, reject });
     });
-    this.log.debug({ node: this.node, directory, job: id, kind }, 'work sent to the lease holder');
+    this.log.info({ node: this.node, directory, job: id, kind }, 'work sent to the lease holder');
     this.#send('job', { id, directory });
     return answer;
   }
