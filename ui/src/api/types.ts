@@ -34,6 +34,8 @@ export type SetupState = Answer<'getSetup'>;
 export type ApiToken = Schemas['ApiToken'];
 /** An on-premises agent (routes/agents.ts, issue 13), with its channel to this idsync serve. */
 export type Agent = Schemas['Agent'];
+/** GET /nodes (routes/nodes.ts, issue 16): the idsync serve nodes of the store and the directory leases. */
+export type NodesView = Answer<'listNodes'>;
 
 // --- directories (routes/directories.ts, directory-view.ts) -------------------------------------
 /** GET /directory-types: a type and the defaults it brings (src/directory/profiles). */
