@@ -226,5 +226,7 @@ describe('three idsync serve nodes on one PostgreSQL store (issue 16)', () => {
       ['b', 3],
     ]);
     await expectConverges(ws, await freshSync(ws), 60_000);
+    // The directories did not change: no node replaced a worker on its periodic look at them.
+    for (const n of nodes) expect(n.output()).not.toContain('workers replaced');
   });
 });

@@ -6,6 +6,7 @@ import type { NodeMessage, NodePresence } from '../store/nodes.js';
 import { SyncFailedError } from '../sync/engine.js';
 import type { ProgressEvent, RunKind, RunReport } from '../sync/report.js';
 import type { SyncService } from './server.js';
+import type { DirectoryConfig } from '../config/load.js';
 import type { DirectoryWorker, NodeCoordinator } from './worker.js';
 
 /**
@@ -24,6 +25,8 @@ import type { DirectoryWorker, NodeCoordinator } from './worker.js';
 export const CLUSTER_TICK_MS = 2_000;
 /** Work nobody takes within this time (no node holds the lease) fails with NODE_UNAVAILABLE. */
 export const JOB_QUEUE_TIMEOUT_MS = 30_000;
+/** Directories created, changed or deleted on another node are picked up every this many ticks (10 s). */
+const DIRECTORIES_EVERY_TICKS = 5;
 /** Progress of one directory is relayed at most this often (a phase change always is). */
 const PROGRESS_EVERY_MS = 250;
 
@@ -53,6 +56,7 @@ export class NodeCluster implements NodeCoordinator {
   #reserved = 0;
   #timer?: NodeJS.Timeout;
   #ticking = false;
+  #ticks = 0;
   readonly #waiting = new Map<number, Waiting>();
   readonly #running = new Set<number>();
   readonly #lastProgress = new Map<string, { phase: string; at: number }>();
@@ -63,6 +67,8 @@ export class NodeCluster implements NodeCoordinator {
     private readonly presence: NodePresence,
     store: Store,
     private readonly log: Logger,
+    /** The directories as the registry has them now (the file's and the API's), for those another node changed. */
+    private readonly directories?: () => Promise<DirectoryConfig[]>,
   ) {
     this.#jobs = new NodeJobs(store);
   }
@@ -137,6 +143,10 @@ export class NodeCluster implements NodeCoordinator {
     this.#ticking = true;
     try {
       await this.#count();
+      if (this.directories && ++this.#ticks % DIRECTORIES_EVERY_TICKS === 0) {
+        const changed = await this.service.reconcileDirectories(await this.directories());
+        if (changed.length) this.log.info({ node: this.node, directories: changed }, 'directories changed on another node: workers replaced');
+      }
       this.#rebalance();
       await this.#sweep();
     } catch (err) {

@@ -12,6 +12,16 @@ import { isTarget, type TargetConfig } from '../provision/service.js';
 import { openTarget, passwordCheck } from '../provision/writers.js';
 import { secretBoxFor, type SecretBox } from '../directories/secret-box.js';
 import { Secret } from '../secret.js';
+import { createHash } from 'node:crypto';
+
+/** What a directory's configuration is, as one hash (its secrets hashed too, never shown). */
+function fingerprint(cfg: DirectoryConfig): string {
+  const text = JSON.stringify(cfg, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Secret ? `secret:${createHash('sha256').update(raw.reveal()).digest('hex')}` : value;
+  });
+  return createHash('sha256').update(text).digest('hex');
+}
 
 /** `idsync serve`: one worker per configured directory, all sharing one store. */
 export class SyncService {
@@ -56,6 +66,7 @@ export class SyncService {
       provision: isTarget(cfg) ? this.#provisionLoop(cfg) : undefined,
     });
     worker.coordinator = this.#coordinator;
+    this.#fingerprints.set(cfg.name, fingerprint(cfg));
     if (worker.provision) this.#loops.set(cfg.name, worker.provision);
     else this.#loops.delete(cfg.name);
     this.workers.set(cfg.name, worker);
@@ -63,6 +74,28 @@ export class SyncService {
   }
 
   #box?: SecretBox;
+  readonly #fingerprints = new Map<string, string>();
+
+  /**
+   * Several nodes (issue 16): directories created, changed or deleted through the admin API of
+   * another node reach this one here (src/serve/cluster.ts calls it every few seconds with the
+   * registry's list): a new one gets a started worker, a changed one a new worker, a deleted one
+   * loses its worker.
+   */
+  async reconcileDirectories(configs: readonly DirectoryConfig[]): Promise<string[]> {
+    const changed: string[] = [];
+    for (const cfg of configs) {
+      if (this.workers.has(cfg.name) && this.#fingerprints.get(cfg.name) === fingerprint(cfg)) continue;
+      await this.addDirectory(cfg);
+      changed.push(cfg.name);
+    }
+    const names = new Set(configs.map((c) => c.name));
+    for (const name of [...this.workers.keys()].filter((n) => !names.has(n))) {
+      await this.removeDirectory(name);
+      changed.push(name);
+    }
+    return changed;
+  }
   readonly #loops = new Map<string, ProvisionLoop>();
 
   /** A local change recorded outbox rows for these targets (LocalChanges' `recorded`): their delivery starts now. */
@@ -99,6 +132,7 @@ export class SyncService {
     if (!w) return;
     this.workers.delete(name);
     this.#loops.delete(name);
+    this.#fingerprints.delete(name);
     await w.stop();
   }
 

@@ -33,7 +33,8 @@ export function registerServeCommands(program: Command): void {
       const store = await Store.open(config.store);
       const now = clock();
       // Directories created through the admin API live in the store and run beside the file's.
-      const service = await SyncService.open(DirectoryRegistry.forCommands(store, config, log), store, log, now);
+      const registry = DirectoryRegistry.forCommands(store, config, log);
+      const service = await SyncService.open(registry, store, log, now);
       let api: ApiInstance | undefined;
       let http: ApiServer | undefined;
       // The on-premises agents' channels (issue 13): directories marked `agent:` are reached through them.
@@ -63,7 +64,7 @@ export function registerServeCommands(program: Command): void {
       const { NodeCluster } = await import('../../serve/cluster.js');
       const { idsyncVersion } = await import('../../serve/node-name.js');
       const node = await NodePresence.start(store, { name: service.node, version: idsyncVersion(), log });
-      const cluster = node.shared ? new NodeCluster(service, node, store, log) : undefined;
+      const cluster = node.shared ? new NodeCluster(service, node, store, log, () => registry.configs()) : undefined;
       if (cluster) {
         service.coordinate(cluster);
         await cluster.start();
