@@ -22,11 +22,13 @@ import type { DirectoryWorker, NodeCoordinator } from './worker.js';
  * - **Events**: progress and finished runs are relayed to the other nodes (NOTIFY), so an event
  *   stream on any node shows the work of all.
  */
-export const CLUSTER_TICK_MS = 2_000;
+export const CLUSTER_TICK_MS = 1_000;
 /** Work nobody takes within this time (no node holds the lease) fails with NODE_UNAVAILABLE. */
 export const JOB_QUEUE_TIMEOUT_MS = 30_000;
 /** Directories created, changed or deleted on another node are picked up every this many ticks (10 s). */
-const DIRECTORIES_EVERY_TICKS = 5;
+const DIRECTORIES_EVERY_TICKS = 10;
+/** Finished jobs are pruned every this many ticks. */
+const PRUNE_EVERY_TICKS = 60;
 /** Progress of one directory is relayed at most this often (a phase change always is). */
 const PROGRESS_EVERY_MS = 250;
 
@@ -135,7 +137,10 @@ export class NodeCluster implements NodeCoordinator {
     this.#liveIds = live.map((n) => n.id);
     // This node counts even while its own connection is being opened again.
     this.#live = Math.max(1, live.length + (this.#liveIds.includes(this.presence.id) ? 0 : 1));
-    if (before !== this.#live) this.log.info({ node: this.node, live: this.#live, share: this.#share() }, 'live nodes changed');
+    if (before === this.#live) return;
+    this.log.info({ node: this.node, live: this.#live, share: this.#share() }, 'live nodes changed');
+    // Fewer nodes: a larger share, and the directories of the one gone are free now.
+    if (this.#live < before) for (const w of this.service.workers.values()) w.wake();
   }
 
   async #tick(): Promise<void> {
@@ -143,7 +148,8 @@ export class NodeCluster implements NodeCoordinator {
     this.#ticking = true;
     try {
       await this.#count();
-      if (this.directories && ++this.#ticks % DIRECTORIES_EVERY_TICKS === 0) {
+      this.#ticks++;
+      if (this.directories && this.#ticks % DIRECTORIES_EVERY_TICKS === 0) {
         const changed = await this.service.reconcileDirectories(await this.directories());
         if (changed.length) this.log.info({ node: this.node, directories: changed }, 'directories changed on another node: workers replaced');
       }
@@ -185,7 +191,7 @@ export class NodeCluster implements NodeCoordinator {
           this.#settle(id, false, { error: { code: 'NODE_UNAVAILABLE', message } });
       }
     }
-    await this.#jobs.prune();
+    if (this.#ticks % PRUNE_EVERY_TICKS === 0) await this.#jobs.prune();
   }
 
   #message(m: NodeMessage): void {
@@ -258,6 +264,14 @@ export class NodeCluster implements NodeCoordinator {
   }
 
   async relay<T>(directory: string, kind: NodeJobKind, args: Record<string, unknown>): Promise<T> {
+    // A node of the version before the nodes (a rolling upgrade under way) takes no jobs: refused
+    // as that version refused it, naming the holder.
+    const lease = (await this.service.leases.list()).find((l) => l.name === `directory:${directory}`);
+    if (lease?.held && lease.node === null)
+      throw new IdsyncError(
+        'SYNC_ALREADY_RUNNING',
+        `directory "${directory}" is run by ${lease.host} pid ${lease.pid}, an idsync older than the nodes that takes no work from others: ask that one`,
+      );
     const id = await this.#jobs.submit(directory, kind, args, this.presence.id);
     const answer = new Promise<T>((resolve, reject) => {
       this.#waiting.set(id, { directory, since: Date.now(), resolve: resolve as (v: unknown) => void, reject });

@@ -57,6 +57,8 @@ export class DirectoryWorker {
   #yield?: AbortController;
   /** Set by the service on PostgreSQL (issue 16). */
   coordinator?: NodeCoordinator;
+  /** Ends a standby's wait early (wake()). */
+  #wake = new AbortController();
 
   constructor(
     private readonly store: Store,
@@ -126,6 +128,14 @@ export class DirectoryWorker {
   /** Who holds this directory's lease when another process does (undefined while this one runs it). */
   get standbyFor(): string | undefined {
     return this.#standbyFor;
+  }
+
+  /**
+   * A standby tries for the lease now rather than at its next retry: a node died and this node's
+   * share grew (issue 16), so the directory need not wait out STANDBY_RETRY_MS.
+   */
+  wake(): void {
+    if (!this.#lease) this.#wake.abort();
   }
 
   /** Whether this worker runs the directory now (holds a valid lease). */
@@ -330,7 +340,8 @@ export class DirectoryWorker {
               : 'held by another process';
         if (this.#standbyFor !== who) log.info({ directory: this.cfg.name, holder: holder?.holder }, `standing by: the directory's lease is ${who}`);
         this.#standbyFor = who;
-        await sleep(STANDBY_RETRY_MS, this.#abort.signal);
+        if (this.#wake.signal.aborted) this.#wake = new AbortController();
+        await sleep(STANDBY_RETRY_MS, AbortSignal.any([this.#abort.signal, this.#wake.signal]));
         continue;
       }
       this.#standbyFor = undefined;
