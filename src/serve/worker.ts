@@ -18,6 +18,8 @@ import type { NodeJobKind } from '../store/node-jobs.js';
 import { sleep, SourceRestart, type ChangeSource } from './change-source.js';
 
 const HOUR = 3_600_000;
+/** Several nodes (issue 16): how often a node with room for a lease tries again. */
+const COORDINATED_RETRY_MS = 500;
 
 /**
  * Several nodes on one PostgreSQL store (issue 16, src/serve/cluster.ts): how many leases this
@@ -327,21 +329,27 @@ export class DirectoryWorker {
         place?.();
       }
       if (!lease) {
-        const holder = await leases.list().then(
-          (l) => l.find((x) => x.name === name),
-          () => undefined,
-        );
+        // At its share (issue 16) the node does not ask who holds it: that costs a query per
+        // directory per retry on every node, and `idsync nodes` tells.
+        const holder = place
+          ? await leases.list().then(
+              (l) => l.find((x) => x.name === name),
+              () => undefined,
+            )
+          : undefined;
         const by = holder && (holder.node ? `node ${holder.node} (${holder.host} pid ${holder.pid})` : `${holder.host} pid ${holder.pid}`);
-        const who =
-          !place && !holder?.held
-            ? `free, left to another node: this node (${this.coordinator?.node}) holds its share of the leases`
-            : holder
-              ? `held by ${by} since ${holder.acquiredAt}`
-              : 'held by another process';
+        const who = !place
+          ? `left to the other nodes: this node (${this.coordinator?.node}) holds its share of the leases`
+          : holder
+            ? `held by ${by} since ${holder.acquiredAt}`
+            : 'held by another process';
         if (this.#standbyFor !== who) log.info({ directory: this.cfg.name, holder: holder?.holder }, `standing by: the directory's lease is ${who}`);
         this.#standbyFor = who;
         if (this.#wake.signal.aborted) this.#wake = new AbortController();
-        await sleep(STANDBY_RETRY_MS, AbortSignal.any([this.#abort.signal, this.#wake.signal]));
+        // A node with room for the lease (one died, or this one just joined) asks again soon: on
+        // PostgreSQL asking is one look at pg_locks, no connection (src/store/leases.ts).
+        const retry = place && this.coordinator ? COORDINATED_RETRY_MS : STANDBY_RETRY_MS;
+        await sleep(retry, AbortSignal.any([this.#abort.signal, this.#wake.signal]));
         continue;
       }
       this.#standbyFor = undefined;

@@ -134,7 +134,7 @@ export function registerServeCommands(program: Command): void {
             lastError: s?.last_error ?? null,
             updatedAt: s?.updated_at ?? null,
             // Which \`idsync serve\` runs the directory (the others on the store stand by).
-            lease: l ? { held: l.held, holder: l.holder, host: l.host, pid: l.pid, since: l.acquiredAt, heartbeatAt: l.heartbeatAt } : null,
+            lease: l ? { held: l.held, holder: l.holder, node: l.node, host: l.host, pid: l.pid, since: l.acquiredAt, heartbeatAt: l.heartbeatAt } : null,
           };
         });
         if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -149,7 +149,7 @@ export function registerServeCommands(program: Command): void {
           const lease = !l
             ? 'never taken (no idsync serve has run it)'
             : l.held
-              ? `held by ${l.host} pid ${l.pid} since ${l.since} (heartbeat ${l.heartbeatAt})`
+              ? `held by ${l.node ? `node ${l.node}, ` : ''}${l.host} pid ${l.pid} since ${l.since} (heartbeat ${l.heartbeatAt})`
               : `free (last held by ${l.host} pid ${l.pid}, heartbeat ${l.heartbeatAt})`;
           process.stdout.write(`  lease: ${lease}\n`);
           if (r.updatedAt && now.getTime() - new Date(r.updatedAt).getTime() > 10 * 60_000 && r.connected)
