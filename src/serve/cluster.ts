@@ -179,7 +179,7 @@ export class NodeCluster implements NodeCoordinator {
   async #sweep(): Promise<void> {
     for (const j of await this.#jobs.queued(this.#held().map((w) => w.cfg.name))) void this.#run(j.id, j.directory);
     if (this.#liveIds.length) {
-      const n = await this.#jobs.failOrphans(this.#liveIds, { error: { code: 'NODE_UNAVAILABLE', message: 'the node running it stopped' } });
+      const n = await this.#jobs.failOrphans([...this.#liveIds, this.presence.id], { error: { code: 'NODE_UNAVAILABLE', message: 'the node running it stopped' } });
       if (n) this.log.warn({ node: this.node, jobs: n }, 'work of a node that stopped marked failed');
     }
     for (const [id, w] of this.#waiting) {
