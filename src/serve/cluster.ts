@@ -92,6 +92,10 @@ export class NodeCluster implements NodeCoordinator {
     return [...this.service.workers.values()].filter((w) => w.holdsLease);
   }
 
+  hasRoom(): boolean {
+    return this.#held().length < this.#share();
+  }
+
   reserve(): (() => void) | undefined {
     if (this.#held().length + this.#reserved >= this.#share()) return undefined;
     this.#reserved++;
@@ -179,7 +183,9 @@ export class NodeCluster implements NodeCoordinator {
   async #sweep(): Promise<void> {
     for (const j of await this.#jobs.queued(this.#held().map((w) => w.cfg.name))) void this.#run(j.id, j.directory);
     if (this.#liveIds.length) {
-      const n = await this.#jobs.failOrphans([...this.#liveIds, this.presence.id], { error: { code: 'NODE_UNAVAILABLE', message: 'the node running it stopped' } });
+      const n = await this.#jobs.failOrphans([...this.#liveIds, this.presence.id], {
+        error: { code: 'NODE_UNAVAILABLE', message: 'the node running it stopped' },
+      });
       if (n) this.log.warn({ node: this.node, jobs: n }, 'work of a node that stopped marked failed');
     }
     for (const [id, w] of this.#waiting) {

@@ -33,6 +33,8 @@ export interface NodeCoordinator {
    * function returned gives the place back once the attempt is over (taken or not).
    */
   reserve(): (() => void) | undefined;
+  /** Whether this node holds fewer leases than its share. */
+  hasRoom(): boolean;
   /** Runs work on whichever node holds the directory's lease, and answers with its outcome. */
   relay<T>(directory: string, kind: NodeJobKind, args: Record<string, unknown>): Promise<T>;
 }
@@ -345,11 +347,14 @@ export class DirectoryWorker {
             : 'held by another process';
         if (this.#standbyFor !== who) log.info({ directory: this.cfg.name, holder: holder?.holder }, `standing by: the directory's lease is ${who}`);
         this.#standbyFor = who;
-        if (this.#wake.signal.aborted) this.#wake = new AbortController();
-        // A node with room for the lease (one died, or this one just joined) asks again soon: on
-        // PostgreSQL asking is one look at pg_locks, no connection (src/store/leases.ts).
-        const retry = place && this.coordinator ? COORDINATED_RETRY_MS : STANDBY_RETRY_MS;
+        // A node with room for a lease (one died, or this one just joined) asks again soon: on
+        // PostgreSQL asking is one look at pg_locks, no connection (src/store/leases.ts). Room
+        // counts, not this worker's place: the place may have gone to the worker of a directory
+        // still held elsewhere, while this one's is free.
+        const retry = this.coordinator?.hasRoom() ? COORDINATED_RETRY_MS : STANDBY_RETRY_MS;
         await sleep(retry, AbortSignal.any([this.#abort.signal, this.#wake.signal]));
+        // A wake is used up by the wait it ended (or by the try that follows, when it came first).
+        if (this.#wake.signal.aborted) this.#wake = new AbortController();
         continue;
       }
       this.#standbyFor = undefined;
