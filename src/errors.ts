@@ -32,6 +32,8 @@ export const ErrorCodes = {
   SYNC_ALREADY_RUNNING: { exit: 5, http: 409 },
   APPROVAL_NOT_PENDING: { exit: 5, http: 409 },
   RESTORE_NOT_ALLOWED: { exit: 5, http: 409 },
+  /** Several nodes (issue 16): no node took work sent to a directory's lease holder in time, or the node running it died. */
+  NODE_UNAVAILABLE: { exit: 5, http: 503 },
   // outbound provisioning (exit 7): each names why idsync did not, or could not, write an object
   /** The object is one idsync must never touch: outside the root containers, adminCount=1, or a member (nested) of a privileged group. */
   PROVISION_PROTECTED: { exit: 7, http: 409 },

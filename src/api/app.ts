@@ -35,6 +35,7 @@ import { registerLocalGroupRoutes } from './routes/local-groups.js';
 import { targetIds } from '../provision/service.js';
 import { LocalChanges, type LocalChangesOptions } from '../provision/local-changes.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerNodeRoutes } from './routes/nodes.js';
 import type { AgentHub } from '../agent/hub/channel.js';
 import { KdfPool } from '../auth/kdf-pool.js';
 import { PasswordVerifier } from '../auth/verify.js';
@@ -69,6 +70,11 @@ export interface ApiAppOptions {
   agentHub?: AgentHub;
   /** Tests give their own (a smaller pool, shorter limits). */
   verifier?: PasswordVerifier;
+  /**
+   * The node name every metric carries as its `node` label (issue 16): idsync serve sets it on a
+   * PostgreSQL store, where several nodes may run; a SQLite store has one node, and no label.
+   */
+  metricsNode?: string;
 }
 
 export type ApiInstance = ApiApp & { deps: ApiDeps; close(): Promise<void> };
@@ -101,7 +107,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
     now,
     log: opts.log,
     limiter: new LoginLimiter(opts.store, opts.loginLimits),
-    metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics, agentHub: opts.agentHub }),
+    metrics: new ApiMetrics(opts.store, service.events, { defaultMetrics: opts.defaultMetrics, agentHub: opts.agentHub, node: opts.metricsNode }),
     directories: new DirectoryRegistry(opts.store, opts.config, service, serving, opts.log),
     changes: new LocalChanges({
       store: opts.store,
@@ -179,6 +185,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerAuditRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerAgentRoutes(app, deps);
+  registerNodeRoutes(app, deps);
   registerPasswordRoutes(app, deps);
   registerSecondFactorRoutes(app, deps);
   registerEnrollRoutes(app, deps);

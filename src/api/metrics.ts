@@ -17,14 +17,16 @@ export class ApiMetrics {
   readonly #duration: Histogram<'directory' | 'kind'>;
   readonly #objects: Counter<'directory' | 'outcome'>;
   readonly #errors: Counter<'directory' | 'code'>;
-  readonly #listener: (e: { directory: string; report: RunReport }) => void;
+  readonly #listener: (e: { directory: string; report: RunReport; origin?: string }) => void;
 
   constructor(
     store: Store,
     private readonly events: SyncEvents,
-    opts: { defaultMetrics?: boolean; agentHub?: AgentHub } = {},
+    opts: { defaultMetrics?: boolean; agentHub?: AgentHub; node?: string } = {},
   ) {
     const registers = [this.registry];
+    // Several nodes (issue 16): every series says which node it comes from.
+    if (opts.node) this.registry.setDefaultLabels({ node: opts.node });
     this.#runs = new Counter({
       name: 'idsync_sync_runs_total',
       help: 'Sync runs finished, by directory, kind (full, user, incremental) and status.',
@@ -70,7 +72,10 @@ export class ApiMetrics {
     });
     registerAgentMetrics(registers, store, opts.agentHub);
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'idsync_' });
-    this.#listener = ({ directory, report }) => this.observe(directory, report);
+    // Runs of other nodes (issue 16) reach this process's events too: each node counts its own.
+    this.#listener = ({ directory, report, origin }) => {
+      if (origin === undefined) this.observe(directory, report);
+    };
     events.on('finished', this.#listener);
   }
 

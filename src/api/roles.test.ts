@@ -131,6 +131,7 @@ describe('roles', () => {
       'listGroupFactorStatuses',
       'listGroups',
       'listLocalGroups',
+      'listNodes',
       'listPasswordSync',
       'listRuns',
       'listTrash',

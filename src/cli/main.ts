@@ -11,6 +11,7 @@ import { registerGroupCommands } from './commands/groups.js';
 import { registerProvisionCommands } from './commands/provision.js';
 import { registerStoreCommands } from './commands/store.js';
 import { registerServeCommands } from './commands/serve.js';
+import { registerNodeCommands } from './commands/nodes.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerSecondFactorCommands } from './commands/second-factor.js';
 
@@ -32,6 +33,7 @@ registerStoreCommands(program);
 registerPasswordCommands(program);
 registerGroupCommands(program);
 registerServeCommands(program);
+registerNodeCommands(program);
 registerAdminCommands(program);
 registerAgentCommands(program);
 // After the store commands: it adds `users adopt` to their `users`.

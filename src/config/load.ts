@@ -101,6 +101,8 @@ export interface IdsyncConfig {
   passwordSync?: { verifyWorkers?: number; verifyQueue: number; logRetentionDays: number };
   /** The second factor (issue 15): lockout and the TOTP issuer; defaults (DEFAULT_SECOND_FACTOR) when a config is built in code. */
   secondFactor?: SecondFactorConfig;
+  /** This node of several on one PostgreSQL store (issue 16); absent when a config is built in code. */
+  node?: { name?: string };
 }
 
 export interface SecondFactorConfig {
@@ -328,6 +330,7 @@ export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string
     api: resolveApi(c.api, opts.baseDir, env),
     passwordSync: c.passwordSync,
     secondFactor: c.secondFactor,
+    node: c.node,
   };
 }
 

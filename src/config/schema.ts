@@ -456,6 +456,20 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    node: z
+      .object({
+        name: documented(
+          z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, dot, dash and underscore, at most 63')
+            .optional(),
+          "This `idsync serve` node's name when several share one PostgreSQL store (issue 16; docs/multi-node.md): shown by `idsync nodes`, on " +
+            'leases and as the `node` label of every Prometheus metric. `IDSYNC_NODE_NAME` overrides it, so that nodes sharing one file differ.',
+          { default: "the host's name", example: '`node: { name: hub-a }`' },
+        ),
+      })
+      .strict()
+      .default({}),
     api: documented(api.default({}), 'The admin API of `idsync serve`.', {
       default: 'see below',
       example: '`api: { listen: "0.0.0.0:8470", trustProxy: true }`',

@@ -62,6 +62,33 @@ describe('idsync serve and the directories created through the admin API', () =>
     }
   });
 
+  it('reconcileDirectories (issue 16) replaces only the workers of directories created, changed or deleted elsewhere', async () => {
+    const ws = new Workspace().configure([fileDir]);
+    await createApiDirectory(ws);
+    const config = loadConfig(ws.configFile);
+    const store = await Store.open(config.store);
+    try {
+      const registry = DirectoryRegistry.forCommands(store, config, log);
+      const service = await SyncService.open(registry, store, log);
+      const before = service.workers.get('apidir');
+      // Read again, unchanged (another node's periodic look): nothing is replaced.
+      expect(await service.reconcileDirectories(await registry.configs())).toEqual([]);
+      expect(service.workers.get('apidir')).toBe(before);
+      // Its password changed through another node's API: a new worker with the new configuration.
+      const input = { ...fileDir, name: 'apidir', bind: { dn: 'cn=svc,dc=corp', password: 'changed-on-another-node' } };
+      await registry.update('apidir', input as never, 'test', new Date());
+      expect(await service.reconcileDirectories(await registry.configs())).toEqual(['apidir']);
+      expect(service.workers.get('apidir')!.cfg.bind!.password.reveal()).toBe('changed-on-another-node');
+      // Deleted there: its worker goes here.
+      await registry.remove('apidir');
+      expect(await service.reconcileDirectories(await registry.configs())).toEqual(['apidir']);
+      expect([...service.workers.keys()]).toEqual(['filedir']);
+      await service.stop();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('idsync serve starts the worker of a directory created through the API (run `npm run build` first)', async () => {
     const ws = new Workspace().configure([fileDir]);
     await createApiDirectory(ws);

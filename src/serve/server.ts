@@ -5,12 +5,23 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import { leaseStore, type LeaseStore } from '../store/leases.js';
 import { sourceFor } from './sources/index.js';
-import { DirectoryWorker } from './worker.js';
+import { DirectoryWorker, type NodeCoordinator } from './worker.js';
+import { nodeName } from './node-name.js';
 import { ProvisionLoop } from './provisioning.js';
 import { isTarget, type TargetConfig } from '../provision/service.js';
 import { openTarget, passwordCheck } from '../provision/writers.js';
 import { secretBoxFor, type SecretBox } from '../directories/secret-box.js';
 import { Secret } from '../secret.js';
+import { createHash } from 'node:crypto';
+
+/** What a directory's configuration is, as one hash (its secrets hashed too, never shown). */
+function fingerprint(cfg: DirectoryConfig): string {
+  const text = JSON.stringify(cfg, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Secret ? `secret:${createHash('sha256').update(raw.reveal()).digest('hex')}` : value;
+  });
+  return createHash('sha256').update(text).digest('hex');
+}
 
 /** `idsync serve`: one worker per configured directory, all sharing one store. */
 export class SyncService {
@@ -18,6 +29,10 @@ export class SyncService {
   readonly events = new SyncEvents();
   /** One worker per directory across every `idsync serve` on the store: the others stand by. */
   readonly leases: LeaseStore;
+  /** This node's name (issue 16): configuration, IDSYNC_NODE_NAME or the host's name. */
+  readonly node: string;
+  /** Several nodes on one PostgreSQL store (issue 16): set by `idsync serve` before start(). */
+  #coordinator?: NodeCoordinator;
 
   constructor(
     readonly config: IdsyncConfig,
@@ -25,7 +40,8 @@ export class SyncService {
     readonly log: Logger,
     readonly now?: () => Date,
   ) {
-    this.leases = leaseStore(store);
+    this.node = nodeName(config);
+    this.leases = leaseStore(store, this.node);
     for (const cfg of config.directories) this.#add(cfg);
   }
 
@@ -49,6 +65,8 @@ export class SyncService {
       leases: this.leases,
       provision: isTarget(cfg) ? this.#provisionLoop(cfg) : undefined,
     });
+    worker.coordinator = this.#coordinator;
+    this.#fingerprints.set(cfg.name, fingerprint(cfg));
     if (worker.provision) this.#loops.set(cfg.name, worker.provision);
     else this.#loops.delete(cfg.name);
     this.workers.set(cfg.name, worker);
@@ -56,6 +74,28 @@ export class SyncService {
   }
 
   #box?: SecretBox;
+  readonly #fingerprints = new Map<string, string>();
+
+  /**
+   * Several nodes (issue 16): directories created, changed or deleted through the admin API of
+   * another node reach this one here (src/serve/cluster.ts calls it every few seconds with the
+   * registry's list): a new one gets a started worker, a changed one a new worker, a deleted one
+   * loses its worker.
+   */
+  async reconcileDirectories(configs: readonly DirectoryConfig[]): Promise<string[]> {
+    const changed: string[] = [];
+    for (const cfg of configs) {
+      if (this.workers.has(cfg.name) && this.#fingerprints.get(cfg.name) === fingerprint(cfg)) continue;
+      await this.addDirectory(cfg);
+      changed.push(cfg.name);
+    }
+    const names = new Set(configs.map((c) => c.name));
+    for (const name of [...this.workers.keys()].filter((n) => !names.has(n))) {
+      await this.removeDirectory(name);
+      changed.push(name);
+    }
+    return changed;
+  }
   readonly #loops = new Map<string, ProvisionLoop>();
 
   /** A local change recorded outbox rows for these targets (LocalChanges' `recorded`): their delivery starts now. */
@@ -92,7 +132,14 @@ export class SyncService {
     if (!w) return;
     this.workers.delete(name);
     this.#loops.delete(name);
+    this.#fingerprints.delete(name);
     await w.stop();
+  }
+
+  /** Shares the directories with the other nodes of the store (issue 16, src/serve/cluster.ts). */
+  coordinate(c: NodeCoordinator): void {
+    this.#coordinator = c;
+    for (const w of this.workers.values()) w.coordinator = c;
   }
 
   start(): void {

@@ -13,9 +13,31 @@ import { membershipDrift } from '../sync/reconcile.js';
 import type { ProgressEvent, RunKind, RunReport } from '../sync/report.js';
 import type { SyncEvents } from './events.js';
 import type { ProvisionLoop } from './provisioning.js';
+import { decideApproval } from '../sync/removals.js';
+import type { NodeJobKind } from '../store/node-jobs.js';
 import { sleep, SourceRestart, type ChangeSource } from './change-source.js';
 
 const HOUR = 3_600_000;
+/** Several nodes (issue 16): how often a node with room for a lease tries again. */
+const COORDINATED_RETRY_MS = 500;
+
+/**
+ * Several nodes on one PostgreSQL store (issue 16, src/serve/cluster.ts): how many leases this
+ * node takes, and the way to the directory's lease holder when it is another node.
+ */
+export interface NodeCoordinator {
+  /** This node's name, for the log. */
+  readonly node: string;
+  /**
+   * A place for one more lease on this node, or undefined when it already holds its share; the
+   * function returned gives the place back once the attempt is over (taken or not).
+   */
+  reserve(): (() => void) | undefined;
+  /** Whether this node holds fewer leases than its share. */
+  hasRoom(): boolean;
+  /** Runs work on whichever node holds the directory's lease, and answers with its outcome. */
+  relay<T>(directory: string, kind: NodeJobKind, args: Record<string, unknown>): Promise<T>;
+}
 
 /**
  * Keeps one directory in sync: a full sync to start from (or only the group graph, when a stream
@@ -35,6 +57,12 @@ export class DirectoryWorker {
   #lease?: Lease;
   /** Another process holds the lease: this one waits, and writes nothing for the directory. */
   #standbyFor?: string;
+  /** Aborted to give the lease up while keeping the worker (the node holds more than its share). */
+  #yield?: AbortController;
+  /** Set by the service on PostgreSQL (issue 16). */
+  coordinator?: NodeCoordinator;
+  /** Ends a standby's wait early (wake()). */
+  #wake = new AbortController();
 
   constructor(
     private readonly store: Store,
@@ -106,11 +134,53 @@ export class DirectoryWorker {
     return this.#standbyFor;
   }
 
+  /**
+   * A standby tries for the lease now rather than at its next retry: a node died and this node's
+   * share grew (issue 16), so the directory need not wait out STANDBY_RETRY_MS.
+   */
+  wake(): void {
+    if (!this.#lease) this.#wake.abort();
+  }
+
+  /** Whether this worker runs the directory now (holds a valid lease). */
+  get holdsLease(): boolean {
+    return !!this.#lease?.valid();
+  }
+
+  /**
+   * Gives the lease up, to be taken by a node holding fewer (issue 16); the worker stands by
+   * afterwards. What is queued finishes first. False when it holds none.
+   */
+  yieldLease(): boolean {
+    if (!this.#lease || !this.#yield || this.#yield.signal.aborted) return false;
+    this.#yield.abort(new Error('this node holds more than its share of the leases'));
+    return true;
+  }
+
+  /**
+   * Work asked of a started worker that does not hold the lease goes to the node that does, when
+   * there is a way there (PostgreSQL, issue 16); otherwise it is refused as before.
+   */
+  #relayed<T>(kind: NodeJobKind, args: Record<string, unknown>): Promise<T> | undefined {
+    if (!this.coordinator || !this.#running || this.#lease?.valid()) return undefined;
+    return this.coordinator.relay<T>(this.cfg.name, kind, args);
+  }
+
   syncNow(): Promise<RunReport> {
-    return this.exclusive(() => this.#fullSync());
+    return this.#relayed<RunReport>('sync', {}) ?? this.exclusive(() => this.#fullSync());
+  }
+
+  /** Decides a held removal through the directory's queue (on the lease holder). */
+  decide(runId: number, decision: 'approve' | 'reject'): Promise<{ applied: number; skipped: number }> {
+    return (
+      this.#relayed<{ applied: number; skipped: number }>('approval', { runId, decision }) ??
+      this.exclusive(() => decideApproval(this.store, this.cfg, runId, decision, this.#now()))
+    );
   }
 
   syncUser(username: string): Promise<RunReport> {
+    const relayed = this.#relayed<RunReport>('user', { username });
+    if (relayed) return relayed;
     return this.exclusive(() =>
       this.#reported(() =>
         syncDirectory(this.store, this.cfg, { user: username, now: () => this.#now(), log: this.opts.log, onProgress: this.#progress('user') }),
@@ -251,26 +321,47 @@ export class DirectoryWorker {
     const name = `directory:${this.cfg.name}`;
     while (!this.#abort.signal.aborted) {
       let lease: Lease | undefined;
+      // Several nodes (issue 16): a node holding its share leaves the lease to the others.
+      const place = this.coordinator ? this.coordinator.reserve() : () => undefined;
       try {
-        lease = await leases.tryAcquire(name);
+        if (place) lease = await leases.tryAcquire(name);
       } catch (err) {
         log.warn({ directory: this.cfg.name, err: toIdsyncError(err).message }, 'lease not taken: the store failed; trying again');
+      } finally {
+        place?.();
       }
       if (!lease) {
-        const holder = await leases.list().then(
-          (l) => l.find((x) => x.name === name),
-          () => undefined,
-        );
-        const who = holder ? `held by ${holder.host} pid ${holder.pid} since ${holder.acquiredAt}` : 'held by another process';
+        // At its share (issue 16) the node does not ask who holds it: that costs a query per
+        // directory per retry on every node, and `idsync nodes` tells.
+        const holder = place
+          ? await leases.list().then(
+              (l) => l.find((x) => x.name === name),
+              () => undefined,
+            )
+          : undefined;
+        const by = holder && (holder.node ? `node ${holder.node} (${holder.host} pid ${holder.pid})` : `${holder.host} pid ${holder.pid}`);
+        const who = !place
+          ? `left to the other nodes: this node (${this.coordinator?.node}) holds its share of the leases`
+          : holder
+            ? `held by ${by} since ${holder.acquiredAt}`
+            : 'held by another process';
         if (this.#standbyFor !== who) log.info({ directory: this.cfg.name, holder: holder?.holder }, `standing by: the directory's lease is ${who}`);
         this.#standbyFor = who;
-        await sleep(STANDBY_RETRY_MS, this.#abort.signal);
+        // A node with room for a lease (one died, or this one just joined) asks again soon: on
+        // PostgreSQL asking is one look at pg_locks, no connection (src/store/leases.ts). Room
+        // counts, not this worker's place: the place may have gone to the worker of a directory
+        // still held elsewhere, while this one's is free.
+        const retry = this.coordinator?.hasRoom() ? COORDINATED_RETRY_MS : STANDBY_RETRY_MS;
+        await sleep(retry, AbortSignal.any([this.#abort.signal, this.#wake.signal]));
+        // A wake is used up by the wait it ended (or by the try that follows, when it came first).
+        if (this.#wake.signal.aborted) this.#wake = new AbortController();
         continue;
       }
       this.#standbyFor = undefined;
+      this.#yield = new AbortController();
       this.#lease = lease;
-      log.info({ directory: this.cfg.name, holder: lease.holder }, 'lease taken: running the directory');
-      const tenure = AbortSignal.any([this.#abort.signal, lease.lost]);
+      log.info({ directory: this.cfg.name, holder: lease.holder, node: this.coordinator?.node }, 'lease taken: running the directory');
+      const tenure = AbortSignal.any([this.#abort.signal, lease.lost, this.#yield.signal]);
       try {
         await this.#run(tenure);
       } finally {
@@ -281,6 +372,8 @@ export class DirectoryWorker {
         this.#lease = undefined;
         if (lease.lost.aborted && !this.#abort.signal.aborted)
           log.warn({ directory: this.cfg.name, reason: String(lease.lost.reason?.message ?? '') }, 'lease lost: standing by');
+        else if (this.#yield.signal.aborted && !this.#abort.signal.aborted)
+          log.info({ directory: this.cfg.name, node: this.coordinator?.node }, 'lease given up for another node to take: standing by');
         await lease.release().catch(() => undefined);
       }
     }

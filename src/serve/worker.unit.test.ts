@@ -21,6 +21,7 @@ const holder: LeaseInfo = {
   acquiredAt: '2026-12-03T09:00:00.000Z',
   heartbeatAt: '2026-12-03T09:00:03.000Z',
   held: true,
+  node: null,
 };
 
 function refusingLeases(): LeaseStore & { tries: number } {

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, sql, type MigrationResultSet, type Transaction } from 'kysely';
 import { IdsyncError } from '../errors.js';
 import { IdsyncMigrations } from './migrations.js';
-import { pgMigrationsCurrent } from './postgres/migrations-check.js';
+import { pgMigrationsCurrent, pgMigrationsNewer } from './postgres/migrations-check.js';
 import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.js';
 import { StorePostgresDialect } from './postgres-introspector.js';
 import { StoreSqliteDialect } from './sqlite-dialect.js';
@@ -202,7 +202,11 @@ export class Store {
   }
 
   async #migratePostgres(provider: IdsyncMigrations): Promise<void> {
-    if (await pgMigrationsCurrent(this.db, Object.keys(await provider.getMigrations()))) return;
+    const names = Object.keys(await provider.getMigrations());
+    if (await pgMigrationsCurrent(this.db, names)) return;
+    // A newer idsync migrated the store (a rolling upgrade under way, issue 16): its migrations
+    // only add, so this version runs on it as it is.
+    if (await pgMigrationsNewer(this.db, names)) return;
     await this.db.connection().execute(async (conn) => {
       const key = sql`${MIGRATION_LOCK_CLASS}::int4, hashtext(${this.#schema ?? ''})`;
       await sql`select pg_advisory_lock(${key})`.execute(conn);

@@ -54,6 +54,8 @@ export interface LeaseInfo {
   heartbeatAt: string;
   /** Whether someone holds it now (SQLite: the heartbeat has not lapsed; PostgreSQL: the lock is held). */
   held: boolean;
+  /** The node holding it (issue 16), by name; null when written by a version before migration 0021. */
+  node: string | null;
 }
 
 export interface LeaseStore {
@@ -67,10 +69,11 @@ function holderId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
-function row(name: string, holder: string, now: number): LeasesTable {
+function row(name: string, holder: string, now: number, node: string | undefined): LeasesTable {
   return {
     name,
     holder,
+    node: node ?? null,
     host: hostname(),
     pid: process.pid,
     acquired_at: new Date(now).toISOString(),
@@ -80,22 +83,35 @@ function row(name: string, holder: string, now: number): LeasesTable {
 }
 
 function info(r: LeasesTable, held: boolean): LeaseInfo {
-  return { name: r.name, holder: r.holder, host: r.host, pid: Number(r.pid), acquiredAt: r.acquired_at, heartbeatAt: r.heartbeat_at, held };
+  return {
+    name: r.name,
+    holder: r.holder,
+    host: r.host,
+    pid: Number(r.pid),
+    acquiredAt: r.acquired_at,
+    heartbeatAt: r.heartbeat_at,
+    held,
+    node: r.node ?? null,
+  };
 }
 
-export function leaseStore(store: Store): LeaseStore {
-  return store.dialect === 'postgres' ? new PostgresLeases(store) : new HeartbeatLeases(store);
+/** `node`: this process's node name (issue 16), written on the rows of the leases it takes. */
+export function leaseStore(store: Store, node?: string): LeaseStore {
+  return store.dialect === 'postgres' ? new PostgresLeases(store, node) : new HeartbeatLeases(store, node);
 }
 
 /** SQLite: the row is the lease; it is taken only when free or lapsed, in one statement. */
 class HeartbeatLeases implements LeaseStore {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly node?: string,
+  ) {}
 
   async tryAcquire(name: string): Promise<Lease | undefined> {
     const { db } = this.store;
     const holder = holderId();
     const now = Date.now();
-    const r = row(name, holder, now);
+    const r = row(name, holder, now, this.node);
     const { name: _n, ...set } = r;
     await db
       .insertInto('leases')
@@ -173,7 +189,10 @@ class PostgresLeases implements LeaseStore {
   readonly #schema: string;
   readonly #url: string;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly node?: string,
+  ) {
     const u = new URL(store.url);
     this.#schema = u.searchParams.get('schema') ?? '';
     u.searchParams.delete('schema');
@@ -181,6 +200,9 @@ class PostgresLeases implements LeaseStore {
   }
 
   async tryAcquire(name: string): Promise<Lease | undefined> {
+    // Held by another connection: no need to open one to be told so (every standby of every node
+    // asks every STANDBY_RETRY_MS; issue 16 runs dozens of directories on several nodes).
+    if (await this.#heldNow(name)) return undefined;
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: this.#url, application_name: 'idsync lease' });
     const lost = new AbortController();
@@ -204,7 +226,7 @@ class PostgresLeases implements LeaseStore {
     if (!got) return undefined;
     const holder = holderId();
     const now = Date.now();
-    const r = row(name, holder, now);
+    const r = row(name, holder, now, this.node);
     const { name: _n, ...set } = r;
     // We hold the lock: the row is ours to write, whoever wrote it last.
     await this.store.db
@@ -245,6 +267,14 @@ class PostgresLeases implements LeaseStore {
         if (!ended) await client.end().catch(() => undefined);
       },
     };
+  }
+
+  async #heldNow(name: string): Promise<boolean> {
+    const r = await sql<{ n: number }>`
+      select count(*)::int as n from pg_locks
+      where locktype = 'advisory' and granted and classid = ${LEASE_LOCK_CLASS}::oid and objid = ${lockKey(this.#schema, name)}::oid
+        and objsubid = 2 and database = (select oid from pg_database where datname = current_database())`.execute(this.store.db);
+    return Number(r.rows[0]?.n ?? 0) > 0;
   }
 
   async list(): Promise<LeaseInfo[]> {

@@ -231,6 +231,8 @@ export interface Database {
   group_graph_cache: GroupGraphCacheTable;
   serve_processes: ServeProcessesTable;
   leases: LeasesTable;
+  nodes: NodesTable;
+  node_jobs: NodeJobsTable;
   local_groups: LocalGroupsTable;
   local_group_members: LocalGroupMembersTable;
   user_passwords: UserPasswordsTable;
@@ -269,6 +271,40 @@ export interface LeasesTable {
   acquired_at: string;
   heartbeat_at: string;
   expires_at: string;
+  /** The node holding it (issue 16, migration 0021); null when a version before it wrote the row. */
+  node?: string | null;
+}
+
+/** One row per running `idsync serve` node (issue 16, migration 0021; src/store/nodes.ts). */
+export interface NodesTable {
+  /** The node's name and a random part: a name restarted is a new row. */
+  id: string;
+  name: string;
+  host: string;
+  pid: number;
+  version: string;
+  api: string | null;
+  started_at: string;
+  heartbeat_at: string;
+}
+
+/** Work for a directory's lease holder, asked on another node (issue 16; src/store/node-jobs.ts). */
+export interface NodeJobsTable {
+  id: Generated<number>;
+  directory: string;
+  /** `sync`, `user` or `approval`. */
+  kind: string;
+  /** JSON. */
+  args: string;
+  /** The node id that asked. */
+  origin: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  /** The node id that runs it, once claimed. */
+  node: string | null;
+  /** JSON: the run report, the approval's outcome, or `{ error: { code, message } }`. */
+  result: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 /** Groups made in idsync (issue 12, migration 0014): no directory owns them. */

@@ -10,6 +10,7 @@ import { DirectoryDetailPage } from './pages/DirectoryDetailPage';
 import { GroupDetailPage, GroupsPage } from './pages/GroupsPage';
 import { LocalGroupDetailPage, LocalGroupsPage } from './pages/LocalGroupsPage';
 import { NewDirectoryPage } from './pages/new-directory/NewDirectoryPage';
+import { NodesPage } from './pages/NodesPage';
 import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
 import { TokensPage } from './pages/TokensPage';
@@ -38,6 +39,7 @@ const ROUTES: [string, (p: Record<string, string>) => ReactElement][] = [
   ['/admins', () => <AdminsPage />],
   ['/tokens', () => <TokensPage />],
   ['/agents', () => <AgentsPage />],
+  ['/nodes', () => <NodesPage />],
   ['/account', () => <AccountPage />],
 ];
 
@@ -53,6 +55,7 @@ const TITLES: Record<string, string> = {
   '/admins': 'Admins',
   '/tokens': 'API tokens',
   '/agents': 'Agents',
+  '/nodes': 'Nodes',
 };
 
 export function Routes({ path }: { path: string }) {

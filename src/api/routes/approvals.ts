@@ -59,9 +59,11 @@ export function registerApprovalRoutes(app: ApiApp, deps: ApiDeps): void {
         const directory = await deps.store.runHistory.directoryOf(runId);
         if (directory === undefined) throw new IdsyncError('STORE_NOT_FOUND', `no run ${runId}`);
         const entry = await deps.directories.find(directory);
-        const decide = () => decideApproval(deps.store, entry?.cfg, runId, decision, deps.now());
-        // Through the directory's queue, so the removals never interleave with a sync of it.
-        const r = entry ? await (await deps.directories.worker(entry.name)).exclusive(decide) : await decide();
+        // Through the directory's queue, so the removals never interleave with a sync of it; with
+        // several nodes (issue 16), on the node that holds the directory's lease.
+        const r = entry
+          ? await (await deps.directories.worker(entry.name)).decide(runId, decision)
+          : await decideApproval(deps.store, undefined, runId, decision, deps.now());
         c.get('audit').detail = { directory, applied: r.applied, skipped: r.skipped };
         return c.json({ runId, decision, ...r }, 200);
       },

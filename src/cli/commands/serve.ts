@@ -33,7 +33,8 @@ export function registerServeCommands(program: Command): void {
       const store = await Store.open(config.store);
       const now = clock();
       // Directories created through the admin API live in the store and run beside the file's.
-      const service = await SyncService.open(DirectoryRegistry.forCommands(store, config, log), store, log, now);
+      const registry = DirectoryRegistry.forCommands(store, config, log);
+      const service = await SyncService.open(registry, store, log, now);
       let api: ApiInstance | undefined;
       let http: ApiServer | undefined;
       // The on-premises agents' channels (issue 13): directories marked `agent:` are reached through them.
@@ -57,16 +58,31 @@ export function registerServeCommands(program: Command): void {
       });
       // Says "a serve runs here" to commands beside it (idsync approve refuses to write around its queues).
       const presence = await ServePresence.start(store, { now, log });
+      // This process as one node of the store (issue 16): on PostgreSQL, the directories are
+      // shared with the other nodes and work asked here reaches their lease holders.
+      const { NodePresence } = await import('../../store/nodes.js');
+      const { NodeCluster } = await import('../../serve/cluster.js');
+      const { idsyncVersion } = await import('../../serve/node-name.js');
+      const node = await NodePresence.start(store, { name: service.node, version: idsyncVersion(), log });
+      const cluster = node.shared ? new NodeCluster(service, node, store, log, () => registry.configs()) : undefined;
+      if (cluster) {
+        service.coordinate(cluster);
+        await cluster.start();
+      }
+      log.info({ node: service.node, id: node.id, shared: node.shared }, 'node started');
       try {
         if (config.api.enabled) {
-          api = createApiApp({ store, config, service, now, log, defaultMetrics: true, agentHub });
+          api = createApiApp({ store, config, service, now, log, defaultMetrics: true, agentHub, metricsNode: node.shared ? service.node : undefined });
           http = await startApiServer(api, o.listen ? parseListen(o.listen) : config.api.listen, log, config.api.tls);
           agentHub.attach(http.server);
           await presence.setApi(http.url);
+          await node.setApi(http.url);
         }
       } catch (err) {
         await api?.close();
         await presence.stop().catch(() => undefined);
+        await cluster?.stop();
+        await node.stop();
         await store.close();
         throw err;
       }
@@ -81,6 +97,8 @@ export function registerServeCommands(program: Command): void {
       await http?.close();
       await api?.close();
       await service.stop();
+      await cluster?.stop();
+      await node.stop();
       await presence.stop();
       await store.close();
     });
@@ -116,7 +134,7 @@ export function registerServeCommands(program: Command): void {
             lastError: s?.last_error ?? null,
             updatedAt: s?.updated_at ?? null,
             // Which \`idsync serve\` runs the directory (the others on the store stand by).
-            lease: l ? { held: l.held, holder: l.holder, host: l.host, pid: l.pid, since: l.acquiredAt, heartbeatAt: l.heartbeatAt } : null,
+            lease: l ? { held: l.held, holder: l.holder, node: l.node, host: l.host, pid: l.pid, since: l.acquiredAt, heartbeatAt: l.heartbeatAt } : null,
           };
         });
         if (o.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -131,7 +149,7 @@ export function registerServeCommands(program: Command): void {
           const lease = !l
             ? 'never taken (no idsync serve has run it)'
             : l.held
-              ? `held by ${l.host} pid ${l.pid} since ${l.since} (heartbeat ${l.heartbeatAt})`
+              ? `held by ${l.node ? `node ${l.node}, ` : ''}${l.host} pid ${l.pid} since ${l.since} (heartbeat ${l.heartbeatAt})`
               : `free (last held by ${l.host} pid ${l.pid}, heartbeat ${l.heartbeatAt})`;
           process.stdout.write(`  lease: ${lease}\n`);
           if (r.updatedAt && now.getTime() - new Date(r.updatedAt).getTime() > 10 * 60_000 && r.connected)

@@ -22,3 +22,21 @@ export async function pgMigrationsCurrent(db: Kysely<Database>, names: readonly 
     throw err;
   }
 }
+
+/**
+ * The migrations a PostgreSQL store has run beyond these, when it has run all of these: a newer
+ * idsync migrated it. Issue 16 (rolling upgrades): migrations only add (docs/multi-node.md), so a
+ * node of the version before keeps working on the newer schema and opens it without migrating;
+ * Kysely's Migrator would refuse a store with a migration it does not know. Undefined otherwise.
+ */
+export async function pgMigrationsNewer(db: Kysely<Database>, names: readonly string[]): Promise<string[] | undefined> {
+  try {
+    const { rows } = await sql<{ names: string[] | null }>`select array_agg(name) as names from kysely_migration`.execute(db);
+    const stored = new Set(rows[0]?.names ?? []);
+    const extra = [...stored].filter((n) => !names.includes(n)).sort();
+    return names.every((n) => stored.has(n)) && extra.length ? extra : undefined;
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01' || (err as { code?: string }).code === '3F000') return undefined;
+    throw err;
+  }
+}

@@ -1034,6 +1034,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The idsync serve nodes of the store: alive or not, version, heartbeat, and the directories each runs; every directory lease
+         * @description Roles: owner, administrator, user_manager, read_only.
+         */
+        get: operations["listNodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/verify": {
         parameters: {
             query?: never;
@@ -2146,6 +2166,33 @@ export interface components {
             name: string;
             integrationKey: string;
             secretKey: string;
+        };
+        Node: {
+            /** @description The name and a random part: a node restarted is a new row. */
+            id: string;
+            name: string;
+            host: string;
+            pid: number;
+            /** @description The idsync version it runs (two differ during a rolling upgrade). */
+            version: string;
+            /** @description Its admin API address, when it serves one. */
+            api: string | null;
+            startedAt: string;
+            heartbeatAt: string;
+            /** @description PostgreSQL: its advisory lock is held (its connection is open); SQLite: a recent heartbeat. */
+            alive: boolean;
+            /** @description The directories whose lease it holds: it runs their workers. */
+            directories: string[];
+        };
+        NodeLease: {
+            directory: string;
+            /** @description The node holding it; null when written by a version before the nodes (migration 0021). */
+            node: string | null;
+            host: string;
+            pid: number;
+            held: boolean;
+            since: string;
+            heartbeatAt: string;
         };
         SecondFactorDecision: {
             /** @enum {string} */
@@ -7530,6 +7577,85 @@ export interface operations {
             };
             /** @description An error. Codes: `AGENT_KEY_EXPIRED`. */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than `api.maxBodyKb`. Codes: `PAYLOAD_TOO_LARGE`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An internal error; the idsync log has the details. Codes: `INTERNAL`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable. Codes: `STORE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Nodes (those gone stay listed for ten minutes) and leases. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The name of the node that answered. */
+                        self: string;
+                        nodes: components["schemas"]["Node"][];
+                        leases: components["schemas"]["NodeLease"][];
+                    };
+                };
+            };
+            /** @description The request is invalid; `field` names the offending part. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated. Codes: `AUTH_REQUIRED`, `AUTH_FAILED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, `CSRF_FAILED`. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

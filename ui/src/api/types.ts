@@ -36,6 +36,8 @@ export type ApiToken = Schemas['ApiToken'];
 export type Agent = Schemas['Agent'];
 /** A user's password hash sync status per source, with its attempts when asked for one user (routes/passwords.ts, issue 14). */
 export type PasswordSyncStatus = Schemas['PasswordSyncStatus'];
+/** GET /nodes (routes/nodes.ts, issue 16): the idsync serve nodes of the store and the directory leases. */
+export type NodesView = Answer<'listNodes'>;
 
 // --- directories (routes/directories.ts, directory-view.ts) -------------------------------------
 /** GET /directory-types: a type and the defaults it brings (src/directory/profiles). */
