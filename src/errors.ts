@@ -70,6 +70,15 @@ export const ErrorCodes = {
   AGENT_CHANNEL_REFUSED: { exit: 6, http: 401 },
   /** The agent refused an operation the hub relayed: a write to a read-only directory, outside the base DN, a password attribute. */
   AGENT_OPERATION_REFUSED: { exit: 3, http: 403 },
+  // mail (issue 15): the SMTP server, templates and enrollment emails (exit 8)
+  /** No `smtp` section, or no `api.publicUrl` to make enrollment links from. */
+  MAIL_NOT_CONFIGURED: { exit: 8, http: 409 },
+  /** The SMTP server refused or could not be reached; the message gives its answer. */
+  MAIL_SEND_FAILED: { exit: 8, http: 502 },
+  /** A template body (plain text or HTML) without the `<enrollment-link>` placeholder. */
+  MAIL_TEMPLATE_LINK_MISSING: { exit: 8, http: 422 },
+  /** The user has no open enrollment link to resend (enrolled, never sent one, or it expired: the next sync issues a new one). */
+  ENROLLMENT_NOT_PENDING: { exit: 8, http: 409 },
   INTERNAL: { exit: 70, http: 500 },
 } as const;
 

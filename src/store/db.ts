@@ -284,6 +284,15 @@ export class Store {
   get authenticators() {
     return this.#q().authenticators;
   }
+  get mailOutbox() {
+    return this.#q().mailOutbox;
+  }
+  get mailTemplates() {
+    return this.#q().mailTemplates;
+  }
+  get enrollmentMail() {
+    return this.#q().enrollmentMail;
+  }
   get provisioning() {
     return this.#q().provisioning;
   }

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 import { authSecurity } from './auth-migration.js';
 import { passwordSync } from './password-sync-migration.js';
 import { enrollmentLinks } from './enrollment-links-migration.js';
+import { mail } from './mail-migration.js';
 import { provisioning } from './provision-migration.js';
 
 type Dialect = 'sqlite' | 'postgres';
@@ -464,6 +465,7 @@ export class IdsyncMigrations implements MigrationProvider {
       '0016_agent_primaries': agentPrimaries(),
       '0017_password_sync': passwordSync(this.dialect),
       '0019_enrollment_links': enrollmentLinks(this.dialect),
+      '0020_mail': mail(this.dialect),
     };
   }
 }

@@ -16,6 +16,9 @@ import { KyselyTrash, type Trash } from './trash.js';
 import { type Authenticators, KyselyAuthenticators } from './authenticators.js';
 import { type EnrollmentLinks, KyselyEnrollmentLinks } from './enrollment-links.js';
 import { KyselyUserPasswords, type UserPasswords } from './user-passwords.js';
+import { type EnrollmentMail, KyselyEnrollmentMail } from './enrollment-mail.js';
+import { KyselyMailOutbox, type MailOutbox } from './mail-outbox.js';
+import { KyselyMailTemplates, type MailTemplates } from './mail-templates.js';
 import { KyselyUserQueries, type UserQueries } from './user-queries.js';
 import { KyselyUserWrites, type UserWrites } from './users.js';
 
@@ -39,6 +42,10 @@ export interface StoreQueries {
   readonly userPasswords: UserPasswords;
   readonly enrollmentLinks: EnrollmentLinks;
   readonly authenticators: Authenticators;
+  /** Issue 15, mail: the outbox, the templates, and the enrollment email queries. */
+  readonly mailOutbox: MailOutbox;
+  readonly mailTemplates: MailTemplates;
+  readonly enrollmentMail: EnrollmentMail;
   readonly provisioning: Provisioning;
   readonly agents: Agents;
   /** Issue 14: password hash sync (verifiers, status, attempt log, applied batches). */
@@ -69,6 +76,9 @@ export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
     userPasswords: new KyselyUserPasswords(db),
     enrollmentLinks: new KyselyEnrollmentLinks(db),
     authenticators: new KyselyAuthenticators(db),
+    mailOutbox: new KyselyMailOutbox(db),
+    mailTemplates: new KyselyMailTemplates(db),
+    enrollmentMail: new KyselyEnrollmentMail(db),
     provisioning: new KyselyProvisioning(db),
     agents: new KyselyAgents(db),
     passwordSync: new KyselyPasswordSync(db),

@@ -1325,6 +1325,14 @@ export interface components {
              * @default false
              */
             importPhones?: boolean;
+            /** @default {} */
+            enrollment?: {
+                /**
+                 * @description Send each new or newly active user of this directory an enrollment email for a second factor (issue 15; needs `smtp` and `api.publicUrl`): active users with a valid email address and no authenticator, and with `importPhones` only those without a phone. Reminders 2 and 10 days later; an expired link (30 days) is replaced at the next sync. See docs/enrollment.md.
+                 * @default false
+                 */
+                email?: boolean;
+            };
             /**
              * @description Import notes. When off, notes in the store are left as they are.
              * @default false
