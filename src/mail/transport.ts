@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { SmtpConfig } from '../config/load.js';
 import { IdsyncError } from '../errors.js';
@@ -54,7 +55,8 @@ export function smtpTransport(cfg: SmtpConfig): MailTransport {
       rejectUnauthorized: true,
       ...(cfg.tls.ca ? { ca: cfg.tls.ca } : {}),
       ...(cfg.tls.verifyHostname ? {} : { checkServerIdentity: () => undefined }),
-      servername: cfg.host,
+      // SNI names a host, never an address (RFC 6066); the certificate is checked against the address either way.
+      ...(isIP(cfg.host) ? {} : { servername: cfg.host }),
     },
     ...(cfg.auth ? { auth: { user: cfg.auth.user, pass: cfg.auth.pass.reveal() } } : {}),
     // nodemailer's own logger would print message bodies, which carry enrollment links.
