@@ -39,6 +39,7 @@ import type { AgentHub } from '../agent/hub/channel.js';
 import { KdfPool } from '../auth/kdf-pool.js';
 import { PasswordVerifier } from '../auth/verify.js';
 import { registerPasswordRoutes } from './routes/passwords.js';
+import { registerMailRoutes } from './routes/mail.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -168,6 +169,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerEventRoutes(app, deps);
   registerAgentRoutes(app, deps);
   registerPasswordRoutes(app, deps);
+  registerMailRoutes(app, deps);
   registerHealthRoutes(app, deps);
 
   app.doc(`${API_PREFIX}/openapi.json`, {

@@ -77,6 +77,7 @@ describe('roles', () => {
       'listTokens',
       'rejectRemovals',
       'resyncPasswords',
+      'retryMail',
       'revokeAgent',
       'searchDraftGroups',
       'setUserPassword',
@@ -84,6 +85,7 @@ describe('roles', () => {
       'testDirectory',
       'testDirectoryDraft',
       'updateDirectory',
+      'updateMailTemplate',
     ]);
     expect(byRole.user_manager).toEqual([
       'addLocalGroupMembers',
@@ -92,6 +94,7 @@ describe('roles', () => {
       'deleteLocalGroup',
       'purgeUser',
       'removeLocalGroupMember',
+      'resendEnrollment',
       'restoreUser',
       'syncUser',
       'updateLocalGroup',
@@ -103,6 +106,7 @@ describe('roles', () => {
       'getGroup',
       'getGroupMemberPaths',
       'getLocalGroup',
+      'getMailTemplates',
       'getMe',
       'getRun',
       'getUser',
@@ -111,8 +115,10 @@ describe('roles', () => {
       'listAudit',
       'listDirectories',
       'listDirectoryTypes',
+      'listEnrollments',
       'listGroups',
       'listLocalGroups',
+      'listMailOutbox',
       'listPasswordSync',
       'listRuns',
       'listTrash',
@@ -140,8 +146,8 @@ describe('roles', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    // 6 owner-only operations refuse 3 roles, 18 administrator ones 2, 10 user_manager ones 1, the verify-scope one all 4.
-    expect(refused).toHaveLength(6 * 3 + 18 * 2 + 10 + 4);
+    // 6 owner-only operations refuse 3 roles, 20 administrator ones 2, 11 user_manager ones 1, the verify-scope one all 4.
+    expect(refused).toHaveLength(6 * 3 + 20 * 2 + 11 + 4);
   });
 
   it('lets a verify-scope token call POST /api/v1/auth/verify and nothing else (issue 14)', async () => {
@@ -193,7 +199,7 @@ describe('roles for panel sessions', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    expect(refused).toHaveLength(6 * 3 + 18 * 2 + 10 + 4);
+    expect(refused).toHaveLength(6 * 3 + 20 * 2 + 11 + 4);
   });
 
   it('lets a session of the minimum role through the gate', async () => {
