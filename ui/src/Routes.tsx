@@ -9,6 +9,7 @@ import { DirectoriesPage } from './pages/DirectoriesPage';
 import { DirectoryDetailPage } from './pages/DirectoryDetailPage';
 import { GroupDetailPage, GroupsPage } from './pages/GroupsPage';
 import { LocalGroupDetailPage, LocalGroupsPage } from './pages/LocalGroupsPage';
+import { MailPage } from './pages/MailPage';
 import { NewDirectoryPage } from './pages/new-directory/NewDirectoryPage';
 import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
@@ -38,6 +39,7 @@ const ROUTES: [string, (p: Record<string, string>) => ReactElement][] = [
   ['/admins', () => <AdminsPage />],
   ['/tokens', () => <TokensPage />],
   ['/agents', () => <AgentsPage />],
+  ['/mail', () => <MailPage />],
   ['/account', () => <AccountPage />],
 ];
 
@@ -53,6 +55,7 @@ const TITLES: Record<string, string> = {
   '/admins': 'Admins',
   '/tokens': 'API tokens',
   '/agents': 'Agents',
+  '/mail': 'Mail',
 };
 
 export function Routes({ path }: { path: string }) {

@@ -17,6 +17,7 @@ const NAV: { to: string; label: string; min?: 'administrator' | 'owner' }[] = [
   { to: '/admins', label: 'Admins', min: 'administrator' },
   { to: '/tokens', label: 'API tokens', min: 'administrator' },
   { to: '/agents', label: 'Agents' },
+  { to: '/mail', label: 'Mail' },
 ];
 
 function NavItem({ to, label, current, count }: { to: string; label: string; current: boolean; count?: number }) {
