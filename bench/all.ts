@@ -4,7 +4,8 @@
 // it fails when 100 parallel logins grow the server's memory past its bound), then the agent one
 // (bench/agent.ts: 100,000 users directly and through an idsync agent, full sync and change
 // latency), then password hash sync (bench/password-sync.ts), then outbound provisioning
-// (bench/provision.ts: 5,000 users with passwords against ldapadd, and API-to-directory latency).
+// (bench/provision.ts: 5,000 users with passwords against ldapadd, and API-to-directory latency),
+// then enrollment emails (bench/mail.ts: 10,000 newly synced users queued and sent to a local SMTP server).
 // Each writes its table to bench/results-*.md; the README quotes them.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -13,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tsx = path.resolve(here, '../node_modules/.bin/tsx');
 const argv = process.argv.slice(2);
-for (const script of ['run.ts', 'latency.ts', 'login.ts', 'agent.ts', 'password-sync.ts', 'provision.ts']) {
+for (const script of ['run.ts', 'latency.ts', 'login.ts', 'agent.ts', 'password-sync.ts', 'provision.ts', 'mail.ts']) {
   const own =
     script === 'run.ts'
       ? argv.filter((a) => !['--skip-ad'].includes(a))
-      : script === 'login.ts' || script === 'agent.ts' || script === 'password-sync.ts'
+      : script === 'login.ts' || script === 'agent.ts' || script === 'password-sync.ts' || script === 'mail.ts'
         ? []
         : script === 'provision.ts'
           ? argv.filter((a) => a === '--skip-ad')

@@ -233,7 +233,7 @@ function TemplateForm(props: { kind: 'enrollment' | 'reminder'; title: string; i
       <TextArea label="Plain text" rows={8} value={t.text} onChange={(text) => setT({ ...t, text })} disabled={!props.canEdit} />
       <TextArea label="HTML" rows={8} value={t.html} onChange={(html) => setT({ ...t, html })} disabled={!props.canEdit} />
       {props.canEdit ? (
-        <div className="form-actions">
+        <div className="actions">
           <button type="submit" disabled={save.busy}>
             Save
           </button>{' '}
