@@ -149,7 +149,8 @@ async function main(): Promise<void> {
   const md = [
     '# Enrollment emails: queue and send (bench/mail.ts)',
     '',
-    `${USERS.toLocaleString('en')} newly synced users, store ${store.dialect}, local SMTP server (smtp-server, STARTTLS, CA verified), ${new Date().toISOString()}.`,
+    `${USERS.toLocaleString('en')} newly synced users, store ${store.dialect}, local SMTP server (smtp-server, STARTTLS, CA verified), ` +
+      `${new Date().toISOString()}.`,
     '',
     '| step | time | rate |',
     '|---|---|---|',

@@ -8,7 +8,7 @@ import { ensureDirectory } from '../store/directories.js';
 import type { MailUser } from '../store/enrollment-mail.js';
 import type { MailRow } from '../store/mail-outbox.js';
 import type { RunReport } from '../sync/report.js';
-import { renderTemplate, templateFor } from '../mail/templates.js';
+import { type MailTemplate, renderTemplate, templateFor } from '../mail/templates.js';
 import { enrollmentUrl, issueLink, tokenOf } from './links.js';
 
 /**
@@ -141,7 +141,13 @@ export type RenderedEnrollment =
  * An enrollment email's text, made now from the link's id: the token (tokenOf) exists only in
  * this return value and in the SMTP session. Nothing here is logged.
  */
-export async function renderEnrollment(ctx: EnrollmentMailContext, row: MailRow, publicUrl: string, now: Date): Promise<RenderedEnrollment> {
+export async function renderEnrollment(
+  ctx: EnrollmentMailContext,
+  row: MailRow,
+  publicUrl: string,
+  now: Date,
+  templates?: Map<string, Promise<MailTemplate>>,
+): Promise<RenderedEnrollment> {
   const { store } = ctx;
   const link = row.link_id !== null ? await store.enrollmentLinks.byId(row.link_id) : undefined;
   if (!link || link.used_at) return { send: false, reason: 'the link was used' };
@@ -153,8 +159,15 @@ export async function renderEnrollment(ctx: EnrollmentMailContext, row: MailRow,
   const why = ineligible(u, false);
   if (why) return { send: false, reason: why };
   const kind = (row.template ?? 'first') as 'first' | 'reminder' | 'resend';
-  const template = await templateFor(store, kind === 'reminder' ? 'reminder' : 'enrollment');
+  const which = kind === 'reminder' ? 'reminder' : 'enrollment';
+  // One read per template and pass of the sender, not one per email.
+  let template = templates?.get(which);
+  if (!template) {
+    template = templateFor(store, which);
+    templates?.set(which, template);
+  }
+  const t = await template;
   const url = enrollmentUrl(publicUrl, tokenOf(ctx.box, link));
-  const r = renderTemplate(template, { link: url, username: u.username, fullName: u.fullName });
+  const r = renderTemplate(t, { link: url, username: u.username, fullName: u.fullName });
   return { send: true, to: u.email!, ...r, linkId: link.id, kind, firstSent: link.first_sent_at !== null };
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import type { MailRow } from '../store/mail-outbox.js';
 import { mailFailingAlert, raiseAlert } from './alerts.js';
+import type { MailTemplate } from './templates.js';
 import { isPermanent, type MailTransport, smtpErrorText, smtpTransport } from './transport.js';
 import { postWebhook } from './webhook.js';
 
@@ -48,6 +49,8 @@ export interface DrainReport {
 
 export class MailDelivery {
   #transport?: MailTransport;
+  /** The templates, read once per pass (an edit applies from the next pass). */
+  #templates = new Map<string, Promise<MailTemplate>>();
 
   constructor(private readonly d: MailDeps) {}
 
@@ -65,6 +68,7 @@ export class MailDelivery {
   async drain(): Promise<DrainReport> {
     const report: DrainReport = { sent: 0, failed: 0, cancelled: 0 };
     const seen = new Set<number>();
+    this.#templates = new Map();
     for (;;) {
       const rows = (await this.d.store.mailOutbox.due(this.d.now(), BATCH)).filter((r) => !seen.has(r.id) && this.#canSend(r));
       if (!rows.length) break;
@@ -97,7 +101,7 @@ export class MailDelivery {
       } else {
         let mail: { to: string; subject: string; text: string; html?: string };
         if (row.kind === 'enrollment') {
-          const r = await renderEnrollment({ store, box: this.d.box, log: this.d.log }, row, this.d.publicUrl!, now);
+          const r = await renderEnrollment({ store, box: this.d.box, log: this.d.log }, row, this.d.publicUrl!, now, this.#templates);
           if (!r.send) {
             await store.mailOutbox.cancel(row.id, r.reason, now);
             report.cancelled++;
