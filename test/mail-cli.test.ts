@@ -74,4 +74,35 @@ describe('mail from the command line', () => {
     for (const o of outputs) expect(o).not.toContain(token);
     expect(serve.output()).toContain('mail sender started');
   });
+
+  it('a failed idsync sync queues one alert email and one webhook call per run', async () => {
+    const ws = new Workspace().configure(
+      [
+        {
+          name: 'dead',
+          type: 'openldap',
+          servers: ['ldap://127.0.0.1:9'],
+          transport: 'clear',
+          baseDn: 'dc=dead',
+          groups: ['cn=g,dc=dead'],
+          timeouts: { connectMs: 300 },
+        },
+      ],
+      {
+        smtp: smtp.config(),
+        alerts: { to: ['ops@corp.example.test'], webhook: { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-for-tests' } },
+        api: { listen: '127.0.0.1:0', publicUrl: 'https://idsync.corp.example.test' },
+      },
+    );
+    await ws.sync([], { expectCode: 3 });
+    const outbox = JSON.parse((await ws.cli(['mail', 'outbox', '--json'])).stdout);
+    expect(outbox.items.map((m: { event: string; channel: string }) => `${m.event}/${m.channel}`).sort()).toEqual(['syncFailed/email', 'syncFailed/webhook']);
+    expect(outbox.items.find((m: { channel: string }) => m.channel === 'email')).toMatchObject({
+      recipient: 'ops@corp.example.test',
+      subject: '[idsync] sync of dead failed',
+    });
+    // Another failed run is another event.
+    await ws.sync([], { expectCode: 3 });
+    expect(JSON.parse((await ws.cli(['mail', 'outbox', '--json'])).stdout).total).toBe(4);
+  });
 });
