@@ -70,9 +70,13 @@ export class MailDelivery {
     const seen = new Set<number>();
     this.#templates = new Map();
     for (;;) {
-      const rows = (await this.d.store.mailOutbox.due(this.d.now(), BATCH)).filter((r) => !seen.has(r.id) && this.#canSend(r));
-      if (!rows.length) break;
-      for (const r of rows) seen.add(r.id);
+      // Only the channels that can send now: email waits while no SMTP server is configured, webhook calls while no webhook is.
+      const channels = [...(this.d.smtp ? (['email'] as const) : []), ...(this.d.alerts?.webhook ? (['webhook'] as const) : [])];
+      const fresh = (await this.d.store.mailOutbox.due(this.d.now(), BATCH, channels)).filter((r) => !seen.has(r.id));
+      if (!fresh.length) break;
+      for (const r of fresh) seen.add(r.id);
+      const rows = fresh.filter((r) => this.#canSend(r));
+      if (!rows.length) continue;
       let next = 0;
       const worker = async () => {
         while (next < rows.length && !report.outage) await this.#one(rows[next++], report);

@@ -26,8 +26,8 @@ export type NewMail =
 export interface MailOutbox {
   /** Queues a message, due now; undefined when a row with the same dedupe key exists (an alert already raised, a first email already queued). */
   enqueue(mail: NewMail, now: Date): Promise<number | undefined>;
-  /** Pending rows due at `now`, oldest first. */
-  due(now: Date, limit: number): Promise<MailRow[]>;
+  /** Pending rows due at `now` on these channels, oldest first. */
+  due(now: Date, limit: number, channels?: readonly MailRow['channel'][]): Promise<MailRow[]>;
   byId(id: number): Promise<MailRow | undefined>;
   markSent(id: number, recipient: string, now: Date): Promise<void>;
   /** A failed attempt: the error, and when to try again (`next` undefined: given up, state `failed`). */
@@ -98,11 +98,13 @@ export class KyselyMailOutbox implements MailOutbox {
     return row?.id;
   }
 
-  async due(now: Date, limit: number): Promise<MailRow[]> {
+  async due(now: Date, limit: number, channels: readonly MailRow['channel'][] = ['email', 'webhook']): Promise<MailRow[]> {
+    if (!channels.length) return [];
     return this.db
       .selectFrom('mail_outbox')
       .selectAll()
       .where('state', '=', 'pending')
+      .where('channel', 'in', channels)
       .where('next_attempt_at', '<=', now.toISOString())
       .orderBy('id', 'asc')
       .limit(limit)
