@@ -7,7 +7,8 @@
 // (bench/provision.ts: 5,000 users with passwords against ldapadd, and API-to-directory latency),
 // then second-factor verification latency (bench/second-factor.ts: TOTP p50/p95 under concurrent load),
 // then several nodes on one PostgreSQL (bench/nodes.ts: takeover after SIGKILL over 10 kills, and
-// 20 directories on 1 node against 3).
+// 20 directories on 1 node against 3),
+// then enrollment emails (bench/mail.ts: 10,000 newly synced users queued and sent to a local SMTP server).
 // Each writes its table to bench/results-*.md; the README quotes them.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -16,11 +17,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tsx = path.resolve(here, '../node_modules/.bin/tsx');
 const argv = process.argv.slice(2);
-for (const script of ['run.ts', 'latency.ts', 'login.ts', 'agent.ts', 'password-sync.ts', 'provision.ts', 'second-factor.ts', 'nodes.ts']) {
+for (const script of ['run.ts', 'latency.ts', 'login.ts', 'agent.ts', 'password-sync.ts', 'provision.ts', 'second-factor.ts', 'nodes.ts', 'mail.ts']) {
   const own =
     script === 'run.ts'
       ? argv.filter((a) => !['--skip-ad'].includes(a))
-      : script === 'login.ts' || script === 'agent.ts' || script === 'password-sync.ts' || script === 'second-factor.ts' || script === 'nodes.ts'
+      : ['login.ts', 'agent.ts', 'password-sync.ts', 'second-factor.ts', 'nodes.ts', 'mail.ts'].includes(script)
         ? []
         : script === 'provision.ts'
           ? argv.filter((a) => a === '--skip-ad')

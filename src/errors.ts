@@ -79,6 +79,15 @@ export const ErrorCodes = {
   ENROLLMENT_FACTOR_REJECTED: { exit: 6, http: 422 },
   /** The enrollment needs something first: an authenticator before the recovery codes, or api.publicUrl for a passkey. */
   ENROLLMENT_INCOMPLETE: { exit: 5, http: 409 },
+  // mail (issue 15): the SMTP server, templates and enrollment emails (exit 8)
+  /** No `smtp` section, or no `api.publicUrl` to make enrollment links from. */
+  MAIL_NOT_CONFIGURED: { exit: 8, http: 409 },
+  /** The SMTP server refused or could not be reached; the message gives its answer. */
+  MAIL_SEND_FAILED: { exit: 8, http: 502 },
+  /** A template body (plain text or HTML) without the `<enrollment-link>` placeholder. */
+  MAIL_TEMPLATE_LINK_MISSING: { exit: 8, http: 422 },
+  /** The user has no open enrollment link to resend (enrolled, never sent one, or it expired: the next sync issues a new one). */
+  ENROLLMENT_NOT_PENDING: { exit: 8, http: 409 },
   INTERNAL: { exit: 70, http: 500 },
 } as const;
 

@@ -61,13 +61,14 @@ const VALID_BODIES: Record<string, unknown> = {
   setUserFactorStatus: { status: 'bypass' },
   setGroupFactorStatus: { status: 'bypass' },
   setLocalGroupFactorStatus: { status: 'bypass' },
+  updateMailTemplate: { subject: 'Enrol', text: 'Go: <enrollment-link>', html: '<a href="<enrollment-link>">go</a>' },
 };
 
 /**
  * Path parameters in a valid form: a directory and a user that exist, ids that do not (so that no
  * walk revokes the tokens it calls with).
  */
-const VALID_PARAMS: Record<string, string> = { name: 'apidir', username: 'lucy', id: '424242', runId: '424242' };
+const VALID_PARAMS: Record<string, string> = { name: 'apidir', username: 'lucy', id: '424242', runId: '424242', kind: 'reminder' };
 
 function directory(name: string) {
   return {

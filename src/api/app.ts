@@ -46,6 +46,7 @@ import { EnrollmentFlow } from '../enrollment/flow.js';
 import { registerEnrollRoutes } from './routes/enroll.js';
 import { registerSecondFactorRoutes } from './routes/second-factor.js';
 import { serveEnrollPage } from './enroll-page.js';
+import { registerMailRoutes } from './routes/mail.js';
 
 export interface ApiAppOptions {
   store: Store;
@@ -189,6 +190,7 @@ export function createApiApp(opts: ApiAppOptions): ApiInstance {
   registerPasswordRoutes(app, deps);
   registerSecondFactorRoutes(app, deps);
   registerEnrollRoutes(app, deps);
+  registerMailRoutes(app, deps);
   registerHealthRoutes(app, deps);
 
   app.doc(`${API_PREFIX}/openapi.json`, {

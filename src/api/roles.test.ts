@@ -89,6 +89,7 @@ describe('roles', () => {
       'listTokens',
       'rejectRemovals',
       'resyncPasswords',
+      'retryMail',
       'revokeAgent',
       'searchDraftGroups',
       'setGroupFactorStatus',
@@ -98,6 +99,7 @@ describe('roles', () => {
       'testDirectory',
       'testDirectoryDraft',
       'updateDirectory',
+      'updateMailTemplate',
     ]);
     expect(byRole.user_manager).toEqual([
       'addLocalGroupMembers',
@@ -107,6 +109,7 @@ describe('roles', () => {
       'purgeUser',
       'removeAuthenticator',
       'removeLocalGroupMember',
+      'resendEnrollment',
       'restoreUser',
       'setUserFactorStatus',
       'syncUser',
@@ -119,6 +122,7 @@ describe('roles', () => {
       'getGroup',
       'getGroupMemberPaths',
       'getLocalGroup',
+      'getMailTemplates',
       'getMe',
       'getRun',
       'getUser',
@@ -128,9 +132,11 @@ describe('roles', () => {
       'listAudit',
       'listDirectories',
       'listDirectoryTypes',
+      'listEnrollments',
       'listGroupFactorStatuses',
       'listGroups',
       'listLocalGroups',
+      'listMailOutbox',
       'listNodes',
       'listPasswordSync',
       'listRuns',
@@ -159,8 +165,8 @@ describe('roles', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    // 6 owner-only operations refuse 3 roles, 20 administrator ones 2, 12 user_manager ones 1, the 2 verify-scope ones all 4.
-    expect(refused).toHaveLength(6 * 3 + 20 * 2 + 12 + 2 * 4);
+    // 6 owner-only operations refuse 3 roles, 22 administrator ones 2, 13 user_manager ones 1, the 2 verify-scope ones all 4.
+    expect(refused).toHaveLength(6 * 3 + 22 * 2 + 13 + 2 * 4);
   });
 
   it('lets a verify-scope token call POST /api/v1/auth/verify (and its WebAuthn challenge, issue 15) and nothing else (issue 14)', async () => {
@@ -212,7 +218,7 @@ describe('roles for panel sessions', () => {
         refused.push(`${op.operationId}:${role}`);
       }
     }
-    expect(refused).toHaveLength(6 * 3 + 20 * 2 + 12 + 2 * 4);
+    expect(refused).toHaveLength(6 * 3 + 22 * 2 + 13 + 2 * 4);
   });
 
   it('lets a session of the minimum role through the gate', async () => {

@@ -9,6 +9,7 @@ import { profileFor, type AttributeMap, type DirectoryProfile, type DirectoryTyp
 import { effectiveAttributes } from '../directory/profiles/attributes.js';
 import { provisioningWarnings, resolveProvisioning, type ProvisioningConfig } from './provisioning.js';
 import { configSchema, type ConfigInput, type DirectoryConfigInput, type SecretValue } from './schema.js';
+import type { AlertsInput, SmtpInput } from './mail.js';
 
 export type Transport = 'ldaps' | 'starttls' | 'clear' | 'agent';
 
@@ -64,6 +65,8 @@ export interface DirectoryConfig {
   safeguard: { enabled: boolean; maxRemovals: number | null; maxRemovalPercent: number | null };
   /** idsync writes store users and local groups into this directory (issue 12). */
   provisioning?: ProvisioningConfig;
+  /** Enrollment emails for a second factor (issue 15); absent in configurations built in code: off. */
+  enrollment?: { email: boolean };
   /** Things that work but that an administrator should know, e.g. a password sent in the clear. */
   warnings: string[];
 }
@@ -88,6 +91,33 @@ export interface ApiConfig {
   tls?: { cert: string; key: string };
 }
 
+/** The SMTP server every email goes through (issue 15, "Mail"). */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  security: 'starttls' | 'tls';
+  tls: { ca?: string; verifyHostname: boolean };
+  auth?: { user: string; pass: Secret };
+  from: string;
+  fromName?: string;
+  timeoutMs: number;
+}
+
+export interface AlertChannels {
+  email: boolean;
+  webhook: boolean;
+}
+
+/** Alerts for administrators (issue 15): who, the webhook, and each event type's channels. */
+export interface AlertsConfig {
+  to: string[];
+  webhook?: { url: string; secret: Secret; ca?: string };
+  removalsHeld: AlertChannels;
+  syncFailed: AlertChannels;
+  directoryUnreachable: AlertChannels & { afterMinutes: number };
+  mailFailing: AlertChannels & { afterAttempts: number };
+}
+
 export interface IdsyncConfig {
   /** The file this came from, or undefined for a config built in code. */
   file?: string;
@@ -103,6 +133,10 @@ export interface IdsyncConfig {
   secondFactor?: SecondFactorConfig;
   /** This node of several on one PostgreSQL store (issue 16); absent when a config is built in code. */
   node?: { name?: string };
+  /** Mail (issue 15); undefined: no email is sent (the outbox keeps them). */
+  smtp?: SmtpConfig;
+  /** Alerts (issue 15); undefined in configurations built in code: none. */
+  alerts?: AlertsConfig;
 }
 
 export interface SecondFactorConfig {
@@ -299,6 +333,7 @@ function resolveDirectory(d: DirectoryConfigInput, i: number, baseDir: string, e
     trashDays: d.trashDays,
     continuous: d.continuous,
     safeguard: d.safeguard,
+    enrollment: d.enrollment,
     ...(provisioning ? { provisioning } : {}),
     warnings,
   };
@@ -331,6 +366,49 @@ export function parseConfig(raw: unknown, opts: { baseDir: string; file?: string
     passwordSync: c.passwordSync,
     secondFactor: c.secondFactor,
     node: c.node,
+    ...(c.smtp ? { smtp: resolveSmtp(c.smtp, opts.baseDir, env) } : {}),
+    alerts: resolveAlerts(c.alerts, opts.baseDir, env),
+  };
+}
+
+function resolvePem(caFile: string | undefined, inline: string | undefined, at: string, baseDir: string): string | undefined {
+  const ca = caFile ? readCaFile(path.resolve(baseDir, caFile), `${at}.caFile`) : inline;
+  if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw configError(caFile ? `${at}.caFile` : `${at}.ca`, 'is not a PEM certificate bundle (no BEGIN CERTIFICATE line)');
+  }
+  return ca;
+}
+
+function resolveSmtp(s: SmtpInput, baseDir: string, env: NodeJS.ProcessEnv): SmtpConfig {
+  if (s.password !== undefined && s.username === undefined) throw configError('smtp.password', 'give "username" too (the account the password is for)');
+  const pass = s.password !== undefined ? resolveSecret(s.password, 'smtp.password', baseDir, env) : undefined;
+  if (s.username !== undefined && (!pass || pass.isEmpty)) throw configError('smtp.password', `is required with smtp.username and must not be empty`);
+  return {
+    host: s.host,
+    port: s.port ?? (s.security === 'tls' ? 465 : 587),
+    security: s.security,
+    tls: { ca: resolvePem(s.caFile, s.ca, 'smtp', baseDir), verifyHostname: s.verifyHostname },
+    ...(s.username && pass ? { auth: { user: s.username, pass } } : {}),
+    from: s.from,
+    ...(s.fromName ? { fromName: s.fromName } : {}),
+    timeoutMs: s.timeoutMs,
+  };
+}
+
+function resolveAlerts(a: AlertsInput, baseDir: string, env: NodeJS.ProcessEnv): AlertsConfig {
+  let webhook: AlertsConfig['webhook'];
+  if (a.webhook) {
+    const secret = resolveSecret(a.webhook.secret, 'alerts.webhook.secret', baseDir, env);
+    if (secret.reveal().length < 16) throw configError('alerts.webhook.secret', 'must be at least 16 characters');
+    webhook = { url: a.webhook.url, secret, ca: resolvePem(a.webhook.caFile, undefined, 'alerts.webhook', baseDir) };
+  }
+  return {
+    to: a.to,
+    ...(webhook ? { webhook } : {}),
+    removalsHeld: a.removalsHeld,
+    syncFailed: a.syncFailed,
+    directoryUnreachable: a.directoryUnreachable,
+    mailFailing: a.mailFailing,
   };
 }
 

@@ -3,6 +3,7 @@ import { attributeRecord, type AttributeShape } from '../directory/profiles/attr
 import { attributeName } from './attribute-name.js';
 import { documented, typeNamed } from './key-docs.js';
 import { ldapFilterProblem } from './ldap-filter.js';
+import { alertsSchema, smtpSchema } from './mail.js';
 import { provisioningSchema } from './provisioning.js';
 import { serverUrlSchema } from './server-url.js';
 
@@ -181,6 +182,18 @@ const directory = z
         'with a warning unless `defaultCountry` is set. When off, phones in the store are left as they are.',
       { example: '`true`' },
     ),
+    enrollment: z
+      .object({
+        email: documented(
+          z.boolean().default(false),
+          'Send each new or newly active user of this directory an enrollment email for a second factor (issue 15; needs `smtp` and ' +
+            '`api.publicUrl`): active users with a valid email address and no authenticator, and with `importPhones` only those without a ' +
+            'phone. Reminders 2 and 10 days later; an expired link (30 days) is replaced at the next sync. See docs/enrollment.md.',
+          { example: '`enrollment: { email: true }`' },
+        ),
+      })
+      .strict()
+      .default({}),
     importNotes: documented(z.boolean().default(false), 'Import notes. When off, notes in the store are left as they are.', { example: '`true`' }),
     importPasswordHashes: documented(
       z.boolean().default(false),
@@ -470,6 +483,8 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    smtp: smtpSchema.optional(),
+    alerts: alertsSchema.default({}),
     api: documented(api.default({}), 'The admin API of `idsync serve`.', {
       default: 'see below',
       example: '`api: { listen: "0.0.0.0:8470", trustProxy: true }`',

@@ -291,6 +291,15 @@ export class Store {
   get secondFactor() {
     return this.#q().secondFactor;
   }
+  get mailOutbox() {
+    return this.#q().mailOutbox;
+  }
+  get mailTemplates() {
+    return this.#q().mailTemplates;
+  }
+  get enrollmentMail() {
+    return this.#q().enrollmentMail;
+  }
   get provisioning() {
     return this.#q().provisioning;
   }

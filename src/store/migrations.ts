@@ -4,6 +4,7 @@ import { authSecurity } from './auth-migration.js';
 import { passwordSync } from './password-sync-migration.js';
 import { enrollmentLinks } from './enrollment-links-migration.js';
 import { secondFactor } from './second-factor-migration.js';
+import { mail } from './mail-migration.js';
 import { provisioning } from './provision-migration.js';
 import { nodes } from './nodes-migration.js';
 
@@ -486,6 +487,7 @@ export class IdsyncMigrations implements MigrationProvider {
       '0016_agent_primaries': agentPrimaries(),
       '0017_password_sync': passwordSync(this.dialect),
       '0019_enrollment_links': enrollmentLinks(this.dialect),
+      '0020_mail': mail(this.dialect),
       '0021_nodes': nodes(this.dialect),
       '0022_second_factor': secondFactor(this.dialect),
       '0023_agent_nonces': agentNonces(),

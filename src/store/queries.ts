@@ -17,6 +17,9 @@ import { type Authenticators, KyselyAuthenticators } from './authenticators.js';
 import { type EnrollmentLinks, KyselyEnrollmentLinks } from './enrollment-links.js';
 import { KyselySecondFactor, type SecondFactorRecords } from './second-factor.js';
 import { KyselyUserPasswords, type UserPasswords } from './user-passwords.js';
+import { type EnrollmentMail, KyselyEnrollmentMail } from './enrollment-mail.js';
+import { KyselyMailOutbox, type MailOutbox } from './mail-outbox.js';
+import { KyselyMailTemplates, type MailTemplates } from './mail-templates.js';
 import { KyselyUserQueries, type UserQueries } from './user-queries.js';
 import { KyselyUserWrites, type UserWrites } from './users.js';
 
@@ -42,6 +45,10 @@ export interface StoreQueries {
   readonly authenticators: Authenticators;
   /** Issue 15: recovery codes, second-factor statuses and lockouts, challenges. */
   readonly secondFactor: SecondFactorRecords;
+  /** Issue 15, mail: the outbox, the templates, and the enrollment email queries. */
+  readonly mailOutbox: MailOutbox;
+  readonly mailTemplates: MailTemplates;
+  readonly enrollmentMail: EnrollmentMail;
   readonly provisioning: Provisioning;
   readonly agents: Agents;
   /** Issue 14: password hash sync (verifiers, status, attempt log, applied batches). */
@@ -73,6 +80,9 @@ export function storeQueries(db: Db, _dialect: StoreDialect): StoreQueries {
     enrollmentLinks: new KyselyEnrollmentLinks(db),
     authenticators: new KyselyAuthenticators(db),
     secondFactor: new KyselySecondFactor(db),
+    mailOutbox: new KyselyMailOutbox(db),
+    mailTemplates: new KyselyMailTemplates(db),
+    enrollmentMail: new KyselyEnrollmentMail(db),
     provisioning: new KyselyProvisioning(db),
     agents: new KyselyAgents(db),
     passwordSync: new KyselyPasswordSync(db),

@@ -250,6 +250,8 @@ export interface Database {
   factor_statuses: FactorStatusesTable;
   group_factor_statuses: GroupFactorStatusesTable;
   factor_challenges: FactorChallengesTable;
+  mail_outbox: MailOutboxTable;
+  mail_templates: MailTemplatesTable;
 }
 
 /** One running `idsync serve` (src/store/serve-presence.ts). */
@@ -513,4 +515,40 @@ export interface FactorChallengesTable {
   purpose: 'totp-enroll' | 'webauthn-register' | 'webauthn-verify';
   value: string;
   expires_at: string;
+}
+/** An email or alert webhook call waiting, sent or given up (src/store/mail-outbox.ts, migration 0020). */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  kind: 'enrollment' | 'alert' | 'test';
+  channel: 'email' | 'webhook';
+  /** Enrollment: which template renders it at send time (`first`, `reminder`, `resend`). */
+  template: string | null;
+  link_id: number | null;
+  user_id: number | null;
+  /** Alert: the event type (`removalsHeld`, `syncFailed`, …). */
+  event: string | null;
+  recipient: string;
+  /** Alerts and tests only: an enrollment email's text carries the link and is never stored. */
+  subject: string | null;
+  text_body: string | null;
+  html_body: string | null;
+  dedupe_key: string | null;
+  state: 'pending' | 'sent' | 'failed' | 'cancelled';
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  alerted: Generated<number>;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** An edited email template (migration 0020). */
+export interface MailTemplatesTable {
+  kind: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  updated_at: string;
+  updated_by: string | null;
 }

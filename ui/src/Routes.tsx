@@ -9,6 +9,7 @@ import { DirectoriesPage } from './pages/DirectoriesPage';
 import { DirectoryDetailPage } from './pages/DirectoryDetailPage';
 import { GroupDetailPage, GroupsPage } from './pages/GroupsPage';
 import { LocalGroupDetailPage, LocalGroupsPage } from './pages/LocalGroupsPage';
+import { MailPage } from './pages/MailPage';
 import { NewDirectoryPage } from './pages/new-directory/NewDirectoryPage';
 import { NodesPage } from './pages/NodesPage';
 import { RunDetailPage } from './pages/RunDetailPage';
@@ -40,6 +41,7 @@ const ROUTES: [string, (p: Record<string, string>) => ReactElement][] = [
   ['/tokens', () => <TokensPage />],
   ['/agents', () => <AgentsPage />],
   ['/nodes', () => <NodesPage />],
+  ['/mail', () => <MailPage />],
   ['/account', () => <AccountPage />],
 ];
 
@@ -56,6 +58,7 @@ const TITLES: Record<string, string> = {
   '/tokens': 'API tokens',
   '/agents': 'Agents',
   '/nodes': 'Nodes',
+  '/mail': 'Mail',
 };
 
 export function Routes({ path }: { path: string }) {

@@ -87,12 +87,25 @@ export function registerServeCommands(program: Command): void {
         throw err;
       }
       service.start();
+      // Mail (issue 15): enrollment emails and alerts for each run; the `mail` lease holder sends.
+      const { MailService } = await import('../../mail/service.js');
+      const mail = new MailService({
+        config,
+        store,
+        log,
+        now,
+        events: service.events,
+        leases: service.leases,
+        directories: () => [...service.workers.values()].map((w) => w.cfg),
+      });
+      mail.start();
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
       stopPasswordMaintenance();
+      await mail.stop();
       await agentHub.close();
       await http?.close();
       await api?.close();

@@ -7,6 +7,8 @@ import type { RunReport } from '../../sync/report.js';
 import { allDirectories, clock, refuseWhileServing, selectAllDirectories, withStore, type GlobalOptions } from '../context.js';
 import { formatPlan, summarize } from '../format.js';
 import { progressReporter } from '../progress.js';
+import { mailAfterRun } from '../../mail/after-run.js';
+import { secretBoxFor } from '../../directories/secret-box.js';
 
 export function registerSyncCommands(program: Command): void {
   program
@@ -29,12 +31,18 @@ export function registerSyncCommands(program: Command): void {
         const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? (config.logLevelSet ? config.log.level : 'warn'));
         const reports: RunReport[] = [];
         let firstError: unknown;
+        // Issue 15: a run queues its enrollment emails and alerts; idsync serve sends them.
+        const mail = (d: (typeof dirs)[number], r: RunReport) =>
+          mailAfterRun({ store, config, box: () => secretBoxFor(config), log }, d, r, clock()()).catch((err: Error) =>
+            log.error({ directory: d.name, err: err.message }, 'enrollment emails and alerts for the run not queued'),
+          );
         for (const d of dirs) {
           const bar = o.json ? { onProgress: () => undefined, stop: () => undefined } : progressReporter(d.name);
           try {
             const r = await syncDirectory(store, d, { dryRun: o.dryRun, user: o.user, now: clock(), onProgress: bar.onProgress, log });
             bar.stop();
             reports.push(r);
+            await mail(d, r);
             if (!o.json) {
               if (o.dryRun) process.stdout.write(`${formatPlan(r)}\n\n`);
               process.stdout.write(`${summarize(r)}\n`);
@@ -43,7 +51,10 @@ export function registerSyncCommands(program: Command): void {
             bar.stop();
             // One broken directory does not stop the others; the exit code still reports it.
             firstError ??= err;
-            if (err instanceof SyncFailedError) reports.push(err.report);
+            if (err instanceof SyncFailedError) {
+              reports.push(err.report);
+              await mail(d, err.report);
+            }
             // With --json a failed run's report carries its error; an error without a run (no such user) goes to stderr.
             if (!o.json || !(err instanceof SyncFailedError))
               process.stderr.write(`idsync: error [${(err as IdsyncError).code ?? 'INTERNAL'}]: directory "${d.name}" failed: ${(err as Error).message}\n`);

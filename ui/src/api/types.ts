@@ -117,3 +117,10 @@ export interface FinishedEvent {
   heldForApproval: NonNullable<RunReport['heldForApproval']> | null;
   error: NonNullable<RunReport['error']> | null;
 }
+
+// --- mail and enrollment emails (routes/mail.ts, issue 15) ---------------------------------------
+export type PendingEnrollment = Schemas['PendingEnrollment'];
+export type MailMessage = Schemas['MailMessage'];
+export type MailOutbox = Answer<'listMailOutbox'>;
+export type MailTemplates = Answer<'getMailTemplates'>;
+export type MailTemplateInput = Schemas['MailTemplate'];

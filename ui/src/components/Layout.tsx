@@ -18,6 +18,7 @@ const NAV: { to: string; label: string; min?: 'administrator' | 'owner' }[] = [
   { to: '/tokens', label: 'API tokens', min: 'administrator' },
   { to: '/agents', label: 'Agents' },
   { to: '/nodes', label: 'Nodes' },
+  { to: '/mail', label: 'Mail' },
 ];
 
 function NavItem({ to, label, current, count }: { to: string; label: string; current: boolean; count?: number }) {
