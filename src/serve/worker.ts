@@ -16,6 +16,7 @@ import type { ProvisionLoop } from './provisioning.js';
 import { decideApproval } from '../sync/removals.js';
 import type { NodeJobKind } from '../store/node-jobs.js';
 import { sleep, SourceRestart, type ChangeSource } from './change-source.js';
+import { directoryAgents, runnableHere, watchAgentAway } from './agent-affinity.js';
 
 const HOUR = 3_600_000;
 /** Several nodes (issue 16): how often a node with room for a lease tries again. */
@@ -319,7 +320,18 @@ export class DirectoryWorker {
     const leases = this.opts.leases;
     if (!leases) return this.#run(this.#abort.signal);
     const name = `directory:${this.cfg.name}`;
+    const agents = directoryAgents(this.cfg);
     while (!this.#abort.signal.aborted) {
+      // Several nodes (issue 16): a directory reached through an agent is run by the node its agent
+      // is connected to (src/serve/agent-affinity.ts); the others leave its lease alone.
+      if (this.coordinator && !runnableHere(agents)) {
+        const who = `left to the node that agent ${agents.join(' or ')} is connected to (none is connected to this node)`;
+        if (this.#standbyFor !== who) log.info({ directory: this.cfg.name }, `standing by: the directory's lease is ${who}`);
+        this.#standbyFor = who;
+        await sleep(COORDINATED_RETRY_MS, AbortSignal.any([this.#abort.signal, this.#wake.signal]));
+        if (this.#wake.signal.aborted) this.#wake = new AbortController();
+        continue;
+      }
       let lease: Lease | undefined;
       // Several nodes (issue 16): a node holding its share leaves the lease to the others.
       const place = this.coordinator ? this.coordinator.reserve() : () => undefined;
@@ -361,10 +373,17 @@ export class DirectoryWorker {
       this.#yield = new AbortController();
       this.#lease = lease;
       log.info({ directory: this.cfg.name, holder: lease.holder, node: this.coordinator?.node }, 'lease taken: running the directory');
-      const tenure = AbortSignal.any([this.#abort.signal, lease.lost, this.#yield.signal]);
+      const away = this.coordinator && agents.length ? watchAgentAway(agents) : undefined;
+      const tenure = AbortSignal.any([this.#abort.signal, lease.lost, this.#yield.signal, ...(away ? [away.signal] : [])]);
       try {
         await this.#run(tenure);
       } finally {
+        away?.stop();
+        if (away?.signal.aborted && !this.#abort.signal.aborted)
+          log.info(
+            { directory: this.cfg.name, reason: String((away.signal.reason as Error).message) },
+            "lease given up: the directory's agent is connected to another node",
+          );
         if (this.#timer) clearTimeout(this.#timer);
         // What is queued finishes before the lease goes: a standby must not start beside it.
         await this.#queue.catch(() => undefined);

@@ -4,7 +4,9 @@ import { IdsyncError } from '../errors.js';
 import { createLogger } from '../log.js';
 import type { Store } from '../store/db.js';
 import type { LeaseInfo, LeaseStore } from '../store/leases.js';
-import { DirectoryWorker } from './worker.js';
+import { setTunnelOpener, type TunnelOpener } from '../agent/hub/tunnels.js';
+import { watchAgentAway } from './agent-affinity.js';
+import { DirectoryWorker, type NodeCoordinator } from './worker.js';
 
 /** A store that fails the test if anything touches it: a standby must write nothing. */
 const untouchable = new Proxy({} as Store, {
@@ -53,6 +55,55 @@ describe('a directory worker without its lease (issue 10 item 13)', () => {
       expect(leases.tries).toBeGreaterThanOrEqual(1);
     } finally {
       await worker.stop();
+    }
+  });
+});
+
+describe('a directory reached through an agent, with several nodes (issue 16)', () => {
+  let connected = false;
+  const opener = { reaches: (agents: readonly string[]) => connected && agents.includes('site-a') } as TunnelOpener;
+  const coordinator: NodeCoordinator = {
+    node: 'a',
+    reserve: () => () => undefined,
+    hasRoom: () => true,
+    relay: async () => {
+      throw new Error('not relayed here');
+    },
+  };
+
+  it('never asks for the lease while its agent is connected to another node, and does once the agent is here', async () => {
+    setTunnelOpener(opener);
+    const leases = refusingLeases();
+    const cfg = { name: 'corp', servers: [{ agent: { names: ['site-a'], directory: 'corp' } }] } as unknown as DirectoryConfig;
+    const worker = new DirectoryWorker(untouchable, cfg, { log: createLogger('silent'), source: () => undefined, leases });
+    worker.coordinator = coordinator;
+    worker.start();
+    try {
+      await expect.poll(() => worker.standbyFor).toMatch(/agent site-a is connected to \(none is connected to this node\)/);
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(leases.tries).toBe(0);
+      connected = true;
+      await expect.poll(() => leases.tries).toBeGreaterThanOrEqual(1);
+    } finally {
+      await worker.stop();
+      setTunnelOpener(undefined);
+      connected = false;
+    }
+  });
+
+  it('gives the lease up once no agent of the directory has been connected for the grace period', async () => {
+    setTunnelOpener(opener);
+    try {
+      connected = true;
+      const here = watchAgentAway(['site-a'], 300);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(here.signal.aborted).toBe(false);
+      connected = false;
+      await expect.poll(() => here.signal.aborted, { timeout: 2000 }).toBe(true);
+      expect((here.signal.reason as Error).message).toMatch(/no agent of the directory \(site-a\) has been connected to this node/);
+      here.stop();
+    } finally {
+      setTunnelOpener(undefined);
     }
   });
 });

@@ -192,6 +192,11 @@ export class AgentHub {
     setTimeout(() => c.ws.terminate(), 2000).unref();
   }
 
+  /** Whether one of `agents` is connected to this hub now. */
+  reaches(agents: readonly string[]): boolean {
+    return agents.some((a) => this.#connections.has(a));
+  }
+
   /** A tunnel to `directory` through its primary agent among `agents`. */
   openTunnel(agents: readonly string[], directory: string): TunnelSocket {
     this.route(directory, agents);

@@ -9,12 +9,23 @@ import { TunnelSocket } from './tunnel-socket.js';
  */
 export interface TunnelOpener {
   openTunnel(agents: readonly string[], directory: string): TunnelSocket;
+  /** Whether one of `agents` has its channel open to this process. */
+  reaches(agents: readonly string[]): boolean;
 }
 
 let opener: TunnelOpener | undefined;
 
 export function setTunnelOpener(o: TunnelOpener | undefined): void {
   opener = o;
+}
+
+/**
+ * Whether a directory reached through one of `agents` can be run by this process: only the process
+ * holding an agent's channel can open tunnels through it. With several nodes on one store
+ * (issue 16) an agent connects to one of them, and that one must hold the directory's lease.
+ */
+export function agentConnectedHere(agents: readonly string[]): boolean {
+  return opener?.reaches(agents) ?? false;
 }
 
 export function openAgentTunnel(agents: readonly string[], directory: string): TunnelSocket {
