@@ -14,10 +14,12 @@ function fakeStore() {
     committed.push(...ran);
     return out;
   };
-  const write = (name: string, fail = false) => async (o: Provisioning) => {
-    if (fail) throw new Error(`${name} refused`);
-    (o as unknown as { ran: string[] }).ran.push(name);
-  };
+  const write =
+    (name: string, fail = false) =>
+    async (o: Provisioning) => {
+      if (fail) throw new Error(`${name} refused`);
+      (o as unknown as { ran: string[] }).ran.push(name);
+    };
   return { transactions, committed, transact, write };
 }
 
