@@ -6,6 +6,7 @@ import { dnKey, escapeDnValue, escapeFilterValue } from '../codecs.js';
 import { provisioningProfileFor, type DisableMethod } from '../profiles/provisioning.js';
 import { WriteConnection, type ReadEntry } from './connection.js';
 import { checkPassword } from './password-policy.js';
+import { PostReadControl } from './post-read.js';
 import { checkOpenLdapRights } from './rights.js';
 import {
   checkModifiable,
@@ -159,9 +160,11 @@ export class OpenLdapTarget implements ProvisionTarget {
     const attrs = this.#userAttributes(user.rdn, user.attributes);
     // Created disabled, as on AD: the caller sets the password and enables the account last.
     attrs[this.#disable.attribute.toLowerCase()] = [this.#disable.value];
-    await this.#withDisableHint(() => this.#conn.add(dn, attrs, { operation: 'create user' }));
+    const read = [...USER_ATTRIBUTES, 'entryUUID', this.#disable.attribute];
+    const postRead = profile.postReadOnAdd ? new PostReadControl(read) : undefined;
+    await this.#withDisableHint(() => this.#conn.add(dn, attrs, { operation: 'create user' }, postRead && [postRead]));
     this.#fresh.set(dn, true);
-    const e = await this.#conn.readOne(dn, [...USER_ATTRIBUTES, 'entryUUID', this.#disable.attribute]);
+    const e = postRead?.entry?.attrs.entryuuid ? postRead.entry : await this.#conn.readOne(dn, read);
     if (!e) throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${dn}: created, but it cannot be read back`);
     return this.#toEntry(e, 'user');
   }
@@ -242,8 +245,15 @@ export class OpenLdapTarget implements ProvisionTarget {
     const dn = `${profile.group.rdnAttribute}=${escapeDnValue(group.rdn)},${this.groupContainer}`;
     const attrs = nonEmpty(group.attributes);
     const members = group.members.length > 0 ? group.members : [profile.placeholderMember!];
-    await this.#conn.add(dn, { ...attrs, cn: attrs.cn ?? [group.rdn], objectclass: profile.group.objectClass, member: members }, { operation: 'create group' });
-    const e = await this.#conn.readOne(dn, [...GROUP_ATTRIBUTES, 'entryUUID']);
+    const read = [...GROUP_ATTRIBUTES, 'entryUUID'];
+    const postRead = profile.postReadOnAdd ? new PostReadControl(read) : undefined;
+    await this.#conn.add(
+      dn,
+      { ...attrs, cn: attrs.cn ?? [group.rdn], objectclass: profile.group.objectClass, member: members },
+      { operation: 'create group' },
+      postRead && [postRead],
+    );
+    const e = postRead?.entry?.attrs.entryuuid ? postRead.entry : await this.#conn.readOne(dn, read);
     if (!e) throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${dn}: created, but it cannot be read back`);
     return this.#toEntry(e, 'group');
   }
