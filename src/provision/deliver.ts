@@ -4,7 +4,7 @@ import type { Secret } from '../secret.js';
 import type { ExportKind, ExportRecord, ExportState, OutboxRow, Provisioning } from '../store/provisioning.js';
 import { applyExport } from './apply.js';
 import { GroupCommit, type OutboxTransact } from './group-commit.js';
-import { ExportedDns, lookAndPlan, type TargetContext } from './look.js';
+import { ExportedDns, lookAndPlan, namesOfPage, type TargetContext } from './look.js';
 import { select, type ProvisionReader, type Selection } from './select.js';
 import type { PasswordPolicy, TargetEntry } from './target.js';
 
@@ -94,18 +94,26 @@ async function deliverPass(ctx: DeliveryContext, report: DeliveryReport, limit: 
   // The store gives users first; sorted again so a group never sees a member's old DN.
   rows.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'user' ? -1 : 1));
   const selection = await select(ctx.reader, ctx.cfg);
-  const dns = await ExportedDns.load(ctx.outbox, ctx.directoryId);
+  const records = await ctx.outbox.records(ctx.directoryId, 'user');
+  const dns = ExportedDns.of(records);
   let policy: PasswordPolicy | undefined | null = null;
   // Groups this pass delivers anyway: a member's new DN needs no second pass for them.
   const coming = new Set(rows.filter((r) => r.kind === 'group').map((r) => r.objectId));
   const followUp = { groups: 0 };
   const users = rows.filter((r) => r.kind === 'user');
   if (ctx.cfg.passwords && users.some((r) => r.sealedPassword)) policy = await ctx.target.passwordPolicy();
+  const byId = new Map(records.map((r) => [r.objectId, r]));
+  const names = await namesOfPage(
+    ctx,
+    users.map((r) => r.objectId),
+    selection,
+    byId,
+  );
   const commit = ctx.transact ? new GroupCommit(ctx.transact) : undefined;
   const write: StoreWrite = commit ? (fn) => commit.run(fn) : (fn) => fn(ctx.outbox);
   const deliver = (row: OutboxRow) => {
     const password = row.sealedPassword && ctx.cfg.passwords && row.kind === 'user' ? ctx.unseal(row.sealedPassword) : undefined;
-    return deliverRow(ctx, row, { selection, dns, coming, followUp, write }, report, password, policy ?? undefined);
+    return deliverRow(ctx, row, { selection, dns, coming, followUp, write, names }, report, password, policy ?? undefined);
   };
   // Users several at a time: each is its own object (the outbox holds one row per object), and a
   // directory write is a round trip that mostly waits (on Samba, a transaction of tens of ms).
@@ -149,7 +157,15 @@ async function inPool<T>(items: readonly T[], size: number, fn: (item: T) => Pro
 async function deliverRow(
   ctx: DeliveryContext,
   row: OutboxRow,
-  pass: { selection: Selection; dns: ExportedDns; coming: Set<number>; followUp: { groups: number }; write: StoreWrite },
+  pass: {
+    selection: Selection;
+    dns: ExportedDns;
+    coming: Set<number>;
+    followUp: { groups: number };
+    write: StoreWrite;
+    /** The page's users looked up by name at once (look.ts, namesOfPage). */
+    names?: Map<string, TargetEntry | undefined>;
+  },
   report: DeliveryReport,
   password: Secret | undefined,
   policy: PasswordPolicy | undefined,
@@ -177,7 +193,7 @@ async function deliverRow(
       ctx.now(),
     );
   try {
-    const looked = await lookAndPlan(ctx, kind, objectId, selection, dns, { password, policy });
+    const looked = await lookAndPlan(ctx, kind, objectId, selection, dns, { password, policy, names: pass.names });
     if (!looked) {
       // A group no longer exported: left in the directory as it is.
       await write((outbox) => outbox.delivered(directoryId, kind, objectId, version).then(() => undefined));

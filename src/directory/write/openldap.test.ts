@@ -167,6 +167,29 @@ describe('OpenLDAP provisioning target (slapd)', () => {
     expect(u).toMatchObject({ enabled: false, attributes: { uid: [u.dn.slice(4, u.dn.indexOf(','))], sn: ['Lovelace'] } });
   });
 
+  it('looks several usernames up at once, answering for each what findUserByName answers', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const outside = await slapd.addOu(uniqueName('elsewhere'));
+    const mine = await t.createUser(person(uniqueName('mine')));
+    const mineUid = mine.attributes.uid[0];
+    const theirs = uniqueName('theirs');
+    await slapd.addUser({ ou: outside, uid: theirs, sn: 'Theirs' });
+    // Two entries outside the container: undecided here, so asked one by one (which says why).
+    const twice = uniqueName('twice');
+    await slapd.addUser({ ou: outside, uid: twice, sn: 'One' });
+    await slapd.addUser({ ou: await slapd.addOu(uniqueName('other')), uid: twice, sn: 'Two' });
+    const absent = uniqueName('absent');
+    const found = await (t as OpenLdapTarget).findUsersByName([mineUid.toUpperCase(), theirs, twice, absent]);
+    expect(found.get(mineUid.toLowerCase())).toEqual(await t.findUserByName(mineUid));
+    expect(found.get(theirs.toLowerCase())).toEqual(await t.findUserByName(theirs));
+    expect(found.get(theirs.toLowerCase())?.protectedReason).toMatch(/outside the user container/);
+    expect(found.has(absent.toLowerCase())).toBe(true);
+    expect(found.get(absent.toLowerCase())).toBeUndefined();
+    expect(found.has(twice.toLowerCase())).toBe(false);
+    await expect(t.findUserByName(twice)).rejects.toMatchObject({ code: 'PROVISION_CONFLICT' });
+  });
+
   it('creates a group and keeps its membership, with a placeholder member only while it is empty', async () => {
     const c = await containers();
     const t = await target(c);
