@@ -6,7 +6,7 @@
 //   3. the latency from an API call (PATCH a local user's mail) to the change being visible in the
 //      directory, under `idsync serve`, over --changes changes: median and p95.
 //
-//   npx tsx bench/provision.ts [--users 5000] [--changes 50] [--skip-ad]   (Samba: under flock /tmp/idsync-samba.lock)
+//   npx tsx bench/provision.ts [--users 5000] [--changes 50] [--skip-ad] [--cpu-prof DIR] [--sql-trace FILE]   (Samba: under flock /tmp/idsync-samba.lock)
 //
 // Setting up the store is not measured: N local users with their sealed passwords in the outbox,
 // written in a few transactions as `idsync users add` + `users password` would (one argon2id
@@ -35,7 +35,15 @@ import { floorUsers, ldapaddSeconds, type FloorUser } from './provision-floor.js
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(HERE, '../bin/idsync.js');
 const { values: args } = parseArgs({
-  options: { users: { type: 'string', default: '5000' }, changes: { type: 'string', default: '50' }, 'skip-ad': { type: 'boolean', default: false } },
+  options: {
+    users: { type: 'string', default: '5000' },
+    changes: { type: 'string', default: '50' },
+    'skip-ad': { type: 'boolean', default: false },
+    // A CPU profile of each `idsync provision` run, written into this directory (node --cpu-prof).
+    'cpu-prof': { type: 'string' },
+    // Every store statement of each `idsync provision` run, timed, as a Markdown table in this file (bench/sql-trace.mjs).
+    'sql-trace': { type: 'string' },
+  },
 });
 const N = Number(args.users);
 const CHANGES = Number(args.changes);
@@ -117,7 +125,10 @@ async function workspace(s: Server, userContainer: string, groupContainer: strin
 function runCli(file: string, argv: string[]): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--config', file, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+    const trace = args['sql-trace'] ? ['--import', path.join(HERE, 'sql-trace.mjs')] : [];
+    const env = args['sql-trace'] ? { ...process.env, IDSYNC_SQL_TRACE: args['sql-trace'] } : process.env;
+    const child = spawn(process.execPath, [...prof, ...trace, BIN, '--config', file, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);

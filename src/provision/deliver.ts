@@ -3,7 +3,8 @@ import type { Logger } from '../log.js';
 import type { Secret } from '../secret.js';
 import type { ExportKind, ExportRecord, ExportState, OutboxRow, Provisioning } from '../store/provisioning.js';
 import { applyExport } from './apply.js';
-import { ExportedDns, lookAndPlan, type TargetContext } from './look.js';
+import { GroupCommit, type OutboxTransact } from './group-commit.js';
+import { ExportedDns, lookAndPlan, namesOfPage, type TargetContext } from './look.js';
 import { select, type ProvisionReader, type Selection } from './select.js';
 import type { PasswordPolicy, TargetEntry } from './target.js';
 
@@ -34,6 +35,11 @@ export interface DeliveryContext extends TargetContext {
   limit?: number;
   /** Users delivered at once (default IN_FLIGHT). */
   inFlight?: number;
+  /**
+   * Runs outbox writes in one store transaction (Store.transact): the writes of the users in
+   * flight then share transactions (group-commit.ts). Without it each write is its own.
+   */
+  transact?: OutboxTransact;
 }
 
 export interface DeliveryFailure {
@@ -88,16 +94,26 @@ async function deliverPass(ctx: DeliveryContext, report: DeliveryReport, limit: 
   // The store gives users first; sorted again so a group never sees a member's old DN.
   rows.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'user' ? -1 : 1));
   const selection = await select(ctx.reader, ctx.cfg);
-  const dns = await ExportedDns.load(ctx.outbox, ctx.directoryId);
+  const records = await ctx.outbox.records(ctx.directoryId, 'user');
+  const dns = ExportedDns.of(records);
   let policy: PasswordPolicy | undefined | null = null;
   // Groups this pass delivers anyway: a member's new DN needs no second pass for them.
   const coming = new Set(rows.filter((r) => r.kind === 'group').map((r) => r.objectId));
   const followUp = { groups: 0 };
   const users = rows.filter((r) => r.kind === 'user');
   if (ctx.cfg.passwords && users.some((r) => r.sealedPassword)) policy = await ctx.target.passwordPolicy();
+  const byId = new Map(records.map((r) => [r.objectId, r]));
+  const names = await namesOfPage(
+    ctx,
+    users.map((r) => r.objectId),
+    selection,
+    byId,
+  );
+  const commit = ctx.transact ? new GroupCommit(ctx.transact) : undefined;
+  const write: StoreWrite = commit ? (fn) => commit.run(fn) : (fn) => fn(ctx.outbox);
   const deliver = (row: OutboxRow) => {
     const password = row.sealedPassword && ctx.cfg.passwords && row.kind === 'user' ? ctx.unseal(row.sealedPassword) : undefined;
-    return deliverRow(ctx, row, { selection, dns, coming, followUp }, report, password, policy ?? undefined);
+    return deliverRow(ctx, row, { selection, dns, coming, followUp, write, names }, report, password, policy ?? undefined);
   };
   // Users several at a time: each is its own object (the outbox holds one row per object), and a
   // directory write is a round trip that mostly waits (on Samba, a transaction of tens of ms).
@@ -110,6 +126,9 @@ async function deliverPass(ctx: DeliveryContext, report: DeliveryReport, limit: 
   }
   return { rows: rows.length, followUp: followUp.groups > 0 };
 }
+
+/** Outbox writes that belong together, committed together (in one transaction when the context has one). */
+type StoreWrite = (fn: (outbox: Provisioning) => Promise<void>) => Promise<void>;
 
 /** Users delivered at once unless the context says otherwise (DeliveryContext.inFlight; tests use 1 to assert exact order). */
 const IN_FLIGHT = 8;
@@ -138,18 +157,26 @@ async function inPool<T>(items: readonly T[], size: number, fn: (item: T) => Pro
 async function deliverRow(
   ctx: DeliveryContext,
   row: OutboxRow,
-  pass: { selection: Selection; dns: ExportedDns; coming: Set<number>; followUp: { groups: number } },
+  pass: {
+    selection: Selection;
+    dns: ExportedDns;
+    coming: Set<number>;
+    followUp: { groups: number };
+    write: StoreWrite;
+    /** The page's users looked up by name at once (look.ts, namesOfPage). */
+    names?: Map<string, TargetEntry | undefined>;
+  },
   report: DeliveryReport,
   password: Secret | undefined,
   policy: PasswordPolicy | undefined,
 ): Promise<void> {
-  const { outbox, directoryId } = ctx;
+  const { directoryId } = ctx;
   const { kind, objectId, version } = row;
-  const { selection, dns } = pass;
+  const { selection, dns, write } = pass;
   let record: ExportRecord | undefined;
   let name = `#${objectId}`;
   let digest: string | undefined;
-  const save = (r: Partial<ExportRecord> & { state: ExportState }) =>
+  const save = (outbox: Provisioning, r: Partial<ExportRecord> & { state: ExportState }) =>
     outbox.saveRecord(
       {
         directoryId,
@@ -166,10 +193,10 @@ async function deliverRow(
       ctx.now(),
     );
   try {
-    const looked = await lookAndPlan(ctx, kind, objectId, selection, dns, { password, policy });
+    const looked = await lookAndPlan(ctx, kind, objectId, selection, dns, { password, policy, names: pass.names });
     if (!looked) {
       // A group no longer exported: left in the directory as it is.
-      await outbox.delivered(directoryId, kind, objectId, version);
+      await write((outbox) => outbox.delivered(directoryId, kind, objectId, version).then(() => undefined));
       report.delivered++;
       return;
     }
@@ -181,32 +208,32 @@ async function deliverRow(
     const applied = await applyExport(plan, ctx.target, {
       password,
       beforeCreate: async (dn) => {
-        await save({ state: 'pending', targetId: null, targetDn: dn });
+        await write((outbox) => save(outbox, { state: 'pending', targetId: null, targetDn: dn }));
         record = { ...(record ?? ({} as ExportRecord)), state: 'pending', targetId: null, targetDn: dn };
       },
+      // Kept in memory, not written: a later failure saves it with its reason (below), and a
+      // crash before the final write leaves the pending DN, which the retry recognises (plan.ts, `ours`).
       onCreated: async (entry: TargetEntry) => {
-        await save({ state: 'pending', targetId: entry.id, targetDn: entry.dn });
         record = { ...(record as ExportRecord), targetId: entry.id, targetDn: entry.dn };
       },
     });
-    if (applied) {
-      await save({ state: 'exported', targetId: applied.targetId, targetDn: applied.targetDn, exportedHash: plan.digest });
-      if (kind === 'user') {
-        dns.set(objectId, applied.targetDn);
-        // The groups that list the user follow a new or renamed DN.
-        if (applied.moved)
-          for (const g of selection.groupsOf(objectId)) {
-            if (pass.coming.has(g)) continue;
-            await outbox.enqueue(directoryId, 'group', g, null, ctx.now());
-            pass.followUp.groups++;
-          }
+    // Groups that list a user with a new or renamed DN follow it.
+    const follow = applied?.moved && kind === 'user' ? selection.groupsOf(objectId).filter((g) => !pass.coming.has(g)) : ([] as number[]);
+    // The export state, the groups to follow and the row's removal: one write.
+    await write(async (outbox) => {
+      if (applied) {
+        await save(outbox, { state: 'exported', targetId: applied.targetId, targetDn: applied.targetDn, exportedHash: plan.digest });
+        for (const g of follow) await outbox.enqueue(directoryId, 'group', g, null, ctx.now());
+      } else if (record) {
+        // An unbound user never exported here, or gone from the directory: nothing to write.
+        await save(outbox, { state: record.state, exportedHash: plan.digest, code: record.code, reason: record.reason, permanent: record.permanent });
       }
-    } else if (record) {
-      // An unbound user never exported here, or gone from the directory: nothing to write.
-      await save({ state: record.state, exportedHash: plan.digest, code: record.code, reason: record.reason, permanent: record.permanent });
-    }
-    if (row.sealedPassword) await outbox.clearPassword(directoryId, kind, objectId, version);
-    await outbox.delivered(directoryId, kind, objectId, version);
+      // The row goes with its password. A row whose version moved on is kept, and so is its
+      // password: a clear of this version would match nothing either (both go by version).
+      await outbox.delivered(directoryId, kind, objectId, version);
+    });
+    if (applied && kind === 'user') dns.set(objectId, applied.targetDn);
+    pass.followUp.groups += follow.length;
     report.delivered++;
     ctx.log?.debug({ kind, objectId, changes: plan.changes.map((c) => c.kind) }, 'provisioned');
   } catch (err) {
@@ -217,12 +244,14 @@ async function deliverRow(
     if (password && !password.isEmpty) message = message.split(password.reveal()).join('[redacted]');
     const permanent = PERMANENT.has(code);
     const state: ExportState = code === 'PROVISION_CONFLICT' ? 'conflict' : 'failed';
-    // A permanent failure records the digest it was decided on: reconcile leaves it until the object changes.
-    await save({ state, code, reason: message, permanent, ...(permanent && digest ? { exportedHash: digest } : {}) });
-    // A password the policy refuses will never be delivered: it is not kept (the administrator sets another).
-    if (code === 'PROVISION_PASSWORD_POLICY' && row.sealedPassword) await outbox.clearPassword(directoryId, kind, objectId, version);
     const retryAt = permanent ? undefined : new Date(ctx.now().getTime() + backoffMs(row.attempts)).toISOString();
-    await outbox.failed(directoryId, kind, objectId, version, `${code}: ${message}`, retryAt);
+    await write(async (outbox) => {
+      // A permanent failure records the digest it was decided on: reconcile leaves it until the object changes.
+      await save(outbox, { state, code, reason: message, permanent, ...(permanent && digest ? { exportedHash: digest } : {}) });
+      // A password the policy refuses will never be delivered: it is not kept (the administrator sets another).
+      if (code === 'PROVISION_PASSWORD_POLICY' && row.sealedPassword) await outbox.clearPassword(directoryId, kind, objectId, version);
+      await outbox.failed(directoryId, kind, objectId, version, `${code}: ${message}`, retryAt);
+    });
     report.failures.push({ kind, objectId, name, code, message, permanent });
     ctx.log?.warn({ kind, objectId, code, permanent }, 'provisioning failed');
   }

@@ -4,7 +4,7 @@ import type { ExportKind, ExportRecord, Provisioning } from '../store/provisioni
 import { desiredGroup, desiredUser, type DesiredGroup, type DesiredUser } from './desired.js';
 import { planGroup, planUser, type ExportPlan, type Look, type PasswordCheck } from './plan.js';
 import { intentOf, type Selection } from './select.js';
-import type { PasswordPolicy, ProvisionTarget } from './target.js';
+import type { PasswordPolicy, ProvisionTarget, TargetEntry } from './target.js';
 
 /**
  * Reads what a target holds for one object and plans it: the step between the outbox (deliver.ts)
@@ -29,8 +29,12 @@ export class ExportedDns {
   readonly #dns = new Map<number, string>();
 
   static async load(outbox: Pick<Provisioning, 'records'>, directoryId: number): Promise<ExportedDns> {
+    return ExportedDns.of(await outbox.records(directoryId, 'user'));
+  }
+
+  static of(records: readonly ExportRecord[]): ExportedDns {
     const out = new ExportedDns();
-    for (const r of await outbox.records(directoryId, 'user')) out.note(r);
+    for (const r of records) out.note(r);
     return out;
   }
 
@@ -44,6 +48,31 @@ export class ExportedDns {
   }
 
   get = (userId: number): string | undefined => this.#dns.get(userId);
+}
+
+/**
+ * The users of a page that will be looked up by name (no id recorded yet: new, or left by a crash
+ * between a create and its record), asked in a few searches where the target can
+ * (findUsersByName) instead of one search each. An entry made by someone else between this
+ * search and the create makes the create fail (the name exists); the retry then finds it by
+ * name, as a conflict.
+ */
+export async function namesOfPage(
+  ctx: TargetContext,
+  userIds: number[],
+  selection: Selection,
+  records: Map<number, ExportRecord>,
+): Promise<Map<string, TargetEntry | undefined> | undefined> {
+  if (!ctx.target.findUsersByName) return undefined;
+  const names: string[] = [];
+  for (const id of userIds) {
+    if (records.get(id)?.targetId) continue;
+    const d = desiredUser(intentOf(selection, id), id, ctx.cfg);
+    if (d.bound || records.get(id)?.targetDn) names.push(d.username);
+  }
+  if (names.length < 2) return undefined;
+  // A directory that fails here fails each user's own lookup too, where it is recorded as theirs.
+  return ctx.target.findUsersByName(names).catch(() => undefined);
 }
 
 export interface Looked {
@@ -62,7 +91,7 @@ export async function lookAndPlan(
   objectId: number,
   selection: Selection,
   dns: ExportedDns,
-  extra: { password?: Secret; policy?: PasswordPolicy } = {},
+  extra: { password?: Secret; policy?: PasswordPolicy; names?: Map<string, TargetEntry | undefined> } = {},
 ): Promise<Looked | undefined> {
   const record = await ctx.outbox.record(ctx.directoryId, kind, objectId);
   const { target } = ctx;
@@ -71,7 +100,10 @@ export async function lookAndPlan(
     const look: Look<DesiredUser> = { desired, record };
     if (record?.targetId) look.current = await target.findUser(record.targetId);
     // By name: a conflict, or the object a crash left between its create and its record.
-    if (!look.current && (desired.bound || (record && !record.targetId && record.targetDn))) look.byName = await target.findUserByName(desired.username);
+    if (!look.current && (desired.bound || (record && !record.targetId && record.targetDn))) {
+      const key = desired.username.toLowerCase();
+      look.byName = extra.names?.has(key) ? extra.names.get(key) : await target.findUserByName(desired.username);
+    }
     const plan = planUser(look, {
       cfg: ctx.cfg,
       directory: ctx.directory,

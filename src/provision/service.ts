@@ -9,6 +9,7 @@ import { provisionUsers } from '../store/provision-reads.js';
 import type { ExportRecord, OutboxRow } from '../store/provisioning.js';
 import { findUserByUsername } from '../store/users.js';
 import { deliverDue, type DeliveryReport } from './deliver.js';
+import type { OutboxTransact } from './group-commit.js';
 import { ExportedDns, lookAndPlan } from './look.js';
 import type { ExportPlan, PasswordCheck } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
@@ -35,6 +36,11 @@ export function storeReader(store: Store): ProvisionReader {
     localGroups: async () => (await store.localGroups.list()).map((g) => ({ id: g.id, name: g.name, description: g.description })),
     members: async (id) => (await store.localGroups.members(id)).map((m) => m.userId),
   };
+}
+
+/** The outbox in one store transaction, for the delivery's grouped writes (group-commit.ts). */
+export function outboxTransact(store: Store): OutboxTransact {
+  return (fn) => store.transact((q) => fn(q.provisioning));
 }
 
 /** Opens a directory for writing (src/directory/write/: openProvisionTarget). */
@@ -84,6 +90,7 @@ export async function provisionOnce(o: RunOptions): Promise<RunReport> {
       checkPassword: o.checkPassword,
       now: o.now,
       log: o.log,
+      transact: outboxTransact(o.store),
     });
     return { directory: o.cfg.name, reconciled, delivery };
   } finally {

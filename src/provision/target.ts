@@ -79,6 +79,12 @@ export interface ProvisionTarget {
   findUser(id: TargetId): Promise<TargetEntry | undefined>;
   /** By username (sAMAccountName / uid) anywhere in the naming context: how a conflict is found. */
   findUserByName(username: string): Promise<TargetEntry | undefined>;
+  /**
+   * Several usernames in few searches (optional): what findUserByName would answer for each name
+   * it could decide, keyed by the lower-cased name (usernames match without regard to case). A
+   * name it leaves out (several entries, say) is asked one by one, which reports the reason.
+   */
+  findUsersByName?(usernames: string[]): Promise<Map<string, TargetEntry | undefined>>;
   findGroup(id: TargetId): Promise<TargetEntry | undefined>;
   findGroupByName(name: string): Promise<TargetEntry | undefined>;
 

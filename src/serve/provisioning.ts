@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { deliverDue } from '../provision/deliver.js';
 import type { PasswordCheck } from '../provision/plan.js';
 import { reconcile } from '../provision/reconcile.js';
-import { storeReader, type TargetConfig, type TargetOpener } from '../provision/service.js';
+import { outboxTransact, storeReader, type TargetConfig, type TargetOpener } from '../provision/service.js';
 import type { ProvisionTarget } from '../provision/target.js';
 import type { Secret } from '../secret.js';
 import type { Store } from '../store/db.js';
@@ -73,7 +73,19 @@ export class ProvisionLoop {
           this.#target ??= await o.openTarget(o.cfg);
           const target = this.#target;
           const report = await exclusive(() =>
-            deliverDue({ directoryId, directory: o.cfg.name, cfg, target, outbox, reader, unseal: o.unseal, checkPassword: check, now: o.now, log: o.log }),
+            deliverDue({
+              directoryId,
+              directory: o.cfg.name,
+              cfg,
+              target,
+              outbox,
+              reader,
+              unseal: o.unseal,
+              checkPassword: check,
+              now: o.now,
+              log: o.log,
+              transact: outboxTransact(o.store),
+            }),
           );
           if (report.delivered || report.failures.length)
             o.log.info({ directory: o.cfg.name, delivered: report.delivered, failed: report.failures.length }, 'provisioning delivered');

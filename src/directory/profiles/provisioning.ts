@@ -20,6 +20,12 @@ export interface ProvisioningProfile {
   placeholderMember?: string;
   /** How an account is disabled when the configuration does not say. */
   disable: DisableMethod;
+  /**
+   * Whether a new object's id is asked for with the add itself, through the Post-Read control
+   * (RFC 4527; slapd answers it, AD does not list it in supportedControl), instead of a read after
+   * the add. A server that ignores it costs the read all the same (src/directory/write/post-read.ts).
+   */
+  postReadOnAdd: boolean;
 }
 
 /**
@@ -55,6 +61,7 @@ const profiles: Record<DirectoryType, ProvisioningProfile> = {
     idAttribute: 'objectGUID',
     idIsBinary: true,
     disable: { kind: 'uac' },
+    postReadOnAdd: false,
   },
   openldap: {
     type: 'openldap',
@@ -64,6 +71,7 @@ const profiles: Record<DirectoryType, ProvisioningProfile> = {
     idIsBinary: false,
     placeholderMember: 'cn=nobody',
     disable: OPENLDAP_DEFAULT_DISABLE,
+    postReadOnAdd: true,
   },
 };
 

@@ -137,6 +137,22 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     expect((await t.findUserByName(sam))?.protectedReason).toBe(`outside the user container ${c.users}`);
   });
 
+  it('looks several sAMAccountNames up at once, answering for each what findUserByName answers', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const mine = await t.createUser(person(uniqueName('mine')));
+    const mineSam = mine.attributes.samaccountname[0];
+    const theirs = uniqueName('theirs');
+    await samba.addUser({ ou: c.ou, sam: theirs, givenName: 'Else', sn: 'Where' });
+    const absent = uniqueName('absent');
+    const found = await t.findUsersByName!([mineSam.toUpperCase(), theirs, absent]);
+    expect(found.get(mineSam.toLowerCase())).toEqual(await t.findUserByName(mineSam));
+    expect(found.get(theirs.toLowerCase())).toEqual(await t.findUserByName(theirs));
+    expect(found.get(theirs.toLowerCase())?.protectedReason).toBe(`outside the user container ${c.users}`);
+    expect(found.has(absent.toLowerCase())).toBe(true);
+    expect(found.get(absent.toLowerCase())).toBeUndefined();
+  });
+
   it('sets the password and enables a new user in one write when asked', async () => {
     const c = await containers();
     const t = await target(c);

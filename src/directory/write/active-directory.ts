@@ -37,6 +37,8 @@ const GROUP_ATTRIBUTES = ['sAMAccountName', 'cn', 'description', 'mail', 'member
 const INTERNAL = ['userAccountControl', 'adminCount', 'primaryGroupID'];
 /** sAMAccountName holds at most 20 characters for a user (MS-SAMR 2.2.7.11; Windows refuses longer). */
 const SAM_MAX = 20;
+/** Usernames per search in findUsersByName: a filter of a few kilobytes. */
+const NAMES_PER_SEARCH = 100;
 
 interface DomainFacts {
   namingContext: string;
@@ -136,6 +138,33 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
   async findUserByName(username: string): Promise<TargetEntry | undefined> {
     const { namingContext } = await this.#facts();
     return this.#find(namingContext, `(&(objectCategory=person)(objectClass=user)(sAMAccountName=${escapeFilterValue(username)}))`, 'user');
+  }
+
+  /** One search per NAMES_PER_SEARCH names, an OR of their sAMAccountNames; a name matched more than once is left to findUserByName. */
+  async findUsersByName(usernames: string[]): Promise<Map<string, TargetEntry | undefined>> {
+    const { namingContext } = await this.#facts();
+    const out = new Map<string, TargetEntry | undefined>();
+    const attributes = [...USER_ATTRIBUTES, ...PROTECTION_ATTRIBUTES, 'objectGUID', ...PROTECTION_BINARY];
+    const wanted = [...new Set(usernames.map((u) => u.toLowerCase()))];
+    for (let i = 0; i < wanted.length; i += NAMES_PER_SEARCH) {
+      const names = wanted.slice(i, i + NAMES_PER_SEARCH);
+      const filter = `(&(objectCategory=person)(objectClass=user)(|${names.map((n) => `(sAMAccountName=${escapeFilterValue(n)})`).join('')}))`;
+      const { entries, truncated } = await this.#conn.read(namingContext, {
+        scope: 'sub',
+        filter,
+        attributes,
+        binary: ['objectGUID', ...PROTECTION_BINARY],
+        sizeLimit: names.length * 2 + 10,
+      });
+      if (truncated) continue;
+      const byName = new Map<string, ReadEntry[]>(names.map((n) => [n, []]));
+      for (const e of entries) for (const sam of e.attrs.samaccountname ?? []) byName.get(sam.toLowerCase())?.push(e);
+      for (const [name, found] of byName) {
+        if (found.length === 0) out.set(name, undefined);
+        else if (found.length === 1) out.set(name, await this.#toEntry(found[0], 'user'));
+      }
+    }
+    return out;
   }
 
   findGroup(id: TargetId): Promise<TargetEntry | undefined> {

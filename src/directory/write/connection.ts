@@ -1,4 +1,4 @@
-import { Attribute, Change, Client, type Entry } from 'ldapts';
+import { Attribute, Change, Client, type Control, type Entry } from 'ldapts';
 import type { DirectoryConfig, ServerSpec } from '../../config/load.js';
 import { IdsyncError } from '../../errors.js';
 import { tlsOptionsFor } from '../tls.js';
@@ -103,11 +103,12 @@ export class WriteConnection {
     return (await this.read(dn, { attributes, binary, filter, sizeLimit: 1 })).entries[0];
   }
 
-  add(dn: string, attributes: Record<string, WriteValues>, context: WriteContext): Promise<void> {
+  /** `controls` may carry answers back (post-read.ts): one instance per request. */
+  add(dn: string, attributes: Record<string, WriteValues>, context: WriteContext, controls?: Control[]): Promise<void> {
     const list = Object.entries(attributes)
       .filter(([, v]) => v.length > 0)
       .map(([type, values]) => new Attribute({ type, values }));
-    return this.#do({ ...context, target: dn }, (c) => c.add(dn, list));
+    return this.#do({ ...context, target: dn }, (c) => c.add(dn, list, controls));
   }
 
   modify(

@@ -5,7 +5,7 @@ import { directoryConfig } from '../../../test/support/directory-config.js';
 import { uniqueName } from '../../../test/support/workspace.js';
 import { IdsyncError } from '../../errors.js';
 import type { ProvisionTarget } from '../../provision/target.js';
-import { openProvisionTarget, type DisableMethod } from './index.js';
+import { openProvisionTarget, type DisableMethod, type OpenLdapTarget } from './index.js';
 import { bindSucceeds } from '../../../test/support/binds.js';
 
 /** The OpenLDAP provisioning target against the harness's real slapd (LDAPS, ppolicy loaded). */
@@ -146,6 +146,48 @@ describe('OpenLDAP provisioning target (slapd)', () => {
     await other.setPassword(v.dn, 'Other-Mark-4', { enable: true });
     expect((await other.findUser(v.id))?.enabled).toBe(true);
     expect((await slapd.get(v.dn, ['employeeType']))?.employeeType).toEqual([]);
+  });
+
+  it('gets the id of a new user or group with the add itself (Post-Read control, RFC 4527), with no read after it', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const conn = (t as OpenLdapTarget).connection;
+    const reads: string[] = [];
+    const readOne = conn.readOne.bind(conn);
+    conn.readOne = (dn, ...rest) => {
+      reads.push(dn);
+      return readOne(dn, ...rest);
+    };
+    const u = await t.createUser(person(uniqueName('pr')));
+    const g = await t.createGroup({ rdn: uniqueName('prg'), attributes: { description: ['post-read'] }, members: [u.dn] });
+    expect(reads.filter((dn) => dn === u.dn || dn === g.dn)).toEqual([]);
+    // The same entries as a search returns.
+    expect(await t.findUser(u.id)).toEqual(u);
+    expect(await t.findGroup(g.id)).toEqual(g);
+    expect(u).toMatchObject({ enabled: false, attributes: { uid: [u.dn.slice(4, u.dn.indexOf(','))], sn: ['Lovelace'] } });
+  });
+
+  it('looks several usernames up at once, answering for each what findUserByName answers', async () => {
+    const c = await containers();
+    const t = await target(c);
+    const outside = await slapd.addOu(uniqueName('elsewhere'));
+    const mine = await t.createUser(person(uniqueName('mine')));
+    const mineUid = mine.attributes.uid[0];
+    const theirs = uniqueName('theirs');
+    await slapd.addUser({ ou: outside, uid: theirs, sn: 'Theirs' });
+    // Two entries outside the container: undecided here, so asked one by one (which says why).
+    const twice = uniqueName('twice');
+    await slapd.addUser({ ou: outside, uid: twice, sn: 'One' });
+    await slapd.addUser({ ou: await slapd.addOu(uniqueName('other')), uid: twice, sn: 'Two' });
+    const absent = uniqueName('absent');
+    const found = await (t as OpenLdapTarget).findUsersByName([mineUid.toUpperCase(), theirs, twice, absent]);
+    expect(found.get(mineUid.toLowerCase())).toEqual(await t.findUserByName(mineUid));
+    expect(found.get(theirs.toLowerCase())).toEqual(await t.findUserByName(theirs));
+    expect(found.get(theirs.toLowerCase())?.protectedReason).toMatch(/outside the user container/);
+    expect(found.has(absent.toLowerCase())).toBe(true);
+    expect(found.get(absent.toLowerCase())).toBeUndefined();
+    expect(found.has(twice.toLowerCase())).toBe(false);
+    await expect(t.findUserByName(twice)).rejects.toMatchObject({ code: 'PROVISION_CONFLICT' });
   });
 
   it('creates a group and keeps its membership, with a placeholder member only while it is empty', async () => {

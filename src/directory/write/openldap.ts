@@ -6,6 +6,7 @@ import { dnKey, escapeDnValue, escapeFilterValue } from '../codecs.js';
 import { provisioningProfileFor, type DisableMethod } from '../profiles/provisioning.js';
 import { WriteConnection, type ReadEntry } from './connection.js';
 import { checkPassword } from './password-policy.js';
+import { PostReadControl } from './post-read.js';
 import { checkOpenLdapRights } from './rights.js';
 import {
   checkModifiable,
@@ -24,6 +25,8 @@ const { BerWriter } = asn1;
 const profile = provisioningProfileFor('openldap');
 const USER_ATTRIBUTES = ['uid', 'cn', 'sn', 'givenName', 'displayName', 'mail', 'telephoneNumber', 'mobile', 'description'];
 const GROUP_ATTRIBUTES = ['cn', 'description', 'member'];
+/** Usernames per search in findUsersByName: a filter of a few kilobytes. */
+const NAMES_PER_SEARCH = 100;
 /** RFC 3062: the Password Modify extended operation. */
 export const PASSWORD_MODIFY_OID = '1.3.6.1.4.1.4203.1.11.1';
 
@@ -129,6 +132,33 @@ export class OpenLdapTarget implements ProvisionTarget {
     return this.#find(`(&(objectClass=inetOrgPerson)(uid=${escapeFilterValue(username)}))`, 'user');
   }
 
+  /** One search per NAMES_PER_SEARCH names, an OR of their uids; each name decided by #find's rule. */
+  async findUsersByName(usernames: string[]): Promise<Map<string, TargetEntry | undefined>> {
+    const out = new Map<string, TargetEntry | undefined>();
+    const base = await this.#namingContext();
+    const attributes = [...USER_ATTRIBUTES, 'entryUUID', this.#disable.attribute];
+    const wanted = [...new Set(usernames.map((u) => u.toLowerCase()))];
+    for (let i = 0; i < wanted.length; i += NAMES_PER_SEARCH) {
+      const names = wanted.slice(i, i + NAMES_PER_SEARCH);
+      const filter = `(&(objectClass=inetOrgPerson)(|${names.map((n) => `(uid=${escapeFilterValue(n)})`).join('')}))`;
+      const { entries, truncated } = await this.#conn.read(base, { scope: 'sub', filter, attributes, sizeLimit: names.length * 2 + 10 });
+      if (truncated) continue;
+      const byName = new Map<string, ReadEntry[]>(names.map((n) => [n, []]));
+      for (const e of entries) for (const uid of e.attrs.uid ?? []) byName.get(uid.toLowerCase())?.push(e);
+      for (const [name, found] of byName) {
+        if (found.length === 0) {
+          out.set(name, undefined);
+          continue;
+        }
+        const inside = found.filter((e) => !outsideContainer(e.dn, this.userContainer, 'user'));
+        if (inside.length !== 1 && found.length !== 1) continue;
+        const e = inside[0] ?? found[0];
+        if (first(e.attrs.entryuuid)) out.set(name, this.#toEntry(e, 'user'));
+      }
+    }
+    return out;
+  }
+
   findGroup(id: TargetId): Promise<TargetEntry | undefined> {
     return this.#find(`(&(objectClass=groupOfNames)(entryUUID=${escapeFilterValue(id)}))`, 'group');
   }
@@ -159,9 +189,11 @@ export class OpenLdapTarget implements ProvisionTarget {
     const attrs = this.#userAttributes(user.rdn, user.attributes);
     // Created disabled, as on AD: the caller sets the password and enables the account last.
     attrs[this.#disable.attribute.toLowerCase()] = [this.#disable.value];
-    await this.#withDisableHint(() => this.#conn.add(dn, attrs, { operation: 'create user' }));
+    const read = [...USER_ATTRIBUTES, 'entryUUID', this.#disable.attribute];
+    const postRead = profile.postReadOnAdd ? new PostReadControl(read) : undefined;
+    await this.#withDisableHint(() => this.#conn.add(dn, attrs, { operation: 'create user' }, postRead && [postRead]));
     this.#fresh.set(dn, true);
-    const e = await this.#conn.readOne(dn, [...USER_ATTRIBUTES, 'entryUUID', this.#disable.attribute]);
+    const e = postRead?.entry?.attrs.entryuuid ? postRead.entry : await this.#conn.readOne(dn, read);
     if (!e) throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${dn}: created, but it cannot be read back`);
     return this.#toEntry(e, 'user');
   }
@@ -242,8 +274,15 @@ export class OpenLdapTarget implements ProvisionTarget {
     const dn = `${profile.group.rdnAttribute}=${escapeDnValue(group.rdn)},${this.groupContainer}`;
     const attrs = nonEmpty(group.attributes);
     const members = group.members.length > 0 ? group.members : [profile.placeholderMember!];
-    await this.#conn.add(dn, { ...attrs, cn: attrs.cn ?? [group.rdn], objectclass: profile.group.objectClass, member: members }, { operation: 'create group' });
-    const e = await this.#conn.readOne(dn, [...GROUP_ATTRIBUTES, 'entryUUID']);
+    const read = [...GROUP_ATTRIBUTES, 'entryUUID'];
+    const postRead = profile.postReadOnAdd ? new PostReadControl(read) : undefined;
+    await this.#conn.add(
+      dn,
+      { ...attrs, cn: attrs.cn ?? [group.rdn], objectclass: profile.group.objectClass, member: members },
+      { operation: 'create group' },
+      postRead && [postRead],
+    );
+    const e = postRead?.entry?.attrs.entryuuid ? postRead.entry : await this.#conn.readOne(dn, read);
     if (!e) throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${dn}: created, but it cannot be read back`);
     return this.#toEntry(e, 'group');
   }
