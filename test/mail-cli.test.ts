@@ -105,4 +105,46 @@ describe('mail from the command line', () => {
     await ws.sync([], { expectCode: 3 });
     expect(JSON.parse((await ws.cli(['mail', 'outbox', '--json'])).stdout).total).toBe(4);
   });
+  it('invites users synced before enrollment was turned on: a dry run first, then once', async () => {
+    const base = await slapd.addOu(uniqueName('mi'));
+    const people = await slapd.addOu('people', base);
+    const groups = await slapd.addOu('groups', base);
+    const tag = base.split(',')[0].slice(3).toLowerCase();
+    const bo = await slapd.addUser({ ou: people, uid: 'bo', givenName: 'Bo', sn: 'Early', mail: `bo.${tag}@corp.example.test` });
+    const cy = await slapd.addUser({ ou: people, uid: 'cy', givenName: 'Cy', sn: 'Nomail' });
+    const g = await slapd.addGroup({ ou: groups, cn: 'staff', members: [bo, cy] });
+    const directory = (enrollment: boolean) => ({
+      name: 'ldap',
+      type: 'openldap',
+      servers: [slapd.ldapsUrl],
+      caFile: slapd.caFile,
+      bind: { dn: slapd.bindDn, password: slapd.password },
+      baseDn: base,
+      groups: [g],
+      enrollment: { email: enrollment },
+    });
+    const settings = { smtp: smtp.config(), api: { listen: '127.0.0.1:0', publicUrl: 'https://idsync.corp.example.test' } };
+    const ws = new Workspace().configure([directory(false)], settings);
+    await ws.sync();
+    // Synced while enrollment was off: nobody was mailed, and turning it on mails nobody either.
+    ws.configure([directory(true)], settings);
+    await ws.sync();
+    expect(JSON.parse((await ws.cli(['enrollments', '--json'])).stdout).total).toBe(0);
+
+    const usage = await ws.cli(['enrollments', 'invite']);
+    expect(usage.code).toBe(2);
+    const preview = await ws.cli(['enrollments', 'invite', '--all', '--dry-run']);
+    expect(preview.stdout).toContain('would invite bo');
+    expect(preview.stdout).toMatch(/skipped cy <no email>: the user has no valid email address/);
+    expect(preview.stdout).toContain('nothing was queued');
+    expect(JSON.parse((await ws.cli(['mail', 'outbox', '--json'])).stdout).total).toBe(0);
+
+    const sent = await ws.cli(['enrollments', 'invite', '--all']);
+    expect(sent.stdout).toContain('Queued 1 enrollment email');
+    expect(JSON.parse((await ws.cli(['enrollments', '--json'])).stdout).items.map((p: { username: string }) => p.username)).toEqual(['bo']);
+    // Once: bo is pending now, so a second invitation leaves bo to "resend".
+    const again = await ws.cli(['enrollments', 'invite', 'bo']);
+    expect(again.stdout).toMatch(/skipped bo .*already pending/);
+    expect(JSON.parse((await ws.cli(['mail', 'outbox', '--json'])).stdout).total).toBe(1);
+  });
 });

@@ -4,7 +4,7 @@ import type { SecretBox } from '../directories/secret-box.js';
 import { IdsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
-import { ensureDirectory } from '../store/directories.js';
+import { directoryIdOf, ensureDirectory } from '../store/directories.js';
 import type { MailUser } from '../store/enrollment-mail.js';
 import type { MailRow } from '../store/mail-outbox.js';
 import type { RunReport } from '../sync/report.js';
@@ -118,6 +118,68 @@ export async function enrollmentPass(ctx: EnrollmentMailContext, now: Date): Pro
     if (id !== undefined) repaired++;
   }
   return { reminders, repaired };
+}
+
+/** One user considered by `inviteEnrollments`: invited, or why not. */
+export interface InviteOutcome {
+  username: string;
+  email: string | null;
+  invited: boolean;
+  reason?: string;
+}
+
+/**
+ * Invites users who were synced before their directory's `enrollment.email` was turned on (or who
+ * became eligible since, by gaining an email address or losing a phone): a link and its first
+ * email for each, by Duo's rules (ineligible). Users with an open, unexpired link are left as they
+ * are ("resend" is for them). With `dryRun`, only says who would be invited: the preview before
+ * emails go out. `userIds` undefined: every active user of every directory with enrollment on.
+ */
+export async function inviteEnrollments(
+  ctx: EnrollmentMailContext,
+  directories: readonly DirectoryConfig[],
+  userIds: number[] | undefined,
+  now: Date,
+  dryRun: boolean,
+): Promise<InviteOutcome[]> {
+  const { store } = ctx;
+  const byId = new Map<number, DirectoryConfig>();
+  for (const cfg of directories) {
+    const id = await directoryIdOf(store, cfg.name);
+    if (id !== undefined) byId.set(id, cfg);
+  }
+  let ids = userIds;
+  if (!ids) {
+    ids = [];
+    for (const [id, cfg] of byId) if (cfg.enrollment?.email) ids.push(...(await store.enrollmentMail.activeUsersOf(id)));
+  }
+  const out: InviteOutcome[] = [];
+  for (const u of await store.enrollmentMail.users(ids)) {
+    const cfg = u.directoryId === null ? undefined : byId.get(u.directoryId);
+    const result = (invited: boolean, reason?: string) => out.push({ username: u.username, email: u.email, invited, ...(reason ? { reason } : {}) });
+    if (!cfg) {
+      result(false, 'not a synced user (enrollment emails are per directory)');
+      continue;
+    }
+    if (!cfg.enrollment?.email) {
+      result(false, `directory "${cfg.name}" has enrollment.email off`);
+      continue;
+    }
+    const why = ineligible(u, cfg.importPhones);
+    if (why) {
+      result(false, why);
+      continue;
+    }
+    const open = await store.enrollmentLinks.openFor(u.id);
+    if (open && Date.parse(open.expires_at) > now.getTime()) {
+      result(false, `already pending (link expires ${open.expires_at}; use resend)`);
+      continue;
+    }
+    if (!dryRun) await issueAndQueue(ctx, u, now);
+    result(true);
+  }
+  if (!dryRun) ctx.log?.info({ invited: out.filter((o) => o.invited).length }, 'enrollment invitations queued');
+  return out;
 }
 
 /** "Resend": the same link again, its expiry unchanged (issue 15). */

@@ -42,3 +42,8 @@ export async function ensureDirectory(store: Store, cfg: DirectoryConfig, now: D
 export async function markSynced(store: Store, id: number, now: Date): Promise<void> {
   await store.db.updateTable('directories').set({ first_synced_at: now.toISOString() }).where('id', '=', id).where('first_synced_at', 'is', null).execute();
 }
+
+/** The store's id of a directory, by name; undefined when it was never synced. */
+export async function directoryIdOf(store: Store, name: string): Promise<number | undefined> {
+  return (await store.db.selectFrom('directories').select('id').where('name', '=', name).executeTakeFirst())?.id;
+}

@@ -59,6 +59,8 @@ type PendingQuery = ReturnType<typeof pendingQuery>;
 export interface EnrollmentMail {
   /** Users a run created or made active again ("new or newly active"). */
   runCandidates(runId: number): Promise<number[]>;
+  /** The active users of a directory, for inviting those synced before enrollment was turned on. */
+  activeUsersOf(directoryId: number): Promise<number[]>;
   users(ids: number[]): Promise<MailUser[]>;
   /** Users of the directory whose open link has expired at `now` (replaced at the next sync). */
   expiredOpen(directoryId: number, now: Date): Promise<number[]>;
@@ -87,6 +89,18 @@ export class KyselyEnrollmentMail implements EnrollmentMail {
       .where('user_id', 'is not', null)
       .execute();
     return rows.map((r) => r.user_id!);
+  }
+
+  async activeUsersOf(directoryId: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('directory_id', '=', directoryId)
+      .where('status', '=', 'active')
+      .where('trashed_at', 'is', null)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   async users(ids: number[]): Promise<MailUser[]> {

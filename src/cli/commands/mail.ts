@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { EMAIL_ADDRESS } from '../../config/mail.js';
 import { loadConfig } from '../../config/load.js';
-import { resendEnrollment } from '../../enrollment/mailing.js';
+import { inviteEnrollments, resendEnrollment } from '../../enrollment/mailing.js';
+import { secretBoxFor } from '../../directories/secret-box.js';
 import { IdsyncError } from '../../errors.js';
 import { sendTestMail } from '../../mail/transport.js';
 import { outboxView } from '../../mail/view.js';
@@ -74,6 +75,41 @@ export function registerMailCommands(program: Command): void {
         if (!user) throw new IdsyncError('STORE_NOT_FOUND', `no user "${username}"`, { where: username });
         const r = await resendEnrollment(store, user.id, clock()());
         process.stdout.write(`Queued the enrollment link of ${user.username} again (message #${r.outboxId}; the link still expires ${r.expiresAt}).\n`);
+      });
+    });
+  enrollments
+    .command('invite [usernames...]')
+    .description(
+      'send enrollment links to users synced before their directory had enrollment.email on (or eligible since): the named users, or --all; ' +
+        'users already pending are left to "resend". --dry-run shows who would be mailed',
+    )
+    .option('--all', 'every eligible user of every directory with enrollment.email on')
+    .option('--dry-run', 'only list who would be invited, and why the others would not')
+    .option('--json', 'print JSON')
+    .action(async (usernames: string[], o: { all?: boolean; dryRun?: boolean; json?: boolean }) => {
+      if (!o.all === !usernames.length) throw new IdsyncError('USAGE', 'name the users to invite, or give --all (not both)', { where: 'invite' });
+      await withStore(program.opts() as GlobalOptions, async ({ store, config, directories }) => {
+        let ids: number[] | undefined;
+        if (!o.all) {
+          ids = [];
+          for (const name of usernames) {
+            const user = await store.users.find(name);
+            if (!user) throw new IdsyncError('STORE_NOT_FOUND', `no user "${name}"`, { where: name });
+            ids.push(user.id);
+          }
+        }
+        const outcomes = await inviteEnrollments({ store, box: secretBoxFor(config) }, await directories.configs(), ids, clock()(), !!o.dryRun);
+        if (o.json) return void process.stdout.write(`${JSON.stringify({ dryRun: !!o.dryRun, outcomes }, null, 2)}\n`);
+        const invited = outcomes.filter((x) => x.invited);
+        for (const x of outcomes)
+          process.stdout.write(
+            `${x.invited ? (o.dryRun ? 'would invite' : 'invited') : 'skipped'} ${x.username} <${x.email ?? 'no email'}>${x.reason ? `: ${x.reason}` : ''}\n`,
+          );
+        process.stdout.write(
+          o.dryRun
+            ? `${invited.length} user${invited.length === 1 ? '' : 's'} would be sent an enrollment link; nothing was queued (run again without --dry-run).\n`
+            : `Queued ${invited.length} enrollment email${invited.length === 1 ? '' : 's'}; idsync serve sends them.\n`,
+        );
       });
     });
 }
