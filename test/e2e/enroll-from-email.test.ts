@@ -14,7 +14,7 @@ import { freePort, startPanelServer, type PanelServer } from './support/panel-se
  * Issue 15 from end to end, each half by its real parts: a user synced from slapd by `idsync serve`
  * gets the enrollment email (the SMTP server the suite starts receives it), the link is taken from
  * the parsed email and followed in Debian's chromium, the user enrols an authenticator app with a
- * code computed here, and the second factor then verifies through POST /api/v1/auth/verify; the
+ * code computed here and a passkey on chromium's virtual authenticator, and the second factor then verifies through POST /api/v1/auth/verify; the
  * enrollment leaves the pending list.
  */
 describe('from the enrollment email to a verified second factor (slapd, SMTP, chromium, idsync serve)', () => {
@@ -78,8 +78,15 @@ describe('from the enrollment email to a verified second factor (slapd, SMTP, ch
     expect(mail.parsed.html || '').toContain(mail.link!);
 
     browser = await launch();
-    const page = await (await browser.newContext({ viewport: { width: 420, height: 860 } })).newPage();
+    const context = await browser.newContext({ viewport: { width: 420, height: 860 } });
+    const page = await context.newPage();
     page.setDefaultTimeout(30_000);
+    // Chromium's virtual authenticator (DevTools WebAuthn domain) stands in for a passkey.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+    });
     await page.goto(mail.link!);
     await page.getByText(/Your username is dana\./).waitFor();
     await page.getByRole('button', { name: 'Use an authenticator app' }).click();
@@ -88,7 +95,12 @@ describe('from the enrollment email to a verified second factor (slapd, SMTP, ch
     const code = (offsetSeconds = 0) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + offsetSeconds * 1000 });
     await page.getByLabel('Code from the app').fill(code());
     await page.getByLabel('Code from the app').press('Enter');
-    await page.getByText(/is enrolled\./).waitFor();
+    await page.getByText('Authenticator app is enrolled.').waitFor();
+    // And a passkey, from the same link.
+    await page.getByRole('button', { name: 'Use a passkey or security key' }).click();
+    await page.getByRole('button', { name: 'Create passkey' }).click();
+    await page.getByText(/\(passkey or security key\)/).waitFor();
+    expect((await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials).toHaveLength(1);
     await page.getByRole('button', { name: 'Finish' }).click();
     await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
 
