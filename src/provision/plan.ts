@@ -132,8 +132,19 @@ export function planUser(look: Look<DesiredUser>, o: UserPlanOptions): ExportPla
     if (!entry) return plan;
     plan.entry = entry;
     plan.dn = entry.dn;
-    if (entry.protectedReason) plan.outcome = refusedOrConflict('user', d.username, entry, o.directory);
-    else if (entry.enabled !== false) plan.changes.push({ kind: 'user.disable', reason: d.reason ?? 'unbound' });
+    if (entry.protectedReason) {
+      plan.outcome = refusedOrConflict('user', d.username, entry, o.directory);
+      return plan;
+    }
+    if (entry.enabled !== false) plan.changes.push({ kind: 'user.disable', reason: d.reason ?? 'unbound' });
+    // A password set while the user is disabled goes to the disabled account, which stays
+    // disabled: it was dropped before, and the account came back with the old one.
+    const waiting = o.cfg.passwords ? o.password : undefined;
+    if (waiting) {
+      const refused = policyRefusal(d, o, waiting);
+      if (refused) plan.outcome = refused;
+      else plan.changes.push({ kind: 'user.password' });
+    }
     return plan;
   }
   if (!entry && look.byName) {
@@ -151,16 +162,10 @@ export function planUser(look: Look<DesiredUser>, o: UserPlanOptions): ExportPla
     return plan;
   }
   const password = o.cfg.passwords ? o.password : undefined;
-  if (password && o.policy && o.checkPassword) {
-    const problem = o.checkPassword(password.reveal(), o.policy, { username: d.username, fullName: d.attributes.displayName?.[0] });
-    if (problem) {
-      plan.outcome = {
-        kind: 'invalid',
-        code: 'PROVISION_PASSWORD_POLICY',
-        message: `the password of "${d.username}" does not meet the directory's policy: ${problem}`,
-      };
-      return plan;
-    }
+  const refused = password && policyRefusal(d, o, password);
+  if (refused) {
+    plan.outcome = refused;
+    return plan;
   }
   const rdnAttribute = o.cfg.profile.userRdnAttribute;
   if (!entry) {
@@ -180,6 +185,14 @@ export function planUser(look: Look<DesiredUser>, o: UserPlanOptions): ExportPla
   if (password) plan.changes.push({ kind: 'user.password' });
   if (entry.enabled === false) plan.changes.push({ kind: 'user.enable' });
   return plan;
+}
+
+/** The target's password policy refusing a password, as the plan's outcome; undefined when it passes. */
+function policyRefusal(d: DesiredUser, o: UserPlanOptions, password: Secret): ExportOutcome | undefined {
+  if (!o.policy || !o.checkPassword) return undefined;
+  const problem = o.checkPassword(password.reveal(), o.policy, { username: d.username, fullName: d.attributes.displayName?.[0] });
+  if (!problem) return undefined;
+  return { kind: 'invalid', code: 'PROVISION_PASSWORD_POLICY', message: `the password of "${d.username}" does not meet the directory's policy: ${problem}` };
 }
 
 /** The member DNs a group entry holds, as read back (`member`). */

@@ -165,6 +165,10 @@ describe('planUser (issue 12)', () => {
     const current = entry({ dn: 'CN=Ann Smith,OU=Staff,DC=corp,DC=test' });
     expect(planUser({ desired: unbound, current, record: record({ targetId: 'g-1' }) }, o).changes).toEqual([{ kind: 'user.disable', reason: 'in the trash' }]);
     expect(planUser({ desired: unbound, current: { ...current, enabled: false }, record: record({ targetId: 'g-1' }) }, o).changes).toEqual([]);
+    // A password set meanwhile reaches the disabled account, which stays disabled (it was dropped).
+    const withPassword = planUser({ desired: unbound, current, record: record({ targetId: 'g-1' }) }, { ...o, password: new Secret('N3w!pass') });
+    expect(withPassword.changes.map((c) => c.kind)).toEqual(['user.disable', 'user.password']);
+    expect(JSON.stringify(withPassword)).not.toContain('N3w!pass');
     const never = planUser({ desired: unbound, byName: current }, o);
     expect(never.changes).toEqual([]);
     expect(never.outcome).toBeUndefined();
