@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSlapd, type SlapdDirectory } from './harness/index.js';
 import { TestSmtp } from './harness/smtp.js';
+import { slapdEnrollmentDirectory } from './support/directory-config.js';
 import { uniqueName, Workspace } from './support/workspace.js';
 
 /**
@@ -25,21 +26,10 @@ describe('mail from the command line', () => {
     const address = `ann.${base.split(',')[0].slice(3)}@corp.example.test`.toLowerCase();
     const ann = await slapd.addUser({ ou: people, uid: 'ann', givenName: 'Ann', sn: 'Tester', mail: address });
     const g = await slapd.addGroup({ ou: groups, cn: 'staff', members: [ann] });
-    const ws = new Workspace().configure(
-      [
-        {
-          name: 'ldap',
-          type: 'openldap',
-          servers: [slapd.ldapsUrl],
-          caFile: slapd.caFile,
-          bind: { dn: slapd.bindDn, password: slapd.password },
-          baseDn: base,
-          groups: [g],
-          enrollment: { email: true },
-        },
-      ],
-      { smtp: smtp.config(), api: { listen: '127.0.0.1:0', publicUrl: 'https://idsync.corp.example.test' } },
-    );
+    const ws = new Workspace().configure([slapdEnrollmentDirectory(slapd, base, g)], {
+      smtp: smtp.config(),
+      api: { listen: '127.0.0.1:0', publicUrl: 'https://idsync.corp.example.test' },
+    });
 
     const before = smtp.received.length;
     const t = await ws.cli(['mail', 'test', 'ops@corp.example.test']);
@@ -113,16 +103,7 @@ describe('mail from the command line', () => {
     const bo = await slapd.addUser({ ou: people, uid: 'bo', givenName: 'Bo', sn: 'Early', mail: `bo.${tag}@corp.example.test` });
     const cy = await slapd.addUser({ ou: people, uid: 'cy', givenName: 'Cy', sn: 'Nomail' });
     const g = await slapd.addGroup({ ou: groups, cn: 'staff', members: [bo, cy] });
-    const directory = (enrollment: boolean) => ({
-      name: 'ldap',
-      type: 'openldap',
-      servers: [slapd.ldapsUrl],
-      caFile: slapd.caFile,
-      bind: { dn: slapd.bindDn, password: slapd.password },
-      baseDn: base,
-      groups: [g],
-      enrollment: { email: enrollment },
-    });
+    const directory = (enrollment: boolean) => slapdEnrollmentDirectory(slapd, base, g, enrollment);
     const settings = { smtp: smtp.config(), api: { listen: '127.0.0.1:0', publicUrl: 'https://idsync.corp.example.test' } };
     const ws = new Workspace().configure([directory(false)], settings);
     await ws.sync();

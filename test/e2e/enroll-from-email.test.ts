@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { Store } from '../../src/store/db.js';
 import { connectSlapd, type SlapdDirectory } from '../harness/index.js';
 import { TestSmtp } from '../harness/smtp.js';
+import { slapdEnrollmentDirectory } from '../support/directory-config.js';
 import { uniqueName, Workspace } from '../support/workspace.js';
 import { launch } from './support/browser.js';
 import { freePort, startPanelServer, type PanelServer } from './support/panel-server.js';
@@ -46,21 +47,7 @@ describe('from the enrollment email to a verified second factor (slapd, SMTP, ch
     const port = await freePort();
     // localhost, not 127.0.0.1: the enrollment page is a WebAuthn origin too.
     const publicUrl = `http://localhost:${port}`;
-    ws = new Workspace().configure(
-      [
-        {
-          name: 'ldap',
-          type: 'openldap',
-          servers: [slapd.ldapsUrl],
-          caFile: slapd.caFile,
-          bind: { dn: slapd.bindDn, password: slapd.password },
-          baseDn: base,
-          groups: [g],
-          enrollment: { email: true },
-        },
-      ],
-      { smtp: smtp.config(), api: { listen: `127.0.0.1:${port}`, publicUrl } },
-    );
+    ws = new Workspace().configure([slapdEnrollmentDirectory(slapd, base, g)], { smtp: smtp.config(), api: { listen: `127.0.0.1:${port}`, publicUrl } });
     const config = loadConfig(ws.configFile);
     const store = await Store.open(config.store);
     let verifyToken: string;

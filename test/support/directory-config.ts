@@ -36,3 +36,25 @@ export function directoryConfig(d: {
   );
   return cfg.directories[0];
 }
+
+/**
+ * The configuration-file entry of a slapd directory (over LDAPS, the harness's CA) syncing one
+ * group, with enrollment emails on or off: the mail and enrollment suites' directory (issue 15).
+ */
+export function slapdEnrollmentDirectory(
+  slapd: { ldapsUrl: string; caFile: string; bindDn: string; password: string },
+  baseDn: string,
+  group: string,
+  email = true,
+): Record<string, unknown> {
+  return {
+    name: 'ldap',
+    type: 'openldap',
+    servers: [slapd.ldapsUrl],
+    caFile: slapd.caFile,
+    bind: { dn: slapd.bindDn, password: slapd.password },
+    baseDn,
+    groups: [group],
+    enrollment: { email },
+  };
+}
