@@ -7,16 +7,16 @@ import type { Store } from './db.js';
  * directory has synced: changing it would re-key every user (Duo refuses the same change).
  */
 export async function ensureDirectory(store: Store, cfg: DirectoryConfig, now: Date): Promise<{ id: number; firstSyncedAt: string | null }> {
+  // The row is created by one statement that tolerates a concurrent creator: several processes
+  // (concurrent `idsync users add`, several serve nodes) may meet a directory for the first time
+  // together, and a select-then-insert let the second fail on directories_name_key.
+  await store.db
+    .insertInto('directories')
+    .values({ name: cfg.name, type: cfg.type, username_attribute: cfg.attributes.username, first_synced_at: null, created_at: now.toISOString() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   return store.transaction(async (trx) => {
-    const row = await trx.selectFrom('directories').selectAll().where('name', '=', cfg.name).executeTakeFirst();
-    if (!row) {
-      const ins = await trx
-        .insertInto('directories')
-        .values({ name: cfg.name, type: cfg.type, username_attribute: cfg.attributes.username, first_synced_at: null, created_at: now.toISOString() })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return { id: ins.id, firstSyncedAt: null };
-    }
+    const row = await trx.selectFrom('directories').selectAll().where('name', '=', cfg.name).executeTakeFirstOrThrow();
     if (row.type !== cfg.type) {
       throw new IdsyncError(
         'CONFIG_INVALID',
