@@ -4,7 +4,7 @@ import { policyDn } from '../../../test/harness/slapd.js';
 import { directoryConfig } from '../../../test/support/directory-config.js';
 import { uniqueName } from '../../../test/support/workspace.js';
 import { IdsyncError } from '../../errors.js';
-import type { ProvisionTarget } from '../../provision/target.js';
+import type { ProvisionTarget, TargetEntry } from '../../provision/target.js';
 import { openProvisionTarget, type DisableMethod, type OpenLdapTarget } from './index.js';
 import { bindSucceeds } from '../../../test/support/binds.js';
 
@@ -165,6 +165,28 @@ describe('OpenLDAP provisioning target (slapd)', () => {
     expect(await t.findUser(u.id)).toEqual(u);
     expect(await t.findGroup(g.id)).toEqual(g);
     expect(u).toMatchObject({ enabled: false, attributes: { uid: [u.dn.slice(4, u.dn.indexOf(','))], sn: ['Lovelace'] } });
+  });
+
+  it("reads a new user's lock back after its first password only until the server has shown it clears the lock itself (ppolicy)", async () => {
+    const c = await containers();
+    const t = await target(c);
+    const conn = (t as OpenLdapTarget).connection;
+    const reads: string[] = [];
+    const readOne = conn.readOne.bind(conn);
+    conn.readOne = (dn, ...rest) => {
+      reads.push(dn);
+      return readOne(dn, ...rest);
+    };
+    const users: TargetEntry[] = [];
+    for (const name of ['la', 'lb', 'lc']) users.push(await t.createUser(person(uniqueName(name))));
+    for (const [i, u] of users.entries()) await t.setPassword(u.dn, `Fresh-Lock-${i}x`, { enable: true });
+    // The first user's read taught the writer that ppolicy removed pwdAccountLockedTime with the
+    // password; the next two need no read, and every one of them is enabled and binds.
+    expect(reads.filter((dn) => users.some((u) => u.dn === dn))).toEqual([users[0].dn]);
+    for (const [i, u] of users.entries()) {
+      expect(await binds(u.dn, `Fresh-Lock-${i}x`)).toBe(true);
+      expect((await t.findUser(u.id))?.enabled).toBe(true);
+    }
   });
 
   it('looks several usernames up at once, answering for each what findUserByName answers', async () => {
