@@ -4,7 +4,7 @@
 //
 // - Active Directory (Samba): each entry is added enabled with its password in the add itself
 //   (`unicodePwd` as the quoted UTF-16LE value, over LDAPS), which is the cheapest way AD allows.
-//   idsync adds disabled, sets the password and enables last (three operations, issue 12).
+//   idsync does the same (one atomic add, createUserWithPassword), then reads the new objectGUID.
 // - OpenLDAP: each entry is added with a clear `userPassword`, which slapd stores as given; idsync
 //   sets the password with the Password Modify extended operation (RFC 3062), hashed by the server.
 import { spawn } from 'node:child_process';

@@ -7,7 +7,8 @@ import type { ProvisionTarget, TargetEntry } from './target.js';
  * Writes one export plan (src/provision/plan.ts) through a ProvisionTarget, in the plan's order:
  * the mirror of src/sync/apply.ts. A new user is created disabled, then gets its password, then
  * is enabled (issue 12: "A failed password therefore never leaves an enabled account without
- * one"): the plan lists them in that order and a failure stops the rest.
+ * one"): the plan lists them in that order and a failure stops the rest. A target that can do
+ * the three in one atomic add (AD) gets them as one call, with the same guarantee.
  */
 
 export interface ApplyOptions {
@@ -46,13 +47,24 @@ export async function applyExport(plan: ExportPlan, target: ProvisionTarget, opt
   for (let i = 0; i < changes.length; i++) {
     const c = changes[i];
     switch (c.kind) {
-      case 'user.create':
+      case 'user.create': {
         await opts.beforeCreate?.(c.dn);
-        entry = await target.createUser({ rdn: c.rdn, attributes: c.attributes });
+        const user = { rdn: c.rdn, attributes: c.attributes };
+        // Create, password and enable in one atomic add where the target can (AD): the plan's
+        // three steps, with the same guarantee and one write (ProvisionTarget.createUserWithPassword).
+        const withPassword = changes[i + 1]?.kind === 'user.password' && opts.password && target.createUserWithPassword;
+        if (withPassword) {
+          const enable = changes[i + 2]?.kind === 'user.enable';
+          entry = await target.createUserWithPassword!(user, opts.password!.reveal(), enable ? { enable: true } : undefined);
+          i += enable ? 2 : 1;
+        } else {
+          entry = await target.createUser(user);
+        }
         dn = entry.dn;
         created = moved = true;
         await opts.onCreated?.(entry);
         break;
+      }
       case 'group.create':
         await opts.beforeCreate?.(c.dn);
         entry = await target.createGroup({ rdn: c.rdn, attributes: c.attributes, members: c.members });

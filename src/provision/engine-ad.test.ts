@@ -17,7 +17,7 @@ import { bindSucceeds } from '../../test/support/binds.js';
 
 /*
  * Issue 12 end to end against the harness's Samba AD DC over LDAPS: a local user exported as an AD
- * account (created disabled, password, enabled; CN from the full name, userPrincipalName from the
+ * account (created with its password and enabled in one atomic add; CN from the full name, userPrincipalName from the
  * username), renamed and disabled; refused before anything is sent when AD cannot take it (no
  * first or last name) or the password breaks the domain's policy (the rule named).
  */
@@ -88,7 +88,7 @@ describe.skipIf(!sambaInfo).each(testStores())('provisioning into Active Directo
     storeUrl = url;
   });
 
-  it('creates the account disabled, sets its password, enables it; renames and disables it', async () => {
+  it('creates the account with its password, enabled, in one add; renames and disables it', async () => {
     const { users, groups, changes, run } = await setup();
     const sam = uniqueName('u');
     await changes.addUser({ username: sam, fullName: 'Grace Hopper', email: `${sam}@example.test` });

@@ -90,6 +90,12 @@ export interface ProvisionTarget {
 
   /** Creates a user in the user container, disabled, with no password. */
   createUser(user: NewUser): Promise<TargetEntry>;
+  /**
+   * Where the directory can: creates the user with its password, enabled when asked, in one
+   * atomic add, so the account exists with its password or not at all (AD). The password is
+   * checked and refused as by setPassword. Absent: createUser, setPassword, then enabling.
+   */
+  createUserWithPassword?(user: NewUser, password: string, options?: { enable?: boolean }): Promise<TargetEntry>;
   /** Replaces attributes; AD takes them in one modify. */
   modify(dn: string, changes: AttributeChange[]): Promise<void>;
   /** A new RDN in the same container; the new DN. */

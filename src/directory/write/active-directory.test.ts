@@ -6,7 +6,7 @@ import { uniqueName } from '../../../test/support/workspace.js';
 import { IdsyncError } from '../../errors.js';
 import type { ProvisionTarget } from '../../provision/target.js';
 import { sidToString } from '../codecs.js';
-import { openProvisionTarget } from './index.js';
+import { openProvisionTarget, type ActiveDirectoryTarget } from './index.js';
 import { bindSucceeds } from '../../../test/support/binds.js';
 
 /**
@@ -283,6 +283,45 @@ describe.skipIf(!sambaInfo)('Active Directory provisioning target (Samba AD DC)'
     } finally {
       await samba.modify(samba.baseDn, 'minPwdLength', '7');
     }
+  });
+
+  it('creates a user with its password and enabled in one atomic add, and a refused password creates nothing', async () => {
+    const c = await containers();
+    const t = await target(c);
+    expect(t.createUserWithPassword).toBeDefined();
+    const conn = (t as ActiveDirectoryTarget).connection;
+    const writes: string[] = [];
+    for (const op of ['add', 'modify'] as const) {
+      const real = conn[op].bind(conn) as (...a: unknown[]) => Promise<void>;
+      (conn as unknown as Record<string, unknown>)[op] = (dn: string, ...rest: unknown[]) => {
+        writes.push(`${op} ${dn}`);
+        return real(dn, ...rest);
+      };
+    }
+    const sam = uniqueName('one').slice(0, 20);
+    const u = await t.createUserWithPassword!(person(sam), 'One-Add-Only-1', { enable: true });
+    expect(writes).toEqual([`add ${u.dn}`]);
+    expect(u).toMatchObject({ enabled: true, attributes: { samaccountname: [sam] } });
+    expect(await binds(u.dn, 'One-Add-Only-1')).toBe(true);
+    expect(Number((await samba.get(u.dn, ['userAccountControl']))?.userAccountControl)).toBe(512);
+    // Not asked to enable: created with its password, disabled.
+    const off = await t.createUserWithPassword!(person(uniqueName('off').slice(0, 20)), 'One-Add-Off-2', {});
+    expect(off.enabled).toBe(false);
+    expect(await binds(off.dn, 'One-Add-Off-2')).toBe(false);
+    // Refused before sending (policy read from the domain), and by the DC itself once the policy moved: nothing is created either way.
+    const weak = person(uniqueName('weak').slice(0, 20));
+    expect(await failure(t.createUserWithPassword!(weak, 'short', { enable: true }))).toMatchObject({ code: 'PROVISION_PASSWORD_POLICY' });
+    await samba.modify(samba.baseDn, 'minPwdLength', '20');
+    try {
+      const refused = person(uniqueName('ref').slice(0, 20));
+      const e = await failure(t.createUserWithPassword!(refused, 'Twelve-Chars', { enable: true }));
+      expect(e).toMatchObject({ code: 'PROVISION_PASSWORD_POLICY', message: expect.stringContaining('at least 20 characters') });
+      expect(`${e.message} ${String(e.cause)} ${JSON.stringify(e)}`).not.toContain('Twelve-Chars');
+      expect(await t.findUserByName(refused.attributes.sAMAccountName[0])).toBeUndefined();
+    } finally {
+      await samba.modify(samba.baseDn, 'minPwdLength', '7');
+    }
+    expect(await t.findUserByName(weak.attributes.sAMAccountName[0])).toBeUndefined();
   });
 
   it('checks the rights of the service account on the containers and names the missing one', async () => {
