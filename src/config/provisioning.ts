@@ -85,6 +85,15 @@ export const provisioningSchema = z
         'With `false`, a new Active Directory account gets no password, and enabling it fails where the domain requires one.',
       { example: '`false`' },
     ),
+    serverHashesPasswords: documented(
+      z.boolean().optional(),
+      'OpenLDAP only: the server hashes a clear `userPassword` written in an add (slapo-ppolicy `olcPPolicyHashCleartext: TRUE`), so a new user ' +
+        'is created with its password in one add instead of an add and a Password Modify operation: half the writes, the cost of `ldapadd`. ' +
+        'The first new user on each server is read back (Post-Read) to check that the password was stored hashed; if the server kept it as ' +
+        'given, idsync re-sets it through Password Modify at once, reports CONFIG_INVALID and stops doing it for that server. Changes of ' +
+        'password always use Password Modify.',
+      { default: '`false`', example: '`true`' },
+    ),
     disable: z
       .object({
         attribute: documented(
@@ -118,6 +127,8 @@ export interface ProvisioningConfig {
   upnSuffix?: string;
   /** OpenLDAP: how a user is disabled. */
   disable?: { attribute: string; value: string };
+  /** OpenLDAP: the server hashes a clear userPassword in an add (olcPPolicyHashCleartext). */
+  serverHashesPasswords?: boolean;
   /** The type's naming and validation rules (src/directory/profiles/export-attributes.ts). */
   profile: Omit<ExportProfile, 'map' | 'disable'>;
 }
@@ -153,6 +164,9 @@ export function resolveProvisioning(p: ProvisioningInput, type: DirectoryType, b
     throw configError(`${where}.disable`, 'is for OpenLDAP: Active Directory accounts are disabled through userAccountControl');
   }
   if (type === 'openldap' && p.upnSuffix !== undefined) throw configError(`${where}.upnSuffix`, 'is for Active Directory (userPrincipalName)');
+  if (type === 'active-directory' && p.serverHashesPasswords) {
+    throw configError(`${where}.serverHashesPasswords`, 'is for OpenLDAP: Active Directory always hashes the password it is given (unicodePwd)');
+  }
   let upnSuffix: string | undefined;
   if (type === 'active-directory') {
     upnSuffix = p.upnSuffix ?? dnsNameOf(baseDn);
@@ -167,7 +181,7 @@ export function resolveProvisioning(p: ProvisioningInput, type: DirectoryType, b
     attributes: attributes as ExportMap,
     passwords: p.passwords,
     ...(upnSuffix ? { upnSuffix } : {}),
-    ...(type === 'openldap' ? { disable: p.disable ?? defaultDisable } : {}),
+    ...(type === 'openldap' ? { disable: p.disable ?? defaultDisable, serverHashesPasswords: p.serverHashesPasswords } : {}),
     profile,
   };
 }

@@ -76,6 +76,7 @@ describe('the provisioning block (issue 12, "Provisioning targets")', () => {
       [{ ...containers, disable: { attribute: 'nsAccountLock', value: 'true' } }, /directories\[0\]\.provisioning\.disable: is for OpenLDAP/],
       [{ ...containers, upnSuffix: 'not a domain' }, /directories\[0\]\.provisioning\.upnSuffix: must be a DNS name/],
       [{ ...containers, passwords: 'yes' }, /directories\[0\]\.provisioning\.passwords/],
+      [{ ...containers, serverHashesPasswords: true }, /directories\[0\]\.provisioning\.serverHashesPasswords: is for OpenLDAP/],
     ];
     for (const [provisioning, message] of cases) {
       const e = errorOf(() => parse({ ...ad, provisioning }));

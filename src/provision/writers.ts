@@ -9,6 +9,7 @@ export const openTarget: TargetOpener = (cfg) => {
     userContainer: p.userContainer,
     groupContainer: p.groupContainer,
     ...(p.disable ? { disable: { kind: 'attribute', attribute: p.disable.attribute, value: p.disable.value } } : {}),
+    ...(p.serverHashesPasswords ? { serverHashesPasswords: true } : {}),
   });
 };
 

@@ -5,7 +5,8 @@ import { ActiveDirectoryTarget } from './active-directory.js';
 import { OpenLdapTarget } from './openldap.js';
 
 export { ActiveDirectoryTarget } from './active-directory.js';
-export { OpenLdapTarget, passwordModifyRequest, PASSWORD_MODIFY_OID } from './openldap.js';
+export { OpenLdapTarget } from './openldap.js';
+export { passwordModifyRequest, PASSWORD_MODIFY_OID } from './openldap-passwords.js';
 export { checkPassword, PASSWORD_RULES, type PasswordVerdict } from './password-policy.js';
 export { mapWriteError } from './diagnostics.js';
 export { OPENLDAP_DEFAULT_DISABLE, provisioningProfileFor, type DisableMethod } from '../profiles/provisioning.js';
@@ -17,6 +18,8 @@ export interface ProvisionTargetOptions {
   disable?: DisableMethod;
   /** OpenLDAP only: let passwords cross a clear connection, when the configuration says so explicitly. */
   allowInsecurePasswords?: boolean;
+  /** OpenLDAP only: the server hashes a clear userPassword in an add (provisioning.serverHashesPasswords). */
+  serverHashesPasswords?: boolean;
 }
 
 /**

@@ -34,6 +34,7 @@ async function target(
     password?: string;
     allowInsecurePasswords?: boolean;
     disable?: DisableMethod;
+    serverHashesPasswords?: boolean;
   } = {},
 ) {
   const cfg = directoryConfig({
@@ -50,6 +51,7 @@ async function target(
     groupContainer: c.groups,
     allowInsecurePasswords: opts.allowInsecurePasswords,
     disable: opts.disable,
+    serverHashesPasswords: opts.serverHashesPasswords,
   });
   open.push(t);
   return t;
@@ -187,6 +189,57 @@ describe('OpenLDAP provisioning target (slapd)', () => {
       expect(await binds(u.dn, `Fresh-Lock-${i}x`)).toBe(true);
       expect((await t.findUser(u.id))?.enabled).toBe(true);
     }
+  });
+
+  it('with serverHashesPasswords, creates a user with its password in one add, and refuses a server that stores it as given', async () => {
+    const overlay = 'olcOverlay={2}ppolicy,olcDatabase={1}mdb,cn=config';
+    const c = await containers();
+    const plain = await target(c);
+    expect(plain.createUserWithPassword).toBeUndefined();
+    await slapd.modify(overlay, 'olcPPolicyHashCleartext', 'TRUE');
+    await slapd.modify(policyDn(slapd.info), 'pwdMinLength', '12');
+    try {
+      const t = await target(c, { serverHashesPasswords: true });
+      const conn = (t as OpenLdapTarget).connection;
+      const writes: string[] = [];
+      for (const op of ['add', 'modify', 'exop'] as const) {
+        const real = conn[op].bind(conn) as (...a: unknown[]) => Promise<void>;
+        (conn as unknown as Record<string, unknown>)[op] = (...a: unknown[]) => {
+          writes.push(op);
+          return real(...a);
+        };
+      }
+      const on = await t.createUserWithPassword!(person(uniqueName('ha')), 'Hashed-In-Add-1', { enable: true });
+      const off = await t.createUserWithPassword!(person(uniqueName('hb')), 'Hashed-In-Add-2', {});
+      expect(writes).toEqual(['add', 'add']);
+      expect(on.enabled).toBe(true);
+      expect(off.enabled).toBe(false);
+      expect(await binds(on.dn, 'Hashed-In-Add-1')).toBe(true);
+      expect(await binds(off.dn, 'Hashed-In-Add-2')).toBe(false);
+      // Stored hashed by the server (its olcPasswordHash, {SSHA} by default), never as given.
+      expect(String((await slapd.get(on.dn, ['userPassword']))?.userPassword)).toMatch(/^\{SSHA\}/);
+      // Refused before sending, as setPassword refuses (ppolicy's pwdMinLength, 12 here).
+      expect(await failure(t.createUserWithPassword!(person(uniqueName('hc')), 'short', { enable: true }))).toMatchObject({
+        code: 'PROVISION_PASSWORD_POLICY',
+      });
+    } finally {
+      await slapd.modify(overlay, 'olcPPolicyHashCleartext', 'FALSE');
+      await slapd.modify(policyDn(slapd.info), 'pwdMinLength', null);
+    }
+    // A server that keeps a clear userPassword as given: the password is re-set at once through
+    // Password Modify (hashed), the account is as asked, and the error names the setting.
+    const t = await target(c, { serverHashesPasswords: true });
+    const u = person(uniqueName('hd'));
+    const e = await failure(t.createUserWithPassword!(u, 'Clear-Then-Hashed-3', { enable: true }));
+    expect(e).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('olcPPolicyHashCleartext') });
+    expect(e.message).not.toContain('Clear-Then-Hashed-3');
+    const dn = `uid=${u.rdn},${c.users}`;
+    expect(String((await slapd.get(dn, ['userPassword']))?.userPassword)).toMatch(/^\{SSHA\}/);
+    expect(await binds(dn, 'Clear-Then-Hashed-3')).toBe(true);
+    // And the next user on that server goes the long way: the add carries no password.
+    const next = await t.createUserWithPassword!(person(uniqueName('he')), 'Long-Way-4xx', { enable: true });
+    expect(String((await slapd.get(next.dn, ['userPassword']))?.userPassword)).toMatch(/^\{SSHA\}/);
+    expect(await binds(next.dn, 'Long-Way-4xx')).toBe(true);
   });
 
   it('looks several usernames up at once, answering for each what findUserByName answers', async () => {

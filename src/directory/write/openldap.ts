@@ -1,4 +1,3 @@
-import asn1 from 'asn1';
 import type { DirectoryConfig } from '../../config/load.js';
 import { IdsyncError } from '../../errors.js';
 import type { AttributeChange, NewGroup, NewUser, PasswordPolicy, ProvisionTarget, RightCheck, TargetEntry, TargetId } from '../../provision/target.js';
@@ -6,6 +5,14 @@ import { dnKey, escapeDnValue, escapeFilterValue } from '../codecs.js';
 import { provisioningProfileFor, type DisableMethod } from '../profiles/provisioning.js';
 import { WriteConnection, type ReadEntry } from './connection.js';
 import { checkPassword } from './password-policy.js';
+import {
+  clearPasswordError,
+  hashedAsStored,
+  keepsClearPasswords,
+  markKeepsClearPasswords,
+  PASSWORD_MODIFY_OID,
+  passwordModifyRequest,
+} from './openldap-passwords.js';
 import { PostReadControl } from './post-read.js';
 import { checkOpenLdapRights } from './rights.js';
 import {
@@ -21,35 +28,18 @@ import {
   type TargetOptions,
 } from './shared.js';
 
-const { BerWriter } = asn1;
 const profile = provisioningProfileFor('openldap');
 const USER_ATTRIBUTES = ['uid', 'cn', 'sn', 'givenName', 'displayName', 'mail', 'telephoneNumber', 'mobile', 'description'];
 const GROUP_ATTRIBUTES = ['cn', 'description', 'member'];
 /** Usernames per search in findUsersByName: a filter of a few kilobytes. */
 const NAMES_PER_SEARCH = 100;
-/** RFC 3062: the Password Modify extended operation. */
-export const PASSWORD_MODIFY_OID = '1.3.6.1.4.1.4203.1.11.1';
-
 export interface OpenLdapTargetOptions extends TargetOptions {
   /** How an account is disabled; default ppolicy's pwdAccountLockedTime: 000001010000Z (profiles/provisioning.ts). */
   disable?: DisableMethod;
   /** Send passwords over a clear connection all the same: only when the configuration says so explicitly. */
   allowInsecurePasswords?: boolean;
-}
-
-/**
- * RFC 3062 section 2: PasswdModifyRequestValue ::= SEQUENCE { userIdentity [0] OCTET STRING
- * OPTIONAL, oldPasswd [1] OCTET STRING OPTIONAL, newPasswd [2] OCTET STRING OPTIONAL }. Without
- * oldPasswd it is an administrative reset; the server hashes newPasswd by its own policy
- * (olcPasswordHash), so no hash is chosen here.
- */
-export function passwordModifyRequest(userDn: string, newPassword: string): Buffer {
-  const w = new BerWriter();
-  w.startSequence();
-  w.writeString(userDn, 0x80);
-  w.writeString(newPassword, 0x82);
-  w.endSequence();
-  return w.buffer;
+  /** The server hashes a clear userPassword in an add (provisioning.serverHashesPasswords): createUserWithPassword exists. */
+  serverHashesPasswords?: boolean;
 }
 
 /**
@@ -87,7 +77,13 @@ export class OpenLdapTarget implements ProvisionTarget {
     this.#disable = disable;
     this.#allowInsecure = options.allowInsecurePasswords === true;
     this.#fallbackBase = cfg.baseDn;
+    if (options.serverHashesPasswords) this.createUserWithPassword = (user, password, o) => this.#createWithPassword(user, password, o ?? {});
   }
+
+  /** Only with serverHashesPasswords (ProvisionTarget.createUserWithPassword). */
+  readonly createUserWithPassword?: (user: NewUser, password: string, options?: { enable?: boolean }) => Promise<TargetEntry>;
+  /** Servers whose first new user's password was read back hashed. */
+  readonly #hashesChecked = new Set<string>();
 
   static async open(cfg: DirectoryConfig, options: OpenLdapTargetOptions): Promise<OpenLdapTarget> {
     return new OpenLdapTarget(await WriteConnection.open(cfg), cfg, options);
@@ -225,22 +221,8 @@ export class OpenLdapTarget implements ProvisionTarget {
   }
 
   async setPassword(dn: string, password: string, options: { enable?: boolean } = {}): Promise<void> {
-    if (!this.#conn.encrypted && !this.#allowInsecure) {
-      throw new IdsyncError(
-        'PROVISION_INSECURE',
-        `${this.#conn.server.url}: a password is only sent over LDAPS or StartTLS; this connection is not encrypted (transport: clear)`,
-        { where: dn },
-      );
-    }
     this.#guard(dn, 'user');
-    const policy = await this.passwordPolicy();
-    const uid = /^uid=/i.test(dn) ? dn.slice(4, dn.search(/(?<!\\),/)) : '';
-    const verdict = checkPassword(password, policy, { username: uid });
-    if (!verdict.ok) {
-      throw new IdsyncError('PROVISION_PASSWORD_POLICY', `${dn}: the password does not meet the server's policy: ${verdict.rule} (checked before sending)`, {
-        where: dn,
-      });
-    }
+    const policy = await this.#checkedPolicy(dn, password);
     const disabled = this.#fresh.get(dn) ?? (await this.#isDisabled(dn));
     await this.#conn.exop(PASSWORD_MODIFY_OID, passwordModifyRequest(dn, password), {
       operation: 'set the password of',
@@ -265,6 +247,67 @@ export class OpenLdapTarget implements ProvisionTarget {
     } else {
       await this.setEnabled(dn, false);
     }
+  }
+
+  /** Before anything is sent: the connection may carry a password, and the password meets the server's policy. */
+  async #checkedPolicy(dn: string, password: string): Promise<PasswordPolicy | undefined> {
+    if (!this.#conn.encrypted && !this.#allowInsecure) {
+      throw new IdsyncError(
+        'PROVISION_INSECURE',
+        `${this.#conn.server.url}: a password is only sent over LDAPS or StartTLS; this connection is not encrypted (transport: clear)`,
+        { where: dn },
+      );
+    }
+    const policy = await this.passwordPolicy();
+    const uid = /^uid=/i.test(dn) ? dn.slice(4, dn.search(/(?<!\\),/)) : '';
+    const verdict = checkPassword(password, policy, { username: uid });
+    if (!verdict.ok) {
+      throw new IdsyncError('PROVISION_PASSWORD_POLICY', `${dn}: the password does not meet the server's policy: ${verdict.rule} (checked before sending)`, {
+        where: dn,
+      });
+    }
+    return policy;
+  }
+
+  /**
+   * A new user with its clear password in the add, which the server hashes (olcPPolicyHashCleartext):
+   * one write, as `ldapadd` costs, instead of the add and Password Modify. Enabled unless asked
+   * otherwise; one add either way, so it exists with its password or not at all. The first user on
+   * each server is read back with the add (Post-Read) to see the password stored hashed.
+   */
+  async #createWithPassword(user: NewUser, password: string, options: { enable?: boolean }): Promise<TargetEntry> {
+    const server = this.#conn.server.url;
+    if (keepsClearPasswords(server)) {
+      const e = await this.createUser(user);
+      await this.setPassword(e.dn, password, options);
+      return { ...e, enabled: options.enable === true };
+    }
+    const dn = `${profile.user.rdnAttribute}=${escapeDnValue(user.rdn)},${this.userContainer}`;
+    const attrs = this.#userAttributes(user.rdn, user.attributes);
+    const policy = await this.#checkedPolicy(dn, password);
+    if (!options.enable) attrs[this.#disable.attribute.toLowerCase()] = [this.#disable.value];
+    attrs.userpassword = [password];
+    const check = !this.#hashesChecked.has(server);
+    const read = [...USER_ATTRIBUTES, 'entryUUID', this.#disable.attribute, ...(check ? ['userPassword'] : [])];
+    const postRead = new PostReadControl(read);
+    await this.#withDisableHint(() =>
+      this.#conn.add(dn, attrs, { operation: 'create user', password: true, minLength: policy?.minLength, historyLength: policy?.historyLength }, [postRead]),
+    );
+    if (!options.enable) this.#fresh.set(dn, true);
+    const e = postRead.entry?.attrs.entryuuid ? postRead.entry : await this.#conn.readOne(dn, read);
+    if (!e) throw new IdsyncError('DIRECTORY_OPERATION_FAILED', `${dn}: created, but it cannot be read back`);
+    if (check) {
+      const stored = e.attrs.userpassword?.[0];
+      if (hashedAsStored(stored, password)) {
+        this.#hashesChecked.add(server);
+      } else {
+        // Kept as given (or unreadable, so unknown): hashed now through Password Modify, never left so.
+        markKeepsClearPasswords(server);
+        await this.setPassword(dn, password, options);
+        throw clearPasswordError(server, dn, stored === undefined);
+      }
+    }
+    return this.#toEntry(e, 'user');
   }
 
   async #isDisabled(dn: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import asn1 from 'asn1';
 import { describe, expect, it } from 'vitest';
 import { escapeDnValue } from '../codecs.js';
-import { passwordModifyRequest } from './openldap.js';
+import { passwordModifyRequest } from './openldap-passwords.js';
 import { memberDelta, outsideContainer, parentDn } from './shared.js';
 
 const { BerReader } = asn1;

@@ -1719,6 +1719,8 @@ export interface components {
                  * @default true
                  */
                 passwords?: boolean;
+                /** @description OpenLDAP only: the server hashes a clear `userPassword` written in an add (slapo-ppolicy `olcPPolicyHashCleartext: TRUE`), so a new user is created with its password in one add instead of an add and a Password Modify operation: half the writes, the cost of `ldapadd`. The first new user on each server is read back (Post-Read) to check that the password was stored hashed; if the server kept it as given, idsync re-sets it through Password Modify at once, reports CONFIG_INVALID and stops doing it for that server. Changes of password always use Password Modify. */
+                serverHashesPasswords?: boolean;
                 disable?: {
                     /** @description OpenLDAP, which has no standard disabled flag: the attribute idsync sets on a disabled user (and removes to enable them). */
                     attribute: string;
