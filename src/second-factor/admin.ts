@@ -1,7 +1,7 @@
 import { IdsyncError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import type { FactorUser, GroupRef } from '../store/second-factor.js';
-import type { GroupFactorStatus, UserFactorStatus } from '../store/schema.js';
+import type { UserFactorStatus } from '../store/schema.js';
 import { effectiveStatus, type EffectiveStatus } from './verify.js';
 
 /**
@@ -11,8 +11,7 @@ import { effectiveStatus, type EffectiveStatus } from './verify.js';
  * (their synced attributes stay read-only); `disabled` comes from their directory, so it is set
  * on local users only.
  */
-export const USER_FACTOR_STATUSES = ['active', 'bypass', 'disabled', 'locked_out'] as const satisfies readonly UserFactorStatus[];
-export const GROUP_FACTOR_STATUSES = ['active', 'bypass', 'disabled'] as const satisfies readonly GroupFactorStatus[];
+export { GROUP_FACTOR_STATUSES, USER_FACTOR_STATUSES } from './statuses.js';
 
 export interface SecondFactorView {
   username: string;

@@ -16,52 +16,73 @@ export class DesiredMembers {
   #users = new Float64Array(1024);
   #groups = new Int32Array(1024);
   #length = 0;
-  #lists: Float64Array[] | undefined;
+  /**
+   * The sorted lists, packed by group (compressed sparse rows: group g's users are
+   * `values[offsets[g] .. offsets[g] + lengths[g])`), and the pairs released once they are built:
+   * the lists are wanted at the very end of a run, where a first sync's peak memory is. A typed
+   * array per group and the pairs kept beside them held 8 MB more at 100,000 users (heap snapshot).
+   */
+  #lists: { offsets: Int32Array; lengths: Int32Array; values: Float64Array } | undefined;
   /** Memberships added, duplicates included. */
   total = 0;
 
   add(userId: number, groups: readonly number[]): void {
     if (!groups.length) return;
-    if (this.#length + groups.length > this.#users.length) {
-      const size = Math.max(this.#users.length * 2, this.#length + groups.length);
-      const users = new Float64Array(size);
-      users.set(this.#users.subarray(0, this.#length));
-      const gs = new Int32Array(size);
-      gs.set(this.#groups.subarray(0, this.#length));
-      this.#users = users;
-      this.#groups = gs;
-    }
+    if (this.#lists) this.#unpack();
+    if (this.#length + groups.length > this.#users.length) this.#grow(Math.max(this.#users.length * 2, this.#length + groups.length));
     for (const g of groups) {
       this.#users[this.#length] = userId;
       this.#groups[this.#length++] = g;
     }
     this.total += groups.length;
-    this.#lists = undefined;
   }
 
   /** Ascending user ids, each once. */
   sorted(itemIndex: number): Float64Array {
-    this.#lists ??= this.#build();
-    return this.#lists[itemIndex] ?? EMPTY;
+    const l = (this.#lists ??= this.#pack());
+    if (itemIndex < 0 || itemIndex >= l.lengths.length) return EMPTY;
+    return l.values.subarray(l.offsets[itemIndex], l.offsets[itemIndex] + l.lengths[itemIndex]);
   }
 
-  #build(): Float64Array[] {
-    const sizes: number[] = [];
-    for (let i = 0; i < this.#length; i++) sizes[this.#groups[i]] = (sizes[this.#groups[i]] ?? 0) + 1;
-    const lists: Float64Array[] = [];
-    const filled: number[] = [];
-    for (let g = 0; g < sizes.length; g++) {
-      if (sizes[g]) {
-        lists[g] = new Float64Array(sizes[g]);
-        filled[g] = 0;
+  #grow(size: number): void {
+    const users = new Float64Array(size);
+    users.set(this.#users.subarray(0, this.#length));
+    const gs = new Int32Array(size);
+    gs.set(this.#groups.subarray(0, this.#length));
+    this.#users = users;
+    this.#groups = gs;
+  }
+
+  #pack(): { offsets: Int32Array; lengths: Int32Array; values: Float64Array } {
+    let groups = 0;
+    for (let i = 0; i < this.#length; i++) if (this.#groups[i] >= groups) groups = this.#groups[i] + 1;
+    const offsets = new Int32Array(groups + 1);
+    for (let i = 0; i < this.#length; i++) offsets[this.#groups[i] + 1]++;
+    for (let g = 0; g < groups; g++) offsets[g + 1] += offsets[g];
+    const next = offsets.slice(0, groups);
+    const values = new Float64Array(this.#length);
+    for (let i = 0; i < this.#length; i++) values[next[this.#groups[i]]++] = this.#users[i];
+    const lengths = new Int32Array(groups);
+    for (let g = 0; g < groups; g++) lengths[g] = uniqueSorted(values.subarray(offsets[g], offsets[g + 1]).sort()).length;
+    this.#users = new Float64Array(0);
+    this.#groups = new Int32Array(0);
+    this.#length = 0;
+    return { offsets: offsets.subarray(0, groups), lengths, values };
+  }
+
+  /** Back to pairs, for an add() after the lists were built (the lists hold them all, duplicates dropped). */
+  #unpack(): void {
+    const { offsets, lengths, values } = this.#lists!;
+    this.#lists = undefined;
+    let n = 0;
+    for (const l of lengths) n += l;
+    this.#grow(Math.max(1024, 2 * n));
+    for (let g = 0; g < lengths.length; g++) {
+      for (let k = 0; k < lengths[g]; k++) {
+        this.#users[this.#length] = values[offsets[g] + k];
+        this.#groups[this.#length++] = g;
       }
     }
-    for (let i = 0; i < this.#length; i++) {
-      const g = this.#groups[i];
-      lists[g][filled[g]++] = this.#users[i];
-    }
-    for (let g = 0; g < lists.length; g++) if (lists[g]) lists[g] = uniqueSorted(lists[g].sort());
-    return lists;
   }
 }
 
@@ -152,9 +173,11 @@ export async function planMemberships(
     else if (groupId <= 0) have = new Float64Array(0);
     else have = lists ? (lists.get(groupId) ?? new Float64Array(0)) : await db.memberIds(groupId);
     // Placeholder ids of a dry run are negative: they sort first and are never in the store.
-    const add: number[] = [];
+    // A new or empty group takes every wanted member, in one array of the right size: grown by
+    // push, the arrays of a first sync's 331,000 memberships held a third more in spare room.
+    const add: number[] = have.length ? [] : Array.from(want);
     const remove: number[] = [];
-    let i = 0;
+    let i = have.length ? 0 : want.length;
     let j = 0;
     while (i < want.length || j < have.length) {
       if (j >= have.length || (i < want.length && want[i] < have[j])) add.push(want[i++]);

@@ -4,7 +4,6 @@ import { loadConfig } from '../../config/load.js';
 import { inviteEnrollments, resendEnrollment } from '../../enrollment/mailing.js';
 import { secretBoxFor } from '../../directories/secret-box.js';
 import { IdsyncError } from '../../errors.js';
-import { sendTestMail } from '../../mail/transport.js';
 import { outboxView } from '../../mail/view.js';
 import type { MailState } from '../../store/mail-outbox.js';
 import { clock, withStore, type GlobalOptions } from '../context.js';
@@ -20,6 +19,8 @@ export function registerMailCommands(program: Command): void {
     .action(async (address: string) => {
       if (!EMAIL_ADDRESS.test(address)) throw new IdsyncError('USAGE', `"${address}" is not an email address`, { where: 'ADDRESS' });
       const config = loadConfig((program.opts() as GlobalOptions).config);
+      // Loaded here only: nodemailer cost every command, a sync included, about 10 MB of RSS (issue 11).
+      const { sendTestMail } = await import('../../mail/transport.js');
       await sendTestMail(config.smtp, address);
       process.stdout.write(`Sent a test email to ${address} through ${config.smtp!.host}:${config.smtp!.port} (${config.smtp!.security}).\n`);
     });

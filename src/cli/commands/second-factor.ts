@@ -1,14 +1,8 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { IdsyncError } from '../../errors.js';
-import {
-  GROUP_FACTOR_STATUSES,
-  groupRef,
-  removeAuthenticator,
-  secondFactorView,
-  setUserFactorStatus,
-  USER_FACTOR_STATUSES,
-} from '../../second-factor/admin.js';
+import type * as Admin from '../../second-factor/admin.js';
+import { GROUP_FACTOR_STATUSES, USER_FACTOR_STATUSES } from '../../second-factor/statuses.js';
 import type { GroupFactorStatus, UserFactorStatus } from '../../store/schema.js';
 import { auditCli } from '../audit.js';
 import { clock, withStore, type GlobalOptions } from '../context.js';
@@ -19,6 +13,9 @@ import { clock, withStore, type GlobalOptions } from '../context.js';
  * `idsync groups factor-status GROUP [STATUS]`. Changes are audited as the API's are. Never a
  * secret: kinds, labels, dates and counts.
  */
+/** The second-factor code (WebAuthn, TOTP and their libraries), loaded only by these commands: see statuses.ts. */
+const admin = () => import('../../second-factor/admin.js');
+
 export function registerSecondFactorCommands(program: Command): void {
   const users = program.commands.find((c) => c.name() === 'users') ?? program.command('users');
   const authenticators = users.command('authenticators').description("a user's second factors (authenticator apps, passkeys, security keys)");
@@ -28,7 +25,7 @@ export function registerSecondFactorCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (user: string, o: { json?: boolean }) => {
       await withStore(program.opts() as GlobalOptions, async ({ store }) => {
-        const v = await secondFactorView(store, user, clock()());
+        const v = await (await admin()).secondFactorView(store, user, clock()());
         if (o.json) return void process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
         process.stdout.write(`${v.username}: second factor ${v.status}${v.effectiveStatus !== v.status ? ` (in effect: ${v.effectiveStatus})` : ''}`);
         process.stdout.write(`${v.lockedUntil ? `, locked until ${v.lockedUntil}` : ''}; ${v.recoveryCodesLeft} recovery codes left\n`);
@@ -46,7 +43,7 @@ export function registerSecondFactorCommands(program: Command): void {
     .action(async (user: string, id: string) => {
       if (!/^\d{1,15}$/.test(id)) throw new IdsyncError('USAGE', `the authenticator id must be a number (see \`idsync users authenticators ${user}\`)`);
       await withStore(program.opts() as GlobalOptions, async ({ store }) => {
-        const r = await removeAuthenticator(store, user, Number(id));
+        const r = await (await admin()).removeAuthenticator(store, user, Number(id));
         await auditCli(store, `users authenticators remove ${r.user.username} ${id}`, 'removeAuthenticator', `username=${r.user.username} id=${id}`, {
           kind: r.kind,
           label: r.label,
@@ -66,10 +63,10 @@ export function registerSecondFactorCommands(program: Command): void {
       await withStore(program.opts() as GlobalOptions, async ({ store }) => {
         const now = clock()();
         if (status) {
-          const u = await setUserFactorStatus(store, user, status as UserFactorStatus, `cli:${userInfo().username}`, now);
+          const u = await (await admin()).setUserFactorStatus(store, user, status as UserFactorStatus, `cli:${userInfo().username}`, now);
           await auditCli(store, `users factor-status ${u.username} ${status}`, 'setUserFactorStatus', `username=${u.username}`, { status });
         }
-        const v = await secondFactorView(store, user, now);
+        const v = await (await admin()).secondFactorView(store, user, now);
         if (o.json) return void process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
         process.stdout.write(`${v.username}: ${v.status} (in effect: ${v.effectiveStatus}); ${v.failures} failed attempts\n`);
       });
@@ -86,15 +83,15 @@ export function registerSecondFactorCommands(program: Command): void {
         throw new IdsyncError('USAGE', `the status must be one of ${GROUP_FACTOR_STATUSES.join(', ')}`);
       }
       await withStore(program.opts() as GlobalOptions, async ({ store }) => {
-        let ref: Awaited<ReturnType<typeof groupRef>>;
-        if (o.id) ref = await groupRef(store, { id: Number(o.id) });
+        let ref: Awaited<ReturnType<typeof Admin.groupRef>>;
+        if (o.id) ref = await (await admin()).groupRef(store, { id: Number(o.id) });
         else if (o.synced) {
           const found = await store.secondFactor.syncedGroupsNamed(group);
           if (!found.length) throw new IdsyncError('STORE_NOT_FOUND', `no synced group "${group}"`, { where: group });
           if (found.length > 1)
             throw new IdsyncError('USAGE', `several directories have a group "${group}": ids ${found.map((g) => g.id).join(', ')}; use --id`);
-          ref = await groupRef(store, { id: found[0]!.id });
-        } else ref = await groupRef(store, { localName: group });
+          ref = await (await admin()).groupRef(store, { id: found[0]!.id });
+        } else ref = await (await admin()).groupRef(store, { localName: group });
         if (status) {
           await store.secondFactor.setGroupStatus(ref, status as GroupFactorStatus, `cli:${userInfo().username}`, clock()());
           const action = ref.kind === 'synced' ? 'setGroupFactorStatus' : 'setLocalGroupFactorStatus';

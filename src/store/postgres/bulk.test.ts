@@ -123,6 +123,16 @@ describe('PostgreSQL bulk statements', () => {
     ]);
   });
 
+  it('reads the known users a chunk at a time, each once', async () => {
+    const { store, dir } = await withDirectory();
+    const ids = await pgInsertUsers(
+      store.db,
+      [1, 2, 3, 4, 5].map((i) => user(i, dir, i === 3 ? { status: 'trashed' } : {})),
+    );
+    const want = [0, 1, 3, 4].map((k) => [ids[k], `ext-${k + 1}`, `h${k + 1}`]);
+    for (const chunk of [1, 2, 4, 5]) expect(await pgDirectoryUsers(store.db, dir, chunk)).toEqual(want);
+  });
+
   it('inserts groups, adds and removes memberships in bulk, and reads them back per directory and per user', async () => {
     const { store, dir } = await withDirectory();
     const uids = await pgInsertUsers(

@@ -124,12 +124,22 @@ export async function pgUpdateUsers(db: Db, updates: readonly { id: number; set:
 }
 
 /**
- * [id, external id, source digest] of the directory's users that are not in the trash, as one JSON
- * array built by the server: what a full sync compares against. One value parsed by JSON.parse
- * costs a fraction of 100,000 rows through the driver's row parser.
+ * [id, external id, source digest] of the directory's users that are not in the trash, as JSON
+ * arrays built by the server: what a full sync compares against. One value parsed by JSON.parse
+ * costs a fraction of 100,000 rows through the driver's row parser. They come `chunk` users to a
+ * value, in id order: as one value, 100,000 users made a 9 MB message that the driver gathers in a
+ * buffer doubled to 16 MB, then a 9 MB string, and a re-sync's peak RSS 10-15 MB higher
+ * (issue 11: peak memory); ten round trips cost a few milliseconds.
  */
-export async function pgDirectoryUsers(db: Db, directoryId: number): Promise<[number, string, string | null][]> {
-  const { rows } = await sql<{ j: string | null }>`select json_agg(json_build_array(id, external_id, source_hash))::text as j
-    from users where directory_id = ${directoryId} and status != 'trashed' and external_id is not null`.execute(db);
-  return rows[0]?.j ? (JSON.parse(rows[0].j) as [number, string, string | null][]) : [];
+export async function pgDirectoryUsers(db: Db, directoryId: number, chunk = 10_000): Promise<[number, string, string | null][]> {
+  const out: [number, string, string | null][] = [];
+  for (let after = 0; ; ) {
+    const { rows } = await sql<{ j: string | null }>`select json_agg(json_build_array(id, external_id, source_hash) order by id)::text as j
+      from (select id, external_id, source_hash from users where directory_id = ${directoryId} and status != 'trashed' and external_id is not null
+        and id > ${after} order by id limit ${chunk}) u`.execute(db);
+    const part = rows[0]?.j ? (JSON.parse(rows[0].j) as [number, string, string | null][]) : [];
+    for (const r of part) out.push(r);
+    if (part.length < chunk) return out;
+    after = part[part.length - 1][0];
+  }
 }
