@@ -62,6 +62,8 @@ interface Server {
   baseDn: string;
   addOu(name: string, parent?: string): Promise<string>;
   stop(): Promise<void>;
+  /** OpenLDAP: provisioning.serverHashesPasswords, with slapd hashing a clear userPassword (olcPPolicyHashCleartext) for the floor too. */
+  serverHashesPasswords?: boolean;
 }
 
 interface Result {
@@ -95,7 +97,14 @@ async function workspace(s: Server, userContainer: string, groupContainer: strin
           caFile: s.caFile,
           bind: { dn: s.bindDn, password: s.password },
           baseDn: s.baseDn,
-          provisioning: { userContainer, groupContainer, users: 'all-local', groups: [], passwords: true },
+          provisioning: {
+            userContainer,
+            groupContainer,
+            users: 'all-local',
+            groups: [],
+            passwords: true,
+            ...(s.serverHashesPasswords ? { serverHashesPasswords: true } : {}),
+          },
         },
       ],
     }),
@@ -209,7 +218,8 @@ async function measure(s: Server): Promise<Result> {
   const floorOu = await s.addOu('floor', ou);
   const usersOu = await s.addOu('users', ou);
   const groupsOu = await s.addOu('groups', ou);
-  const prefix = s.kind === 'active-directory' ? 'p' : 'pr';
+  // Distinct per row: usernames are looked up in the whole directory, and an earlier row's users would be conflicts.
+  const prefix = s.kind === 'active-directory' ? 'p' : s.serverHashesPasswords ? 'ph' : 'pr';
   const floorSet = floorUsers(`f${prefix}`, N);
   const idsyncSet = floorUsers(`i${prefix}`, N);
   const load = loadavg()[0];
@@ -270,6 +280,23 @@ async function main(): Promise<void> {
         baseDn: slapd.baseDn,
         addOu: (n, p) => slapd.addOu(n, p),
         stop: () => slapd.stop(),
+      }),
+    );
+    // The same with the server hashing a clear userPassword in an add (ppolicy
+    // olcPPolicyHashCleartext), floor included: idsync then creates each user in one add.
+    await slapd.modify('olcOverlay={2}ppolicy,olcDatabase={1}mdb,cn=config', 'olcPPolicyHashCleartext', 'TRUE');
+    results.push(
+      await measure({
+        kind: 'openldap',
+        label: 'OpenLDAP slapd (LDAPS), serverHashesPasswords',
+        url: slapd.ldapsUrl,
+        bindDn: slapd.bindDn,
+        password: slapd.password,
+        caFile: slapd.caFile,
+        baseDn: slapd.baseDn,
+        addOu: (n, p) => slapd.addOu(n, p),
+        stop: () => slapd.stop(),
+        serverHashesPasswords: true,
       }),
     );
   } finally {

@@ -7,7 +7,7 @@ import { IdsyncMigrations } from './migrations.js';
 import { pgMigrationsCurrent, pgMigrationsNewer } from './postgres/migrations-check.js';
 import { fastPath, registerFastPath, SqliteFastPath } from './sqlite-fast-path.js';
 import { StorePostgresDialect } from './postgres-introspector.js';
-import { StoreSqliteDialect } from './sqlite-dialect.js';
+import { StoreSqliteDialect, withStatementCache } from './sqlite-dialect.js';
 import type { Database } from './schema.js';
 import { storeQueries, type StoreQueries } from './queries.js';
 import { PostgresSyncStore } from './sync/postgres-writer.js';
@@ -125,7 +125,7 @@ export class Store {
       database.pragma('synchronous = NORMAL');
       database.pragma('foreign_keys = ON');
       database.pragma('cache_size = -2000');
-      const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
+      const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database: withStatementCache(database) }) });
       const fast = new SqliteFastPath(database);
       store = new Store(db, 'sqlite', url, new SqliteSyncStore(db, fast));
       registerFastPath(store.db, fast);
