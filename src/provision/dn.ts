@@ -14,6 +14,16 @@ export function escapeRdnValue(value: string): string {
   return out;
 }
 
+/**
+ * The RDN value a new or renamed AD user takes when another object of its container already holds
+ * CN=<full name>: `John Smith (jsmith)`, as administrators tell two John Smiths apart by hand. A CN
+ * is unique only within its container (the sAMAccountName is unique in the domain), so the
+ * username makes it unique; the planner takes either form as the user's own and renames neither.
+ */
+export function collisionRdn(rdn: string, username: string): string {
+  return `${rdn} (${username})`;
+}
+
 export function childDn(rdnAttribute: string, rdnValue: string, container: string): string {
   return `${rdnAttribute}=${escapeRdnValue(rdnValue)},${container}`;
 }
@@ -45,6 +55,15 @@ export function rdnValueOf(dn: string): string {
     out += c;
   }
   return out.trim();
+}
+
+/** The DN without its first RDN (`CN=Smith\\, Ann,OU=x` → `OU=x`). */
+export function parentOf(dn: string): string {
+  for (let i = 0; i < dn.length; i++) {
+    if (dn[i] === '\\') i++;
+    else if (dn[i] === ',') return dn.slice(i + 1);
+  }
+  return '';
 }
 
 export function sameDn(a: string | null | undefined, b: string | null | undefined): boolean {

@@ -117,6 +117,32 @@ describe.skipIf(!sambaInfo).each(testStores())('provisioning into Active Directo
     expect(Number(disabled.userAccountControl) & 2).toBe(2);
   });
 
+  it('gives a second user of the same full name CN=<name> (<username>), and keeps it there through later runs and renames', async () => {
+    const { users, changes, run } = await setup();
+    const [a, b] = [uniqueName('ja'), uniqueName('jb')];
+    for (const sam of [a, b]) {
+      await changes.addUser({ username: sam, fullName: 'John Smith', email: `${sam}@example.test` });
+      await changes.editUser(sam, { first_name: 'John', last_name: 'Smith' });
+      await changes.setPassword(sam, 'Same-Name-2026!');
+    }
+    expect((await run()).delivery.failures).toEqual([]);
+    const dnOf = async (sam: string) => (await find(users, `(sAMAccountName=${sam})`))[0]?.dn;
+    expect(await dnOf(a)).toBe(`CN=John Smith,${users}`);
+    expect(await dnOf(b)).toBe(`CN=John Smith (${b}),${users}`);
+    expect(await binds(`CN=John Smith (${b}),${users}`, 'Same-Name-2026!')).toBe(true);
+    // A later run leaves it where it is: no rename back and forth.
+    await changes.editUser(b, { email: `${b}@other.example.test` });
+    expect((await run()).delivery.failures).toEqual([]);
+    expect(await dnOf(b)).toBe(`CN=John Smith (${b}),${users}`);
+    // A rename onto a name someone else holds lands on the disambiguated form too.
+    await changes.editUser(a, { full_name: 'Jane Doe' });
+    expect((await run()).delivery.failures).toEqual([]);
+    expect(await dnOf(a)).toBe(`CN=Jane Doe,${users}`);
+    await changes.editUser(b, { full_name: 'Jane Doe' });
+    expect((await run()).delivery.failures).toEqual([]);
+    expect(await dnOf(b)).toBe(`CN=Jane Doe (${b}),${users}`);
+  });
+
   it('refuses before sending: a user without first and last name, a password the domain policy refuses', async () => {
     const { users, changes, run } = await setup();
     const nameless = uniqueName('n');

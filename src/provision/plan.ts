@@ -4,7 +4,7 @@ import type { ErrorCode } from '../errors.js';
 import type { Secret } from '../secret.js';
 import type { ExportRecord } from '../store/provisioning.js';
 import { desiredDigest, type DesiredGroup, type DesiredUser } from './desired.js';
-import { childDn, rdnValueOf, sameDn } from './dn.js';
+import { childDn, collisionRdn, parentOf, rdnValueOf, sameDn } from './dn.js';
 import type { PasswordPolicy, TargetAttributes, TargetEntry } from './target.js';
 
 /**
@@ -91,8 +91,17 @@ function ours<D>(look: Look<D>): TargetEntry | undefined {
   if (!byName || !record) return undefined;
   if (record.targetId && record.targetId === byName.id) return byName;
   // A record with a DN and no id is only ever left by a create that did not finish (deliver.ts).
-  if (!record.targetId && sameDn(record.targetDn, byName.dn)) return byName;
+  if (!record.targetId && record.targetDn && createdAt(record.targetDn, byName.dn)) return byName;
   return undefined;
+}
+
+/**
+ * Whether an object found by name stands where a create recorded it would: at that DN, or at its
+ * disambiguated twin (`CN=John Smith (jsmith)`, dn.ts collisionRdn) when the first was taken.
+ */
+function createdAt(recordDn: string, found: string): boolean {
+  if (sameDn(recordDn, found)) return true;
+  return sameDn(parentOf(recordDn), parentOf(found)) && rdnValueOf(found).startsWith(`${rdnValueOf(recordDn)} (`);
 }
 
 const sameValues = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
@@ -178,13 +187,20 @@ export function planUser(look: Look<DesiredUser>, o: UserPlanOptions): ExportPla
   plan.entry = entry;
   plan.dn = entry.dn;
   const from = rdnValueOf(entry.dn);
-  const rename = from !== d.rdn;
+  // `John Smith (jsmith)` is this user's name too, taken where another held `John Smith` (dn.ts).
+  const rename = from !== d.rdn && !usernamesOf(d).some((u) => from === collisionRdn(d.rdn, u));
   if (rename) plan.changes.push({ kind: 'user.rename', from, to: d.rdn });
   const attributes = diff(d.attributes, entry.attributes, rename ? rdnAttribute : undefined);
   if (Object.keys(attributes).length) plan.changes.push({ kind: 'user.update', attributes });
   if (password) plan.changes.push({ kind: 'user.password' });
   if (entry.enabled === false) plan.changes.push({ kind: 'user.enable' });
   return plan;
+}
+
+/** The user's name in idsync and as exported (AD's sAMAccountName may be mapped from another field). */
+function usernamesOf(d: DesiredUser): string[] {
+  const exported = Object.entries(d.attributes).find(([k]) => k.toLowerCase() === 'samaccountname')?.[1]?.[0];
+  return exported && exported !== d.username ? [d.username, exported] : [d.username];
 }
 
 /** The target's password policy refusing a password, as the plan's outcome; undefined when it passes. */

@@ -75,6 +75,24 @@ describe('planUser (issue 12)', () => {
     expect(describePlan(p).join('\n')).toContain('sAMAccountName: "ann"');
   });
 
+  it("takes CN=<name> (<username>) as the user's own name: no rename back, and a create that landed there is its own", () => {
+    const twin = 'CN=Ann Smith (ann),OU=Staff,DC=corp,DC=test';
+    const current = entry({ dn: twin, attributes: { displayname: ['Ann Smith'], samaccountname: ['ann'] } });
+    const kinds = planUser({ desired: bound(), current, record: record({ targetId: 'g-1' }) }, o).changes.map((c) => c.kind);
+    expect(kinds).not.toContain('user.rename');
+    // Another person's disambiguation is not ours to keep: a user renamed to Ann Smith moves off "Ann Smith (bob)".
+    const other = entry({ dn: 'CN=Ann Smith (bob),OU=Staff,DC=corp,DC=test' });
+    expect(planUser({ desired: bound(), current: other, record: record({ targetId: 'g-1' }) }, o).changes[0]).toMatchObject({ kind: 'user.rename' });
+    // Killed between the create at the twin and its record: the record holds the first DN and no id.
+    const pending = record({ state: 'pending', targetDn: 'cn=Ann Smith,OU=Staff,DC=corp,DC=test' });
+    const p = planUser({ desired: bound(), byName: entry({ id: 'g-9', dn: twin }), record: pending }, o);
+    expect(p.outcome).toBeUndefined();
+    expect(p.entry?.id).toBe('g-9');
+    // Found by name anywhere else, it stays a conflict.
+    const elsewhere = planUser({ desired: bound(), byName: entry({ id: 'g-9', dn: 'CN=Ann Smith (ann),OU=Other,DC=corp,DC=test' }), record: pending }, o);
+    expect(elsewhere.outcome?.code).toBe('PROVISION_CONFLICT');
+  });
+
   it('without a waiting password (or with passwords off) creates and enables without one', () => {
     expect(planUser({ desired: bound() }, o).changes.map((c) => c.kind)).toEqual(['user.create', 'user.enable']);
     const off = { ...AD, passwords: false };

@@ -3,6 +3,7 @@ import { IdsyncError } from '../../errors.js';
 import type { AttributeChange, NewGroup, NewUser, PasswordPolicy, ProvisionTarget, RightCheck, TargetEntry, TargetId } from '../../provision/target.js';
 import { escapeDnValue, escapeFilterValue, guidToString, sidToString, UserAccountControl } from '../codecs.js';
 import { AD_NEW_USER_UAC, provisioningProfileFor } from '../profiles/provisioning.js';
+import { addUser, collisionTwin } from './ad-names.js';
 import { WriteConnection, type ReadEntry } from './connection.js';
 import { checkPassword } from './password-policy.js';
 import { PrivilegedGroups, PROTECTION_ATTRIBUTES, PROTECTION_BINARY } from './protected.js';
@@ -190,8 +191,8 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
   }
 
   async createUser(user: NewUser): Promise<TargetEntry> {
-    const { dn, values, who } = this.#newUser(user);
-    await this.#conn.add(dn, { ...values, useraccountcontrol: [AD_NEW_USER_UAC] }, { operation: 'create user' });
+    const { dn: wanted, values, who } = this.#newUser(user);
+    const dn = await addUser(this.#conn, wanted, user.rdn, who.username, { ...values, useraccountcontrol: [AD_NEW_USER_UAC] }, { operation: 'create user' });
     this.#fresh.set(dn, { ...who, uac: Number(AD_NEW_USER_UAC) });
     return this.#readBack(dn);
   }
@@ -205,12 +206,15 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
    * against. A refused password leaves nothing behind; the next change of the user tries again.
    */
   async createUserWithPassword(user: NewUser, password: string, options: { enable?: boolean } = {}): Promise<TargetEntry> {
-    const { dn, values, who } = this.#newUser(user);
-    this.#refuseClearConnection(dn);
-    const policy = await this.#checkedPolicy(dn, password, who);
+    const { dn: wanted, values, who } = this.#newUser(user);
+    this.#refuseClearConnection(wanted);
+    const policy = await this.#checkedPolicy(wanted, password, who);
     const uac = options.enable ? Number(AD_NEW_USER_UAC) & ~UserAccountControl.ACCOUNTDISABLE : Number(AD_NEW_USER_UAC);
-    await this.#conn.add(
-      dn,
+    const dn = await addUser(
+      this.#conn,
+      wanted,
+      user.rdn,
+      who.username,
       { ...values, useraccountcontrol: [String(uac)], unicodepwd: [Buffer.from(`"${password}"`, 'utf16le')] },
       { operation: 'create user', password: true, historyLength: policy?.historyLength },
     );
@@ -265,8 +269,18 @@ export class ActiveDirectoryTarget implements ProvisionTarget {
 
   async rename(dn: string, rdn: string): Promise<string> {
     if (!this.#fresh.get(dn)) await this.#guard(dn);
-    const newRdn = `${profile.user.rdnAttribute}=${escapeDnValue(rdn)}`;
-    await this.#conn.modifyRdn(dn, newRdn, { operation: 'rename' });
+    let newRdn = `${profile.user.rdnAttribute}=${escapeDnValue(rdn)}`;
+    try {
+      await this.#conn.modifyRdn(dn, newRdn, { operation: 'rename' });
+    } catch (err) {
+      // Only users are named after a full name that someone else may hold (a group's CN is its unique name).
+      const self = await this.#conn.readOne(dn, ['sAMAccountName', 'objectClass']);
+      const sam = first(self?.attrs.samaccountname);
+      if (!sam || !self?.attrs.objectclass?.some((c) => c.toLowerCase() === 'user')) throw err;
+      const twin = await collisionTwin(this.#conn, err, `${newRdn},${parentDn(dn)}`, rdn, sam);
+      newRdn = twin.slice(0, twin.length - parentDn(dn).length - 1);
+      await this.#conn.modifyRdn(dn, newRdn, { operation: 'rename' });
+    }
     const fresh = this.#fresh.get(dn);
     const newDn = `${newRdn},${parentDn(dn)}`;
     if (fresh) {
