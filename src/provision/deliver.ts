@@ -228,9 +228,10 @@ async function deliverRow(
         // An unbound user never exported here, or gone from the directory: nothing to write.
         await save(outbox, { state: record.state, exportedHash: plan.digest, code: record.code, reason: record.reason, permanent: record.permanent });
       }
-      // The row goes with its password. A row whose version moved on is kept, and so is its
-      // password: a clear of this version would match nothing either (both go by version).
-      await outbox.delivered(directoryId, kind, objectId, version);
+      // The row goes with its password. A row whose version moved on is kept (the change that
+      // came meanwhile is delivered next), without the password delivered here unless a new one came.
+      const gone = await outbox.delivered(directoryId, kind, objectId, version);
+      if (!gone && password && row.sealedPassword) await outbox.clearDeliveredPassword(directoryId, kind, objectId, row.sealedPassword);
     });
     if (applied && kind === 'user') dns.set(objectId, applied.targetDn);
     pass.followUp.groups += follow.length;

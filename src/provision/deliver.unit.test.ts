@@ -142,6 +142,25 @@ describe('deliverDue: the outbox loop for one target (issue 12, "Delivery")', ()
     expect(target.calls.filter((c) => c.startsWith('createUser'))).toHaveLength(1);
   });
 
+  it('keeps a row whose object changed during delivery without a new password, but not the password it delivered', async () => {
+    const { ctx, target, outbox, reader } = setup();
+    reader.groups_ = [];
+    await outbox.enqueue(1, 'user', 1, `sealed:${PASSWORD}`, T0);
+    const create = target.createUser.bind(target);
+    target.createUser = async (u) => {
+      const e = await create(u);
+      await outbox.enqueue(1, 'user', 1, null, T0); // a mail change, say: no password
+      return e;
+    };
+    await deliverDue(ctx);
+    expect(outbox.rows.get('1:user:1')).toMatchObject({ version: 2, sealedPassword: null });
+    target.createUser = create;
+    await deliverDue(ctx);
+    expect(outbox.rows.size).toBe(0);
+    // The password went out once: the second pass had the mail change only.
+    expect(target.calls.filter((c) => c.startsWith('setPassword'))).toHaveLength(1);
+  });
+
   it('retries a failure with exponential backoff, keeping the id of what it created', async () => {
     const { ctx, target, outbox, at } = setup();
     await outbox.enqueue(1, 'user', 1, null, T0);

@@ -125,6 +125,17 @@ export class KyselyProvisioning implements Provisioning {
       .execute();
   }
 
+  async clearDeliveredPassword(directoryId: number, kind: ExportKind, objectId: number, sealed: string): Promise<void> {
+    await this.db
+      .updateTable('provision_outbox')
+      .set({ sealed_password: null })
+      .where('directory_id', '=', directoryId)
+      .where('kind', '=', kind)
+      .where('object_id', '=', objectId)
+      .where('sealed_password', '=', sealed)
+      .execute();
+  }
+
   async failed(directoryId: number, kind: ExportKind, objectId: number, version: number, error: string, retryAt: string | undefined): Promise<void> {
     // Only the version that was attempted: a change that arrived meanwhile made the row due now.
     await this.db

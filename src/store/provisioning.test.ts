@@ -145,6 +145,20 @@ describe.each(backends)('provisioning store on %s', (_name, url) => {
     expect(stored).toContain('sealed:v1:');
   });
 
+  it('clearDeliveredPassword() clears the waiting password only while it is still the one delivered', async () => {
+    const store = await openTestStore(url());
+    const d = await directory(store, 'ad');
+    const first = box.seal('Pw-1-abcdefgh');
+    await store.provisioning.enqueue(d, 'user', 1, first, t0);
+    await store.provisioning.enqueue(d, 'user', 1, null, at(1)); // a change without a password: same sealed value
+    await store.provisioning.clearDeliveredPassword(d, 'user', 1, first);
+    expect(await store.provisioning.backlog(d)).toMatchObject([{ version: 2, sealedPassword: null }]);
+    const second = box.seal('Pw-2-abcdefgh');
+    await store.provisioning.enqueue(d, 'user', 1, second, at(2));
+    await store.provisioning.clearDeliveredPassword(d, 'user', 1, first);
+    expect(await store.provisioning.backlog(d)).toMatchObject([{ sealedPassword: second }]);
+  });
+
   it('delivered() removes the row only when its version has not moved; clearPassword likewise', async () => {
     const store = await openTestStore(url());
     const d = await directory(store, 'ad');

@@ -66,6 +66,12 @@ export interface Provisioning {
   delivered(directoryId: number, kind: ExportKind, objectId: number, version: number): Promise<boolean>;
   /** Clears a delivered password, if the row still holds that version. */
   clearPassword(directoryId: number, kind: ExportKind, objectId: number, version: number): Promise<void>;
+  /**
+   * Clears the waiting password if it is still `sealed`, whatever the row's version: a change that
+   * arrived while that password was being delivered keeps its row, but must not send it again (a
+   * new password is sealed anew, so it never matches).
+   */
+  clearDeliveredPassword(directoryId: number, kind: ExportKind, objectId: number, sealed: string): Promise<void>;
   /** A failed attempt: attempts + 1, next attempt at `retryAt` (undefined: permanent, kept until the object changes). */
   failed(directoryId: number, kind: ExportKind, objectId: number, version: number, error: string, retryAt: string | undefined): Promise<void>;
   /** Every waiting row of a target (for `idsync provision status`). */

@@ -231,6 +231,10 @@ export class MemoryOutbox implements Provisioning {
     const r = this.rows.get(this.#key(directoryId, kind, objectId));
     if (r?.version === version) r.sealedPassword = null;
   }
+  async clearDeliveredPassword(directoryId: number, kind: ExportKind, objectId: number, sealed: string) {
+    const r = this.rows.get(this.#key(directoryId, kind, objectId));
+    if (r?.sealedPassword === sealed) r.sealedPassword = null;
+  }
   async failed(directoryId: number, kind: ExportKind, objectId: number, version: number, error: string, retryAt: string | undefined) {
     const r = this.rows.get(this.#key(directoryId, kind, objectId));
     if (!r || r.version !== version) return;
