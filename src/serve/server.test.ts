@@ -112,4 +112,15 @@ describe('idsync serve and the directories created through the admin API', () =>
       expect(await serve.stop()).toBe(0);
     }
   });
+
+  it('stops cleanly (exit 0) on a SIGTERM that arrives while it is still starting', async () => {
+    const ws = new Workspace().configure([fileDir]);
+    const serve = ws.serve();
+    // The API listens before the last of the start-up (mail, the workers' first runs): a stop
+    // asked then (systemd, an orchestrator) must not kill the process by the signal's default action.
+    await ws.waitFor(async () => /admin API listening/.test(serve.output()), 30_000, 2);
+    serve.child.kill('SIGTERM');
+    expect(await serve.stop()).toBe(0);
+    expect(serve.output()).toMatch(/idsync serve stopped|stopping/);
+  });
 });

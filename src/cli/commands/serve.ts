@@ -18,6 +18,13 @@ export function registerServeCommands(program: Command): void {
     .description('keep every directory in sync (change streams or polling, plus a scheduled full sync) and serve the admin API')
     .option('--listen <host:port>', 'where the admin API listens (default: api.listen in the configuration, 127.0.0.1:8470)')
     .action(async (o: { listen?: string }) => {
+      // Listened for first: a stop asked while serve is still starting (systemd, an orchestrator,
+      // a rolling upgrade) waits for the start to finish and then stops cleanly, where the signal's
+      // default action would have killed the process halfway (exit by signal, leases not released).
+      const stopAsked = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
       const config = loadConfig((program.opts() as GlobalOptions).config);
       // The API stack (Hono, prom-client, argon2) loads only for `serve`: other commands start faster.
       const [{ createApiApp }, { startApiServer }, { SyncService }] = await Promise.all([
@@ -99,11 +106,8 @@ export function registerServeCommands(program: Command): void {
         directories: () => [...service.workers.values()].map((w) => w.cfg),
       });
       mail.start();
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await stopAsked;
+      log.info('stopping');
       stopPasswordMaintenance();
       await mail.stop();
       await agentHub.close();
@@ -114,6 +118,7 @@ export function registerServeCommands(program: Command): void {
       await node.stop();
       await presence.stop();
       await store.close();
+      log.info('idsync serve stopped');
     });
 
   program
