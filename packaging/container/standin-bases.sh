@@ -9,7 +9,13 @@
 #   docker.io/library/node:20-bookworm       the same plus python3, make, g++ (the official one is
 #                                           buildpack-deps, which has them), and
 #                                           npm_config_nodedir=/usr/local so node-gyp finds the
-#                                           headers without downloading them from nodejs.org.
+#                                           headers without downloading them from nodejs.org;
+#                                           and the host's extra CAs (below), for npm.
+#
+# A host that reaches the registries through a TLS-intercepting proxy trusts its CA in
+# /usr/local/share/ca-certificates: the node:20-bookworm stand-in trusts the same certificates
+# (HOST_CAS=0 to leave them out), else `npm ci` fails with SELF_SIGNED_CERT_IN_CHAIN. The official
+# image, on a host with direct access, needs none.
 #
 # They are not the official images: the official ones have their own Node build, more packages in
 # node:20-bookworm, and node-gyp downloads headers there. Both images are replaced if they exist.
@@ -66,11 +72,15 @@ CMD ["node"]
 EOF
 $ENGINE build --pull=never --network host -t "$SLIM" "$ctx"
 
+mkdir -p "$ctx/cas"
+if [[ ${HOST_CAS:-1} == 1 ]]; then cp /usr/local/share/ca-certificates/*.crt "$ctx/cas/" 2>/dev/null || true; fi
 cat >"$ctx/Containerfile.full" <<EOF
 FROM $SLIM
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates python3 make g++ \\
  && rm -rf /var/lib/apt/lists/*
-ENV npm_config_nodedir=/usr/local
+COPY cas/ /usr/local/share/ca-certificates/
+RUN update-ca-certificates
+ENV npm_config_nodedir=/usr/local NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 EOF
 $ENGINE build --pull=never --network host -t "$FULL" -f "$ctx/Containerfile.full" "$ctx"
 $ENGINE images --filter reference='*node*'
