@@ -24,6 +24,7 @@
 #   cgroups v1+v2, where crun refuses to run, "podman --runtime runc")
 #   MIRROR=http://deb.debian.org/debian
 #   WORK=/var/tmp/idsync-standin (the debootstrap tree is kept there and reused)
+#   POSTGRES=1 also makes a postgres:16 stand-in for compose.yaml (at the end of this file)
 set -euo pipefail
 
 if [[ -z ${ENGINE:-} ]]; then
@@ -84,3 +85,24 @@ ENV npm_config_nodedir=/usr/local NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certific
 EOF
 $ENGINE build --pull=never --network host -t "$FULL" -f "$ctx/Containerfile.full" "$ctx"
 $ENGINE images --filter reference='*node*'
+
+# POSTGRES=1: also a stand-in for postgres:16, which compose.yaml runs: Debian bookworm's
+# PostgreSQL 15 (not 16) with an entrypoint that, like the official one, creates POSTGRES_USER
+# (superuser, password POSTGRES_PASSWORD) and POSTGRES_DB in an empty data directory.
+if [[ ${POSTGRES:-0} == 1 ]]; then
+  pg=$WORK/pg-context
+  rm -rf "$pg" && mkdir -p "$pg"
+  cp "$(dirname "$0")/standin-postgres-entrypoint.sh" "$pg/entrypoint.sh"
+  chmod 755 "$pg/entrypoint.sh"
+  cat >"$pg/Containerfile" <<EOF
+FROM $SLIM
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-15 && rm -rf /var/lib/apt/lists/* \\
+ && mkdir -p /var/lib/postgresql/data /var/run/postgresql \\
+ && chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql
+ENV PATH=/usr/lib/postgresql/15/bin:\$PATH
+COPY entrypoint.sh /entrypoint.sh
+USER postgres
+ENTRYPOINT ["/entrypoint.sh"]
+EOF
+  $ENGINE build --pull=never --network host -t docker.io/library/postgres:16 "$pg"
+fi
