@@ -8,8 +8,8 @@
 # holds no secret: bind passwords and the store's URL come from the mounted file or the
 # environment (docs/configuration.md).
 
-# Build: compilers for the native modules (better-sqlite3, argon2), the TypeScript build, then the
-# dev dependencies dropped.
+# Build: compilers for the native module (better-sqlite3, when no prebuilt binary can be
+# downloaded), the TypeScript build, then the dev dependencies dropped.
 FROM node:20-bookworm AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -30,7 +30,10 @@ RUN mkdir -p /etc/idsync /var/lib/idsync && chown node:node /var/lib/idsync && c
 USER node
 WORKDIR /var/lib/idsync
 EXPOSE 8470
+# What the health check asks: set it when api.listen is not port 8470 on every interface or on
+# 127.0.0.1 (e.g. -e IDSYNC_HEALTHCHECK_URL=http://127.0.0.1:9000/healthz).
+ENV IDSYNC_HEALTHCHECK_URL=http://127.0.0.1:8470/healthz
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8470/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(process.env.IDSYNC_HEALTHCHECK_URL).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/app/bin/idsync.js"]
 CMD ["--config", "/etc/idsync/idsync.yaml", "serve"]
