@@ -266,7 +266,8 @@ function report(results: Result[]): string {
     const ratio = r.idsyncS / r.floorS;
     const p95 = pct(r.latencies, 95);
     return (
-      `| ${r.label} | ${r.floorBeforeS.toFixed(2)} / ${r.floorAfterS.toFixed(2)} | ${r.idsyncS.toFixed(2)} | ${ratio.toFixed(2)}× (${ok(ratio <= TARGET_RATIO)}) | ` +
+      `| ${r.label} | ${r.floorBeforeS.toFixed(2)} / ${r.floorAfterS.toFixed(2)} | ${r.idsyncS.toFixed(2)} | ` +
+      `${ratio.toFixed(2)}× (${ok(ratio <= TARGET_RATIO)}) | ` +
       `${pct(r.latencies, 50).toFixed(0)} | ${p95.toFixed(0)} (${ok(p95 < TARGET_P95_MS)}) | ${r.load.toFixed(1)} |`
     );
   });
