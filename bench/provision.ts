@@ -288,36 +288,23 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const slapd = await startSlapd();
   try {
-    results.push(
-      await measure({
-        kind: 'openldap',
-        label: 'OpenLDAP slapd (LDAPS)',
-        url: slapd.ldapsUrl,
-        bindDn: slapd.bindDn,
-        password: slapd.password,
-        caFile: slapd.caFile,
-        baseDn: slapd.baseDn,
-        addOu: (n, p) => slapd.addOu(n, p),
-        stop: () => slapd.stop(),
-      }),
-    );
+    const onSlapd = (label: string, more: Partial<Server> = {}): Server => ({
+      kind: 'openldap',
+      label,
+      url: slapd.ldapsUrl,
+      bindDn: slapd.bindDn,
+      password: slapd.password,
+      caFile: slapd.caFile,
+      baseDn: slapd.baseDn,
+      addOu: (n, p) => slapd.addOu(n, p),
+      stop: () => slapd.stop(),
+      ...more,
+    });
+    results.push(await measure(onSlapd('OpenLDAP slapd (LDAPS)')));
     // The same with the server hashing a clear userPassword in an add (ppolicy
     // olcPPolicyHashCleartext), floor included: idsync then creates each user in one add.
     await slapd.modify('olcOverlay={2}ppolicy,olcDatabase={1}mdb,cn=config', 'olcPPolicyHashCleartext', 'TRUE');
-    results.push(
-      await measure({
-        kind: 'openldap',
-        label: 'OpenLDAP slapd (LDAPS), serverHashesPasswords',
-        url: slapd.ldapsUrl,
-        bindDn: slapd.bindDn,
-        password: slapd.password,
-        caFile: slapd.caFile,
-        baseDn: slapd.baseDn,
-        addOu: (n, p) => slapd.addOu(n, p),
-        stop: () => slapd.stop(),
-        serverHashesPasswords: true,
-      }),
-    );
+    results.push(await measure(onSlapd('OpenLDAP slapd (LDAPS), serverHashesPasswords', { serverHashesPasswords: true })));
   } finally {
     await slapd.stop();
   }
